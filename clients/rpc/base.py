@@ -1,0 +1,61 @@
+"""The call path shared by every service client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+
+from services.kernel.errors import ERRORS_BY_CODE, DomainError, Unavailable
+from services.kernel.interceptors import SERVICE_TOKEN_METADATA_KEY
+from services.kernel.telemetry import inject_trace_headers
+from services.kernel.tenancy import TENANT_METADATA_KEY
+
+R = TypeVar("R")
+
+DEFAULT_DEADLINE_S = 5.0
+_RETRY_CONFIG = (
+    '{"methodConfig": [{"name": [{}], "retryPolicy": {"maxAttempts": 3, '
+    '"initialBackoff": "0.05s", "maxBackoff": "0.5s", "backoffMultiplier": 2, '
+    '"retryableStatusCodes": ["UNAVAILABLE"]}}]}')
+
+
+def open_channel(target: str) -> grpc.aio.Channel:
+    """An insecure loopback/cluster channel; UNAVAILABLE is retried with backoff by gRPC."""
+    return grpc.aio.insecure_channel(target, options=[
+        ("grpc.enable_retries", 1), ("grpc.service_config", _RETRY_CONFIG),
+        ("grpc.keepalive_time_ms", 30_000)])
+
+
+class ServiceClient:
+    def __init__(self, channel: grpc.aio.Channel, service_token: str,
+                 deadline_s: float = DEFAULT_DEADLINE_S) -> None:
+        self.channel = channel
+        self._token = service_token
+        self._deadline_s = deadline_s
+
+    def _metadata(self, tenant_id: uuid.UUID | None) -> list[tuple[str, str]]:
+        meta = inject_trace_headers({SERVICE_TOKEN_METADATA_KEY: self._token})
+        if tenant_id is not None:
+            meta[TENANT_METADATA_KEY] = str(tenant_id)
+        return list(meta.items())
+
+    async def _call(self, rpc: Callable[..., Awaitable[R]], request: Any,
+                    tenant_id: uuid.UUID | None, deadline_s: float | None = None) -> R:
+        try:
+            return await rpc(request, metadata=self._metadata(tenant_id),
+                             timeout=deadline_s or self._deadline_s)
+        except grpc.aio.AioRpcError as exc:
+            raise to_domain_error(exc) from exc
+
+
+def to_domain_error(exc: grpc.aio.AioRpcError) -> DomainError:
+    code = exc.code()
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return Unavailable("the service did not answer in time")
+    cls = ERRORS_BY_CODE.get(code)
+    if cls is None:
+        return Unavailable(f"service error ({code.name})")
+    return cls(exc.details() or code.name)

@@ -1,0 +1,63 @@
+"""Identity tables (schema "identity"): tenants, users, browser sessions, API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, String, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.kernel.models import TenantMixin, make_base, new_id
+
+SCHEMA = "identity"
+Base = make_base(SCHEMA)
+
+
+class Tenant(Base):
+    """A seller's organisation. Its own id is its RLS key."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class User(TenantMixin, Base):
+    __tablename__ = "users"
+    # Login is by e-mail alone, so an address belongs to one tenant.
+    __table_args__ = (Index("uq_users_email", text("lower(email)"), unique=True),)
+
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)  # owner | admin | agent
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BrowserSession(TenantMixin, Base):
+    __tablename__ = "sessions"
+    __table_args__ = (Index("uq_sessions_token", "token_sha256", unique=True),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(TenantMixin, Base):
+    """`sb_<key_id>_<secret>`: the key id finds the row, the secret's hash proves possession."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("uq_api_keys_key_id", "key_id", unique=True),)
+
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(16)), nullable=False)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,88 @@
+"""Tables of the conversations service (schema "conversations"); every one is RLS-scoped."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.kernel.models import TenantMixin, make_base
+from services.kernel.outbox import make_outbox_model
+
+SCHEMA = "conversations"
+Base = make_base(SCHEMA)
+OutboxEvent = make_outbox_model(Base)
+
+
+class Contact(TenantMixin, Base):
+    """A buyer as seen on one channel account."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("uq_contacts_external", "tenant_id", "channel_id", "external_user_id",
+                            unique=True),)
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    external_user_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    phone: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+
+class Conversation(TenantMixin, Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("uq_conversations_external", "tenant_id", "channel_id", "external_chat_id",
+              unique=True),
+        # Serve the inbox list: sort by recent or by price, keyset-paged on id.
+        Index("ix_conversations_recent", "tenant_id", text("last_message_at DESC"), text("id DESC")),
+        Index("ix_conversations_price", "tenant_id", "listing_price_minor", "id"),
+    )
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    channel_kind: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    external_chat_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    contact_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    status: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    mode: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    assignee_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    labels: Mapped[list[str]] = mapped_column(ARRAY(String(64)), nullable=False, default=list)
+    unread_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_message_preview: Mapped[str] = mapped_column(String(280), nullable=False, default="")
+    listing_external_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    listing_title: Mapped[str] = mapped_column(String(512), nullable=False, default="")
+    listing_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    listing_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    listing_image_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class Message(TenantMixin, Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # Idempotent store: a redelivered or duplicated webhook finds its message already here.
+        Index("uq_messages_external", "tenant_id", "conversation_id", "external_message_id",
+              unique=True, postgresql_where=text("external_message_id IS NOT NULL")),
+        Index("uq_messages_idempotency", "tenant_id", "conversation_id", "idempotency_key",
+              unique=True, postgresql_where=text("idempotency_key IS NOT NULL")),
+        Index("ix_messages_timeline", "tenant_id", "conversation_id", text("sent_at DESC"),
+              text("id DESC")),
+    )
+
+    conversation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    direction: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    sender: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    sender_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    content_type: Mapped[str] = mapped_column(String(32), nullable=False, default="text")
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    status: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    failure_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    external_message_id: Mapped[str | None] = mapped_column(String(128))
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

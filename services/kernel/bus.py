@@ -1,0 +1,251 @@
+"""NATS JetStream: streams, deduplicated publishing, durable pull consumers.
+
+Subjects: sb.<producer>.<tenant_id>.<entity>.<event>. One stream per producer; poison messages
+go to the dead-letter stream with the reason in headers. Consumers ack after their own commit,
+nak with a growing delay on transient errors, and term + dead-letter what can never succeed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, PubAck, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+
+from services.kernel import telemetry
+from services.kernel.tenancy import tenant_scope
+
+log = logging.getLogger(__name__)
+
+MSG_ID_HEADER = "Nats-Msg-Id"
+DLQ_PREFIX = "sb.dlq"
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: list[str]
+    # JetStream drops a re-sent Nats-Msg-Id within this window; handlers stay idempotent beyond it.
+    duplicate_window_s: float = 600
+    max_age_s: float = 7 * 24 * 3600
+
+
+STREAMS = [
+    StreamSpec("SB_WEBHOOKS", ["sb.webhooks.>"]),
+    StreamSpec("SB_CHANNELS", ["sb.channels.>"]),
+    StreamSpec("SB_CONVERSATIONS", ["sb.conversations.>"]),
+    StreamSpec("SB_DEAD_LETTER", [f"{DLQ_PREFIX}.>"], max_age_s=30 * 24 * 3600),
+]
+
+
+def subject(producer: str, tenant_id: uuid.UUID | str, entity: str, event: str) -> str:
+    return f"sb.{producer}.{tenant_id}.{entity}.{event}"
+
+
+def tenant_of(subject_: str) -> uuid.UUID:
+    """The tenant token of a subject sb.<producer>.<tenant>.…"""
+    return uuid.UUID(subject_.split(".")[2])
+
+
+class Bus:
+    def __init__(self, nc: NatsClient, *, replicas: int = 1) -> None:
+        self.nc = nc
+        self.js: JetStreamContext = nc.jetstream(timeout=10)
+        self.replicas = replicas
+
+    @classmethod
+    async def connect(cls, url: str, *, name: str, replicas: int = 1) -> Bus:
+        nc = await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                                connect_timeout=5)
+        return cls(nc, replicas=replicas)
+
+    async def ensure_streams(self, specs: list[StreamSpec] = STREAMS) -> None:
+        """Create or update every stream (idempotent; safe from several processes)."""
+        for spec in specs:
+            config = StreamConfig(
+                name=spec.name, subjects=spec.subjects, storage=StorageType.FILE,
+                duplicate_window=spec.duplicate_window_s, max_age=spec.max_age_s,
+                num_replicas=self.replicas)
+            try:
+                await self.js.stream_info(spec.name)
+                await self.js.update_stream(config)
+            except NotFoundError:
+                await self.js.add_stream(config)
+
+    async def publish(self, subject_: str, payload: bytes, *, msg_id: str,
+                      headers: dict[str, str] | None = None) -> PubAck:
+        """Durable publish: returns once JetStream stored it (or knew it as a duplicate)."""
+        all_headers = {MSG_ID_HEADER: msg_id, **(headers or {})}
+        if "traceparent" not in all_headers:
+            telemetry.inject_trace_headers(all_headers)
+        ack = await self.js.publish(subject_, payload, headers=all_headers)
+        telemetry.BUS_PUBLISHED.labels(ack.stream, str(bool(ack.duplicate)).lower()).inc()
+        return ack
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.nc.drain()
+
+
+class Retry(Exception):  # noqa: N818 - a control-flow signal, not an error condition
+    """Transient failure: redeliver later (the consumer picks the delay unless given)."""
+
+    def __init__(self, reason: str, delay_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.delay_s = delay_s
+
+
+class Poison(Exception):  # noqa: N818
+    """This message can never be handled: dead-letter it."""
+
+
+@dataclass
+class Delivery:
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    attempt: int  # 1 on first delivery
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        return tenant_of(self.subject)
+
+
+Handler = Callable[[Delivery], Awaitable[None]]
+
+
+@dataclass
+class ConsumerSpec:
+    durable: str
+    stream: str
+    filter_subject: str
+    handler: Handler
+    max_deliver: int = 8
+    ack_wait_s: float = 30
+    batch: int = 64
+    # Redelivery delays after a transient failure, by attempt (the last repeats).
+    backoff_s: list[float] = field(default_factory=lambda: [0.2, 1, 5, 15, 30, 60])
+
+    def delay_for(self, attempt: int) -> float:
+        return self.backoff_s[min(attempt - 1, len(self.backoff_s) - 1)]
+
+
+class Consumer:
+    """Runs one durable pull consumer until stopped."""
+
+    def __init__(self, bus: Bus, spec: ConsumerSpec) -> None:
+        self.bus = bus
+        self.spec = spec
+        self._stopping = asyncio.Event()
+        self._tracer = telemetry.tracer("switchboard.bus")
+
+    async def run(self) -> None:
+        spec = self.spec
+        config = ConsumerConfig(
+            durable_name=spec.durable, ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL, filter_subject=spec.filter_subject,
+            # Our own nak delays drive retries; max_deliver is a backstop past our budget.
+            max_deliver=spec.max_deliver + 2, ack_wait=spec.ack_wait_s, max_ack_pending=1000)
+        sub = await self.bus.js.pull_subscribe(
+            spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config)
+        while not self._stopping.is_set():
+            try:
+                msgs = await sub.fetch(spec.batch, timeout=1)
+            except NatsTimeout:
+                continue
+            except Exception:  # a reconnect or a cluster hiccup: wait, then fetch again
+                log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)
+                await asyncio.sleep(0.5)
+                continue
+            for msg in msgs:
+                await self._handle(msg)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _handle(self, msg: Msg) -> None:
+        spec = self.spec
+        headers = dict(msg.headers or {})
+        delivery = Delivery(msg.subject, msg.data, headers, msg.metadata.num_delivered)
+        parent = telemetry.extract_trace_context(headers)
+        token = otel_context.attach(parent)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        try:
+            with self._tracer.start_as_current_span(
+                    f"consume {spec.durable}", kind=trace.SpanKind.CONSUMER,
+                    attributes={"messaging.destination": msg.subject,
+                                "messaging.consumer": spec.durable}):
+                outcome = await self._dispatch(msg, delivery)
+        finally:
+            otel_context.detach(token)
+        telemetry.BUS_MESSAGES.labels(spec.durable, outcome).inc()
+        telemetry.BUS_HANDLE_LATENCY.labels(spec.durable).observe(time.perf_counter() - started)
+
+    async def _dispatch(self, msg: Msg, delivery: Delivery) -> str:
+        spec = self.spec
+        try:
+            with tenant_scope(_tenant_or_none(delivery.subject)):
+                await spec.handler(delivery)
+        except Poison as exc:
+            await self._dead_letter(msg, delivery, f"poison: {exc}")
+            return "dead_letter"
+        except Exception as exc:
+            if delivery.attempt >= spec.max_deliver:
+                await self._dead_letter(msg, delivery, f"gave up after {delivery.attempt}: {exc}")
+                return "dead_letter"
+            delay = exc.delay_s if isinstance(exc, Retry) and exc.delay_s is not None \
+                else spec.delay_for(delivery.attempt)
+            log.warning("handler failed, will retry", exc_info=not isinstance(exc, Retry),
+                        extra={"consumer": spec.durable, "attempt": delivery.attempt,
+                               "retry_in_s": delay, "error": str(exc)})
+            await msg.nak(delay=delay)
+            return "retry"
+        await msg.ack()
+        return "ack"
+
+    async def _dead_letter(self, msg: Msg, delivery: Delivery, reason: str) -> None:
+        log.error("dead-lettering message", extra={
+            "consumer": self.spec.durable, "subject": delivery.subject, "reason": reason})
+        meta = msg.metadata
+        headers = {**delivery.headers, "Sb-Original-Subject": delivery.subject,
+                   "Sb-Consumer": self.spec.durable, "Sb-Reason": reason[:500]}
+        await self.bus.publish(
+            f"{DLQ_PREFIX}.{self.spec.durable}", delivery.data, headers=headers,
+            msg_id=f"dlq:{self.spec.durable}:{meta.stream}:{meta.sequence.stream}")
+        telemetry.DEAD_LETTERS.labels(self.spec.durable).inc()
+        await msg.term()
+
+
+def _tenant_or_none(subject_: str) -> uuid.UUID | None:
+    try:
+        return tenant_of(subject_)
+    except (IndexError, ValueError):
+        return None
+
+
+async def run_consumers(bus: Bus, specs: list[ConsumerSpec], stop: asyncio.Event) -> None:
+    """Run consumers until `stop` is set, then let each finish its current message."""
+    consumers = [Consumer(bus, spec) for spec in specs]
+    tasks = [asyncio.create_task(c.run(), name=f"consumer:{c.spec.durable}") for c in consumers]
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    for c in consumers:
+        c.stop()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    stopper.cancel()
+    for task in done:
+        if task is not stopper and task.exception():
+            raise task.exception()  # type: ignore[misc]

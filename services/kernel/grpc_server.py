@@ -1,0 +1,60 @@
+"""gRPC server bootstrap: asyncio server, kernel interceptors, health, reflection, graceful stop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.kernel.interceptors import kernel_interceptors
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceBinding:
+    """One gRPC service to serve: its registration function, servicer and full name."""
+
+    register: Callable[[Any, grpc.aio.Server], None]
+    servicer: Any
+    full_name: str  # e.g. "switchboard.channels.v1.ChannelsService"
+
+
+class GrpcServer:
+    def __init__(self, bindings: Sequence[ServiceBinding], *, service_token: str,
+                 address: str = "127.0.0.1:0", tenantless: frozenset[str] = frozenset(),
+                 max_workers_hint: int = 100) -> None:
+        self._server = grpc.aio.server(
+            interceptors=kernel_interceptors(service_token, tenantless),
+            maximum_concurrent_rpcs=max_workers_hint * 10,
+            options=[("grpc.so_reuseport", 0)])
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
+        for b in bindings:
+            b.register(b.servicer, self._server)
+        self._names = [b.full_name for b in bindings]
+        reflection.enable_server_reflection(
+            [*self._names, health.SERVICE_NAME, reflection.SERVICE_NAME], self._server)
+        self.port = self._server.add_insecure_port(address)
+        if self.port == 0:
+            raise RuntimeError(f"cannot bind gRPC server to {address}")
+        self.address = f"{address.rsplit(':', 1)[0]}:{self.port}"
+
+    async def start(self) -> None:
+        await self._server.start()
+        for name in ["", *self._names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("gRPC server listening", extra={"address": self.address, "services": self._names})
+
+    async def stop(self, grace_s: float = 10) -> None:
+        """SIGTERM path: report NOT_SERVING first so balancers stop routing, then drain."""
+        await self.health.enter_graceful_shutdown()
+        await self._server.stop(grace_s)
+
+    async def wait_for_termination(self) -> None:
+        await self._server.wait_for_termination()

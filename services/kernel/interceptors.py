@@ -1,0 +1,144 @@
+"""gRPC server interceptors: tracing, metrics, errors, service credential, tenant.
+
+Each wraps unary-unary handlers (every RPC of ours is unary). Health and reflection pass
+through untouched so probes need no credentials.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from grpc.aio import ServicerContext
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+
+from services.kernel import telemetry
+from services.kernel.errors import DomainError, Unauthenticated
+from services.kernel.tenancy import TENANT_METADATA_KEY, current_tenant, parse_tenant
+
+log = logging.getLogger(__name__)
+
+SERVICE_TOKEN_METADATA_KEY = "x-switchboard-service-token"
+_OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+
+CallNext = Callable[[Any, ServicerContext], Awaitable[Any]]
+
+
+def metadata_of(context: ServicerContext) -> dict[str, str]:
+    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+class UnaryInterceptor(grpc.aio.ServerInterceptor):
+    """Base: subclasses implement `around(method, request, context, call_next)`."""
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = await continuation(details)
+        method: str = details.method
+        if handler is None or handler.unary_unary is None or method.startswith(_OPEN_PREFIXES):
+            return handler
+        inner = handler.unary_unary
+
+        async def wrapped(request: Any, context: ServicerContext) -> Any:
+            return await self.around(method, request, context, inner)
+
+        return grpc.unary_unary_rpc_method_handler(
+            wrapped, request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer)
+
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        raise NotImplementedError  # abstract: every subclass overrides it
+
+
+class TracingInterceptor(UnaryInterceptor):
+    """Continues the caller's trace (W3C traceparent in metadata) with a server span."""
+
+    def __init__(self) -> None:
+        self._tracer = telemetry.tracer("switchboard.grpc")
+
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        token = otel_context.attach(telemetry.extract_trace_context(metadata_of(context)))  # type: ignore[arg-type]
+        try:
+            with self._tracer.start_as_current_span(
+                    method.lstrip("/"), kind=trace.SpanKind.SERVER,
+                    attributes={"rpc.system": "grpc", "rpc.method": method}):
+                return await call_next(request, context)
+        finally:
+            otel_context.detach(token)
+
+
+class MetricsInterceptor(UnaryInterceptor):
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        started = time.perf_counter()
+        code = "OK"
+        try:
+            return await call_next(request, context)
+        except BaseException:
+            code = _code_name(context) or "UNKNOWN"
+            raise
+        finally:
+            telemetry.GRPC_SERVER_REQUESTS.labels(method, code).inc()
+            telemetry.GRPC_SERVER_LATENCY.labels(method).observe(time.perf_counter() - started)
+
+
+def _code_name(context: ServicerContext) -> str | None:
+    code = context.code()
+    return code.name if isinstance(code, grpc.StatusCode) else None
+
+
+class ErrorInterceptor(UnaryInterceptor):
+    """DomainError -> its status with the message; anything else -> INTERNAL, logged, no leak."""
+
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        try:
+            return await call_next(request, context)
+        except DomainError as exc:
+            await context.abort(exc.code, exc.message)
+        except grpc.aio.AbortError:
+            raise
+        except Exception:
+            log.exception("unhandled error in RPC", extra={"method": method})
+            await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+
+
+class AuthInterceptor(UnaryInterceptor):
+    """Checks the service credential, then binds the tenant from metadata.
+
+    Methods in `tenantless` (cross-tenant plumbing such as webhook resolution) need the
+    credential but no tenant.
+    """
+
+    def __init__(self, service_token: str, tenantless: frozenset[str] = frozenset()) -> None:
+        if not service_token:
+            raise ValueError("a service token is required to serve gRPC")
+        self._token = service_token.encode()
+        self._tenantless = tenantless
+
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        meta = metadata_of(context)
+        presented = meta.get(SERVICE_TOKEN_METADATA_KEY, "").encode()
+        if not hmac.compare_digest(presented, self._token):
+            raise Unauthenticated("missing or wrong service credential")
+        if method in self._tenantless:
+            return await call_next(request, context)
+        token = current_tenant.set(parse_tenant(meta.get(TENANT_METADATA_KEY)))
+        try:
+            return await call_next(request, context)
+        finally:
+            current_tenant.reset(token)
+
+
+def kernel_interceptors(service_token: str,
+                        tenantless: frozenset[str] = frozenset()) -> list[grpc.aio.ServerInterceptor]:
+    """Outermost first: the trace spans everything, errors are mapped before metrics see them."""
+    return [TracingInterceptor(), MetricsInterceptor(), ErrorInterceptor(),
+            AuthInterceptor(service_token, tenantless)]

@@ -1,0 +1,112 @@
+"""Transactional outbox: an event is a row written in the business transaction; a relay
+publishes it with Nats-Msg-Id = event id, so a crash between commit and publish loses nothing
+and a re-publish is dropped as a duplicate by JetStream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf.message import Message as ProtoMessage
+from sqlalchemy import DateTime, LargeBinary, String, delete, func, select
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.kernel import telemetry
+from services.kernel.bus import Bus
+from services.kernel.db import Database, on_commit
+from services.kernel.tenancy import require_tenant
+
+log = logging.getLogger(__name__)
+
+
+class OutboxColumns:
+    """Columns of every service's `<schema>.outbox` table."""
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(255), nullable=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONB, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), index=True)
+
+
+def make_outbox_model(base: type[DeclarativeBase]) -> type[Any]:
+    return type("OutboxEvent", (OutboxColumns, base), {"__tablename__": "outbox"})
+
+
+class Outbox:
+    """Writes events into one service's outbox table and wakes the relay after commit."""
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+        self.wakeup = asyncio.Event()
+
+    def add(self, session: AsyncSession, subject: str, event: ProtoMessage,
+            *, event_id: uuid.UUID | None = None) -> uuid.UUID:
+        event_id = event_id or uuid.uuid4()
+        session.add(self.model(
+            id=event_id, tenant_id=require_tenant(), subject=subject,
+            event_type=event.DESCRIPTOR.full_name, payload=event.SerializeToString(),
+            headers=telemetry.inject_trace_headers({})))
+        # Wake the relay once the row is visible; it also polls, for other processes' rows.
+        on_commit(session, self.wakeup.set)
+        return event_id
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows; several relays may run (rows are locked SKIP LOCKED)."""
+
+    def __init__(self, db: Database, bus: Bus, outbox: Outbox, *, batch: int = 200,
+                 poll_interval_s: float = 0.5) -> None:
+        self.db, self.bus, self.outbox = db, bus, outbox
+        self.batch, self.poll_interval_s = batch, poll_interval_s
+        self.schema = outbox.model.__table__.schema
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                published = await self.relay_once()
+            except Exception:
+                log.exception("outbox relay pass failed", extra={"schema": self.schema})
+                published = 0
+                await asyncio.sleep(1)
+            if published < self.batch:
+                await self._wait_for_work()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.outbox.wakeup.set()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; rows are deleted in the same transaction that locked them."""
+        model = self.outbox.model
+        async with self.db.system_unit_of_work() as session:
+            rows = (await session.scalars(
+                select(model).order_by(model.created_at).limit(self.batch)
+                .with_for_update(skip_locked=True))).all()
+            if not rows:
+                return 0
+            await asyncio.gather(*(self.bus.publish(
+                r.subject, r.payload, msg_id=str(r.id),
+                headers={**r.headers, "Sb-Event-Type": r.event_type}) for r in rows))
+            await session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
+            now = datetime.now(UTC)
+            for r in rows:
+                telemetry.OUTBOX_LAG.labels(self.schema).observe((now - r.created_at).total_seconds())
+        telemetry.OUTBOX_RELAYED.labels(self.schema).inc(len(rows))
+        return len(rows)
+
+    async def _wait_for_work(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.outbox.wakeup.wait(), timeout=self.poll_interval_s)
+        self.outbox.wakeup.clear()

@@ -1,0 +1,16 @@
+"""A faithful in-memory fake of api.avito.ru over real HTTP, for the sandbox and the tests."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from switchboard.emulators.avito.app import create_app
+from switchboard.emulators.avito.settings import AvitoEmulatorSettings
+
+__all__ = ["AvitoEmulatorSettings", "create_app", "run"]
+
+
+def run(host: str = "127.0.0.1", port: int = 8090, chatter_interval_s: float | None = None) -> None:
+    """Serve the emulator until interrupted (`switchboard emulate avito`)."""
+    uvicorn.run(create_app(AvitoEmulatorSettings(chatter_interval_s=chatter_interval_s)),
+                host=host, port=port)

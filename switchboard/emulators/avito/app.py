@@ -1,0 +1,42 @@
+"""The emulator's ASGI app: Avito's API, the control plane, and background work in lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from switchboard.emulators.avito import api, control, messenger
+from switchboard.emulators.avito.chatter import run_chatter
+from switchboard.emulators.avito.emulator import Emulator
+from switchboard.emulators.avito.errors import install_error_handlers
+from switchboard.emulators.avito.guard import install_rate_headers
+from switchboard.emulators.avito.settings import AvitoEmulatorSettings
+
+
+def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
+    emulator = Emulator(settings or AvitoEmulatorSettings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with emulator.dispatcher:
+            interval = emulator.settings.chatter_interval_s
+            chatter = asyncio.create_task(run_chatter(emulator, interval)) if interval else None
+            try:
+                yield
+            finally:
+                if chatter is not None:
+                    chatter.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await chatter
+
+    app = FastAPI(title="Avito API emulator", lifespan=lifespan)
+    app.state.emulator = emulator
+    install_error_handlers(app)
+    install_rate_headers(app)
+    app.include_router(api.router)
+    app.include_router(messenger.router)
+    app.include_router(control.router)
+    return app

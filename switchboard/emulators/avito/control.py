@@ -1,0 +1,91 @@
+"""The `/_emulator` control plane (no auth): accounts, buyers writing, logs, faults, clock."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+
+from switchboard.emulators.avito import render
+from switchboard.emulators.avito.emulator import Emulator, EmulatorDep
+from switchboard.emulators.avito.errors import CONTROL_PREFIX
+from switchboard.emulators.avito.schemas import AccountSpec, ClockAdvance, FaultSpec, IncomingSpec
+from switchboard.emulators.avito.state import Account, Conflict, NotFound
+
+router = APIRouter(prefix=CONTROL_PREFIX, tags=["emulator control"])
+
+
+def _account(emulator: Emulator, user_id: int) -> Account:
+    account = emulator.store.accounts.get(user_id)
+    if account is None:
+        raise HTTPException(404, f"no account {user_id}")
+    return account
+
+
+@router.post("/accounts")
+async def create_account(spec: AccountSpec, emulator: EmulatorDep) -> dict[str, Any]:
+    try:
+        account = emulator.store.create_account(spec)
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+    return render.control_account(account)
+
+
+@router.get("/accounts")
+async def list_accounts(emulator: EmulatorDep) -> dict[str, Any]:
+    return {"accounts": [render.control_account(a) for a in emulator.store.accounts.values()]}
+
+
+@router.post("/accounts/{user_id}/incoming")
+async def incoming(user_id: int, spec: IncomingSpec, emulator: EmulatorDep) -> dict[str, Any]:
+    """A buyer writes; the webhook goes out in the background."""
+    account = _account(emulator, user_id)
+    try:
+        result = emulator.receive(account, spec)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"chat_id": result.chat.id, "message_id": result.message.id,
+            "author_id": result.message.author_id, "delivery_ids": result.delivery_ids}
+
+
+@router.get("/accounts/{user_id}/sent")
+async def sent(user_id: int, emulator: EmulatorDep) -> dict[str, Any]:
+    return {"sent": [asdict(record) for record in _account(emulator, user_id).sent]}
+
+
+@router.get("/accounts/{user_id}/chats/{chat_id}")
+async def chat(user_id: int, chat_id: str, emulator: EmulatorDep) -> dict[str, Any]:
+    account = _account(emulator, user_id)
+    found = account.chats.get(chat_id)
+    if found is None:
+        raise HTTPException(404, f"no chat {chat_id}")
+    return render.control_chat(found, account)
+
+
+@router.get("/deliveries")
+async def deliveries(emulator: EmulatorDep) -> dict[str, Any]:
+    return {"deliveries": [asdict(record) for record in emulator.dispatcher.log]}
+
+
+@router.get("/faults")
+async def faults(emulator: EmulatorDep) -> dict[str, Any]:
+    return emulator.faults.snapshot()
+
+
+@router.post("/faults")
+async def add_fault(spec: FaultSpec, emulator: EmulatorDep) -> dict[str, Any]:
+    emulator.faults.add(spec)
+    return emulator.faults.snapshot()
+
+
+@router.delete("/faults")
+async def clear_faults(emulator: EmulatorDep) -> dict[str, Any]:
+    emulator.faults.clear()
+    return emulator.faults.snapshot()
+
+
+@router.post("/clock")
+async def advance_clock(body: ClockAdvance, emulator: EmulatorDep) -> dict[str, Any]:
+    emulator.clock.advance(body.advance_seconds)
+    return {"now": emulator.clock.now()}

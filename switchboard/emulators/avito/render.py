@@ -1,0 +1,132 @@
+"""JSON shapes of Avito's responses and webhook payloads, built from the in-memory state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from switchboard.emulators.avito.state import Account, Chat, Item, Message, Person
+
+_AVATAR = "https://www.avito.st/stub_avatars/_/14_256x256.png"
+# Avito's status_id of an active listing (20 would mean deleted).
+_ITEM_ACTIVE = 10
+
+
+def account_self(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.user_id,
+        "name": account.person.name,
+        "email": account.email,
+        "phone": account.phone,
+        "phones": [account.phone],
+        "profile_url": account.person.profile_url,
+    }
+
+
+def _user(person: Person, item_id: int) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "public_user_profile": {
+            "user_id": person.id,
+            "item_id": item_id,
+            "url": person.profile_url,
+            "avatar": {"default": _AVATAR, "images": {"256x256": _AVATAR}},
+        },
+    }
+
+
+def _item_context(item: Item, seller_id: int) -> dict[str, Any]:
+    image = f"https://00.img.avito.st/140x105/{item.id}.jpg"
+    return {
+        "type": "item",
+        "value": {
+            "id": item.id,
+            "title": item.title,
+            "price_string": item.price_string,
+            "status_id": _ITEM_ACTIVE,
+            "url": item.url,
+            "user_id": seller_id,
+            "images": {"count": 1, "main": {"140x105": image}},
+        },
+    }
+
+
+def _direction(message: Message, account_id: int) -> str:
+    return "out" if message.author_id == account_id else "in"
+
+
+def last_message(message: Message, account_id: int) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "author_id": message.author_id,
+        "created": message.created,
+        "direction": _direction(message, account_id),
+        "type": message.type,
+        "content": message.content,
+    }
+
+
+def message(msg: Message, account_id: int) -> dict[str, Any]:
+    outgoing = msg.author_id == account_id
+    return {
+        **last_message(msg, account_id),
+        "is_read": outgoing or msg.read_at is not None,
+        # When the buyer read it: buyers in the emulator never do.
+        "read": None,
+    }
+
+
+def chat(c: Chat, account: Account) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": c.id, "created": c.created, "updated": c.updated}
+    # u2u chats are about a profile, not a listing, so they carry no item context.
+    if c.item is not None:
+        body["context"] = _item_context(c.item, account.user_id)
+    item_id = c.item.id if c.item else 0
+    body["users"] = [_user(account.person, item_id), _user(c.buyer, 0)]
+    body["last_message"] = last_message(c.messages[-1], account.user_id)
+    return body
+
+
+def webhook_value(c: Chat, msg: Message, account: Account) -> dict[str, Any]:
+    """`payload.value` of a v3 webhook delivery."""
+    return {
+        "id": msg.id,
+        "chat_id": c.id,
+        "user_id": account.user_id,
+        "author_id": msg.author_id,
+        "created": msg.created,
+        "type": msg.type,
+        "chat_type": c.type,
+        "content": msg.content,
+        "item_id": c.item.id if c.item else None,
+        "published_at": rfc3339(msg.created),
+        "read": None,
+    }
+
+
+def rfc3339(unix: int) -> str:
+    return datetime.fromtimestamp(unix, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def control_account(account: Account) -> dict[str, Any]:
+    return {
+        "user_id": account.user_id,
+        "name": account.person.name,
+        "client_id": account.client_id,
+        "client_secret": account.client_secret,
+        "items": [{"id": i.id, "title": i.title, "price": i.price, "url": i.url}
+                  for i in account.items],
+        "subscriptions": list(account.subscriptions),
+    }
+
+
+def control_chat(c: Chat, account: Account) -> dict[str, Any]:
+    """A chat with its whole history (oldest first) and read state, for tests."""
+    return {
+        **chat(c, account),
+        "type": c.type,
+        "messages": [{**message(m, account.user_id), "read_at": m.read_at} for m in c.messages],
+        "unread": c.is_unread(account.user_id),
+        "read_events": list(c.read_events),
+    }

@@ -1,0 +1,30 @@
+"""Settings of the Avito emulator: plain values from whoever builds the app, never from env."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from switchboard.emulators.avito.schemas import AccountSpec, Endpoint
+
+
+class AvitoEmulatorSettings(BaseModel):
+    token_ttl_s: int = Field(default=86_400, gt=0)
+    # Avito's guide says expired tokens get 403, its per-endpoint specs say 401.
+    expired_token_status: Literal[401, 403] = 403
+    rate_limit_per_minute: int = Field(default=600, gt=0)
+    rate_limits: dict[Endpoint, int] = Field(default_factory=dict)
+    webhook_timeout_s: float = Field(default=2.0, gt=0)
+    webhook_retries: int = Field(default=0, ge=0)
+    webhook_backoff_s: float = Field(default=1.0, ge=0)
+    chatter_interval_s: float | None = Field(default=None, gt=0)
+    accounts: list[AccountSpec] = Field(default_factory=list)
+    # Seeds ids, tokens and the chatter; None draws a fresh seed per app.
+    seed: int | None = None
+    time_source: Callable[[], float] = time.time
+
+    def rate_limit(self, endpoint: Endpoint) -> int:
+        return self.rate_limits.get(endpoint, self.rate_limit_per_minute)

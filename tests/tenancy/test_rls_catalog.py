@@ -1,0 +1,54 @@
+"""Every table in our schemas has RLS enabled and forced, with a tenant policy; the runtime
+role can't bypass it and owns nothing."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from migrations.rls import APP_ROLE
+
+SCHEMAS = ("identity", "channels", "conversations")
+
+
+@pytest.fixture
+async def owner(owner_url: str):
+    conn = await asyncpg.connect(owner_url)
+    yield conn
+    await conn.close()
+
+
+async def test_every_table_is_rls_forced_with_a_tenant_policy(owner) -> None:
+    rows = await owner.fetch("""
+        SELECT n.nspname AS schema, c.relname AS table, c.relrowsecurity AS enabled,
+               c.relforcerowsecurity AS forced,
+               EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid
+                       AND p.polname = 'tenant_isolation') AS has_policy
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname = ANY($1::text[])""", list(SCHEMAS))
+    assert len(rows) >= 10, "expected the identity, channels and conversations tables"
+    bad = [f"{r['schema']}.{r['table']}" for r in rows
+           if not (r["enabled"] and r["forced"] and r["has_policy"])]
+    assert bad == []
+
+
+async def test_every_tenant_table_has_a_tenant_key(owner) -> None:
+    rows = await owner.fetch("""
+        SELECT table_schema, table_name FROM information_schema.tables t
+        WHERE table_schema = ANY($1::text[]) AND table_type = 'BASE TABLE'
+          AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
+                          WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name
+                            AND c.column_name = 'tenant_id' AND c.is_nullable = 'NO')""",
+        list(SCHEMAS))
+    # identity.tenants is keyed by its own id.
+    assert [(r[0], r[1]) for r in rows] == [("identity", "tenants")]
+
+
+async def test_runtime_role_cannot_bypass_rls_and_owns_nothing(owner) -> None:
+    role = await owner.fetchrow(
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", APP_ROLE)
+    assert role is not None and not role["rolsuper"] and not role["rolbypassrls"]
+    owned = await owner.fetchval("""
+        SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+        WHERE r.rolname = $1""", APP_ROLE)
+    assert owned == 0
