@@ -34,7 +34,8 @@ def upgrade() -> None:
       token_expires_at timestamptz,
       signing_secret_enc bytea,
       webhook_token_sha256 varchar(64) NOT NULL,
-      webhook_url text NOT NULL DEFAULT '',
+      webhook_token_enc bytea NOT NULL,
+      public_base_url text NOT NULL,
       webhook_subscribed boolean NOT NULL DEFAULT false,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now())""")

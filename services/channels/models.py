@@ -35,9 +35,10 @@ class ChannelAccount(TenantMixin, Base):
     access_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signing_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Only the hash of the URL token is kept; the URL itself is shown to the owner.
+    # The webhook URL's token: its hash for the gateway's check, encrypted to re-subscribe.
     webhook_token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    webhook_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    webhook_token_enc: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    public_base_url: Mapped[str] = mapped_column(Text, nullable=False)
     webhook_subscribed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 

@@ -27,13 +27,13 @@ MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 5.0) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]]) -> Any:
     """Poll `check` until it returns something truthy; deliveries run in the background."""
-    deadline = time.monotonic() + timeout
-    while not (result := await check()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
-    return result
+    async with asyncio.timeout(5):
+        while True:
+            if result := await check():
+                return result
+            await asyncio.sleep(0.01)
 
 
 @dataclass
@@ -100,8 +100,10 @@ class Avito:
         return Seller(account["user_id"], account, {"Authorization": f"Bearer {token}"})
 
     async def incoming(self, seller: Seller, **body: Any) -> dict[str, Any]:
+        if "image" not in body:
+            body.setdefault("text", "Здравствуйте!")
         response = await self.http.post(f"/_emulator/accounts/{seller.user_id}/incoming",
-                                        json={"text": "Здравствуйте!", **body})
+                                        json=body)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -281,7 +283,7 @@ async def test_chat_shape_item_filter_and_404(avito: Avito) -> None:
     assert chat["context"]["type"] == "item"
     assert chat["context"]["value"]["id"] == second
     assert chat["context"]["value"]["price_string"] == "15 000 ₽"
-    assert [user["id"] for user in chat["users"]][0] == seller.user_id
+    assert chat["users"][0]["id"] == seller.user_id
     assert chat["users"][1]["name"] == "Иван"
     assert chat["last_message"]["direction"] == "in"
     filtered = (await avito.http.get(seller.chats_path(), params={"item_ids": str(second)},
@@ -314,3 +316,214 @@ async def test_incoming_delivers_signed_v3_webhook(avito: Avito, receiver: Recei
     [record] = await avito.settled_deliveries(1)
     assert record["state"] == "delivered" and record["status_code"] == 200
 
+    assert record["attempts"] == 1 and record["url"] == receiver.url
+
+
+async def test_send_is_logged_and_echoed(avito: Avito, receiver: Receiver) -> None:
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    chat_id = (await avito.incoming(seller))["chat_id"]
+    await receiver.wait(1)
+    response = await avito.http.post(seller.send_path(chat_id), headers=seller.headers,
+                                     json={"message": {"text": "Да, в наличии"}, "type": "text"})
+    assert response.status_code == 200
+    message = response.json()
+    assert set(message) == {"id", "created", "direction", "type", "content"}
+    assert message["direction"] == "out" and message["content"] == {"text": "Да, в наличии"}
+    sent = (await avito.control(f"/accounts/{seller.user_id}/sent"))["sent"]
+    assert sent == [{"chat_id": chat_id, "message_id": message["id"], "text": "Да, в наличии",
+                     "created": message["created"]}]
+    echo = (await receiver.bodies(2))[1]["payload"]["value"]
+    assert echo["author_id"] == echo["user_id"] == seller.user_id
+    assert echo["id"] == message["id"] and echo["chat_id"] == chat_id
+
+
+async def test_send_validates_text_and_chat(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    chat_id = (await avito.incoming(seller))["chat_id"]
+    for text in ("x" * 1001, ""):
+        response = await avito.http.post(seller.send_path(chat_id), headers=seller.headers,
+                                         json={"message": {"text": text}, "type": "text"})
+        assert response.status_code == 400
+        assert "message.text" in response.json()["error"]["fields"]
+    longest = await avito.http.post(seller.send_path(chat_id), headers=seller.headers,
+                                    json={"message": {"text": "x" * 1000}, "type": "text"})
+    assert longest.status_code == 200
+    unknown = await avito.http.post(seller.send_path("u2i-nope"), headers=seller.headers,
+                                    json={"message": {"text": "hi"}, "type": "text"})
+    assert unknown.status_code == 404
+    assert len((await avito.control(f"/accounts/{seller.user_id}/sent"))["sent"]) == 1
+
+
+async def test_messages_newest_first_on_both_paths_without_marking_read(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    chat_id = (await avito.incoming(seller, text="один"))["chat_id"]
+    await avito.incoming(seller, chat_id=chat_id, image="https://img.example/1.jpg")
+    await avito.http.post(seller.send_path(chat_id), headers=seller.headers,
+                          json={"message": {"text": "три"}, "type": "text"})
+    path = seller.messages_path(chat_id)
+    with_slash = (await avito.http.get(path, headers=seller.headers)).json()["messages"]
+    without = (await avito.http.get(path.rstrip("/"), headers=seller.headers)).json()["messages"]
+    assert with_slash == without
+    assert [m["type"] for m in with_slash] == ["text", "image", "text"]
+    assert [m["direction"] for m in with_slash] == ["out", "in", "in"]
+    assert with_slash[0]["content"] == {"text": "три"} and with_slash[0]["is_read"] is True
+    assert with_slash[1]["content"]["image"]["sizes"]["640x480"] == "https://img.example/1.jpg"
+    assert not with_slash[2]["is_read"] and with_slash[2]["read"] is None
+    page = (await avito.http.get(path, params={"limit": 1, "offset": 1},
+                                 headers=seller.headers)).json()["messages"]
+    assert [m["id"] for m in page] == [with_slash[1]["id"]]
+    assert (await avito.control(f"/accounts/{seller.user_id}/chats/{chat_id}"))["unread"]
+
+
+async def test_read_marks_incoming_messages_read(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    read_id = (await avito.incoming(seller))["chat_id"]
+    await avito.incoming(seller, chat_id=read_id, text="алло?")
+    unread_id = (await avito.incoming(seller))["chat_id"]
+    read_path = f"/messenger/v1/accounts/{seller.user_id}/chats/{read_id}/read"
+    response = await avito.http.post(read_path, headers=seller.headers)
+    assert response.json() == {"ok": True}
+    messages = (await avito.http.get(seller.messages_path(read_id),
+                                     headers=seller.headers)).json()["messages"]
+    assert [m["is_read"] for m in messages] == [True, True]
+    chat = await avito.control(f"/accounts/{seller.user_id}/chats/{read_id}")
+    assert not chat["unread"] and len(chat["read_events"]) == 1
+    assert all(m["read_at"] is not None for m in chat["messages"])
+    unread = (await avito.http.get(seller.chats_path(), params={"unread_only": "true"},
+                                   headers=seller.headers)).json()
+    assert [c["id"] for c in unread["chats"]] == [unread_id]
+
+
+async def test_webhook_subscriptions_per_account(avito: Avito) -> None:
+    seller, other = await avito.seller(), await avito.seller()
+    first, second = "https://hooks.example/a/s3cr3t", "https://hooks.example/b"
+    for url in (first, first, second):
+        await avito.subscribe(seller, url)
+
+    async def listed(who: Seller) -> list[dict[str, str]]:
+        response = await avito.http.post("/messenger/v1/subscriptions", headers=who.headers)
+        return response.json()["subscriptions"]
+
+    assert await listed(seller) == [{"url": first, "version": "3"}, {"url": second, "version": "3"}]
+    assert await listed(other) == []
+    gone = await avito.http.post("/messenger/v1/webhook/unsubscribe", json={"url": first},
+                                 headers=seller.headers)
+    assert gone.json() == {"ok": True}
+    assert await listed(seller) == [{"url": second, "version": "3"}]
+    bad = await avito.http.post("/messenger/v3/webhook", json={"url": "ftp://x"},
+                                headers=seller.headers)
+    assert bad.status_code == 400
+
+
+async def test_fault_429_then_recovery(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    chat_id = (await avito.incoming(seller))["chat_id"]
+    await avito.http.post("/_emulator/faults", json={"endpoint": "send", "status": 429, "count": 2})
+    body = {"message": {"text": "hi"}, "type": "text"}
+    for _ in range(2):
+        response = await avito.http.post(seller.send_path(chat_id), json=body,
+                                         headers=seller.headers)
+        assert response.status_code == 429 and response.headers["retry-after"] == "1"
+        assert response.json() == {"error": {"code": 429, "message": "Too many requests"}}
+        assert response.headers["x-ratelimit-remaining"] == "0"
+    assert (await avito.http.post(seller.send_path(chat_id), json=body,
+                                  headers=seller.headers)).status_code == 200
+    assert (await avito.control("/faults"))["armed"] == []
+
+
+async def test_fault_5xx_with_latency_and_clearing(avito: Avito) -> None:
+    account = await avito.account()
+    await avito.http.post("/_emulator/faults",
+                          json={"endpoint": "token", "status": 503, "latency_ms": 50})
+    started = time.monotonic()
+    failed = await avito.http.post("/token", data=credentials(account))
+    assert failed.status_code == 503 and time.monotonic() - started >= 0.05
+    assert failed.json()["error"]["code"] == 503
+    assert (await avito.http.post("/token", data=credentials(account))).is_success
+    await avito.http.post("/_emulator/faults", json={"endpoint": "token", "status": 500})
+    cleared = await avito.http.delete("/_emulator/faults")
+    assert cleared.json()["armed"] == []
+    assert (await avito.http.post("/token", data=credentials(account))).is_success
+    invalid = await avito.http.post("/_emulator/faults", json={"endpoint": "token"})
+    assert invalid.status_code == 422
+
+
+async def test_duplicate_webhooks_share_the_delivery_id(avito: Avito, receiver: Receiver) -> None:
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    await avito.http.post("/_emulator/faults", json={"duplicate_webhooks": True})
+    sent = await avito.incoming(seller)
+    first, second = await receiver.bodies(2)
+    assert first == second and first["id"] == sent["delivery_ids"][0]
+    log = await avito.settled_deliveries(2)
+    assert sorted(record["duplicate"] for record in log) == [False, True]
+
+
+async def test_failed_deliveries_are_retried_and_logged(start: Start, receiver: Receiver) -> None:
+    avito = await start(webhook_retries=2, webhook_backoff_s=0.01)
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    await avito.subscribe(seller, "http://127.0.0.1:9/unreachable")
+    receiver.statuses = [500, 503]
+    await avito.incoming(seller)
+    log = {record["url"]: record for record in await avito.settled_deliveries(2)}
+    assert log[receiver.url]["state"] == "delivered" and log[receiver.url]["attempts"] == 3
+    assert len(receiver.calls) == 3
+    dead = log["http://127.0.0.1:9/unreachable"]
+    assert dead["state"] == "failed" and dead["attempts"] == 3
+    assert dead["status_code"] is None and dead["error"]
+
+
+async def test_rate_limit_window(start: Start) -> None:
+    avito = await start(rate_limits={"self": 2})
+    seller = await avito.seller()
+    remaining = []
+    for _ in range(2):
+        response = await avito.http.get("/core/v1/accounts/self", headers=seller.headers)
+        remaining.append(response.headers["x-ratelimit-remaining"])
+    assert remaining == ["1", "0"]
+    limited = await avito.http.get("/core/v1/accounts/self", headers=seller.headers)
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert limited.json() == {"error": {"code": 429, "message": "Too many requests"}}
+    await avito.advance(60)
+    assert (await avito.http.get("/core/v1/accounts/self", headers=seller.headers)).is_success
+
+
+async def test_control_accounts_and_incoming_errors(start: Start) -> None:
+    seeded = AccountSpec(user_id=111222333, client_id="cid", client_secret="secret")
+    avito = await start(accounts=[seeded])
+    assert await avito.token({"client_id": "cid", "client_secret": "secret"})
+    made = await avito.account(name="Ателье", client_secret="s2", items=ITEMS[:1])
+    assert made["name"] == "Ателье" and made["client_secret"] == "s2"
+    assert len(str(made["items"][0]["id"])) == 10
+    listed = (await avito.control("/accounts"))["accounts"]
+    assert [a["user_id"] for a in listed] == [111222333, made["user_id"]]
+    duplicate = await avito.http.post("/_emulator/accounts", json={"user_id": 111222333})
+    assert duplicate.status_code == 409
+    incoming = "/_emulator/accounts/{}/incoming"
+    cases = [(999, {"text": "hi"}, 404), (111222333, {}, 422),
+             (111222333, {"text": "a", "image": "https://x/y.jpg"}, 422),
+             (made["user_id"], {"text": "hi", "item_id": 1}, 404)]
+    for user_id, body, status in cases:
+        response = await avito.http.post(incoming.format(user_id), json=body)
+        assert response.status_code == status, (body, response.text)
+
+
+async def test_buyer_without_items_opens_profile_chat_and_is_reused(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    first = await avito.incoming(seller, author_id=555000111)
+    again = await avito.incoming(seller, author_id=555000111, text="и ещё")
+    assert again["chat_id"] == first["chat_id"] and again["author_id"] == 555000111
+    plain = await avito.seller()
+    chat_id = (await avito.incoming(plain))["chat_id"]
+    assert chat_id.startswith("u2u-")
+
+
+async def test_chatter_writes_to_sellers(start: Start, receiver: Receiver) -> None:
+    avito = await start(chatter_interval_s=0.02, seed=3)
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    value = (await receiver.bodies(1))[0]["payload"]["value"]
+    assert value["user_id"] == seller.user_id and value["author_id"] != seller.user_id
+    assert re.search("[а-яА-Я]", value["content"]["text"])

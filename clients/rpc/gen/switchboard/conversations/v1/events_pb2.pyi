@@ -15,18 +15,22 @@ class MessageReceived(_message.Message):
     def __init__(self, conversation: _Optional[_Union[_conversations_service_pb2.Conversation, _Mapping]] = ..., message: _Optional[_Union[_conversations_service_pb2.Message, _Mapping]] = ...) -> None: ...
 
 class MessageSendRequested(_message.Message):
-    __slots__ = ("message_id", "conversation_id", "channel_id", "external_chat_id", "text")
+    __slots__ = ("message_id", "conversation_id", "channel_id", "external_chat_id", "text", "message", "conversation")
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_CHAT_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_FIELD_NUMBER: _ClassVar[int]
     message_id: str
     conversation_id: str
     channel_id: str
     external_chat_id: str
     text: str
-    def __init__(self, message_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., channel_id: _Optional[str] = ..., external_chat_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+    message: _conversations_service_pb2.Message
+    conversation: _conversations_service_pb2.Conversation
+    def __init__(self, message_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., channel_id: _Optional[str] = ..., external_chat_id: _Optional[str] = ..., text: _Optional[str] = ..., message: _Optional[_Union[_conversations_service_pb2.Message, _Mapping]] = ..., conversation: _Optional[_Union[_conversations_service_pb2.Conversation, _Mapping]] = ...) -> None: ...
 
 class MessageStatusChanged(_message.Message):
     __slots__ = ("conversation", "message")

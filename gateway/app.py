@@ -1,0 +1,67 @@
+"""create_app(settings): the public edge — REST, GraphQL, webhooks, SSE, health, metrics."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from clients.rpc.base import open_channel
+from clients.rpc.channels import ChannelsClient
+from clients.rpc.conversations import ConversationsClient
+from gateway import health
+from gateway.config import GatewaySettings
+from gateway.errors import install_error_handlers
+from gateway.graphql.router import graphql_router
+from gateway.http_metrics import HttpMetricsMiddleware
+from gateway.identity.service import IdentityService
+from gateway.rest import api_router
+from gateway.state import GatewayState
+from gateway.webhooks.avito import WebhookResolver
+from gateway.webhooks.avito import router as avito_webhooks
+from services.kernel.bus import Bus
+from services.kernel.db import Database
+
+DESCRIPTION = """Switchboard: every buyer conversation from every marketplace account in one inbox.
+
+Authenticate with `Authorization: Bearer sb_...` (an API key) or a browser session from
+`POST /v1/auth/login`. Errors are `application/problem+json`. Live events: `GET /v1/events` (SSE)
+or the GraphQL subscription `conversationEvents` at `/graphql`."""
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = await _connect(settings)
+        app.state.gateway = state
+        app.state.webhook_resolver = WebhookResolver(state.channels, settings.auth_cache_ttl_s)
+        try:
+            yield
+        finally:
+            await state.conversations.channel.close()
+            await state.channels.channel.close()
+            await state.bus.close()
+            await state.db.dispose()
+
+    app = FastAPI(title="Switchboard API", version="1.0.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(HttpMetricsMiddleware)
+    app.include_router(health.router)
+    app.include_router(api_router, prefix="/v1")
+    app.include_router(avito_webhooks)
+    app.include_router(graphql_router(settings), prefix="/graphql")
+    return app
+
+
+async def _connect(settings: GatewaySettings) -> GatewayState:
+    token = settings.service_token.get_secret_value()
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    bus = await Bus.connect(settings.nats_url, name="gateway", replicas=settings.stream_replicas)
+    await bus.ensure_streams()
+    return GatewayState(
+        settings=settings, db=db, bus=bus,
+        identity=IdentityService(db, settings),
+        conversations=ConversationsClient(open_channel(settings.conversations_target), token),
+        channels=ChannelsClient(open_channel(settings.channels_target), token))

@@ -1,0 +1,47 @@
+"""Who is calling: the tenant, the user (for sessions), and what they may do."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from gateway.identity.keys import expand_scopes
+
+PrincipalKind = Literal["api_key", "session"]
+
+# A user's role decides the scopes of their browser sessions.
+ROLE_SCOPES: dict[str, str] = {"owner": "admin", "admin": "admin", "agent": "write"}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    tenant_id: uuid.UUID
+    # None for API keys: a key acts for the tenant, not for a person.
+    user_id: uuid.UUID | None
+    # Effective scopes, implications already applied (admin -> write -> read).
+    scopes: frozenset[str]
+    kind: PrincipalKind
+    # The API key row id or the session row id, for audit and revocation.
+    credential_id: uuid.UUID
+    role: str | None = None
+    # When a session ends; API keys do not expire.
+    expires_at: datetime | None = None
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @classmethod
+    def for_api_key(cls, tenant_id: uuid.UUID, key_uuid: uuid.UUID,
+                    scopes: list[str] | frozenset[str]) -> Principal:
+        return cls(tenant_id=tenant_id, user_id=None, scopes=expand_scopes(scopes),
+                   kind="api_key", credential_id=key_uuid)
+
+    @classmethod
+    def for_session(cls, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str,
+                    session_id: uuid.UUID, expires_at: datetime) -> Principal:
+        scope = ROLE_SCOPES.get(role)
+        return cls(tenant_id=tenant_id, user_id=user_id,
+                   scopes=expand_scopes([scope] if scope else []), kind="session",
+                   credential_id=session_id, role=role, expires_at=expires_at)

@@ -1,0 +1,53 @@
+"""Rows -> protobuf messages (used by the servicer and by event payloads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from services.conversations.models import Contact, Conversation, Message
+
+
+def timestamp(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def conversation_to_proto(c: Conversation, contact: Contact) -> pb.Conversation:
+    return pb.Conversation(
+        id=str(c.id), channel_id=str(c.channel_id), channel=c.channel_kind,
+        external_chat_id=c.external_chat_id,
+        contact=pb.Contact(id=str(contact.id), external_user_id=contact.external_user_id,
+                           name=contact.name, phone=contact.phone),
+        status=c.status, mode=c.mode,
+        assignee_user_id=str(c.assignee_user_id) if c.assignee_user_id else "",
+        pinned=c.pinned, labels=list(c.labels), unread_count=c.unread_count,
+        waiting_since=timestamp(c.waiting_since), last_message_at=timestamp(c.last_message_at),
+        last_message_preview=c.last_message_preview,
+        listing=common.Listing(
+            external_id=c.listing_external_id, title=c.listing_title,
+            price_minor=c.listing_price_minor or 0, has_price=c.listing_price_minor is not None,
+            url=c.listing_url, image_url=c.listing_image_url),
+        created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at))
+
+
+def message_to_proto(m: Message) -> pb.Message:
+    return pb.Message(
+        id=str(m.id), conversation_id=str(m.conversation_id), direction=m.direction,
+        sender=m.sender, sender_user_id=str(m.sender_user_id) if m.sender_user_id else "",
+        content_type=m.content_type, text=m.text,
+        attachments=[common.Attachment(**a) for a in m.attachments],
+        status=m.status, failure_reason=m.failure_reason,
+        external_message_id=m.external_message_id or "",
+        sent_at=timestamp(m.sent_at), created_at=timestamp(m.created_at))
+
+
+def attachments_to_rows(attachments: list[common.Attachment]) -> list[dict[str, str]]:
+    """Keep only the set fields, so stored JSON stays small and readable."""
+    return [{f.name: v for f, v in a.ListFields()} for a in attachments]
