@@ -76,4 +76,5 @@ def outbox_table(schema: str) -> None:
       created_at timestamptz NOT NULL DEFAULT now())""")
     op.execute(f"CREATE INDEX ix_outbox_created_at ON {schema}.outbox (created_at)")
     tenant_table(schema, "outbox")
-    system_access(schema, "outbox", "SELECT", "DELETE")
+    # FOR UPDATE SKIP LOCKED needs UPDATE (privilege and policy) besides SELECT.
+    system_access(schema, "outbox", "SELECT", "UPDATE", "DELETE")

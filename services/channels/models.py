@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import IntEnum
 
 from sqlalchemy import Boolean, DateTime, Index, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.dialects.postgresql import UUID
@@ -15,6 +16,28 @@ from services.kernel.outbox import make_outbox_model
 SCHEMA = "channels"
 Base = make_base(SCHEMA)
 OutboxEvent = make_outbox_model(Base)
+
+
+class ChannelKind(IntEnum):
+    """channel_accounts.kind; the values are those of common.v1.ChannelKind."""
+
+    AVITO = 1
+
+
+class AccountStatus(IntEnum):
+    """channel_accounts.status; the values are those of channels.v1.ChannelStatus."""
+
+    ACTIVE = 1
+    DISCONNECTED = 2
+
+
+class SendStatus(IntEnum):
+    """outbound_sends.status. SENDING survives a crash: the next attempt reconciles first."""
+
+    PENDING = 1
+    SENDING = 2
+    SENT = 3
+    FAILED = 4
 
 
 class ChannelAccount(TenantMixin, Base):

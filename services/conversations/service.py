@@ -8,12 +8,25 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.conversations.domain import (
-    MAX_OUTGOING_TEXT, UPDATABLE_FIELDS, ConversationChanges, ConversationFilter, Direction,
-    MessageStatus, Page, Sender, Sort, preview)
+    MAX_OUTGOING_TEXT,
+    UPDATABLE_FIELDS,
+    ConversationChanges,
+    ConversationFilter,
+    Direction,
+    MessageStatus,
+    Page,
+    Sender,
+    Sort,
+    preview,
+)
 from services.conversations.events import ConversationEvents
 from services.conversations.models import Contact, Conversation, Message
 from services.conversations.repository import (
-    ContactRepository, ConversationRepository, ConversationRow, MessageRepository)
+    ContactRepository,
+    ConversationRepository,
+    ConversationRow,
+    MessageRepository,
+)
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import page_size
 

@@ -69,7 +69,7 @@ class Bus:
     @classmethod
     async def connect(cls, url: str, *, name: str, replicas: int = 1) -> Bus:
         nc = await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                                connect_timeout=5)
+                                connect_timeout=5, drain_timeout=5)
         return cls(nc, replicas=replicas)
 
     async def ensure_streams(self, specs: list[StreamSpec] = STREAMS) -> None:
@@ -100,7 +100,7 @@ class Bus:
             await self.nc.drain()
 
 
-class Retry(Exception):  # noqa: N818 - a control-flow signal, not an error condition
+class Retry(Exception):
     """Transient failure: redeliver later (the consumer picks the delay unless given)."""
 
     def __init__(self, reason: str, delay_s: float | None = None) -> None:
@@ -108,7 +108,7 @@ class Retry(Exception):  # noqa: N818 - a control-flow signal, not an error cond
         self.delay_s = delay_s
 
 
-class Poison(Exception):  # noqa: N818
+class Poison(Exception):
     """This message can never be handled: dead-letter it."""
 
 
@@ -161,6 +161,14 @@ class Consumer:
             max_deliver=spec.max_deliver + 2, ack_wait=spec.ack_wait_s, max_ack_pending=1000)
         sub = await self.bus.js.pull_subscribe(
             spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config)
+        try:
+            await self._pull(sub)
+        finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    async def _pull(self, sub: JetStreamContext.PullSubscription) -> None:
+        spec = self.spec
         while not self._stopping.is_set():
             try:
                 msgs = await sub.fetch(spec.batch, timeout=1)

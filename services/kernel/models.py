@@ -35,6 +35,9 @@ def new_id() -> uuid.UUID:
 class TenantMixin:
     """Every tenant table: uuid id, tenant_id (RLS key), timestamps."""
 
+    # Fetch server-side timestamps with RETURNING, so reading them never lazy-loads (async).
+    __mapper_args__ = {"eager_defaults": True}
+
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
     created_at: Mapped[datetime] = mapped_column(

@@ -1,0 +1,1 @@
+"""Avito: the HTTP API client, its typed errors, and webhook normalization."""

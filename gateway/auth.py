@@ -1,0 +1,97 @@
+"""FastAPI dependencies that authenticate a request and check its scope.
+
+Use the aliases in routes: `principal: Reader`, `Writer` or `Admin`. The tenant of everything a
+route does comes from the principal, never from the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from gateway.errors import PROBLEM_JSON, ProblemError
+from gateway.identity.keys import SCOPES
+from gateway.identity.principal import Principal
+from gateway.state import get_state
+
+SESSION_COOKIE = "sb_session"
+
+# Declared as security schemes so /docs offers both; the checks themselves are ours.
+_bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey",
+                     description="An API key: `Authorization: Bearer sb_...`")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="Session",
+                       description="The browser session set by `POST /v1/auth/login`")
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+async def current_principal(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session_token: Annotated[str | None, Depends(_cookie)],
+) -> Principal:
+    """The caller, from an API key (Authorization header) or else the session cookie."""
+    identity = get_state(request).identity
+    if "authorization" in request.headers:
+        # A header that is present decides: a bad one is not rescued by a cookie.
+        principal = await identity.authenticate_api_key(bearer.credentials) if bearer else None
+        if principal is None:
+            raise ProblemError(401, "invalid or revoked API key", headers=_CHALLENGE)
+        return principal
+    if session_token:
+        principal = await identity.authenticate_session(session_token)
+        if principal is None:
+            raise ProblemError(401, "the session has expired or ended; log in again",
+                               headers=_CHALLENGE)
+        return principal
+    raise ProblemError(401, "authentication required: an API key (Authorization: Bearer sb_...) "
+                       "or a session from POST /v1/auth/login", headers=_CHALLENGE)
+
+
+def require(scope: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the authenticated caller, who must hold `scope` (or one implying it)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    async def dependency(
+            principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has(scope):
+            raise ProblemError(403, f"this needs the '{scope}' scope")
+        return principal
+
+    dependency.__name__ = f"require_{scope}"
+    return dependency
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Reader = Annotated[Principal, Depends(require("read"))]
+Writer = Annotated[Principal, Depends(require("write"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+
+
+class Problem(BaseModel):
+    """An application/problem+json body (RFC 9457)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+_PROBLEM_SCHEMA = Problem.model_json_schema()
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries documenting problem+json errors of a route."""
+    return {status: {"description": HTTPStatus(status).phrase,
+                     "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}}
+            for status in statuses}
+
+
+# What every authenticated route can answer besides its own errors.
+AUTH_PROBLEMS = problem_responses(401, 403)

@@ -1,0 +1,133 @@
+"""All identity SQL. Repositories flush, never commit: the unit of work does.
+
+Lookups by credential (e-mail, key id, session token hash) run in a system unit of work, since
+the tenant is what they are trying to find; every write runs bound to the tenant it belongs to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.identity.models import ApiKey, BrowserSession, Tenant, User
+from services.kernel.errors import Conflict
+
+# How stale last_used_at may get: writing it on every request would turn reads into writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- tenants and users -------------------------------------------------------------------
+
+    async def add_tenant(self, tenant_id: uuid.UUID, name: str) -> Tenant:
+        tenant = Tenant(id=tenant_id, name=name)
+        self.session.add(tenant)
+        await self.session.flush()
+        return tenant
+
+    async def add_user(self, tenant_id: uuid.UUID, email: str, name: str, password_hash: str,
+                       role: str) -> User:
+        user = User(tenant_id=tenant_id, email=email, name=name, password_hash=password_hash,
+                    role=role)
+        self.session.add(user)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            # The only unique key a new user can hit is lower(email), across all tenants.
+            raise Conflict("this e-mail address is already registered") from exc
+        return user
+
+    async def email_taken(self, email: str) -> bool:
+        """System role: is the address used in any tenant?"""
+        found = await self.session.scalar(
+            select(User.id).where(func.lower(User.email) == email.lower()).limit(1))
+        return found is not None
+
+    async def find_user_by_email(self, email: str) -> User | None:
+        """System role: the user who logs in with this address, in whichever tenant."""
+        return await self.session.scalar(
+            select(User).where(func.lower(User.email) == email.lower()))
+
+    async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+    # --- sessions ----------------------------------------------------------------------------
+
+    async def add_session(self, tenant_id: uuid.UUID, user_id: uuid.UUID, token_sha256: str,
+                          expires_at: datetime) -> BrowserSession:
+        row = BrowserSession(tenant_id=tenant_id, user_id=user_id, token_sha256=token_sha256,
+                             expires_at=expires_at)
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def find_live_session(self, token_sha256: str) -> tuple[BrowserSession, User] | None:
+        """System role: an unexpired, unrevoked session of an enabled user."""
+        row = (await self.session.execute(
+            select(BrowserSession, User)
+            .join(User, User.id == BrowserSession.user_id)
+            .where(BrowserSession.token_sha256 == token_sha256,
+                   BrowserSession.revoked_at.is_(None),
+                   BrowserSession.expires_at > func.now(),
+                   User.disabled_at.is_(None)))).first()
+        return None if row is None else (row[0], row[1])
+
+    async def find_session(self, token_sha256: str) -> BrowserSession | None:
+        """System role: the session with this token, whatever its state."""
+        return await self.session.scalar(
+            select(BrowserSession).where(BrowserSession.token_sha256 == token_sha256))
+
+    async def revoke_session(self, session_id: uuid.UUID) -> None:
+        await self.session.execute(
+            update(BrowserSession)
+            .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None))
+            .values(revoked_at=func.now()))
+
+    # --- API keys ----------------------------------------------------------------------------
+
+    async def add_api_key(self, tenant_id: uuid.UUID, name: str, key_id: str,
+                          secret_sha256: str, scopes: list[str],
+                          created_by: uuid.UUID | None) -> ApiKey:
+        row = ApiKey(tenant_id=tenant_id, name=name, key_id=key_id, secret_sha256=secret_sha256,
+                     scopes=scopes, created_by=created_by)
+        self.session.add(row)
+        await self.session.flush()
+        await self.session.refresh(row, ["created_at"])
+        return row
+
+    async def find_api_key(self, key_id: str) -> ApiKey | None:
+        """System role: the key with this public id, in whichever tenant."""
+        return await self.session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+
+    async def list_api_keys(self, tenant_id: uuid.UUID) -> list[ApiKey]:
+        # RLS already limits the rows to the bound tenant; the filter says so in the SQL too.
+        rows = await self.session.scalars(
+            select(ApiKey).where(ApiKey.tenant_id == tenant_id)
+            .order_by(ApiKey.created_at.desc(), ApiKey.id))
+        return list(rows.all())
+
+    async def revoke_api_key(self, tenant_id: uuid.UUID, key_uuid: uuid.UUID) -> str | None:
+        """Revoke (idempotently); the key's public id, or None when this tenant has no such key."""
+        return await self.session.scalar(
+            update(ApiKey)
+            .where(ApiKey.id == key_uuid, ApiKey.tenant_id == tenant_id)
+            .values(revoked_at=func.coalesce(ApiKey.revoked_at, func.now()))
+            .returning(ApiKey.key_id))
+
+    async def touch_api_key(self, key_uuid: uuid.UUID) -> None:
+        """Record use, unless another request or replica already did within the resolution."""
+        await self.session.execute(
+            update(ApiKey)
+            .where(ApiKey.id == key_uuid,
+                   ApiKey.last_used_at.is_(None)
+                   | (ApiKey.last_used_at < func.now() - LAST_USED_RESOLUTION))
+            # Being used is not an edit: updated_at keeps its value.
+            .values(last_used_at=func.now(), updated_at=ApiKey.updated_at))

@@ -1,0 +1,240 @@
+"""Identity rules: tenants with their owner, password logins and sessions, API keys.
+
+Authentication is on every request's hot path, so positive results are cached in this process
+for `auth_cache_ttl_s`. Revoking a key or ending a session drops the local entry at once; other
+replicas keep accepting it until their entry expires, i.e. for at most that TTL.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from gateway.config import GatewaySettings
+from gateway.identity import keys
+from gateway.identity.cache import TtlCache
+from gateway.identity.models import ApiKey
+from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
+from gateway.identity.principal import Principal
+from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityRepository
+from gateway.identity.validation import check_password, clean_email, clean_name
+from services.kernel.db import Database
+from services.kernel.errors import Conflict, NotFound, PermissionDenied, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+WRONG_CREDENTIALS = "wrong e-mail or password"
+CACHE_MAX_ENTRIES = 10_000
+# Longer inputs are refused before they reach argon2 or SHA-256.
+MAX_PASSWORD_LENGTH = 1024
+MAX_TOKEN_LENGTH = 128
+
+
+@dataclass(frozen=True, slots=True)
+class TenantCreated:
+    tenant_id: uuid.UUID
+    owner_user_id: uuid.UUID
+    api_key: str = field(repr=False)  # plaintext, shown once
+    api_key_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """What may be shown about a key: never its secret nor its hash."""
+
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    created_by: uuid.UUID | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedKey:
+    secret_sha256: str
+    principal: Principal
+
+
+class IdentityService:
+    def __init__(self, db: Database, settings: GatewaySettings) -> None:
+        self.db = db
+        self.settings = settings
+        ttl = settings.auth_cache_ttl_s
+        self._keys: TtlCache[_CachedKey] = TtlCache(ttl, CACHE_MAX_ENTRIES)
+        self._sessions: TtlCache[Principal] = TtlCache(ttl, CACHE_MAX_ENTRIES)
+        self._recently_used: TtlCache[bool] = TtlCache(
+            LAST_USED_RESOLUTION.total_seconds(), CACHE_MAX_ENTRIES)
+
+    # --- tenants -----------------------------------------------------------------------------
+
+    async def create_tenant(self, name: str, owner_email: str, owner_password: str,
+                            owner_name: str = "", api_key_name: str = "default") -> TenantCreated:
+        """The tenant, its owner and an admin API key, in one transaction bound to the tenant."""
+        name = clean_name(name, "tenant name")
+        email = clean_email(owner_email)
+        check_password(owner_password, MAX_PASSWORD_LENGTH)
+        owner_name = clean_name(owner_name, "owner name", required=False)
+        api_key_name = clean_name(api_key_name, "API key name")
+        # Checked first so a taken address does not cost an argon2 hash; the unique index
+        # still decides when two creations race.
+        async with self.db.system_unit_of_work() as session:
+            if await IdentityRepository(session).email_taken(email):
+                raise Conflict("this e-mail address is already registered")
+        password_hash = await hash_password(owner_password)
+        key = keys.generate_api_key()
+        tenant_id = uuid.uuid4()
+        async with self.db.unit_of_work(tenant_id) as session:
+            repo = IdentityRepository(session)
+            await repo.add_tenant(tenant_id, name)
+            owner = await repo.add_user(tenant_id, email, owner_name, password_hash, "owner")
+            row = await repo.add_api_key(tenant_id, api_key_name, key.key_id, key.secret_sha256,
+                                         ["admin"], owner.id)
+        return TenantCreated(tenant_id=tenant_id, owner_user_id=owner.id,
+                             api_key=key.plaintext, api_key_id=row.id)
+
+    # --- API keys ----------------------------------------------------------------------------
+
+    async def authenticate_api_key(self, raw: str) -> Principal | None:
+        try:
+            key_id, secret = keys.parse_api_key(raw)
+        except Unauthenticated:
+            return None
+        cached = self._keys.get(key_id)
+        if cached is None:
+            async with self.db.system_unit_of_work() as session:
+                row = await IdentityRepository(session).find_api_key(key_id)
+            if row is None or row.revoked_at is not None:
+                return None
+            cached = _CachedKey(row.secret_sha256,
+                                Principal.for_api_key(row.tenant_id, row.id, row.scopes))
+            if not keys.secret_matches(secret, cached.secret_sha256):
+                return None
+            # Stored on a miss only: a hit must not extend the entry, or a key in constant
+            # use would never see a revocation made on another replica.
+            self._keys.put(key_id, cached)
+        elif not keys.secret_matches(secret, cached.secret_sha256):
+            return None
+        await self._record_use(cached.principal)
+        return cached.principal
+
+    async def create_api_key(self, principal: Principal, name: str,
+                             scopes: list[str]) -> tuple[str, ApiKeyInfo]:
+        """A new key of this tenant; the plaintext is returned here and never again."""
+        _require_admin(principal)
+        name = clean_name(name, "API key name")
+        granted = keys.validate_scopes(scopes)
+        key = keys.generate_api_key()
+        async with self.db.unit_of_work(principal.tenant_id) as session:
+            row = await IdentityRepository(session).add_api_key(
+                principal.tenant_id, name, key.key_id, key.secret_sha256, granted,
+                principal.user_id)
+        return key.plaintext, _key_info(row)
+
+    async def list_api_keys(self, principal: Principal) -> list[ApiKeyInfo]:
+        _require_admin(principal)
+        async with self.db.unit_of_work(principal.tenant_id) as session:
+            rows = await IdentityRepository(session).list_api_keys(principal.tenant_id)
+        return [_key_info(row) for row in rows]
+
+    async def revoke_api_key(self, principal: Principal, key_uuid: uuid.UUID) -> None:
+        _require_admin(principal)
+        async with self.db.unit_of_work(principal.tenant_id) as session:
+            key_id = await IdentityRepository(session).revoke_api_key(
+                principal.tenant_id, key_uuid)
+        if key_id is None:
+            raise NotFound(f"API key {key_uuid} not found")
+        self._keys.pop(key_id)
+
+    async def _record_use(self, principal: Principal) -> None:
+        """Update last_used_at at most once per resolution per key, and never fail the call."""
+        marker = str(principal.credential_id)
+        if self._recently_used.get(marker):
+            return
+        self._recently_used.put(marker, True)
+        try:
+            async with self.db.unit_of_work(principal.tenant_id) as session:
+                await IdentityRepository(session).touch_api_key(principal.credential_id)
+        except (SQLAlchemyError, OSError):
+            log.warning("could not record API key use", exc_info=True,
+                        extra={"api_key": marker})
+
+    # --- logins and sessions -----------------------------------------------------------------
+
+    async def login(self, email: str, password: str) -> tuple[str, Principal]:
+        """A new session for these credentials: (token for the cookie, principal)."""
+        if len(password) > MAX_PASSWORD_LENGTH:
+            raise Unauthenticated(WRONG_CREDENTIALS)
+        async with self.db.system_unit_of_work() as session:
+            user = await IdentityRepository(session).find_user_by_email(email.strip())
+        if user is None:
+            await verify_dummy(password)
+            raise Unauthenticated(WRONG_CREDENTIALS)
+        if not await verify_password(user.password_hash, password):
+            raise Unauthenticated(WRONG_CREDENTIALS)
+        if user.disabled_at is not None:
+            raise Unauthenticated("this account is disabled")
+        rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
+        token, token_sha256 = keys.generate_session_token()
+        expires_at = datetime.now(UTC) + timedelta(hours=self.settings.session_ttl_hours)
+        async with self.db.unit_of_work(user.tenant_id) as session:
+            repo = IdentityRepository(session)
+            row = await repo.add_session(user.tenant_id, user.id, token_sha256, expires_at)
+            if rehashed is not None:
+                await repo.set_password_hash(user.id, rehashed)
+        principal = Principal.for_session(user.tenant_id, user.id, user.role, row.id, expires_at)
+        self._sessions.put(token_sha256, principal, _seconds_until(expires_at))
+        return token, principal
+
+    async def authenticate_session(self, token: str) -> Principal | None:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        token_sha256 = keys.sha256_hex(token)
+        cached = self._sessions.get(token_sha256)
+        if cached is not None:
+            return cached
+        async with self.db.system_unit_of_work() as session:
+            found = await IdentityRepository(session).find_live_session(token_sha256)
+        if found is None:
+            return None
+        row, user = found
+        principal = Principal.for_session(row.tenant_id, user.id, user.role, row.id,
+                                          row.expires_at)
+        self._sessions.put(token_sha256, principal, _seconds_until(row.expires_at))
+        return principal
+
+    async def logout(self, token: str) -> None:
+        """End the session with this token; an unknown or ended one is not an error."""
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return
+        token_sha256 = keys.sha256_hex(token)
+        self._sessions.pop(token_sha256)
+        async with self.db.system_unit_of_work() as session:
+            row = await IdentityRepository(session).find_session(token_sha256)
+        if row is None or row.revoked_at is not None:
+            return
+        async with self.db.unit_of_work(row.tenant_id) as session:
+            await IdentityRepository(session).revoke_session(row.id)
+
+
+def _require_admin(principal: Principal) -> None:
+    # Routes check scopes too; this keeps the rule true for any other caller.
+    if not principal.has("admin"):
+        raise PermissionDenied("managing API keys needs the 'admin' scope")
+
+
+def _key_info(row: ApiKey) -> ApiKeyInfo:
+    return ApiKeyInfo(id=row.id, name=row.name, prefix=keys.display_prefix(row.key_id),
+                      scopes=tuple(row.scopes), created_at=row.created_at,
+                      created_by=row.created_by, last_used_at=row.last_used_at,
+                      revoked_at=row.revoked_at)
+
+
+def _seconds_until(moment: datetime) -> float:
+    return (moment - datetime.now(UTC)).total_seconds()

@@ -1,0 +1,125 @@
+"""Durable pull consumers of the channels service (see README.md, "Consumers").
+
+channels-webhooks  SB_WEBHOOKS       sb.webhooks.*.avito.received              -> message.inbound
+channels-sender    SB_CONVERSATIONS  sb.conversations.*.message.send_requested -> Avito, delivery
+channels-read      SB_CONVERSATIONS  sb.conversations.*.conversation.read      -> Avito read mark
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TypeVar
+
+from google.protobuf.message import DecodeError
+from google.protobuf.message import Message as ProtoMessage
+
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
+from services.channels import events
+from services.channels.avito.normalize import MalformedWebhook, normalize_webhook
+from services.channels.config import ChannelsSettings
+from services.channels.outbound import OutboundSender, ReadMarker, SendCommand, SendDeferred
+from services.channels.repository import Transactions
+from services.channels.service import ChannelsService
+from services.kernel.bus import Bus, ConsumerSpec, Delivery, Poison, Retry
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=ProtoMessage)
+
+WEBHOOKS_DURABLE = "channels-webhooks"
+SENDER_DURABLE = "channels-sender"
+READ_DURABLE = "channels-read"
+
+
+class ChannelsConsumers:
+    def __init__(self, settings: ChannelsSettings, tx: Transactions, bus: Bus,
+                 service: ChannelsService, sender: OutboundSender, reader: ReadMarker) -> None:
+        self._settings, self._tx, self._bus = settings, tx, bus
+        self._service, self._sender, self._reader = service, sender, reader
+
+    def specs(self) -> list[ConsumerSpec]:
+        s = self._settings
+        # A send may take every HTTP attempt of every part: keep it from being redelivered to
+        # another replica while it is still running.
+        send_ack_wait = max(60.0, 2 * s.avito_max_attempts * (s.avito_timeout_s
+                                                              + s.avito_backoff_max_s))
+        return [
+            ConsumerSpec(WEBHOOKS_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.received",
+                         self.on_webhook),
+            ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
+                         "sb.conversations.*.message.send_requested", self.on_send_requested,
+                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
+                         batch=4, backoff_s=list(s.send_retry_backoff_s)),
+            ConsumerSpec(READ_DURABLE, "SB_CONVERSATIONS", "sb.conversations.*.conversation.read",
+                         self.on_conversation_read, ack_wait_s=send_ack_wait, batch=16,
+                         backoff_s=list(s.send_retry_backoff_s)),
+        ]
+
+    async def on_webhook(self, delivery: Delivery) -> None:
+        """Normalize a verified delivery and publish it as message.inbound.
+
+        Published directly, not through the outbox: nothing is written to the database here,
+        so there is no transaction to be atomic with. The Nats-Msg-Id is derived from the
+        Avito message id, so a crash before the ack re-publishes the same id and JetStream
+        drops the copy; a redelivered webhook is dropped the same way.
+        """
+        received = _decode(channels_ev.WebhookReceived, delivery)
+        if received.kind != common.CHANNEL_KIND_AVITO:
+            raise Poison(f"unsupported channel kind {received.kind}")
+        async with self._tx() as unit:
+            account = await self._service.webhook_account(unit, received.channel_id)
+        if account is None:
+            log.info("webhook for an unknown or disconnected channel dropped", extra={
+                "channel_id": received.channel_id, "delivery_id": received.delivery_id})
+            return
+        try:
+            message = normalize_webhook(account, received.body)
+        except MalformedWebhook as exc:
+            raise Poison(f"malformed Avito webhook: {exc}") from exc
+        inbound = events.message_inbound(message, received.received_at)
+        await self._bus.publish(
+            events.inbound_subject(delivery.tenant_id), inbound.SerializeToString(),
+            msg_id=events.inbound_msg_id(account.channel_id, message.external_message_id),
+            headers={"Sb-Event-Type": inbound.DESCRIPTOR.full_name})
+
+    async def on_send_requested(self, delivery: Delivery) -> None:
+        request = _decode(conversations_ev.MessageSendRequested, delivery)
+        command = SendCommand(
+            message_id=_uuid(request.message_id, "message_id"),
+            conversation_id=_uuid(request.conversation_id, "conversation_id"),
+            channel_id=_uuid(request.channel_id, "channel_id"),
+            external_chat_id=request.external_chat_id, text=request.text)
+        try:
+            await self._sender.send(command, delivery.attempt)
+        except SendDeferred as exc:
+            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+
+    async def on_conversation_read(self, delivery: Delivery) -> None:
+        conversation = _decode(conversations_ev.ConversationRead, delivery).conversation
+        try:
+            await self._reader.mark_read(_uuid(conversation.channel_id, "channel_id"),
+                                         conversation.external_chat_id)
+        except SendDeferred as exc:
+            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+
+    def _retry_delay(self, delivery: Delivery, exc: SendDeferred) -> float:
+        """Avito's Retry-After when it gave one, else the configured step for this attempt."""
+        steps = self._settings.send_retry_backoff_s or [1.0]
+        step = steps[min(delivery.attempt - 1, len(steps) - 1)]
+        return max(step, exc.retry_after_s or 0.0)
+
+
+def _decode(cls: type[M], delivery: Delivery) -> M:
+    try:
+        return cls.FromString(delivery.data)
+    except DecodeError as exc:
+        raise Poison(f"undecodable {cls.DESCRIPTOR.full_name}") from exc
+
+
+def _uuid(value: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Poison(f"{field} is not a uuid: {value!r}") from exc

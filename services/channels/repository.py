@@ -1,0 +1,123 @@
+"""All SQL of the channels service. Repositories flush, never commit: the unit of work does."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from google.protobuf.message import Message as ProtoMessage
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.channels.models import (
+    ChannelAccount,
+    ChannelKind,
+    OutboundSend,
+    OutboxEvent,
+    SendStatus,
+)
+from services.kernel.db import Database
+from services.kernel.errors import Conflict
+from services.kernel.models import new_id
+from services.kernel.outbox import Outbox
+from services.kernel.repository import RepositoryBase
+from services.kernel.tenancy import require_tenant
+
+
+class AccountsRepository(RepositoryBase[ChannelAccount]):
+    model = ChannelAccount
+
+    async def find_external(self, kind: ChannelKind,
+                            external_account_id: str) -> ChannelAccount | None:
+        return await self.session.scalar(select(ChannelAccount).where(
+            ChannelAccount.kind == kind,
+            ChannelAccount.external_account_id == external_account_id))
+
+    async def page(self, after: tuple[datetime, uuid.UUID] | None,
+                   limit: int) -> list[ChannelAccount]:
+        """Oldest first by (created_at, id), the keyset the cursor carries."""
+        query = select(ChannelAccount).order_by(ChannelAccount.created_at, ChannelAccount.id)
+        if after is not None:
+            query = query.where(tuple_(ChannelAccount.created_at, ChannelAccount.id) > after)
+        return list((await self.session.scalars(query.limit(limit))).all())
+
+    async def insert(self, account: ChannelAccount) -> ChannelAccount:
+        self.session.add(account)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:  # a concurrent connect of the same account won the race
+            raise Conflict("this Avito account is already connected") from exc
+        await self.session.refresh(account)  # created_at and friends come from the database
+        return account
+
+    async def save_token(self, channel_id: uuid.UUID, token_enc: bytes,
+                         expires_at: datetime) -> None:
+        await self.session.execute(update(ChannelAccount).where(ChannelAccount.id == channel_id)
+                                   .values(access_token_enc=token_enc, token_expires_at=expires_at))
+
+
+class SendsRepository(RepositoryBase[OutboundSend]):
+    model = OutboundSend
+
+    async def lock(self, *, message_id: uuid.UUID, conversation_id: uuid.UUID,
+                   channel_id: uuid.UUID, external_chat_id: str) -> OutboundSend:
+        """The send row of a message, created on first sight, locked for this transaction."""
+        await self.session.execute(insert(OutboundSend).values(
+            id=new_id(), tenant_id=require_tenant(), message_id=message_id,
+            conversation_id=conversation_id, channel_id=channel_id,
+            external_chat_id=external_chat_id, status=SendStatus.PENDING, attempts=0,
+            last_error="").on_conflict_do_nothing(index_elements=["tenant_id", "message_id"]))
+        row = await self.session.scalar(
+            select(OutboundSend).where(OutboundSend.message_id == message_id)
+            .with_for_update().execution_options(populate_existing=True))
+        assert row is not None  # inserted or already there, and visible to this tenant
+        return row
+
+    async def get_by_message(self, message_id: uuid.UUID) -> OutboundSend | None:
+        return await self.session.scalar(
+            select(OutboundSend).where(OutboundSend.message_id == message_id))
+
+    async def save(self, row: OutboundSend, now: datetime, **changes: object) -> None:
+        """Apply `changes`; updated_at is set here so it stays readable after the flush."""
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_at = now
+        await self.session.flush()
+
+
+class ChannelsUnit:
+    """What one unit of work hands the service: the repositories and the outbox."""
+
+    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+        self.session = session
+        self.accounts = AccountsRepository(session)
+        self.sends = SendsRepository(session)
+        self._outbox = outbox
+
+    def emit(self, subject: str, event: ProtoMessage, *, event_id: uuid.UUID | None = None) -> None:
+        """Write an event to the outbox; the relay publishes it once this unit commits."""
+        self._outbox.add(self.session, subject, event, event_id=event_id)
+
+
+class Transactions:
+    """Opens units of work (kernel `Database`) and binds the channels repositories to each."""
+
+    def __init__(self, db: Database, outbox: Outbox | None = None) -> None:
+        self.db = db
+        self.outbox = outbox or Outbox(OutboxEvent)
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, tenant_id: uuid.UUID | None = None) -> AsyncIterator[ChannelsUnit]:
+        """A tenant unit of work: the bound tenant (RPC, consumer) or the one given."""
+        async with self.db.unit_of_work(tenant_id) as session:
+            yield ChannelsUnit(session, self.outbox)
+
+    @contextlib.asynccontextmanager
+    async def system(self) -> AsyncIterator[ChannelsUnit]:
+        """Cross-tenant reads its policies allow (resolving a webhook URL)."""
+        async with self.db.system_unit_of_work() as session:
+            yield ChannelsUnit(session, self.outbox)

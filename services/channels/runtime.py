@@ -1,0 +1,59 @@
+"""Wiring of the channels process: database, bus, Avito HTTP client, gRPC, relay, consumers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
+from services.channels.avito.pool import AvitoClients
+from services.channels.config import ChannelsSettings
+from services.channels.consumers import ChannelsConsumers
+from services.channels.outbound import OutboundSender, ReadMarker
+from services.channels.repository import Transactions
+from services.channels.service import ChannelsService, token_persister
+from services.channels.servicer import SERVICE_NAME, TENANTLESS, ChannelsServicer
+from services.kernel.bus import Bus
+from services.kernel.crypto import SecretBox
+from services.kernel.db import Database
+from services.kernel.grpc_server import GrpcServer, ServiceBinding
+from services.kernel.outbox import OutboxRelay
+from services.kernel.runtime import ServiceRuntime, listen_address
+
+
+@dataclass
+class ChannelsRuntime(ServiceRuntime):
+    """The kernel runtime plus the shared Avito HTTP client, closed once consumers are done."""
+
+    http: httpx.AsyncClient | None = None
+
+    async def stop(self, grace_s: float = 10) -> None:
+        await super().stop(grace_s)
+        if self.http is not None:
+            await self.http.aclose()
+
+
+async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
+    box = SecretBox(settings.secret_key.get_secret_value())
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    bus = await Bus.connect(settings.nats_url, name=settings.service_name,
+                            replicas=settings.stream_replicas)
+    await bus.ensure_streams()
+    http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(
+        max_connections=200, max_keepalive_connections=50))
+    tx = Transactions(db)
+    clients = AvitoClients(http, settings, box, token_persister(tx, box))
+    service = ChannelsService(settings, box, clients)
+    consumers = ChannelsConsumers(
+        settings, tx, bus, service,
+        OutboundSender(tx, clients, settings.send_max_deliveries), ReadMarker(tx, clients))
+    grpc = GrpcServer(
+        [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
+                        ChannelsServicer(tx, service), SERVICE_NAME)],
+        service_token=settings.service_token.get_secret_value(),
+        address=listen_address(settings.channels_target, settings.grpc_listen),
+        tenantless=TENANTLESS)
+    return ChannelsRuntime(
+        name="channels", db=db, bus=bus, grpc=grpc, relays=[OutboxRelay(db, bus, tx.outbox)],
+        consumers=consumers.specs(), http=http)

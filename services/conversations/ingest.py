@@ -1,0 +1,195 @@
+"""Rules for what channels report: inbound messages, echoes of the seller's own sends, and
+delivery outcomes. Every path is idempotent: a redelivered event changes nothing twice."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from services.conversations.domain import (
+    DEFAULT_MODE,
+    ECHO_MATCH_WINDOW_S,
+    Direction,
+    MessageStatus,
+    Sender,
+    Status,
+    preview,
+)
+from services.conversations.events import ConversationEvents
+from services.conversations.mapping import attachments_to_rows
+from services.conversations.models import Contact, Conversation, Message
+from services.conversations.repository import (
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+)
+
+# Echoes may arrive before we know the buyer (their chat started elsewhere): a per-chat
+# placeholder contact stands in until an inbound message names the buyer.
+PLACEHOLDER_PREFIX = "chat:"
+
+
+class Ingestor:
+    def __init__(self, events: ConversationEvents) -> None:
+        self.events = events
+
+    async def ingest(self, session: AsyncSession, m: common.UnifiedMessage) -> Message | None:
+        """Store one normalized channel message; None when it was already stored."""
+        if m.is_echo or m.direction == common.DIRECTION_OUTBOUND:
+            return await self._ingest_echo(session, m)
+        contact = await ContactRepository(session).upsert(
+            uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m),
+            m.author_name, m.author_phone)
+        conversation = await self._conversation_for(session, m, contact)
+        message = await MessageRepository(session).insert_if_new(_message_values(
+            m, conversation.id, Direction.INBOUND, Sender.CONTACT, MessageStatus.RECEIVED))
+        if message is None:
+            return None
+        _note_inbound(conversation, m, message)
+        await session.flush()
+        self.events.message_received(session, conversation, contact, message)
+        return message
+
+    async def _ingest_echo(self, session: AsyncSession,
+                           m: common.UnifiedMessage) -> Message | None:
+        """The seller's own message came back: link it to our send, or record an app reply."""
+        contact_repo = ContactRepository(session)
+        conversation = await ConversationRepository(session).find_external(
+            uuid.UUID(m.channel_id), m.external_chat_id, for_update=True)
+        if conversation is None:
+            contact = await contact_repo.upsert(uuid.UUID(m.channel_id), _placeholder(m), "", "")
+            conversation = await self._conversation_for(session, m, contact)
+        messages = MessageRepository(session)
+        if await messages.find_external(conversation.id, m.external_message_id):
+            return None
+        since = datetime.now(UTC) - timedelta(seconds=ECHO_MATCH_WINDOW_S)
+        own = await messages.find_own_send_containing(conversation.id, m.text, since) \
+            if m.text else None
+        if own is not None:
+            return await self._link_echo(session, conversation, own, m)
+        message = await messages.insert_if_new(_message_values(
+            m, conversation.id, Direction.OUTBOUND, Sender.CHANNEL_APP, MessageStatus.SENT))
+        if message is None:
+            return None
+        conversation.last_message_at = max(conversation.last_message_at, message.sent_at)
+        conversation.last_message_preview = preview(message.text, message.content_type)
+        conversation.waiting_since = None
+        await session.flush()
+        contact = await contact_repo.get_or_raise(conversation.contact_id)
+        self.events.message_received(session, conversation, contact, message)
+        return message
+
+    async def _link_echo(self, session: AsyncSession, conversation: Conversation, own: Message,
+                         m: common.UnifiedMessage) -> None:
+        """An echo of (a part of) our own send: it proves the channel has it."""
+        if own.external_message_id is None:
+            own.external_message_id = m.external_message_id
+        if own.status == MessageStatus.PENDING:
+            own.status = MessageStatus.SENT
+            await session.flush()
+            contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+            self.events.status_changed(session, conversation, contact, own)
+        return None
+
+    async def apply_delivery(self, session: AsyncSession,
+                             d: channel_events.MessageDelivery) -> Message | None:
+        """Record what the channel did with an outbound message."""
+        messages = MessageRepository(session)
+        message = await messages.get(uuid.UUID(d.message_id))
+        if message is None or _already_applied(message, d):
+            return None
+        conversation = await ConversationRepository(session).lock(message.conversation_id)
+        assert conversation is not None
+        if d.outcome == channel_events.DELIVERY_OUTCOME_SENT:
+            await self._merge_early_echo(messages, message, d.external_message_id)
+            message.status = MessageStatus.SENT
+            message.external_message_id = message.external_message_id or d.external_message_id or None
+            message.failure_reason = ""
+        else:
+            message.status = MessageStatus.FAILED
+            message.failure_reason = d.failure_reason or "the channel did not accept the message"
+        await session.flush()
+        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+        self.events.status_changed(session, conversation, contact, message)
+        return message
+
+    async def _merge_early_echo(self, messages: MessageRepository, message: Message,
+                                external_id: str) -> None:
+        """If the echo won the race and was stored as an app reply, fold it into our send."""
+        if not external_id or message.external_message_id:
+            return
+        twin = await messages.find_external(message.conversation_id, external_id)
+        if twin is not None and twin.id != message.id and twin.sender == Sender.CHANNEL_APP:
+            await messages.delete(twin.id)
+            await messages.session.flush()
+
+    async def _conversation_for(self, session: AsyncSession, m: common.UnifiedMessage,
+                                contact: Contact) -> Conversation:
+        repo = ConversationRepository(session)
+        sent_at = m.sent_at.ToDatetime(tzinfo=UTC)
+        conversation = await repo.insert_if_absent({
+            "channel_id": uuid.UUID(m.channel_id), "channel_kind": m.channel,
+            "external_chat_id": m.external_chat_id, "contact_id": contact.id,
+            "status": Status.OPEN, "mode": DEFAULT_MODE, "last_message_at": sent_at,
+            **_listing_values(m.listing)})
+        if conversation.contact_id != contact.id and \
+                not contact.external_user_id.startswith(PLACEHOLDER_PREFIX):
+            old = await ContactRepository(session).get(conversation.contact_id)
+            if old is not None and old.external_user_id.startswith(PLACEHOLDER_PREFIX):
+                conversation.contact_id = contact.id
+        if not conversation.listing_external_id and m.listing.external_id:
+            for key, value in _listing_values(m.listing).items():
+                setattr(conversation, key, value)
+        return conversation
+
+
+def _note_inbound(conversation: Conversation, m: common.UnifiedMessage, message: Message) -> None:
+    conversation.unread_count += 1
+    if message.sent_at >= conversation.last_message_at:
+        conversation.last_message_at = message.sent_at
+        conversation.last_message_preview = preview(message.text, message.content_type)
+    conversation.waiting_since = conversation.waiting_since or message.sent_at
+    if conversation.status == Status.RESOLVED:
+        conversation.status = Status.OPEN  # a buyer writing again reopens the conversation
+
+
+def _placeholder(m: common.UnifiedMessage) -> str:
+    return f"{PLACEHOLDER_PREFIX}{m.external_chat_id}"
+
+
+def _already_applied(message: Message, d: channel_events.MessageDelivery) -> bool:
+    if d.outcome == channel_events.DELIVERY_OUTCOME_SENT:
+        return message.status == MessageStatus.SENT and message.external_message_id is not None
+    return message.status == MessageStatus.FAILED
+
+
+def _message_values(m: common.UnifiedMessage, conversation_id: uuid.UUID, direction: Direction,
+                    sender: Sender, status: MessageStatus) -> dict[str, object]:
+    return {
+        "conversation_id": conversation_id, "direction": direction, "sender": sender,
+        "content_type": m.content_type or "text", "text": m.text,
+        "attachments": attachments_to_rows(list(m.attachments)), "status": status,
+        "external_message_id": m.external_message_id,
+        "raw": _raw_json(m.raw),
+        "sent_at": m.sent_at.ToDatetime(tzinfo=UTC)}
+
+
+def _raw_json(raw: bytes) -> object:
+    """The channel's payload, kept for audit; a non-JSON payload is kept as text."""
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {"text": raw.decode(errors="replace")}
+
+
+def _listing_values(listing: common.Listing) -> dict[str, object]:
+    return {"listing_external_id": listing.external_id, "listing_title": listing.title,
+            "listing_price_minor": listing.price_minor if listing.has_price else None,
+            "listing_url": listing.url, "listing_image_url": listing.image_url}

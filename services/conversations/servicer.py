@@ -1,0 +1,132 @@
+"""gRPC ConversationsService: proto <-> domain, one unit of work per call."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TypeVar
+
+from grpc.aio import ServicerContext
+
+from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
+from services.conversations.domain import (
+    ConversationChanges,
+    ConversationFilter,
+    Mode,
+    Page,
+    Sender,
+    Sort,
+    Status,
+)
+from services.conversations.mapping import conversation_to_proto, message_to_proto
+from services.conversations.service import ConversationsService
+from services.kernel.db import Database
+from services.kernel.errors import InvalidArgument
+from services.kernel.repository import parse_uuid
+
+E = TypeVar("E", bound=IntEnum)
+
+
+class ConversationsServicer(rpc.ConversationsServiceServicer):
+    def __init__(self, db: Database, service: ConversationsService) -> None:
+        self.db, self.service = db, service
+
+    async def ListConversations(self, request: pb.ListConversationsRequest,
+                                context: ServicerContext) -> pb.ListConversationsResponse:
+        async with self.db.unit_of_work() as session:
+            rows, cursor = await self.service.list_conversations(
+                session, _filter(request.filter), _sort(request.sort), _page(request.page))
+        return pb.ListConversationsResponse(
+            conversations=[conversation_to_proto(c, contact) for c, contact in rows],
+            page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+
+    async def GetConversation(self, request: pb.GetConversationRequest,
+                              context: ServicerContext) -> pb.GetConversationResponse:
+        async with self.db.unit_of_work() as session:
+            c, contact = await self.service.get(session, parse_uuid(request.id, "conversation id"))
+        return pb.GetConversationResponse(conversation=conversation_to_proto(c, contact))
+
+    async def BatchGetConversations(self, request: pb.BatchGetConversationsRequest,
+                                    context: ServicerContext) -> pb.BatchGetConversationsResponse:
+        ids = [parse_uuid(i, "conversation id") for i in request.ids]
+        async with self.db.unit_of_work() as session:
+            rows = await self.service.batch_get(session, ids)
+        return pb.BatchGetConversationsResponse(
+            conversations=[conversation_to_proto(c, contact) for c, contact in rows])
+
+    async def UpdateConversation(self, request: pb.UpdateConversationRequest,
+                                 context: ServicerContext) -> pb.UpdateConversationResponse:
+        changes = ConversationChanges(
+            fields=frozenset(request.update_fields),
+            status=_enum(Status, request.status, "status"),
+            mode=_enum(Mode, request.mode, "mode"),
+            assignee_user_id=parse_uuid(request.assignee_user_id, "assignee_user_id")
+            if request.assignee_user_id else None,
+            pinned=request.pinned, labels=_labels(request.labels))
+        async with self.db.unit_of_work() as session:
+            c, contact = await self.service.update(
+                session, parse_uuid(request.id, "conversation id"), changes)
+        return pb.UpdateConversationResponse(conversation=conversation_to_proto(c, contact))
+
+    async def ListMessages(self, request: pb.ListMessagesRequest,
+                           context: ServicerContext) -> pb.ListMessagesResponse:
+        async with self.db.unit_of_work() as session:
+            rows, cursor = await self.service.list_messages(
+                session, parse_uuid(request.conversation_id, "conversation id"),
+                _page(request.page))
+        return pb.ListMessagesResponse(
+            messages=[message_to_proto(m) for m in rows],
+            page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+
+    async def SendMessage(self, request: pb.SendMessageRequest,
+                          context: ServicerContext) -> pb.SendMessageResponse:
+        sender = _enum(Sender, request.sender, "sender") or Sender.USER
+        user = parse_uuid(request.sender_user_id, "sender_user_id") if request.sender_user_id \
+            else None
+        async with self.db.unit_of_work() as session:
+            message = await self.service.send(
+                session, parse_uuid(request.conversation_id, "conversation id"), request.text,
+                idempotency_key=request.idempotency_key, sender=sender, sender_user_id=user)
+        return pb.SendMessageResponse(message=message_to_proto(message))
+
+    async def MarkRead(self, request: pb.MarkReadRequest,
+                       context: ServicerContext) -> pb.MarkReadResponse:
+        async with self.db.unit_of_work() as session:
+            c, contact = await self.service.mark_read(
+                session, parse_uuid(request.conversation_id, "conversation id"))
+        return pb.MarkReadResponse(conversation=conversation_to_proto(c, contact))
+
+
+def _filter(f: pb.ConversationFilter) -> ConversationFilter:
+    return ConversationFilter(
+        status=_enum(Status, f.status, "status"), mode=_enum(Mode, f.mode, "mode"),
+        unread_only=f.unread_only,
+        channel_id=parse_uuid(f.channel_id, "channel_id") if f.channel_id else None)
+
+
+def _sort(value: int) -> Sort:
+    return _enum(Sort, value, "sort") or Sort.RECENT
+
+
+def _enum(cls: type[E], value: int, name: str) -> E | None:
+    """Proto enums are open: an unknown number is the caller's mistake, not ours."""
+    if not value:
+        return None
+    try:
+        return cls(value)
+    except ValueError as exc:
+        raise InvalidArgument(f"unknown {name} {value}") from exc
+
+
+def _page(page: pagination_pb2.PageRequest) -> Page:
+    return Page(size=page.page_size, cursor=page.cursor)
+
+
+def _labels(labels: list[str]) -> list[str]:
+    cleaned = sorted({label.strip() for label in labels if label.strip()})
+    if any(len(label) > 64 for label in cleaned) or len(cleaned) > 50:
+        raise InvalidArgument("at most 50 labels of at most 64 characters each")
+    return cleaned
+
+
