@@ -124,7 +124,8 @@ class TestReplies:
         channel = uuid.uuid4()
         await publish_inbound(bus, tenant_a, unified(channel, "u2i-app", "in-app", "Привет"))
         conv = await _only_conversation(client, tenant_a)
-        await publish_inbound(bus, tenant_a, unified(channel, "u2i-app", "ext-app", "Ответ из приложения", echo=True))
+        await publish_inbound(bus, tenant_a, unified(
+            channel, "u2i-app", "ext-app", "Ответ из приложения", echo=True))
 
         async def app_reply() -> bool:
             messages = (await client.list_messages(tenant_a, conv.id)).messages
