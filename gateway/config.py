@@ -18,3 +18,6 @@ class GatewaySettings(KernelSettings):
     # How long a resolved webhook URL / API key stays cached in this process.
     auth_cache_ttl_s: float = 30.0
     graphql_max_depth: int = 8
+    # The Avito emulator's URL in sandbox mode; `sandbox: true` on connect points an account there.
+    avito_sandbox_url: str = ""
+    sse_heartbeat_s: float = 15.0

@@ -6,6 +6,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+_EPSILON = 1e-9
+
 
 class TokenBucket:
     """`rate` requests per second on average, bursts of up to `burst`.
@@ -31,8 +33,8 @@ class TokenBucket:
         async with self._lock:
             while True:
                 self._refill()
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - _EPSILON:  # float refills land a hair short of 1
+                    self._tokens = max(0.0, self._tokens - 1)
                     return waited
                 delay = (1 - self._tokens) / self.rate
                 await self._sleep(delay)

@@ -1,0 +1,124 @@
+"""REST: the inbox — conversations, their messages, replies and read marks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.auth import Reader, Writer
+from gateway.errors import ProblemError
+from gateway.rest.schemas import (
+    MODE_TO_PB,
+    STATUS_TO_PB,
+    ConversationList,
+    ConversationOut,
+    MessageList,
+    MessageOut,
+    Mode,
+    PageOut,
+    Status,
+)
+from gateway.state import GatewayState, get_state
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+State = Annotated[GatewayState, Depends(get_state)]
+
+_SORTS = {"recent": pb.CONVERSATION_SORT_RECENT, "price": pb.CONVERSATION_SORT_PRICE_ASC,
+          "price_desc": pb.CONVERSATION_SORT_PRICE_DESC}
+_ERRORS = {401: {"description": "No or invalid credentials"},
+           403: {"description": "The key lacks the needed scope"},
+           404: {"description": "No such conversation in this tenant"},
+           422: {"description": "Invalid parameters"}}
+
+
+class ConversationPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    mode: Mode | None = None
+    assignee_user_id: str | None = None
+    pinned: bool | None = None
+    labels: list[str] | None = Field(default=None, max_length=50)
+
+
+class NewMessage(BaseModel):
+    # Text only for now: sending media arrives with the Avito channel in full (uploadImages).
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+@router.get("", response_model=ConversationList, responses=_ERRORS)
+async def list_conversations(
+        principal: Reader, state: State,
+        status: Status | None = None, mode: Mode | None = None,
+        unread: Annotated[bool, Query(description="Only conversations with unread messages")] = False,
+        channel: str | None = None,
+        sort: Literal["recent", "price", "price_desc"] = "recent",
+        limit: Annotated[int, Query(ge=1, le=100)] = 50, cursor: str = "") -> ConversationList:
+    flt = pb.ConversationFilter(status=STATUS_TO_PB[status] if status else 0,
+                                mode=MODE_TO_PB[mode] if mode else 0, unread_only=unread,
+                                channel_id=channel or "")
+    resp = await state.conversations.list_conversations(
+        principal.tenant_id, filter=flt, sort=_SORTS[sort], page_size=limit, cursor=cursor)
+    return ConversationList(
+        items=[ConversationOut.from_proto(c) for c in resp.conversations],
+        page=PageOut(next_cursor=resp.page_info.next_cursor or None, has_more=resp.page_info.has_more))
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
+async def get_conversation(conversation_id: str, principal: Reader, state: State) -> ConversationOut:
+    return ConversationOut.from_proto(
+        await state.conversations.get_conversation(principal.tenant_id, conversation_id))
+
+
+@router.patch("/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
+async def update_conversation(conversation_id: str, patch: ConversationPatch, principal: Writer,
+                              state: State) -> ConversationOut:
+    fields = sorted(patch.model_fields_set)
+    if not fields:
+        raise ProblemError(422, "name at least one of status, mode, assignee_user_id, pinned, labels")
+    for name in ("status", "mode", "pinned"):
+        if name in fields and getattr(patch, name) is None:
+            raise ProblemError(422, f"{name} cannot be null")
+    request = pb.UpdateConversationRequest(
+        id=conversation_id, update_fields=fields,
+        status=STATUS_TO_PB[patch.status] if patch.status else 0,
+        mode=MODE_TO_PB[patch.mode] if patch.mode else 0,
+        assignee_user_id=patch.assignee_user_id or "", pinned=bool(patch.pinned),
+        labels=patch.labels or [])
+    return ConversationOut.from_proto(
+        await state.conversations.update_conversation(principal.tenant_id, request))
+
+
+@router.get("/{conversation_id}/messages", response_model=MessageList, responses=_ERRORS)
+async def list_messages(conversation_id: str, principal: Reader, state: State,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+                        cursor: str = "") -> MessageList:
+    resp = await state.conversations.list_messages(
+        principal.tenant_id, conversation_id, page_size=limit, cursor=cursor)
+    return MessageList(
+        items=[MessageOut.from_proto(m) for m in resp.messages],
+        page=PageOut(next_cursor=resp.page_info.next_cursor or None, has_more=resp.page_info.has_more))
+
+
+@router.post("/{conversation_id}/messages", status_code=201, response_model=MessageOut,
+             responses=_ERRORS)
+async def send_message(
+        conversation_id: str, body: NewMessage, principal: Writer, state: State,
+        idempotency_key: Annotated[str, Header(max_length=128)] = "") -> MessageOut:
+    """Queue a reply: it is stored as `pending` and becomes `sent` or `failed` (see events)."""
+    message = await state.conversations.send_message(
+        principal.tenant_id, conversation_id, body.text, idempotency_key=idempotency_key,
+        sender_user_id=str(principal.user_id) if principal.user_id else "")
+    return MessageOut.from_proto(message)
+
+
+@router.post("/{conversation_id}/read", response_model=ConversationOut, responses=_ERRORS)
+async def mark_read(conversation_id: str, principal: Writer, state: State) -> ConversationOut:
+    """Mark the conversation read here and on the channel (Avito)."""
+    return ConversationOut.from_proto(
+        await state.conversations.mark_read(principal.tenant_id, conversation_id))

@@ -1,0 +1,158 @@
+"""Avito Messenger deliveries: verify, publish raw to JetStream, answer 200 fast.
+
+Avito waits 2 s for a 200, so nothing here touches the database on the hot path: the owner of a
+webhook URL is resolved once through the channels service and cached for a short while.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from clients.rpc.channels import ChannelsClient
+from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from gateway.errors import ProblemError
+from gateway.state import GatewayState
+from services.kernel.bus import subject
+from services.kernel.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["webhooks"])
+SIGNATURE_HEADER = "x-avito-messenger-signature"
+_NEGATIVE_TTL_S = 5.0  # blunts floods of made-up channel ids without hiding a new channel long
+_REQUIRED_VALUE_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
+
+
+@dataclass(frozen=True)
+class WebhookOwner:
+    tenant_id: uuid.UUID
+    active: bool
+    token_sha256: str
+    signing_secret: str
+
+
+class WebhookResolver:
+    """channel id -> owner, cached per process (unknown ids briefly cached too)."""
+
+    def __init__(self, channels: ChannelsClient, ttl_s: float, max_entries: int = 10_000) -> None:
+        self._channels, self._ttl_s, self._max = channels, ttl_s, max_entries
+        self._cache: dict[str, tuple[float, WebhookOwner | None]] = {}
+
+    async def resolve(self, channel_id: str) -> WebhookOwner | None:
+        now = time.monotonic()
+        hit = self._cache.get(channel_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        try:
+            resp = await self._channels.resolve_webhook(channel_id)
+            owner: WebhookOwner | None = WebhookOwner(
+                uuid.UUID(resp.tenant_id), resp.status == channels_pb.CHANNEL_STATUS_ACTIVE,
+                resp.webhook_token_sha256, resp.signing_secret)
+        except NotFound:
+            owner = None
+        if len(self._cache) >= self._max:
+            self._cache.clear()
+        self._cache[channel_id] = (now + (self._ttl_s if owner else _NEGATIVE_TTL_S), owner)
+        return owner
+
+
+@router.post("/webhooks/avito/{channel_id}/{webhook_token}",
+             responses={400: {"description": "Malformed JSON"}, 403: {"description": "Wrong token"},
+                        404: {"description": "Unknown channel"}, 413: {"description": "Too large"},
+                        422: {"description": "Not an Avito v3 delivery"}})
+async def avito_webhook(channel_id: str, webhook_token: str, request: Request) -> JSONResponse:
+    state: GatewayState = request.app.state.gateway
+    owner = await _verified_owner(request, channel_id, webhook_token)
+    body = await _read_body(request, state.settings.webhook_max_body_bytes)
+    _check_signature(request, owner, body)
+    delivery_id = _validate(body)
+    if delivery_id is None:
+        return JSONResponse({"ok": True})  # an empty probe: acknowledged, nothing to store
+    event = channel_events.WebhookReceived(
+        channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
+        received_at=_now(), body=body)
+    try:
+        await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", "received"),
+                                event.SerializeToString(), msg_id=f"avito:{channel_id}:{delivery_id}")
+    except Exception as exc:  # Avito retries on non-200: better than a lost message
+        log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
+        raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
+    return JSONResponse({"ok": True})
+
+
+async def _verified_owner(request: Request, channel_id: str, token: str) -> WebhookOwner:
+    try:
+        uuid.UUID(channel_id)
+    except ValueError:
+        raise ProblemError(404, "unknown channel") from None
+    owner = await request.app.state.webhook_resolver.resolve(channel_id)
+    if owner is None:
+        raise ProblemError(404, "unknown channel")
+    presented = hashlib.sha256(token.encode()).hexdigest()
+    if not hmac.compare_digest(presented, owner.token_sha256):
+        raise ProblemError(403, "wrong webhook token")
+    if not owner.active:
+        raise ProblemError(410, "this channel is disconnected")
+    return owner
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProblemError(413, f"body larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ProblemError(413, f"body larger than {limit} bytes")
+    return bytes(body)
+
+
+def _check_signature(request: Request, owner: WebhookOwner, body: bytes) -> None:
+    if not owner.signing_secret:
+        return
+    expected = hmac.new(owner.signing_secret.encode(), body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(request.headers.get(SIGNATURE_HEADER, "").lower(), expected):
+        raise ProblemError(401, f"missing or wrong {SIGNATURE_HEADER}")
+
+
+def _validate(body: bytes) -> str | None:
+    """The delivery id of a well-formed v3 message delivery to publish, or None to acknowledge
+    without publishing (an empty probe `{}`, or an event type other than `message`)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ProblemError(400, "body is not valid JSON") from None
+    if data == {}:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("payload"), dict):
+        raise ProblemError(422, "expected an Avito v3 delivery: {id, version, timestamp, payload}")
+    if data["payload"].get("type") != "message":
+        log.info("ignoring a non-message delivery", extra={"type": str(data["payload"].get("type"))})
+        return None
+    value = data["payload"].get("value")
+    missing = [f for f in _REQUIRED_VALUE_FIELDS
+               if not isinstance(value, dict) or value.get(f) in (None, "")]
+    if not data.get("id"):
+        missing.insert(0, "id")
+    if missing:
+        raise ProblemError(422, f"delivery lacks required fields: {', '.join(missing)}")
+    return str(data["id"])
+
+
+def _now() -> Timestamp:
+    ts = Timestamp()
+    ts.GetCurrentTime()
+    return ts

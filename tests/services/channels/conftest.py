@@ -1,0 +1,156 @@
+"""Fixtures for the channels tests: the Avito emulator over real HTTP, a stand-in for the
+gateway's webhook endpoint, and the channels runtime on the session's PostgreSQL and NATS."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+from nats.aio.msg import Msg
+
+from clients.rpc.base import open_channel
+from clients.rpc.channels import ChannelsClient
+from services.channels.config import ChannelsSettings
+from services.channels.runtime import build_runtime
+from services.kernel.bus import Bus
+from services.kernel.config import KernelSettings
+from services.kernel.runtime import ServiceRuntime
+from switchboard.devstack.http import BackgroundServer
+from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], within_s: float = 10) -> Any:
+    """Poll `check` until it returns something truthy, or fail after `within_s` seconds."""
+    async with asyncio.timeout(within_s):
+        while True:
+            if result := await check():
+                return result
+            await asyncio.sleep(0.02)
+
+
+@dataclass
+class Avito:
+    """The emulator's control API."""
+
+    url: str
+    http: httpx.AsyncClient
+
+    async def account(self, **spec: Any) -> dict[str, Any]:
+        return await self._ok("POST", "/_emulator/accounts", json=spec)
+
+    async def incoming(self, user_id: int, **spec: Any) -> dict[str, Any]:
+        return await self._ok("POST", f"/_emulator/accounts/{user_id}/incoming", json=spec)
+
+    async def sent(self, user_id: int) -> list[dict[str, Any]]:
+        return list((await self._ok("GET", f"/_emulator/accounts/{user_id}/sent"))["sent"])
+
+    async def fault(self, endpoint: str, status: int, count: int = 1) -> None:
+        await self._ok("POST", "/_emulator/faults",
+                       json={"endpoint": endpoint, "status": status, "count": count})
+
+    async def clear_faults(self) -> None:
+        await self._ok("DELETE", "/_emulator/faults")
+
+    async def _ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.http.request(method, path, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+
+@dataclass
+class WebhookSink:
+    """Stands in for the gateway's webhook endpoint: records what Avito delivers."""
+
+    url: str = ""
+    calls: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/webhooks/avito/{channel_id}/{token}")
+        async def hook(channel_id: str, token: str, request: Request) -> Response:
+            self.calls.append((channel_id, token, await request.body()))
+            return Response(status_code=200)
+
+        return app
+
+    async def wait_for(self, predicate: Callable[[bytes], bool]) -> tuple[str, str, bytes]:
+        async def found() -> tuple[str, str, bytes] | None:
+            return next((c for c in self.calls if predicate(c[2])), None)
+        return await eventually(found)  # type: ignore[no-any-return]
+
+
+class Listener:
+    """Core NATS subscription collecting messages (JetStream publishes reach it too)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Msg] = []
+
+    async def cb(self, msg: Msg) -> None:
+        self.messages.append(msg)
+
+    async def wait(self, count: int = 1, within_s: float = 10) -> list[Msg]:
+        async def arrived() -> list[Msg] | None:
+            return self.messages if len(self.messages) >= count else None
+        return await eventually(arrived, within_s)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def listen(bus: Bus) -> AsyncIterator[Callable[[str], Awaitable[Listener]]]:
+    subs = []
+
+    async def subscribe(subject: str) -> Listener:
+        listener = Listener()
+        subs.append(await bus.nc.subscribe(subject, cb=listener.cb))
+        await bus.nc.flush()
+        return listener
+
+    yield subscribe
+    for sub in subs:
+        await sub.unsubscribe()
+
+
+@pytest.fixture(scope="module")
+async def avito() -> AsyncIterator[Avito]:
+    async with BackgroundServer(create_app(AvitoEmulatorSettings())) as server, \
+            httpx.AsyncClient(base_url=server.url) as http:
+        yield Avito(server.url, http)
+
+
+@pytest.fixture(scope="module")
+async def webhook_sink() -> AsyncIterator[WebhookSink]:
+    sink = WebhookSink()
+    async with BackgroundServer(sink.app()) as server:
+        sink.url = server.url
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def channels_settings(settings: KernelSettings, avito: Avito,
+                      webhook_sink: WebhookSink) -> ChannelsSettings:
+    return ChannelsSettings(**{
+        **settings.model_dump(), "service_name": "channels-tests",
+        "avito_api_base_url": avito.url, "public_base_url": webhook_sink.url,
+        "avito_max_attempts": 3, "avito_backoff_base_s": 0.05, "avito_backoff_max_s": 0.2,
+        "send_max_deliveries": 3, "send_retry_backoff_s": [0.2]})
+
+
+@pytest.fixture(scope="module")
+async def runtime(channels_settings: ChannelsSettings) -> AsyncIterator[ServiceRuntime]:
+    built = await build_runtime(channels_settings)
+    await built.start()
+    yield built
+    await built.stop(2)
+
+
+@pytest.fixture(scope="module")
+async def channels(runtime: ServiceRuntime,
+                   channels_settings: ChannelsSettings) -> AsyncIterator[ChannelsClient]:
+    channel = open_channel(runtime.grpc.address)
+    yield ChannelsClient(channel, channels_settings.service_token.get_secret_value())
+    await channel.close()
