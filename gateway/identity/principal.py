@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -34,7 +35,7 @@ class Principal:
 
     @classmethod
     def for_api_key(cls, tenant_id: uuid.UUID, key_uuid: uuid.UUID,
-                    scopes: list[str] | frozenset[str]) -> Principal:
+                    scopes: Iterable[str]) -> Principal:
         return cls(tenant_id=tenant_id, user_id=None, scopes=expand_scopes(scopes),
                    kind="api_key", credential_id=key_uuid)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -125,7 +126,7 @@ class IdentityService:
         return cached.principal
 
     async def create_api_key(self, principal: Principal, name: str,
-                             scopes: list[str]) -> tuple[str, ApiKeyInfo]:
+                             scopes: Iterable[str]) -> tuple[str, ApiKeyInfo]:
         """A new key of this tenant; the plaintext is returned here and never again."""
         _require_admin(principal)
         name = clean_name(name, "API key name")

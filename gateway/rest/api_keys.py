@@ -29,7 +29,7 @@ class ApiKeyOut(BaseModel):
     id: uuid.UUID
     name: str
     prefix: str = Field(description="`sb_<key id>`: recognises a key; it is not the key")
-    scopes: list[Scope]
+    scopes: list[str]
     created_at: datetime
     created_by: uuid.UUID | None
     last_used_at: datetime | None = Field(description="Updated at most once a minute")
@@ -50,7 +50,7 @@ class ApiKeyCreated(BaseModel):
     id: uuid.UUID
     name: str
     prefix: str
-    scopes: list[Scope]
+    scopes: list[str]
     key: str = Field(description="The API key. It is shown only in this response: store it now")
     created_at: datetime
 

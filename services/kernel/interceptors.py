@@ -33,7 +33,7 @@ def metadata_of(context: ServicerContext) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
-class UnaryInterceptor(grpc.aio.ServerInterceptor):
+class UnaryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Base: subclasses implement `around(method, request, context, call_next)`."""
 
     async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:

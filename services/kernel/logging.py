@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -39,13 +40,25 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
-    """Install one stderr handler on the root logger (idempotent)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json else logging.Formatter(
+def configure_logging(level: str = "INFO", *, json: bool = True, file: Path | None = None,
+                      console_level: str | None = None) -> None:
+    """Install the root handlers (idempotent): stderr, and optionally a JSON log file.
+
+    The dev stack keeps the console for progress (console_level=WARNING) and writes the
+    full structured log to a file.
+    """
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(JsonFormatter() if json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    console.setLevel((console_level or level).upper())
+    handlers: list[logging.Handler] = [console]
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(file, encoding="utf-8")
+        to_file.setFormatter(JsonFormatter())
+        handlers.append(to_file)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level.upper())
     for noisy in ("httpx", "httpcore", "uvicorn.access", "nats"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import start_http_server
 
@@ -29,7 +30,7 @@ class ServiceRuntime:
     relays: list[OutboxRelay] = field(default_factory=list)
     consumers: list[ConsumerSpec] = field(default_factory=list)
     # Extra long-running loops the service owns (e.g. schedulers); each gets the stop event.
-    loops: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+    loops: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -95,6 +96,15 @@ async def test_new_tenant_gets_an_owner_and_a_working_admin_key(
 async def test_an_email_belongs_to_one_tenant(identity: IdentityService, acme: Tenant) -> None:
     with pytest.raises(Conflict):
         await identity.create_tenant("Copycat", acme.email.upper(), PASSWORD)
+
+
+async def test_racing_creations_with_one_email_make_one_tenant(
+        identity: IdentityService) -> None:
+    email = f"race-{uuid.uuid4().hex[:10]}@example.com"
+    results = await asyncio.gather(
+        identity.create_tenant("One", email, PASSWORD),
+        identity.create_tenant("Two", email.upper(), PASSWORD), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "TenantCreated"]
 
 
 @pytest.mark.parametrize(("email", "password"), [

@@ -44,19 +44,18 @@ async def account_self(
 @router.post("/messenger/v3/webhook")
 async def subscribe(
     body: WebhookUrl, account: Annotated[Account, Depends(authorized("webhook"))],
+    emulator: EmulatorDep,
 ) -> dict[str, Any]:
-    # Subscriptions add up; the same URL twice stays one subscription.
-    if body.url not in account.subscriptions:
-        account.subscriptions.append(body.url)
+    emulator.store.subscribe(account, body.url)
     return {"ok": True}
 
 
 @router.post("/messenger/v1/webhook/unsubscribe")
 async def unsubscribe(
     body: WebhookUrl, account: Annotated[Account, Depends(authorized("unsubscribe"))],
+    emulator: EmulatorDep,
 ) -> dict[str, Any]:
-    if body.url in account.subscriptions:
-        account.subscriptions.remove(body.url)
+    emulator.store.unsubscribe(account, body.url)
     return {"ok": True}
 
 

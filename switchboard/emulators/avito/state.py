@@ -26,13 +26,13 @@ class Clock:
 
     def __init__(self, source: Callable[[], float]) -> None:
         self._source = source
-        self._offset = 0.0
+        self.offset = 0.0
 
     def now(self) -> float:
-        return self._source() + self._offset
+        return self._source() + self.offset
 
     def advance(self, seconds: float) -> None:
-        self._offset += seconds
+        self.offset += seconds
 
 
 @dataclass
@@ -127,6 +127,8 @@ class Store:
         self._clock = clock
         self._token_ttl_s = token_ttl_s
         self._seq = 0
+        # Set by every change worth persisting; the state file's autosave clears it.
+        self.dirty = False
 
     def _now(self) -> int:
         return int(self._clock.now())
@@ -147,7 +149,15 @@ class Store:
             items=items,
         )
         self.accounts[user_id] = account
+        self.dirty = True
         return account
+
+    def restore(self, accounts: dict[int, Account]) -> None:
+        """Replace every account with a restored sandbox's; earlier tokens stop working."""
+        self.accounts = accounts
+        self._tokens.clear()
+        self._seq = max((c.seq for a in accounts.values() for c in a.chats.values()), default=0)
+        self.dirty = False
 
     def _unused_user_id(self) -> int:
         while (user_id := self._ids.user()) in self.accounts:
@@ -205,6 +215,7 @@ class Store:
         message = Message(self._ids.message(), author_id, self._now(), kind, content)
         chat.messages.append(message)
         chat.updated, chat.seq = message.created, self._next_seq()
+        self.dirty = True
         return message
 
     def send_text(self, account: Account, chat: Chat, text: str) -> Message:
@@ -218,6 +229,18 @@ class Store:
             if message.author_id != account.user_id and message.read_at is None:
                 message.read_at = now
         chat.read_events.append(now)
+        self.dirty = True
+
+    def subscribe(self, account: Account, url: str) -> None:
+        # Subscriptions add up; the same URL twice stays one subscription.
+        if url not in account.subscriptions:
+            account.subscriptions.append(url)
+            self.dirty = True
+
+    def unsubscribe(self, account: Account, url: str) -> None:
+        if url in account.subscriptions:
+            account.subscriptions.remove(url)
+            self.dirty = True
 
 
 def list_chats(account: Account, chat_types: Collection[str], item_ids: Collection[int],

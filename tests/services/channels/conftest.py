@@ -4,6 +4,7 @@ gateway's webhook endpoint, and the channels runtime on the session's PostgreSQL
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from nats.aio.msg import Msg
 
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
+from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from services.channels.config import ChannelsSettings
 from services.channels.runtime import build_runtime
 from services.kernel.bus import Bus
@@ -154,3 +156,13 @@ async def channels(runtime: ServiceRuntime,
     channel = open_channel(runtime.grpc.address)
     yield ChannelsClient(channel, channels_settings.service_token.get_secret_value())
     await channel.close()
+
+
+async def connect_avito(channels: ChannelsClient, avito: Avito, tenant_id: uuid.UUID,
+                        **request: Any) -> tuple[channels_pb.Channel, dict[str, Any]]:
+    """A fresh emulator account (one item) connected for `tenant_id`."""
+    account = await avito.account(items=[{"title": "Диван угловой", "price": 15000}])
+    channel = await channels.connect_avito_account(tenant_id, channels_pb.ConnectAvitoAccountRequest(
+        name=request.pop("name", "Основной"), client_id=account["client_id"],
+        client_secret=account["client_secret"], **request))
+    return channel, account

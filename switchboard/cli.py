@@ -1,0 +1,125 @@
+"""The `switchboard` command: dev stack, serve, migrate, tenant admin, emulators."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from switchboard.serve import COMPONENTS
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except KeyboardInterrupt:
+        pass
+    except Exception as exc:  # the CLI's last line: say what failed, no traceback wall
+        if os.environ.get("SWITCHBOARD_DEBUG"):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="switchboard", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="command")
+
+    dev = sub.add_parser("dev", help="run the whole platform on embedded PostgreSQL and NATS")
+    dev.add_argument("--data-dir", type=Path, default=Path(".switchboard"))
+    dev.add_argument("--port", type=int, default=8080)
+    dev.add_argument("--emulator-port", type=int, default=8090)
+    dev.add_argument("--chatter-interval", type=float, default=45.0,
+                     help="seconds between sandbox buyers' messages (0 = none)")
+    dev.set_defaults(handler=_dev)
+
+    serve = sub.add_parser("serve", help="run components against servers given by env")
+    serve.add_argument("component", choices=["all", *COMPONENTS])
+    serve.set_defaults(handler=_serve)
+
+    migrate = sub.add_parser("migrate", help="apply (or roll back) database migrations")
+    migrate.add_argument("--url", default=os.environ.get("SWITCHBOARD_MIGRATION_DATABASE_URL", ""),
+                         help="the schema owner's URL (default: $SWITCHBOARD_MIGRATION_DATABASE_URL)")
+    migrate.add_argument("--downgrade", metavar="REVISION", help="roll back to REVISION (e.g. base)")
+    migrate.set_defaults(handler=_migrate)
+
+    tenant = sub.add_parser("tenant", help="tenant administration").add_subparsers(required=True)
+    create = tenant.add_parser("create", help="create a tenant with its owner and an admin API key")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", help="prompted for when omitted")
+    create.set_defaults(handler=_tenant_create)
+
+    emulate = sub.add_parser("emulate", help="run an emulator of an external API")
+    emulate.add_argument("api", choices=["avito"])
+    emulate.add_argument("--host", default="127.0.0.1")
+    emulate.add_argument("--port", type=int, default=8090)
+    emulate.add_argument("--chatter-interval", type=float, default=0.0)
+    emulate.add_argument("--state-file", type=Path)
+    emulate.set_defaults(handler=_emulate)
+    return parser
+
+
+def _dev(args: argparse.Namespace) -> None:
+    from switchboard.devstack.dev import DevOptions, run_dev
+
+    asyncio.run(run_dev(DevOptions(data_dir=args.data_dir, port=args.port,
+                                   emulator_port=args.emulator_port,
+                                   chatter_interval_s=args.chatter_interval)))
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from switchboard.serve_main import serve_forever
+
+    components = COMPONENTS if args.component == "all" else (args.component,)
+    asyncio.run(serve_forever(components))
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    from switchboard import migrate
+
+    if not args.url:
+        raise SystemExit("give --url or set SWITCHBOARD_MIGRATION_DATABASE_URL")
+    if args.downgrade:
+        migrate.downgrade(args.url, args.downgrade)
+    else:
+        migrate.upgrade(args.url)
+    print("migrations applied" if not args.downgrade else f"rolled back to {args.downgrade}")
+
+
+def _tenant_create(args: argparse.Namespace) -> None:
+    from gateway.config import GatewaySettings
+    from gateway.identity.service import IdentityService
+    from services.kernel.db import Database
+
+    password = args.password or getpass.getpass("Owner password (8+ characters): ")
+
+    async def create() -> dict[str, str]:
+        settings = GatewaySettings()
+        db = Database(settings.database_url, pool_size=1)
+        try:
+            created = await IdentityService(db, settings).create_tenant(
+                args.name, args.email, password)
+        finally:
+            await db.dispose()
+        return {"tenant_id": str(created.tenant_id), "owner_user_id": str(created.owner_user_id),
+                "api_key": created.api_key}
+
+    print(json.dumps(asyncio.run(create()), indent=2))
+    print("The API key is shown only once: store it now.", file=sys.stderr)
+
+
+def _emulate(args: argparse.Namespace) -> None:
+    from switchboard.emulators.avito import run
+
+    run(host=args.host, port=args.port, chatter_interval_s=args.chatter_interval or None,
+        state_file=args.state_file)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""`switchboard dev`: the whole platform on one machine with nothing but Python.
+
+PostgreSQL and nats-server come from wheels; data lives in the data folder, so a second run
+picks up where the first stopped. External servers are used instead when
+SWITCHBOARD_DATABASE_URL / SWITCHBOARD_NATS_URL are set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gateway.config import GatewaySettings
+from services.kernel.crypto import SecretBox
+from services.kernel.logging import configure_logging
+from services.kernel.runtime import wait_for_shutdown_signal
+from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
+from switchboard.devstack.http import BackgroundServer
+from switchboard.devstack.nats import EmbeddedNats
+from switchboard.devstack.ports import remembered_port
+from switchboard.devstack.postgres import EmbeddedPostgres
+from switchboard.devstack.progress import Progress
+from switchboard.devstack.seed import seed_demo, still_valid
+from switchboard.emulators.avito import AvitoEmulatorSettings
+from switchboard.emulators.avito import create_app as create_avito_emulator
+from switchboard.serve import COMPONENTS, Platform, start_platform
+
+DATABASE = "switchboard"
+
+
+@dataclass
+class DevOptions:
+    data_dir: Path = Path(".switchboard")
+    port: int = 8080
+    emulator_port: int = 8090
+    chatter_interval_s: float = 45.0
+    log_level: str = "INFO"
+
+
+@dataclass
+class DevStack:
+    """What `switchboard dev` started, so it can stop everything in reverse order."""
+
+    options: DevOptions
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+    emulator: BackgroundServer | None = None
+    platform: Platform | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    async def stop(self) -> None:
+        if self.platform is not None:
+            await self.platform.stop(5)
+        if self.emulator is not None:
+            await self.emulator.stop()
+        for server in (self.nats, self.postgres):
+            if server is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(server.stop)
+
+
+async def run_dev(options: DevOptions) -> None:
+    """Start everything, print where it is, run until Ctrl-C, then stop everything."""
+    stack = await start_dev(options)
+    try:
+        _print_summary(stack)
+        await wait_for_shutdown_signal()
+        print("\nStopping ...", flush=True)
+    finally:
+        await stack.stop()
+
+
+async def start_dev(options: DevOptions, progress: Progress | None = None) -> DevStack:
+    data = options.data_dir.absolute()
+    data.mkdir(parents=True, exist_ok=True)
+    configure_logging(options.log_level, file=data / "switchboard.log", console_level="WARNING")
+    progress = progress or Progress(6)
+    stack = DevStack(options)
+    try:
+        database_url, nats_url = await _servers(stack, data, progress)
+        secret = _secrets(data / "secrets.json")
+        with progress.task("Starting the Avito emulator (sandbox)"):
+            stack.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
+                chatter_interval_s=options.chatter_interval_s or None,
+                state_file=data / "avito-emulator.json")),
+                port=remembered_port(data / "emulator_port", options.emulator_port))
+            await stack.emulator.start()
+        settings = _settings(options, database_url, nats_url, secret, stack.emulator.url)
+        with progress.task(f"Starting gateway, conversations and channels on :{options.port}"):
+            stack.platform = await start_platform(COMPONENTS, **settings)
+        with progress.task("Seeding the demo tenant and its sandbox Avito shop"):
+            stack.info = await _dev_info(data / "dev.json", settings, stack)
+    except BaseException:
+        await stack.stop()
+        raise
+    return stack
+
+
+async def _servers(stack: DevStack, data: Path, progress: Progress) -> tuple[str, str]:
+    database_url = os.environ.get("SWITCHBOARD_DATABASE_URL", "")
+    nats_url = os.environ.get("SWITCHBOARD_NATS_URL", "")
+    with progress.task("Starting PostgreSQL" + (" (external)" if database_url else "")):
+        if not database_url:
+            stack.postgres = EmbeddedPostgres(data / "postgres")
+            await asyncio.to_thread(stack.postgres.start)
+            await ensure_database(stack.postgres.url(), DATABASE)
+    with progress.task("Applying migrations"):
+        owner_url = os.environ.get("SWITCHBOARD_MIGRATION_DATABASE_URL") or (
+            stack.postgres.url(DATABASE) if stack.postgres else "")
+        if not owner_url:
+            raise SystemExit("set SWITCHBOARD_MIGRATION_DATABASE_URL (the schema owner) "
+                             "when SWITCHBOARD_DATABASE_URL points at an external server")
+        await migrate_database(owner_url)
+        database_url = database_url or runtime_url(owner_url)
+    with progress.task("Starting nats-server with JetStream" + (" (external)" if nats_url else "")):
+        if not nats_url:
+            stack.nats = EmbeddedNats(data / "nats")
+            nats_url = await asyncio.to_thread(stack.nats.start)
+    return database_url, nats_url
+
+
+def _secrets(path: Path) -> dict[str, str]:
+    """Generated once per data folder: the Fernet key must outlive restarts (stored secrets)."""
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {"secret_key": SecretBox.generate_key(), "service_token": secrets.token_urlsafe(32)}
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dict[str, str],
+              emulator_url: str) -> dict[str, Any]:
+    base = f"http://127.0.0.1:{options.port}"
+    return {"database_url": database_url, "nats_url": nats_url,
+            "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
+            "service_token": secret["service_token"], "http_port": options.port,
+            "public_base_url": base, "avito_sandbox_url": emulator_url, "log_level": options.log_level}
+
+
+async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> dict[str, Any]:
+    assert stack.platform is not None and stack.emulator is not None
+    gateway_url = stack.platform.gateway_url
+    if path.exists():
+        info = json.loads(path.read_text())
+        if await still_valid(gateway_url, info.get("api_key", "")):
+            return info
+    seeded = await seed_demo(GatewaySettings(**settings), gateway_url, stack.emulator.url)
+    info = {"gateway_url": gateway_url, "api_key": seeded.api_key, "tenant_id": seeded.tenant_id,
+            "login": {"email": seeded.email, "password": seeded.password}, "avito": seeded.avito,
+            "nats_url": settings["nats_url"], "database_url": settings["database_url"]}
+    path.write_text(json.dumps(info, indent=2, ensure_ascii=False))
+    path.chmod(0o600)
+    return info
+
+
+def _print_summary(stack: DevStack) -> None:
+    info, url = stack.info, stack.info["gateway_url"]
+    avito = info["avito"]
+    print(f"""
+Switchboard is running.
+  REST docs      {url}/docs
+  GraphQL        {url}/graphql
+  API key        {info['api_key']}
+  Login          {info['login']['email']} / {info['login']['password']}
+  Avito sandbox  {avito['emulator_url']}  (account {avito['user_id']})
+  Everything above is saved in {stack.options.data_dir / 'dev.json'}; logs in {stack.options.data_dir / 'switchboard.log'}.
+
+Make a buyer write:
+  curl -X POST {avito['emulator_url']}/_emulator/accounts/{avito['user_id']}/incoming \\
+       -H 'Content-Type: application/json' -d '{{"text": "Здравствуйте, товар в наличии?"}}'
+Then: curl -H 'Authorization: Bearer {info['api_key']}' {url}/v1/conversations
+
+Ctrl-C stops everything.""", flush=True)
+
+
