@@ -31,7 +31,9 @@ def create_roles() -> None:
         CREATE ROLE {SYSTEM_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
       END IF;
     END $$""")
-    op.execute(f"GRANT {SYSTEM_ROLE} TO {APP_ROLE}")
+    # INHERIT FALSE: the runtime role may SET ROLE to the system role for one transaction, but
+    # does not carry its privileges or policies otherwise (else every tenant would see them).
+    op.execute(f"GRANT {SYSTEM_ROLE} TO {APP_ROLE} WITH INHERIT FALSE, SET TRUE")
 
 
 def create_schema(schema: str) -> None:
@@ -56,10 +58,13 @@ def tenant_table(schema: str, table: str, *, key: str = "tenant_id") -> None:
 def system_access(schema: str, table: str, *commands: str) -> None:
     """Let the system role run `commands` (SELECT, UPDATE, DELETE) on every tenant's rows."""
     name = f"{schema}.{table}"
+    # Also pinned to current_user: a policy TO a role applies to every member of it, so the
+    # check must not rely on role membership alone.
+    only_system = f"current_user = '{SYSTEM_ROLE}'"
     for command in commands:
-        check = " WITH CHECK (true)" if command == "UPDATE" else ""
+        check = f" WITH CHECK ({only_system})" if command == "UPDATE" else ""
         op.execute(f"CREATE POLICY system_{command.lower()} ON {name} FOR {command} "
-                   f"TO {SYSTEM_ROLE} USING (true){check}")
+                   f"TO {SYSTEM_ROLE} USING ({only_system}){check}")
     op.execute(f"GRANT {', '.join(commands)} ON {name} TO {SYSTEM_ROLE}")
 
 

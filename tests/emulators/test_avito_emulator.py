@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +20,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from switchboard.devstack.http import BackgroundServer
-from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
+from switchboard.emulators.avito import AvitoEmulatorSettings, create_app, persistence
 from switchboard.emulators.avito.schemas import AccountSpec
 
 CHAT_ID = re.compile(r"^u2[iu]-[A-Za-z0-9~_]{22}$")
@@ -140,15 +141,20 @@ ITEMS = [{"title": "Mazda 3 2008", "price": 300000}, {"title": "Диван", "pr
 Start = Callable[..., Awaitable[Avito]]
 
 
+@contextlib.asynccontextmanager
+async def serving(**settings: Any) -> AsyncIterator[Avito]:
+    """An emulator from startup to shutdown (lifespan included)."""
+    async with BackgroundServer(create_app(AvitoEmulatorSettings(**settings))) as server, \
+            httpx.AsyncClient(base_url=server.url, timeout=5) as http:
+        yield Avito(http)
+
+
 @pytest.fixture
 async def start() -> AsyncIterator[Start]:
     async with contextlib.AsyncExitStack() as stack:
 
         async def _start(**settings: Any) -> Avito:
-            app = create_app(AvitoEmulatorSettings(**settings))
-            server = await stack.enter_async_context(BackgroundServer(app))
-            http = httpx.AsyncClient(base_url=server.url, timeout=5)
-            return Avito(await stack.enter_async_context(http))
+            return await stack.enter_async_context(serving(**settings))
 
         yield _start
 
@@ -527,3 +533,73 @@ async def test_chatter_writes_to_sellers(start: Start, receiver: Receiver) -> No
     value = (await receiver.bodies(1))[0]["payload"]["value"]
     assert value["user_id"] == seller.user_id and value["author_id"] != seller.user_id
     assert re.search("[а-яА-Я]", value["content"]["text"])
+
+
+async def test_sandbox_survives_a_restart(tmp_path: Path, receiver: Receiver) -> None:
+    path = tmp_path / "avito.json"
+    async with serving(state_file=path, seed=7) as avito:
+        seller = await avito.seller(items=ITEMS)
+        await avito.subscribe(seller, receiver.url)
+        chat_id = (await avito.incoming(seller, text="Ещё продаётся?"))["chat_id"]
+        await avito.http.post(f"/messenger/v1/accounts/{seller.user_id}/chats/{chat_id}/read",
+                              headers=seller.headers)
+        await avito.incoming(seller, chat_id=chat_id, text="алло?")
+        sent = await avito.http.post(seller.send_path(chat_id), headers=seller.headers,
+                                     json={"message": {"text": "Да"}, "type": "text"})
+        assert sent.status_code == 200
+        chat = await avito.control(f"/accounts/{seller.user_id}/chats/{chat_id}")
+        sent_log = await avito.control(f"/accounts/{seller.user_id}/sent")
+        messages = (await avito.http.get(seller.messages_path(chat_id),
+                                         headers=seller.headers)).json()
+    assert json.loads(path.read_text())["version"] == 1
+
+    async with serving(state_file=path, seed=7) as avito:
+        old_token = await avito.http.get(seller.chats_path(), headers=seller.headers)
+        assert old_token.status_code == 401
+        headers = {"Authorization": f"Bearer {await avito.token(seller.account)}"}
+        chats = (await avito.http.get(seller.chats_path(), headers=headers)).json()["chats"]
+        assert [c["id"] for c in chats] == [chat_id]
+        assert (await avito.http.get(seller.messages_path(chat_id),
+                                     headers=headers)).json() == messages
+        assert await avito.control(f"/accounts/{seller.user_id}/chats/{chat_id}") == chat
+        assert [m["is_read"] for m in messages["messages"]] == [True, False, True]
+        subscriptions = await avito.http.post("/messenger/v1/subscriptions", headers=headers)
+        assert subscriptions.json()["subscriptions"] == [{"url": receiver.url, "version": "3"}]
+        assert await avito.control(f"/accounts/{seller.user_id}/sent") == sent_log
+        # The same seed continues where it left off rather than re-issuing the same ids.
+        assert (await avito.account())["client_id"] != seller.account["client_id"]
+        again = await avito.incoming(seller, item_id=seller.account["items"][1]["id"])
+        assert again["chat_id"] != chat_id
+
+
+async def test_changes_are_saved_while_running(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(persistence, "SAVE_INTERVAL_S", 0.02)
+    path = tmp_path / "state" / "avito.json"
+    async with serving(state_file=path) as avito:
+        account = await avito.account(client_id="cid", client_secret="secret")
+
+        async def saved() -> bool:
+            return path.exists() and "cid" in path.read_text()
+
+        await eventually(saved)
+        # As if the first one had been killed: a second emulator starts from the saved file.
+        async with serving(state_file=path) as restarted:
+            assert await restarted.token(account)
+    assert list(path.parent.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"version": 99, "accounts": []}'])
+async def test_unreadable_state_file_is_set_aside(tmp_path: Path, content: str,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "avito.json"
+    path.write_text(content)
+    async with serving(state_file=path) as avito:
+        assert (await avito.control("/accounts"))["accounts"] == []
+        assert str(path) in caplog.text
+        assert path.read_text() == content
+        account = await avito.account()
+    assert (tmp_path / "avito.json.corrupt").read_text() == content
+    async with serving(state_file=path) as avito:
+        assert [a["user_id"] for a in (await avito.control("/accounts"))["accounts"]] == [
+            account["user_id"]]

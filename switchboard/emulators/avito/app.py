@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from switchboard.emulators.avito import api, control, messenger
+from switchboard.emulators.avito import api, control, messenger, persistence
 from switchboard.emulators.avito.chatter import run_chatter
 from switchboard.emulators.avito.emulator import Emulator
 from switchboard.emulators.avito.errors import install_error_handlers
@@ -21,16 +21,26 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        path = emulator.settings.state_file
+        state_file = persistence.StateFile(path) if path else None
+        if state_file:
+            state_file.restore(emulator)
         async with emulator.dispatcher:
-            interval = emulator.settings.chatter_interval_s
-            chatter = asyncio.create_task(run_chatter(emulator, interval)) if interval else None
+            tasks: list[asyncio.Task[None]] = []
+            if interval := emulator.settings.chatter_interval_s:
+                tasks.append(asyncio.create_task(run_chatter(emulator, interval)))
+            if state_file:
+                tasks.append(asyncio.create_task(
+                    state_file.autosave(emulator, persistence.SAVE_INTERVAL_S)))
             try:
                 yield
             finally:
-                if chatter is not None:
-                    chatter.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await chatter
+                        await task
+                if state_file:
+                    state_file.save_if_dirty(emulator)
 
     app = FastAPI(title="Avito API emulator", lifespan=lifespan)
     app.state.emulator = emulator

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -21,7 +22,10 @@ class AvitoEmulatorSettings(BaseModel):
     webhook_retries: int = Field(default=0, ge=0)
     webhook_backoff_s: float = Field(default=1.0, ge=0)
     chatter_interval_s: float | None = Field(default=None, gt=0)
+    # Seed a fresh sandbox only: a sandbox restored from `state_file` replaces them.
     accounts: list[AccountSpec] = Field(default_factory=list)
+    # JSON file the sandbox is restored from at startup and saved to while running.
+    state_file: Path | None = None
     # Seeds ids, tokens and the chatter; None draws a fresh seed per app.
     seed: int | None = None
     time_source: Callable[[], float] = time.time

@@ -1,11 +1,17 @@
 """Fixtures for the channels tests: the Avito emulator over real HTTP, a stand-in for the
-gateway's webhook endpoint, and the channels runtime on the session's PostgreSQL and NATS."""
+gateway's webhook endpoint, and the channels runtime.
+
+The runtime gets a database of its own (in the session's PostgreSQL server) and a nats-server
+of its own: the session platform (tests/fixtures/platform.py) runs a channels runtime too,
+with the same durable consumers and the same outbox table, and would otherwise take part of
+this module's work under its own retry settings.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +27,12 @@ from services.channels.config import ChannelsSettings
 from services.channels.runtime import build_runtime
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
+from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
+from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.http import BackgroundServer
+from switchboard.devstack.nats import EmbeddedNats
+from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
 
 
@@ -102,14 +112,44 @@ class Listener:
         return await eventually(arrived, within_s)  # type: ignore[no-any-return]
 
 
+@pytest.fixture(scope="module")
+async def stack_db_url(postgres: EmbeddedPostgres) -> str:
+    """A migrated database of this module's own (runtime role URL)."""
+    name = f"channels_{uuid.uuid4().hex[:8]}"
+    await ensure_database(postgres.url(), name)
+    await migrate_database(postgres.url(name))
+    return runtime_url(postgres.url(name))
+
+
+@pytest.fixture(scope="module")
+async def stack_db(stack_db_url: str) -> AsyncIterator[Database]:
+    database = Database(stack_db_url, pool_size=2)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="module")
+def stack_nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with EmbeddedNats(tmp_path_factory.mktemp("channels-nats")) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+async def stack_bus(stack_nats_url: str) -> AsyncIterator[Bus]:
+    connected = await Bus.connect(stack_nats_url, name="channels-tests")
+    await connected.ensure_streams()
+    yield connected
+    await connected.close()
+
+
 @pytest.fixture
-async def listen(bus: Bus) -> AsyncIterator[Callable[[str], Awaitable[Listener]]]:
+async def listen(stack_bus: Bus) -> AsyncIterator[Callable[[str], Awaitable[Listener]]]:
     subs = []
 
     async def subscribe(subject: str) -> Listener:
         listener = Listener()
-        subs.append(await bus.nc.subscribe(subject, cb=listener.cb))
-        await bus.nc.flush()
+        subs.append(await stack_bus.nc.subscribe(subject, cb=listener.cb))
+        await stack_bus.nc.flush()
         return listener
 
     yield subscribe
@@ -133,10 +173,11 @@ async def webhook_sink() -> AsyncIterator[WebhookSink]:
 
 
 @pytest.fixture(scope="module")
-def channels_settings(settings: KernelSettings, avito: Avito,
-                      webhook_sink: WebhookSink) -> ChannelsSettings:
+def channels_settings(settings: KernelSettings, avito: Avito, webhook_sink: WebhookSink,
+                      stack_db_url: str, stack_nats_url: str) -> ChannelsSettings:
     return ChannelsSettings(**{
         **settings.model_dump(), "service_name": "channels-tests",
+        "database_url": stack_db_url, "nats_url": stack_nats_url, "channels_target": "127.0.0.1:0",
         "avito_api_base_url": avito.url, "public_base_url": webhook_sink.url,
         "avito_max_attempts": 3, "avito_backoff_base_s": 0.05, "avito_backoff_max_s": 0.2,
         "send_max_deliveries": 3, "send_retry_backoff_s": [0.2]})

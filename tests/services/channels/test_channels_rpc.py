@@ -43,7 +43,7 @@ async def test_connect_checks_the_credentials_first(
 
 
 async def test_connect_saves_encrypted_and_announces(
-        channels: ChannelsClient, avito: Avito, webhook_sink: WebhookSink, db: Database,
+        channels: ChannelsClient, avito: Avito, webhook_sink: WebhookSink, stack_db: Database,
         tenant_a: uuid.UUID, listen) -> None:  # type: ignore[no-untyped-def]
     connected = await listen(f"sb.channels.{tenant_a}.channel.connected")
     channel, account = await connect_avito(channels, avito, tenant_a, subscribe_webhook=True,
@@ -60,7 +60,7 @@ async def test_connect_saves_encrypted_and_announces(
     assert next(a for a in emulated if a["user_id"] == account["user_id"])[
         "subscriptions"] == [channel.webhook_url]
 
-    async with db.unit_of_work(tenant_a) as session:
+    async with stack_db.unit_of_work(tenant_a) as session:
         row = await session.scalar(select(ChannelAccount))
     assert row is not None
     assert row.webhook_token_sha256 == hashlib.sha256(token.encode()).hexdigest()
@@ -86,7 +86,6 @@ async def test_list_get_batch_and_isolation(
     ids = [c.id for c in created]
 
     first = await channels.list_channels(tenant_a, page_size=2)
-    print(tenant_a, tenant_b, [(c.id, c.name) for c in first.channels])
     assert [c.id for c in first.channels] == ids[:2] and first.page_info.has_more
     second = await channels.list_channels(tenant_a, page_size=2,
                                           cursor=first.page_info.next_cursor)

@@ -1,0 +1,61 @@
+"""`/graphql`: queries and mutations over HTTP, subscriptions over WebSocket, GraphiQL.
+
+Authentication. HTTP: exactly REST's rules (`Authorization: Bearer sb_...`, else the session
+cookie); missing or bad credentials get 401 problem+json before any operation runs, so one
+client-side handler covers both APIs. The GraphiQL page itself loads without credentials.
+WebSocket: browsers cannot set headers on it, so the key comes in the connection_init payload
+(`{"Authorization": "Bearer sb_..."}`), else an Authorization header on the upgrade request,
+else the session cookie; without a valid one the connection is refused (close 4403 for
+graphql-transport-ws, connection_error for graphql-ws). The tenant is the principal's, always.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.security.utils import get_authorization_scheme_param
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
+
+from gateway.auth import SESSION_COOKIE
+from gateway.config import GatewaySettings
+from gateway.graphql.context import Context, get_context
+from gateway.graphql.schema import build_schema
+from gateway.identity.principal import Principal
+
+
+class SwitchboardGraphQLRouter(GraphQLRouter[Context, None]):
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        principal = await authenticate_websocket(context)
+        if principal is None:
+            raise ConnectionRejectionError({"message": "authentication required: "
+                                            '{"Authorization": "Bearer sb_..."} in the '
+                                            "connection_init payload, or a session cookie"})
+        context.authenticate(principal)
+        return UNSET
+
+
+async def authenticate_websocket(context: Context) -> Principal | None:
+    params = context.connection_params or {}
+    header = params.get("Authorization", params.get("authorization"))
+    if header is None:
+        header = context.request.headers.get("authorization")
+    identity = context.state.identity
+    if header is not None:
+        # Present decides, as over HTTP: a bad key is not rescued by a cookie.
+        scheme, token = get_authorization_scheme_param(str(header))
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return await identity.authenticate_api_key(token)
+    session = context.request.cookies.get(SESSION_COOKIE)
+    return await identity.authenticate_session(session) if session else None
+
+
+def graphql_router(settings: GatewaySettings) -> GraphQLRouter[Context, None]:
+    return SwitchboardGraphQLRouter(
+        build_schema(settings), context_getter=get_context, graphql_ide="graphiql",
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        # An unauthenticated socket must not be held open for long.
+        connection_init_wait_timeout=timedelta(seconds=10))

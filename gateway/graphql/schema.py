@@ -1,0 +1,42 @@
+"""The GraphQL schema: the domain modules merged, with limits and the error policy."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from gateway.config import GatewaySettings
+from gateway.graphql.channels import ChannelQuery
+from gateway.graphql.conversations import ConversationMutation, ConversationQuery
+from gateway.graphql.errors import ErrorPolicy, log_unexpected
+from gateway.graphql.subscriptions import Subscription
+
+# Size limits, with `first` <= 100 (types.page_size) and the depth limit from settings, bound
+# the work one document can ask for. Generous for any real inbox query.
+MAX_TOKENS = 2000
+MAX_ALIASES = 15
+
+Query = merge_types("Query", (ConversationQuery, ChannelQuery))
+Mutation = merge_types("Mutation", (ConversationMutation,))
+
+
+class SwitchboardSchema(Schema):
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        # strawberry logs every error with a traceback; callers' mistakes are not incidents.
+        log_unexpected(errors, execution_context)
+
+
+def build_schema(settings: GatewaySettings) -> Schema:
+    max_depth = settings.graphql_max_depth
+    return SwitchboardSchema(
+        query=Query, mutation=Mutation, subscription=Subscription,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            ErrorPolicy,
+        ])

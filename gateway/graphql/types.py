@@ -1,0 +1,277 @@
+"""GraphQL object types, built from the services' protobuf messages.
+
+Protobuf has no null: empty strings and unset timestamps become null here, so clients can tell
+"none" from a value. Enum members carry the proto numbers, which makes conversion a lookup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Generic, TypeVar
+
+import strawberry
+from google.protobuf.message import Message as ProtoMessage
+
+from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
+from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.graphql.context import Context
+from gateway.graphql.errors import bad_input
+
+MAX_PAGE = 100
+# GraphQL Int is 32-bit: kopecks above this (21.4 M rubles) are only exact in priceRub.
+MAX_INT32 = 2**31 - 1
+
+
+@strawberry.enum
+class ConversationStatus(Enum):
+    OPEN = pb.CONVERSATION_STATUS_OPEN
+    PENDING = pb.CONVERSATION_STATUS_PENDING
+    SNOOZED = pb.CONVERSATION_STATUS_SNOOZED
+    RESOLVED = pb.CONVERSATION_STATUS_RESOLVED
+
+
+@strawberry.enum(description="BOT: the AI agent answers; MANAGER: humans answer")
+class ConversationMode(Enum):
+    BOT = pb.CONVERSATION_MODE_BOT
+    MANAGER = pb.CONVERSATION_MODE_MANAGER
+
+
+@strawberry.enum
+class ConversationSort(Enum):
+    RECENT = pb.CONVERSATION_SORT_RECENT
+    PRICE_ASC = pb.CONVERSATION_SORT_PRICE_ASC
+    PRICE_DESC = pb.CONVERSATION_SORT_PRICE_DESC
+
+
+@strawberry.enum
+class MessageStatus(Enum):
+    RECEIVED = pb.MESSAGE_STATUS_RECEIVED
+    PENDING = pb.MESSAGE_STATUS_PENDING
+    SENT = pb.MESSAGE_STATUS_SENT
+    FAILED = pb.MESSAGE_STATUS_FAILED
+
+
+@strawberry.enum(description="CHANNEL_APP: the seller wrote in the channel's own app")
+class SenderKind(Enum):
+    CONTACT = pb.SENDER_KIND_CONTACT
+    USER = pb.SENDER_KIND_USER
+    AGENT = pb.SENDER_KIND_AGENT
+    CHANNEL_APP = pb.SENDER_KIND_CHANNEL_APP
+
+
+@strawberry.enum(description="Seen from the seller: INBOUND is buyer -> seller")
+class Direction(Enum):
+    INBOUND = common_pb.DIRECTION_INBOUND
+    OUTBOUND = common_pb.DIRECTION_OUTBOUND
+
+
+@strawberry.enum
+class ChannelKind(Enum):
+    AVITO = common_pb.CHANNEL_KIND_AVITO
+
+
+@strawberry.enum
+class ChannelStatus(Enum):
+    ACTIVE = channels_pb.CHANNEL_STATUS_ACTIVE
+    DISCONNECTED = channels_pb.CHANNEL_STATUS_DISCONNECTED
+
+
+def timestamp(message: ProtoMessage, field: str) -> datetime | None:
+    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
+
+
+def optional(value: str) -> str | None:
+    return value or None
+
+
+@strawberry.type
+class Channel:
+    id: strawberry.ID
+    kind: ChannelKind
+    name: str
+    status: ChannelStatus
+    external_account_id: str = strawberry.field(description="The account's id on the channel")
+    external_account_name: str | None
+    webhook_url: str | None = strawberry.field(
+        description="Where the channel delivers events (the token in it masked)")
+    webhook_subscribed: bool
+    created_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, c: channels_pb.Channel) -> Channel:
+        return cls(id=strawberry.ID(c.id), kind=ChannelKind(c.kind), name=c.name,
+                   status=ChannelStatus(c.status), external_account_id=c.external_account_id,
+                   external_account_name=optional(c.external_account_name),
+                   webhook_url=optional(c.webhook_url), webhook_subscribed=c.webhook_subscribed,
+                   created_at=timestamp(c, "created_at"))
+
+
+@strawberry.type
+class Contact:
+    id: strawberry.ID
+    external_user_id: str
+    name: str | None
+    phone: str | None
+
+
+@strawberry.type(description="The listing a conversation is about")
+class Listing:
+    external_id: str | None
+    title: str | None
+    price_minor: int | None = strawberry.field(
+        description="Price in kopecks; null when unknown or above 2^31-1 (use priceRub)")
+    price_rub: float | None
+    url: str | None
+    image_url: str | None
+
+    @classmethod
+    def from_proto(cls, item: common_pb.Listing) -> Listing | None:
+        if not (item.external_id or item.title or item.url or item.has_price):
+            return None
+        minor = item.price_minor if item.has_price else None
+        return cls(external_id=optional(item.external_id), title=optional(item.title),
+                   price_minor=minor if minor is not None and minor <= MAX_INT32 else None,
+                   price_rub=minor / 100 if minor is not None else None,
+                   url=optional(item.url), image_url=optional(item.image_url))
+
+
+@strawberry.type
+class Attachment:
+    kind: str = strawberry.field(description="image | voice | video | file | link | location | item")
+    url: str | None
+    external_id: str | None
+    title: str | None
+    mime_type: str | None
+    transcript: str | None
+
+
+@strawberry.type
+class Message:
+    id: strawberry.ID
+    conversation_id: strawberry.ID
+    direction: Direction
+    sender: SenderKind
+    sender_user_id: strawberry.ID | None
+    content_type: str
+    text: str
+    attachments: list[Attachment]
+    status: MessageStatus
+    failure_reason: str | None
+    external_message_id: str | None
+    sent_at: datetime | None
+    created_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, m: pb.Message) -> Message:
+        return cls(
+            id=strawberry.ID(m.id), conversation_id=strawberry.ID(m.conversation_id),
+            direction=Direction(m.direction), sender=SenderKind(m.sender),
+            sender_user_id=_id(m.sender_user_id), content_type=m.content_type, text=m.text,
+            attachments=[Attachment(kind=a.kind, url=optional(a.url),
+                                    external_id=optional(a.external_id),
+                                    title=optional(a.title), mime_type=optional(a.mime_type),
+                                    transcript=optional(a.transcript))
+                         for a in m.attachments],
+            status=MessageStatus(m.status), failure_reason=optional(m.failure_reason),
+            external_message_id=optional(m.external_message_id),
+            sent_at=timestamp(m, "sent_at"), created_at=timestamp(m, "created_at"))
+
+
+N = TypeVar("N")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page")
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str | None = strawberry.field(
+        description="Set on the last edge only: the services page by an opaque keyset cursor")
+    node: N
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+
+
+def connection(nodes: list[N], page: pagination_pb2.PageInfo) -> Connection[N]:
+    end = page.next_cursor if page.has_more and page.next_cursor else None
+    edges = [Edge(cursor=end if i == len(nodes) - 1 else None, node=node)
+             for i, node in enumerate(nodes)]
+    return Connection(edges=edges, page_info=PageInfo(has_next_page=end is not None,
+                                                      end_cursor=end))
+
+
+def page_size(first: int) -> int:
+    """Refused before any RPC: a big page is the cheapest way to make us do a lot of work."""
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_input(f"`first` must be between 1 and {MAX_PAGE}")
+    return first
+
+
+async def message_page(context: Context, conversation_id: str, first: int,
+                       after: str | None) -> Connection[Message]:
+    tenant_id = context.require("read").tenant_id
+    resp = await context.state.conversations.list_messages(
+        tenant_id, conversation_id, page_size=page_size(first), cursor=after or "")
+    return connection([Message.from_proto(m) for m in resp.messages], resp.page_info)
+
+
+@strawberry.type
+class Conversation:
+    id: strawberry.ID
+    channel_id: strawberry.ID
+    channel_kind: ChannelKind
+    external_chat_id: str
+    contact: Contact
+    status: ConversationStatus
+    mode: ConversationMode
+    assignee_user_id: strawberry.ID | None
+    pinned: bool
+    labels: list[str]
+    unread_count: int
+    waiting_since: datetime | None = strawberry.field(
+        description="Since when the buyer has been waiting for an answer; null when answered")
+    last_message_at: datetime | None
+    last_message_preview: str | None
+    listing: Listing | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="The channel account; one batched call for a whole page")
+    async def channel(self, info: strawberry.Info[Context, None]) -> Channel | None:
+        found = await info.context.loaders.channels.load(str(self.channel_id))
+        return Channel.from_proto(found) if found is not None else None
+
+    @strawberry.field(description="Newest first; `after` pages towards older messages")
+    async def messages(self, info: strawberry.Info[Context, None], first: int = 50,
+                       after: str | None = None) -> Connection[Message]:
+        return await message_page(info.context, str(self.id), first, after)
+
+    @classmethod
+    def from_proto(cls, c: pb.Conversation) -> Conversation:
+        return cls(
+            id=strawberry.ID(c.id), channel_id=strawberry.ID(c.channel_id),
+            channel_kind=ChannelKind(c.channel), external_chat_id=c.external_chat_id,
+            contact=Contact(id=strawberry.ID(c.contact.id),
+                            external_user_id=c.contact.external_user_id,
+                            name=optional(c.contact.name), phone=optional(c.contact.phone)),
+            status=ConversationStatus(c.status), mode=ConversationMode(c.mode),
+            assignee_user_id=_id(c.assignee_user_id), pinned=c.pinned, labels=list(c.labels),
+            unread_count=c.unread_count, waiting_since=timestamp(c, "waiting_since"),
+            last_message_at=timestamp(c, "last_message_at"),
+            last_message_preview=optional(c.last_message_preview),
+            listing=Listing.from_proto(c.listing),
+            created_at=timestamp(c, "created_at"), updated_at=timestamp(c, "updated_at"))
+
+
+def _id(value: str) -> strawberry.ID | None:
+    return strawberry.ID(value) if value else None
