@@ -47,12 +47,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "gen"
         generate(fresh)
-        stale = _differences(fresh, GEN_DIR)
+        stale = differences(fresh, GEN_DIR)
     if stale:
         raise SystemExit("clients/rpc/gen is stale, run `make proto`: " + ", ".join(stale))
 
 
-def _differences(fresh: Path, current: Path) -> list[str]:
+def differences(fresh: Path, current: Path) -> list[str]:
     names = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
     names |= {p.relative_to(current) for p in current.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}

@@ -38,10 +38,12 @@ class SwitchboardGraphQLRouter(GraphQLRouter[Context, None]):
 
 
 async def authenticate_websocket(context: Context) -> Principal | None:
-    params = context.connection_params or {}
+    params, request = context.connection_params or {}, context.request
+    if request is None:
+        return None
     header = params.get("Authorization", params.get("authorization"))
     if header is None:
-        header = context.request.headers.get("authorization")
+        header = request.headers.get("authorization")
     identity = context.state.identity
     if header is not None:
         # Present decides, as over HTTP: a bad key is not rescued by a cookie.
@@ -49,7 +51,7 @@ async def authenticate_websocket(context: Context) -> Principal | None:
         if scheme.lower() != "bearer" or not token:
             return None
         return await identity.authenticate_api_key(token)
-    session = context.request.cookies.get(SESSION_COOKIE)
+    session = request.cookies.get(SESSION_COOKIE)
     return await identity.authenticate_session(session) if session else None
 
 

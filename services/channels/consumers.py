@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
@@ -78,7 +79,9 @@ class ChannelsConsumers:
             message = normalize_webhook(account, received.body)
         except MalformedWebhook as exc:
             raise Poison(f"malformed Avito webhook: {exc}") from exc
-        inbound = events.message_inbound(message, received.received_at)
+        received_at = received.received_at if received.HasField("received_at") \
+            else _now_timestamp()
+        inbound = events.message_inbound(message, received_at)
         await self._bus.publish(
             events.inbound_subject(delivery.tenant_id), inbound.SerializeToString(),
             msg_id=events.inbound_msg_id(account.channel_id, message.external_message_id),
@@ -116,6 +119,12 @@ def _decode(cls: type[M], delivery: Delivery) -> M:
         return cls.FromString(delivery.data)
     except DecodeError as exc:
         raise Poison(f"undecodable {cls.DESCRIPTOR.full_name}") from exc
+
+
+def _now_timestamp() -> Timestamp:
+    now = Timestamp()
+    now.GetCurrentTime()
+    return now
 
 
 def _uuid(value: str, field: str) -> uuid.UUID:

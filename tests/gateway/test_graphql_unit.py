@@ -113,7 +113,7 @@ class FakeIdentity:
         return self.keys.get(raw)
 
     async def authenticate_session(self, token: str) -> Principal | None:
-        return None
+        return principal("write") if token == "live-session" else None
 
 
 @pytest.fixture
@@ -166,14 +166,28 @@ async def test_domain_error_keeps_its_message_and_crashes_are_masked(state: Simp
     assert result.errors[0].message == "Unexpected error."
 
 
+async def test_only_crashes_are_logged(state: SimpleNamespace,
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    query = "{ conversations { edges { node { id } } } }"
+    state.conversations.fail = domain.NotFound("no such thing")
+    await run(state, query)
+    await run(state, "{ conversations(first: 0) { edges { node { id } } } }")
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    state.conversations.fail = RuntimeError("boom")
+    await run(state, query)
+    (logged,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert logged.message == "GraphQL resolver failed" and logged.exc_info is not None
+
+
 async def test_depth_limit_rejects_a_deep_query(state: SimpleNamespace) -> None:
     deepest = ("{ conversations { edges { node { channel { name } messages { edges { node "
                "{ attachments { kind } } } } } } } }")
     assert (await run(state, deepest)).errors is None  # the schema's deepest path fits the default
+    calls = len(state.conversations.calls)
     shallow = build_schema(SimpleNamespace(graphql_max_depth=4))  # type: ignore[arg-type]
     result = await shallow.execute(deepest, context_value=Context(state, principal("read")))  # type: ignore[arg-type]
     assert result.errors and "exceeds maximum operation depth of 4" in result.errors[0].message
-    assert len(state.conversations.calls) == 1  # only the first, allowed run reached a service
+    assert len(state.conversations.calls) == calls  # refused before any service call
 
 
 async def test_first_above_100_is_refused_before_any_call(state: SimpleNamespace) -> None:
@@ -212,11 +226,11 @@ async def test_conversation_by_id_null_when_missing_and_bad_id_refused(state: Si
 
 
 async def test_scopes(state: SimpleNamespace) -> None:
-    send = ('mutation { sendMessage(input: {conversationId: "%s", text: "hi"}) { id text } }'
-            % uuid.uuid4())
-    assert codes(await run(state, send, principal("read"))) == ["FORBIDDEN"]
+    send = ("mutation($id: ID!) { sendMessage(input: {conversationId: $id, text: \"hi\"}) "
+            "{ id text } }")
+    assert codes(await run(state, send, principal("read"), id=str(uuid.uuid4()))) == ["FORBIDDEN"]
     assert [c for c, _ in state.conversations.calls] == []
-    sent = await run(state, send, principal("write"))
+    sent = await run(state, send, principal("write"), id=str(uuid.uuid4()))
     assert sent.data["sendMessage"]["text"] == "hi"
     nobody = await SCHEMA.execute("{ channels { id } }",
                                   context_value=Context(state, None))  # type: ignore[arg-type]
@@ -307,6 +321,21 @@ def test_websocket_needs_a_key_in_connection_params(client: TestClient) -> None:
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 4403
+
+
+def test_websocket_accepts_the_session_cookie(client: TestClient) -> None:
+    client.cookies.set("sb_session", "live-session")
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+
+
+def test_graphql_ws_refusal_says_why(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {}})
+        refused = ws.receive_json()
+        assert refused["type"] == "connection_error"
+        assert "authentication required" in refused["payload"]["message"]
 
 
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])

@@ -1,0 +1,137 @@
+"""Avito webhook ingress: good deliveries are published once; bad ones get a clear 4xx
+(problem+json) and nothing reaches the bus."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+import uuid
+
+import httpx
+import orjson
+import pytest
+
+from services.kernel.bus import Bus
+from tests.fixtures.events import Recorder, eventually
+from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+
+pytestmark = pytest.mark.slow
+
+
+def delivery(user_id: int, *, delivery_id: str | None = None, drop: str = "") -> dict:
+    value = {"id": uuid.uuid4().hex, "chat_id": "u2i-test", "user_id": user_id,
+             "author_id": 555, "created": int(time.time()), "type": "text",
+             "chat_type": "u2i", "content": {"text": "hi"}, "item_id": 1}
+    value.pop(drop, None)
+    return {"id": delivery_id or str(uuid.uuid4()), "version": "v3.0.0",
+            "timestamp": int(time.time()), "payload": {"type": "message", "value": value}}
+
+
+@pytest.fixture
+async def seller(platform: RunningPlatform) -> Tenant:
+    return await platform.new_tenant("Webhook seller")
+
+
+@pytest.fixture
+async def shop(platform: RunningPlatform, seller: Tenant) -> SandboxShop:
+    return await platform.connect_sandbox_shop(seller)
+
+
+@pytest.fixture
+async def http(platform: RunningPlatform):  # type: ignore[no-untyped-def]
+    async with httpx.AsyncClient(base_url=platform.gateway_url) as client:
+        yield client
+
+
+def _path(shop: SandboxShop) -> str:
+    url = shop.channel["webhook_url"]
+    return url[url.index("/webhooks/"):]
+
+
+async def test_good_delivery_is_published_once(http: httpx.AsyncClient, bus: Bus, seller: Tenant,
+                                               shop: SandboxShop) -> None:
+    body = delivery(shop.user_id, delivery_id="fixed-delivery-id")
+    async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
+        for _ in range(2):  # Avito may deliver twice: JetStream keeps one
+            resp = await http.post(_path(shop), json=body)
+            assert resp.status_code == 200 and resp.json() == {"ok": True}
+        await eventually(lambda: _async(len(seen.messages) >= 1))
+    info = await bus.js.stream_info("SB_WEBHOOKS", subjects_filter=f"sb.webhooks.{seller.tenant_id}.>")
+    assert info.state.messages == 1
+
+
+@pytest.mark.parametrize(("mutate", "status", "detail"), [
+    (lambda p: p.replace(p.split("/")[-1], "wrong-token"), 403, "wrong webhook token"),
+    (lambda p: p.replace(p.split("/")[-2], str(uuid.uuid4())), 404, "unknown channel"),
+    (lambda p: p.replace(p.split("/")[-2], "not-a-uuid"), 404, "unknown channel"),
+])
+async def test_bad_urls_are_refused(http: httpx.AsyncClient, bus: Bus, seller: Tenant,
+                                    shop: SandboxShop, mutate, status: int, detail: str) -> None:  # type: ignore[no-untyped-def]
+    async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
+        resp = await http.post(mutate(_path(shop)), json=delivery(shop.user_id))
+        await asyncio.sleep(0.2)
+    assert resp.status_code == status
+    assert resp.headers["content-type"] == "application/problem+json"
+    assert resp.json()["detail"] == detail and seen.messages == []
+
+
+@pytest.mark.parametrize(("content", "status", "detail"), [
+    (b"{not json", 400, "body is not valid JSON"),
+    (b"[1, 2]", 422, "expected an Avito v3 delivery"),
+    (orjson.dumps({"id": "x", "payload": {"type": "message", "value": {"id": "m"}}}), 422,
+     "delivery lacks required fields: chat_id, user_id, author_id, created"),
+    (b"x" * (300 * 1024), 413, "body larger than"),
+])
+async def test_bad_bodies_are_refused(http: httpx.AsyncClient, bus: Bus, seller: Tenant,
+                                      shop: SandboxShop, content: bytes, status: int,
+                                      detail: str) -> None:
+    async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
+        resp = await http.post(_path(shop), content=content,
+                               headers={"Content-Type": "application/json"})
+        await asyncio.sleep(0.2)
+    assert resp.status_code == status, resp.text
+    assert resp.json()["detail"].startswith(detail) and seen.messages == []
+
+
+async def test_empty_probe_is_acknowledged_without_publishing(
+        http: httpx.AsyncClient, bus: Bus, seller: Tenant, shop: SandboxShop) -> None:
+    async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
+        resp = await http.post(_path(shop), json={})
+        await asyncio.sleep(0.2)
+    assert resp.status_code == 200 and seen.messages == []
+
+
+async def test_signing_secret_is_enforced(platform: RunningPlatform, http: httpx.AsyncClient,
+                                          seller: Tenant) -> None:
+    account = (await platform.emulator.post("/_emulator/accounts", json={})).json()
+    resp = await seller.http.post("/v1/channels/avito", json={
+        "name": "Signed", "client_id": account["client_id"],
+        "client_secret": account["client_secret"], "signing_secret": "s3cret", "sandbox": True})
+    assert resp.status_code == 201, resp.text
+    url = resp.json()["webhook_url"]
+    path = url[url.index("/webhooks/"):]
+    body = orjson.dumps(delivery(int(account["user_id"])))
+    unsigned = await http.post(path, content=body)
+    assert unsigned.status_code == 401
+    signature = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    signed = await http.post(path, content=body, headers={"X-Avito-Messenger-Signature": signature})
+    assert signed.status_code == 200
+
+
+async def test_api_requires_credentials_and_scopes(platform: RunningPlatform, http: httpx.AsyncClient,
+                                                   seller: Tenant) -> None:
+    assert (await http.get("/v1/conversations")).status_code == 401
+    bad = await http.get("/v1/conversations", headers={"Authorization": "Bearer sb_nope_nope"})
+    assert bad.status_code == 401 and bad.headers["content-type"] == "application/problem+json"
+    created = await seller.http.post("/v1/api-keys", json={"name": "reader", "scopes": ["read"]})
+    reader = {"Authorization": f"Bearer {created.json()['key']}"}
+    assert (await http.get("/v1/conversations", headers=reader)).status_code == 200
+    denied = await http.post(f"/v1/conversations/{uuid.uuid4()}/messages", json={"text": "x"},
+                             headers=reader)
+    assert denied.status_code == 403
+
+
+async def _async(value: bool) -> bool:
+    return value

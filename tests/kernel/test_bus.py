@@ -1,0 +1,100 @@
+"""JetStream semantics the platform relies on, against a real nats-server."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from services.kernel.bus import Bus, ConsumerSpec, Delivery, Poison, Retry, StreamSpec, run_consumers
+from tests.fixtures.events import eventually
+
+
+@pytest.fixture
+async def stream(bus: Bus) -> StreamSpec:
+    """A private stream per test, plus the shared dead-letter stream."""
+    name = f"T_{uuid.uuid4().hex[:12].upper()}"
+    spec = StreamSpec(name, [f"t.{name}.>"], duplicate_window_s=60)
+    await bus.ensure_streams([spec])
+    yield spec
+    await bus.js.delete_stream(name)
+
+
+async def _run(bus: Bus, spec: ConsumerSpec, until) -> None:  # type: ignore[no-untyped-def]
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_consumers(bus, [spec], stop))
+    try:
+        await eventually(until, within=15)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def test_duplicate_publish_is_dropped(bus: Bus, stream: StreamSpec) -> None:
+    subject = f"t.{stream.name}.x"
+    first = await bus.publish(subject, b"1", msg_id="same-id")
+    second = await bus.publish(subject, b"1", msg_id="same-id")
+    assert not first.duplicate and second.duplicate
+    info = await bus.js.stream_info(stream.name)
+    assert info.state.messages == 1
+
+
+async def test_transient_failure_is_redelivered(bus: Bus, stream: StreamSpec) -> None:
+    attempts: list[int] = []
+
+    async def flaky(d: Delivery) -> None:
+        attempts.append(d.attempt)
+        if d.attempt < 3:
+            raise Retry("not yet", delay_s=0.05)
+
+    await bus.publish(f"t.{stream.name}.y", b"payload", msg_id=str(uuid.uuid4()))
+    spec = ConsumerSpec(f"c-{uuid.uuid4().hex[:8]}", stream.name, f"t.{stream.name}.y", flaky)
+
+    async def handled() -> bool:
+        return attempts[-1:] == [3]
+    await _run(bus, spec, handled)
+    assert attempts == [1, 2, 3]
+
+
+async def test_poison_message_lands_in_the_dead_letter_stream(bus: Bus, stream: StreamSpec) -> None:
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    seen: list[bytes] = []
+
+    async def reject(d: Delivery) -> None:
+        seen.append(d.data)
+        raise Poison("cannot parse")
+
+    dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
+                                      stream="SB_DEAD_LETTER")
+    await bus.publish(f"t.{stream.name}.z", b"garbage", msg_id=str(uuid.uuid4()))
+    await _run(bus, ConsumerSpec(durable, stream.name, f"t.{stream.name}.z", reject),
+               lambda: _async(bool(seen)))
+    [dead] = await dlq.fetch(1, timeout=5)
+    assert dead.data == b"garbage"
+    assert dead.headers["Sb-Original-Subject"] == f"t.{stream.name}.z"
+    assert dead.headers["Sb-Reason"].startswith("poison: cannot parse")
+    assert seen == [b"garbage"]  # terminated: never delivered again
+    await dead.ack()
+
+
+async def test_a_message_failing_every_attempt_is_dead_lettered(bus: Bus, stream: StreamSpec) -> None:
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    attempts: list[int] = []
+
+    async def always_fails(d: Delivery) -> None:
+        attempts.append(d.attempt)
+        raise RuntimeError("database down")
+
+    dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
+                                      stream="SB_DEAD_LETTER")
+    await bus.publish(f"t.{stream.name}.w", b"x", msg_id=str(uuid.uuid4()))
+    spec = ConsumerSpec(durable, stream.name, f"t.{stream.name}.w", always_fails,
+                        max_deliver=3, backoff_s=[0.05])
+    await _run(bus, spec, lambda: _async(len(attempts) >= 3))
+    [dead] = await dlq.fetch(1, timeout=5)
+    assert "gave up after 3" in dead.headers["Sb-Reason"]
+
+
+async def _async(value: bool) -> bool:
+    return value

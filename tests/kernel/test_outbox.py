@@ -1,0 +1,67 @@
+"""The outbox: an event committed with its business row is published even if the process died
+before publishing; a rolled-back transaction publishes nothing; re-publishing is harmless."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
+from services.conversations.models import OutboxEvent
+from services.kernel.bus import Bus, subject
+from services.kernel.db import Database
+from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.tenancy import tenant_scope
+from tests.fixtures.events import Recorder, eventually
+
+
+async def _write_event(db: Database, outbox: Outbox, tenant: uuid.UUID, *, fail: bool = False) -> None:
+    with tenant_scope(tenant):
+        async with db.unit_of_work() as session:
+            outbox.add(session, subject("conversations", tenant, "conversation", "updated"),
+                       ev.ConversationUpdated())
+            if fail:
+                raise RuntimeError("business rule broke after the event was written")
+
+
+async def test_committed_event_survives_a_crash_before_publish(
+        db: Database, bus: Bus, tenant_a: uuid.UUID) -> None:
+    outbox = Outbox(OutboxEvent)
+    # The "crash": the transaction committed, but no relay ran in this process.
+    await _write_event(db, outbox, tenant_a)
+    async with Recorder(bus, f"sb.conversations.{tenant_a}.>") as seen:
+        relay = OutboxRelay(db, bus, outbox)  # a relay started later, e.g. after a restart
+        await relay.relay_once()  # (a relay of a platform running in this session may beat it)
+        await eventually(lambda: _async(len(seen.on("conversation.updated")) == 1))
+    async with db.system_unit_of_work() as session:
+        left = await session.scalar(select(func.count()).select_from(OutboxEvent)
+                                    .where(OutboxEvent.tenant_id == tenant_a))
+    assert left == 0
+
+
+async def test_rolled_back_transaction_publishes_nothing(
+        db: Database, bus: Bus, tenant_a: uuid.UUID) -> None:
+    outbox = Outbox(OutboxEvent)
+    try:
+        await _write_event(db, outbox, tenant_a, fail=True)
+    except RuntimeError:
+        pass
+    async with db.system_unit_of_work() as session:
+        rows = await session.scalar(select(func.count()).select_from(OutboxEvent)
+                                    .where(OutboxEvent.tenant_id == tenant_a))
+    assert rows == 0
+
+
+async def test_republishing_an_event_is_deduplicated(db: Database, bus: Bus,
+                                                     tenant_a: uuid.UUID) -> None:
+    event_id = uuid.uuid4()
+    first = await bus.publish(subject("conversations", tenant_a, "conversation", "updated"), b"",
+                              msg_id=str(event_id))
+    again = await bus.publish(subject("conversations", tenant_a, "conversation", "updated"), b"",
+                              msg_id=str(event_id))
+    assert not first.duplicate and again.duplicate
+
+
+async def _async(value: bool) -> bool:
+    return value
