@@ -10,10 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from switchboard.serve import COMPONENTS
+from switchboard.components import COMPONENTS
 
 
 def main(argv: list[str] | None = None) -> None:
+    # gRPC's fork handlers only print noise when the dev stack runs pg_ctl; we never fork gRPC.
+    os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
     args = _parser().parse_args(argv)
     try:
         args.handler(args)

@@ -19,12 +19,11 @@ from services.channels.runtime import build_runtime as build_channels
 from services.conversations.runtime import build_runtime as build_conversations
 from services.kernel.config import KernelSettings
 from services.kernel.runtime import ServiceRuntime
+from switchboard.components import COMPONENTS
 from switchboard.devstack.http import BackgroundServer
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("conversations", "channels")
-COMPONENTS = ("gateway", *SERVICES)
 
 
 @dataclass

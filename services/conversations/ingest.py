@@ -163,9 +163,10 @@ def _placeholder(m: common.UnifiedMessage) -> str:
 
 
 def _already_applied(message: Message, d: channel_events.MessageDelivery) -> bool:
+    """Sent is final: a late failure report (an earlier attempt's) never undoes it."""
     if d.outcome == channel_events.DELIVERY_OUTCOME_SENT:
         return message.status == MessageStatus.SENT and message.external_message_id is not None
-    return message.status == MessageStatus.FAILED
+    return message.status in (MessageStatus.FAILED, MessageStatus.SENT)
 
 
 def _message_values(m: common.UnifiedMessage, conversation_id: uuid.UUID, direction: Direction,

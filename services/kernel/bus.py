@@ -172,7 +172,7 @@ class Consumer:
         while not self._stopping.is_set():
             try:
                 msgs = await sub.fetch(spec.batch, timeout=1)
-            except NatsTimeout:
+            except (NatsTimeout, TimeoutError):  # nothing to fetch (nats-py raises either)
                 continue
             except Exception:  # a reconnect or a cluster hiccup: wait, then fetch again
                 log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)

@@ -130,8 +130,7 @@ def _secrets(path: Path) -> dict[str, str]:
     if path.exists():
         return json.loads(path.read_text())
     values = {"secret_key": SecretBox.generate_key(), "service_token": secrets.token_urlsafe(32)}
-    path.write_text(json.dumps(values))
-    path.chmod(0o600)
+    _write_private(path, json.dumps(values))
     return values
 
 
@@ -141,23 +140,31 @@ def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dic
     return {"database_url": database_url, "nats_url": nats_url,
             "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
             "service_token": secret["service_token"], "http_port": options.port,
-            "public_base_url": base, "avito_sandbox_url": emulator_url, "log_level": options.log_level}
+            "public_base_url": base, "avito_sandbox_url": emulator_url,
+            "log_level": options.log_level}
 
 
 async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> dict[str, Any]:
     assert stack.platform is not None and stack.emulator is not None
     gateway_url = stack.platform.gateway_url
-    if path.exists():
-        info = json.loads(path.read_text())
-        if await still_valid(gateway_url, info.get("api_key", "")):
-            return info
+    saved = await asyncio.to_thread(_read_json, path)
+    if saved and await still_valid(gateway_url, saved.get("api_key", "")):
+        return saved
     seeded = await seed_demo(GatewaySettings(**settings), gateway_url, stack.emulator.url)
     info = {"gateway_url": gateway_url, "api_key": seeded.api_key, "tenant_id": seeded.tenant_id,
             "login": {"email": seeded.email, "password": seeded.password}, "avito": seeded.avito,
             "nats_url": settings["nats_url"], "database_url": settings["database_url"]}
-    path.write_text(json.dumps(info, indent=2, ensure_ascii=False))
-    path.chmod(0o600)
+    await asyncio.to_thread(_write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
     return info
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(0o600)
 
 
 def _print_summary(stack: DevStack) -> None:
@@ -170,7 +177,8 @@ Switchboard is running.
   API key        {info['api_key']}
   Login          {info['login']['email']} / {info['login']['password']}
   Avito sandbox  {avito['emulator_url']}  (account {avito['user_id']})
-  Everything above is saved in {stack.options.data_dir / 'dev.json'}; logs in {stack.options.data_dir / 'switchboard.log'}.
+  Saved in       {stack.options.data_dir / 'dev.json'}
+  Logs (JSON)    {stack.options.data_dir / 'switchboard.log'}
 
 Make a buyer write:
   curl -X POST {avito['emulator_url']}/_emulator/accounts/{avito['user_id']}/incoming \\

@@ -68,7 +68,8 @@ async def test_own_rows_only(db: Database, tenant_a: uuid.UUID, tenant_b: uuid.U
 async def test_cannot_write_rows_for_another_tenant(db: Database, tenant_a: uuid.UUID,
                                                     tenant_b: uuid.UUID, table: str) -> None:
     sql = {"conversations.contacts": "INSERT INTO conversations.contacts (id, tenant_id, channel_id, "
-                                     "external_user_id) VALUES (gen_random_uuid(), :a, gen_random_uuid(), 'x')",
+                                     "external_user_id) "
+                                     "VALUES (gen_random_uuid(), :a, gen_random_uuid(), 'x')",
            "channels.outbox": "INSERT INTO channels.outbox (id, tenant_id, subject, event_type, payload) "
                               "VALUES (gen_random_uuid(), :a, 's', 'e', 'x')"}[table]
     with pytest.raises(DBAPIError, match="row-level security"):

@@ -1,0 +1,4 @@
+"""The components `switchboard serve` knows (kept import-free so the CLI starts fast)."""
+
+SERVICES = ("conversations", "channels")
+COMPONENTS = ("gateway", *SERVICES)
