@@ -1,11 +1,16 @@
-"""HTTP RED metrics labelled by route template (never the raw path)."""
+"""HTTP RED metrics labelled by route template (never the raw path), and a server span per
+request so one trace runs from the HTTP call through gRPC and NATS."""
 
 from __future__ import annotations
 
 import time
 
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.kernel.telemetry import extract_trace_context, tracer
 
 HTTP_REQUESTS = Counter(
     "switchboard_http_requests_total", "HTTP requests", ["route", "method", "status"])
@@ -14,6 +19,7 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 _SKIP = {"/metrics", "/healthz", "/readyz"}
+_tracer = tracer("switchboard.http")
 
 
 class HttpMetricsMiddleware:
@@ -28,6 +34,10 @@ class HttpMetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        token = otel_context.attach(extract_trace_context(headers))  # type: ignore[arg-type]
+        span = _tracer.start_span(f"{scope['method']} {scope['path']}", kind=trace.SpanKind.SERVER,
+                                  attributes={"http.request.method": scope["method"]})
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
@@ -36,9 +46,15 @@ class HttpMetricsMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            with trace.use_span(span, end_on_exit=False):
+                await self.app(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
+            span.update_name(f"{scope['method']} {template}")
+            span.set_attribute("http.route", template)
+            span.set_attribute("http.response.status_code", status)
+            span.end()
+            otel_context.detach(token)
             HTTP_REQUESTS.labels(template, scope["method"], str(status)).inc()
             HTTP_LATENCY.labels(template, scope["method"]).observe(time.perf_counter() - started)

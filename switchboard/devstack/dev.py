@@ -20,6 +20,7 @@ from gateway.config import GatewaySettings
 from services.kernel.crypto import SecretBox
 from services.kernel.logging import configure_logging
 from services.kernel.runtime import wait_for_shutdown_signal
+from services.kernel.telemetry import configure_tracing
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
@@ -80,6 +81,7 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
     data = options.data_dir.absolute()
     data.mkdir(parents=True, exist_ok=True)
     configure_logging(options.log_level, file=data / "switchboard.log", console_level="WARNING")
+    configure_tracing("switchboard-dev")
     progress = progress or Progress(6)
     stack = DevStack(options)
     try:
