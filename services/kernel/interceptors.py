@@ -6,6 +6,7 @@ through untouched so probes need no credentials.
 
 from __future__ import annotations
 
+import abc
 import hmac
 import logging
 import time
@@ -50,9 +51,10 @@ class UnaryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             wrapped, request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer)
 
+    @abc.abstractmethod
     async def around(self, method: str, request: Any, context: ServicerContext,
                      call_next: CallNext) -> Any:
-        raise NotImplementedError  # abstract: every subclass overrides it
+        """Handle one call; `call_next(request, context)` runs the rest of the chain."""
 
 
 class TracingInterceptor(UnaryInterceptor):

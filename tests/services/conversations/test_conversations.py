@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -17,12 +17,29 @@ from services.kernel.bus import Bus, subject
 from services.kernel.config import KernelSettings
 from services.kernel.errors import InvalidArgument, NotFound, Unauthenticated
 from services.kernel.runtime import ServiceRuntime
+from switchboard.devstack.nats import EmbeddedNats
 from tests.fixtures.events import Recorder, eventually, publish_inbound, unified
 
 
 @pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(settings)
+def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private nats-server: the session's platform runs a real channels sender that would
+    answer this module's made-up send requests before the tests' scripted deliveries."""
+    with EmbeddedNats(tmp_path_factory.mktemp("conversations-nats")) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+async def bus(own_nats: str) -> AsyncIterator[Bus]:
+    connected = await Bus.connect(own_nats, name="conversations-tests")
+    await connected.ensure_streams()
+    yield connected
+    await connected.close()
+
+
+@pytest.fixture(scope="module")
+async def runtime(settings: KernelSettings, own_nats: str) -> AsyncIterator[ServiceRuntime]:
+    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats}))
     await rt.start()
     yield rt
     await rt.stop(1)
