@@ -45,3 +45,13 @@ migrate: install
 
 clean:
 	rm -rf $(VENV) .switchboard .pytest_cache .ruff_cache .mypy_cache
+
+.PHONY: deploy-check image
+
+## Render (Helm's engine), lint and validate the chart; check dashboards and alerts against live metrics
+deploy-check: install
+	$(BIN)/python -m pytest tests/deploy -q -p no:cacheprovider
+
+## Build the one container image (needs Docker): make image TAG=0.1.0
+image:
+	docker build -f deploy/docker/Dockerfile -t switchboard:$(or $(TAG),dev) .

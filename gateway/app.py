@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from clients.rpc.agent import AgentClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
+from clients.rpc.knowledge import KnowledgeClient
 from gateway import health
 from gateway.config import GatewaySettings
 from gateway.errors import install_error_handlers
@@ -41,6 +43,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         finally:
             await state.conversations.channel.close()
             await state.channels.channel.close()
+            await state.agent.channel.close()
+            await state.knowledge.channel.close()
             await state.bus.close()
             await state.db.dispose()
 
@@ -64,4 +68,6 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
         conversations=ConversationsClient(open_channel(settings.conversations_target), token),
-        channels=ChannelsClient(open_channel(settings.channels_target), token))
+        channels=ChannelsClient(open_channel(settings.channels_target), token),
+        agent=AgentClient(open_channel(settings.agent_target), token),
+        knowledge=KnowledgeClient(open_channel(settings.agent_target), token))

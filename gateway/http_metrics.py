@@ -49,8 +49,7 @@ class HttpMetricsMiddleware:
             with trace.use_span(span, end_on_exit=False):
                 await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = route_template(scope)
             span.update_name(f"{scope['method']} {template}")
             span.set_attribute("http.route", template)
             span.set_attribute("http.response.status_code", status)
@@ -58,3 +57,15 @@ class HttpMetricsMiddleware:
             otel_context.detach(token)
             HTTP_REQUESTS.labels(template, scope["method"], str(status)).inc()
             HTTP_LATENCY.labels(template, scope["method"]).observe(time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template with the prefixes of included routers (FastAPI >= 0.16x
+    keeps those in its effective route context; `scope["route"]` has the router-local path)."""
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    route = scope.get("route")
+    for candidate in (getattr(effective, "path_format", None), getattr(route, "path_format", None),
+                      getattr(route, "path", None)):
+        if candidate:
+            return str(candidate)
+    return "unmatched"

@@ -26,8 +26,10 @@ EVENT_TYPES: dict[str, tuple[str, type[Message]]] = {
     "message.received": ("message.received", ev.MessageReceived),
     "message.send_requested": ("message.created", ev.MessageSendRequested),
     "message.status_changed": ("message.status_changed", ev.MessageStatusChanged),
+    "message.updated": ("message.updated", ev.MessageUpdated),
     "conversation.updated": ("conversation.updated", ev.ConversationUpdated),
     "conversation.read": ("conversation.read", ev.ConversationRead),
+    "note.added": ("note.added", ev.NoteAdded),  # a private note (the agent's handoff reason)
 }
 
 # A subscriber that falls this far behind is dropped rather than slowing everyone down.

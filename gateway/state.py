@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from clients.rpc.agent import AgentClient
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
+from clients.rpc.knowledge import KnowledgeClient
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from services.kernel.bus import Bus
@@ -22,6 +24,8 @@ class GatewayState:
     identity: IdentityService
     conversations: ConversationsClient
     channels: ChannelsClient
+    agent: AgentClient
+    knowledge: KnowledgeClient
 
 
 def get_state(request: Request) -> GatewayState:

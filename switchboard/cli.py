@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from switchboard import knowledge_cli
 from switchboard.components import COMPONENTS
 
 
@@ -58,12 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=_tenant_create)
 
     emulate = sub.add_parser("emulate", help="run an emulator of an external API")
-    emulate.add_argument("api", choices=["avito"])
+    emulate.add_argument("api", choices=["avito", "llm"])
     emulate.add_argument("--host", default="127.0.0.1")
-    emulate.add_argument("--port", type=int, default=8090)
+    emulate.add_argument("--port", type=int, help="default 8090 (avito), 8091 (llm)")
     emulate.add_argument("--chatter-interval", type=float, default=0.0)
     emulate.add_argument("--state-file", type=Path)
+    emulate.add_argument("--api-key", action="append", dest="api_keys",
+                         help="llm: an accepted bearer key (repeatable; default: any)")
+    emulate.add_argument("--rules-file", type=Path, help="llm: a JSON list of scripted rules")
     emulate.set_defaults(handler=_emulate)
+    knowledge_cli.register(sub)
     return parser
 
 
@@ -117,9 +122,15 @@ def _tenant_create(args: argparse.Namespace) -> None:
 
 
 def _emulate(args: argparse.Namespace) -> None:
+    if args.api == "llm":
+        from switchboard.emulators.llm import run as run_llm
+
+        run_llm(host=args.host, port=args.port or 8091, api_keys=args.api_keys,
+                rules_file=args.rules_file)
+        return
     from switchboard.emulators.avito import run
 
-    run(host=args.host, port=args.port, chatter_interval_s=args.chatter_interval or None,
+    run(host=args.host, port=args.port or 8090, chatter_interval_s=args.chatter_interval or None,
         state_file=args.state_file)
 
 

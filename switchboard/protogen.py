@@ -39,10 +39,27 @@ def generate(out_dir: Path) -> None:
         (folder / "__init__.py").touch()
 
 
+def sync_into(fresh: Path, target: Path) -> None:
+    """Update target to match fresh file by file (never an empty moment for importers)."""
+    stale = differences(fresh, target)
+    for name in stale:
+        source, dest = fresh / name, target / name
+        if source.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_suffix(dest.suffix + ".tmp")
+            tmp.write_bytes(source.read_bytes())
+            tmp.replace(dest)
+        else:
+            dest.unlink()
+
+
 def main() -> None:
     check = "--check" in sys.argv
     if not check:
-        generate(GEN_DIR)
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "gen"
+            generate(fresh)
+            sync_into(fresh, GEN_DIR)
         return
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "gen"

@@ -14,6 +14,8 @@ from typing import Any
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
+from services.agent.config import AgentSettings
+from services.agent.runtime import build_runtime as build_agent
 from services.channels.config import ChannelsSettings
 from services.channels.runtime import build_runtime as build_channels
 from services.conversations.runtime import build_runtime as build_conversations
@@ -65,6 +67,11 @@ async def start_platform(components: tuple[str, ...], **overrides: Any) -> Platf
             await rt.start()
             platform.runtimes["channels"] = rt
             overrides = {**overrides, "channels_target": rt.grpc.address}
+        if "agent" in components:
+            rt = await build_agent(AgentSettings(**{"service_name": "agent", **overrides}))
+            await rt.start()
+            platform.runtimes["agent"] = rt
+            overrides = {**overrides, "agent_target": rt.grpc.address}
         if "gateway" in components:
             settings = GatewaySettings(**{"service_name": "gateway", **overrides})
             platform.gateway = BackgroundServer(

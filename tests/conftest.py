@@ -62,7 +62,8 @@ def settings(app_url: str, nats_url: str) -> KernelSettings:
     return KernelSettings(
         database_url=app_url, nats_url=nats_url, secret_key=SecretBox.generate_key(),
         service_token=f"test-{uuid.uuid4().hex}", log_json=True,
-        channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0")
+        channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0",
+        agent_target="127.0.0.1:0")
 
 
 @pytest.fixture(scope="session")

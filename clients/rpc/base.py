@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import grpc
 
 from services.kernel.errors import ERRORS_BY_CODE, DomainError, Unavailable
+from services.kernel.grpc_server import MESSAGE_SIZE_OPTIONS
 from services.kernel.interceptors import SERVICE_TOKEN_METADATA_KEY
 from services.kernel.telemetry import inject_trace_headers
 from services.kernel.tenancy import TENANT_METADATA_KEY
@@ -26,7 +27,7 @@ def open_channel(target: str) -> grpc.aio.Channel:
     """An insecure loopback/cluster channel; UNAVAILABLE is retried with backoff by gRPC."""
     return grpc.aio.insecure_channel(target, options=[
         ("grpc.enable_retries", 1), ("grpc.service_config", _RETRY_CONFIG),
-        ("grpc.keepalive_time_ms", 30_000)])
+        ("grpc.keepalive_time_ms", 30_000), *MESSAGE_SIZE_OPTIONS])
 
 
 class ServiceClient:

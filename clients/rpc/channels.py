@@ -12,6 +12,8 @@ from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 
 # Slower than an inbox read: connecting validates credentials against the channel's API.
 CONNECT_DEADLINE_S = 30.0
+# A token check, then two Avito calls side by side, each bounded at 15 s by the service.
+DIAGNOSTICS_DEADLINE_S = 40.0
 
 
 class ChannelsClient(ServiceClient):
@@ -45,3 +47,52 @@ class ChannelsClient(ServiceClient):
         """Tenant-less: which tenant owns this webhook URL (service credential only)."""
         return await self._call(self._stub.ResolveWebhook,
                                 pb.ResolveWebhookRequest(channel_id=channel_id), None)
+
+    async def start_avito_authorization(
+            self, tenant_id: uuid.UUID,
+            request: pb.StartAvitoAuthorizationRequest) -> pb.StartAvitoAuthorizationResponse:
+        return await self._call(self._stub.StartAvitoAuthorization, request, tenant_id)
+
+    async def complete_avito_authorization(
+            self, state: str, code: str) -> pb.CompleteAvitoAuthorizationResponse:
+        """Tenant-less: the state names the tenant (service credential only)."""
+        return await self._call(self._stub.CompleteAvitoAuthorization,
+                                pb.CompleteAvitoAuthorizationRequest(state=state, code=code),
+                                None, deadline_s=CONNECT_DEADLINE_S)
+
+    async def disconnect_channel(self, tenant_id: uuid.UUID, id_: str) -> pb.Channel:
+        resp = await self._call(self._stub.DisconnectChannel, pb.DisconnectChannelRequest(id=id_),
+                                tenant_id, deadline_s=CONNECT_DEADLINE_S)
+        return resp.channel
+
+    async def set_webhook(self, tenant_id: uuid.UUID, id_: str, *, enabled: bool | None = None,
+                          signing_secret: str | None = None) -> pb.Channel:
+        """Only what is given changes; an empty signing secret clears it."""
+        request = pb.SetWebhookRequest(id=id_, enabled=bool(enabled),
+                                       signing_secret=signing_secret or "")
+        if enabled is not None:
+            request.update_fields.append("enabled")
+        if signing_secret is not None:
+            request.update_fields.append("signing_secret")
+        resp = await self._call(self._stub.SetWebhook, request, tenant_id,
+                                deadline_s=CONNECT_DEADLINE_S)
+        return resp.channel
+
+    async def get_channel_diagnostics(self, tenant_id: uuid.UUID,
+                                      id_: str) -> pb.GetChannelDiagnosticsResponse:
+        return await self._call(self._stub.GetChannelDiagnostics,
+                                pb.GetChannelDiagnosticsRequest(id=id_), tenant_id,
+                                deadline_s=DIAGNOSTICS_DEADLINE_S)
+
+    async def get_voice_url(self, tenant_id: uuid.UUID, channel_id: str,
+                            voice_id: str) -> pb.GetVoiceUrlResponse:
+        return await self._call(self._stub.GetVoiceUrl, pb.GetVoiceUrlRequest(
+            channel_id=channel_id, voice_id=voice_id), tenant_id)
+
+    async def blacklist_user(self, tenant_id: uuid.UUID,
+                             request: pb.BlacklistUserRequest) -> None:
+        await self._call(self._stub.BlacklistUser, request, tenant_id)
+
+    async def sync_channel(self, tenant_id: uuid.UUID, id_: str) -> pb.SyncChannelResponse:
+        """Reconcile now: the account is due at once; returns when it was scheduled for."""
+        return await self._call(self._stub.SyncChannel, pb.SyncChannelRequest(id=id_), tenant_id)

@@ -10,6 +10,9 @@ from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
 
+# Files of up to 24 MB travel in these calls.
+MEDIA_DEADLINE_S = 30.0
+
 
 class ConversationsClient(ServiceClient):
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -50,10 +53,11 @@ class ConversationsClient(ServiceClient):
 
     async def send_message(self, tenant_id: uuid.UUID, conversation_id: str, text: str, *,
                            idempotency_key: str = "", sender_user_id: str = "",
-                           sender: int = pb.SENDER_KIND_USER) -> pb.Message:
+                           sender: int = pb.SENDER_KIND_USER,
+                           attachments: Sequence[pb.OutgoingAttachment] = ()) -> pb.Message:
         request = pb.SendMessageRequest(
             conversation_id=conversation_id, text=text, idempotency_key=idempotency_key,
-            sender_user_id=sender_user_id, sender=sender)
+            sender_user_id=sender_user_id, sender=sender, attachments=list(attachments))
         resp = await self._call(self._stub.SendMessage, request, tenant_id)
         return resp.message
 
@@ -61,3 +65,34 @@ class ConversationsClient(ServiceClient):
         resp = await self._call(self._stub.MarkRead,
                                 pb.MarkReadRequest(conversation_id=conversation_id), tenant_id)
         return resp.conversation
+
+    async def get_message(self, tenant_id: uuid.UUID, conversation_id: str,
+                          message_id: str) -> pb.Message:
+        resp = await self._call(self._stub.GetMessage, pb.GetMessageRequest(
+            conversation_id=conversation_id, message_id=message_id), tenant_id)
+        return resp.message
+
+    async def delete_message(self, tenant_id: uuid.UUID, conversation_id: str,
+                             message_id: str) -> pb.Message:
+        resp = await self._call(self._stub.DeleteMessage, pb.DeleteMessageRequest(
+            conversation_id=conversation_id, message_id=message_id), tenant_id)
+        return resp.message
+
+    async def upload_media(self, tenant_id: uuid.UUID, content: bytes, *, filename: str = "",
+                           mime_type: str = "") -> pb.UploadMediaResponse:
+        request = pb.UploadMediaRequest(content=content, filename=filename, mime_type=mime_type)
+        return await self._call(self._stub.UploadMedia, request, tenant_id,
+                                deadline_s=MEDIA_DEADLINE_S)
+
+    async def get_media(self, tenant_id: uuid.UUID, media_id: str) -> pb.GetMediaResponse:
+        return await self._call(self._stub.GetMedia, pb.GetMediaRequest(media_id=media_id),
+                                tenant_id, deadline_s=MEDIA_DEADLINE_S)
+
+    async def add_note(self, tenant_id: uuid.UUID, conversation_id: str, text: str, *,
+                       author: int = pb.SENDER_KIND_USER, author_user_id: str = "",
+                       idempotency_key: str = "") -> pb.Message:
+        """A private note in the conversation (never sent to the channel)."""
+        request = pb.AddNoteRequest(conversation_id=conversation_id, text=text, author=author,
+                                    author_user_id=author_user_id, idempotency_key=idempotency_key)
+        resp = await self._call(self._stub.AddNote, request, tenant_id)
+        return resp.message

@@ -34,12 +34,20 @@ class ConversationFilterInput:
     channel_id: strawberry.ID | None = None
 
 
+@strawberry.input(description="A file uploaded with POST /v1/media, sent after the text")
+class OutgoingAttachmentInput:
+    kind: str = strawberry.field(description="image")
+    media_id: strawberry.ID
+
+
 @strawberry.input
 class SendMessageInput:
     conversation_id: strawberry.ID
-    text: str
+    text: str = strawberry.field(default="", description="May be empty when images are attached")
     idempotency_key: str | None = strawberry.field(
         default=None, description="A retry with the same key returns the first message")
+    attachments: list[OutgoingAttachmentInput] | None = strawberry.field(
+        default=None, description="At most 10 images (POST /v1/media first)")
 
 
 @strawberry.input(description="Only the fields given change; null clears assignee and labels")
@@ -83,13 +91,16 @@ class ConversationQuery:
 
 @strawberry.type
 class ConversationMutation:
-    @strawberry.mutation(description="Send a text to the buyer; delivery is asynchronous")
+    @strawberry.mutation(description="Send a text and/or images to the buyer; delivery is "
+                                     "asynchronous")
     async def send_message(self, info: Info, input: SendMessageInput) -> Message:
         principal = info.context.require("write")
         sent = await info.context.state.conversations.send_message(
             principal.tenant_id, str(input.conversation_id), input.text,
             idempotency_key=input.idempotency_key or "",
-            sender_user_id=str(principal.user_id) if principal.user_id else "")
+            sender_user_id=str(principal.user_id) if principal.user_id else "",
+            attachments=[pb.OutgoingAttachment(kind=a.kind, media_id=str(a.media_id))
+                         for a in input.attachments or []])
         return Message.from_proto(sent)
 
     @strawberry.mutation

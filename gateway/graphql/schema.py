@@ -9,9 +9,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.config import GatewaySettings
-from gateway.graphql.channels import ChannelQuery
+from gateway.graphql.actions import ActionMutation
+from gateway.graphql.agent import AgentMutation, AgentQuery
+from gateway.graphql.channels import ChannelMutation, ChannelQuery
 from gateway.graphql.conversations import ConversationMutation, ConversationQuery
 from gateway.graphql.errors import ErrorPolicy, log_unexpected
+from gateway.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
 from gateway.graphql.subscriptions import Subscription
 
 # Size limits, with `first` <= 100 (types.page_size) and the depth limit from settings, bound
@@ -19,8 +22,9 @@ from gateway.graphql.subscriptions import Subscription
 MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
-Query = merge_types("Query", (ConversationQuery, ChannelQuery))
-Mutation = merge_types("Mutation", (ConversationMutation,))
+Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery))
+Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ActionMutation,
+                                    AgentMutation, KnowledgeMutation))
 
 
 class SwitchboardSchema(Schema):

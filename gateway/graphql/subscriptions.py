@@ -15,8 +15,8 @@ from gateway.live import LiveEvent, tenant_events
 @strawberry.type
 class ConversationEvent:
     type: str = strawberry.field(description=(
-        "message.received | message.created | message.status_changed | "
-        "conversation.updated | conversation.read"))
+        "message.received | message.created | message.status_changed | message.updated | "
+        "conversation.updated | conversation.read | note.added"))
     event_id: str = strawberry.field(description="Unique per event: use it to drop repeats")
     conversation: Conversation = strawberry.field(description="The conversation after the event")
     message: Message | None

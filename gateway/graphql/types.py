@@ -79,6 +79,13 @@ class ChannelStatus(Enum):
     DISCONNECTED = channels_pb.CHANNEL_STATUS_DISCONNECTED
 
 
+@strawberry.enum(description="CLIENT_CREDENTIALS: the seller's own client_id/secret; "
+                             "AUTHORIZATION_CODE: authorized through the platform's partner app")
+class AuthKind(Enum):
+    CLIENT_CREDENTIALS = channels_pb.AUTH_KIND_CLIENT_CREDENTIALS
+    AUTHORIZATION_CODE = channels_pb.AUTH_KIND_AUTHORIZATION_CODE
+
+
 def timestamp(message: ProtoMessage, field: str) -> datetime | None:
     return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
 
@@ -97,7 +104,14 @@ class Channel:
     external_account_name: str | None
     webhook_url: str | None = strawberry.field(
         description="Where the channel delivers events (the token in it masked)")
-    webhook_subscribed: bool
+    webhook_subscribed: bool = strawberry.field(
+        description="Whether Avito had the webhook URL when last checked")
+    auth_kind: AuthKind | None
+    webhook_enabled: bool = strawberry.field(description="Whether webhook deliveries are wanted")
+    signing_secret_set: bool
+    last_webhook_at: datetime | None = strawberry.field(
+        description="When the last webhook delivery arrived (to the minute)")
+    last_sync_at: datetime | None
     created_at: datetime | None
 
     @classmethod
@@ -106,6 +120,10 @@ class Channel:
                    status=ChannelStatus(c.status), external_account_id=c.external_account_id,
                    external_account_name=optional(c.external_account_name),
                    webhook_url=optional(c.webhook_url), webhook_subscribed=c.webhook_subscribed,
+                   auth_kind=AuthKind(c.auth_kind) if c.auth_kind else None,
+                   webhook_enabled=c.webhook_enabled, signing_secret_set=c.signing_secret_set,
+                   last_webhook_at=timestamp(c, "last_webhook_at"),
+                   last_sync_at=timestamp(c, "last_sync_at"),
                    created_at=timestamp(c, "created_at"))
 
 
@@ -161,6 +179,8 @@ class Message:
     status: MessageStatus
     failure_reason: str | None
     external_message_id: str | None
+    quoted_message_id: strawberry.ID | None = strawberry.field(
+        description="The message this one quotes")
     sent_at: datetime | None
     created_at: datetime | None
 
@@ -177,6 +197,7 @@ class Message:
                          for a in m.attachments],
             status=MessageStatus(m.status), failure_reason=optional(m.failure_reason),
             external_message_id=optional(m.external_message_id),
+            quoted_message_id=_id(m.quoted_message_id),
             sent_at=timestamp(m, "sent_at"), created_at=timestamp(m, "created_at"))
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
-from gateway.auth import Admin, Reader
+from gateway.auth import Admin, Reader, Writer
 from gateway.errors import ProblemError
 from gateway.rest.schemas import ChannelList, ChannelOut, PageOut
 from gateway.state import GatewayState, get_state
@@ -34,16 +35,21 @@ async def connect_avito(body: ConnectAvito, principal: Admin, state: State) -> C
     """Validate the credentials with Avito, store them encrypted and subscribe the webhook.
 
     The response's `webhook_url` is shown in full only here."""
-    base_url = ""
-    if body.sandbox:
-        if not state.settings.avito_sandbox_url:
-            raise ProblemError(422, "sandbox mode is not available on this installation")
-        base_url = state.settings.avito_sandbox_url
+    base_url = sandbox_api_url(state, body.sandbox)
     channel = await state.channels.connect_avito_account(principal.tenant_id, pb.ConnectAvitoAccountRequest(
         name=body.name, client_id=body.client_id, client_secret=body.client_secret,
         signing_secret=body.signing_secret, api_base_url=base_url,
         public_base_url=state.settings.public_base_url, subscribe_webhook=body.subscribe_webhook))
     return ChannelOut.from_proto(channel)
+
+
+def sandbox_api_url(state: GatewayState, sandbox: bool) -> str:
+    """The Avito emulator's URL for a sandbox account; "" (the real Avito) otherwise."""
+    if not sandbox:
+        return ""
+    if not state.settings.avito_sandbox_url:
+        raise ProblemError(422, "sandbox mode is not available on this installation")
+    return state.settings.avito_sandbox_url
 
 
 @router.get("", response_model=ChannelList)
@@ -59,3 +65,17 @@ async def list_channels(principal: Reader, state: State,
 @router.get("/{channel_id}", response_model=ChannelOut, responses={404: {"description": "Not found"}})
 async def get_channel(channel_id: str, principal: Reader, state: State) -> ChannelOut:
     return ChannelOut.from_proto(await state.channels.get_channel(principal.tenant_id, channel_id))
+
+
+class SyncScheduled(BaseModel):
+    scheduled_for: datetime = Field(description="When the sync is due (now): it starts within "
+                                                "seconds and imports what webhooks missed")
+
+
+@router.post("/{channel_id}/sync", status_code=202, response_model=SyncScheduled,
+             responses={404: {"description": "Not found"},
+                        409: {"description": "The channel is disconnected"}})
+async def sync_channel(channel_id: str, principal: Writer, state: State) -> SyncScheduled:
+    """Reconcile now: fetch the chats updated since the last sync and import their messages."""
+    resp = await state.channels.sync_channel(principal.tenant_id, channel_id)
+    return SyncScheduled(scheduled_for=resp.scheduled_for.ToDatetime(tzinfo=UTC))

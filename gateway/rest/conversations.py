@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.auth import Reader, Writer
@@ -44,11 +44,26 @@ class ConversationPatch(BaseModel):
     labels: list[str] | None = Field(default=None, max_length=50)
 
 
-class NewMessage(BaseModel):
-    # Text only for now: sending media arrives with the Avito channel in full (uploadImages).
+class OutgoingAttachment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=10_000)
+    kind: Literal["image"]
+    media_id: str = Field(min_length=1, max_length=64, description="From POST /v1/media")
+
+
+class NewMessage(BaseModel):
+    """Text, images, or both: the text goes out first, then the images in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(default="", max_length=10_000)
+    attachments: list[OutgoingAttachment] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> NewMessage:
+        if not self.text.strip() and not self.attachments:
+            raise ValueError("give text, attachments or both")
+        return self
 
 
 @router.get("", response_model=ConversationList, responses=_ERRORS)
@@ -113,7 +128,9 @@ async def send_message(
     """Queue a reply: it is stored as `pending` and becomes `sent` or `failed` (see events)."""
     message = await state.conversations.send_message(
         principal.tenant_id, conversation_id, body.text, idempotency_key=idempotency_key,
-        sender_user_id=str(principal.user_id) if principal.user_id else "")
+        sender_user_id=str(principal.user_id) if principal.user_id else "",
+        attachments=[pb.OutgoingAttachment(kind=a.kind, media_id=a.media_id)
+                     for a in body.attachments])
     return MessageOut.from_proto(message)
 
 

@@ -28,6 +28,8 @@ _SENDER = {pb.SENDER_KIND_CONTACT: "contact", pb.SENDER_KIND_USER: "user",
 _CHANNEL_KIND = {common.CHANNEL_KIND_AVITO: "avito"}
 _CHANNEL_STATUS = {channels_pb.CHANNEL_STATUS_ACTIVE: "active",
                    channels_pb.CHANNEL_STATUS_DISCONNECTED: "disconnected"}
+_AUTH_KIND = {channels_pb.AUTH_KIND_CLIENT_CREDENTIALS: "client_credentials",
+              channels_pb.AUTH_KIND_AUTHORIZATION_CODE: "authorization_code"}
 
 
 def _time(ts: Timestamp) -> datetime | None:
@@ -109,6 +111,9 @@ class MessageOut(BaseModel):
     status: str
     failure_reason: str | None
     external_message_id: str | None
+    quoted_message_id: str | None = Field(default=None, description="The message this one quotes")
+    historical: bool = Field(default=False, description="Imported with the channel's history "
+                                                       "(backfill), not received live")
     sent_at: datetime | None
     created_at: datetime | None
 
@@ -125,6 +130,7 @@ class MessageOut(BaseModel):
             status=_MESSAGE_STATUS.get(m.status, "unknown"),
             failure_reason=m.failure_reason or None,
             external_message_id=m.external_message_id or None,
+            quoted_message_id=m.quoted_message_id or None, historical=m.historical,
             sent_at=_time(m.sent_at), created_at=_time(m.created_at))
 
 
@@ -135,8 +141,14 @@ class ChannelOut(BaseModel):
     status: str
     external_account_id: str
     external_account_name: str
+    auth_kind: Literal["client_credentials", "authorization_code", "unknown"] = Field(
+        description="The seller's own client_id/secret, or authorized through our partner app")
     webhook_url: str = Field(description="Shown in full once, when the account is connected")
-    webhook_subscribed: bool
+    webhook_enabled: bool = Field(description="Whether webhook deliveries are wanted")
+    webhook_subscribed: bool = Field(description="Whether Avito had the URL when last checked")
+    signing_secret_set: bool
+    last_webhook_at: datetime | None = Field(description="Last delivery (to the minute)")
+    last_sync_at: datetime | None
     created_at: datetime | None
 
     @classmethod
@@ -144,8 +156,34 @@ class ChannelOut(BaseModel):
         return cls(id=c.id, kind=_CHANNEL_KIND.get(c.kind, "unknown"), name=c.name,
                    status=_CHANNEL_STATUS.get(c.status, "unknown"),
                    external_account_id=c.external_account_id,
-                   external_account_name=c.external_account_name, webhook_url=c.webhook_url,
-                   webhook_subscribed=c.webhook_subscribed, created_at=_time(c.created_at))
+                   external_account_name=c.external_account_name,
+                   auth_kind=_AUTH_KIND.get(c.auth_kind, "unknown"),  # type: ignore[arg-type]
+                   webhook_url=c.webhook_url, webhook_enabled=c.webhook_enabled,
+                   webhook_subscribed=c.webhook_subscribed,
+                   signing_secret_set=c.signing_secret_set,
+                   last_webhook_at=_time(c.last_webhook_at), last_sync_at=_time(c.last_sync_at),
+                   created_at=_time(c.created_at))
+
+
+class DiagnosticCheckOut(BaseModel):
+    name: str = Field(description="public_url, credentials, messenger_access, "
+                                  "webhook_subscription, last_webhook, sync (or status)")
+    ok: bool
+    message: str = Field(description="What was found")
+    fix: str = Field(description="What to do about it (empty when ok)")
+
+
+class ChannelDiagnosticsOut(BaseModel):
+    ok: bool = Field(description="Every check passed")
+    channel: ChannelOut
+    checks: list[DiagnosticCheckOut]
+
+    @classmethod
+    def from_proto(cls, d: channels_pb.GetChannelDiagnosticsResponse) -> ChannelDiagnosticsOut:
+        checks = [DiagnosticCheckOut(name=c.name, ok=c.ok, message=c.message, fix=c.fix)
+                  for c in d.checks]
+        return cls(ok=all(c.ok for c in checks), channel=ChannelOut.from_proto(d.channel),
+                   checks=checks)
 
 
 class PageOut(BaseModel):

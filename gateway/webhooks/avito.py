@@ -44,7 +44,9 @@ class WebhookOwner:
 
 
 class WebhookResolver:
-    """channel id -> owner, cached per process (unknown ids briefly cached too)."""
+    """channel id -> owner, cached per process (unknown ids briefly cached too) for
+    `auth_cache_ttl_s`: a changed signing secret or a disconnect takes at most that long to
+    reach every replica."""
 
     def __init__(self, channels: ChannelsClient, ttl_s: float, max_entries: int = 10_000) -> None:
         self._channels, self._ttl_s, self._max = channels, ttl_s, max_entries
@@ -66,6 +68,11 @@ class WebhookResolver:
             self._cache.clear()
         self._cache[channel_id] = (now + (self._ttl_s if owner else _NEGATIVE_TTL_S), owner)
         return owner
+
+    def forget(self, channel_id: str) -> None:
+        """Drop an owner this process just changed (signing secret, disconnect): the change
+        applies here at once, on other gateway replicas within the TTL."""
+        self._cache.pop(channel_id, None)
 
 
 @router.post("/webhooks/avito/{channel_id}/{webhook_token}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from services.kernel.config import KernelSettings
 
@@ -10,6 +10,15 @@ from services.kernel.config import KernelSettings
 class ChannelsSettings(KernelSettings):
     service_name: str = "channels"
     avito_api_base_url: str = "https://api.avito.ru"
+    # The platform's Avito partner app (authorization-code flow); empty: the flow is off.
+    avito_oauth_client_id: str = ""
+    avito_oauth_client_secret: SecretStr = SecretStr("")
+    # Avito's consent page (a sandbox account's is `{emulator}/oauth`), and what is asked for.
+    avito_oauth_url: str = "https://avito.ru/oauth"
+    avito_oauth_scopes: str = ("messenger:read,messenger:write,items:info,user:read,stats:read,"
+                               "user_balance:read")
+    # How long a consent request (its single-use state) may take.
+    oauth_state_ttl_s: int = Field(default=600, ge=60, le=3600)
     avito_timeout_s: float = Field(default=10.0, gt=0)
     # HTTP attempts per Avito call (429, 5xx, timeouts and connection errors are retried).
     avito_max_attempts: int = Field(default=4, ge=1, le=10)
@@ -25,3 +34,18 @@ class ChannelsSettings(KernelSettings):
     send_max_deliveries: int = Field(default=6, ge=1)
     # Redelivery delays of a send (or read mark) after a transient failure, by attempt.
     send_retry_backoff_s: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 30.0, 60.0])
+    # Reconciliation (sync.py): each account is synced this often, ± sync_jitter of it.
+    sync_interval_s: float = Field(default=300.0, gt=0)
+    sync_jitter: float = Field(default=0.1, ge=0, le=0.5)
+    # First retry after a failed pass; doubles per failure, capped at sync_interval_s.
+    sync_retry_base_s: float = Field(default=15.0, gt=0)
+    # A claimed account is leased this long: if its pass dies, another replica takes it after.
+    sync_lease_s: float = Field(default=900.0, gt=0)
+    # How often the scheduler looks for due accounts, and how many it takes (and runs) at once.
+    sync_poll_s: float = Field(default=2.0, gt=0)
+    sync_batch: int = Field(default=4, ge=1, le=100)
+    # Chats and messages this close to the last watermark are looked at again (clock skew,
+    # messages landing in the same second as the last pass).
+    sync_overlap_s: int = Field(default=30, ge=0)
+    # Cached listings older than this are fetched again when a pass touches their chat.
+    listing_ttl_s: float = Field(default=6 * 3600.0, gt=0)

@@ -3,6 +3,7 @@
 channels-webhooks  SB_WEBHOOKS       sb.webhooks.*.avito.received              -> message.inbound
 channels-sender    SB_CONVERSATIONS  sb.conversations.*.message.send_requested -> Avito, delivery
 channels-read      SB_CONVERSATIONS  sb.conversations.*.conversation.read      -> Avito read mark
+channels-deleter   SB_CONVERSATIONS  sb.conversations.*.message.delete_requested -> Avito, deletion
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
-from services.channels import events
 from services.channels.avito.normalize import MalformedWebhook, normalize_webhook
 from services.channels.config import ChannelsSettings
+from services.channels.deletion import DeleteCommand, MessageDeleter
+from services.channels.inbound import publish_inbound
 from services.channels.outbound import OutboundSender, ReadMarker, SendCommand, SendDeferred
+from services.channels.parts import media_ids
 from services.channels.repository import Transactions
 from services.channels.service import ChannelsService
 from services.kernel.bus import Bus, ConsumerSpec, Delivery, Poison, Retry
@@ -32,13 +35,16 @@ M = TypeVar("M", bound=ProtoMessage)
 WEBHOOKS_DURABLE = "channels-webhooks"
 SENDER_DURABLE = "channels-sender"
 READ_DURABLE = "channels-read"
+DELETER_DURABLE = "channels-deleter"
 
 
 class ChannelsConsumers:
     def __init__(self, settings: ChannelsSettings, tx: Transactions, bus: Bus,
-                 service: ChannelsService, sender: OutboundSender, reader: ReadMarker) -> None:
+                 service: ChannelsService, sender: OutboundSender, reader: ReadMarker,
+                 deleter: MessageDeleter) -> None:
         self._settings, self._tx, self._bus = settings, tx, bus
         self._service, self._sender, self._reader = service, sender, reader
+        self._deleter = deleter
 
     def specs(self) -> list[ConsumerSpec]:
         s = self._settings
@@ -56,21 +62,28 @@ class ChannelsConsumers:
             ConsumerSpec(READ_DURABLE, "SB_CONVERSATIONS", "sb.conversations.*.conversation.read",
                          self.on_conversation_read, ack_wait_s=send_ack_wait, batch=16,
                          backoff_s=list(s.send_retry_backoff_s)),
+            ConsumerSpec(DELETER_DURABLE, "SB_CONVERSATIONS",
+                         "sb.conversations.*.message.delete_requested", self.on_delete_requested,
+                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
+                         batch=4, backoff_s=list(s.send_retry_backoff_s)),
         ]
 
     async def on_webhook(self, delivery: Delivery) -> None:
         """Normalize a verified delivery and publish it as message.inbound.
 
-        Published directly, not through the outbox: nothing is written to the database here,
-        so there is no transaction to be atomic with. The Nats-Msg-Id is derived from the
-        Avito message id, so a crash before the ack re-publishes the same id and JetStream
-        drops the copy; a redelivered webhook is dropped the same way.
+        Published directly, not through the outbox: the only write here is the account's
+        last_webhook_at (diagnostics), so there is no transaction to be atomic with. The
+        Nats-Msg-Id is derived from the Avito message id, so a crash before the ack
+        re-publishes the same id and JetStream drops the copy; a redelivered webhook is
+        dropped the same way.
         """
         received = _decode(channels_ev.WebhookReceived, delivery)
         if received.kind != common.CHANNEL_KIND_AVITO:
             raise Poison(f"unsupported channel kind {received.kind}")
         async with self._tx() as unit:
             account = await self._service.webhook_account(unit, received.channel_id)
+            if account is not None:
+                await self._service.note_webhook(unit, account)
         if account is None:
             log.info("webhook for an unknown or disconnected channel dropped", extra={
                 "channel_id": received.channel_id, "delivery_id": received.delivery_id})
@@ -81,11 +94,7 @@ class ChannelsConsumers:
             raise Poison(f"malformed Avito webhook: {exc}") from exc
         received_at = received.received_at if received.HasField("received_at") \
             else _now_timestamp()
-        inbound = events.message_inbound(message, received_at)
-        await self._bus.publish(
-            events.inbound_subject(delivery.tenant_id), inbound.SerializeToString(),
-            msg_id=events.inbound_msg_id(account.channel_id, message.external_message_id),
-            headers={"Sb-Event-Type": inbound.DESCRIPTOR.full_name})
+        await publish_inbound(self._bus, delivery.tenant_id, message, received_at=received_at)
 
     async def on_send_requested(self, delivery: Delivery) -> None:
         request = _decode(conversations_ev.MessageSendRequested, delivery)
@@ -93,7 +102,8 @@ class ChannelsConsumers:
             message_id=_uuid(request.message_id, "message_id"),
             conversation_id=_uuid(request.conversation_id, "conversation_id"),
             channel_id=_uuid(request.channel_id, "channel_id"),
-            external_chat_id=request.external_chat_id, text=request.text)
+            external_chat_id=request.external_chat_id, text=request.text,
+            media_ids=media_ids(request.attachments))
         try:
             await self._sender.send(command, delivery.attempt)
         except SendDeferred as exc:
@@ -104,6 +114,22 @@ class ChannelsConsumers:
         try:
             await self._reader.mark_read(_uuid(conversation.channel_id, "channel_id"),
                                          conversation.external_chat_id)
+        except SendDeferred as exc:
+            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+
+    async def on_delete_requested(self, delivery: Delivery) -> None:
+        request = _decode(conversations_ev.MessageDeleteRequested, delivery)
+        command = DeleteCommand(
+            message_id=_uuid(request.message_id, "message_id"),
+            conversation_id=_uuid(request.conversation_id, "conversation_id"),
+            channel_id=_uuid(request.channel_id, "channel_id"),
+            external_chat_id=request.external_chat_id,
+            external_message_id=request.external_message_id, text=request.message.text,
+            media_ids=tuple(a.external_id for a in request.message.attachments
+                            if a.kind == "image" and a.external_id),
+            request_id=delivery.headers.get("Nats-Msg-Id", ""))
+        try:
+            await self._deleter.delete(command, delivery.attempt)
         except SendDeferred as exc:
             raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
 

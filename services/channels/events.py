@@ -2,19 +2,23 @@
 
 Published on sb.channels.<tenant_id>.<entity>.<event>:
   channel.connected   ChannelConnected  (outbox)
+  channel.disconnected ChannelDisconnected (outbox)
   message.inbound     MessageInbound    (direct publish, deterministic Nats-Msg-Id, see below)
   message.delivery    MessageDelivery   (outbox, deterministic event id per message)
+  message.deletion    MessageDeletion   (outbox, deterministic event id per request)
+  listing.updated     ListingUpdated    (outbox, one event id per fetch of a listing)
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
-from services.channels.models import ChannelAccount, OutboundSend, SendStatus
+from services.channels.models import ChannelAccount, Listing, OutboundSend, SendStatus
 from services.kernel.bus import subject
 
 PRODUCER = "channels"
@@ -26,6 +30,10 @@ def connected_subject(tenant_id: uuid.UUID) -> str:
     return subject(PRODUCER, tenant_id, "channel", "connected")
 
 
+def disconnected_subject(tenant_id: uuid.UUID) -> str:
+    return subject(PRODUCER, tenant_id, "channel", "disconnected")
+
+
 def inbound_subject(tenant_id: uuid.UUID) -> str:
     return subject(PRODUCER, tenant_id, "message", "inbound")
 
@@ -34,14 +42,36 @@ def delivery_subject(tenant_id: uuid.UUID) -> str:
     return subject(PRODUCER, tenant_id, "message", "delivery")
 
 
-def inbound_msg_id(channel_id: str, external_message_id: str) -> str:
+def inbound_msg_id(channel_id: str, external_message_id: str, content_type: str = "") -> str:
     """The same Avito message (redelivered webhook, replayed consumer) has one id, so
-    JetStream keeps one copy within its duplicate window."""
-    return f"inbound:{channel_id}:{external_message_id}"
+    JetStream keeps one copy within its duplicate window. Its deletion is a new state of the
+    message, with an id of its own (else it would be dropped as a copy)."""
+    suffix = ":deleted" if content_type == "deleted" else ""
+    return f"inbound:{channel_id}:{external_message_id}{suffix}"
 
 
 def delivery_event_id(message_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_EVENT_NAMESPACE, f"delivery:{message_id}")
+
+
+def deletion_subject(tenant_id: uuid.UUID) -> str:
+    return subject(PRODUCER, tenant_id, "message", "deletion")
+
+
+def deletion_event_id(message_id: uuid.UUID, request_id: str) -> uuid.UUID:
+    """One outcome per delete request (a seller may ask again after a failure)."""
+    return uuid.uuid5(_EVENT_NAMESPACE, f"deletion:{message_id}:{request_id}")
+
+
+def message_deletion(message_id: uuid.UUID, conversation_id: uuid.UUID,
+                     failure_reason: str = "") -> ev.MessageDeletion:
+    """Deleted unless a failure reason is given."""
+    return ev.MessageDeletion(message_id=str(message_id), conversation_id=str(conversation_id),
+                              deleted=not failure_reason, failure_reason=failure_reason)
+
+
+def channel_disconnected(account: ChannelAccount) -> ev.ChannelDisconnected:
+    return ev.ChannelDisconnected(channel_id=str(account.id))
 
 
 def channel_connected(account: ChannelAccount) -> ev.ChannelConnected:
@@ -49,8 +79,29 @@ def channel_connected(account: ChannelAccount) -> ev.ChannelConnected:
                                external_account_id=account.external_account_id)
 
 
-def message_inbound(message: common.UnifiedMessage, received_at: Timestamp) -> ev.MessageInbound:
-    return ev.MessageInbound(message=message, received_at=received_at)
+def message_inbound(message: common.UnifiedMessage, received_at: Timestamp | None,
+                    historical: bool = False) -> ev.MessageInbound:
+    """`received_at` only for webhooks (webhook-to-stored latency); sync imports leave it
+    unset. `historical` for backfilled history: stored, but nothing replies to it."""
+    return ev.MessageInbound(message=message, received_at=received_at, historical=historical)
+
+
+def listing_updated_subject(tenant_id: uuid.UUID) -> str:
+    return subject(PRODUCER, tenant_id, "listing", "updated")
+
+
+def listing_event_id(channel_id: uuid.UUID, item_id: str, fetched_at: datetime) -> uuid.UUID:
+    """One event per fetch of a listing: re-announcing the same fetch is one message."""
+    return uuid.uuid5(_EVENT_NAMESPACE, f"listing:{channel_id}:{item_id}:{fetched_at.isoformat()}")
+
+
+def listing_updated(listing: Listing) -> ev.ListingUpdated:
+    return ev.ListingUpdated(
+        channel_id=str(listing.channel_id), status=listing.status,
+        listing=common.Listing(
+            external_id=listing.item_id, title=listing.title,
+            price_minor=listing.price_minor or 0, has_price=listing.price_minor is not None,
+            url=listing.url, image_url=listing.image_url))
 
 
 def message_delivery(*, message_id: uuid.UUID, conversation_id: uuid.UUID | str,

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,6 +29,13 @@ class AccountStatus(IntEnum):
 
     ACTIVE = 1
     DISCONNECTED = 2
+
+
+class AuthKind(IntEnum):
+    """channel_accounts.auth_kind; the values are those of channels.v1.AuthKind."""
+
+    CLIENT_CREDENTIALS = 1  # the seller's own client_id/secret
+    AUTHORIZATION_CODE = 2  # the platform's partner app; the refresh token rotates
 
 
 class SendStatus(IntEnum):
@@ -63,6 +70,13 @@ class ChannelAccount(TenantMixin, Base):
     webhook_token_enc: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     public_base_url: Mapped[str] = mapped_column(Text, nullable=False)
     webhook_subscribed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    auth_kind: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=1)
+    # authorization_code accounts only; rotated on every refresh (Avito makes it single-use).
+    refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    webhook_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    last_webhook_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disconnected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class OutboundSend(TenantMixin, Base):
@@ -80,3 +94,49 @@ class OutboundSend(TenantMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OAuthState(TenantMixin, Base):
+    """A consent request in flight (authorization-code flow); single-use, hash only."""
+
+    __tablename__ = "oauth_states"
+    __table_args__ = (Index("uq_oauth_states_state", "state_sha256", unique=True),)
+
+    state_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    api_base_url: Mapped[str] = mapped_column(Text, nullable=False)
+    public_base_url: Mapped[str] = mapped_column(Text, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SyncState(TenantMixin, Base):
+    """When an account is next due for reconciliation; claimed FOR UPDATE SKIP LOCKED."""
+
+    __tablename__ = "sync_state"
+    __table_args__ = (Index("uq_sync_state_channel", "tenant_id", "channel_id", unique=True),)
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    next_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Chats updated after this unix time are fetched on the next pass.
+    synced_until: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    backfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class Listing(TenantMixin, Base):
+    """Cached listing (item) details, refreshed when stale."""
+
+    __tablename__ = "listings"
+    __table_args__ = (Index("uq_listings_item", "tenant_id", "channel_id", "item_id", unique=True),)
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    item_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    title: Mapped[str] = mapped_column(String(512), nullable=False, default="")
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    image_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,8 +2,9 @@
 
 A send is tracked by its `outbound_sends` row (one per conversations message id):
   UoW 1  lock the row; SENT/FAILED -> done; else mark SENDING, attempts + 1, commit
-  HTTP   outside any transaction; a row found SENDING means an earlier attempt may have got
-         through before it died, so the chat's recent messages are checked first
+  HTTP   outside any transaction, part by part (`parts.py`: text parts, then images); a row
+         found SENDING means an earlier attempt may have got through before it died, so the
+         chat's recent messages are checked first and only the missing parts go out
   UoW 2  mark SENT (or FAILED) and write MessageDelivery to the outbox
 """
 
@@ -13,10 +14,8 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from services.channels import events
-from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import (
     AvitoAuthError,
     AvitoError,
@@ -24,15 +23,12 @@ from services.channels.avito.errors import (
     AvitoUnavailable,
 )
 from services.channels.avito.pool import AvitoClients
-from services.channels.avito.text import split_text
 from services.channels.models import AccountStatus, ChannelAccount, OutboundSend, SendStatus
+from services.channels.parts import MediaFetcher, MediaGone, Part, build_parts, find_sent, send_part
 from services.channels.repository import ChannelsUnit, Transactions
 from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
-
-# Avito's clock and ours may differ a little: look this far before the interrupted attempt.
-CLOCK_SKEW_S = 5.0
 
 
 class SendDeferred(Exception):
@@ -50,19 +46,22 @@ class SendCommand:
     channel_id: uuid.UUID
     external_chat_id: str
     text: str
+    media_ids: tuple[str, ...] = ()  # images sent after the text, in order
 
 
 @dataclass(frozen=True)
 class _Attempt:
     account: ChannelAccount
-    parts: list[str]
+    parts: list[Part]
     # Set when an earlier attempt was interrupted after it started sending.
     interrupted_at: datetime | None
 
 
 class OutboundSender:
-    def __init__(self, tx: Transactions, clients: AvitoClients, max_deliveries: int) -> None:
+    def __init__(self, tx: Transactions, clients: AvitoClients, max_deliveries: int,
+                 media: MediaFetcher) -> None:
         self._tx, self._clients, self._max_deliveries = tx, clients, max_deliveries
+        self._media = media
 
     async def send(self, cmd: SendCommand, delivery: int) -> None:
         """Handle delivery number `delivery` (1-based) of a send command, idempotently."""
@@ -78,6 +77,8 @@ class OutboundSender:
                                             f"attempts: {exc.message}")
         except AvitoError as exc:
             await self._finish(cmd, failure=failure_reason(exc))
+        except MediaGone as exc:
+            await self._finish(cmd, failure=exc.reason)
         else:
             await self._finish(cmd, external_id=external_id)
 
@@ -93,7 +94,7 @@ class OutboundSender:
                 channel_id=cmd.channel_id, external_chat_id=cmd.external_chat_id)
             if row.status in (SendStatus.SENT, SendStatus.FAILED):
                 return None  # done earlier; its delivery event went out then
-            parts = split_text(cmd.text)
+            parts = build_parts(cmd.text, cmd.media_ids)
             problem = _refusal(account, cmd, parts)
             if problem:
                 await unit.sends.save(row, now, status=SendStatus.FAILED, last_error=problem)
@@ -109,15 +110,14 @@ class OutboundSender:
         client = self._clients.for_account(account)
         sent: list[str] = []
         if attempt.interrupted_at is not None:
-            sent = await _already_sent(client, account, cmd.external_chat_id, attempt.parts,
-                                       attempt.interrupted_at)
+            sent = await find_sent(client, account, cmd.external_chat_id, attempt.parts,
+                                   attempt.interrupted_at.timestamp())
             if sent:
                 log.info("earlier send attempt had reached Avito", extra={
                     "message_id": str(cmd.message_id), "parts_found": len(sent)})
         for part in attempt.parts[len(sent):]:
-            result = await client.send_text(account.external_account_id, cmd.external_chat_id,
-                                            part)
-            sent.append(str(result.get("id") or ""))
+            sent.append(await send_part(client, account, cmd.external_chat_id, part,
+                                        self._media))
         return sent[-1]
 
     async def _finish(self, cmd: SendCommand, *, external_id: str = "",
@@ -173,44 +173,14 @@ def failure_reason(exc: AvitoError) -> str:
     return f"Avito rejected the message ({exc.status}): {exc.message}"
 
 
-def _refusal(account: ChannelAccount, cmd: SendCommand, parts: list[str]) -> str:
+def _refusal(account: ChannelAccount, cmd: SendCommand, parts: list[Part]) -> str:
     if account.status != AccountStatus.ACTIVE:
         return "the channel is disconnected"
     if not cmd.external_chat_id:
         return "the conversation has no Avito chat to send to"
     if not parts:
-        return "the message has no text"
+        return "the message has neither text nor images"
     return ""
-
-
-async def _already_sent(client: AvitoClient, account: ChannelAccount, chat_id: str,
-                        parts: list[str], interrupted_at: datetime) -> list[str]:
-    """Ids of the leading parts an interrupted attempt got through: outgoing messages with
-    the same texts, in order, created since that attempt began."""
-    since = interrupted_at.timestamp() - CLOCK_SKEW_S
-    newest_first = await client.list_messages(account.external_account_id, chat_id, limit=100)
-    ours = [m for m in reversed(newest_first)
-            if str(m.get("author_id")) == account.external_account_id
-            and _number(m.get("created")) >= since]
-    found: list[str] = []
-    position = 0
-    for part in parts:
-        while position < len(ours) and _text_of(ours[position]) != part:
-            position += 1
-        if position == len(ours):
-            break
-        found.append(str(ours[position].get("id") or ""))
-        position += 1
-    return found
-
-
-def _text_of(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    return str(content.get("text") or "") if isinstance(content, dict) else ""
-
-
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _emit_delivery(unit: ChannelsUnit, cmd: SendCommand, row: OutboundSend | None,

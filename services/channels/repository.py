@@ -5,23 +5,27 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from google.protobuf.message import Message as ProtoMessage
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels.models import (
+    AccountStatus,
     ChannelAccount,
     ChannelKind,
+    OAuthState,
     OutboundSend,
     OutboxEvent,
     SendStatus,
+    SyncState,
 )
+from services.channels.sync_repository import SyncStateRepository
 from services.kernel.db import Database
-from services.kernel.errors import Conflict
+from services.kernel.errors import Conflict, NotFound
 from services.kernel.models import new_id
 from services.kernel.outbox import Outbox
 from services.kernel.repository import RepositoryBase
@@ -52,12 +56,68 @@ class AccountsRepository(RepositoryBase[ChannelAccount]):
         except IntegrityError as exc:  # a concurrent connect of the same account won the race
             raise Conflict("this Avito account is already connected") from exc
         await self.session.refresh(account)  # created_at and friends come from the database
+        # Every account has its sync schedule, due at once: the scheduler backfills it.
+        await SyncStateRepository(self.session).create(account.id)
         return account
 
     async def save_token(self, channel_id: uuid.UUID, token_enc: bytes,
                          expires_at: datetime) -> None:
         await self.session.execute(update(ChannelAccount).where(ChannelAccount.id == channel_id)
                                    .values(access_token_enc=token_enc, token_expires_at=expires_at))
+
+    async def get_active(self, channel_id: uuid.UUID) -> ChannelAccount | None:
+        """The account only while it is connected: sync, sending and webhooks skip the rest."""
+        return await self.session.scalar(select(ChannelAccount).where(
+            ChannelAccount.id == channel_id, ChannelAccount.status == AccountStatus.ACTIVE))
+
+    async def lock(self, channel_id: uuid.UUID) -> ChannelAccount:
+        """The row, locked until the unit of work ends (and re-read, not the identity map's)."""
+        row = await self.session.scalar(
+            select(ChannelAccount).where(ChannelAccount.id == channel_id)
+            .with_for_update().execution_options(populate_existing=True))
+        if row is None:
+            raise NotFound(f"channel {channel_id} not found")
+        return row
+
+    async def save(self, row: ChannelAccount, **changes: object) -> ChannelAccount:
+        for name, value in changes.items():
+            setattr(row, name, value)
+        await self.session.flush()
+        return row
+
+    async def touch_last_webhook(self, channel_id: uuid.UUID) -> None:
+        """At most one write a minute per account, however many deliveries arrive."""
+        await self.session.execute(
+            update(ChannelAccount).where(
+                ChannelAccount.id == channel_id,
+                or_(ChannelAccount.last_webhook_at.is_(None),
+                    ChannelAccount.last_webhook_at < func.now() - timedelta(minutes=1)))
+            .values(last_webhook_at=func.now()))
+
+    async def sync_state(self, channel_id: uuid.UUID) -> SyncState | None:
+        return await self.session.scalar(select(SyncState).where(SyncState.channel_id == channel_id))
+
+
+class OAuthStatesRepository(RepositoryBase[OAuthState]):
+    """Consent requests in flight; only the state's SHA-256 is stored."""
+
+    model = OAuthState
+
+    async def find(self, state_sha256: str) -> OAuthState | None:
+        return await self.session.scalar(
+            select(OAuthState).where(OAuthState.state_sha256 == state_sha256))
+
+    async def claim(self, state_id: uuid.UUID, now: datetime) -> bool:
+        """Mark the state used; False when another callback already did (single use)."""
+        result = await self.session.execute(
+            update(OAuthState).where(OAuthState.id == state_id, OAuthState.used_at.is_(None),
+                                     OAuthState.expires_at > now)
+            .values(used_at=now).returning(OAuthState.id))
+        return result.first() is not None
+
+    async def purge(self, before: datetime) -> None:
+        """Forget the tenant's states that expired before `before` (used or not)."""
+        await self.session.execute(delete(OAuthState).where(OAuthState.expires_at < before))
 
 
 class SendsRepository(RepositoryBase[OutboundSend]):
@@ -95,6 +155,7 @@ class ChannelsUnit:
     def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
         self.session = session
         self.accounts = AccountsRepository(session)
+        self.oauth_states = OAuthStatesRepository(session)
         self.sends = SendsRepository(session)
         self._outbox = outbox
 

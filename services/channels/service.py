@@ -7,39 +7,25 @@ while Avito is called.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from services.channels import events
+from services.channels.actions import ChannelActions
 from services.channels.avito.client import AccessToken, TokenSink
-from services.channels.avito.errors import (
-    AvitoAuthError,
-    AvitoError,
-    AvitoPaymentRequired,
-    AvitoUnavailable,
-)
 from services.channels.avito.normalize import AccountRef
 from services.channels.avito.pool import AvitoClients, TokenSinkFactory
 from services.channels.config import ChannelsSettings
-from services.channels.models import AccountStatus, ChannelAccount, ChannelKind
+from services.channels.connect import AccountConnector, AccountDraft, Connected, base_url
+from services.channels.diagnostics import ChannelDiagnostics
+from services.channels.management import ChannelManagement
+from services.channels.models import AccountStatus, AuthKind, ChannelAccount
+from services.channels.oauth import AvitoAuthorization
 from services.channels.repository import ChannelsUnit, Transactions
 from services.kernel.crypto import SecretBox
-from services.kernel.errors import (
-    Conflict,
-    DomainError,
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    Unavailable,
-)
-from services.kernel.models import new_id
+from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.repository import (
     MAX_PAGE_SIZE,
     decode_cursor,
@@ -47,7 +33,6 @@ from services.kernel.repository import (
     page_size,
     parse_uuid,
 )
-from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +48,6 @@ class ConnectAvito:
     api_base_url: str = ""
     public_base_url: str = ""
     subscribe_webhook: bool = False
-
-
-@dataclass(frozen=True)
-class Connected:
-    account: ChannelAccount
-    webhook_url: str  # with the token: shown to the caller this once
 
 
 @dataclass(frozen=True)
@@ -90,40 +69,24 @@ class WebhookTarget:
 class ChannelsService:
     def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients) -> None:
         self._settings, self._box, self._clients = settings, box, clients
+        self._connector = AccountConnector(box)
+        # Connecting through the partner app, webhook on/off, disconnecting, diagnostics.
+        self.authorization = AvitoAuthorization(settings, box, clients)
+        self.management = ChannelManagement(settings, box, clients)
+        self.diagnostics = ChannelDiagnostics(clients)
+        self.actions = ChannelActions(clients)  # voice URLs, blacklist
 
     async def connect_avito(self, tx: Transactions, form: ConnectAvito) -> Connected:
         """Check the credentials with Avito, register the webhook, then save: a refusal at
-        any step leaves nothing behind."""
+        any step leaves nothing behind (see connect.py)."""
         form = self._validated(form)
         client = self._clients.for_credentials(form.api_base_url, form.client_id,
                                                form.client_secret)
-        me = await _avito(client.accounts_self(), "check the credentials")
-        external_id, external_name = str(me.get("id") or ""), str(me.get("name") or "")
-        if not external_id:
-            raise Unavailable("Avito did not say which account the credentials belong to")
-        async with tx() as unit:
-            if await unit.accounts.find_external(ChannelKind.AVITO, external_id):
-                raise Conflict(f"Avito account {external_id} is already connected")
-        channel_id, token = new_id(), secrets.token_urlsafe(32)
-        url = f"{form.public_base_url}/webhooks/avito/{channel_id}/{token}"
-        if form.subscribe_webhook:
-            await _avito(client.subscribe_webhook(url), "register the webhook")
-        account = self._new_account(form, channel_id, token, external_id, external_name,
-                                    client.cached_token)
-        try:
-            async with tx() as unit:
-                await unit.accounts.insert(account)
-                unit.emit(events.connected_subject(require_tenant()),
-                          events.channel_connected(account))
-        except Conflict:
-            if form.subscribe_webhook:  # the URL will never be served: take it back
-                with contextlib.suppress(AvitoError):
-                    await client.unsubscribe_webhook(url)
-            raise
-        log.info("Avito account connected", extra={
-            "channel_id": str(channel_id), "external_account_id": external_id,
-            "webhook_subscribed": form.subscribe_webhook})
-        return Connected(account, url)
+        return await self._connector.connect(tx, client, AccountDraft(
+            name=form.name, api_base_url=form.api_base_url,
+            public_base_url=form.public_base_url, auth_kind=AuthKind.CLIENT_CREDENTIALS,
+            client_id=form.client_id, client_secret=form.client_secret,
+            signing_secret=form.signing_secret, subscribe_webhook=form.subscribe_webhook))
 
     async def list_channels(self, unit: ChannelsUnit, requested_size: int,
                             cursor: str) -> ChannelPage:
@@ -170,6 +133,10 @@ class ChannelsService:
             return None
         return AccountRef(str(account.id), account.external_account_id)
 
+    async def note_webhook(self, unit: ChannelsUnit, account: AccountRef) -> None:
+        """When the account last got a delivery (diagnostics): one write a minute at most."""
+        await unit.accounts.touch_last_webhook(uuid.UUID(account.channel_id))
+
     @staticmethod
     def masked_webhook_url(account: ChannelAccount) -> str:
         return f"{account.public_base_url}/webhooks/avito/{account.id}/{MASKED_TOKEN}"
@@ -185,27 +152,11 @@ class ChannelsService:
         return ConnectAvito(
             name=name, client_id=client_id, client_secret=secret,
             signing_secret=form.signing_secret.strip(),
-            api_base_url=_base_url(form.api_base_url or self._settings.avito_api_base_url,
+            api_base_url=base_url(form.api_base_url or self._settings.avito_api_base_url,
                                    "api_base_url"),
-            public_base_url=_base_url(form.public_base_url or self._settings.public_base_url,
+            public_base_url=base_url(form.public_base_url or self._settings.public_base_url,
                                       "public_base_url"),
             subscribe_webhook=form.subscribe_webhook)
-
-    def _new_account(self, form: ConnectAvito, channel_id: uuid.UUID, token: str,
-                     external_id: str, external_name: str,
-                     access: AccessToken | None) -> ChannelAccount:
-        box = self._box
-        return ChannelAccount(
-            id=channel_id, tenant_id=require_tenant(), kind=ChannelKind.AVITO, name=form.name,
-            status=AccountStatus.ACTIVE, external_account_id=external_id,
-            external_account_name=external_name, api_base_url=form.api_base_url,
-            client_id=form.client_id, client_secret_enc=box.encrypt(form.client_secret),
-            access_token_enc=box.encrypt(access.value) if access else None,
-            token_expires_at=datetime.fromtimestamp(access.expires_at, UTC) if access else None,
-            signing_secret_enc=box.encrypt(form.signing_secret) if form.signing_secret else None,
-            webhook_token_sha256=hashlib.sha256(token.encode()).hexdigest(),
-            webhook_token_enc=box.encrypt(token), public_base_url=form.public_base_url,
-            webhook_subscribed=form.subscribe_webhook)
 
 
 def token_persister(tx: Transactions, box: SecretBox) -> TokenSinkFactory:
@@ -220,37 +171,9 @@ def token_persister(tx: Transactions, box: SecretBox) -> TokenSinkFactory:
     return factory
 
 
-async def _avito(call: Any, action: str) -> Any:
-    """Await an Avito call made while connecting, turning its failure into a domain error."""
-    try:
-        return await call
-    except AvitoError as exc:
-        raise connect_error(exc, action) from None
-
-
-def connect_error(exc: AvitoError, action: str) -> DomainError:
-    if isinstance(exc, AvitoAuthError):
-        return InvalidArgument(f"Avito rejected the client_id/client_secret: {exc.message}")
-    if isinstance(exc, AvitoPaymentRequired):
-        return FailedPrecondition(
-            "Avito answered 402 Payment required: the account's tariff does not include the "
-            "Messenger API (it needs a paid tariff such as «Максимальный»)")
-    if isinstance(exc, AvitoUnavailable):
-        return Unavailable(f"Avito is not answering, could not {action}: {exc.message}")
-    return FailedPrecondition(f"Avito refused to {action} ({exc.status}): {exc.message}")
-
-
 def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
     values = decode_cursor(cursor)
     try:
         return datetime.fromisoformat(values["created_at"]), uuid.UUID(values["id"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidArgument("malformed cursor") from exc
-
-
-def _base_url(value: str, label: str) -> str:
-    url = value.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise InvalidArgument(f"{label} must be an http(s) URL")
-    return url
-

@@ -8,13 +8,19 @@ from typing import Any
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from services.channels.management import WebhookChange
 from services.channels.models import ChannelAccount
 from services.channels.repository import Transactions
 from services.channels.service import ChannelsService, ConnectAvito
+from services.channels.sync import request_sync
+from services.kernel.errors import InvalidArgument
 
 SERVICE_NAME = "switchboard.channels.v1.ChannelsService"
+_BLACKLIST_REASONS = {pb.BLACKLIST_REASON_SPAM: "spam", pb.BLACKLIST_REASON_FRAUD: "fraud",
+                      pb.BLACKLIST_REASON_INSULTS: "insults", pb.BLACKLIST_REASON_OTHER: "other"}
 # Called by the gateway before it knows the tenant: service credential only.
-TENANTLESS = frozenset({f"/{SERVICE_NAME}/ResolveWebhook"})
+TENANTLESS = frozenset({f"/{SERVICE_NAME}/ResolveWebhook",
+                        f"/{SERVICE_NAME}/CompleteAvitoAuthorization"})
 
 
 class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
@@ -63,6 +69,70 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
             webhook_token_sha256=target.webhook_token_sha256,
             signing_secret=target.signing_secret)
 
+    async def SyncChannel(self, request: pb.SyncChannelRequest,
+                          context: Any) -> pb.SyncChannelResponse:
+        async with self._tx() as unit:
+            due = await request_sync(unit, request.id)
+        response = pb.SyncChannelResponse()
+        response.scheduled_for.FromDatetime(due)
+        return response
+
+    async def GetVoiceUrl(self, request: pb.GetVoiceUrlRequest,
+                          context: Any) -> pb.GetVoiceUrlResponse:
+        voice = await self._service.actions.voice_url(self._tx, request.channel_id,
+                                                      request.voice_id)
+        response = pb.GetVoiceUrlResponse(url=voice.url)
+        response.expires_at.FromSeconds(int(voice.expires_at))
+        return response
+
+    async def BlacklistUser(self, request: pb.BlacklistUserRequest,
+                            context: Any) -> pb.BlacklistUserResponse:
+        reason = _BLACKLIST_REASONS.get(request.reason)
+        if reason is None:
+            raise InvalidArgument("reason must be spam, fraud, insults or other")
+        await self._service.actions.blacklist(self._tx, request.channel_id,
+                                              request.external_user_id,
+                                              request.listing_external_id, reason)
+        return pb.BlacklistUserResponse()
+
+    async def StartAvitoAuthorization(self, request: pb.StartAvitoAuthorizationRequest,
+                                      context: Any) -> pb.StartAvitoAuthorizationResponse:
+        async with self._tx() as unit:
+            started = await self._service.authorization.start(
+                unit, request.name, request.api_base_url, request.public_base_url)
+        response = pb.StartAvitoAuthorizationResponse(authorization_url=started.url,
+                                                      state=started.state)
+        response.expires_at.FromDatetime(started.expires_at)
+        return response
+
+    async def CompleteAvitoAuthorization(self, request: pb.CompleteAvitoAuthorizationRequest,
+                                         context: Any) -> pb.CompleteAvitoAuthorizationResponse:
+        # Tenant-less: the state names the tenant; the flow opens its own units of work.
+        done = await self._service.authorization.complete(self._tx, request.state, request.code)
+        return pb.CompleteAvitoAuthorizationResponse(
+            tenant_id=str(done.tenant_id),
+            channel=channel_proto(done.connected.account, done.connected.webhook_url))
+
+    async def DisconnectChannel(self, request: pb.DisconnectChannelRequest,
+                                context: Any) -> pb.DisconnectChannelResponse:
+        row = await self._service.management.disconnect(self._tx, request.id)
+        return pb.DisconnectChannelResponse(channel=self._masked(row))
+
+    async def SetWebhook(self, request: pb.SetWebhookRequest,
+                         context: Any) -> pb.SetWebhookResponse:
+        row = await self._service.management.set_webhook(self._tx, WebhookChange(
+            channel_id=request.id, update_fields=list(request.update_fields),
+            enabled=request.enabled, signing_secret=request.signing_secret))
+        return pb.SetWebhookResponse(channel=self._masked(row))
+
+    async def GetChannelDiagnostics(self, request: pb.GetChannelDiagnosticsRequest,
+                                    context: Any) -> pb.GetChannelDiagnosticsResponse:
+        diagnosis = await self._service.diagnostics.diagnose(self._tx, request.id)
+        return pb.GetChannelDiagnosticsResponse(
+            channel=self._masked(diagnosis.account),
+            checks=[pb.DiagnosticCheck(name=c.name, ok=c.ok, message=c.message, fix=c.fix)
+                    for c in diagnosis.checks])
+
     def _masked(self, row: ChannelAccount) -> pb.Channel:
         return channel_proto(row, self._service.masked_webhook_url(row))
 
@@ -73,6 +143,13 @@ def channel_proto(row: ChannelAccount, webhook_url: str) -> pb.Channel:
         name=row.name, status=row.status,  # type: ignore[arg-type]
         external_account_id=row.external_account_id,
         external_account_name=row.external_account_name, webhook_url=webhook_url,
-        webhook_subscribed=row.webhook_subscribed)
+        webhook_subscribed=row.webhook_subscribed,
+        auth_kind=row.auth_kind,  # type: ignore[arg-type]  # same numbering as the enum
+        webhook_enabled=row.webhook_enabled,
+        signing_secret_set=row.signing_secret_enc is not None)
     channel.created_at.FromDatetime(row.created_at)
+    if row.last_webhook_at is not None:
+        channel.last_webhook_at.FromDatetime(row.last_webhook_at)
+    if row.last_sync_at is not None:
+        channel.last_sync_at.FromDatetime(row.last_sync_at)
     return channel

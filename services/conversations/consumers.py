@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from google.protobuf.message import DecodeError
 
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from services.conversations.deletion import Deletions
 from services.conversations.ingest import Ingestor
+from services.conversations.listings import ListingUpdater
+from services.conversations.metrics import observe_webhook_to_stored
 from services.kernel.bus import ConsumerSpec, Delivery, Poison
 from services.kernel.db import Database
 
@@ -13,6 +18,8 @@ from services.kernel.db import Database
 class ConversationConsumers:
     def __init__(self, db: Database, ingestor: Ingestor) -> None:
         self.db, self.ingestor = db, ingestor
+        self.deletions = Deletions(ingestor.events)
+        self.listings = ListingUpdater(ingestor.events)
 
     def specs(self) -> list[ConsumerSpec]:
         return [
@@ -20,6 +27,10 @@ class ConversationConsumers:
                          self.on_inbound),
             ConsumerSpec("conversations-delivery", "SB_CHANNELS", "sb.channels.*.message.delivery",
                          self.on_delivery),
+            ConsumerSpec("conversations-deletion", "SB_CHANNELS", "sb.channels.*.message.deletion",
+                         self.on_deletion),
+            ConsumerSpec("conversations-listings", "SB_CHANNELS", "sb.channels.*.listing.updated",
+                         self.on_listing_updated),
         ]
 
     async def on_inbound(self, delivery: Delivery) -> None:
@@ -27,12 +38,36 @@ class ConversationConsumers:
         if not event.message.channel_id or not event.message.external_chat_id:
             raise Poison("inbound message without channel or chat id")
         async with self.db.unit_of_work(delivery.tenant_id) as session:
-            await self.ingestor.ingest(session, event.message)
+            stored = await self.ingestor.ingest(session, event.message,
+                                                historical=event.historical)
+        if stored is not None:
+            observe_webhook_to_stored(event)
 
     async def on_delivery(self, delivery: Delivery) -> None:
         event = _decode(channel_events.MessageDelivery, delivery)
         async with self.db.unit_of_work(delivery.tenant_id) as session:
             await self.ingestor.apply_delivery(session, event)
+
+    async def on_deletion(self, delivery: Delivery) -> None:
+        event = _decode(channel_events.MessageDeletion, delivery)
+        async with self.db.unit_of_work(delivery.tenant_id) as session:
+            await self.deletions.apply(session, event)
+
+
+    async def on_listing_updated(self, delivery: Delivery) -> None:
+        event = _decode(channel_events.ListingUpdated, delivery)
+        if not _is_uuid(event.channel_id):
+            raise Poison(f"listing.updated with a malformed channel id {event.channel_id!r}")
+        async with self.db.unit_of_work(delivery.tenant_id) as session:
+            await self.listings.apply(session, event)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _decode(cls: type, delivery: Delivery):  # type: ignore[no-untyped-def]

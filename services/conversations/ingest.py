@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from services.conversations.deletion import DELETED, mark_deleted
 from services.conversations.domain import (
     DEFAULT_MODE,
     ECHO_MATCH_WINDOW_S,
@@ -38,25 +39,31 @@ class Ingestor:
     def __init__(self, events: ConversationEvents) -> None:
         self.events = events
 
-    async def ingest(self, session: AsyncSession, m: common.UnifiedMessage) -> Message | None:
-        """Store one normalized channel message; None when it was already stored."""
+    async def ingest(self, session: AsyncSession, m: common.UnifiedMessage, *,
+                     historical: bool = False) -> Message | None:
+        """Store one normalized channel message; None when it was already stored.
+        `historical`: imported history (backfill), stored as such and never a reason to act."""
         if m.is_echo or m.direction == common.DIRECTION_OUTBOUND:
-            return await self._ingest_echo(session, m)
+            return await self._ingest_echo(session, m, historical)
         contact = await ContactRepository(session).upsert(
             uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m),
             m.author_name, m.author_phone)
         conversation = await self._conversation_for(session, m, contact)
-        message = await MessageRepository(session).insert_if_new(_message_values(
-            m, conversation.id, Direction.INBOUND, Sender.CONTACT, MessageStatus.RECEIVED))
+        messages = MessageRepository(session)
+        message = await messages.insert_if_new(_message_values(
+            m, conversation.id, Direction.INBOUND, Sender.CONTACT, MessageStatus.RECEIVED,
+            historical=historical))
         if message is None:
-            return None
+            stored = await messages.find_external(conversation.id, m.external_message_id)
+            return await self._update_deleted(session, conversation, m, stored)
+        await _link_quote(messages, message, m)
         _note_inbound(conversation, m, message)
         await session.flush()
         self.events.message_received(session, conversation, contact, message)
         return message
 
-    async def _ingest_echo(self, session: AsyncSession,
-                           m: common.UnifiedMessage) -> Message | None:
+    async def _ingest_echo(self, session: AsyncSession, m: common.UnifiedMessage,
+                           historical: bool = False) -> Message | None:
         """The seller's own message came back: link it to our send, or record an app reply."""
         contact_repo = ContactRepository(session)
         conversation = await ConversationRepository(session).find_external(
@@ -65,31 +72,53 @@ class Ingestor:
             contact = await contact_repo.upsert(uuid.UUID(m.channel_id), _placeholder(m), "", "")
             conversation = await self._conversation_for(session, m, contact)
         messages = MessageRepository(session)
-        if await messages.find_external(conversation.id, m.external_message_id):
-            return None
+        stored = await messages.find_external(conversation.id, m.external_message_id)
+        if stored is not None:
+            return await self._update_deleted(session, conversation, m, stored)
+        if m.content_type == DELETED:
+            return None  # never stored (e.g. another part of a multi-part send): nothing to show
         since = datetime.now(UTC) - timedelta(seconds=ECHO_MATCH_WINDOW_S)
         own = await messages.find_own_send_containing(conversation.id, m.text, since) \
             if m.text else None
+        if own is None and m.content_type == "image":
+            own = await messages.find_own_send_with_images(conversation.id, since)
         if own is not None:
             return await self._link_echo(session, conversation, own, m)
         message = await messages.insert_if_new(_message_values(
-            m, conversation.id, Direction.OUTBOUND, Sender.CHANNEL_APP, MessageStatus.SENT))
+            m, conversation.id, Direction.OUTBOUND, Sender.CHANNEL_APP, MessageStatus.SENT,
+            historical=historical))
         if message is None:
             return None
-        conversation.last_message_at = max(conversation.last_message_at, message.sent_at)
-        conversation.last_message_preview = preview(message.text, message.content_type)
-        conversation.waiting_since = None
+        await _link_quote(messages, message, m)
+        if message.sent_at >= conversation.last_message_at:  # a late echo changes no preview
+            conversation.last_message_at = message.sent_at
+            conversation.last_message_preview = preview(message.text, message.content_type)
+            conversation.waiting_since = None
         await session.flush()
         contact = await contact_repo.get_or_raise(conversation.contact_id)
         self.events.message_received(session, conversation, contact, message)
         return message
 
+    async def _update_deleted(self, session: AsyncSession, conversation: Conversation,
+                              m: common.UnifiedMessage, stored: Message | None) -> Message | None:
+        """A message we hold came again: only a deletion changes it (Avito re-sends it with
+        type "deleted"); anything else is a redelivery."""
+        if stored is None or m.content_type != DELETED or not mark_deleted(stored, _raw_json(m.raw)):
+            return None
+        await session.flush()
+        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+        self.events.message_updated(session, conversation, contact, stored)
+        return stored
+
     async def _link_echo(self, session: AsyncSession, conversation: Conversation, own: Message,
                          m: common.UnifiedMessage) -> None:
-        """An echo of (a part of) our own send: it proves the channel has it."""
+        """An echo of (a part of) our own send: it proves the channel has it. Only an echo of
+        the whole message makes it sent; of one part of several (long texts, images), the
+        channel's delivery report decides, as later parts may still fail."""
         if own.external_message_id is None:
             own.external_message_id = m.external_message_id
-        if own.status == MessageStatus.PENDING:
+        whole = not own.attachments and m.text == own.text
+        if own.status == MessageStatus.PENDING and whole:
             own.status = MessageStatus.SENT
             await session.flush()
             contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
@@ -142,20 +171,34 @@ class Ingestor:
             old = await ContactRepository(session).get(conversation.contact_id)
             if old is not None and old.external_user_id.startswith(PLACEHOLDER_PREFIX):
                 conversation.contact_id = contact.id
-        if not conversation.listing_external_id and m.listing.external_id:
+        # Webhooks name the item only; a synced message brings its title, price and picture.
+        if m.listing.external_id and (not conversation.listing_external_id or (
+                not conversation.listing_title and m.listing.title
+                and m.listing.external_id == conversation.listing_external_id)):
             for key, value in _listing_values(m.listing).items():
                 setattr(conversation, key, value)
         return conversation
 
 
 def _note_inbound(conversation: Conversation, m: common.UnifiedMessage, message: Message) -> None:
-    conversation.unread_count += 1
+    # Imported history the seller already read on Avito is neither unread nor waiting.
+    if not (message.historical and m.read):
+        conversation.unread_count += 1
+        conversation.waiting_since = conversation.waiting_since or message.sent_at
     if message.sent_at >= conversation.last_message_at:
         conversation.last_message_at = message.sent_at
         conversation.last_message_preview = preview(message.text, message.content_type)
-    conversation.waiting_since = conversation.waiting_since or message.sent_at
-    if conversation.status == Status.RESOLVED:
+    if conversation.status == Status.RESOLVED and not message.historical:
         conversation.status = Status.OPEN  # a buyer writing again reopens the conversation
+
+
+async def _link_quote(messages: MessageRepository, message: Message,
+                      m: common.UnifiedMessage) -> None:
+    """The quoted message, when we hold it (Avito quotes by its own id)."""
+    if m.quoted_external_message_id:
+        quoted = await messages.find_external(message.conversation_id,
+                                              m.quoted_external_message_id)
+        message.quoted_message_id = quoted.id if quoted is not None else None
 
 
 def _placeholder(m: common.UnifiedMessage) -> str:
@@ -170,9 +213,11 @@ def _already_applied(message: Message, d: channel_events.MessageDelivery) -> boo
 
 
 def _message_values(m: common.UnifiedMessage, conversation_id: uuid.UUID, direction: Direction,
-                    sender: Sender, status: MessageStatus) -> dict[str, object]:
+                    sender: Sender, status: MessageStatus, *,
+                    historical: bool = False) -> dict[str, object]:
     return {
         "conversation_id": conversation_id, "direction": direction, "sender": sender,
+        "historical": historical,
         "content_type": m.content_type or "text", "text": m.text,
         "attachments": attachments_to_rows(list(m.attachments)), "status": status,
         "external_message_id": m.external_message_id,

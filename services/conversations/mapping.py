@@ -45,7 +45,9 @@ def message_to_proto(m: Message) -> pb.Message:
         attachments=[common.Attachment(**a) for a in m.attachments],
         status=m.status, failure_reason=m.failure_reason,
         external_message_id=m.external_message_id or "",
-        sent_at=timestamp(m.sent_at), created_at=timestamp(m.created_at))
+        sent_at=timestamp(m.sent_at), created_at=timestamp(m.created_at),
+        quoted_message_id=str(m.quoted_message_id) if m.quoted_message_id else "",
+        historical=m.historical)
 
 
 def attachments_to_rows(attachments: list[common.Attachment]) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -96,3 +97,17 @@ class Message(TenantMixin, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    quoted_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    historical: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Media(TenantMixin, Base):
+    """A file uploaded to attach to a reply (kept in PostgreSQL: images are at most 24 MB)."""
+
+    __tablename__ = "media"
+
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    mime_type: Mapped[str] = mapped_column(String(127), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)

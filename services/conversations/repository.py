@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from services.conversations.domain import ConversationFilter, Direction, Sender, Sort
-from services.conversations.models import Contact, Conversation, Message
+from services.conversations.models import Contact, Conversation, Media, Message
 from services.kernel.repository import RepositoryBase, decode_cursor, encode_cursor
 from services.kernel.tenancy import require_tenant
 
@@ -75,6 +75,18 @@ class ConversationRepository(RepositoryBase[Conversation]):
         if not ids:
             return []
         rows = await self.session.execute(self._with_contact().where(Conversation.id.in_(ids)))
+        return [(r[0], r[1]) for r in rows]
+
+    async def differing_from_listing(self, channel_id: uuid.UUID, item_id: str,
+                                     values: dict[str, Any], limit: int) -> list[ConversationRow]:
+        """Conversations about one listing whose stored details differ from `values` (column
+        -> value), locked; at most `limit` (ix_conversations_listing serves it)."""
+        differs = or_(*(getattr(Conversation, name).is_distinct_from(value)
+                        for name, value in values.items()))
+        rows = await self.session.execute(
+            self._with_contact().where(Conversation.channel_id == channel_id,
+                                       Conversation.listing_external_id == item_id, differs)
+            .order_by(Conversation.id).limit(limit).with_for_update(of=Conversation))
         return [(r[0], r[1]) for r in rows]
 
     async def list_page(self, flt: ConversationFilter, sort: Sort, size: int,
@@ -162,7 +174,20 @@ class MessageRepository(RepositoryBase[Message]):
             Message.direction == Direction.OUTBOUND,
             Message.sender.in_([Sender.USER, Sender.AGENT]),
             Message.created_at >= since,
+            Message.content_type != "note",  # private notes are never sent: nothing echoes them
             func.strpos(Message.text, text) > 0,
+        ).order_by(Message.created_at.desc()).limit(1).with_for_update())).first()
+
+    async def find_own_send_with_images(self, conversation_id: uuid.UUID,
+                                        since: datetime) -> Message | None:
+        """Our newest recent outgoing message with images (an echo of an image part carries
+        Avito's URLs, nothing to compare: any recent image send of ours claims it)."""
+        return (await self.session.scalars(select(Message).where(
+            Message.conversation_id == conversation_id,
+            Message.direction == Direction.OUTBOUND,
+            Message.sender.in_([Sender.USER, Sender.AGENT]),
+            Message.created_at >= since,
+            Message.attachments.contains([{"kind": "image"}]),
         ).order_by(Message.created_at.desc()).limit(1).with_for_update())).first()
 
     async def delete(self, id_: uuid.UUID) -> None:
@@ -184,3 +209,15 @@ class MessageRepository(RepositoryBase[Message]):
             return rows, ""
         last = rows[size - 1]
         return rows[:size], encode_cursor({"t": last.sent_at.isoformat(), "id": str(last.id)})
+
+
+class MediaRepository(RepositoryBase[Media]):
+    model = Media
+
+    async def describe(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+        """id -> (mime type, filename) of the stored files among `ids`, without their bytes."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Media.id, Media.mime_type, Media.filename).where(Media.id.in_(ids)))
+        return {r.id: (r.mime_type, r.filename) for r in rows}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.conversations.deletion import Deletions
 from services.conversations.domain import (
     MAX_OUTGOING_TEXT,
     UPDATABLE_FIELDS,
@@ -20,7 +22,9 @@ from services.conversations.domain import (
     preview,
 )
 from services.conversations.events import ConversationEvents
+from services.conversations.media import MediaStore, OutgoingAttachment
 from services.conversations.models import Contact, Conversation, Message
+from services.conversations.notes import Notes
 from services.conversations.repository import (
     ContactRepository,
     ConversationRepository,
@@ -34,6 +38,9 @@ from services.kernel.repository import page_size
 class ConversationsService:
     def __init__(self, events: ConversationEvents) -> None:
         self.events = events
+        self.media = MediaStore()
+        self.deletions = Deletions(events)
+        self.notes = Notes(events)
 
     async def list_conversations(self, session: AsyncSession, flt: ConversationFilter,
                                  sort: Sort, page: Page) -> tuple[list[ConversationRow], str]:
@@ -74,13 +81,21 @@ class ConversationsService:
         return await MessageRepository(session).list_page(
             conversation_id, page_size(page.size), page.cursor)
 
+    async def get_message(self, session: AsyncSession, conversation_id: uuid.UUID,
+                          message_id: uuid.UUID) -> Message:
+        message = await MessageRepository(session).get(message_id)
+        if message is None or message.conversation_id != conversation_id:
+            raise NotFound(f"message {message_id} not found in conversation {conversation_id}")
+        return message
+
     async def send(self, session: AsyncSession, conversation_id: uuid.UUID, text: str, *,
-                   idempotency_key: str, sender: Sender,
-                   sender_user_id: uuid.UUID | None) -> Message:
-        """Store an outgoing message as pending and ask its channel to send it."""
+                   idempotency_key: str, sender: Sender, sender_user_id: uuid.UUID | None,
+                   attachments: Sequence[OutgoingAttachment] = ()) -> Message:
+        """Store an outgoing message as pending and ask its channel to send it (the text
+        first, then the attachments in order)."""
         text = text.strip()
-        if not text:
-            raise InvalidArgument("text must not be empty")
+        if not text and not attachments:
+            raise InvalidArgument("a message needs text or attachments")
         if len(text) > MAX_OUTGOING_TEXT:
             raise InvalidArgument(f"text is longer than {MAX_OUTGOING_TEXT} characters")
         if sender not in (Sender.USER, Sender.AGENT):
@@ -91,14 +106,16 @@ class ConversationsService:
             earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
             if earlier is not None:
                 return earlier
+        rows = await self.media.attachment_rows(session, attachments)
+        content_type = "text" if text else "image"
         now = datetime.now(UTC)
         message = messages.add(Message(
             id=uuid.uuid4(), tenant_id=conversation.tenant_id, conversation_id=conversation_id,
             direction=Direction.OUTBOUND, sender=sender, sender_user_id=sender_user_id,
-            content_type="text", text=text, attachments=[], status=MessageStatus.PENDING,
+            content_type=content_type, text=text, attachments=rows, status=MessageStatus.PENDING,
             idempotency_key=idempotency_key or None, sent_at=now, created_at=now))
         conversation.last_message_at = now
-        conversation.last_message_preview = preview(text, "text")
+        conversation.last_message_preview = preview(text, content_type)
         conversation.waiting_since = None
         await session.flush()
         self.events.send_requested(session, conversation, contact, message)

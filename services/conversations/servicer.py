@@ -20,6 +20,7 @@ from services.conversations.domain import (
     Status,
 )
 from services.conversations.mapping import conversation_to_proto, message_to_proto
+from services.conversations.media import OutgoingAttachment
 from services.conversations.service import ConversationsService
 from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument
@@ -87,8 +88,49 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
         async with self.db.unit_of_work() as session:
             message = await self.service.send(
                 session, parse_uuid(request.conversation_id, "conversation id"), request.text,
-                idempotency_key=request.idempotency_key, sender=sender, sender_user_id=user)
+                idempotency_key=request.idempotency_key, sender=sender, sender_user_id=user,
+                attachments=[OutgoingAttachment(a.kind, a.media_id) for a in request.attachments])
         return pb.SendMessageResponse(message=message_to_proto(message))
+
+    async def GetMessage(self, request: pb.GetMessageRequest,
+                         context: ServicerContext) -> pb.GetMessageResponse:
+        async with self.db.unit_of_work() as session:
+            message = await self.service.get_message(
+                session, parse_uuid(request.conversation_id, "conversation id"),
+                parse_uuid(request.message_id, "message id"))
+        return pb.GetMessageResponse(message=message_to_proto(message))
+
+    async def DeleteMessage(self, request: pb.DeleteMessageRequest,
+                            context: ServicerContext) -> pb.DeleteMessageResponse:
+        async with self.db.unit_of_work() as session:
+            message = await self.service.deletions.request(
+                session, parse_uuid(request.conversation_id, "conversation id"),
+                parse_uuid(request.message_id, "message id"))
+        return pb.DeleteMessageResponse(message=message_to_proto(message))
+
+    async def UploadMedia(self, request: pb.UploadMediaRequest,
+                          context: ServicerContext) -> pb.UploadMediaResponse:
+        async with self.db.unit_of_work() as session:
+            media = await self.service.media.upload(session, request.content, request.filename)
+        return pb.UploadMediaResponse(media_id=str(media.id), size=media.size)
+
+    async def GetMedia(self, request: pb.GetMediaRequest,
+                       context: ServicerContext) -> pb.GetMediaResponse:
+        async with self.db.unit_of_work() as session:
+            media = await self.service.media.get(session, request.media_id)
+        return pb.GetMediaResponse(content=media.content, mime_type=media.mime_type,
+                                   filename=media.filename)
+
+    async def AddNote(self, request: pb.AddNoteRequest,
+                      context: ServicerContext) -> pb.AddNoteResponse:
+        author = _enum(Sender, request.author, "author") or Sender.USER
+        user = parse_uuid(request.author_user_id, "author_user_id") if request.author_user_id \
+            else None
+        async with self.db.unit_of_work() as session:
+            note = await self.service.notes.add(
+                session, parse_uuid(request.conversation_id, "conversation id"), request.text,
+                author=author, author_user_id=user, idempotency_key=request.idempotency_key)
+        return pb.AddNoteResponse(message=message_to_proto(note))
 
     async def MarkRead(self, request: pb.MarkReadRequest,
                        context: ServicerContext) -> pb.MarkReadResponse:

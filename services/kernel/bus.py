@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
 DLQ_PREFIX = "sb.dlq"
+# How often each consumer samples JetStream's view of its backlog (pending, unacked).
+LAG_REFRESH_S = 15.0
+_OUTCOMES = ("ack", "retry", "dead_letter")
+
+_tracer = telemetry.tracer("switchboard.bus")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ STREAMS = [
     StreamSpec("SB_WEBHOOKS", ["sb.webhooks.>"]),
     StreamSpec("SB_CHANNELS", ["sb.channels.>"]),
     StreamSpec("SB_CONVERSATIONS", ["sb.conversations.>"]),
+    StreamSpec("SB_AGENT", ["sb.agent.>"]),
     StreamSpec("SB_DEAD_LETTER", [f"{DLQ_PREFIX}.>"], max_age_s=30 * 24 * 3600),
 ]
 
@@ -87,11 +93,22 @@ class Bus:
 
     async def publish(self, subject_: str, payload: bytes, *, msg_id: str,
                       headers: dict[str, str] | None = None) -> PubAck:
-        """Durable publish: returns once JetStream stored it (or knew it as a duplicate)."""
+        """Durable publish: returns once JetStream stored it (or knew it as a duplicate).
+
+        The PRODUCER span continues the trace context already in `headers` (an outbox row keeps
+        that of the transaction that wrote it), else the current one; the consumers continue it.
+        """
         all_headers = {MSG_ID_HEADER: msg_id, **(headers or {})}
-        if "traceparent" not in all_headers:
+        parent = telemetry.extract_trace_context(all_headers) if "traceparent" in all_headers else None
+        with _tracer.start_as_current_span(
+                f"publish {'.'.join(subject_.split('.')[:2])}", context=parent,  # type: ignore[arg-type]
+                kind=trace.SpanKind.PRODUCER,
+                attributes={"messaging.system": "nats", "messaging.destination": subject_,
+                            "messaging.message.id": msg_id}) as span:
             telemetry.inject_trace_headers(all_headers)
-        ack = await self.js.publish(subject_, payload, headers=all_headers)
+            ack = await self.js.publish(subject_, payload, headers=all_headers)
+            span.set_attributes({"messaging.nats.stream": ack.stream,
+                                 "messaging.nats.duplicate": bool(ack.duplicate)})
         telemetry.BUS_PUBLISHED.labels(ack.stream, str(bool(ack.duplicate)).lower()).inc()
         return ack
 
@@ -150,7 +167,12 @@ class Consumer:
         self.bus = bus
         self.spec = spec
         self._stopping = asyncio.Event()
-        self._tracer = telemetry.tracer("switchboard.bus")
+        self._next_lag_refresh = 0.0
+        # Every series exists from the start, so rates and alerts see zeros rather than nothing.
+        for outcome in _OUTCOMES:
+            telemetry.BUS_MESSAGES.labels(spec.durable, outcome)
+        telemetry.DEAD_LETTERS.labels(spec.durable)
+        telemetry.BUS_REDELIVERIES.labels(spec.durable)
 
     async def run(self) -> None:
         spec = self.spec
@@ -170,6 +192,7 @@ class Consumer:
     async def _pull(self, sub: JetStreamContext.PullSubscription) -> None:
         spec = self.spec
         while not self._stopping.is_set():
+            await self._refresh_lag(sub)
             try:
                 msgs = await sub.fetch(spec.batch, timeout=1)
             except (NatsTimeout, TimeoutError):  # nothing to fetch (nats-py raises either)
@@ -181,6 +204,21 @@ class Consumer:
             for msg in msgs:
                 await self._handle(msg)
 
+    async def _refresh_lag(self, sub: JetStreamContext.PullSubscription) -> None:
+        """At most every LAG_REFRESH_S: the consumer's pending and unacked counts from JetStream."""
+        now = time.monotonic()
+        if now < self._next_lag_refresh:
+            return
+        self._next_lag_refresh = now + LAG_REFRESH_S
+        try:
+            info = await asyncio.wait_for(sub.consumer_info(), 2)
+        except Exception:  # a reconnect: the gauges keep their last value until the next pass
+            log.debug("consumer info failed", extra={"consumer": self.spec.durable}, exc_info=True)
+            return
+        labels = (self.spec.durable, self.spec.stream)
+        telemetry.BUS_CONSUMER_PENDING.labels(*labels).set(info.num_pending or 0)
+        telemetry.BUS_CONSUMER_ACK_PENDING.labels(*labels).set(info.num_ack_pending or 0)
+
     def stop(self) -> None:
         self._stopping.set()
 
@@ -188,14 +226,17 @@ class Consumer:
         spec = self.spec
         headers = dict(msg.headers or {})
         delivery = Delivery(msg.subject, msg.data, headers, msg.metadata.num_delivered)
+        if delivery.attempt > 1:
+            telemetry.BUS_REDELIVERIES.labels(spec.durable).inc()
         parent = telemetry.extract_trace_context(headers)
         token = otel_context.attach(parent)  # type: ignore[arg-type]
         started = time.perf_counter()
         try:
-            with self._tracer.start_as_current_span(
+            with _tracer.start_as_current_span(
                     f"consume {spec.durable}", kind=trace.SpanKind.CONSUMER,
-                    attributes={"messaging.destination": msg.subject,
-                                "messaging.consumer": spec.durable}):
+                    attributes={"messaging.system": "nats", "messaging.destination": msg.subject,
+                                "messaging.consumer": spec.durable,
+                                "messaging.nats.delivery_attempt": delivery.attempt}):
                 outcome = await self._dispatch(msg, delivery)
         finally:
             otel_context.detach(token)

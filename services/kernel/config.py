@@ -27,6 +27,8 @@ class KernelSettings(BaseSettings):
     # Where each service is reached (and, unless grpc_listen says otherwise, where it listens).
     channels_target: str = "127.0.0.1:50061"
     conversations_target: str = "127.0.0.1:50062"
+    # The agent process serves AgentService and KnowledgeService on one port.
+    agent_target: str = "127.0.0.1:50063"
     # Listen address override for a service in its own pod, e.g. "0.0.0.0:50051".
     grpc_listen: str = ""
     # Standalone processes serve /metrics here (0 = off; `serve all` exposes the gateway's).

@@ -15,6 +15,11 @@ from services.kernel.interceptors import kernel_interceptors
 
 log = logging.getLogger(__name__)
 
+# Media for replies (up to 24 MB) travels in one message; gRPC's default cap is 4 MB.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+MESSAGE_SIZE_OPTIONS = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+
 
 @dataclass(frozen=True)
 class ServiceBinding:
@@ -32,7 +37,7 @@ class GrpcServer:
         self._server = grpc.aio.server(
             interceptors=kernel_interceptors(service_token, tenantless),
             maximum_concurrent_rpcs=max_workers_hint * 10,
-            options=[("grpc.so_reuseport", 0)])
+            options=[("grpc.so_reuseport", 0), *MESSAGE_SIZE_OPTIONS])
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         for b in bindings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,9 @@ from services.kernel.db import Database, on_commit
 from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
+
+# How often a relay samples its table's backlog (one count(*) and min(created_at)).
+BACKLOG_SAMPLE_S = 10.0
 
 
 class OutboxColumns:
@@ -71,10 +75,13 @@ class OutboxRelay:
         self.batch, self.poll_interval_s = batch, poll_interval_s
         self.schema = outbox.model.__table__.schema
         self._stopping = asyncio.Event()
+        self._next_sample = 0.0
+        telemetry.OUTBOX_RELAYED.labels(self.schema)
 
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
+                await self._sample_backlog()
                 published = await self.relay_once()
             except Exception:
                 log.exception("outbox relay pass failed", extra={"schema": self.schema})
@@ -105,6 +112,20 @@ class OutboxRelay:
                 telemetry.OUTBOX_LAG.labels(self.schema).observe((now - r.created_at).total_seconds())
         telemetry.OUTBOX_RELAYED.labels(self.schema).inc(len(rows))
         return len(rows)
+
+    async def _sample_backlog(self) -> None:
+        """At most every BACKLOG_SAMPLE_S: how many rows wait, and how old the oldest is."""
+        now = time.monotonic()
+        if now < self._next_sample:
+            return
+        self._next_sample = now + BACKLOG_SAMPLE_S
+        model = self.outbox.model
+        async with self.db.system_unit_of_work() as session:
+            count, oldest = (await session.execute(
+                select(func.count(), func.min(model.created_at)).select_from(model))).one()
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
+        telemetry.OUTBOX_BACKLOG.labels(self.schema).set(count)
+        telemetry.OUTBOX_OLDEST_AGE.labels(self.schema).set(max(age, 0.0))
 
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):

@@ -14,7 +14,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -39,6 +39,21 @@ OUTBOX_RELAYED = Counter(
 OUTBOX_LAG = Histogram(
     "switchboard_outbox_publish_lag_seconds", "Age of outbox events when published", ["schema"],
     buckets=_LATENCY_BUCKETS)
+OUTBOX_BACKLOG = Gauge(
+    "switchboard_outbox_backlog", "Outbox events not yet published (sampled by the relay)",
+    ["schema"])
+OUTBOX_OLDEST_AGE = Gauge(
+    "switchboard_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event (0: none)",
+    ["schema"])
+# From JetStream's consumer info (one durable is shared by every replica: aggregate with max).
+BUS_CONSUMER_PENDING = Gauge(
+    "switchboard_bus_consumer_pending", "Messages in the stream not yet delivered to the consumer",
+    ["consumer", "stream"])
+BUS_CONSUMER_ACK_PENDING = Gauge(
+    "switchboard_bus_consumer_ack_pending", "Messages delivered to the consumer and not yet acked",
+    ["consumer", "stream"])
+BUS_REDELIVERIES = Counter(
+    "switchboard_bus_redeliveries_total", "Deliveries of a message after its first", ["consumer"])
 
 _configured = False
 

@@ -27,7 +27,7 @@ from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import remembered_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.progress import Progress
-from switchboard.devstack.seed import seed_demo, still_valid
+from switchboard.devstack.seed import register_partner_app, seed_demo, still_valid
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.serve import COMPONENTS, Platform, start_platform
@@ -94,7 +94,8 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
                 port=remembered_port(data / "emulator_port", options.emulator_port))
             await stack.emulator.start()
         settings = _settings(options, database_url, nats_url, secret, stack.emulator.url)
-        with progress.task(f"Starting gateway, conversations and channels on :{options.port}"):
+        settings |= await register_partner_app(stack.emulator.url, settings["public_base_url"])
+        with progress.task(f"Starting gateway, conversations, channels and agent on :{options.port}"):
             stack.platform = await start_platform(COMPONENTS, **settings)
         with progress.task("Seeding the demo tenant and its sandbox Avito shop"):
             stack.info = await _dev_info(data / "dev.json", settings, stack)
@@ -186,6 +187,8 @@ Make a buyer write:
   curl -X POST {avito['emulator_url']}/_emulator/accounts/{avito['user_id']}/incoming \\
        -H 'Content-Type: application/json' -d '{{"text": "Здравствуйте, товар в наличии?"}}'
 Then: curl -H 'Authorization: Bearer {info['api_key']}' {url}/v1/conversations
+The AI agent answers the sandbox shop from its FAQ after 20 s of silence: ask it
+"а доставка в Казань есть?", or ask for a manager to be handed over (docs/agent.md).
 
 Ctrl-C stops everything.""", flush=True)
 

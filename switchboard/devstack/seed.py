@@ -11,6 +11,7 @@ import httpx
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from services.kernel.db import Database
+from switchboard.devstack.agent_seed import enable_sandbox_agent
 
 DEMO_EMAIL = "owner@demo.switchboard.local"
 SANDBOX_ITEMS = [
@@ -30,7 +31,8 @@ class Seeded:
 
 
 async def seed_demo(settings: GatewaySettings, gateway_url: str, emulator_url: str) -> Seeded:
-    """Tenant + owner + API key (identity), then a sandbox Avito shop connected via REST."""
+    """Tenant + owner + API key (identity), then a sandbox Avito shop connected via REST, with
+    the AI agent answering from a small FAQ (FAQ mode)."""
     password = secrets.token_urlsafe(12)
     db = Database(settings.database_url, pool_size=1)
     try:
@@ -46,11 +48,25 @@ async def seed_demo(settings: GatewaySettings, gateway_url: str, emulator_url: s
             headers={"Authorization": f"Bearer {created.api_key}"},
             json={"name": "Sandbox Avito shop", "client_id": account["client_id"],
                   "client_secret": account["client_secret"], "sandbox": True})).raise_for_status().json()
+        await enable_sandbox_agent(http, gateway_url, created.api_key, channel["id"])
     return Seeded(
         tenant_id=str(created.tenant_id), api_key=created.api_key, email=DEMO_EMAIL,
         password=password,
         avito={"emulator_url": emulator_url, "channel_id": channel["id"],
                "user_id": account["user_id"], "webhook_url": channel["webhook_url"]})
+
+
+async def register_partner_app(emulator_url: str, public_base_url: str) -> dict[str, str]:
+    """A partner app on the emulator standing in for the platform's Avito app (the
+    authorization-code flow), returned as ChannelsSettings overrides. Avito redirects the
+    seller's browser to the gateway's callback after consent."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        app = (await http.post(f"{emulator_url}/_emulator/apps", json={
+            "redirect_uri": f"{public_base_url}/v1/channels/avito/oauth/callback",
+            "name": "Switchboard (sandbox)"})).raise_for_status().json()
+    return {"avito_oauth_client_id": app["client_id"],
+            "avito_oauth_client_secret": app["client_secret"],
+            "avito_oauth_url": f"{emulator_url}/oauth"}
 
 
 async def still_valid(gateway_url: str, api_key: str) -> bool:

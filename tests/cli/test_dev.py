@@ -21,6 +21,9 @@ pytestmark = pytest.mark.slow
 def _start(data: Path, port: int, emulator_port: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_NATS_URL")}
+    # The services' default gRPC ports may be taken on a busy machine: use free ones.
+    for service in ("CONVERSATIONS", "CHANNELS", "AGENT"):
+        env[f"SWITCHBOARD_{service}_TARGET"] = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
         [sys.executable, "-m", "switchboard", "dev", "--data-dir", str(data), "--port", str(port),
          "--emulator-port", str(emulator_port), "--chatter-interval", "0"],

@@ -11,7 +11,7 @@ from switchboard import migrate
 from switchboard.devstack.database import ensure_database
 from switchboard.devstack.postgres import EmbeddedPostgres
 
-SCHEMAS = ["channels", "conversations", "identity"]
+SCHEMAS = ["agent", "channels", "conversations", "identity"]
 
 
 async def _schemas(url: str) -> list[str]:
@@ -35,7 +35,7 @@ async def test_upgrade_downgrade_upgrade(postgres: EmbeddedPostgres) -> None:
     await asyncio.to_thread(migrate.upgrade, url)
     assert await _schemas(url) == SCHEMAS
     # Step by step too: every revision's downgrade undoes exactly its upgrade.
-    for revision in ("0003", "0002", "0001", "base"):
+    for revision in ("0007", "0006", "0005", "0004", "0003", "0002", "0001", "base"):
         await asyncio.to_thread(migrate.downgrade, url, revision)
     await asyncio.to_thread(migrate.upgrade, url)
     assert await _schemas(url) == SCHEMAS

@@ -8,7 +8,7 @@ import pytest
 
 from migrations.rls import APP_ROLE
 
-SCHEMAS = ("identity", "channels", "conversations")
+SCHEMAS = ("identity", "channels", "conversations", "agent")
 
 
 @pytest.fixture

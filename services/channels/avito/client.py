@@ -30,7 +30,9 @@ from services.channels.avito.errors import (
     AvitoUnavailable,
     error_message,
 )
-from services.channels.avito.ratelimit import TokenBucket
+from services.channels.avito.media import MediaCalls
+from services.channels.avito.ratelimit import EndpointLimits, RateLimitPaused, TokenBucket
+from services.channels.avito.sync_calls import SyncCalls
 from services.channels.avito.text import MAX_TEXT_LEN
 from services.kernel import telemetry
 
@@ -68,6 +70,18 @@ class AccessToken:
 
 
 TokenSink = Callable[[AccessToken], Awaitable[None]]
+# How an authorization-code account gets a new access token: it spends the stored refresh
+# token (single-use, Avito rotates it) and persists the new one (services/channels/oauth.py).
+# The second argument is the token Avito refused, if that is why: it must not be handed back.
+TokenRefresher = Callable[["AvitoClient", str | None], Awaitable[AccessToken]]
+
+
+@dataclass(frozen=True)
+class OAuthTokens:
+    """What the authorization_code and refresh_token grants return."""
+
+    access: AccessToken
+    refresh_token: str
 
 
 class _TokenRefused(Exception):  # internal signal: 401/403 on a resource call
@@ -76,15 +90,21 @@ class _TokenRefused(Exception):  # internal signal: 401/403 on a resource call
         self.message = message
 
 
-class AvitoClient:
+class AvitoClient(MediaCalls, SyncCalls):
     def __init__(self, http: httpx.AsyncClient, *, base_url: str, client_id: str,
                  client_secret: str, policy: RetryPolicy, bucket: TokenBucket,
-                 token: AccessToken | None = None, on_token: TokenSink | None = None) -> None:
+                 token: AccessToken | None = None, on_token: TokenSink | None = None,
+                 limits: EndpointLimits | None = None,
+                 refresher: TokenRefresher | None = None) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
         self._client_id, self._client_secret = client_id, client_secret
         self._policy, self._bucket = policy, bucket
+        # Per-endpoint limits learnt from X-RateLimit-* (never faster than the bucket).
+        self._limits = limits or EndpointLimits(bucket.rate)
         self._token, self._on_token = token, on_token
+        self._refresher = refresher  # None: client_credentials with the stored secret
+        self._refused: str | None = None  # the last token Avito refused
         self._refresh_lock = asyncio.Lock()
         self._tracer = telemetry.tracer("switchboard.avito")
 
@@ -103,6 +123,26 @@ class AvitoClient:
                 self._token = await self._fetch_token()
                 await self._store(self._token)
             return self._token.value
+
+    async def renew_token(self) -> str:
+        """Fetch a new token now, even if the cached one looks fresh (are the credentials
+        still accepted?); callers arriving meanwhile share it."""
+        stale = self._token
+        async with self._refresh_lock:
+            if self._token is stale or self._token is None:
+                self._refused = stale.value if stale else self._refused
+                self._token = await self._fetch_token()
+                await self._store(self._token)
+            return self._token.value
+
+    async def exchange_code(self, code: str) -> OAuthTokens:
+        """authorization_code grant with this client's (partner app's) credentials."""
+        return await self._oauth_grant({"grant_type": "authorization_code", "code": code})
+
+    async def refresh_tokens(self, refresh_token: str) -> OAuthTokens:
+        """refresh_token grant: the old refresh token is spent, persist the returned one."""
+        return await self._oauth_grant({"grant_type": "refresh_token",
+                                        "refresh_token": refresh_token})
 
     async def accounts_self(self) -> dict[str, Any]:
         return _object(await self._call("accounts_self", "GET", "/core/v1/accounts/self"))
@@ -146,15 +186,22 @@ class AvitoClient:
     # -- tokens --------------------------------------------------------------------------
 
     async def _fetch_token(self) -> AccessToken:
+        if self._refresher is not None:
+            return await self._refresher(self, self._refused)
         form = {"grant_type": "client_credentials", "client_id": self._client_id,
                 "client_secret": self._client_secret}
         data = _object(await self._request("token", "POST", "/token", data=form))
-        value = data.get("access_token")
-        if not isinstance(value, str) or not value:
-            raise AvitoUnavailable("Avito's token answer holds no access_token")
         TOKEN_REFRESHES.inc()
-        expires_in = float(data.get("expires_in") or 86_400)
-        return AccessToken(value, time.time() + expires_in)
+        return _access_token(data)
+
+    async def _oauth_grant(self, form: dict[str, str]) -> OAuthTokens:
+        form = {**form, "client_id": self._client_id, "client_secret": self._client_secret}
+        data = _object(await self._request("token", "POST", "/token", data=form))
+        refresh = data.get("refresh_token")
+        if not isinstance(refresh, str) or not refresh:
+            raise AvitoUnavailable("Avito's token answer holds no refresh_token")
+        TOKEN_REFRESHES.inc()
+        return OAuthTokens(_access_token(data), refresh)
 
     async def _store(self, token: AccessToken) -> None:
         """Hand a new token to the persistence callback; losing it only costs a refresh."""
@@ -174,6 +221,7 @@ class AvitoClient:
             async with self._refresh_lock:
                 if self._token is not None and self._token.value == token:
                     self._token = None  # unless a concurrent caller already replaced it
+                    self._refused = token
             token = await self.token()
         try:
             return await self._request(endpoint, method, path, token=token, **kwargs)
@@ -188,18 +236,20 @@ class AvitoClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         failure: AvitoError = AvitoUnavailable("Avito was not called")
         for attempt in range(1, self._policy.max_attempts + 1):
-            await self._bucket.acquire()
+            await self._pace(endpoint)
             try:
                 response = await self._send(endpoint, method, path, headers, kwargs)
             except httpx.TransportError as exc:  # timeouts, refused/reset connections
                 failure = AvitoUnavailable(f"Avito did not answer ({type(exc).__name__})")
                 delay = self._policy.backoff(attempt)
             else:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                self._limits.observe(endpoint, response.headers.get("X-RateLimit-Limit"),
+                                     response.headers.get("X-RateLimit-Remaining"), retry_after)
                 if response.is_success:
                     return _json(response)
                 if response.status_code not in _RETRYABLE:
                     raise _classify(response, authorized=token is not None)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure = AvitoUnavailable(
                     f"Avito answered {response.status_code}: "
                     f"{error_message(response.content, response.reason_phrase)}",
@@ -213,6 +263,15 @@ class AvitoClient:
                     "error": failure.message})
                 await asyncio.sleep(delay)
         raise failure
+
+    async def _pace(self, endpoint: str) -> None:
+        """The endpoint's own limit (a pause longer than we hold a caller goes to the bus),
+        then the account's bucket."""
+        try:
+            await self._limits.acquire(endpoint, self._policy.retry_after_max_s)
+        except RateLimitPaused as exc:
+            raise AvitoUnavailable(str(exc), status=429, retry_after_s=exc.wait_s) from None
+        await self._bucket.acquire()
 
     async def _send(self, endpoint: str, method: str, path: str, headers: dict[str, str],
                     kwargs: dict[str, Any]) -> httpx.Response:
@@ -267,6 +326,13 @@ def _json(response: httpx.Response) -> Any:
     except orjson.JSONDecodeError:
         raise AvitoUnavailable(f"Avito answered {response.status_code} with a body that is "
                                "not JSON", status=response.status_code) from None
+
+
+def _access_token(data: dict[str, Any]) -> AccessToken:
+    value = data.get("access_token")
+    if not isinstance(value, str) or not value:
+        raise AvitoUnavailable("Avito's token answer holds no access_token")
+    return AccessToken(value, time.time() + float(data.get("expires_in") or 86_400))
 
 
 def _object(data: Any) -> dict[str, Any]:

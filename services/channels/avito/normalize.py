@@ -1,11 +1,13 @@
-"""Avito Messenger v3 webhook deliveries -> the unified message (common.v1.UnifiedMessage).
+"""Avito messages -> the unified message (common.v1.UnifiedMessage): v3 webhook deliveries
+and the messages v3 list (sync) share one core, `normalize_message`.
 
 Pure functions: no I/O, so they are cheap to test and safe to re-run on stored raw payloads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -14,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 
 REQUIRED_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
+SYSTEM_AUTHOR_ID = 0
 
 
 class MalformedWebhook(ValueError):
@@ -26,6 +29,17 @@ class AccountRef:
 
     channel_id: str
     user_id: str  # the Avito account id (channel_accounts.external_account_id)
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """What a message object does not carry itself: its chat, and (from the chat object of
+    messenger v2, when we have it) the participants' names and the listing."""
+
+    chat_id: str
+    item_id: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # Avito user id -> name
+    listing: common.Listing | None = None
 
 
 def validate_envelope(doc: Any) -> dict[str, Any]:
@@ -58,26 +72,45 @@ def normalize_webhook(account: AccountRef, body: bytes) -> common.UnifiedMessage
     except orjson.JSONDecodeError as exc:
         raise MalformedWebhook(f"the delivery is not valid JSON: {exc}") from None
     value = validate_envelope(doc)
-    user_id, author_id = _integer(value, "user_id"), _integer(value, "author_id")
+    user_id = _integer(value, "user_id")
     if str(user_id) != account.user_id:
         raise MalformedWebhook(
             f"the delivery is for Avito account {user_id}, the channel is {account.user_id}")
+    item_id = value.get("item_id")
+    return normalize_message(account, value, ChatContext(
+        chat_id=value["chat_id"], item_id="" if item_id in (None, "", 0) else str(item_id)))
+
+
+def normalize_message(account: AccountRef, value: dict[str, Any],
+                      chat: ChatContext) -> common.UnifiedMessage:
+    """The core both paths share: a message object (a webhook's `payload.value` or an
+    element of the messages v3 list) plus what its chat says about buyer and listing."""
+    author_id = _integer(value, "author_id")
+    if not isinstance(value.get("id"), str) or not value["id"]:
+        raise MalformedWebhook("the message has no string id")
     # Avito echoes the account's own sends (API or its app) with author_id == user_id; the
     # buyer is then not named in the delivery.
-    echo = author_id == user_id
+    echo = str(author_id) == account.user_id
+    # Avito's chatbots (system messages) write as user 0: not a buyer to name the chat after.
+    buyer = "" if echo or author_id == SYSTEM_AUTHOR_ID else str(author_id)
     message = common.UnifiedMessage(
         channel=common.CHANNEL_KIND_AVITO, channel_id=account.channel_id,
-        external_user_id="" if echo else str(author_id),
-        external_chat_id=value["chat_id"], external_message_id=value["id"],
+        external_user_id=buyer,
+        external_chat_id=chat.chat_id, external_message_id=value["id"],
         direction=common.DIRECTION_OUTBOUND if echo else common.DIRECTION_INBOUND,
         is_echo=echo, content_type=str(value.get("type") or ""),
         sent_at=Timestamp(seconds=_integer(value, "created")),
+        author_name="" if echo else chat.names.get(str(author_id), ""),
+        # messages v3 only: read by the account (webhooks carry the buyer's read time).
+        read=value.get("is_read") is True,
         raw=orjson.dumps(value))
     content = value.get("content")
     _fill_content(message, content if isinstance(content, dict) else {})
-    item_id = value.get("item_id")
-    if item_id not in (None, "", 0):
-        message.listing.external_id = str(item_id)
+    if chat.listing is not None:
+        message.listing.CopyFrom(chat.listing)
+    elif chat.item_id:
+        message.listing.external_id = chat.item_id
+    message.quoted_external_message_id = _str(_dict(value.get("quote")).get("id"))
     return message
 
 
@@ -115,11 +148,15 @@ def _link(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
 
 
 def _item(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
+    """A listing shared in the chat: its card as an attachment, its picture as an image."""
     item = _dict(content.get("item"))
     title, url = _str(item.get("title")), _str(item.get("item_url"))
-    message.text = title
+    price, image = _str(item.get("price_string")), _str(item.get("image_url"))
+    message.text = f"{title} — {price}" if title and price else title or price
     if title or url:
         message.attachments.add(kind="item", url=url, title=title)
+    if image:
+        message.attachments.add(kind="image", url=image, title=title)
 
 
 def _location(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
@@ -131,10 +168,29 @@ def _location(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
         message.attachments.add(kind="location", url=f"geo:{lat},{lon}", title=title or text)
 
 
+def _call(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
+    status = _str(_dict(content.get("call")).get("status"))  # e.g. "missed"
+    message.attachments.add(kind="call", title=status)
+
+
+def _system(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
+    """An Avito chatbot's message; flow_id names the bot (seller_audience_discount, ...)."""
+    message.text = _str(content.get("text"))
+    flow_id = _str(content.get("flow_id"))
+    if flow_id:
+        message.attachments.add(kind="system", external_id=flow_id)
+
+
+def _unsupported(message: common.UnifiedMessage, content: dict[str, Any]) -> None:
+    """file, video, appCall: Avito sends `{}` ("not supported"); say what arrived, no text."""
+    message.attachments.add(kind=message.content_type)
+
+
 _FILLERS = {
-    "text": _text, "system": _text, "image": _image, "voice": _voice, "link": _link,
-    "item": _item, "location": _location,
-    # call, deleted, file, video, appCall: Avito sends no usable content; raw keeps it all.
+    "text": _text, "system": _system, "image": _image, "voice": _voice, "link": _link,
+    "item": _item, "location": _location, "call": _call,
+    "file": _unsupported, "video": _unsupported, "appCall": _unsupported,
+    # deleted (and types Avito may add): no content; raw keeps whatever came.
 }
 
 

@@ -44,3 +44,78 @@ class TokenBucket:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
+
+
+# Avito counts per endpoint per minute (X-RateLimit-Limit is "requests per minute").
+RATE_WINDOW_S = 60.0
+
+
+class RateLimitPaused(Exception):
+    """The endpoint's window is used up for longer than the caller is willing to wait."""
+
+    def __init__(self, endpoint: str, wait_s: float) -> None:
+        super().__init__(f"Avito's rate limit for {endpoint} is used up for {wait_s:.0f} s")
+        self.endpoint, self.wait_s = endpoint, wait_s
+
+
+class EndpointLimits:
+    """What Avito's X-RateLimit-* headers teach about each endpoint, on top of the account's
+    configured bucket.
+
+    - `X-RateLimit-Limit: n` below the configured rate gives the endpoint its own bucket of
+      n per minute (burst 1: Avito's window is sliding, so bursts would run into it); a limit
+      at or above the configured rate removes it again — never faster than configured.
+    - `X-RateLimit-Remaining: 0` pauses the endpoint until its window resets: `Retry-After`
+      when Avito sent one, else a whole window.
+    """
+
+    def __init__(self, ceiling_per_s: float, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.ceiling_per_s = ceiling_per_s
+        self._clock, self._sleep = clock, sleep
+        self._buckets: dict[str, TokenBucket] = {}
+        self._paused_until: dict[str, float] = {}
+
+    def rate(self, endpoint: str) -> float:
+        """The rate the endpoint is paced at now (requests per second)."""
+        bucket = self._buckets.get(endpoint)
+        return bucket.rate if bucket is not None else self.ceiling_per_s
+
+    async def acquire(self, endpoint: str, max_wait_s: float) -> None:
+        """Wait out a pause (or raise RateLimitPaused when it is longer than `max_wait_s`),
+        then take the endpoint's token if it has a bucket."""
+        pause = self._paused_until.get(endpoint, 0.0) - self._clock()
+        if pause > max_wait_s:
+            raise RateLimitPaused(endpoint, pause)
+        if pause > 0:
+            await self._sleep(pause)
+        bucket = self._buckets.get(endpoint)
+        if bucket is not None:
+            await bucket.acquire()
+
+    def observe(self, endpoint: str, limit: str | None, remaining: str | None,
+                retry_after_s: float | None) -> None:
+        per_minute = _count(limit)
+        if per_minute is not None and per_minute > 0:
+            self._adapt(endpoint, per_minute / RATE_WINDOW_S)
+        if _count(remaining) == 0:
+            wait = retry_after_s if retry_after_s is not None else RATE_WINDOW_S
+            self._paused_until[endpoint] = self._clock() + wait
+        elif remaining is not None:
+            self._paused_until.pop(endpoint, None)
+
+    def _adapt(self, endpoint: str, rate: float) -> None:
+        if rate >= self.ceiling_per_s:
+            self._buckets.pop(endpoint, None)
+            return
+        bucket = self._buckets.get(endpoint)
+        if bucket is None or abs(bucket.rate - rate) > _EPSILON:
+            self._buckets[endpoint] = TokenBucket(rate, 1, clock=self._clock, sleep=self._sleep)
+
+
+def _count(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

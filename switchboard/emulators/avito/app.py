@@ -8,7 +8,15 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from switchboard.emulators.avito import api, control, messenger, persistence
+from switchboard.emulators.avito import (
+    api,
+    control,
+    items,
+    media_routes,
+    messenger,
+    oauth,
+    persistence,
+)
 from switchboard.emulators.avito.chatter import run_chatter
 from switchboard.emulators.avito.emulator import Emulator
 from switchboard.emulators.avito.errors import install_error_handlers
@@ -46,7 +54,12 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
     app.state.emulator = emulator
     install_error_handlers(app)
     install_rate_headers(app)
+    app.include_router(oauth.router)
     app.include_router(api.router)
+    app.include_router(items.router)
+    # Before messenger: `.../messages/image` must win over deleting `.../messages/{message_id}`.
+    app.include_router(media_routes.router)
     app.include_router(messenger.router)
-    app.include_router(control.router)
+    for router in (control.router, oauth.control_router, items.control_router):
+        app.include_router(router)
     return app

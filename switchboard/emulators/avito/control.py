@@ -1,4 +1,5 @@
-"""The `/_emulator` control plane (no auth): accounts, buyers writing, logs, faults, clock."""
+"""The `/_emulator` control plane (no auth): accounts, buyers writing, logs, faults, clock.
+Listings are edited through items.py's control routes, OAuth apps through oauth.py's."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from switchboard.emulators.avito import render
-from switchboard.emulators.avito.emulator import Emulator, EmulatorDep
+from switchboard.emulators.avito.emulator import Blacklisted, Emulator, EmulatorDep
 from switchboard.emulators.avito.errors import CONTROL_PREFIX
-from switchboard.emulators.avito.schemas import AccountSpec, ClockAdvance, FaultSpec, IncomingSpec
-from switchboard.emulators.avito.state import Account, Conflict, NotFound
+from switchboard.emulators.avito.model import Account, Conflict, NotFound
+from switchboard.emulators.avito.schemas import (
+    AccountPatch,
+    AccountSpec,
+    ClockAdvance,
+    FaultSpec,
+    IncomingSpec,
+)
 
 router = APIRouter(prefix=CONTROL_PREFIX, tags=["emulator control"])
 
@@ -37,21 +44,39 @@ async def list_accounts(emulator: EmulatorDep) -> dict[str, Any]:
     return {"accounts": [render.control_account(a) for a in emulator.store.accounts.values()]}
 
 
+@router.patch("/accounts/{user_id}")
+async def update_account(user_id: int, patch: AccountPatch,
+                         emulator: EmulatorDep) -> dict[str, Any]:
+    """E.g. `{"messenger_access": false}`: the tariff lapses and the Messenger API says 402."""
+    account = _account(emulator, user_id)
+    emulator.store.update_account(account, patch)
+    return render.control_account(account)
+
+
 @router.post("/accounts/{user_id}/incoming")
 async def incoming(user_id: int, spec: IncomingSpec, emulator: EmulatorDep) -> dict[str, Any]:
-    """A buyer writes; the webhook goes out in the background."""
+    """A buyer writes; the webhook goes out in the background. 409: the buyer is blocked."""
     account = _account(emulator, user_id)
     try:
         result = emulator.receive(account, spec)
+    except Blacklisted as exc:
+        raise HTTPException(409, str(exc)) from None
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     return {"chat_id": result.chat.id, "message_id": result.message.id,
-            "author_id": result.message.author_id, "delivery_ids": result.delivery_ids}
+            "author_id": result.message.author_id, "type": result.message.type,
+            "content": result.message.content, "delivery_ids": result.delivery_ids}
 
 
 @router.get("/accounts/{user_id}/sent")
 async def sent(user_id: int, emulator: EmulatorDep) -> dict[str, Any]:
     return {"sent": [asdict(record) for record in _account(emulator, user_id).sent]}
+
+
+@router.get("/accounts/{user_id}/blacklist")
+async def blacklist(user_id: int, emulator: EmulatorDep) -> dict[str, Any]:
+    entries = _account(emulator, user_id).blacklist.values()
+    return {"blacklist": [asdict(entry) for entry in entries]}
 
 
 @router.get("/accounts/{user_id}/chats/{chat_id}")
@@ -76,7 +101,8 @@ async def faults(emulator: EmulatorDep) -> dict[str, Any]:
 @router.post("/faults")
 async def add_fault(spec: FaultSpec, emulator: EmulatorDep) -> dict[str, Any]:
     emulator.faults.add(spec)
-    return emulator.faults.snapshot()
+    expired = emulator.store.tokens.expire_all() if spec.expire_tokens else 0
+    return {**emulator.faults.snapshot(), "expired_tokens": expired}
 
 
 @router.delete("/faults")

@@ -1,4 +1,5 @@
-"""Injected failures: endpoint errors and latency, duplicate and jittered webhook deliveries."""
+"""Injected failures: endpoint errors and latency; dropped, duplicated, jittered and reordered
+webhook deliveries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from switchboard.emulators.avito.errors import api_error
 from switchboard.emulators.avito.schemas import FaultSpec
+
+DEFAULT_REORDER_WINDOW_MS = 200
 
 
 @dataclass
@@ -21,8 +24,7 @@ class ArmedFault:
 class Faults:
     def __init__(self) -> None:
         self.armed: list[ArmedFault] = []
-        self.duplicate_webhooks = False
-        self.webhook_jitter_ms = 0
+        self.clear()
 
     def add(self, spec: FaultSpec) -> None:
         if spec.endpoint is not None:
@@ -31,11 +33,27 @@ class Faults:
             self.duplicate_webhooks = spec.duplicate_webhooks
         if spec.webhook_jitter_ms is not None:
             self.webhook_jitter_ms = spec.webhook_jitter_ms
+        if spec.drop_webhooks is not None:
+            self.drop_webhooks = spec.drop_webhooks
+        if spec.reorder_webhooks is not None:
+            self.reorder_webhooks = spec.reorder_webhooks
+        if spec.reorder_window_ms is not None:
+            self.reorder_window_ms = spec.reorder_window_ms
 
     def clear(self) -> None:
         self.armed.clear()
         self.duplicate_webhooks = False
         self.webhook_jitter_ms = 0
+        self.drop_webhooks = 0  # how many of the next deliveries are silently lost
+        self.reorder_webhooks = False
+        self.reorder_window_ms = DEFAULT_REORDER_WINDOW_MS
+
+    def take_drop(self) -> bool:
+        """Whether the delivery about to go out is one of the dropped ones."""
+        if self.drop_webhooks <= 0:
+            return False
+        self.drop_webhooks -= 1
+        return True
 
     async def trigger(self, endpoint: str) -> None:
         """Spend one call of the oldest fault armed for `endpoint`: wait, then maybe fail."""
@@ -57,4 +75,7 @@ class Faults:
             "armed": [asdict(f) for f in self.armed],
             "duplicate_webhooks": self.duplicate_webhooks,
             "webhook_jitter_ms": self.webhook_jitter_ms,
+            "drop_webhooks": self.drop_webhooks,
+            "reorder_webhooks": self.reorder_webhooks,
+            "reorder_window_ms": self.reorder_window_ms,
         }

@@ -1,4 +1,5 @@
-"""What every Avito route does first: rate limiting, injected faults, the bearer token check."""
+"""What every Avito route does first: rate limiting, injected faults, the bearer token check,
+the token's scope, and the tariff."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from switchboard.emulators.avito.emulator import Emulator, emulator_of
+from switchboard.emulators.avito.endpoints import MESSENGER, SCOPES, Endpoint
 from switchboard.emulators.avito.errors import api_error
-from switchboard.emulators.avito.schemas import Endpoint
-from switchboard.emulators.avito.state import Account
+from switchboard.emulators.avito.model import Account
+from switchboard.emulators.avito.tokens import AccessToken
 
 
 async def admit(request: Request, endpoint: Endpoint, key: str) -> None:
@@ -22,18 +24,26 @@ async def admit(request: Request, endpoint: Endpoint, key: str) -> None:
     await emulator.faults.trigger(endpoint)
 
 
-def authorized(endpoint: Endpoint) -> Callable[[Request], Awaitable[Account]]:
-    """A dependency yielding the token's account; a `{user_id}` in the path must be it."""
+def authorized(endpoint: Endpoint,
+               foreign_status: int = 403) -> Callable[[Request], Awaitable[Account]]:
+    """A dependency yielding the token's account; a `{user_id}` in the path must be it
+    (else `foreign_status`: the balance answers 404 there)."""
 
     async def dependency(request: Request) -> Account:
         emulator = emulator_of(request)
-        token = _bearer(request)
+        value = _bearer(request)
         client = request.client.host if request.client else "unknown"
-        await admit(request, endpoint, key=token or f"anonymous:{client}")
-        account = _authenticate(emulator, token)
+        await admit(request, endpoint, key=value or f"anonymous:{client}")
+        token = _authenticate(emulator, value)
+        account = emulator.store.accounts[token.user_id]
         path_user = request.path_params.get("user_id")
         if path_user is not None and path_user != str(account.user_id):
+            raise api_error(foreign_status)
+        scope = SCOPES.get(endpoint)
+        if token.scopes is not None and scope is not None and scope not in token.scopes:
             raise api_error(403)
+        if endpoint in MESSENGER and not account.messenger_access:
+            raise api_error(402)
         return account
 
     return dependency
@@ -44,13 +54,13 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _authenticate(emulator: Emulator, value: str | None) -> Account:
-    token = emulator.store.find_token(value) if value else None
-    if token is None:
+def _authenticate(emulator: Emulator, value: str | None) -> AccessToken:
+    token = emulator.store.tokens.find_access(value) if value else None
+    if token is None or token.user_id not in emulator.store.accounts:
         raise api_error(401)
-    if emulator.store.is_expired(token):
+    if emulator.store.tokens.is_expired(token):
         raise api_error(emulator.settings.expired_token_status)
-    return emulator.store.accounts[token.user_id]
+    return token
 
 
 def install_rate_headers(app: FastAPI) -> None:

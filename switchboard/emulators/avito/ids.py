@@ -9,6 +9,7 @@ import uuid
 _ALNUM = string.ascii_letters + string.digits
 # Real chat ids mix in `~` and `_` after the type prefix.
 _CHAT_ALPHABET = _ALNUM + "~_"
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
 _FIRST_NAMES = (
     "Иван", "Мария", "Алексей", "Ольга", "Дмитрий", "Анна", "Сергей", "Екатерина",
     "Павел", "Наталья", "Андрей", "Татьяна",
@@ -47,6 +48,17 @@ class IdFactory:
     def client_secret(self) -> str:
         return self._chars(_ALNUM, 40)
 
+    def secret(self, n: int) -> str:
+        """Authorization codes, refresh tokens and signing keys."""
+        return self._chars(_ALNUM, n)
+
+    def image(self) -> str:
+        """`12345.12345abcdefghijklm`, the spec's image_id format."""
+        return f"{self._rng.randrange(10_000, 100_000)}.{self._chars(_LOWER_ALNUM, 18)}"
+
+    def voice(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
     def profile_hash(self) -> str:
         return f"{self._rng.getrandbits(128):032x}"
 
@@ -55,4 +67,3 @@ class IdFactory:
 
     def person_name(self) -> str:
         return self._rng.choice(_FIRST_NAMES)
-

@@ -6,7 +6,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from switchboard.emulators.avito.state import Clock
+from switchboard.emulators.avito.model import Clock
 
 WINDOW_S = 60.0
 

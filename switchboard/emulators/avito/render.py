@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from switchboard.emulators.avito.state import Account, Chat, Item, Message, Person
+from switchboard.emulators.avito.model import Account, Chat, Item, Message, Person
 
 _AVATAR = "https://www.avito.st/stub_avatars/_/14_256x256.png"
-# Avito's status_id of an active listing (20 would mean deleted).
-_ITEM_ACTIVE = 10
+# Avito's status_id of a listing in chat context: 10 active, 20 deleted.
+_STATUS_IDS = {"removed": 20}
 
 
 def account_self(account: Account) -> dict[str, Any]:
@@ -37,17 +37,17 @@ def _user(person: Person, item_id: int) -> dict[str, Any]:
 
 
 def _item_context(item: Item, seller_id: int) -> dict[str, Any]:
-    image = f"https://00.img.avito.st/140x105/{item.id}.jpg"
+    """Read live from the listing, so an edited title or price shows in the next chat fetch."""
     return {
         "type": "item",
         "value": {
             "id": item.id,
             "title": item.title,
             "price_string": item.price_string,
-            "status_id": _ITEM_ACTIVE,
+            "status_id": _STATUS_IDS.get(item.status, 10),
             "url": item.url,
             "user_id": seller_id,
-            "images": {"count": 1, "main": {"140x105": image}},
+            "images": {"count": 1, "main": {"140x105": item.image}},
         },
     }
 
@@ -67,14 +67,19 @@ def last_message(message: Message, account_id: int) -> dict[str, Any]:
     }
 
 
-def message(msg: Message, account_id: int) -> dict[str, Any]:
-    outgoing = msg.author_id == account_id
-    return {
-        **last_message(msg, account_id),
-        "is_read": outgoing or msg.read_at is not None,
+def message(msg: Message, c: Chat) -> dict[str, Any]:
+    body = {
+        **last_message(msg, c.seller_id),
+        "is_read": not c.incoming(msg) or msg.read_at is not None,
         # When the buyer read it: buyers in the emulator never do.
         "read": None,
     }
+    quoted = c.by_id.get(msg.quote_id) if msg.quote_id else None
+    if quoted is not None:
+        body["quote"] = {"id": quoted.id, "author_id": quoted.author_id,
+                         "created": quoted.created, "type": quoted.type,
+                         "content": quoted.content}
+    return body
 
 
 def chat(c: Chat, account: Account) -> dict[str, Any]:
@@ -115,10 +120,17 @@ def control_account(account: Account) -> dict[str, Any]:
         "name": account.person.name,
         "client_id": account.client_id,
         "client_secret": account.client_secret,
-        "items": [{"id": i.id, "title": i.title, "price": i.price, "url": i.url}
-                  for i in account.items],
+        "items": [control_item(i) for i in account.items.values()],
         "subscriptions": list(account.subscriptions),
+        "messenger_access": account.messenger_access,
+        "balance": {"real": account.balance_real, "bonus": account.balance_bonus},
     }
+
+
+def control_item(item: Item) -> dict[str, Any]:
+    return {"id": item.id, "title": item.title, "price": item.price, "url": item.url,
+            "status": item.status, "image_url": item.image_url,
+            "price_string": item.price_string}
 
 
 def control_chat(c: Chat, account: Account) -> dict[str, Any]:
@@ -126,7 +138,7 @@ def control_chat(c: Chat, account: Account) -> dict[str, Any]:
     return {
         **chat(c, account),
         "type": c.type,
-        "messages": [{**message(m, account.user_id), "read_at": m.read_at} for m in c.messages],
-        "unread": c.is_unread(account.user_id),
+        "messages": [{**message(m, c), "read_at": m.read_at} for m in c.messages],
+        "unread": c.is_unread(),
         "read_events": list(c.read_events),
     }

@@ -180,7 +180,10 @@ def channels_settings(settings: KernelSettings, avito: Avito, webhook_sink: Webh
         "database_url": stack_db_url, "nats_url": stack_nats_url, "channels_target": "127.0.0.1:0",
         "avito_api_base_url": avito.url, "public_base_url": webhook_sink.url,
         "avito_max_attempts": 3, "avito_backoff_base_s": 0.05, "avito_backoff_max_s": 0.2,
-        "send_max_deliveries": 3, "send_retry_backoff_s": [0.2]})
+        "send_max_deliveries": 3, "send_retry_backoff_s": [0.2],
+        # The sync scheduler idles: tests drive it (runtime.sync.run_once), so a background
+        # backfill never races a test's own webhooks.
+        "sync_poll_s": 3600.0})
 
 
 @pytest.fixture(scope="module")

@@ -217,7 +217,7 @@ async def test_rejected_and_impossible_sends_fail_at_once(
     assert all(e.outcome == ev.DELIVERY_OUTCOME_FAILED for e in events)
     assert [e.failure_reason for e in events] == [
         "Avito rejected the message (404): Not found", "the channel does not exist",
-        "the message has no text"]
+        "the message has neither text nor images"]
     assert await avito.sent(user_id) == []
 
 

@@ -87,9 +87,10 @@ def test_item() -> None:
     item = {"title": "Mazda 3 2008", "item_url": "https://avito.ru/item/1",
             "image_url": "https://img/1.jpg", "price_string": "300 000 ₽"}
     m = normalize(delivery("item", {"item": item}))
-    assert m.text == "Mazda 3 2008"
+    assert m.text == "Mazda 3 2008 — 300 000 ₽"
     assert [(a.kind, a.url, a.title) for a in m.attachments] == [
-        ("item", "https://avito.ru/item/1", "Mazda 3 2008")]
+        ("item", "https://avito.ru/item/1", "Mazda 3 2008"),
+        ("image", "https://img/1.jpg", "Mazda 3 2008")]
 
 
 def test_location() -> None:
@@ -106,8 +107,7 @@ def test_system_message_keeps_its_text() -> None:
 
 
 @pytest.mark.parametrize("msg_type,content", [
-    ("call", {"call": {"status": "missed", "target_user_id": SELLER}}),
-    ("deleted", {}), ("file", {}), ("video", {}), ("appCall", {}),
+    ("deleted", {}),
     ("hologram", {"hologram": {"x": 1}}),  # unknown types are kept, not errors
 ])
 def test_types_without_text(msg_type: str, content: dict[str, Any]) -> None:

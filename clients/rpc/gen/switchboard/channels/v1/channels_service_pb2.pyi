@@ -12,17 +12,39 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class AuthKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    AUTH_KIND_UNSPECIFIED: _ClassVar[AuthKind]
+    AUTH_KIND_CLIENT_CREDENTIALS: _ClassVar[AuthKind]
+    AUTH_KIND_AUTHORIZATION_CODE: _ClassVar[AuthKind]
+
 class ChannelStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CHANNEL_STATUS_UNSPECIFIED: _ClassVar[ChannelStatus]
     CHANNEL_STATUS_ACTIVE: _ClassVar[ChannelStatus]
     CHANNEL_STATUS_DISCONNECTED: _ClassVar[ChannelStatus]
+
+class BlacklistReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BLACKLIST_REASON_UNSPECIFIED: _ClassVar[BlacklistReason]
+    BLACKLIST_REASON_SPAM: _ClassVar[BlacklistReason]
+    BLACKLIST_REASON_FRAUD: _ClassVar[BlacklistReason]
+    BLACKLIST_REASON_INSULTS: _ClassVar[BlacklistReason]
+    BLACKLIST_REASON_OTHER: _ClassVar[BlacklistReason]
+AUTH_KIND_UNSPECIFIED: AuthKind
+AUTH_KIND_CLIENT_CREDENTIALS: AuthKind
+AUTH_KIND_AUTHORIZATION_CODE: AuthKind
 CHANNEL_STATUS_UNSPECIFIED: ChannelStatus
 CHANNEL_STATUS_ACTIVE: ChannelStatus
 CHANNEL_STATUS_DISCONNECTED: ChannelStatus
+BLACKLIST_REASON_UNSPECIFIED: BlacklistReason
+BLACKLIST_REASON_SPAM: BlacklistReason
+BLACKLIST_REASON_FRAUD: BlacklistReason
+BLACKLIST_REASON_INSULTS: BlacklistReason
+BLACKLIST_REASON_OTHER: BlacklistReason
 
 class Channel(_message.Message):
-    __slots__ = ("id", "kind", "name", "status", "external_account_id", "external_account_name", "webhook_url", "webhook_subscribed", "created_at")
+    __slots__ = ("id", "kind", "name", "status", "external_account_id", "external_account_name", "webhook_url", "webhook_subscribed", "created_at", "auth_kind", "webhook_enabled", "signing_secret_set", "last_webhook_at", "last_sync_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +54,11 @@ class Channel(_message.Message):
     WEBHOOK_URL_FIELD_NUMBER: _ClassVar[int]
     WEBHOOK_SUBSCRIBED_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    AUTH_KIND_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    SIGNING_SECRET_SET_FIELD_NUMBER: _ClassVar[int]
+    LAST_WEBHOOK_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_SYNC_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: _message_pb2.ChannelKind
     name: str
@@ -41,7 +68,12 @@ class Channel(_message.Message):
     webhook_url: str
     webhook_subscribed: bool
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[ChannelStatus, str]] = ..., external_account_id: _Optional[str] = ..., external_account_name: _Optional[str] = ..., webhook_url: _Optional[str] = ..., webhook_subscribed: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    auth_kind: AuthKind
+    webhook_enabled: bool
+    signing_secret_set: bool
+    last_webhook_at: _timestamp_pb2.Timestamp
+    last_sync_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[ChannelStatus, str]] = ..., external_account_id: _Optional[str] = ..., external_account_name: _Optional[str] = ..., webhook_url: _Optional[str] = ..., webhook_subscribed: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auth_kind: _Optional[_Union[AuthKind, str]] = ..., webhook_enabled: _Optional[bool] = ..., signing_secret_set: _Optional[bool] = ..., last_webhook_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_sync_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ConnectAvitoAccountRequest(_message.Message):
     __slots__ = ("name", "client_id", "client_secret", "signing_secret", "api_base_url", "public_base_url", "subscribe_webhook")
@@ -124,3 +156,139 @@ class ResolveWebhookResponse(_message.Message):
     webhook_token_sha256: str
     signing_secret: str
     def __init__(self, tenant_id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., status: _Optional[_Union[ChannelStatus, str]] = ..., webhook_token_sha256: _Optional[str] = ..., signing_secret: _Optional[str] = ...) -> None: ...
+
+class StartAvitoAuthorizationRequest(_message.Message):
+    __slots__ = ("name", "api_base_url", "public_base_url")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    API_BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    api_base_url: str
+    public_base_url: str
+    def __init__(self, name: _Optional[str] = ..., api_base_url: _Optional[str] = ..., public_base_url: _Optional[str] = ...) -> None: ...
+
+class StartAvitoAuthorizationResponse(_message.Message):
+    __slots__ = ("authorization_url", "state", "expires_at")
+    AUTHORIZATION_URL_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    authorization_url: str
+    state: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, authorization_url: _Optional[str] = ..., state: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CompleteAvitoAuthorizationRequest(_message.Message):
+    __slots__ = ("state", "code")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    state: str
+    code: str
+    def __init__(self, state: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class CompleteAvitoAuthorizationResponse(_message.Message):
+    __slots__ = ("tenant_id", "channel")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    channel: Channel
+    def __init__(self, tenant_id: _Optional[str] = ..., channel: _Optional[_Union[Channel, _Mapping]] = ...) -> None: ...
+
+class DisconnectChannelRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DisconnectChannelResponse(_message.Message):
+    __slots__ = ("channel",)
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ...) -> None: ...
+
+class SetWebhookRequest(_message.Message):
+    __slots__ = ("id", "enabled", "update_fields", "signing_secret")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    SIGNING_SECRET_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    enabled: bool
+    update_fields: _containers.RepeatedScalarFieldContainer[str]
+    signing_secret: str
+    def __init__(self, id: _Optional[str] = ..., enabled: _Optional[bool] = ..., update_fields: _Optional[_Iterable[str]] = ..., signing_secret: _Optional[str] = ...) -> None: ...
+
+class SetWebhookResponse(_message.Message):
+    __slots__ = ("channel",)
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ...) -> None: ...
+
+class DiagnosticCheck(_message.Message):
+    __slots__ = ("name", "ok", "message", "fix")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIX_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    ok: bool
+    message: str
+    fix: str
+    def __init__(self, name: _Optional[str] = ..., ok: _Optional[bool] = ..., message: _Optional[str] = ..., fix: _Optional[str] = ...) -> None: ...
+
+class GetChannelDiagnosticsRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetChannelDiagnosticsResponse(_message.Message):
+    __slots__ = ("channel", "checks")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    checks: _containers.RepeatedCompositeFieldContainer[DiagnosticCheck]
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ..., checks: _Optional[_Iterable[_Union[DiagnosticCheck, _Mapping]]] = ...) -> None: ...
+
+class SyncChannelRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class SyncChannelResponse(_message.Message):
+    __slots__ = ("scheduled_for",)
+    SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
+    scheduled_for: _timestamp_pb2.Timestamp
+    def __init__(self, scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetVoiceUrlRequest(_message.Message):
+    __slots__ = ("channel_id", "voice_id")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    VOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    voice_id: str
+    def __init__(self, channel_id: _Optional[str] = ..., voice_id: _Optional[str] = ...) -> None: ...
+
+class GetVoiceUrlResponse(_message.Message):
+    __slots__ = ("url", "expires_at")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, url: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class BlacklistUserRequest(_message.Message):
+    __slots__ = ("channel_id", "external_user_id", "listing_external_id", "reason")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LISTING_EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    external_user_id: str
+    listing_external_id: str
+    reason: BlacklistReason
+    def __init__(self, channel_id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., listing_external_id: _Optional[str] = ..., reason: _Optional[_Union[BlacklistReason, str]] = ...) -> None: ...
+
+class BlacklistUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -61,6 +61,46 @@ class ChannelsServiceStub:
                 request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookRequest.SerializeToString,
                 response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookResponse.FromString,
                 _registered_method=True)
+        self.StartAvitoAuthorization = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/StartAvitoAuthorization',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationResponse.FromString,
+                _registered_method=True)
+        self.CompleteAvitoAuthorization = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/CompleteAvitoAuthorization',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationResponse.FromString,
+                _registered_method=True)
+        self.DisconnectChannel = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/DisconnectChannel',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelResponse.FromString,
+                _registered_method=True)
+        self.SetWebhook = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/SetWebhook',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookResponse.FromString,
+                _registered_method=True)
+        self.GetChannelDiagnostics = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/GetChannelDiagnostics',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsResponse.FromString,
+                _registered_method=True)
+        self.SyncChannel = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/SyncChannel',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.FromString,
+                _registered_method=True)
+        self.GetVoiceUrl = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/GetVoiceUrl',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlResponse.FromString,
+                _registered_method=True)
+        self.BlacklistUser = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/BlacklistUser',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.FromString,
+                _registered_method=True)
 
 
 class ChannelsServiceServicer:
@@ -99,6 +139,62 @@ class ChannelsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartAvitoAuthorization(self, request, context):
+        """Authorization-code flow through the platform's Avito partner app: the consent URL to send
+        the seller to (with a single-use state), then the callback's code exchanged for tokens.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteAvitoAuthorization(self, request, context):
+        """Tenant-less (the state names the tenant), service credential only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisconnectChannel(self, request, context):
+        """Unsubscribes the webhook and stops sync; history stays.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetWebhook(self, request, context):
+        """Webhook on/off and the optional signing secret; reconciled with Avito's subscription list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetChannelDiagnostics(self, request, context):
+        """What is wrong with a channel and how to fix it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SyncChannel(self, request, context):
+        """Reconcile now: fetch chats updated since the last sync and import what webhooks missed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVoiceUrl(self, request, context):
+        """A fresh download URL for a voice message (Avito's links expire after an hour).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BlacklistUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -126,6 +222,46 @@ def add_ChannelsServiceServicer_to_server(servicer, server):
                     servicer.ResolveWebhook,
                     request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookRequest.FromString,
                     response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookResponse.SerializeToString,
+            ),
+            'StartAvitoAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartAvitoAuthorization,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationResponse.SerializeToString,
+            ),
+            'CompleteAvitoAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteAvitoAuthorization,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationResponse.SerializeToString,
+            ),
+            'DisconnectChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisconnectChannel,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelResponse.SerializeToString,
+            ),
+            'SetWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetWebhook,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookResponse.SerializeToString,
+            ),
+            'GetChannelDiagnostics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChannelDiagnostics,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsResponse.SerializeToString,
+            ),
+            'SyncChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.SyncChannel,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.SerializeToString,
+            ),
+            'GetVoiceUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVoiceUrl,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlResponse.SerializeToString,
+            ),
+            'BlacklistUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.BlacklistUser,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -265,6 +401,222 @@ class ChannelsService:
             '/switchboard.channels.v1.ChannelsService/ResolveWebhook',
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookRequest.SerializeToString,
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartAvitoAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/StartAvitoAuthorization',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.StartAvitoAuthorizationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteAvitoAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/CompleteAvitoAuthorization',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CompleteAvitoAuthorizationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisconnectChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/DisconnectChannel',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.DisconnectChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/SetWebhook',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChannelDiagnostics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/GetChannelDiagnostics',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetChannelDiagnosticsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SyncChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/SyncChannel',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVoiceUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/GetVoiceUrl',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BlacklistUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/BlacklistUser',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -34,12 +34,14 @@ class WebhookReceived(_message.Message):
     def __init__(self, channel_id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., delivery_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., body: _Optional[bytes] = ...) -> None: ...
 
 class MessageInbound(_message.Message):
-    __slots__ = ("message", "received_at")
+    __slots__ = ("message", "received_at", "historical")
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    HISTORICAL_FIELD_NUMBER: _ClassVar[int]
     message: _message_pb2.UnifiedMessage
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, message: _Optional[_Union[_message_pb2.UnifiedMessage, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    historical: bool
+    def __init__(self, message: _Optional[_Union[_message_pb2.UnifiedMessage, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., historical: _Optional[bool] = ...) -> None: ...
 
 class MessageDelivery(_message.Message):
     __slots__ = ("message_id", "conversation_id", "channel_id", "outcome", "external_message_id", "failure_reason", "attempts", "sent_at")
@@ -70,3 +72,31 @@ class ChannelConnected(_message.Message):
     kind: _message_pb2.ChannelKind
     external_account_id: str
     def __init__(self, channel_id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_account_id: _Optional[str] = ...) -> None: ...
+
+class ChannelDisconnected(_message.Message):
+    __slots__ = ("channel_id",)
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    def __init__(self, channel_id: _Optional[str] = ...) -> None: ...
+
+class ListingUpdated(_message.Message):
+    __slots__ = ("channel_id", "listing", "status")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    LISTING_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    listing: _message_pb2.Listing
+    status: str
+    def __init__(self, channel_id: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
+
+class MessageDeletion(_message.Message):
+    __slots__ = ("message_id", "conversation_id", "deleted", "failure_reason")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    conversation_id: str
+    deleted: bool
+    failure_reason: str
+    def __init__(self, message_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., deleted: _Optional[bool] = ..., failure_reason: _Optional[str] = ...) -> None: ...

@@ -25,21 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#switchboard/common/v1/message.proto\x12\x15switchboard.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"r\n\nAttachment\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x11\n\tmime_type\x18\x05 \x01(\t\x12\x12\n\ntranscript\x18\x06 \x01(\t\"u\n\x07Listing\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0bprice_minor\x18\x03 \x01(\x03\x12\x11\n\thas_price\x18\x04 \x01(\x08\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x11\n\timage_url\x18\x06 \x01(\t\"\xe2\x03\n\x0eUnifiedMessage\x12\x33\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x12\n\nchannel_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x33\n\tdirection\x18\x06 \x01(\x0e\x32 .switchboard.common.v1.Direction\x12\x0f\n\x07is_echo\x18\x07 \x01(\x08\x12\x14\n\x0c\x63ontent_type\x18\x08 \x01(\t\x12\x0c\n\x04text\x18\t \x01(\t\x12+\n\x07sent_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x61uthor_name\x18\x0b \x01(\t\x12\x14\n\x0c\x61uthor_phone\x18\x0c \x01(\t\x12\x36\n\x0b\x61ttachments\x18\r \x03(\x0b\x32!.switchboard.common.v1.Attachment\x12/\n\x07listing\x18\x0e \x01(\x0b\x32\x1e.switchboard.common.v1.Listing\x12\x0b\n\x03raw\x18\x0f \x01(\x0c*U\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x44IRECTION_INBOUND\x10\x01\x12\x16\n\x12\x44IRECTION_OUTBOUND\x10\x02*C\n\x0b\x43hannelKind\x12\x1c\n\x18\x43HANNEL_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43HANNEL_KIND_AVITO\x10\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#switchboard/common/v1/message.proto\x12\x15switchboard.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"r\n\nAttachment\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x11\n\tmime_type\x18\x05 \x01(\t\x12\x12\n\ntranscript\x18\x06 \x01(\t\"u\n\x07Listing\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0bprice_minor\x18\x03 \x01(\x03\x12\x11\n\thas_price\x18\x04 \x01(\x08\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x11\n\timage_url\x18\x06 \x01(\t\"\x94\x04\n\x0eUnifiedMessage\x12\x33\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x12\n\nchannel_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x33\n\tdirection\x18\x06 \x01(\x0e\x32 .switchboard.common.v1.Direction\x12\x0f\n\x07is_echo\x18\x07 \x01(\x08\x12\x14\n\x0c\x63ontent_type\x18\x08 \x01(\t\x12\x0c\n\x04text\x18\t \x01(\t\x12+\n\x07sent_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x61uthor_name\x18\x0b \x01(\t\x12\x14\n\x0c\x61uthor_phone\x18\x0c \x01(\t\x12\x36\n\x0b\x61ttachments\x18\r \x03(\x0b\x32!.switchboard.common.v1.Attachment\x12/\n\x07listing\x18\x0e \x01(\x0b\x32\x1e.switchboard.common.v1.Listing\x12\x0b\n\x03raw\x18\x0f \x01(\x0c\x12\x0c\n\x04read\x18\x10 \x01(\x08\x12\"\n\x1aquoted_external_message_id\x18\x11 \x01(\t*U\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x44IRECTION_INBOUND\x10\x01\x12\x16\n\x12\x44IRECTION_OUTBOUND\x10\x02*C\n\x0b\x43hannelKind\x12\x1c\n\x18\x43HANNEL_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43HANNEL_KIND_AVITO\x10\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.common.v1.message_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DIRECTION']._serialized_start=815
-  _globals['_DIRECTION']._serialized_end=900
-  _globals['_CHANNELKIND']._serialized_start=902
-  _globals['_CHANNELKIND']._serialized_end=969
+  _globals['_DIRECTION']._serialized_start=865
+  _globals['_DIRECTION']._serialized_end=950
+  _globals['_CHANNELKIND']._serialized_start=952
+  _globals['_CHANNELKIND']._serialized_end=1019
   _globals['_ATTACHMENT']._serialized_start=95
   _globals['_ATTACHMENT']._serialized_end=209
   _globals['_LISTING']._serialized_start=211
   _globals['_LISTING']._serialized_end=328
   _globals['_UNIFIEDMESSAGE']._serialized_start=331
-  _globals['_UNIFIEDMESSAGE']._serialized_end=813
+  _globals['_UNIFIEDMESSAGE']._serialized_end=863
 # @@protoc_insertion_point(module_scope)

@@ -59,7 +59,7 @@ class Listing(_message.Message):
     def __init__(self, external_id: _Optional[str] = ..., title: _Optional[str] = ..., price_minor: _Optional[int] = ..., has_price: _Optional[bool] = ..., url: _Optional[str] = ..., image_url: _Optional[str] = ...) -> None: ...
 
 class UnifiedMessage(_message.Message):
-    __slots__ = ("channel", "channel_id", "external_user_id", "external_chat_id", "external_message_id", "direction", "is_echo", "content_type", "text", "sent_at", "author_name", "author_phone", "attachments", "listing", "raw")
+    __slots__ = ("channel", "channel_id", "external_user_id", "external_chat_id", "external_message_id", "direction", "is_echo", "content_type", "text", "sent_at", "author_name", "author_phone", "attachments", "listing", "raw", "read", "quoted_external_message_id")
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_USER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,8 @@ class UnifiedMessage(_message.Message):
     ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     LISTING_FIELD_NUMBER: _ClassVar[int]
     RAW_FIELD_NUMBER: _ClassVar[int]
+    READ_FIELD_NUMBER: _ClassVar[int]
+    QUOTED_EXTERNAL_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     channel: ChannelKind
     channel_id: str
     external_user_id: str
@@ -90,4 +92,6 @@ class UnifiedMessage(_message.Message):
     attachments: _containers.RepeatedCompositeFieldContainer[Attachment]
     listing: Listing
     raw: bytes
-    def __init__(self, channel: _Optional[_Union[ChannelKind, str]] = ..., channel_id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., external_chat_id: _Optional[str] = ..., external_message_id: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., is_echo: _Optional[bool] = ..., content_type: _Optional[str] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., author_name: _Optional[str] = ..., author_phone: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ..., raw: _Optional[bytes] = ...) -> None: ...
+    read: bool
+    quoted_external_message_id: str
+    def __init__(self, channel: _Optional[_Union[ChannelKind, str]] = ..., channel_id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., external_chat_id: _Optional[str] = ..., external_message_id: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., is_echo: _Optional[bool] = ..., content_type: _Optional[str] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., author_name: _Optional[str] = ..., author_phone: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ..., raw: _Optional[bytes] = ..., read: _Optional[bool] = ..., quoted_external_message_id: _Optional[str] = ...) -> None: ...

@@ -122,7 +122,7 @@ class Conversation(_message.Message):
     def __init__(self, id: _Optional[str] = ..., channel_id: _Optional[str] = ..., channel: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_chat_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., unread_count: _Optional[int] = ..., waiting_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_preview: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("id", "conversation_id", "direction", "sender", "sender_user_id", "content_type", "text", "attachments", "status", "failure_reason", "external_message_id", "sent_at", "created_at")
+    __slots__ = ("id", "conversation_id", "direction", "sender", "sender_user_id", "content_type", "text", "attachments", "status", "failure_reason", "external_message_id", "sent_at", "created_at", "quoted_message_id", "historical")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
@@ -136,6 +136,8 @@ class Message(_message.Message):
     EXTERNAL_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    QUOTED_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    HISTORICAL_FIELD_NUMBER: _ClassVar[int]
     id: str
     conversation_id: str
     direction: _message_pb2.Direction
@@ -149,7 +151,17 @@ class Message(_message.Message):
     external_message_id: str
     sent_at: _timestamp_pb2.Timestamp
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., direction: _Optional[_Union[_message_pb2.Direction, str]] = ..., sender: _Optional[_Union[SenderKind, str]] = ..., sender_user_id: _Optional[str] = ..., content_type: _Optional[str] = ..., text: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[_message_pb2.Attachment, _Mapping]]] = ..., status: _Optional[_Union[MessageStatus, str]] = ..., failure_reason: _Optional[str] = ..., external_message_id: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    quoted_message_id: str
+    historical: bool
+    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., direction: _Optional[_Union[_message_pb2.Direction, str]] = ..., sender: _Optional[_Union[SenderKind, str]] = ..., sender_user_id: _Optional[str] = ..., content_type: _Optional[str] = ..., text: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[_message_pb2.Attachment, _Mapping]]] = ..., status: _Optional[_Union[MessageStatus, str]] = ..., failure_reason: _Optional[str] = ..., external_message_id: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quoted_message_id: _Optional[str] = ..., historical: _Optional[bool] = ...) -> None: ...
+
+class OutgoingAttachment(_message.Message):
+    __slots__ = ("kind", "media_id")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    media_id: str
+    def __init__(self, kind: _Optional[str] = ..., media_id: _Optional[str] = ...) -> None: ...
 
 class ConversationFilter(_message.Message):
     __slots__ = ("status", "mode", "unread_only", "channel_id")
@@ -246,18 +258,20 @@ class ListMessagesResponse(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
 class SendMessageRequest(_message.Message):
-    __slots__ = ("conversation_id", "text", "idempotency_key", "sender_user_id", "sender")
+    __slots__ = ("conversation_id", "text", "idempotency_key", "sender_user_id", "sender", "attachments")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     SENDER_USER_ID_FIELD_NUMBER: _ClassVar[int]
     SENDER_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     conversation_id: str
     text: str
     idempotency_key: str
     sender_user_id: str
     sender: SenderKind
-    def __init__(self, conversation_id: _Optional[str] = ..., text: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., sender_user_id: _Optional[str] = ..., sender: _Optional[_Union[SenderKind, str]] = ...) -> None: ...
+    attachments: _containers.RepeatedCompositeFieldContainer[OutgoingAttachment]
+    def __init__(self, conversation_id: _Optional[str] = ..., text: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., sender_user_id: _Optional[str] = ..., sender: _Optional[_Union[SenderKind, str]] = ..., attachments: _Optional[_Iterable[_Union[OutgoingAttachment, _Mapping]]] = ...) -> None: ...
 
 class SendMessageResponse(_message.Message):
     __slots__ = ("message",)
@@ -276,3 +290,85 @@ class MarkReadResponse(_message.Message):
     CONVERSATION_FIELD_NUMBER: _ClassVar[int]
     conversation: Conversation
     def __init__(self, conversation: _Optional[_Union[Conversation, _Mapping]] = ...) -> None: ...
+
+class GetMessageRequest(_message.Message):
+    __slots__ = ("conversation_id", "message_id")
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    message_id: str
+    def __init__(self, conversation_id: _Optional[str] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class GetMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class DeleteMessageRequest(_message.Message):
+    __slots__ = ("conversation_id", "message_id")
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    message_id: str
+    def __init__(self, conversation_id: _Optional[str] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class DeleteMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class UploadMediaRequest(_message.Message):
+    __slots__ = ("content", "mime_type", "filename")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    mime_type: str
+    filename: str
+    def __init__(self, content: _Optional[bytes] = ..., mime_type: _Optional[str] = ..., filename: _Optional[str] = ...) -> None: ...
+
+class UploadMediaResponse(_message.Message):
+    __slots__ = ("media_id", "size")
+    MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    media_id: str
+    size: int
+    def __init__(self, media_id: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...
+
+class GetMediaRequest(_message.Message):
+    __slots__ = ("media_id",)
+    MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
+    media_id: str
+    def __init__(self, media_id: _Optional[str] = ...) -> None: ...
+
+class GetMediaResponse(_message.Message):
+    __slots__ = ("content", "mime_type", "filename")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    mime_type: str
+    filename: str
+    def __init__(self, content: _Optional[bytes] = ..., mime_type: _Optional[str] = ..., filename: _Optional[str] = ...) -> None: ...
+
+class AddNoteRequest(_message.Message):
+    __slots__ = ("conversation_id", "text", "author", "author_user_id", "idempotency_key")
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    text: str
+    author: SenderKind
+    author_user_id: str
+    idempotency_key: str
+    def __init__(self, conversation_id: _Optional[str] = ..., text: _Optional[str] = ..., author: _Optional[_Union[SenderKind, str]] = ..., author_user_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class AddNoteResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...

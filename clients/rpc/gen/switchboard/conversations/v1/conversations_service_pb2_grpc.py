@@ -71,6 +71,31 @@ class ConversationsServiceStub:
                 request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadRequest.SerializeToString,
                 response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadResponse.FromString,
                 _registered_method=True)
+        self.GetMessage = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/GetMessage',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageResponse.FromString,
+                _registered_method=True)
+        self.DeleteMessage = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/DeleteMessage',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageResponse.FromString,
+                _registered_method=True)
+        self.UploadMedia = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/UploadMedia',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaResponse.FromString,
+                _registered_method=True)
+        self.GetMedia = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/GetMedia',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaResponse.FromString,
+                _registered_method=True)
+        self.AddNote = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/AddNote',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.FromString,
+                _registered_method=True)
 
 
 class ConversationsServiceServicer:
@@ -120,6 +145,41 @@ class ConversationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMessage(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteMessage(self, request, context):
+        """Deletes an outbound message on the channel (Avito: within an hour of sending).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadMedia(self, request, context):
+        """Stores a file to attach to a reply (images up to 24 MB); returns its id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMedia(self, request, context):
+        """The stored file (channels fetch it to upload it to the marketplace).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddNote(self, request, context):
+        """A private note on the conversation (content_type "note"): shown in the inbox, never
+        sent to the channel. The AI agent leaves one with the reason when it hands over.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConversationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -157,6 +217,31 @@ def add_ConversationsServiceServicer_to_server(servicer, server):
                     servicer.MarkRead,
                     request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadRequest.FromString,
                     response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadResponse.SerializeToString,
+            ),
+            'GetMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMessage,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageResponse.SerializeToString,
+            ),
+            'DeleteMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteMessage,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageResponse.SerializeToString,
+            ),
+            'UploadMedia': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadMedia,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaResponse.SerializeToString,
+            ),
+            'GetMedia': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMedia,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaResponse.SerializeToString,
+            ),
+            'AddNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddNote,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -350,6 +435,141 @@ class ConversationsService:
             '/switchboard.conversations.v1.ConversationsService/MarkRead',
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadRequest.SerializeToString,
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.MarkReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/GetMessage',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/DeleteMessage',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadMedia(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/UploadMedia',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UploadMediaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMedia(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/GetMedia',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.GetMediaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/AddNote',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,236 @@
+{{/*
+One component: ServiceAccount, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget.
+Called as (dict "root" $ "name" "<component>") from a one-line template per component. The
+gateway speaks HTTP (probes /healthz and /readyz, metrics on its HTTP port); every other
+component is a gRPC service (native gRPC probes, metrics on metricsPort).
+*/}}
+{{- define "switchboard.component" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $c := index $root.Values.components $name -}}
+{{- $fullname := include "switchboard.componentName" . -}}
+{{- $gateway := eq $name "gateway" -}}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+  {{- with $root.Values.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "switchboard.componentSelectorLabels" . | nindent 4 }}
+  ports:
+    {{- if $gateway }}
+    - name: http
+      port: {{ $c.port }}
+      targetPort: http
+      protocol: TCP
+    {{- else }}
+    - name: grpc
+      port: {{ $c.port }}
+      targetPort: grpc
+      protocol: TCP
+      appProtocol: grpc
+    - name: metrics
+      port: {{ $c.metricsPort }}
+      targetPort: metrics
+      protocol: TCP
+    {{- end }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+spec:
+  {{- if not $c.autoscaling.enabled }}
+  replicas: {{ $c.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1
+  selector:
+    matchLabels:
+      {{- include "switchboard.componentSelectorLabels" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "switchboard.labels" $root | nindent 8 }}
+        app.kubernetes.io/component: {{ $name }}
+      annotations:
+        checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+        {{- with $c.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ $fullname }}
+      automountServiceAccountToken: false
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      terminationGracePeriodSeconds: {{ include "switchboard.terminationGracePeriodSeconds" $root }}
+      securityContext:
+        {{- include "switchboard.podSecurityContext" $root | nindent 8 }}
+      {{- if $root.Values.topologySpread.enabled }}
+      topologySpreadConstraints:
+        {{- range $root.Values.topologySpread.topologyKeys }}
+        - topologyKey: {{ . }}
+          maxSkew: {{ $root.Values.topologySpread.maxSkew }}
+          whenUnsatisfiable: {{ $root.Values.topologySpread.whenUnsatisfiable }}
+          labelSelector:
+            matchLabels:
+              {{- include "switchboard.componentSelectorLabels" (dict "root" $root "name" $name) | nindent 14 }}
+        {{- end }}
+      {{- end }}
+      {{- with $c.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $c.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $c.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: {{ $name }}
+          image: {{ include "switchboard.image" $root }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          args: ["serve", {{ $name | quote }}]
+          envFrom:
+            {{- include "switchboard.envFrom" $root | nindent 12 }}
+          env:
+            - name: OTEL_SERVICE_NAME
+              value: {{ printf "switchboard-%s" $name | quote }}
+            {{- if $gateway }}
+            - name: SWITCHBOARD_HTTP_HOST
+              value: "0.0.0.0"
+            - name: SWITCHBOARD_HTTP_PORT
+              value: {{ $c.port | quote }}
+            {{- else }}
+            - name: SWITCHBOARD_GRPC_LISTEN
+              value: {{ printf "0.0.0.0:%v" $c.port | quote }}
+            - name: SWITCHBOARD_METRICS_PORT
+              value: {{ $c.metricsPort | quote }}
+            {{- end }}
+            {{- range $key, $value := $c.extraEnv }}
+            - name: {{ $key }}
+              value: {{ $value | quote }}
+            {{- end }}
+          ports:
+            {{- if $gateway }}
+            - name: http
+              containerPort: {{ $c.port }}
+              protocol: TCP
+            {{- else }}
+            - name: grpc
+              containerPort: {{ $c.port }}
+              protocol: TCP
+            - name: metrics
+              containerPort: {{ $c.metricsPort }}
+              protocol: TCP
+            {{- end }}
+          {{- if $gateway }}
+          startupProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          readinessProbe:
+            httpGet: {path: /readyz, port: http}
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 2
+          {{- else }}
+          startupProbe:
+            grpc: {port: {{ $c.port }}}
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            grpc: {port: {{ $c.port }}}
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          readinessProbe:
+            grpc: {port: {{ $c.port }}}
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 2
+          {{- end }}
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: {{ $root.Values.preStopSleepSeconds }}
+          resources:
+            {{- toYaml $c.resources | nindent 12 }}
+          securityContext:
+            {{- include "switchboard.containerSecurityContext" $root | nindent 12 }}
+          volumeMounts:
+            {{- include "switchboard.tmpMount" $root | nindent 12 }}
+      volumes:
+        {{- include "switchboard.tmpVolume" $root | nindent 8 }}
+{{- if $c.autoscaling.enabled }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ $fullname }}
+  minReplicas: {{ $c.autoscaling.minReplicas }}
+  maxReplicas: {{ $c.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $c.autoscaling.targetCPUUtilizationPercentage }}
+{{- end }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+spec:
+  maxUnavailable: {{ $c.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "switchboard.componentSelectorLabels" . | nindent 6 }}
+{{- end -}}

@@ -1,0 +1,227 @@
+"""The AI agent in GraphQL: settings (with per-channel overrides) and a dry-run preview.
+
+The shapes mirror REST's (gateway/rest/agent_schemas.py); an update goes through the same
+validation and field-path rules as `PUT /v1/agent/settings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import strawberry
+from pydantic import ValidationError
+
+from gateway.errors import ProblemError
+from gateway.graphql.context import Context
+from gateway.graphql.errors import bad_input
+from gateway.rest.agent import listing_proto, update_request
+from gateway.rest.agent_schemas import (
+    AgentSettingsOut,
+    AgentSettingsPatch,
+    AgentSettingsView,
+    ListingIn,
+    PreviewOut,
+)
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class AgentDayHours:
+    weekday: int
+    open: str
+    close: str
+
+
+@strawberry.type
+class AgentBusinessHours:
+    time_zone: str
+    days: list[AgentDayHours]
+
+
+@strawberry.type
+class AgentHandoffRules:
+    keywords: list[str]
+    low_confidence_limit: int
+
+
+@strawberry.type
+class AgentLimits:
+    replies_per_conversation_per_hour: int
+    max_reply_chars: int
+    context_messages: int
+    max_prompt_tokens: int
+
+
+@strawberry.type(description="The agent's settings; the API key itself is never returned")
+class AgentSettings:
+    enabled: bool
+    instructions: str
+    model: str
+    base_url: str
+    api_key_set: bool
+    temperature: float
+    reply_language: str
+    business_hours: AgentBusinessHours
+    outside_hours: str = strawberry.field(description="HOLD_UNTIL_OPEN | REPLY_ANYWAY | HANDOFF")
+    handoff: AgentHandoffRules
+    limits: AgentLimits
+    embeddings_model: str
+    faq_match_threshold: float
+    silence_window_s: int
+    max_wait_s: int
+    human_reply_takes_over: bool
+
+    @classmethod
+    def from_out(cls, s: AgentSettingsOut) -> AgentSettings:
+        data = s.model_dump()
+        return cls(**{**data,
+                      "business_hours": AgentBusinessHours(
+                          time_zone=s.business_hours.time_zone,
+                          days=[AgentDayHours(**d.model_dump()) for d in s.business_hours.days]),
+                      "handoff": AgentHandoffRules(**data["handoff"]),
+                      "limits": AgentLimits(**data["limits"])})
+
+
+@strawberry.type
+class AgentSettingsLevels:
+    effective: AgentSettings
+    tenant: AgentSettings
+    channel_override: AgentSettings | None
+    overridden_fields: list[str]
+    channel_id: strawberry.ID | None
+
+    @classmethod
+    def from_view(cls, v: AgentSettingsView) -> AgentSettingsLevels:
+        return cls(effective=AgentSettings.from_out(v.effective),
+                   tenant=AgentSettings.from_out(v.tenant),
+                   channel_override=AgentSettings.from_out(v.channel_override)
+                   if v.channel_override else None,
+                   overridden_fields=v.overridden_fields,
+                   channel_id=strawberry.ID(v.channel_id) if v.channel_id else None)
+
+
+@strawberry.type
+class AgentChunk:
+    chunk_id: strawberry.ID
+    kind: str
+    text: str
+    score: float
+
+
+@strawberry.type(description="What the agent would do with a question; nothing was sent")
+class AgentPreview:
+    outcome: str = strawberry.field(description="reply | handoff")
+    reply: str
+    reason: str
+    mode: str
+    model: str
+    chunks: list[AgentChunk]
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: int
+    cost_estimate: float
+
+
+@strawberry.input
+class AgentDayHoursInput:
+    weekday: int
+    open: str
+    close: str
+
+
+@strawberry.input
+class AgentBusinessHoursInput:
+    time_zone: str = "Europe/Moscow"
+    days: list[AgentDayHoursInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AgentHandoffInput:
+    keywords: list[str] | None = strawberry.UNSET
+    low_confidence_limit: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class AgentLimitsInput:
+    replies_per_conversation_per_hour: int | None = strawberry.UNSET
+    max_reply_chars: int | None = strawberry.UNSET
+    context_messages: int | None = strawberry.UNSET
+    max_prompt_tokens: int | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given change; `reset` makes fields inherit again")
+class UpdateAgentSettingsInput:
+    channel_id: strawberry.ID | None = None
+    enabled: bool | None = strawberry.UNSET
+    instructions: str | None = strawberry.UNSET
+    model: str | None = strawberry.UNSET
+    base_url: str | None = strawberry.UNSET
+    api_key: str | None = strawberry.field(default=strawberry.UNSET,
+                                           description="Write-only; \"\" clears it")
+    temperature: float | None = strawberry.UNSET
+    reply_language: str | None = strawberry.UNSET
+    business_hours: AgentBusinessHoursInput | None = strawberry.UNSET
+    outside_hours: str | None = strawberry.UNSET
+    handoff: AgentHandoffInput | None = strawberry.UNSET
+    limits: AgentLimitsInput | None = strawberry.UNSET
+    embeddings_model: str | None = strawberry.UNSET
+    faq_match_threshold: float | None = strawberry.UNSET
+    silence_window_s: int | None = strawberry.UNSET
+    max_wait_s: int | None = strawberry.UNSET
+    human_reply_takes_over: bool | None = strawberry.UNSET
+    reset: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class AgentQuery:
+    @strawberry.field(description="The agent's settings: effective, tenant level, channel override")
+    async def agent_settings(self, info: Info,
+                             channel_id: strawberry.ID | None = None) -> AgentSettingsLevels:
+        tenant_id = info.context.require("read").tenant_id
+        resp = await info.context.state.agent.get_settings(tenant_id, channel_id or "")
+        return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
+
+    @strawberry.field(description="Answer a test question with the agent's pipeline; sends nothing")
+    async def agent_preview(self, info: Info, question: str,
+                            channel_id: strawberry.ID | None = None,
+                            listing_title: str | None = None) -> AgentPreview:
+        tenant_id = info.context.require("read").tenant_id
+        if not question.strip() or len(question) > 4000:
+            raise bad_input("question must be 1 to 4000 characters")
+        listing = listing_proto(ListingIn(title=listing_title)) if listing_title else None
+        out = PreviewOut.from_proto(await info.context.state.agent.preview(
+            tenant_id, question, channel_id=channel_id or "", listing=listing))
+        return AgentPreview(**{**out.model_dump(exclude={"chunks", "audit_id"}), "chunks": [
+            AgentChunk(chunk_id=strawberry.ID(c.chunk_id), kind=c.kind, text=c.text, score=c.score)
+            for c in out.chunks]})
+
+
+@strawberry.type
+class AgentMutation:
+    @strawberry.mutation(description="Change the agent's settings (admin)")
+    async def update_agent_settings(self, info: Info,
+                                    input: UpdateAgentSettingsInput) -> AgentSettingsLevels:
+        tenant_id = info.context.require("admin").tenant_id
+        data = _present(input)
+        channel_id = data.pop("channel_id", None) or ""
+        try:
+            request = update_request(AgentSettingsPatch.model_validate(data), channel_id)
+        except ValidationError as exc:
+            raise bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                      for e in exc.errors())) from exc
+        except ProblemError as exc:
+            raise bad_input(exc.detail) from exc
+        resp = await info.context.state.agent.update_settings(tenant_id, request)
+        return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
+
+
+def _present(value: Any) -> Any:
+    """An input object as a dict of the fields given (UNSET ones left out), recursively."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _present(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if getattr(value, f.name) is not strawberry.UNSET}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value

@@ -1,0 +1,42 @@
+"""REST: files to attach to replies (images up to 24 MB), stored by the conversations service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, UploadFile
+from pydantic import BaseModel
+
+from gateway.auth import AUTH_PROBLEMS, Writer, problem_responses
+from gateway.errors import ProblemError
+from gateway.state import GatewayState, get_state
+
+router = APIRouter(prefix="/media", tags=["media"])
+State = Annotated[GatewayState, Depends(get_state)]
+
+# Avito's limit for images (research §3.5); the service checks it too.
+MAX_UPLOAD_BYTES = 24 * 1024 * 1024
+
+
+class MediaOut(BaseModel):
+    media_id: str
+    size: int
+
+
+@router.post("", status_code=201, response_model=MediaOut,
+             responses={**AUTH_PROBLEMS, **problem_responses(422)})
+async def upload_media(file: Annotated[UploadFile, File(description="JPEG, PNG, GIF, BMP or HEIC")],
+                       principal: Writer, state: State) -> MediaOut:
+    """Upload an image, then send it with `POST /v1/conversations/{id}/messages`
+    `{"attachments": [{"kind": "image", "media_id": ...}]}`. The type is checked from the
+    file's content, not its name."""
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise ProblemError(422, f"the file is {file.size} bytes; at most {MAX_UPLOAD_BYTES} "
+                                "(24 MB) can be sent")
+    content = await file.read(MAX_UPLOAD_BYTES + 1)  # never more than one byte too many
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ProblemError(422, f"the file is larger than {MAX_UPLOAD_BYTES} bytes (24 MB)")
+    stored = await state.conversations.upload_media(
+        principal.tenant_id, content, filename=file.filename or "",
+        mime_type=file.content_type or "")
+    return MediaOut(media_id=stored.media_id, size=stored.size)

@@ -1,0 +1,89 @@
+"""REST: acting on one message or buyer — play a voice message, delete a reply, block a buyer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict
+
+from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
+from gateway.auth import AUTH_PROBLEMS, Reader, Writer, problem_responses
+from gateway.errors import ProblemError
+from gateway.rest.schemas import MessageOut
+from gateway.state import GatewayState, get_state
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+State = Annotated[GatewayState, Depends(get_state)]
+
+BlockReason = Literal["spam", "fraud", "insults", "other"]
+_REASONS: dict[str, int] = {
+    "spam": channels_pb.BLACKLIST_REASON_SPAM, "fraud": channels_pb.BLACKLIST_REASON_FRAUD,
+    "insults": channels_pb.BLACKLIST_REASON_INSULTS, "other": channels_pb.BLACKLIST_REASON_OTHER}
+# Buyers not named yet (only the seller's echoes seen so far) have a placeholder contact.
+_PLACEHOLDER_PREFIX = "chat:"
+
+
+class BlockRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: BlockReason = "other"
+
+
+class BlockedOut(BaseModel):
+    conversation_id: str
+    external_user_id: str
+    reason: BlockReason
+
+
+@router.get("/{conversation_id}/messages/{message_id}/voice", status_code=307,
+            response_class=RedirectResponse,
+            responses={307: {"description": "To a fresh download URL (valid for about an hour)"},
+                       **AUTH_PROBLEMS, **problem_responses(404, 409, 503)})
+async def voice(conversation_id: str, message_id: str, principal: Reader,
+                state: State) -> RedirectResponse:
+    """Play a buyer's voice message: Avito's links expire after an hour, so a fresh one is
+    fetched (and cached for 50 minutes) each time. Opus in an .mp4 container."""
+    message = await state.conversations.get_message(principal.tenant_id, conversation_id,
+                                                     message_id)
+    recording = next((a for a in message.attachments if a.kind == "voice" and a.external_id),
+                     None)
+    if recording is None:
+        raise ProblemError(404, "the message has no voice recording")
+    conversation = await state.conversations.get_conversation(principal.tenant_id,
+                                                               conversation_id)
+    found = await state.channels.get_voice_url(principal.tenant_id, conversation.channel_id,
+                                               recording.external_id)
+    return RedirectResponse(found.url, status_code=307, headers={"Cache-Control": "no-store"})
+
+
+@router.delete("/{conversation_id}/messages/{message_id}", status_code=202,
+               response_model=MessageOut,
+               responses={**AUTH_PROBLEMS, **problem_responses(404, 409)})
+async def delete_message(conversation_id: str, message_id: str, principal: Writer,
+                         state: State) -> MessageOut:
+    """Delete one of your replies on the channel (Avito: within an hour of sending). Accepted
+    at once; the message becomes `content_type: "deleted"` (event `message.updated`), or
+    gets a `failure_reason` if the channel refuses."""
+    return MessageOut.from_proto(await state.conversations.delete_message(
+        principal.tenant_id, conversation_id, message_id))
+
+
+@router.post("/{conversation_id}/block", response_model=BlockedOut,
+             responses={**AUTH_PROBLEMS, **problem_responses(404, 409, 503)})
+async def block(conversation_id: str, body: BlockRequest, principal: Writer,
+                state: State) -> BlockedOut:
+    """Blacklist the conversation's buyer on the channel (Avito: they cannot write to the
+    account any more)."""
+    conversation = await state.conversations.get_conversation(principal.tenant_id,
+                                                              conversation_id)
+    buyer = conversation.contact.external_user_id
+    if not buyer or buyer.startswith(_PLACEHOLDER_PREFIX):
+        raise ProblemError(409, "the buyer of this conversation is not known yet")
+    await state.channels.blacklist_user(principal.tenant_id, channels_pb.BlacklistUserRequest(
+        channel_id=conversation.channel_id, external_user_id=buyer,
+        listing_external_id=conversation.listing.external_id,
+        reason=_REASONS[body.reason]))  # type: ignore[arg-type]
+    return BlockedOut(conversation_id=conversation.id, external_user_id=buyer,
+                      reason=body.reason)

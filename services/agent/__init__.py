@@ -1,0 +1,1 @@
+"""The AI agent service (schema "agent"): knowledge base, debounced answering, handoff, audit."""

@@ -1,0 +1,107 @@
+"""SQL of the audit trail: one row per automatic outcome (and per flagged preview), usage totals."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.agent.models import AuditEntry
+from services.kernel.repository import decode_cursor, encode_cursor
+from services.kernel.tenancy import require_tenant
+
+
+@dataclass(frozen=True)
+class ModelTotals:
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    replies: int
+    handoffs: int
+    skipped: int
+    previews: int
+    by_model: list[ModelTotals]
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, values: dict[str, Any]) -> AuditEntry:
+        """Record an outcome once per idempotency key (a run repeated after a lost lease)."""
+        stmt = insert(AuditEntry).values(id=uuid.uuid4(), tenant_id=require_tenant(), **values)
+        if values.get("idempotency_key"):
+            stmt = stmt.on_conflict_do_nothing(
+                index_elements=[AuditEntry.tenant_id, AuditEntry.idempotency_key],
+                index_where=AuditEntry.idempotency_key.is_not(None))
+        row = (await self.session.scalars(stmt.returning(AuditEntry))).first()
+        if row is None:
+            row = (await self.session.scalars(select(AuditEntry).where(
+                AuditEntry.idempotency_key == values["idempotency_key"]))).one()
+        return row
+
+    async def replies_since(self, conversation_id: uuid.UUID, since: datetime) -> int:
+        return int(await self.session.scalar(select(func.count()).where(
+            AuditEntry.conversation_id == conversation_id, AuditEntry.outcome == "reply",
+            AuditEntry.preview.is_(False), AuditEntry.created_at >= since)) or 0)
+
+    async def low_confidence_streak(self, conversation_id: uuid.UUID, limit: int) -> int:
+        """How many of the conversation's latest outcomes in a row were unsure replies."""
+        flags = (await self.session.scalars(
+            select(AuditEntry.low_confidence).where(
+                AuditEntry.conversation_id == conversation_id, AuditEntry.preview.is_(False))
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit))).all()
+        streak = 0
+        for unsure in flags:
+            if not unsure:
+                break
+            streak += 1
+        return streak
+
+    async def usage(self, start: datetime, end: datetime) -> UsageTotals:
+        window = and_(AuditEntry.created_at >= start, AuditEntry.created_at <= end)
+        live = AuditEntry.preview.is_(False)
+        counts = (await self.session.execute(select(
+            func.count().filter(and_(live, AuditEntry.outcome == "reply")),
+            func.count().filter(and_(live, AuditEntry.outcome == "handoff")),
+            func.count().filter(and_(live, AuditEntry.outcome == "skipped")),
+            func.count().filter(AuditEntry.preview.is_(True)),
+        ).where(window))).one()
+        models = await self.session.execute(
+            select(AuditEntry.model, func.sum(AuditEntry.prompt_tokens),
+                   func.sum(AuditEntry.completion_tokens), func.sum(AuditEntry.cost))
+            .where(window, AuditEntry.model != "").group_by(AuditEntry.model)
+            .order_by(AuditEntry.model))
+        return UsageTotals(
+            replies=counts[0], handoffs=counts[1], skipped=counts[2], previews=counts[3],
+            by_model=[ModelTotals(m, int(p or 0), int(c or 0), float(cost or 0))
+                      for m, p, c, cost in models])
+
+    async def list_page(self, conversation_id: uuid.UUID | None, size: int,
+                        cursor: str) -> tuple[list[AuditEntry], str]:
+        """Newest first, keyset-paged on (created_at, id)."""
+        stmt = select(AuditEntry)
+        if conversation_id is not None:
+            stmt = stmt.where(AuditEntry.conversation_id == conversation_id)
+        if cursor:
+            c = decode_cursor(cursor)
+            t, id_ = datetime.fromisoformat(c["t"]), uuid.UUID(c["id"])
+            stmt = stmt.where(or_(AuditEntry.created_at < t,
+                                  and_(AuditEntry.created_at == t, AuditEntry.id < id_)))
+        rows = list((await self.session.scalars(stmt.order_by(
+            AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(size + 1))).all())
+        if len(rows) <= size:
+            return rows, ""
+        last = rows[size - 1]
+        return rows[:size], encode_cursor({"t": last.created_at.isoformat(), "id": str(last.id)})
+

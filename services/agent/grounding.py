@@ -1,0 +1,48 @@
+"""The knowledge base as the answering side reads it: each lookup in its own short unit of work
+(never one held open across an LLM call), with the tenant's embedder when one is configured."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from services.agent.knowledge.embeddings import OpenAIEmbedder
+from services.agent.knowledge.retrieval import Embedder, Hit, match_faq, search
+from services.agent.settings_store import SettingsStore
+from services.kernel.db import Database
+
+EmbedderFor = Callable[[uuid.UUID], Awaitable[Embedder | None]]
+
+
+class Knowledge:
+    def __init__(self, db: Database, embedder_for: EmbedderFor) -> None:
+        self.db, self.embedder_for = db, embedder_for
+
+    async def search(self, tenant_id: uuid.UUID, query: str, limit: int = 5) -> list[Hit]:
+        embedder = await self.embedder_for(tenant_id)
+        async with self.db.unit_of_work(tenant_id) as session:
+            return await search(session, query, limit=limit, embedder=embedder)
+
+    async def match_faq(self, tenant_id: uuid.UUID, question: str) -> Hit | None:
+        embedder = await self.embedder_for(tenant_id)
+        async with self.db.unit_of_work(tenant_id) as session:
+            return await match_faq(session, question, embedder=embedder)
+
+
+class TenantEmbedders:
+    """`embedder_for_tenant` of the knowledge wiring: the tenant-level endpoint and embeddings
+    model, when both are set (vectors must come from one model per tenant, so channel
+    overrides do not apply here)."""
+
+    def __init__(self, db: Database, store: SettingsStore, timeout_s: float,
+                 max_retries: int) -> None:
+        self.db, self.store = db, store
+        self.timeout_s, self.max_retries = timeout_s, max_retries
+
+    async def __call__(self, tenant_id: uuid.UUID) -> Embedder | None:
+        async with self.db.unit_of_work(tenant_id) as session:
+            settings = await self.store.effective(session, None)
+        if not (settings.base_url and settings.embeddings_model):
+            return None
+        return OpenAIEmbedder(settings.base_url, settings.api_key, settings.embeddings_model,
+                              timeout_s=self.timeout_s, max_retries=self.max_retries)

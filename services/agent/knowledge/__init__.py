@@ -1,0 +1,1 @@
+"""The agent's knowledge base: documents -> chunks -> full-text and vector retrieval."""

@@ -1,0 +1,47 @@
+"""What the knowledge base reacts to: listings changing on a channel."""
+
+from __future__ import annotations
+
+import hashlib
+
+from google.protobuf.message import DecodeError
+
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from services.agent.knowledge.domain import ParseError
+from services.agent.knowledge.listings import listing_document
+from services.agent.knowledge.service import KnowledgeService
+from services.kernel.bus import ConsumerSpec, Delivery, Poison
+from services.kernel.db import Database
+
+
+class KnowledgeConsumers:
+    def __init__(self, db: Database, service: KnowledgeService) -> None:
+        self.db, self.service = db, service
+
+    def specs(self) -> list[ConsumerSpec]:
+        return [ConsumerSpec("agent-listings", "SB_CHANNELS", "sb.channels.*.listing.updated",
+                             self.on_listing_updated)]
+
+    async def on_listing_updated(self, delivery: Delivery) -> None:
+        """Upsert the item's listing document (or remove it when the item is gone).
+
+        A short read first skips repeats without calling the embeddings endpoint; the write is
+        one unit of work after the (possibly slow) embedding, never holding a transaction open.
+        """
+        try:
+            event = channel_events.ListingUpdated.FromString(delivery.data)
+        except DecodeError as exc:
+            raise Poison(f"undecodable ListingUpdated: {exc}") from exc
+        if not event.channel_id or not event.listing.external_id:
+            raise Poison("listing event without channel or item id")
+        listing = listing_document(event)
+        sha256 = hashlib.sha256(listing.upload.content).hexdigest() if listing.upload else ""
+        async with self.db.unit_of_work(delivery.tenant_id) as session:
+            if await self.service.listing_unchanged(session, listing, sha256):
+                return
+        try:
+            prepared = await self.service.prepare_listing(delivery.tenant_id, listing)
+        except ParseError as exc:
+            raise Poison(f"listing cannot be indexed: {exc}") from exc
+        async with self.db.unit_of_work(delivery.tenant_id) as session:
+            await self.service.store_listing(session, listing, prepared)

@@ -1,0 +1,171 @@
+"""Lexical matching of a buyer's question against chunks, with a calibrated 0..1 score.
+
+PostgreSQL's `russian` snowball config turns words into stems; that alone misses how buyers
+write: other forms of a word (доставка / доставите / доставляете), typos (доствка), and
+colloquial words (мск, налом, созвониться). So a query stem matches a chunk's stem by degree:
+
+    1.0 the same stem · 0.9 one is a prefix of the other · 0.8 a thesaurus synonym, or all but
+    the last letter of a 5+ letter prefix shared · 0.7 one typo (words of 5+ letters) · 0.6 a
+    shared 4+ letter root · else 0
+
+The score of an FAQ chunk is an F-measure of two IDF-weighted coverages: how much of the query
+the question covers (R; a word found only in the answer counts half) and how much of the question
+the query covers (P), with R weighted more (β = 1.5: buyers leave words out more often than they
+add them). 1.0 means the same content words; ~0.5 means about half the important ones. A text or
+listing chunk has no question: its score is R over all its words, times 0.85 (a long passage
+containing the words is weaker evidence than a question saying them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+ANSWER_WEIGHT = 0.5
+TEXT_FACTOR = 0.85
+BETA = 1.5
+MIN_SIMILARITY = 0.6
+# An entry whose question shares no word with the query may still answer it from its answer.
+PRECISION_FLOOR = 0.2
+# Words not in any FAQ question still count, as if rare-ish, so a query full of unknown words
+# scores low rather than high.
+UNKNOWN_WORD_IDF_SHARE = 0.5
+
+# Stems the `russian` config keeps but which say nothing about the topic in a buyer's message.
+STOP_STEMS = frozenset({
+    "эт", "как", "может", "здравств", "добр", "привет", "спасиб", "подскаж", "скаж", "пожалуйст",
+    "ещ", "такж", "котор", "хоч", "вообщ", "подскажет", "интересует", "интерес", "ок",
+    # Question frames: "сколько стоит X", "нужна ли X" are about X.
+    "скольк", "сто", "нужн",
+})
+_GREETING = re.compile(
+    r"\b(добр(ый|ое|ого)\s+(день|вечер|утро|дня|вечера|утра)|здравствуй(те)?|привет(ствую)?"
+    r"|как\s+(ваши\s+|у\s+вас\s+)?дела)\b")
+_NOT_WORD = re.compile(r"[^\w\s/+-]+")
+_BU = re.compile(r"\bб\s*/\s*у\b")
+
+
+def normalize(query: str) -> str:
+    """Lowercase, ё -> е, greetings and punctuation dropped ("б/у" kept as the FAQ writes it)."""
+    text = query.lower().replace("ё", "е")
+    text = _GREETING.sub(" ", text)
+    text = _BU.sub("б/у", text)
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def similarity(a: str, b: str) -> float:
+    """How well stem `a` matches stem `b` (see the module docstring)."""
+    if a == b:
+        return 1.0
+    if not a or not b or a[0] != b[0]:
+        return 0.0
+    short = min(len(a), len(b))
+    common = _common_prefix(a, b)
+    if common == short and short >= 3:
+        return 0.9
+    if common >= 5 and common >= short - 1:
+        return 0.8
+    if short >= 5 and _one_typo(a, b):
+        return 0.7
+    if common >= 4 and common >= short - 3:
+        return 0.6
+    return 0.0
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """One letter wrong, missing, extra, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def prefix_of(stem: str) -> str:
+    """The prefix a full-text query searches with (`prefix:*`) so other forms are found too."""
+    return stem if len(stem) <= 4 else stem[:max(4, len(stem) - 2)]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """FAQ question stems of a tenant with the number of questions holding each."""
+
+    questions: int
+    df: Mapping[str, int]
+
+    def idf(self, stem: str) -> float:
+        return math.log(1 + max(self.questions, 1) / self.df[stem])
+
+    def unknown_idf(self) -> float:
+        return UNKNOWN_WORD_IDF_SHARE * math.log(1 + max(self.questions, 1))
+
+
+@dataclass(frozen=True)
+class Term:
+    """A query stem with the stems it matches (and how well) and its weight."""
+
+    stem: str
+    matches: Mapping[str, float]
+    weight: float
+
+    def strength(self, stems: Iterable[str]) -> float:
+        return max((self.matches.get(s, 0.0) for s in stems), default=0.0)
+
+
+def build_terms(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
+                vocabulary: Vocabulary, seen: Iterable[str]) -> list[Term]:
+    """Each query stem, matched against every stem we know (questions and candidates)."""
+    known = set(vocabulary.df) | set(seen)
+    terms = []
+    for stem in dict.fromkeys(s for s in stems if s not in STOP_STEMS):
+        matches = {u: sim for u in known if (sim := similarity(stem, u)) >= MIN_SIMILARITY}
+        for synonym, sim in synonyms.get(stem, {}).items():
+            for u in known:
+                if (s := similarity(synonym, u)) >= 0.9:
+                    matches[u] = max(matches.get(u, 0.0), sim * s)
+        in_questions = [(sim, u) for u, sim in matches.items() if u in vocabulary.df]
+        weight = vocabulary.idf(max(in_questions)[1]) if in_questions else vocabulary.unknown_idf()
+        terms.append(Term(stem, matches, weight))
+    return terms
+
+
+def faq_score(terms: list[Term], question: set[str], rest: set[str],
+              vocabulary: Vocabulary) -> float:
+    """The calibrated score of an FAQ chunk (question stems, other stems)."""
+    total = sum(t.weight for t in terms)
+    question = question - STOP_STEMS
+    if not total or not question:
+        return 0.0
+    recall = sum(t.weight * max(t.strength(question), ANSWER_WEIGHT * t.strength(rest))
+                 for t in terms) / total
+    q_weights = {u: vocabulary.idf(u) if u in vocabulary.df else vocabulary.unknown_idf()
+                 for u in question}
+    precision = sum(w * max((t.matches.get(u, 0.0) for t in terms), default=0.0)
+                    for u, w in q_weights.items()) / sum(q_weights.values())
+    if not recall:
+        return 0.0
+    precision = max(precision, PRECISION_FLOOR)
+    b2 = BETA * BETA
+    return (1 + b2) * precision * recall / (b2 * precision + recall)
+
+
+def text_score(terms: list[Term], stems: set[str]) -> float:
+    """The calibrated score of a text or listing chunk (all its stems)."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    return TEXT_FACTOR * sum(t.weight * t.strength(stems) for t in terms) / total

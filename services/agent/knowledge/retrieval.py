@@ -1,0 +1,189 @@
+"""Retrieval over a tenant's knowledge: full-text (PostgreSQL `russian`) and, when an embedder is
+given, cosine similarity over pgvector, fused with reciprocal rank fusion.
+
+Scores are calibrated to 0..1 so a threshold means the same for every tenant:
+- lexical (lexical.py): ~ the IDF-weighted share of the buyer's content words found in the FAQ
+  question and of the question's found in the query; 1 = the same words;
+- semantic: cosine similarity mapped linearly from [0.3, 0.9] onto [0, 1] (below 0.3 sentence
+  embeddings are unrelated text; above 0.9 they are paraphrases);
+- with an embedder a hit's score is the lexical one, or the mean of both when that is higher
+  (embeddings add evidence, never take it away: synonyms with no shared word still surface);
+  a chunk one side did not find counts 0 there. Hits come best score first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.agent.knowledge.domain import MAX_QUERY_LENGTH, ChunkKind
+from services.agent.knowledge.lexical import (
+    MIN_SIMILARITY,
+    STOP_STEMS,
+    Vocabulary,
+    build_terms,
+    faq_score,
+    normalize,
+    prefix_of,
+    similarity,
+    text_score,
+)
+from services.agent.knowledge.metrics import RETRIEVALS
+from services.agent.knowledge.repository import ChunkRepository
+from services.agent.knowledge.thesaurus import Thesaurus
+
+log = logging.getLogger(__name__)
+
+LEXICAL_CANDIDATES = 100
+VECTOR_CANDIDATES = 50
+MAX_QUERY_STEMS = 32
+RRF_K = 60
+COSINE_FLOOR, COSINE_CEILING = 0.3, 0.9
+ALL_KINDS = tuple(k.value for k in ChunkKind)
+
+_thesaurus = Thesaurus()
+Scored = tuple[float, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: uuid.UUID
+    document_id: uuid.UUID
+    kind: str  # "faq" | "text" | "listing"
+    text: str
+    question: str
+    answer: str
+    score: float  # 0..1, higher is better
+
+
+class Embedder(Protocol):
+    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+async def search(session: AsyncSession, query: str, *, limit: int = 5,
+                 embedder: Embedder | None = None) -> list[Hit]:
+    """The best chunks of any kind for `query`, best first."""
+    return await _retrieve(session, query, ALL_KINDS, limit, embedder, "search")
+
+
+async def match_faq(session: AsyncSession, question: str, *,
+                    embedder: Embedder | None = None) -> Hit | None:
+    """The FAQ entry that best answers `question`, with its calibrated score (or None)."""
+    hits = await _retrieve(session, question, (ChunkKind.FAQ.value,), 1, embedder, "match_faq")
+    return hits[0] if hits else None
+
+
+async def _retrieve(session: AsyncSession, query: str, kinds: Sequence[str], limit: int,
+                    embedder: Embedder | None, operation: str) -> list[Hit]:
+    started = time.perf_counter()
+    text = normalize(query[:MAX_QUERY_LENGTH])
+    if not text:
+        return []
+    # The query is embedded before any SQL, so no connection is held during the HTTP call.
+    vector = await _embed(text, embedder) if embedder is not None else None
+    lexical = await _lexical(session, text, kinds)
+    semantic = await _semantic(session, vector, kinds) if vector is not None else None
+    hits = _fuse(lexical, semantic)[:limit]
+    RETRIEVALS.labels(operation, "hybrid" if embedder is not None else "lexical").observe(
+        time.perf_counter() - started)
+    return hits
+
+
+async def _lexical(session: AsyncSession, text: str,
+                   kinds: Sequence[str]) -> list[Scored]:
+    repo = ChunkRepository(session)
+    await _thesaurus.load(repo.stems)
+    found = (await repo.stems([text])).get(text, [])
+    stems = [s for s in dict.fromkeys(found) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
+    if not stems:
+        return []
+    questions, df = await repo.question_vocabulary()
+    vocabulary = Vocabulary(questions, df)
+    synonyms = _thesaurus.expand(stems)
+    rows = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
+                                         LEXICAL_CANDIDATES)
+    seen = {s for r in rows for s in (*r["qstems"], *r["stems"])}
+    terms = build_terms(stems, synonyms, vocabulary, seen)
+    scored = []
+    for row in rows:
+        qstems, rest = set(row["qstems"]), set(row["stems"])
+        score = (faq_score(terms, qstems, rest, vocabulary) if row["kind"] == ChunkKind.FAQ
+                 else text_score(terms, qstems | rest))
+        if score > 0:
+            scored.append((score, row))
+    scored.sort(key=lambda item: (-item[0], -item[1]["rank"]))
+    return scored
+
+
+def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
+             vocabulary: Vocabulary) -> str:
+    """An OR of every form worth finding: each stem's prefix, its synonyms' prefixes, and the
+    FAQ question stems it nearly matches (typos). Typed as raw lexemes: no parsing, no stemming."""
+    prefixes: set[str] = set()
+    exact: set[str] = set()
+    for stem in stems:
+        prefixes.add(prefix_of(stem))
+        prefixes.update(prefix_of(s) for s in synonyms.get(stem, {}))
+        exact.update(u for u in vocabulary.df if similarity(stem, u) >= MIN_SIMILARITY)
+    parts = [f"{_quote(p)}:*" for p in sorted(prefixes)] + [_quote(e) for e in sorted(exact)]
+    return " | ".join(parts)
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+async def _embed(text: str, embedder: Embedder) -> list[float] | None:
+    """The query's vector; an embeddings outage degrades to full-text search only."""
+    try:
+        [vector] = await embedder.embed([text])
+    except Exception as exc:
+        log.warning("embedding the query failed; full-text search only", extra={"error": str(exc)})
+        return None
+    return vector
+
+
+async def _semantic(session: AsyncSession, vector: list[float],
+                    kinds: Sequence[str]) -> list[Scored]:
+    """Nearest chunks by cosine similarity."""
+    rows = await ChunkRepository(session).vector_candidates(vector, kinds, VECTOR_CANDIDATES)
+    return [(calibrate_cosine(float(r["cosine"])), r) for r in rows]
+
+
+def calibrate_cosine(cosine: float) -> float:
+    return min(1.0, max(0.0, (cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR)))
+
+
+def _fuse(lexical: list[Scored], semantic: list[Scored] | None) -> list[Hit]:
+    """Best score first: the lexical score, raised to the mean of both calibrated signals when
+    the embeddings agree more; reciprocal rank fusion breaks ties.
+
+    Measured on the FAQ set with the emulator's vectors (hit@1): rank fusion alone 0.83 (it drops
+    the calibration that lets a strong match in one signal beat a weak one), the plain mean
+    0.91, this 0.93 — and a threshold keeps its full-text meaning: embeddings only add evidence.
+    """
+    if semantic is None:
+        return [_hit(score, row) for score, row in lexical]
+    scores: dict[uuid.UUID, list[float]] = {}
+    rrf: dict[uuid.UUID, float] = {}
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for side, ranking in enumerate((lexical, semantic)):
+        for rank, (score, row) in enumerate(ranking, start=1):
+            scores.setdefault(row["id"], [0.0, 0.0])[side] = score
+            rrf[row["id"]] = rrf.get(row["id"], 0.0) + 1.0 / (RRF_K + rank)
+            rows[row["id"]] = row
+    fused = {id_: max(lex, (lex + sem) / 2) for id_, (lex, sem) in scores.items()}
+    order = sorted(fused, key=lambda id_: (-fused[id_], -rrf[id_]))
+    return [_hit(fused[id_], rows[id_]) for id_ in order if fused[id_] > 0]
+
+
+def _hit(score: float, row: dict[str, Any]) -> Hit:
+    return Hit(chunk_id=row["id"], document_id=row["document_id"], kind=row["kind"],
+               text=row["text"], question=row["question"], answer=row["answer"],
+               score=round(score, 4))

@@ -1,0 +1,104 @@
+"""Words buyers on Russian marketplaces use for the same thing: city nicknames, payment slang,
+bargaining, contact, condition. A query word matches its group's other words at 0.8.
+
+General marketplace vocabulary, not any shop's FAQ: a seller's own words are found by the
+stemmer and the fuzzy matching in lexical.py. Stems come from PostgreSQL's `russian` config
+(the same one that indexes the chunks), computed once per process on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+
+from services.agent.knowledge.lexical import similarity
+
+SYNONYM_SIMILARITY = 0.8
+
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("москва", "мск", "московская"),
+    ("санкт-петербург", "петербург", "питер", "спб"),
+    ("екатеринбург", "екб"),
+    ("новосибирск", "нск"),
+    ("нижний", "нн"),
+    ("доставка", "доставить", "довезти", "отправка", "отправить"),
+    ("срок", "долго", "дней"),
+    ("адрес", "находится", "находитесь", "откуда", "расположены"),
+    ("самовывоз", "забрать", "заберу", "забирать"),
+    ("наличные", "наличка", "налом", "кэш"),
+    ("безналичный", "безнал", "счет"),
+    ("оплата", "оплатить", "заплатить", "расплатиться", "платить"),
+    ("способ", "вариант"),
+    ("юрлицо", "юрлица", "организация", "ооо", "ип", "компания"),
+    ("перевод", "перевести", "сбп"),
+    ("предоплата", "аванс", "заранее"),
+    ("рассрочка", "кредит", "частями", "сплит"),
+    ("торг", "торговаться", "уступить", "уступите", "скинете", "подвинетесь", "отдадите"),
+    ("скидка", "дешевле", "уценка"),
+    ("возврат", "вернуть", "верну", "сдать"),
+    ("обмен", "обменять", "поменять"),
+    ("телефон", "позвонить", "созвониться", "звонок", "номер"),
+    ("размер", "габариты", "длина", "ширина", "высота"),
+    ("вес", "весит"),
+    ("дефект", "повреждение", "царапина", "скол", "потертость"),
+    ("брак", "неисправность", "сломался", "ремонт", "починить", "починка"),
+    ("фото", "фотка", "фотография", "снимок"),
+    ("наличие", "актуально", "продано", "продали"),
+    ("отложить", "забронировать", "придержать", "бронь", "резерв"),
+    ("упаковка", "упаковать", "запаковать"),
+    ("сборка", "собрать"),
+    ("подъем", "поднять", "занести"),
+    ("оригинал", "подделка", "копия", "реплика", "паль"),
+    ("чек", "документы", "накладная"),
+    ("частник", "частное"),
+    ("трейд-ин", "трейдин", "зачет"),
+    ("гарантия", "гарантийный"),
+    ("комплект", "комплектация"),
+    ("график", "выходные", "часы"),
+)
+
+Stemmer = Callable[[list[str]], Awaitable[dict[str, list[str]]]]
+
+
+class Thesaurus:
+    """The groups above as stems; `synonyms(stem)` -> {other stem: similarity}."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...] = GROUPS) -> None:
+        self._groups = groups
+        self._stem_groups: list[set[str]] | None = None
+        self._lock = asyncio.Lock()
+
+    async def load(self, stem: Stemmer) -> None:
+        """Stem every word once (the first search in the process pays for it)."""
+        if self._stem_groups is not None:
+            return
+        async with self._lock:
+            if self._stem_groups is None:
+                stems = await stem(sorted({w for group in self._groups for w in group}))
+                self._stem_groups = [{s for w in group for s in stems.get(w, [])}
+                                     for group in self._groups]
+
+    def synonyms(self, stem: str) -> dict[str, float]:
+        if self._stem_groups is None:
+            raise RuntimeError("Thesaurus.load() has not run")
+        found: dict[str, float] = {}
+        for group in self._stem_groups:
+            lookup = max((_same_word(stem, member) for member in group), default=0.0)
+            for member in group:
+                if lookup and member != stem:
+                    found[member] = max(found.get(member, 0.0), SYNONYM_SIMILARITY * lookup)
+        return found
+
+    def expand(self, stems: list[str]) -> Mapping[str, Mapping[str, float]]:
+        return {stem: self.synonyms(stem) for stem in stems}
+
+
+def _same_word(stem: str, member: str) -> float:
+    """How surely `stem` is a form of a group's word (or a typo of one); 0 when not. Short
+    stems must match exactly: скол (a chip) is not скольк (how many)."""
+    if stem == member:
+        return 1.0
+    if min(len(stem), len(member)) < 5:
+        return 0.0
+    sim = similarity(stem, member)
+    return sim if sim >= 0.7 else 0.0

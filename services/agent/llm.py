@@ -1,0 +1,175 @@
+"""Chat completions against any OpenAI-compatible endpoint, with the official `openai` package.
+
+Each call has a timeout and the client's own retries (429, 5xx, dropped connections, with
+exponential backoff and jitter), then ours for a 5xx or connection failure that outlived them.
+A circuit breaker per tenant and endpoint stops calling a failing endpoint for a cool-down:
+meanwhile the pipeline hands conversations over instead of making buyers wait on timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+
+from services.agent import metrics
+from services.agent.config import AgentSettings
+
+# Ollama and vLLM accept any key; the openai client insists on one.
+NO_KEY = "not-needed"
+MAX_CLIENTS = 64
+
+
+class LlmFailure(Exception):
+    """The model could not give an answer; the message says why (safe to show in a note)."""
+
+
+class CircuitOpen(LlmFailure):
+    """The endpoint failed repeatedly; not called until the cool-down ends."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    api_key: str
+    model: str
+    temperature: float
+
+
+@dataclass(frozen=True)
+class Completion:
+    message: Any  # openai ChatCompletionMessage: content and tool_calls
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class CircuitBreaker:
+    """Per key: closed; open after `failures` in a row; after `cooldown_s` one call may try."""
+
+    def __init__(self, failures: int, cooldown_s: float,
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000) -> None:
+        self.failures, self.cooldown_s, self.clock = failures, cooldown_s, clock
+        self._state: OrderedDict[tuple[uuid.UUID, str], tuple[int, float]] = OrderedDict()
+        self._max_keys = max_keys
+
+    def allow(self, key: tuple[uuid.UUID, str]) -> bool:
+        count, opened_at = self._state.get(key, (0, 0.0))
+        if count < self.failures:
+            return True
+        if self.clock() - opened_at >= self.cooldown_s:
+            self._state[key] = (count, self.clock())  # half-open: this one call tries
+            return True
+        return False
+
+    def success(self, key: tuple[uuid.UUID, str]) -> None:
+        self._state.pop(key, None)
+
+    def failure(self, key: tuple[uuid.UUID, str]) -> None:
+        count, _ = self._state.pop(key, (0, 0.0))
+        self._state[key] = (count + 1, self.clock())
+        while len(self._state) > self._max_keys:
+            self._state.popitem(last=False)
+
+
+class LlmClient:
+    def __init__(self, settings: AgentSettings, breaker: CircuitBreaker | None = None) -> None:
+        self.settings = settings
+        self.breaker = breaker or CircuitBreaker(settings.agent_breaker_failures,
+                                                 settings.agent_breaker_cooldown_s)
+        self._clients: OrderedDict[tuple[str, str], AsyncOpenAI] = OrderedDict()
+        self._closing: set[asyncio.Task[None]] = set()  # evicted clients being closed
+
+    async def complete(self, tenant_id: uuid.UUID, endpoint: Endpoint,
+                       messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
+                       tool_choice: str | None = None, max_tokens: int | None = None) -> Completion:
+        key = (tenant_id, endpoint.base_url)
+        if not self.breaker.allow(key):
+            metrics.LLM_CALLS.labels("circuit_open").inc()
+            raise CircuitOpen("модель недоступна после нескольких ошибок подряд; ответы приостановлены")
+        started = time.perf_counter()
+        try:
+            completion = await self._with_retries(endpoint, messages, tools, tool_choice, max_tokens)
+        except LlmFailure:
+            self.breaker.failure(key)
+            metrics.LLM_CALLS.labels("error").inc()
+            raise
+        finally:
+            metrics.LLM_LATENCY.observe(time.perf_counter() - started)
+        self.breaker.success(key)
+        metrics.LLM_CALLS.labels("ok").inc()
+        return completion
+
+    async def _with_retries(self, endpoint: Endpoint, messages: list[dict[str, Any]],
+                            tools: list[dict[str, Any]] | None, tool_choice: str | None,
+                            max_tokens: int | None) -> Completion:
+        client = self._client(endpoint)
+        extra: dict[str, Any] = {}
+        if tools:
+            extra["tools"] = tools
+            extra["tool_choice"] = tool_choice or "auto"
+        if max_tokens:
+            extra["max_tokens"] = max_tokens
+        attempts = self.settings.agent_llm_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                resp = await client.chat.completions.create(
+                    model=endpoint.model, messages=messages,  # type: ignore[arg-type]
+                    temperature=endpoint.temperature, **extra)
+            except (openai.APIConnectionError, openai.InternalServerError) as exc:
+                if attempt == attempts:
+                    raise LlmFailure(_describe(exc)) from exc
+                await asyncio.sleep(self._backoff(attempt))
+                continue
+            except openai.APIError as exc:
+                raise LlmFailure(_describe(exc)) from exc
+            if not resp.choices:
+                raise LlmFailure("модель вернула пустой ответ")
+            usage = resp.usage
+            return Completion(resp.choices[0].message, usage.prompt_tokens if usage else 0,
+                              usage.completion_tokens if usage else 0)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.settings.agent_llm_backoff_s * 2 ** (attempt - 1)
+        return base / 2 + random.uniform(0, base / 2)  # jitter: replicas do not retry in step
+
+    def _client(self, endpoint: Endpoint) -> AsyncOpenAI:
+        """One client (and connection pool) per endpoint and key, the least used evicted."""
+        key = (endpoint.base_url, hashlib.sha256(endpoint.api_key.encode()).hexdigest())
+        client = self._clients.pop(key, None)
+        if client is None:
+            client = AsyncOpenAI(
+                base_url=endpoint.base_url, api_key=endpoint.api_key or NO_KEY,
+                timeout=httpx.Timeout(self.settings.agent_llm_timeout_s, connect=5.0),
+                max_retries=self.settings.agent_llm_client_retries)
+        self._clients[key] = client
+        while len(self._clients) > MAX_CLIENTS:
+            _, old = self._clients.popitem(last=False)
+            task = asyncio.get_running_loop().create_task(old.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        return client
+
+    async def close(self) -> None:
+        clients, self._clients = list(self._clients.values()), OrderedDict()
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+
+
+def _describe(exc: openai.APIError) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return "модель не ответила вовремя"
+    if isinstance(exc, openai.APIConnectionError):
+        return "нет соединения с моделью"
+    if isinstance(exc, openai.APIStatusError):
+        return f"модель ответила ошибкой {exc.status_code}"
+    return "ошибка модели"

@@ -1,0 +1,178 @@
+"""What the agent would say to a buyer's open question: reply or hand over, and why.
+
+Order: the buyer asking for a human -> handoff. No LLM configured (FAQ mode): the best FAQ entry
+answers if its score reaches the threshold, else handoff. LLM configured: retrieve knowledge,
+hand over if this would be one unsure answer too many, else ask the model (tools, up to N
+rounds); a model failure or an open circuit hands over with the reason.
+
+No side effects besides knowledge reads, model calls and the running summary: acting on the
+answer (sending, handing over, audit) is the responder's, and a preview acts on nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
+from services.agent import context, tokens
+from services.agent.audit_repository import AuditRepository
+from services.agent.config import AgentSettings
+from services.agent.grounding import Knowledge
+from services.agent.handoff import asks_for_human
+from services.agent.knowledge.retrieval import Hit
+from services.agent.llm import CircuitOpen, Endpoint, LlmClient, LlmFailure
+from services.agent.summary import Summaries, Summary
+from services.agent.tenant_settings import Settings
+from services.agent.tools import TOOLS, ToolBox
+from services.kernel.db import Database
+
+RETRIEVED = 5
+
+
+@dataclass(frozen=True)
+class Turn:
+    tenant_id: uuid.UUID
+    settings: Settings
+    history: list[conv_pb.Message]  # oldest first, notes left out; ends with the open question
+    unanswered: int  # how many of the last messages of `history` wait for an answer
+    listing: common.Listing
+    conversation_id: uuid.UUID | None = None  # None for a preview
+    older: list[conv_pb.Message] = field(default_factory=list)  # before `history`, oldest first
+
+    @property
+    def question(self) -> str:
+        return "\n".join(m.text.strip() for m in self.history[-self.unanswered:] if m.text.strip())
+
+
+@dataclass
+class Answer:
+    outcome: str  # "reply" | "handoff"
+    text: str = ""
+    reason: str = ""
+    kind: int = agent_events.HANDOFF_KIND_UNSPECIFIED
+    mode: str = ""  # "faq" | "llm"
+    model: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    low_confidence: bool = False
+
+
+def handoff(kind: int, reason: str, **extra: Any) -> Answer:
+    return Answer("handoff", reason=reason, kind=kind, **extra)
+
+
+class Pipeline:
+    def __init__(self, db: Database, knowledge: Knowledge, llm: LlmClient, summaries: Summaries,
+                 config: AgentSettings) -> None:
+        self.db, self.knowledge, self.llm = db, knowledge, llm
+        self.summaries, self.config = summaries, config
+
+    async def answer(self, turn: Turn) -> Answer:
+        word = asks_for_human(turn.question, turn.settings.handoff_keywords)
+        if word is not None:
+            return handoff(agent_events.HANDOFF_KIND_KEYWORDS,
+                           f"покупатель просит живого человека («{word}»)")
+        if not turn.settings.llm_configured:
+            return await self._faq(turn)
+        return await self._llm(turn)
+
+    async def _faq(self, turn: Turn) -> Answer:
+        s, question = turn.settings, turn.question
+        hit = await self.knowledge.match_faq(turn.tenant_id, question) if question else None
+        if hit is not None and hit.score >= s.faq_match_threshold:
+            return Answer("reply", fit_length(hit.answer or hit.text, s.max_reply_chars),
+                          mode="faq", hits=[hit])
+        return handoff(agent_events.HANDOFF_KIND_NO_ANSWER,
+                       "в базе знаний нет уверенного ответа на вопрос", mode="faq",
+                       hits=[hit] if hit is not None else [])
+
+    async def _llm(self, turn: Turn) -> Answer:
+        s = turn.settings
+        hits = await self.knowledge.search(turn.tenant_id, turn.question, RETRIEVED) \
+            if turn.question else []
+        unsure = not hits or max(h.score for h in hits) < s.faq_match_threshold
+        base = {"mode": "llm", "model": s.model}
+        if unsure and await self._unsure_streak(turn) + 1 >= s.low_confidence_limit:
+            return handoff(agent_events.HANDOFF_KIND_LOW_CONFIDENCE,
+                           f"{s.low_confidence_limit} неуверенных ответа подряд", **base)
+        endpoint = Endpoint(s.base_url, s.api_key, s.model, s.temperature)
+        box = ToolBox(lambda q: self.knowledge.search(turn.tenant_id, q, RETRIEVED), turn.listing)
+        usage = [0, 0]
+        try:
+            summary = await self._summary(turn, endpoint)
+            usage = [summary.prompt_tokens, summary.completion_tokens]
+            prompt = context.build(s, turn.listing, turn.history, turn.unanswered, hits,
+                                   summary.text, TOOLS)
+            box.remember(prompt.hits)
+            text = await self._converse(turn, endpoint, prompt.messages, box, usage)
+        except CircuitOpen as exc:
+            return handoff(agent_events.HANDOFF_KIND_CIRCUIT_OPEN, str(exc), **base)
+        except LlmFailure as exc:
+            return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, f"ошибка модели: {exc}", **base,
+                           prompt_tokens=usage[0], completion_tokens=usage[1])
+        stats = {**base, "hits": list(box.chunks.values()), "prompt_tokens": usage[0],
+                 "completion_tokens": usage[1]}
+        if box.handoff_reason is not None:
+            return handoff(agent_events.HANDOFF_KIND_TOOL, box.handoff_reason, **stats)
+        if not text:
+            return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, "модель не дала ответа", **stats)
+        return Answer("reply", fit_length(text, s.max_reply_chars), low_confidence=unsure, **stats)
+
+    async def _converse(self, turn: Turn, endpoint: Endpoint, messages: list[dict[str, Any]],
+                        box: ToolBox, usage: list[int]) -> str:
+        """Ask the model, running its tool calls, up to the configured number of rounds."""
+        s, rounds = turn.settings, self.config.agent_tool_rounds
+        for round_ in range(rounds + 1):
+            last = round_ == rounds
+            done = await self.llm.complete(
+                turn.tenant_id, endpoint, messages, tools=TOOLS,
+                tool_choice="none" if last else "auto", max_tokens=s.max_reply_chars // 2 + 64)
+            usage[0] += done.prompt_tokens
+            usage[1] += done.completion_tokens
+            calls = done.message.tool_calls or []
+            if not calls or last:
+                return (done.message.content or "").strip()
+            messages.append({"role": "assistant", "content": done.message.content or "",
+                             "tool_calls": [{"id": c.id, "type": "function", "function": {
+                                 "name": c.function.name, "arguments": c.function.arguments}}
+                                 for c in calls]})
+            for call in calls:
+                room = s.max_prompt_tokens - tokens.prompt_tokens(messages, TOOLS) - \
+                    tokens.PER_MESSAGE * (len(calls) + 1)
+                result = await box.run(call.function.name, call.function.arguments,
+                                       room // len(calls))
+                messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
+            if box.handoff_reason is not None:
+                return ""
+        return ""
+
+    async def _unsure_streak(self, turn: Turn) -> int:
+        if turn.conversation_id is None:
+            return 0
+        async with self.db.unit_of_work(turn.tenant_id) as session:
+            return await AuditRepository(session).low_confidence_streak(
+                turn.conversation_id, turn.settings.low_confidence_limit)
+
+    async def _summary(self, turn: Turn, endpoint: Endpoint) -> Summary:
+        if turn.conversation_id is None or not turn.older:
+            return Summary(None)
+        return await self.summaries.current(turn.tenant_id, turn.conversation_id, turn.older,
+                                            endpoint, turn.settings.reply_language)
+
+
+def fit_length(text: str, limit: int) -> str:
+    """At most `limit` characters, cut after the last whole sentence that fits (or a word)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(mark) for mark in (". ", "! ", "? ", "…", "\n"))
+    if end >= limit // 2:
+        return head[:end + 1].strip()
+    space = head[:limit - 1].rfind(" ")
+    return (head[:space] if space > 0 else head[:limit - 1]).rstrip() + "…"

@@ -1,0 +1,149 @@
+"""Answering one due pending reply: load, check the guardrails, run the pipeline, act, record.
+
+Model and conversations calls happen outside any transaction; the outcome (audit entry, event,
+the pending row completed) is written in one unit of work at the end. Sends and notes carry the
+claim's idempotency key, so a run repeated after a lost lease (or by another replica) sends
+nothing twice and records one audit entry.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from clients.rpc.conversations import ConversationsClient
+from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
+from services.agent import guardrails, metrics
+from services.agent.audit import AuditWriter
+from services.agent.audit_repository import AuditRepository
+from services.agent.clock import Clock
+from services.agent.events import AgentEvents
+from services.agent.handoff import Handoffs
+from services.agent.pipeline import Answer, Pipeline, Turn
+from services.agent.repository import Claim, PendingRepository
+from services.agent.settings_store import SettingsStore
+from services.agent.tenant_settings import Settings
+from services.kernel.db import Database
+from services.kernel.errors import NotFound
+
+NOTE = "note"
+OLDER_PAGE = 50
+
+
+class Responder:
+    def __init__(self, db: Database, store: SettingsStore, pipeline: Pipeline,
+                 conversations: ConversationsClient, events: AgentEvents, audit: AuditWriter,
+                 clock: Clock) -> None:
+        self.db, self.store, self.pipeline = db, store, pipeline
+        self.conversations, self.events, self.audit = conversations, events, audit
+        self.handoffs = Handoffs(conversations)
+        self.clock = clock
+
+    async def respond(self, claim: Claim) -> str:
+        """Handle the claim; returns the outcome (reply, handoff, skipped, held)."""
+        tenant, conv_id = claim.tenant_id, str(claim.conversation_id)
+        try:
+            conversation = await self.conversations.get_conversation(tenant, conv_id)
+        except NotFound:
+            async with self.db.unit_of_work(tenant) as session:
+                await PendingRepository(session).drop(claim)
+            return "skipped"
+        now = self.clock.now()
+        async with self.db.unit_of_work(tenant) as session:
+            settings = await self.store.effective(session, claim.channel_id)
+            replies = await AuditRepository(session).replies_since(
+                claim.conversation_id, now - timedelta(hours=1))
+        page = await self.conversations.list_messages(tenant, conv_id,
+                                                      page_size=settings.context_messages)
+        timeline = _arrival_order(page.messages)
+        started = time.perf_counter()
+        verdict = guardrails.Verdict("skipped", "the agent is disabled") if not settings.enabled \
+            else guardrails.check(settings, conversation, timeline, replies, now)
+        if verdict is not None and verdict.outcome == "held":
+            return await self._hold(claim, verdict)
+        if verdict is not None:
+            answer = Answer(verdict.outcome, reason=verdict.reason, kind=verdict.kind)
+        else:
+            older = await self._older(tenant, conv_id, page) if settings.llm_configured else []
+            answer = await self.pipeline.answer(Turn(
+                tenant, settings, list(reversed(timeline)), _unanswered(timeline),
+                conversation.listing, claim.conversation_id, older))
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        return await self._act(claim, conversation, settings, answer, latency_ms)
+
+    async def _act(self, claim: Claim, conversation: conv_pb.Conversation, settings: Settings,
+                   answer: Answer, latency_ms: int) -> str:
+        tenant, conv_id = claim.tenant_id, conversation.id
+        reply_id = ""
+        if answer.outcome == "handoff":
+            conversation = await self.handoffs.hand_over(tenant, conv_id, answer.reason,
+                                                         claim.idempotency_key)
+            metrics.HANDOFFS.labels(_kind_label(answer.kind)).inc()
+        elif answer.outcome == "reply":
+            current = await self.conversations.get_conversation(tenant, conv_id)
+            if current.mode != conv_pb.CONVERSATION_MODE_BOT:  # a human took over meanwhile
+                answer = Answer("skipped", reason="a human took the conversation over",
+                                mode=answer.mode, model=answer.model, hits=answer.hits,
+                                prompt_tokens=answer.prompt_tokens,
+                                completion_tokens=answer.completion_tokens)
+            else:
+                sent = await self.conversations.send_message(
+                    tenant, conv_id, answer.text, idempotency_key=claim.idempotency_key,
+                    sender=conv_pb.SENDER_KIND_AGENT)
+                reply_id = sent.id
+        async with self.db.unit_of_work(tenant) as session:
+            entry = await self.audit.record(
+                session, answer, now=self.clock.now(), latency_ms=latency_ms,
+                conversation_id=claim.conversation_id, channel_id=claim.channel_id,
+                message_ids=claim.message_ids, reply_message_id=reply_id,
+                key=claim.idempotency_key)
+            if answer.outcome == "handoff":
+                self.events.handoff_requested(session, conversation, answer.reason, answer.kind,
+                                              str(entry.id))
+            elif reply_id:
+                self.events.auto_reply_sent(session, conv_id, reply_id, str(entry.id))
+            await PendingRepository(session).complete(
+                claim, timedelta(seconds=settings.silence_window_s))
+        metrics.OUTCOMES.labels(answer.outcome, answer.mode or "none").inc()
+        metrics.REPLY_DELAY.observe((self.clock.now() - claim.first_unanswered_at).total_seconds())
+        return answer.outcome
+
+    async def _hold(self, claim: Claim, verdict: guardrails.Verdict) -> str:
+        assert verdict.hold_until is not None
+        async with self.db.unit_of_work(claim.tenant_id) as session:
+            await PendingRepository(session).hold(claim, verdict.hold_until)
+        metrics.OUTCOMES.labels("held", "none").inc()
+        return "held"
+
+    async def _older(self, tenant: uuid.UUID, conv_id: str,
+                     page: conv_pb.ListMessagesResponse) -> list[conv_pb.Message]:
+        """Messages just before the context window, oldest first (for the running summary)."""
+        if not page.page_info.next_cursor:
+            return []
+        older = await self.conversations.list_messages(
+            tenant, conv_id, page_size=OLDER_PAGE, cursor=page.page_info.next_cursor)
+        return list(reversed(_arrival_order(older.messages)))
+
+
+def _arrival_order(messages: Iterable[conv_pb.Message]) -> list[conv_pb.Message]:
+    """Newest first by when we stored them, notes left out. Channels stamp messages in whole
+    seconds, so by `sent_at` a buyer's follow-up can sort before our reply of the same second."""
+    kept = [m for m in messages if m.content_type != NOTE]
+    return sorted(kept, key=lambda m: (m.created_at.seconds, m.created_at.nanos), reverse=True)
+
+
+def _unanswered(timeline: list[conv_pb.Message]) -> int:
+    """How many of the newest messages are the buyer's, since our last one."""
+    count = 0
+    for message in timeline:
+        if message.sender != conv_pb.SENDER_KIND_CONTACT:
+            break
+        count += 1
+    return max(count, 1)
+
+
+def _kind_label(kind: int) -> str:
+    return agent_events.HandoffKind.Name(kind).removeprefix("HANDOFF_KIND_").lower()

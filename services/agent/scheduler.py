@@ -1,0 +1,89 @@
+"""The debounce scheduler: leases due pending replies and answers them.
+
+Claiming runs as the system role across tenants (`FOR UPDATE SKIP LOCKED`, lease via
+locked_until), so any number of replicas share the work and none takes a row another holds;
+each claimed row is then answered in its own tenant's units of work. A run that fails keeps its
+row, retried after a growing delay; past the attempt budget it is dropped (logged, counted).
+The rows live in PostgreSQL: a restart in the middle of a wait loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from services.agent import metrics
+from services.agent.clock import Clock
+from services.agent.config import AgentSettings
+from services.agent.repository import Claim, PendingRepository
+from services.agent.responder import Responder
+from services.kernel.db import Database
+from services.kernel.tenancy import tenant_scope
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(self, db: Database, responder: Responder, config: AgentSettings,
+                 clock: Clock) -> None:
+        self.db, self.responder, self.config, self.clock = db, responder, config, clock
+        self.wakeup = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The runtime loop: tick, and wait for the poll interval (or a wake-up) when idle."""
+        while not stop.is_set():
+            try:
+                handled = await self.tick()
+            except Exception:
+                log.exception("agent scheduler pass failed")
+                handled = 0
+            if handled < self.config.agent_scheduler_batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop, self.wakeup),
+                                           self.config.agent_scheduler_poll_s)
+                self.wakeup.clear()
+
+    async def tick(self) -> int:
+        """Lease the rows due now and answer them; returns how many were leased."""
+        now = self.clock.now()
+        async with self.db.system_unit_of_work() as session:
+            claims = await PendingRepository(session).claim_due(
+                now, timedelta(seconds=self.config.agent_lease_s), self.config.agent_scheduler_batch)
+        if claims:
+            metrics.PENDING_CLAIMED.inc(len(claims))
+            await asyncio.gather(*(self._answer(c) for c in claims))
+        return len(claims)
+
+    async def _answer(self, claim: Claim) -> None:
+        with tenant_scope(claim.tenant_id):
+            try:
+                await self.responder.respond(claim)
+            except Exception as exc:
+                await self._failed(claim, exc)
+
+    async def _failed(self, claim: Claim, exc: Exception) -> None:
+        async with self.db.unit_of_work(claim.tenant_id) as session:
+            repo = PendingRepository(session)
+            if claim.attempts >= self.config.agent_max_attempts:
+                log.error("giving up on a pending reply", exc_info=exc, extra={
+                    "conversation_id": str(claim.conversation_id), "attempts": claim.attempts})
+                await repo.drop(claim)
+                metrics.OUTCOMES.labels("failed", "none").inc()
+                return
+            backoff = self.config.agent_retry_backoff_s
+            delay = backoff[min(claim.attempts - 1, len(backoff) - 1)]
+            log.warning("pending reply failed, will retry", exc_info=exc, extra={
+                "conversation_id": str(claim.conversation_id), "attempt": claim.attempts,
+                "retry_in_s": delay})
+            await repo.release(claim, self.clock.now() + timedelta(seconds=delay), str(exc))
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,91 @@
+"""gRPC AgentService: proto <-> domain, one unit of work per call (Preview: see the service)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from grpc.aio import ServicerContext
+
+from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
+from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
+from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from services.agent.mapping import OUTCOME_TO_PB, audit_to_proto, timestamp, values_from_proto, view_to_proto
+from services.agent.service import AgentService
+from services.agent.settings_store import Change
+from services.agent.tenant_settings import API_KEY
+from services.kernel.db import Database
+from services.kernel.repository import parse_uuid
+from services.kernel.tenancy import require_tenant
+
+
+class AgentServicer(rpc.AgentServiceServicer):
+    def __init__(self, db: Database, service: AgentService) -> None:
+        self.db, self.service = db, service
+
+    async def GetSettings(self, request: pb.GetSettingsRequest,
+                          context: ServicerContext) -> pb.GetSettingsResponse:
+        async with self.db.unit_of_work() as session:
+            view = await self.service.get_settings(session, _channel(request.channel_id))
+        return view_to_proto(view)
+
+    async def UpdateSettings(self, request: pb.UpdateSettingsRequest,
+                             context: ServicerContext) -> pb.UpdateSettingsResponse:
+        fields = set(request.update_fields)
+        change = Change(values=values_from_proto(request.settings, fields),
+                        reset=frozenset(request.reset_fields),
+                        api_key=request.api_key.strip() if API_KEY in fields else None)
+        async with self.db.unit_of_work() as session:
+            view = await self.service.update_settings(session, _channel(request.channel_id), change)
+        return pb.UpdateSettingsResponse(settings=view_to_proto(view))
+
+    async def Preview(self, request: pb.PreviewRequest,
+                      context: ServicerContext) -> pb.PreviewResponse:
+        result = await self.service.preview(require_tenant(), request.question,
+                                            _channel(request.channel_id), request.listing)
+        a = result.answer
+        return pb.PreviewResponse(
+            outcome=OUTCOME_TO_PB[a.outcome], reply=a.text, reason=a.reason,
+            chunks=[pb.UsedChunk(chunk_id=str(h.chunk_id), document_id=str(h.document_id),
+                                 kind=h.kind, text=h.text, score=h.score) for h in a.hits],
+            mode=a.mode, model=a.model, prompt_tokens=a.prompt_tokens,
+            completion_tokens=a.completion_tokens, latency_ms=result.latency_ms,
+            cost_estimate=result.cost, audit_id=str(result.audit.id))
+
+    async def GetUsage(self, request: pb.GetUsageRequest,
+                       context: ServicerContext) -> pb.GetUsageResponse:
+        async with self.db.unit_of_work() as session:
+            totals, start, end = await self.service.usage(
+                session, _time(request, "from"), _time(request, "to"))
+        models = [pb.ModelUsage(model=m.model, prompt_tokens=m.prompt_tokens,
+                                completion_tokens=m.completion_tokens, cost_estimate=m.cost)
+                  for m in totals.by_model]
+        return pb.GetUsageResponse(
+            replies=totals.replies, handoffs=totals.handoffs, skipped=totals.skipped,
+            previews=totals.previews, prompt_tokens=sum(m.prompt_tokens for m in models),
+            completion_tokens=sum(m.completion_tokens for m in models),
+            cost_estimate=sum(m.cost_estimate for m in models), by_model=models,
+            to=timestamp(end), **{"from": timestamp(start)})
+
+    async def ListAudit(self, request: pb.ListAuditRequest,
+                        context: ServicerContext) -> pb.ListAuditResponse:
+        conversation = parse_uuid(request.conversation_id, "conversation_id") \
+            if request.conversation_id else None
+        async with self.db.unit_of_work() as session:
+            rows, cursor = await self.service.list_audit(
+                session, conversation, request.page.page_size, request.page.cursor)
+        return pb.ListAuditResponse(
+            entries=[audit_to_proto(r) for r in rows],
+            page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+
+
+def _channel(value: str) -> uuid.UUID | None:
+    return parse_uuid(value, "channel_id") if value else None
+
+
+def _time(request: pb.GetUsageRequest, name: str) -> datetime | None:
+    if not request.HasField(name):
+        return None
+    ts: Timestamp = getattr(request, name)
+    return ts.ToDatetime(tzinfo=UTC)

@@ -1,0 +1,111 @@
+"""One-off calls on a connected account: fresh voice-message URLs and blocking a buyer.
+
+Rules only: the account is read in a short unit of work, Avito is called outside it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from services.channels.avito.errors import (
+    AvitoAuthError,
+    AvitoError,
+    AvitoPaymentRequired,
+    AvitoRejected,
+    AvitoUnavailable,
+)
+from services.channels.avito.pool import AvitoClients
+from services.channels.models import AccountStatus, ChannelAccount
+from services.channels.repository import Transactions
+from services.kernel.errors import (
+    DomainError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    Unavailable,
+)
+from services.kernel.repository import parse_uuid
+from services.kernel.tenancy import require_tenant
+
+# Avito's voice links live an hour; a cached one is handed out for 50 minutes, so whoever
+# gets it still has 10 minutes or more to play it.
+VOICE_URL_TTL_S = 3600.0
+VOICE_CACHE_S = 3000.0
+_MAX_CACHED = 10_000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class VoiceUrl:
+    url: str
+    expires_at: float  # unix seconds
+
+
+class ChannelActions:
+    def __init__(self, clients: AvitoClients, clock: Callable[[], float] = time.time) -> None:
+        self._clients, self._clock = clients, clock
+        # (tenant, channel, voice id) -> URL; least recently fetched first.
+        self._voices: OrderedDict[tuple[uuid.UUID, uuid.UUID, str], VoiceUrl] = OrderedDict()
+
+    async def voice_url(self, tx: Transactions, channel_id: str, voice_id: str) -> VoiceUrl:
+        if not voice_id.strip():
+            raise InvalidArgument("voice_id is required")
+        account = await _active_account(tx, channel_id)
+        key = (require_tenant(), account.id, voice_id)
+        cached = self._voices.get(key)
+        if cached is not None and cached.expires_at - VOICE_URL_TTL_S + VOICE_CACHE_S > self._clock():
+            return cached
+        client = self._clients.for_account(account)
+        urls = await _avito(client.voice_urls(account.external_account_id, [voice_id]),
+                            "fetch the voice message")
+        if voice_id not in urls:
+            raise NotFound(f"Avito has no voice message {voice_id} for this account")
+        found = VoiceUrl(urls[voice_id], self._clock() + VOICE_URL_TTL_S)
+        self._voices[key] = found
+        self._voices.move_to_end(key)
+        if len(self._voices) > _MAX_CACHED:
+            self._voices.popitem(last=False)
+        return found
+
+    async def blacklist(self, tx: Transactions, channel_id: str, external_user_id: str,
+                        listing_external_id: str, reason: str) -> None:
+        if not external_user_id.strip():
+            raise InvalidArgument("external_user_id is required")
+        account = await _active_account(tx, channel_id)
+        client = self._clients.for_account(account)
+        await _avito(client.blacklist(account.external_account_id, external_user_id,
+                                      item_id=listing_external_id, reason=reason),
+                     "block the user")
+
+
+async def _active_account(tx: Transactions, channel_id: str) -> ChannelAccount:
+    async with tx() as unit:
+        account = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"), "channel")
+    if account.status != AccountStatus.ACTIVE:
+        raise FailedPrecondition("the channel is disconnected")
+    return account
+
+
+async def _avito(call: Awaitable[T], action: str) -> T:
+    try:
+        return await call
+    except AvitoError as exc:
+        raise _domain_error(exc, action) from None
+
+
+def _domain_error(exc: AvitoError, action: str) -> DomainError:
+    if isinstance(exc, AvitoUnavailable):
+        return Unavailable(f"Avito is not answering, could not {action}: {exc.message}")
+    if isinstance(exc, AvitoAuthError):
+        return FailedPrecondition(f"Avito refused the channel's credentials; reconnect the "
+                                  f"account ({exc.message})")
+    if isinstance(exc, AvitoPaymentRequired):
+        return FailedPrecondition("the Avito account's tariff does not include the Messenger API")
+    if isinstance(exc, AvitoRejected) and exc.status == 404:
+        return NotFound(f"Avito could not {action}: {exc.message}")
+    return FailedPrecondition(f"Avito refused to {action} ({exc.status}): {exc.message}")

@@ -1,0 +1,102 @@
+"""Deleting the seller's messages on Avito (channels-deleter), reported back as
+message.deletion.
+
+A reply may have gone out as several parts (long texts, images): every part still in the chat
+is found by content, in order (`parts.find_sent`), and deleted; the id conversations holds is
+deleted too. Avito keeps deleted messages in the chat as type "deleted" and allows it only
+within an hour of sending — its refusal becomes the failure reason the seller sees.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from services.channels import events
+from services.channels.avito.client import AvitoClient
+from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
+from services.channels.avito.pool import AvitoClients
+from services.channels.models import AccountStatus, ChannelAccount, OutboundSend
+from services.channels.outbound import SendDeferred, failure_reason
+from services.channels.parts import build_parts, find_sent
+from services.channels.repository import Transactions
+from services.kernel.tenancy import require_tenant
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeleteCommand:
+    message_id: uuid.UUID
+    conversation_id: uuid.UUID
+    channel_id: uuid.UUID
+    external_chat_id: str
+    external_message_id: str
+    text: str
+    media_ids: tuple[str, ...]
+    request_id: str  # the request's event id: one outcome per request
+
+
+class MessageDeleter:
+    def __init__(self, tx: Transactions, clients: AvitoClients, max_deliveries: int) -> None:
+        self._tx, self._clients, self._max_deliveries = tx, clients, max_deliveries
+
+    async def delete(self, cmd: DeleteCommand, delivery: int) -> None:
+        """Handle delivery number `delivery` (1-based) of a delete request."""
+        async with self._tx() as unit:
+            account = await unit.accounts.get(cmd.channel_id)
+            send = await unit.sends.get_by_message(cmd.message_id)
+        problem = _refusal(account, cmd)
+        if problem or account is None:
+            await self._report(cmd, problem)
+            return
+        client = self._clients.for_account(account)
+        try:
+            for part_id in await self._part_ids(client, account, cmd, send):
+                await client.delete_message(account.external_account_id, cmd.external_chat_id,
+                                            part_id)
+        except AvitoUnavailable as exc:
+            if delivery < self._max_deliveries:
+                raise SendDeferred(exc.message, exc.retry_after_s) from exc
+            await self._report(cmd, f"Avito was unavailable on all {delivery} attempts: "
+                                    f"{exc.message}")
+        except AvitoError as exc:
+            await self._report(cmd, _failure(exc))
+        else:
+            await self._report(cmd, "")
+
+    async def _part_ids(self, client: AvitoClient, account: ChannelAccount, cmd: DeleteCommand,
+                        send: OutboundSend | None) -> list[str]:
+        """Our own sends: every part found in the chat; anything else: its one id."""
+        found: list[str] = []
+        if send is not None:
+            found = await find_sent(client, account, cmd.external_chat_id,
+                                    build_parts(cmd.text, cmd.media_ids),
+                                    send.created_at.timestamp())
+        return list(dict.fromkeys([*found, cmd.external_message_id]))
+
+    async def _report(self, cmd: DeleteCommand, failure: str) -> None:
+        async with self._tx() as unit:
+            unit.emit(events.deletion_subject(require_tenant()),
+                      events.message_deletion(cmd.message_id, cmd.conversation_id, failure),
+                      event_id=events.deletion_event_id(cmd.message_id, cmd.request_id))
+        log.info("message deletion finished", extra={
+            "message_id": str(cmd.message_id), "outcome": "failed" if failure else "deleted",
+            "reason": failure})
+
+
+def _refusal(account: ChannelAccount | None, cmd: DeleteCommand) -> str:
+    if account is None:
+        return "the channel does not exist"
+    if account.status != AccountStatus.ACTIVE:
+        return "the channel is disconnected"
+    if not cmd.external_chat_id or not cmd.external_message_id:
+        return "the message never reached Avito"
+    return ""
+
+
+def _failure(exc: AvitoError) -> str:
+    if isinstance(exc, AvitoRejected):  # e.g. past Avito's hour
+        return f"Avito refused to delete it ({exc.status}): {exc.message}"
+    return failure_reason(exc)

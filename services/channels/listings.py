@@ -1,0 +1,156 @@
+"""Listing context: what a conversation's item looks like (title, price, url, image, status),
+fetched in the background, cached in `channels.listings`, announced as listing.updated.
+
+The inbound path never waits for it. Conversations store a webhook message with the item id
+alone; the `message.received` of a conversation that has an item id but no title is what asks
+for enrichment (consumer `channels-listings`): served from the cache when fresh, else fetched
+(`GET /core/v1/accounts/{user_id}/items/{item_id}/` for status and url; title, price and
+picture come from the chat object, which the item endpoint lacks). Reconciliation refreshes
+the stale listings of the chats it touched, with the chat objects already in hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from google.protobuf.message import DecodeError
+
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
+from services.channels import events
+from services.channels.avito.chats import listing_of
+from services.channels.avito.client import AvitoClient
+from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
+from services.channels.avito.pool import AvitoClients
+from services.channels.models import ChannelAccount, Listing
+from services.channels.repository import ChannelsUnit, Transactions
+from services.channels.sync_repository import ListingsRepository
+from services.kernel.bus import ConsumerSpec, Delivery, Poison, Retry
+from services.kernel.tenancy import require_tenant
+
+log = logging.getLogger(__name__)
+
+LISTINGS_DURABLE = "channels-listings"
+
+
+class ListingRefresher:
+    def __init__(self, tx: Transactions, clients: AvitoClients, ttl_s: float) -> None:
+        self._tx, self._clients, self._ttl = tx, clients, timedelta(seconds=ttl_s)
+
+    async def enrich(self, channel_id: uuid.UUID, item_id: str, chat_id: str) -> None:
+        """A conversation about `item_id` lacks its details (current tenant)."""
+        async with self._tx() as unit:
+            account = await unit.accounts.get_active(channel_id)
+            if account is None:
+                return  # disconnected: nothing is fetched for it any more
+            cached = await ListingsRepository(unit.session).get(channel_id, item_id)
+            if cached is not None and self._fresh(cached):
+                _announce(unit, cached)  # the conversation is new; the cache is not
+                return
+        await self.fetch(account, item_id, chat_id=chat_id)
+
+    async def refresh(self, account: ChannelAccount, chats: Iterable[dict[str, Any]]) -> int:
+        """The listings of chats a pass touched that are not cached or are stale; one Avito
+        cannot give now stays stale for the next pass (the messages matter more)."""
+        by_item = {listing.external_id: chat for chat in chats
+                   if (listing := listing_of(chat)) is not None}
+        async with self._tx() as unit:
+            stale = await ListingsRepository(unit.session).stale_items(
+                account.id, by_item, self._ttl.total_seconds())
+        refreshed = 0
+        for item_id in sorted(stale):
+            try:
+                await self.fetch(account, item_id, chat=by_item[item_id])
+            except AvitoError as exc:
+                log.warning("listing refresh failed", extra={
+                    "channel_id": str(account.id), "item_id": item_id, "error": exc.message})
+                continue
+            refreshed += 1
+        return refreshed
+
+    async def fetch(self, account: ChannelAccount, item_id: str, *,
+                    chat: dict[str, Any] | None = None, chat_id: str = "") -> None:
+        """Ask Avito, cache, announce. Unavailable propagates (retry later)."""
+        client = self._clients.for_account(account)
+        item = await _item(client, account.external_account_id, item_id)
+        if chat is None:
+            chat = await _chat(client, account.external_account_id, chat_id)
+        listing = listing_of(chat)
+        if listing is None or listing.external_id != item_id:
+            listing = common.Listing(external_id=item_id)
+        async with self._tx() as unit:
+            row = await ListingsRepository(unit.session).upsert(
+                account.id, item_id, title=listing.title,
+                price_minor=listing.price_minor if listing.has_price else None,
+                url=str(item.get("url") or listing.url), image_url=listing.image_url,
+                status=str(item.get("status") or ""))
+            _announce(unit, row)
+
+    def _fresh(self, row: Listing) -> bool:
+        return row.fetched_at is not None and row.fetched_at > datetime.now(UTC) - self._ttl
+
+
+def _announce(unit: ChannelsUnit, row: Listing) -> None:
+    """listing.updated, when there is something to show (a title); one event per fetch."""
+    if not row.title or row.fetched_at is None:
+        return
+    unit.emit(events.listing_updated_subject(require_tenant()), events.listing_updated(row),
+              event_id=events.listing_event_id(row.channel_id, row.item_id, row.fetched_at))
+
+
+async def _item(client: AvitoClient, user_id: str, item_id: str) -> dict[str, Any]:
+    """Status and url; a listing Avito does not know (or that is not the account's) is a
+    status, not a failure."""
+    try:
+        return await client.get_item(user_id, item_id)
+    except AvitoRejected as exc:
+        if exc.status == 404:
+            return {"status": "not_found"}
+        log.warning("Avito refused the item lookup", extra={"item_id": item_id, "error": exc.message})
+        return {}
+
+
+async def _chat(client: AvitoClient, user_id: str, chat_id: str) -> dict[str, Any]:
+    if not chat_id:
+        return {}
+    try:
+        return await client.get_chat(user_id, chat_id)
+    except AvitoRejected as exc:
+        log.warning("Avito refused the chat lookup", extra={"chat_id": chat_id, "error": exc.message})
+        return {}
+
+
+class ListingsConsumer:
+    """`channels-listings`: enrich conversations that know their item id but not its title."""
+
+    def __init__(self, refresher: ListingRefresher, backoff_s: list[float]) -> None:
+        self._refresher, self._backoff_s = refresher, backoff_s
+
+    def spec(self) -> ConsumerSpec:
+        return ConsumerSpec(LISTINGS_DURABLE, "SB_CONVERSATIONS",
+                            "sb.conversations.*.message.received", self.on_message_received,
+                            batch=16, backoff_s=list(self._backoff_s))
+
+    async def on_message_received(self, delivery: Delivery) -> None:
+        try:
+            conversation = conversations_ev.MessageReceived.FromString(delivery.data).conversation
+        except DecodeError as exc:
+            raise Poison("undecodable MessageReceived") from exc
+        if not conversation.listing.external_id or conversation.listing.title:
+            return  # no listing, or already enriched: the common case costs nothing
+        try:
+            channel_id = uuid.UUID(conversation.channel_id)
+        except ValueError as exc:
+            raise Poison(f"channel_id is not a uuid: {conversation.channel_id!r}") from exc
+        try:
+            await self._refresher.enrich(channel_id, conversation.listing.external_id,
+                                         conversation.external_chat_id)
+        except AvitoUnavailable as exc:
+            raise Retry(exc.message, exc.retry_after_s) from exc
+        except AvitoError as exc:  # credentials or tariff: retrying will not help
+            log.warning("listing enrichment refused by Avito", extra={
+                "channel_id": str(channel_id), "error": exc.message})

@@ -1,0 +1,155 @@
+"""SQL of reconciliation and listing enrichment: the due-row table `sync_state` and the
+`listings` cache. Flushes, never commits.
+
+`sync_state` is a due-row table: whoever drives it (our scheduler loop today, the scheduling
+service later) claims due rows with FOR UPDATE SKIP LOCKED, pushes `next_due_at` forward as a
+lease and commits; the pass then completes or fails the claim. Completing compares the lease,
+so a row moved meanwhile (SyncChannel, or a scheduler) keeps its new due time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.channels.models import ChannelAccount, Listing, SyncState
+from services.kernel.models import new_id
+from services.kernel.tenancy import require_tenant
+
+
+@dataclass(frozen=True)
+class SyncClaim:
+    """A due account, leased to one pass until `lease_until`."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    channel_id: uuid.UUID
+    lease_until: datetime
+    synced_until: int
+    backfilled: bool
+    last_synced_at: datetime | None
+    scheduled_since: datetime  # when the row was made: the account's connection
+
+
+def _after(seconds: float) -> Any:
+    return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, float(seconds))
+
+
+class SyncStateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, channel_id: uuid.UUID) -> None:
+        """A new account is due at once, for its backfill (tenant unit of work)."""
+        await self.session.execute(insert(SyncState).values(
+            id=new_id(), tenant_id=require_tenant(), channel_id=channel_id,
+            next_due_at=func.now(), synced_until=0, failures=0, last_error="",
+        ).on_conflict_do_nothing(index_elements=["tenant_id", "channel_id"]))
+
+    async def claim_due(self, limit: int, lease_s: float,
+                        exclude: Collection[uuid.UUID] = ()) -> list[SyncClaim]:
+        """Lease up to `limit` due rows of any tenant (system unit of work); rows another
+        claimer holds are skipped, not waited for."""
+        query = (select(SyncState.id).where(SyncState.next_due_at <= func.now())
+                 .order_by(SyncState.next_due_at).limit(limit).with_for_update(skip_locked=True))
+        if exclude:
+            query = query.where(SyncState.channel_id.not_in(list(exclude)))
+        ids = list((await self.session.scalars(query)).all())
+        if not ids:
+            return []
+        rows = await self.session.execute(
+            update(SyncState).where(SyncState.id.in_(ids))
+            .values(next_due_at=_after(lease_s), updated_at=func.now())
+            .returning(SyncState.id, SyncState.tenant_id, SyncState.channel_id,
+                       SyncState.next_due_at, SyncState.synced_until,
+                       SyncState.backfilled_at, SyncState.last_synced_at, SyncState.created_at))
+        return [SyncClaim(r.id, r.tenant_id, r.channel_id, r.next_due_at, r.synced_until,
+                          r.backfilled_at is not None, r.last_synced_at, r.created_at)
+                for r in rows]
+
+    async def complete(self, claim: SyncClaim, *, synced_until: int, next_in_s: float) -> None:
+        """A pass succeeded (tenant unit of work): record how far it got, schedule the next."""
+        await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
+            synced_until=func.greatest(SyncState.synced_until, synced_until),
+            last_synced_at=func.now(), failures=0, last_error="",
+            backfilled_at=func.coalesce(SyncState.backfilled_at, func.now()),
+            next_due_at=self._unless_moved(claim, _after(next_in_s)), updated_at=func.now()))
+        await self.session.execute(update(ChannelAccount)
+                                   .where(ChannelAccount.id == claim.channel_id)
+                                   .values(last_sync_at=func.now()))
+
+    async def fail(self, claim: SyncClaim, error: str, retry_in_s: float) -> None:
+        await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
+            failures=SyncState.failures + 1, last_error=error[:2000],
+            next_due_at=self._unless_moved(claim, _after(retry_in_s)), updated_at=func.now()))
+
+    async def postpone(self, claim: SyncClaim, next_in_s: float) -> None:
+        """Nothing to do for this account now (disconnected): look again later."""
+        await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
+            next_due_at=self._unless_moved(claim, _after(next_in_s)), updated_at=func.now()))
+
+    async def failures(self, claim: SyncClaim) -> int:
+        return int(await self.session.scalar(
+            select(SyncState.failures).where(SyncState.id == claim.id)) or 0)
+
+    async def request_now(self, channel_id: uuid.UUID) -> datetime:
+        """Due now (SyncChannel); creates the row for an account connected before sync was."""
+        await self.create(channel_id)
+        return (await self.session.execute(
+            update(SyncState).where(SyncState.channel_id == channel_id)
+            .values(next_due_at=func.now(), updated_at=func.now())
+            .returning(SyncState.next_due_at))).scalar_one()
+
+    async def overdue(self, grace_s: float) -> int:
+        """Accounts past their due time by more than `grace_s` (system unit of work)."""
+        return int(await self.session.scalar(
+            select(func.count()).select_from(SyncState)
+            .where(SyncState.next_due_at < func.now() - func.make_interval(
+                0, 0, 0, 0, 0, 0, float(grace_s)))) or 0)
+
+    @staticmethod
+    def _unless_moved(claim: SyncClaim, value: Any) -> Any:
+        """The new due time, unless someone moved the row off our lease meanwhile (then
+        theirs stands: a SyncChannel asked during the pass runs right after it)."""
+        return case((SyncState.next_due_at == claim.lease_until, value),
+                    else_=SyncState.next_due_at)
+
+
+class ListingsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, channel_id: uuid.UUID, item_id: str) -> Listing | None:
+        return await self.session.scalar(select(Listing).where(
+            Listing.channel_id == channel_id, Listing.item_id == item_id))
+
+    async def stale_items(self, channel_id: uuid.UUID, item_ids: Collection[str],
+                          ttl_s: float) -> set[str]:
+        """Which of `item_ids` are not cached, or were fetched longer than `ttl_s` ago."""
+        if not item_ids:
+            return set()
+        fresh = await self.session.scalars(select(Listing.item_id).where(
+            Listing.channel_id == channel_id, Listing.item_id.in_(list(item_ids)),
+            Listing.fetched_at >= func.now() - func.make_interval(0, 0, 0, 0, 0, 0, float(ttl_s))))
+        return set(item_ids) - set(fresh.all())
+
+    async def upsert(self, channel_id: uuid.UUID, item_id: str, **values: Any) -> Listing:
+        """Insert or replace the cached listing; `fetched_at` becomes now."""
+        stmt = insert(Listing).values(id=new_id(), tenant_id=require_tenant(),
+                                      channel_id=channel_id, item_id=item_id,
+                                      fetched_at=func.now(), **values)
+        upsert = stmt.on_conflict_do_update(
+            index_elements=[Listing.tenant_id, Listing.channel_id, Listing.item_id],
+            set_={**{name: getattr(stmt.excluded, name) for name in values},
+                  "fetched_at": func.now(), "updated_at": func.now()},
+        ).returning(Listing)
+        row: Listing = (await self.session.scalars(
+            upsert, execution_options={"populate_existing": True})).one()
+        return row

@@ -1,0 +1,89 @@
+"""Deleting messages: the seller's request (checked against Avito's one-hour window), what the
+channel reports back, and buyers deleting their own messages.
+
+A deleted message keeps its place in the timeline as content_type "deleted", like on Avito; what
+it said moves into `raw.history`, so the audit trail survives the deletion.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from services.conversations.domain import Direction
+from services.conversations.events import ConversationEvents
+from services.conversations.models import Message
+from services.conversations.repository import (
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+)
+from services.kernel.errors import FailedPrecondition, NotFound
+
+DELETED = "deleted"
+# Avito deletes only messages sent within the last hour (research §3.8).
+DELETE_WINDOW = timedelta(hours=1)
+
+
+def mark_deleted(message: Message, raw: Any = None) -> bool:
+    """Turn `message` into a deleted one; False when it already was (a repeated report)."""
+    if message.content_type == DELETED:
+        return False
+    before = dict(message.raw) if isinstance(message.raw, dict) else {}
+    history = list(before.pop("history", []))
+    history.append({"content_type": message.content_type, "text": message.text,
+                    "attachments": list(message.attachments), "raw": before or None})
+    message.raw = {**(raw if isinstance(raw, dict) else {}), "history": history}
+    message.content_type, message.text, message.attachments = DELETED, "", []
+    return True
+
+
+class Deletions:
+    def __init__(self, events: ConversationEvents) -> None:
+        self.events = events
+
+    async def request(self, session: AsyncSession, conversation_id: uuid.UUID,
+                      message_id: uuid.UUID) -> Message:
+        """Ask the channel to delete one of the seller's messages; the outcome comes back
+        as message.deletion (see `apply`)."""
+        conversation = await ConversationRepository(session).lock(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        message = await MessageRepository(session).get(message_id)
+        if message is None or message.conversation_id != conversation_id:
+            raise NotFound(f"message {message_id} not found in this conversation")
+        if message.content_type == DELETED:
+            return message  # nothing left to delete; asking twice is not an error
+        if message.direction != Direction.OUTBOUND or not message.external_message_id:
+            raise FailedPrecondition("only the seller's messages that reached the channel "
+                                     "can be deleted")
+        if datetime.now(UTC) - message.sent_at > DELETE_WINDOW:
+            raise FailedPrecondition("Avito allows deleting only within an hour of sending")
+        message.failure_reason = ""
+        await session.flush()
+        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+        self.events.delete_requested(session, conversation, contact, message)
+        return message
+
+    async def apply(self, session: AsyncSession,
+                    outcome: channel_events.MessageDeletion) -> Message | None:
+        """Record what the channel did: deleted, or why not. Idempotent."""
+        messages = MessageRepository(session)
+        message = await messages.get(uuid.UUID(outcome.message_id))
+        if message is None or message.content_type == DELETED:
+            return None
+        conversation = await ConversationRepository(session).lock(message.conversation_id)
+        assert conversation is not None
+        if outcome.deleted:
+            mark_deleted(message)
+        else:
+            message.failure_reason = ("the channel did not delete the message: "
+                                      f"{outcome.failure_reason or 'no reason given'}")
+        await session.flush()
+        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+        self.events.message_updated(session, conversation, contact, message)
+        return message

@@ -1,0 +1,60 @@
+"""Private notes: a message row of content_type "note" that the inbox shows and no channel sees.
+
+A note is stored OUTBOUND and SENT so it sits in the timeline like a reply, but it is never
+announced as `message.send_requested` (the only thing channels send), and it leaves the
+conversation's preview, unread count and waiting time alone: it answers nobody.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.conversations.domain import Direction, MessageStatus, Sender
+from services.conversations.events import ConversationEvents
+from services.conversations.models import Message
+from services.conversations.repository import (
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+)
+from services.kernel.errors import InvalidArgument, NotFound
+
+NOTE = "note"
+MAX_NOTE_TEXT = 4000
+
+
+class Notes:
+    def __init__(self, events: ConversationEvents) -> None:
+        self.events = events
+
+    async def add(self, session: AsyncSession, conversation_id: uuid.UUID, text: str, *,
+                  author: Sender, author_user_id: uuid.UUID | None,
+                  idempotency_key: str = "") -> Message:
+        text = text.strip()
+        if not text:
+            raise InvalidArgument("a note needs text")
+        if len(text) > MAX_NOTE_TEXT:
+            raise InvalidArgument(f"a note is at most {MAX_NOTE_TEXT} characters")
+        if author not in (Sender.USER, Sender.AGENT):
+            raise InvalidArgument("a note's author must be USER or AGENT")
+        conversation = await ConversationRepository(session).lock(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        messages = MessageRepository(session)
+        if idempotency_key:
+            earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
+            if earlier is not None:
+                return earlier
+        now = datetime.now(UTC)
+        note = messages.add(Message(
+            id=uuid.uuid4(), tenant_id=conversation.tenant_id, conversation_id=conversation_id,
+            direction=Direction.OUTBOUND, sender=author, sender_user_id=author_user_id,
+            content_type=NOTE, text=text, attachments=[], status=MessageStatus.SENT,
+            idempotency_key=idempotency_key or None, sent_at=now, created_at=now))
+        await session.flush()
+        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
+        self.events.note_added(session, conversation, contact, note)
+        return note

@@ -1,0 +1,1 @@
+"""Benchmarks measured by `make bench` (design §7): each returns a dict of numbers."""

@@ -1,0 +1,184 @@
+"""Dashboards and alert rules: valid, shipped identically by the chart, and every metric they
+query exported by the running platform (a live /metrics scrape after a message went through)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+import yaml
+from prometheus_client.parser import text_string_to_metric_families
+
+from switchboard.components import COMPONENTS
+from tests.deploy.chart import CHART, FULLNAME, ROOT, find, rendered
+from tests.fixtures.events import eventually
+from tests.fixtures.platform import RunningPlatform
+
+GRAFANA = ROOT / "deploy" / "grafana"
+ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yaml"
+OPERATIONS = ROOT / "docs" / "operations.md"
+METRIC = re.compile(r"\bswitchboard_[a-z0-9_]+")
+SUFFIXES = ("_bucket", "_sum", "_count", "_created")
+DASHBOARDS = sorted(GRAFANA.glob("*.json"))
+
+
+def _base(name: str) -> str:
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _panels(board: dict[str, Any]) -> list[dict[str, Any]]:
+    panels = []
+    for panel in board["panels"]:
+        panels += [panel, *panel.get("panels", [])]
+    return panels
+
+
+def _queries(board: dict[str, Any]) -> list[str]:
+    exprs = [t["expr"] for p in _panels(board) for t in p.get("targets", [])]
+    exprs += [v["definition"] for v in board["templating"]["list"] if v.get("definition")]
+    return exprs
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [rule for group in yaml.safe_load(ALERTS.read_text())["groups"] for rule in group["rules"]]
+
+
+def test_dashboards_are_valid_grafana_json() -> None:
+    titles = set()
+    assert {p.name for p in DASHBOARDS} >= {"platform-overview.json", "message-pipeline.json",
+                                           "per-service-red.json"}
+    for path in DASHBOARDS:
+        board = json.loads(path.read_text())
+        assert board["uid"] and board["title"] and board["schemaVersion"] >= 36, path.name
+        titles.add(board["title"])
+        ids = [p["id"] for p in _panels(board)]
+        assert len(ids) == len(set(ids)), f"{path.name}: duplicate panel ids"
+        for panel in _panels(board):
+            if panel["type"] == "row":
+                continue
+            assert panel["targets"] and panel["datasource"]["uid"] == "${datasource}", panel["title"]
+            assert all(METRIC.search(t["expr"]) for t in panel["targets"]), panel["title"]
+    assert len(titles) == len(DASHBOARDS)
+
+
+def test_the_chart_ships_identical_copies_of_dashboards_and_rules() -> None:
+    copies = sorted((CHART / "dashboards").glob("*.json"))
+    assert [p.name for p in copies] == [p.name for p in DASHBOARDS]
+    for source, copy in zip(DASHBOARDS, copies, strict=True):
+        assert copy.read_bytes() == source.read_bytes(), f"{copy} differs from {source}"
+    assert (CHART / "prometheus" / "alerts.yaml").read_bytes() == ALERTS.read_bytes()
+    production = rendered("production")
+    maps = [m for m in find(production, "ConfigMap")
+            if m["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    assert sorted(name for m in maps for name in m["data"]) == [p.name for p in DASHBOARDS]
+    for board in maps:
+        for name, text in board["data"].items():
+            assert json.loads(text) == json.loads((GRAFANA / name).read_text())
+    [rule] = find(production, "PrometheusRule", FULLNAME)
+    assert rule["spec"] == yaml.safe_load(ALERTS.read_text())
+
+
+def test_alert_rules_are_complete() -> None:
+    rules = _rules()
+    anchors = {"#" + h.strip("# ").lower() for h in OPERATIONS.read_text().splitlines()
+               if h.startswith("#")}
+    names = {r["alert"] for r in rules}
+    assert {"SwitchboardPipelineStalled", "SwitchboardConsumerLagGrowing", "SwitchboardDeadLetters",
+            "SwitchboardWebhooksSilent", "SwitchboardHttpErrors", "SwitchboardGrpcErrors",
+            "SwitchboardOutboxStale"} <= names
+    assert len(names) == len(rules)
+    for rule in rules:
+        assert set(rule) == {"alert", "expr", "for", "labels", "annotations"}, rule["alert"]
+        assert rule["labels"]["severity"] in {"critical", "warning"}
+        assert re.fullmatch(r"\d+[smh]", rule["for"]), rule["alert"]
+        assert {"summary", "description", "runbook"} <= set(rule["annotations"])
+        assert rule["annotations"]["runbook"].split("operations.md", 1)[1] in anchors, rule["alert"]
+        assert METRIC.search(rule["expr"]) and rule["expr"].count("(") == rule["expr"].count(")")
+
+
+@pytest.fixture(scope="module")
+async def scrape(platform: RunningPlatform) -> str:
+    """The gateway's /metrics (every component's, in `serve all`) after a buyer's message and a
+    reply went through."""
+    seller = await platform.new_tenant("Metrics shop")
+    shop = await platform.connect_sandbox_shop(seller)
+    await platform.buyer_writes(shop, "Здравствуйте, есть в наличии?")
+
+    async def conversation() -> dict[str, Any] | None:
+        items = (await seller.http.get("/v1/conversations")).json()["items"]
+        return items[0] if items else None
+    conv = await eventually(conversation)
+    reply = await seller.http.post(f"/v1/conversations/{conv['id']}/messages", json={"text": "Да"})
+    assert reply.status_code == 201, reply.text
+
+    async def sent() -> bool:
+        return any(s["text"] == "Да" for s in await platform.sent(shop))
+    await eventually(sent)
+    await seller.http.aclose()
+    return (await platform.emulator.get(f"{platform.gateway_url}/metrics")).text
+
+
+def _samples(scrape: str) -> list[Any]:
+    return [sample for family in text_string_to_metric_families(scrape) for sample in family.samples]
+
+
+@pytest.fixture(scope="module")
+def exported(scrape: str) -> set[str]:
+    """Every metric the running code registered (a `# TYPE` line: a labelled metric has no
+    sample before its first event) and every sample's name."""
+    declared = set(re.findall(r"^# TYPE (\S+) ", scrape, re.MULTILINE))
+    return {_base(name) for name in declared} | {_base(s.name) for s in _samples(scrape)}
+
+
+def _unknown(expressions: list[str], exported: set[str]) -> set[str]:
+    return {_base(m) for e in expressions for m in METRIC.findall(e)} - exported
+
+
+@pytest.mark.slow
+async def test_dashboards_query_only_exported_metrics(exported: set[str]) -> None:
+    for path in DASHBOARDS:
+        unknown = _unknown(_queries(json.loads(path.read_text())), exported)
+        assert not unknown, f"{path.name} queries metrics nothing exports: {sorted(unknown)}"
+
+
+@pytest.mark.slow
+async def test_alerts_use_only_exported_metrics(exported: set[str]) -> None:
+    unknown = _unknown([r["expr"] for r in _rules()], exported)
+    assert not unknown, f"alerts.yaml uses metrics nothing exports: {sorted(unknown)}"
+
+
+@pytest.mark.slow
+async def test_pipeline_health_metrics_have_samples(scrape: str) -> None:
+    sampled = {_base(s.name) for s in _samples(scrape)}
+    assert {"switchboard_bus_consumer_pending", "switchboard_bus_consumer_ack_pending",
+            "switchboard_bus_redeliveries_total", "switchboard_bus_dead_letters_total",
+            "switchboard_outbox_backlog", "switchboard_outbox_oldest_age_seconds",
+            "switchboard_http_request_duration_seconds",
+            "switchboard_grpc_server_duration_seconds"} <= sampled
+
+
+def test_no_ai_dashboard_before_the_agent_runs_in_the_platform() -> None:
+    # Its panels need switchboard_agent_* samples from a running agent, which no live scrape has
+    # until the agent is a component of `serve all`; docs/operations.md says so.
+    if "agent" not in COMPONENTS:
+        assert not (GRAFANA / "ai-agent.json").exists()
+
+
+@pytest.mark.slow
+async def test_http_routes_are_labelled_by_their_full_template(scrape: str) -> None:
+    routes = {s.labels["route"] for s in _samples(scrape) if s.name == "switchboard_http_requests_total"}
+    assert {"/v1/conversations", "/v1/conversations/{conversation_id}/messages",
+            "/webhooks/avito/{channel_id}/{webhook_token}"} <= routes
+    assert not any(r.startswith("/conversations") for r in routes)
+
+
+@pytest.mark.slow
+async def test_alerts_name_only_running_consumers(scrape: str) -> None:
+    consumers = {s.labels["consumer"] for s in _samples(scrape) if "consumer" in s.labels}
+    named = {c for r in _rules() for c in re.findall(r'consumer="([^"]+)"', r["expr"])}
+    assert named and named <= consumers, named - consumers

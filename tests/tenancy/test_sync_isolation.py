@@ -1,0 +1,71 @@
+"""RLS on the reconciliation tables: `channels.sync_state` and `channels.listings` show each
+tenant its own rows only; the system role (the due-row scheduler) may read and update
+`sync_state` across tenants and nothing more — no inserts, no deletes, no listings."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from services.kernel.db import Database
+
+TABLES = ("channels.sync_state", "channels.listings")
+
+
+async def _seed(db: Database, tenant: uuid.UUID) -> uuid.UUID:
+    channel = uuid.uuid4()
+    async with db.unit_of_work(tenant) as session:
+        await session.execute(text(
+            "INSERT INTO channels.channel_accounts (id, tenant_id, kind, name, status, "
+            "external_account_id, api_base_url, client_id, client_secret_enc, "
+            "webhook_token_sha256, webhook_token_enc, public_base_url) VALUES (:c, :t, 1, 'shop', "
+            "1, :ext, 'http://x', 'id', 'x', 'h', 'x', 'http://x')"),
+            {"c": channel, "t": tenant, "ext": uuid.uuid4().hex})
+        await session.execute(text(
+            "INSERT INTO channels.sync_state (id, tenant_id, channel_id, next_due_at) "
+            "VALUES (gen_random_uuid(), :t, :c, now())"), {"c": channel, "t": tenant})
+        await session.execute(text(
+            "INSERT INTO channels.listings (id, tenant_id, channel_id, item_id, title) "
+            "VALUES (gen_random_uuid(), :t, :c, '4012345678', 'Велосипед')"),
+            {"c": channel, "t": tenant})
+    return channel
+
+
+async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
+    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
+    async with unit as session:
+        return int(await session.scalar(
+            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t"), {"t": owner}) or 0)
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_a_tenant_sees_and_changes_its_own_rows_only(
+        db: Database, tenant_a: uuid.UUID, tenant_b: uuid.UUID, table: str) -> None:
+    await _seed(db, tenant_a)
+    assert await _count(db, tenant_a, table, tenant_a) == 1
+    assert await _count(db, tenant_b, table, tenant_a) == 0
+    assert await _count(db, None, table, tenant_a) == 0
+    async with db.unit_of_work(tenant_b) as session:
+        changed = await session.execute(text(f"UPDATE {table} SET updated_at = now() "
+                                             "WHERE tenant_id = :a"), {"a": tenant_a})
+        assert changed.rowcount == 0
+
+
+async def test_the_system_role_only_reads_and_updates_sync_state(
+        db: Database, tenant_a: uuid.UUID) -> None:
+    channel = await _seed(db, tenant_a)
+    async with db.system_unit_of_work() as session:
+        moved = await session.execute(text(
+            "UPDATE channels.sync_state SET next_due_at = now() + interval '1 minute' "
+            "WHERE channel_id = :c"), {"c": channel})
+        assert moved.rowcount == 1
+    for sql in ("SELECT count(*) FROM channels.listings",
+                "DELETE FROM channels.sync_state WHERE channel_id = :c",
+                "INSERT INTO channels.sync_state (id, tenant_id, channel_id, next_due_at) "
+                "VALUES (gen_random_uuid(), gen_random_uuid(), :c, now())"):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with db.system_unit_of_work() as session:
+                await session.execute(text(sql), {"c": channel})
