@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install dev test test-fast proto lint fmt migrate clean
+.PHONY: install dev test test-fast proto lint fmt migrate clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Measure the platform against this machine's limits (docs/performance.md); BENCH_ARGS=--quick
+bench: install
+	$(BIN)/switchboard bench $(BENCH_ARGS)
 
 ## Run the whole platform on embedded PostgreSQL + NATS (http://127.0.0.1:8080)
 dev: install

@@ -68,8 +68,21 @@ def _parser() -> argparse.ArgumentParser:
                          help="llm: an accepted bearer key (repeatable; default: any)")
     emulate.add_argument("--rules-file", type=Path, help="llm: a JSON list of scripted rules")
     emulate.set_defaults(handler=_emulate)
+    bench = sub.add_parser("bench", help="measure the platform against this machine's limits "
+                                         "(docs/performance.md)")
+    bench.add_argument("scenarios", nargs="*", metavar="scenario",
+                       help="ingress, pipeline, outbound, noisy, inbox, knowledge (default: all)")
+    bench.add_argument("--quick", action="store_true", help="smaller loads and data set (< 2 min)")
+    bench.add_argument("--out", type=Path, help="where latest.json/.md go (default .switchboard/bench)")
+    bench.set_defaults(handler=_bench)
     knowledge_cli.register(sub)
     return parser
+
+
+def _bench(args: argparse.Namespace) -> None:
+    from switchboard.bench.runner import main as bench_main
+
+    bench_main(args.scenarios, args.quick, args.out)
 
 
 def _dev(args: argparse.Namespace) -> None:

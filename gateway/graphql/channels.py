@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from gateway.diagnostics import channel_diagnostics as channel_diagnostics_of
 from gateway.graphql.context import Context
 from gateway.graphql.types import Channel, page_size
 
@@ -40,7 +41,7 @@ class ChannelQuery:
     async def channel_diagnostics(self, info: strawberry.Info[Context, None],
                                   id: strawberry.ID) -> ChannelDiagnostics:
         tenant_id = info.context.require("read").tenant_id
-        resp = await info.context.state.channels.get_channel_diagnostics(tenant_id, str(id))
+        resp = await channel_diagnostics_of(info.context.state, tenant_id, str(id))
         checks = [DiagnosticCheck(name=c.name, ok=c.ok, message=c.message, fix=c.fix or None)
                   for c in resp.checks]
         return ChannelDiagnostics(ok=all(c.ok for c in checks),

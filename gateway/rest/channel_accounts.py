@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from gateway.auth import AUTH_PROBLEMS, Admin, Reader, problem_responses
+from gateway.diagnostics import channel_diagnostics as channel_diagnostics_of
 from gateway.errors import ProblemError
 from gateway.rest.channels import sandbox_api_url
 from gateway.rest.schemas import ChannelDiagnosticsOut, ChannelOut
@@ -121,8 +122,8 @@ async def set_webhook(channel_id: str, body: WebhookSettings, request: Request,
 async def channel_diagnostics(channel_id: str, principal: Reader,
                               state: State) -> ChannelDiagnosticsOut:
     """What is wrong with the channel and how to fix it: public URL, credentials, Messenger
-    access (tariff), webhook subscription, last webhook, last sync."""
-    resp = await state.channels.get_channel_diagnostics(principal.tenant_id, channel_id)
+    access (tariff), webhook subscription, last webhook, last sync, and the AI agent."""
+    resp = await channel_diagnostics_of(state, principal.tenant_id, channel_id)
     return ChannelDiagnosticsOut.from_proto(resp)
 
 

@@ -1,10 +1,12 @@
 """Dashboards and alert rules: valid, shipped identically by the chart, and every metric they
-query exported by the running platform (a live /metrics scrape after a message went through)."""
+query exported by the running platform (a live /metrics scrape after a message went through and
+the AI agent answered a buyer)."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,8 @@ OPERATIONS = ROOT / "docs" / "operations.md"
 METRIC = re.compile(r"\bswitchboard_[a-z0-9_]+")
 SUFFIXES = ("_bucket", "_sum", "_count", "_created")
 DASHBOARDS = sorted(GRAFANA.glob("*.json"))
+FAQ = Path(__file__).resolve().parents[1] / "fixtures" / "agent" / "faq_ru.csv"
+KAZAN_ANSWER = "Да, в Казань отправляем через СДЭК и Авито Доставку"
 
 
 def _base(name: str) -> str:
@@ -51,7 +55,7 @@ def _rules() -> list[dict[str, Any]]:
 def test_dashboards_are_valid_grafana_json() -> None:
     titles = set()
     assert {p.name for p in DASHBOARDS} >= {"platform-overview.json", "message-pipeline.json",
-                                           "per-service-red.json"}
+                                           "per-service-red.json", "ai-agent.json"}
     for path in DASHBOARDS:
         board = json.loads(path.read_text())
         assert board["uid"] and board["title"] and board["schemaVersion"] >= 36, path.name
@@ -101,10 +105,37 @@ def test_alert_rules_are_complete() -> None:
         assert METRIC.search(rule["expr"]) and rule["expr"].count("(") == rule["expr"].count(")")
 
 
+async def _agent_answers_a_buyer(platform: RunningPlatform) -> None:
+    """A FAQ uploaded over REST, the agent on with a 1 s silence window, a buyer asks: the
+    agent's answer reaches the channel (tests/e2e/test_agent.py drives the same)."""
+    seller = await platform.new_tenant("Agent metrics shop")
+    shop = await platform.connect_sandbox_shop(seller)
+    upload = await seller.http.post("/v1/agent/knowledge/documents", files=[
+        ("files", ("faq.csv", FAQ.read_bytes(), "text/csv"))])
+    assert upload.status_code == 207 and upload.json()["stored"] == 1, upload.text
+    enabled = await seller.http.put("/v1/agent/settings", json={"enabled": True})
+    assert enabled.status_code == 200, enabled.text
+    override = await seller.http.put("/v1/agent/settings", params={"channel_id": shop.channel["id"]},
+                                     json={"silence_window_s": 1})
+    assert override.status_code == 200, override.text
+    await platform.buyer_writes(shop, "а доставка в Казань есть?")
+
+    async def answered() -> bool:
+        return any(KAZAN_ANSWER in s["text"] for s in await platform.sent(shop))
+    await eventually(answered, within=20)
+    await seller.http.aclose()
+
+
+def _agent_replied(scrape: str) -> bool:
+    return any(s.name == "switchboard_agent_outcomes_total" and s.labels["outcome"] == "reply"
+               and s.value > 0 for s in _samples(scrape))
+
+
 @pytest.fixture(scope="module")
 async def scrape(platform: RunningPlatform) -> str:
     """The gateway's /metrics (every component's, in `serve all`) after a buyer's message and a
-    reply went through."""
+    reply went through, and the AI agent answered another buyer from its FAQ."""
+    await _agent_answers_a_buyer(platform)
     seller = await platform.new_tenant("Metrics shop")
     shop = await platform.connect_sandbox_shop(seller)
     await platform.buyer_writes(shop, "Здравствуйте, есть в наличии?")
@@ -120,7 +151,11 @@ async def scrape(platform: RunningPlatform) -> str:
         return any(s["text"] == "Да" for s in await platform.sent(shop))
     await eventually(sent)
     await seller.http.aclose()
-    return (await platform.emulator.get(f"{platform.gateway_url}/metrics")).text
+
+    async def metrics() -> str | None:  # the agent counts its outcome after sending the reply
+        text = (await platform.emulator.get(f"{platform.gateway_url}/metrics")).text
+        return text if _agent_replied(text) else None
+    return await eventually(metrics)
 
 
 def _samples(scrape: str) -> list[Any]:
@@ -162,11 +197,29 @@ async def test_pipeline_health_metrics_have_samples(scrape: str) -> None:
             "switchboard_grpc_server_duration_seconds"} <= sampled
 
 
-def test_no_ai_dashboard_before_the_agent_runs_in_the_platform() -> None:
-    # Its panels need switchboard_agent_* samples from a running agent, which no live scrape has
-    # until the agent is a component of `serve all`; docs/operations.md says so.
-    if "agent" not in COMPONENTS:
-        assert not (GRAFANA / "ai-agent.json").exists()
+@pytest.mark.slow
+async def test_the_ai_dashboard_shows_a_running_agent(scrape: str) -> None:
+    # The agent is a component of `serve all`, so the live scrape has its samples; the dashboard
+    # and the agent's alerts query them.
+    assert "agent" in COMPONENTS
+    board = json.loads((GRAFANA / "ai-agent.json").read_text())
+    queried = {_base(m) for e in _queries(board) for m in METRIC.findall(e)}
+    alerted = {_base(m) for r in _rules() for m in METRIC.findall(r["expr"])}
+    assert {"switchboard_agent_outcomes_total", "switchboard_agent_handoffs_total",
+            "switchboard_agent_llm_requests_total", "switchboard_agent_llm_duration_seconds",
+            "switchboard_agent_tokens_total"} <= queried
+    assert {"switchboard_agent_outcomes_total", "switchboard_agent_llm_requests_total"} <= alerted
+    samples = _samples(scrape)
+    sampled = {_base(s.name) for s in samples}
+    assert {"switchboard_agent_outcomes_total", "switchboard_agent_reply_delay_seconds",
+            "switchboard_agent_pending_claimed_total", "switchboard_agent_tokens_total",
+            "switchboard_agent_llm_duration_seconds", "switchboard_knowledge_documents_total",
+            "switchboard_knowledge_retrieval_duration_seconds"} <= sampled
+    assert any(s.name == "switchboard_agent_outcomes_total" and s.value > 0
+               and s.labels == {"outcome": "reply", "mode": "faq"} for s in samples)
+    consumers = {s.labels["consumer"] for s in samples
+                 if s.name == "switchboard_bus_consumer_pending"}
+    assert {"agent-inbound", "agent-human"} <= consumers
 
 
 @pytest.mark.slow

@@ -228,7 +228,8 @@ async def test_diagnostics_rest_and_graphql(platform: RunningPlatform, seller: T
     assert report["ok"] and report["channel"]["id"] == channel_id, report
     assert [c["name"] for c in report["checks"]] == [
         "public_url", "credentials", "messenger_access", "webhook_subscription", "last_webhook",
-        "sync"]
+        "sync", "ai_agent"]
+    assert report["checks"][-1]["message"].startswith("the AI agent is off")
     assert "sandbox" in report["checks"][0]["message"]
 
     # A delivery arrives: the consumer records when (at most once a minute per account).

@@ -1,0 +1,79 @@
+"""`switchboard bench [scenario ...] [--quick] [--out DIR]`: start the bench stack, run the
+scenarios, write `latest.json` / `latest.md` and print the table."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import platform as pyplatform
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from switchboard.bench.report import Figure, write_results
+from switchboard.bench.stack import BenchStack
+from switchboard.devstack.progress import Progress
+
+# Order matters: the pipeline and noisy scenarios reuse nothing, inbox generates (or reuses) data.
+SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge")
+
+
+@dataclass
+class Context:
+    stack: BenchStack
+    quick: bool
+    progress: Progress
+    out_dir: Path
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def repeats(self) -> int:
+        return 1 if self.quick else 3
+
+
+async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
+                    data_dir: Path = Path(".switchboard/bench")) -> list[Figure]:
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; choose from {SCENARIOS}")
+    chosen = [s for s in SCENARIOS if s in scenarios] if scenarios else list(SCENARIOS)
+    progress = Progress(2 + len(chosen))
+    stack = BenchStack(data_dir.absolute(), database="bench_quick" if quick else "bench_full")
+    figures: list[Figure] = []
+    started = time.time()
+    ctx = Context(stack, quick, progress, out_dir)
+    try:
+        with progress.task("Starting PostgreSQL (fast mode) and NATS, migrating"):
+            await stack.start_servers()
+        with progress.task("Starting the platform (gateway, conversations, channels, agent) "
+                           "and the Avito emulator"):
+            await stack.start_platform()
+        for name in chosen:
+            module = importlib.import_module(f"switchboard.bench.scenarios.{name}")
+            with progress.task(f"Scenario {name}: {module.TITLE}"):
+                t0 = time.monotonic()
+                got = await module.run(ctx)
+                ctx.details.setdefault(name, {})["elapsed_s"] = round(time.monotonic() - t0, 1)
+            figures.extend(got)
+    finally:
+        await stack.stop()
+    meta = {"started_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)),
+            "elapsed_s": round(time.time() - started, 1), "mode": "quick" if quick else "full",
+            "scenarios": chosen, "cpus": os.cpu_count(),
+            "machine": f"{os.cpu_count()} CPU(s), {pyplatform.machine()}, Python "
+                       f"{sys.version.split()[0]}, {pyplatform.system()} {pyplatform.release()}"}
+    table = write_results(out_dir, figures, meta, ctx.details)
+    print()
+    print(table)
+    print(f"Written: {out_dir / 'latest.json'} and {out_dir / 'latest.md'} "
+          f"({meta['elapsed_s']} s)")
+    return figures
+
+
+def main(scenarios: list[str], quick: bool, out: Path | None) -> None:
+    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+    out_dir = out or Path(".switchboard/bench")
+    asyncio.run(run_bench(scenarios, quick, out_dir))

@@ -1,0 +1,181 @@
+"""The bench's own stack: embedded PostgreSQL (fast mode) and NATS under `.switchboard/bench/`,
+migrated, the Avito emulator (rate limits off), and the platform in-process (`start_platform`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gateway.config import GatewaySettings
+from gateway.identity.service import IdentityService
+from services.kernel.crypto import SecretBox
+from services.kernel.db import Database
+from services.kernel.logging import configure_logging
+from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
+from switchboard.devstack.http import BackgroundServer
+from switchboard.devstack.nats import EmbeddedNats
+from switchboard.devstack.ports import free_port
+from switchboard.devstack.postgres import EmbeddedPostgres
+from switchboard.devstack.seed import register_partner_app
+from switchboard.emulators.avito import AvitoEmulatorSettings
+from switchboard.emulators.avito import create_app as create_avito_emulator
+from switchboard.serve import COMPONENTS, Platform, start_platform
+
+
+@dataclass
+class BenchTenant:
+    tenant_id: uuid.UUID
+    api_key: str
+    channel_id: str = ""
+    webhook_path: str = ""
+    secret: str = ""
+    user_id: int = 0
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+@dataclass
+class BenchStack:
+    data_dir: Path
+    database: str
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+    emulator: BackgroundServer | None = None
+    platform: Platform | None = None
+    db: Database | None = None
+    owner_url: str = ""
+    nats_url: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        assert self.platform is not None
+        return self.platform.gateway_url
+
+    async def start_servers(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        configure_logging("WARNING", file=self.data_dir / "bench.log", console_level="ERROR")
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres", fast=True)
+        await asyncio.to_thread(self.postgres.start)
+        await ensure_database(self.postgres.url(), self.database)
+        self.owner_url = self.postgres.url(self.database)
+        await migrate_database(self.owner_url)
+        self.nats = EmbeddedNats(self.data_dir / "nats")
+        self.nats_url = await asyncio.to_thread(self.nats.start)
+
+    async def start_platform(self) -> None:
+        self.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
+            rate_limit_per_minute=10**9, rate_limits={"items": 10**9, "item": 10**9},
+            webhook_timeout_s=5.0)))
+        await self.emulator.start()
+        port = free_port()
+        app_url = runtime_url(self.owner_url)
+        self.settings = {
+            "database_url": app_url, "nats_url": self.nats_url,
+            "secret_key": SecretBox.generate_key(), "service_token": uuid.uuid4().hex,
+            "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
+            "avito_sandbox_url": self.emulator.url, "log_level": "WARNING",
+            "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
+            "agent_target": "127.0.0.1:0"}
+        self.settings |= await register_partner_app(self.emulator.url,
+                                                    self.settings["public_base_url"])
+        self.platform = await start_platform(COMPONENTS, **self.settings)
+        self.db = Database(app_url, pool_size=4)
+
+    async def new_tenant(self, name: str = "Bench shop", *, with_channel: bool = True) -> BenchTenant:
+        """A tenant (agent left disabled: the default) with a sandbox Avito shop connected."""
+        assert self.db is not None and self.emulator is not None
+        created = await IdentityService(self.db, GatewaySettings(**self.settings)).create_tenant(
+            name, f"bench-{uuid.uuid4().hex[:10]}@example.com", "password-123")
+        tenant = BenchTenant(created.tenant_id, created.api_key)
+        if not with_channel:
+            return tenant
+        async with httpx.AsyncClient(timeout=30) as http:
+            account = (await http.post(f"{self.emulator.url}/_emulator/accounts", json={
+                "name": name, "items": [{"title": "Диван", "price": 34990}]})).raise_for_status().json()
+            resp = await http.post(f"{self.gateway_url}/v1/channels/avito", headers=tenant.headers,
+                                   json={"name": name, "client_id": account["client_id"],
+                                         "client_secret": account["client_secret"], "sandbox": True})
+            channel = resp.raise_for_status().json()
+        tenant.channel_id = channel["id"]
+        tenant.secret = account["client_secret"]
+        tenant.user_id = int(account["user_id"])
+        tenant.webhook_path = await self._webhook_path(tenant, channel)
+        return tenant
+
+    async def _webhook_path(self, tenant: BenchTenant, channel: dict[str, Any]) -> str:
+        """The signed URL Avito was subscribed to (the emulator knows it unmasked)."""
+        assert self.emulator is not None
+        async with httpx.AsyncClient(timeout=10) as http:
+            accounts = (await http.get(f"{self.emulator.url}/_emulator/accounts")).json()
+        for acc in accounts.get("accounts", accounts if isinstance(accounts, list) else []):
+            if int(acc["user_id"]) == tenant.user_id and acc.get("subscriptions"):
+                url = acc["subscriptions"][0]
+                return "/" + url.split("/", 3)[3]
+        raise RuntimeError(f"no webhook subscription for channel {channel['id']}")
+
+    def gateway_app_state(self) -> Any:
+        assert self.platform is not None and self.platform.gateway is not None
+        return self.platform.gateway._server.config.app.state.gateway
+
+    async def stop(self) -> None:
+        if self.db is not None:
+            await self.db.dispose()
+        if self.platform is not None:
+            await self.platform.stop(3)
+        if self.emulator is not None:
+            await self.emulator.stop()
+        for server in (self.nats, self.postgres):
+            if server is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(server.stop)
+
+
+async def run_loadgen(spec: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
+    """Run `switchboard.bench.loadgen` in its own process; its JSON result."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "switchboard.bench.loadgen", stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "NO_PROXY": "*", "no_proxy": "*"})
+    out, err = await asyncio.wait_for(proc.communicate(json.dumps(spec).encode()), timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"loadgen failed ({proc.returncode}): {err.decode()[-2000:]}")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+async def wait_idle(nats_url: str, timeout: float = 90.0) -> float:
+    """Wait until the inbound consumers have nothing pending or unacked; seconds waited."""
+    import nats
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    started = asyncio.get_running_loop().time()
+    try:
+        while asyncio.get_running_loop().time() - started < timeout:
+            busy = 0
+            for stream, durable in (("SB_WEBHOOKS", "channels-webhooks"),
+                                    ("SB_CHANNELS", "conversations-inbound"),
+                                    ("SB_CONVERSATIONS", "channels-sender"),
+                                    ("SB_CHANNELS", "conversations-delivery")):
+                with contextlib.suppress(Exception):
+                    info = await js.consumer_info(stream, durable)
+                    busy += info.num_pending + info.num_ack_pending
+            if not busy:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        await nc.close()
+    return asyncio.get_running_loop().time() - started
