@@ -25,7 +25,7 @@ class Histogram:
     def _index(us: float) -> int:
         if us < 1:
             return 0
-        exp = int(math.floor(math.log2(us)))
+        exp = math.floor(math.log2(us))
         sub = int((us / (1 << exp) - 1.0) * SUB_BUCKETS)
         return 1 + exp * SUB_BUCKETS + min(sub, SUB_BUCKETS - 1)
 

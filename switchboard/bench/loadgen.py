@@ -11,6 +11,7 @@ send -> arrival. Prints one JSON object: rates, HTTP latency and end-to-end hist
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -118,6 +119,8 @@ class Sse:
         self.arrivals: list[int] = []
         self.measure_after_ns = 0
         self.connected = asyncio.Event()
+        self.all_in = asyncio.Event()
+        self.expected: int | None = None
         self.received = 0
 
     async def run(self) -> None:
@@ -145,6 +148,8 @@ class Sse:
                     if sent >= self.measure_after_ns:
                         self.hist.record((now - sent) / 1e9)
                         self.arrivals.append(now)
+                        if self.expected is not None and self.hist.count >= self.expected:
+                            self.all_in.set()
 
 
 async def run(spec: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +158,8 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
     duration, warmup = float(spec["duration_s"]), float(spec.get("warmup_s", 1.0))
     rate = spec.get("rate")
     bodies = Bodies(spec)
-    hist, errors, statuses = Histogram(), 0, {}
+    hist, errors = Histogram(), 0
+    statuses: dict[int, int] = {}
     sse = Sse(spec["sse"]) if spec.get("sse") else None
     sse_task = None
     if sse is not None:
@@ -224,9 +230,11 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         "sent_measured": sent_measured}
     if sse is not None and sse_task is not None:
         wait = float(spec["sse"].get("drain_s", 10))
-        deadline = time.monotonic() + wait
-        while sse.hist.count < sent_measured and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        sse.expected = sent_measured
+        if sse.hist.count >= sent_measured:
+            sse.all_in.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sse.all_in.wait(), wait)
         sse_task.cancel()
         arrivals = sorted(sse.arrivals)
         window_ns = (arrivals[-1] - sse.measure_after_ns) if arrivals else 0
@@ -239,10 +247,8 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     spec = json.loads(sys.stdin.read())
     if spec.get("cpu") is not None and hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {int(spec["cpu"])})
-        except OSError:
-            pass
     try:
         import uvloop
         uvloop.install()

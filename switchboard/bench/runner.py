@@ -41,7 +41,7 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
         raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; choose from {SCENARIOS}")
     chosen = [s for s in SCENARIOS if s in scenarios] if scenarios else list(SCENARIOS)
     progress = Progress(2 + len(chosen))
-    stack = BenchStack(data_dir.absolute(), database="bench_quick" if quick else "bench_full")
+    stack = BenchStack(data_dir, database="bench_quick" if quick else "bench_full")
     figures: list[Figure] = []
     started = time.time()
     ctx = Context(stack, quick, progress, out_dir)
@@ -75,5 +75,5 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
 
 def main(scenarios: list[str], quick: bool, out: Path | None) -> None:
     os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-    out_dir = out or Path(".switchboard/bench")
-    asyncio.run(run_bench(scenarios, quick, out_dir))
+    data_dir = Path(os.environ.get("SWITCHBOARD_BENCH_DIR", ".switchboard/bench"))
+    asyncio.run(run_bench(scenarios, quick, out or data_dir, data_dir.absolute()))

@@ -29,7 +29,8 @@ from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.seed import register_partner_app
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
-from switchboard.serve import COMPONENTS, Platform, start_platform
+from switchboard.components import COMPONENTS
+from switchboard.serve import Platform, start_platform
 
 
 @dataclass
@@ -123,12 +124,13 @@ class BenchStack:
         for acc in accounts.get("accounts", accounts if isinstance(accounts, list) else []):
             if int(acc["user_id"]) == tenant.user_id and acc.get("subscriptions"):
                 url = acc["subscriptions"][0]
-                return "/" + url.split("/", 3)[3]
+                return "/" + str(url).split("/", 3)[3]
         raise RuntimeError(f"no webhook subscription for channel {channel['id']}")
 
     def gateway_app_state(self) -> Any:
         assert self.platform is not None and self.platform.gateway is not None
-        return self.platform.gateway._server.config.app.state.gateway
+        app: Any = self.platform.gateway._server.config.app
+        return app.state.gateway
 
     async def stop(self) -> None:
         if self.db is not None:
@@ -143,20 +145,20 @@ class BenchStack:
                     await asyncio.to_thread(server.stop)
 
 
-async def run_loadgen(spec: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
+async def run_loadgen(spec: dict[str, Any], limit_s: float = 300) -> dict[str, Any]:
     """Run `switchboard.bench.loadgen` in its own process; its JSON result."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "switchboard.bench.loadgen", stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "NO_PROXY": "*", "no_proxy": "*"})
-    out, err = await asyncio.wait_for(proc.communicate(json.dumps(spec).encode()), timeout)
+    out, err = await asyncio.wait_for(proc.communicate(json.dumps(spec).encode()), limit_s)
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen failed ({proc.returncode}): {err.decode()[-2000:]}")
     result: dict[str, Any] = json.loads(out)
     return result
 
 
-async def wait_idle(nats_url: str, timeout: float = 90.0) -> float:
+async def wait_idle(nats_url: str, limit_s: float = 90.0) -> float:
     """Wait until the inbound consumers have nothing pending or unacked; seconds waited."""
     import nats
 
@@ -164,7 +166,7 @@ async def wait_idle(nats_url: str, timeout: float = 90.0) -> float:
     js = nc.jetstream()
     started = asyncio.get_running_loop().time()
     try:
-        while asyncio.get_running_loop().time() - started < timeout:
+        while asyncio.get_running_loop().time() - started < limit_s:
             busy = 0
             for stream, durable in (("SB_WEBHOOKS", "channels-webhooks"),
                                     ("SB_CHANNELS", "conversations-inbound"),

@@ -152,9 +152,10 @@ async def scrape(platform: RunningPlatform) -> str:
     await eventually(sent)
     await seller.http.aclose()
 
-    async def metrics() -> str | None:  # the agent counts its outcome after sending the reply
+    async def metrics() -> str:  # the agent counts its outcome after sending the reply
         text = (await platform.emulator.get(f"{platform.gateway_url}/metrics")).text
-        return text if _agent_replied(text) else None
+        assert _agent_replied(text), "the agent's reply is not counted yet"
+        return text
     return await eventually(metrics)
 
 

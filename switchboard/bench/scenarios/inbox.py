@@ -1,5 +1,5 @@
 """4. Inbox reads at scale: the generated data set (`switchboard.bench.dataset`: 1,000 tenants,
-1 M conversations, 10 M messages; --quick 100 / 100 k / 1 M), then through REST, 8 connections
+1 M conversations, 10 M messages; --quick 100 / 100 k / 1 M), then through REST, 2 connections
 closed loop, for a tenant with 1,000 conversations: the list sorted by recent and by price, with
 filters, cursor pages, a conversation's messages, and a GraphQL list with nested fields
 (channel, last messages) whose BatchGet calls are counted (no N+1)."""
@@ -83,7 +83,7 @@ async def run(ctx: Any) -> list[Figure]:
                 state.channels.batch_get_channels = counting
             try:
                 r = await run_loadgen({"base_url": stack.gateway_url, "kind": "get",
-                                       "paths": paths, "headers": headers, "connections": 8,
+                                       "paths": paths, "headers": headers, "connections": 2,
                                        "duration_s": 3.0 if ctx.quick else 4.0, "warmup_s": 0.5})
             finally:
                 state.channels.batch_get_channels = original

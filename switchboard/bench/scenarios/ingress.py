@@ -39,9 +39,10 @@ async def run(ctx: Any) -> list[Figure]:
     duration = 4.0 if ctx.quick else 6.0
     port = free_port()
     cpu_lg = 1 if (os.cpu_count() or 1) >= 2 else None
-    bare = subprocess.Popen([sys.executable, "-m", "switchboard.bench.bare", str(port),
-                             *(["0"] if cpu_lg is not None else [])],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bare = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "switchboard.bench.bare", str(port),
+        *(["0"] if cpu_lg is not None else []),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             if not port_is_free(port):
@@ -75,7 +76,7 @@ async def run(ctx: Any) -> list[Figure]:
             await wait_idle(stack.nats_url)  # the pipeline drains what ingress accepted
     finally:
         bare.terminate()
-        bare.wait(10)
+        await asyncio.wait_for(bare.wait(), 10)
     ctx.details["ingress"] = {"bare": bare_hist.summary_ms(), "gateway": gw_hist.summary_ms(),
                               "statuses_last_repeat": statuses, "duration_s": duration,
                               "connections": CONNECTIONS}

@@ -36,7 +36,7 @@ async def run(ctx: Any) -> list[Figure]:
         details.update(quiet=base["e2e_summary"], noisy=fb["e2e_summary"],
                        a_ingress_rate=fa["rate"], b_expected=fb["e2e_expected"],
                        b_received=fb["e2e_received"])
-        details["drain_s"] = await wait_idle(stack.nats_url, timeout=240)
+        details["drain_s"] = await wait_idle(stack.nats_url, limit_s=240)
     ctx.details["noisy"] = details
     import statistics
     return [

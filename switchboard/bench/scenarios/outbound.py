@@ -51,11 +51,11 @@ async def run(ctx: Any) -> list[Figure]:
                                    "received": r["e2e_received"]}
         await wait_idle(stack.nats_url)
         r = await run_loadgen({**base, "connections": 20, "duration_s": 3.0, "warmup_s": 0.5},
-                              timeout=300)
+                              limit_s=300)
         max_rates.append(r["e2e_rate"])
         details["max"] = {"e2e": r["e2e_summary"], "http_rate": r["rate"],
                           "expected": r["e2e_expected"], "received": r["e2e_received"]}
-        await wait_idle(stack.nats_url, timeout=120)
+        await wait_idle(stack.nats_url, limit_s=120)
     ctx.details["outbound"] = details
     return [
         Figure("3 outbound", f"POST p99 @{rate}/s", "ms", post_p99),

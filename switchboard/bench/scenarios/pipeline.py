@@ -116,11 +116,11 @@ async def run(ctx: Any) -> list[Figure]:
                                        "received": r["e2e_received"]}
             await wait_idle(stack.nats_url)
         r = await run_loadgen(spec(ctx, tenant, "p", duration_s=3.0 if ctx.quick else 4.0,
-                                   warmup_s=0.5, connections=50), timeout=400)
+                                   warmup_s=0.5, connections=50), limit_s=400)
         max_rates.append(r["e2e_rate"])
         details["max"] = {"e2e": r["e2e_summary"], "http_rate": r["rate"],
                           "expected": r["e2e_expected"], "received": r["e2e_received"]}
-        await wait_idle(stack.nats_url, timeout=180)
+        await wait_idle(stack.nats_url, limit_s=180)
     n = 5000 if ctx.quick else 20000
     js_rate = await raw_jetstream_rate(stack.nats_url, n)
     pg_rate = await raw_postgres_rate(stack.owner_url, n)
