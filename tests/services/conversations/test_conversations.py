@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -12,45 +11,10 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.conversations.runtime import build_runtime
 from services.kernel.bus import Bus, subject
-from services.kernel.config import KernelSettings
 from services.kernel.errors import InvalidArgument, NotFound, Unauthenticated
 from services.kernel.runtime import ServiceRuntime
-from switchboard.devstack.nats import EmbeddedNats
 from tests.fixtures.events import Recorder, eventually, publish_inbound, unified
-
-
-@pytest.fixture(scope="module")
-def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private nats-server: the session's platform runs a real channels sender that would
-    answer this module's made-up send requests before the tests' scripted deliveries."""
-    with EmbeddedNats(tmp_path_factory.mktemp("conversations-nats")) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-async def bus(own_nats: str) -> AsyncIterator[Bus]:
-    connected = await Bus.connect(own_nats, name="conversations-tests")
-    await connected.ensure_streams()
-    yield connected
-    await connected.close()
-
-
-@pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings, own_nats: str) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats}))
-    await rt.start()
-    yield rt
-    await rt.stop(1)
-
-
-@pytest.fixture(scope="module")
-async def client(runtime: ServiceRuntime, settings: KernelSettings) -> AsyncIterator[ConversationsClient]:
-    c = ConversationsClient(open_channel(runtime.grpc.address),
-                            settings.service_token.get_secret_value())
-    yield c
-    await c.channel.close()
 
 
 async def _only_conversation(client: ConversationsClient, tenant: uuid.UUID) -> pb.Conversation:

@@ -5,55 +5,17 @@ webhook-to-stored latency metric. The real runtime: gRPC, NATS consumers, Postgr
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
-import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from prometheus_client import REGISTRY
 
-from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.conversations.runtime import build_runtime
 from services.kernel.bus import Bus, subject
-from services.kernel.config import KernelSettings
-from services.kernel.runtime import ServiceRuntime
-from switchboard.devstack.nats import EmbeddedNats
 from tests.fixtures.events import Recorder, eventually, unified
-
-
-@pytest.fixture(scope="module")
-def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with EmbeddedNats(tmp_path_factory.mktemp("conversations-listings-nats")) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-async def bus(own_nats: str) -> AsyncIterator[Bus]:
-    connected = await Bus.connect(own_nats, name="conversations-listings-tests")
-    await connected.ensure_streams()
-    yield connected
-    await connected.close()
-
-
-@pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings, own_nats: str) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats}))
-    await rt.start()
-    yield rt
-    await rt.stop(1)
-
-
-@pytest.fixture(scope="module")
-async def client(runtime: ServiceRuntime,
-                 settings: KernelSettings) -> AsyncIterator[ConversationsClient]:
-    c = ConversationsClient(open_channel(runtime.grpc.address),
-                            settings.service_token.get_secret_value())
-    yield c
-    await c.channel.close()
 
 
 async def inbound(bus: Bus, tenant: uuid.UUID, message: common.UnifiedMessage, *,

@@ -1,0 +1,48 @@
+"""The conversations service for this folder's modules: its real runtime (gRPC, consumers,
+PostgreSQL) on a private nats-server per module — the session's platform runs a real channels
+sender that would otherwise answer these tests' made-up send requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from clients.rpc.base import open_channel
+from clients.rpc.conversations import ConversationsClient
+from services.conversations.runtime import build_runtime
+from services.kernel.bus import Bus
+from services.kernel.config import KernelSettings
+from services.kernel.runtime import ServiceRuntime
+from switchboard.devstack.nats import EmbeddedNats
+
+
+@pytest.fixture(scope="module")
+def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with EmbeddedNats(tmp_path_factory.mktemp("conversations-nats")) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+async def bus(own_nats: str) -> AsyncIterator[Bus]:
+    connected = await Bus.connect(own_nats, name="conversations-tests")
+    await connected.ensure_streams()
+    yield connected
+    await connected.close()
+
+
+@pytest.fixture(scope="module")
+async def runtime(settings: KernelSettings, own_nats: str) -> AsyncIterator[ServiceRuntime]:
+    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats}))
+    await rt.start()
+    yield rt
+    await rt.stop(1)
+
+
+@pytest.fixture(scope="module")
+async def client(runtime: ServiceRuntime,
+                 settings: KernelSettings) -> AsyncIterator[ConversationsClient]:
+    c = ConversationsClient(open_channel(runtime.grpc.address),
+                            settings.service_token.get_secret_value())
+    yield c
+    await c.channel.close()
