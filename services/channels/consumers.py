@@ -53,8 +53,10 @@ class ChannelsConsumers:
         send_ack_wait = max(60.0, 2 * s.avito_max_attempts * (s.avito_timeout_s
                                                               + s.avito_backoff_max_s))
         return [
+            # Normalizing is per message and conversations' ingest is order-tolerant, so a
+            # batch of deliveries is handled several at a time.
             ConsumerSpec(WEBHOOKS_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.received",
-                         self.on_webhook),
+                         self.on_webhook, concurrency=8),
             ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
                          "sb.conversations.*.message.send_requested", self.on_send_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,

@@ -14,6 +14,8 @@ from services.conversations.metrics import observe_webhook_to_stored
 from services.kernel.bus import ConsumerSpec, Delivery, Poison
 from services.kernel.db import Database
 
+INBOUND_CONCURRENCY = 8  # below the database pool size (10), leaving room for the API
+
 
 class ConversationConsumers:
     def __init__(self, db: Database, ingestor: Ingestor) -> None:
@@ -23,8 +25,10 @@ class ConversationConsumers:
 
     def specs(self) -> list[ConsumerSpec]:
         return [
+            # Ingest is idempotent and order-tolerant (sent_at decides the preview; the
+            # conversation row is locked), so a batch is stored several messages at a time.
             ConsumerSpec("conversations-inbound", "SB_CHANNELS", "sb.channels.*.message.inbound",
-                         self.on_inbound),
+                         self.on_inbound, concurrency=INBOUND_CONCURRENCY),
             ConsumerSpec("conversations-delivery", "SB_CHANNELS", "sb.channels.*.message.delivery",
                          self.on_delivery),
             ConsumerSpec("conversations-deletion", "SB_CHANNELS", "sb.channels.*.message.deletion",

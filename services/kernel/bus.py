@@ -153,6 +153,9 @@ class ConsumerSpec:
     max_deliver: int = 8
     ack_wait_s: float = 30
     batch: int = 64
+    # How many messages of one fetched batch are handled at a time. Above 1 only for handlers
+    # that tolerate reordering and concurrent peers (as they must across replicas anyway).
+    concurrency: int = 1
     # Redelivery delays after a transient failure, by attempt (the last repeats).
     backoff_s: list[float] = field(default_factory=lambda: [0.2, 1, 5, 15, 30, 60])
 
@@ -201,8 +204,21 @@ class Consumer:
                 log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
-            for msg in msgs:
+            if spec.concurrency <= 1 or len(msgs) == 1:
+                for msg in msgs:
+                    await self._handle(msg)
+            else:
+                await self._handle_concurrently(msgs)
+
+    async def _handle_concurrently(self, msgs: list[Msg]) -> None:
+        """The batch at most `concurrency` at a time; each message is still acked on its own."""
+        slots = asyncio.Semaphore(self.spec.concurrency)
+
+        async def one(msg: Msg) -> None:
+            async with slots:
                 await self._handle(msg)
+
+        await asyncio.gather(*(one(m) for m in msgs))
 
     async def _refresh_lag(self, sub: JetStreamContext.PullSubscription) -> None:
         """At most every LAG_REFRESH_S: the consumer's pending and unacked counts from JetStream."""

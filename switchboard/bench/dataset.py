@@ -45,13 +45,13 @@ async def ensure_dataset(owner_url: str, scale: str, tenant0: uuid.UUID | None =
         row = await conn.fetchrow("SELECT * FROM public.bench_dataset WHERE scale = $1", scale)
         if row is not None:
             return Dataset(scale, row["tenant_id"], n_conv, n_msg, None)
+        first = tenant0 or uuid.uuid4()
         started = time.perf_counter()
-        await _generate(conn, [tenant0 or uuid.uuid4()] + [uuid.uuid4() for _ in range(tenants - 1)],
-                        n_conv, n_msg)
+        await _generate(conn, [first] + [uuid.uuid4() for _ in range(tenants - 1)], n_conv, n_msg)
         took = time.perf_counter() - started
         await conn.execute("INSERT INTO public.bench_dataset (scale, tenant_id, generated_s) "
-                           "VALUES ($1, $2, $3)", scale, tenant0 or uuid.uuid4(), took)
-        return Dataset(scale, tenant0 or uuid.uuid4(), n_conv, n_msg, took)
+                           "VALUES ($1, $2, $3)", scale, first, took)
+        return Dataset(scale, first, n_conv, n_msg, took)
     finally:
         await conn.close()
 

@@ -21,6 +21,7 @@ from gateway.identity.service import IdentityService
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.logging import configure_logging
+from switchboard.components import COMPONENTS
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
@@ -29,7 +30,6 @@ from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.seed import register_partner_app
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
-from switchboard.components import COMPONENTS
 from switchboard.serve import Platform, start_platform
 
 
@@ -85,7 +85,7 @@ class BenchStack:
         app_url = runtime_url(self.owner_url)
         self.settings = {
             "database_url": app_url, "nats_url": self.nats_url,
-            "secret_key": SecretBox.generate_key(), "service_token": uuid.uuid4().hex,
+            "secret_key": self._secret_key(), "service_token": uuid.uuid4().hex,
             "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
             "avito_sandbox_url": self.emulator.url, "log_level": "WARNING",
             "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
@@ -94,6 +94,14 @@ class BenchStack:
                                                     self.settings["public_base_url"])
         self.platform = await start_platform(COMPONENTS, **self.settings)
         self.db = Database(app_url, pool_size=4)
+
+    def _secret_key(self) -> str:
+        """Kept beside the cached database: channels stored by earlier runs stay readable."""
+        path = self.data_dir / f"secret_key.{self.database}"
+        if not path.exists():
+            path.write_text(SecretBox.generate_key())
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     async def new_tenant(self, name: str = "Bench shop", *, with_channel: bool = True) -> BenchTenant:
         """A tenant (agent left disabled: the default) with a sandbox Avito shop connected."""
@@ -156,6 +164,21 @@ async def run_loadgen(spec: dict[str, Any], limit_s: float = 300) -> dict[str, A
         raise RuntimeError(f"loadgen failed ({proc.returncode}): {err.decode()[-2000:]}")
     result: dict[str, Any] = json.loads(out)
     return result
+
+
+async def purge_tenant(nats_url: str, tenant_id: uuid.UUID) -> None:
+    """Drop a bench tenant's unprocessed inbound backlog (what a run offered beyond what the
+    pipeline could take within the scenario's drain window), so the next run starts idle."""
+    import nats
+
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        await js.purge_stream("SB_WEBHOOKS", subject=f"sb.webhooks.{tenant_id}.>")
+        await js.purge_stream("SB_CHANNELS", subject=f"sb.channels.{tenant_id}.>")
+        await js.purge_stream("SB_CONVERSATIONS", subject=f"sb.conversations.{tenant_id}.>")
+    finally:
+        await nc.close()
 
 
 async def wait_idle(nats_url: str, limit_s: float = 90.0) -> float:

@@ -98,3 +98,30 @@ async def test_a_message_failing_every_attempt_is_dead_lettered(bus: Bus, stream
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
+        bus: Bus, stream: StreamSpec) -> None:
+    in_flight, peak, done = 0, 0, []
+
+    async def slow(d: Delivery) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        done.append(d.data)
+
+    subject = f"t.{stream.name}.c"
+    for i in range(12):
+        await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    await _run(bus, ConsumerSpec(durable, stream.name, subject, slow, concurrency=4),
+               lambda: _async(len(done) == 12))
+    assert sorted(done, key=int) == [str(i).encode() for i in range(12)]
+    assert 1 < peak <= 4
+
+    async def all_acked() -> bool:
+        info = await bus.js.consumer_info(stream.name, durable)
+        return info.num_ack_pending == 0 and info.num_pending == 0
+    await eventually(all_acked, within=10)

@@ -9,7 +9,7 @@ from typing import Any
 
 from switchboard.bench.report import Figure
 from switchboard.bench.scenarios.pipeline import spec
-from switchboard.bench.stack import run_loadgen, wait_idle
+from switchboard.bench.stack import purge_tenant, run_loadgen, wait_idle
 
 TITLE = "tenant B at 10 msg/s while tenant A floods"
 
@@ -18,7 +18,7 @@ async def run(ctx: Any) -> list[Figure]:
     stack = ctx.stack
     a = await stack.new_tenant("Noisy A")
     b = await stack.new_tenant("Quiet B")
-    duration = 5.0 if ctx.quick else 8.0
+    duration = 4.0 if ctx.quick else 6.0
     quiet, noisy, a_rates = [], [], []
     details: dict[str, Any] = {}
     for _ in range(ctx.repeats):
@@ -36,12 +36,16 @@ async def run(ctx: Any) -> list[Figure]:
         details.update(quiet=base["e2e_summary"], noisy=fb["e2e_summary"],
                        a_ingress_rate=fa["rate"], b_expected=fb["e2e_expected"],
                        b_received=fb["e2e_received"])
-        details["drain_s"] = await wait_idle(stack.nats_url, limit_s=240)
+        await purge_tenant(stack.nats_url, a.tenant_id)  # A's backlog is not measured
+        await purge_tenant(stack.nats_url, b.tenant_id)
+        details["drain_s"] = await wait_idle(stack.nats_url, limit_s=60)
     ctx.details["noisy"] = details
     import statistics
     return [
         Figure("5 noisy", "B p99 quiet (10 msg/s)", "ms", quiet),
         Figure("5 noisy", "A flood accepted", "req/s", a_rates),
-        Figure("5 noisy", "B p99 while A floods", "ms", noisy, limit=statistics.median(quiet),
+        Figure("5 noisy", "B p99 while A floods", "ms", noisy,
+               note=f"B got {details['b_received']}/{details['b_expected']} in time",
+               limit=statistics.median(quiet),
                limit_name="B quiet p99", target=("ratio<=", 2.0)),
     ]
