@@ -6,6 +6,7 @@ typed errors), so these methods only know paths and shapes (research §3.5, 3.6,
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -22,9 +23,10 @@ class UploadedImage:
     sizes: dict[str, str]  # "1280x960" -> URL
 
 
-class MediaCalls:
+class MediaCalls(abc.ABC):
+    @abc.abstractmethod
     async def _call(self, endpoint: str, method: str, path: str, **kwargs: Any) -> Any:
-        raise NotImplementedError  # AvitoClient's authorized call
+        """AvitoClient's authorized call: token, pacing, retries, typed errors."""
 
     async def upload_image(self, user_id: str | int, content: bytes, filename: str,
                            mime_type: str) -> UploadedImage:

@@ -6,6 +6,7 @@ typed errors), so these methods only know paths and shapes (research §3.1, §5.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,10 @@ class ChatsPage:
     has_more: bool
 
 
-class SyncCalls:
+class SyncCalls(abc.ABC):
+    @abc.abstractmethod
     async def _call(self, endpoint: str, method: str, path: str, **kwargs: Any) -> Any:
-        raise NotImplementedError  # AvitoClient's authorized call
+        """AvitoClient's authorized call: token, pacing, retries, typed errors."""
 
     async def list_chats(self, user_id: str | int, *, chat_types: Sequence[str] = ("u2i", "u2u"),
                          limit: int = MAX_CHATS_LIMIT, offset: int = 0) -> ChatsPage:
