@@ -210,7 +210,7 @@ async def test_rejected_and_impossible_sends_fail_at_once(
         listen: Listen) -> None:
     channel, user_id, _ = await shop(channels, avito, tenant_a)
     delivered = await listen(f"sb.channels.{tenant_a}.message.delivery")
-    await send_requested(stack_bus, tenant_a, channel.id, "u2i-NoSuchChatAtAllXXXXXX", "Эй")
+    await send_requested(stack_bus, tenant_a, channel.id, "u2i-NoSuchChatAtAllZzzzzz", "Эй")
     await send_requested(stack_bus, tenant_a, str(uuid.uuid4()), "u2i-x", "Куда?")
     await send_requested(stack_bus, tenant_a, channel.id, "u2i-x", "   ")
     events = await deliveries(delivered, 3)
