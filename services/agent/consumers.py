@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
@@ -21,7 +22,8 @@ class AgentConsumers:
     def specs(self) -> list[ConsumerSpec]:
         return [
             ConsumerSpec("agent-inbound", "SB_CONVERSATIONS",
-                         "sb.conversations.*.message.received", self.on_received),
+                         "sb.conversations.*.message.received", self.on_received,
+                         batch=256, batch_handler=self.on_received_batch),
             ConsumerSpec("agent-human", "SB_CONVERSATIONS",
                          "sb.conversations.*.message.send_requested", self.on_send_requested),
         ]
@@ -32,6 +34,19 @@ class AgentConsumers:
             await self.debouncer.human_wrote(delivery.tenant_id, event.conversation)
         else:
             await self.debouncer.buyer_wrote(delivery.tenant_id, event.conversation, event.message)
+
+    async def on_received_batch(self, deliveries: list[Delivery]) -> None:
+        """One tenant's messages: a buyer's message on a channel without the agent needs
+        nothing (most tenants, most of the time), so the channels' settings are read once for
+        the batch and only the rest goes through `on_received`."""
+        events = [_decode(conv_events.MessageReceived, d) for d in deliveries]
+        enabled = await self.debouncer.enabled_channels(deliveries[0].tenant_id, {
+            _channel_id(e.conversation) for e in events
+            if e.message.sender != conv_pb.SENDER_KIND_CHANNEL_APP})
+        for delivery, event in zip(deliveries, events, strict=True):
+            if event.message.sender == conv_pb.SENDER_KIND_CHANNEL_APP \
+                    or _channel_id(event.conversation) in enabled:
+                await self.on_received(delivery)
 
     async def on_send_requested(self, delivery: Delivery) -> None:
         event = _decode(conv_events.MessageSendRequested, delivery)
@@ -44,3 +59,10 @@ def _decode(cls: type[M], delivery: Delivery) -> M:
         return cls.FromString(delivery.data)
     except DecodeError as exc:
         raise Poison(f"undecodable {cls.__name__}: {exc}") from exc
+
+
+def _channel_id(conversation: conv_pb.Conversation) -> uuid.UUID:
+    try:
+        return uuid.UUID(conversation.channel_id)
+    except ValueError as exc:
+        raise Poison(f"channel_id is not a uuid: {conversation.channel_id!r}") from exc

@@ -60,6 +60,12 @@ class Debouncer:
                 timedelta(seconds=settings.max_wait_s))
         return True
 
+    async def enabled_channels(self, tenant_id: uuid.UUID,
+                               channel_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these channels have the agent enabled (one transaction for all)."""
+        async with self.db.unit_of_work(tenant_id) as session:
+            return {c for c in channel_ids if (await self.store.effective(session, c)).enabled}
+
     async def human_wrote(self, tenant_id: uuid.UUID, conversation: conv_pb.Conversation) -> None:
         """A seller answered: no automatic reply for what they answered, and maybe take over."""
         async with self.db.unit_of_work(tenant_id) as session:

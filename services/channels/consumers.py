@@ -8,6 +8,7 @@ channels-deleter   SB_CONVERSATIONS  sb.conversations.*.message.delete_requested
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import TypeVar
@@ -19,7 +20,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
-from services.channels.avito.normalize import MalformedWebhook, normalize_webhook
+from services.channels.avito.normalize import AccountRef, MalformedWebhook, normalize_webhook
 from services.channels.config import ChannelsSettings
 from services.channels.deletion import DeleteCommand, MessageDeleter
 from services.channels.inbound import publish_inbound
@@ -56,7 +57,8 @@ class ChannelsConsumers:
             # Normalizing is per message and conversations' ingest is order-tolerant, so a
             # batch of deliveries is handled several at a time.
             ConsumerSpec(WEBHOOKS_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.received",
-                         self.on_webhook, concurrency=8),
+                         self.on_webhook, concurrency=8, batch=256,
+                         batch_handler=self.on_webhooks),
             ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
                          "sb.conversations.*.message.send_requested", self.on_send_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
@@ -71,32 +73,43 @@ class ChannelsConsumers:
         ]
 
     async def on_webhook(self, delivery: Delivery) -> None:
-        """Normalize a verified delivery and publish it as message.inbound.
+        await self.on_webhooks([delivery])
 
-        Published directly, not through the outbox: the only write here is the account's
-        last_webhook_at (diagnostics), so there is no transaction to be atomic with. The
-        Nats-Msg-Id is derived from the Avito message id, so a crash before the ack
-        re-publishes the same id and JetStream drops the copy; a redelivered webhook is
-        dropped the same way.
+    async def on_webhooks(self, deliveries: list[Delivery]) -> None:
+        """Normalize one tenant's verified deliveries and publish them as message.inbound.
+
+        One transaction looks up (and notes) each account once; then every message is
+        published concurrently. Published directly, not through the outbox: the only write
+        here is the account's last_webhook_at (diagnostics), so there is no transaction to be
+        atomic with. The Nats-Msg-Id is derived from the Avito message id, so a crash before
+        the ack re-publishes the same id and JetStream drops the copy; a redelivered webhook
+        is dropped the same way.
         """
-        received = _decode(channels_ev.WebhookReceived, delivery)
-        if received.kind != common.CHANNEL_KIND_AVITO:
-            raise Poison(f"unsupported channel kind {received.kind}")
+        received = [_decode(channels_ev.WebhookReceived, d) for d in deliveries]
+        if any(r.kind != common.CHANNEL_KIND_AVITO for r in received):
+            raise Poison("unsupported channel kind")
         async with self._tx() as unit:
-            account = await self._service.webhook_account(unit, received.channel_id)
-            if account is not None:
-                await self._service.note_webhook(unit, account)
-        if account is None:
-            log.info("webhook for an unknown or disconnected channel dropped", extra={
-                "channel_id": received.channel_id, "delivery_id": received.delivery_id})
-            return
-        try:
-            message = normalize_webhook(account, received.body)
-        except MalformedWebhook as exc:
-            raise Poison(f"malformed Avito webhook: {exc}") from exc
-        received_at = received.received_at if received.HasField("received_at") \
-            else _now_timestamp()
-        await publish_inbound(self._bus, delivery.tenant_id, message, received_at=received_at)
+            accounts: dict[str, AccountRef | None] = {}
+            for channel_id in dict.fromkeys(r.channel_id for r in received):
+                accounts[channel_id] = account = await self._service.webhook_account(unit, channel_id)
+                if account is not None:
+                    await self._service.note_webhook(unit, account)
+        inbound = []
+        for r in received:
+            account = accounts[r.channel_id]
+            if account is None:
+                log.info("webhook for an unknown or disconnected channel dropped", extra={
+                    "channel_id": r.channel_id, "delivery_id": r.delivery_id})
+                continue
+            try:
+                message = normalize_webhook(account, r.body)
+            except MalformedWebhook as exc:
+                raise Poison(f"malformed Avito webhook: {exc}") from exc
+            inbound.append((message, r.received_at if r.HasField("received_at")
+                            else _now_timestamp()))
+        tenant = deliveries[0].tenant_id
+        await asyncio.gather(*(publish_inbound(self._bus, tenant, m, received_at=at)
+                               for m, at in inbound))
 
     async def on_send_requested(self, delivery: Delivery) -> None:
         request = _decode(conversations_ev.MessageSendRequested, delivery)

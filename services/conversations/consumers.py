@@ -15,6 +15,7 @@ from services.kernel.bus import ConsumerSpec, Delivery, Poison
 from services.kernel.db import Database
 
 INBOUND_CONCURRENCY = 8  # below the database pool size (10), leaving room for the API
+INBOUND_BATCH = 256  # per fetch; grouped by tenant, one transaction per tenant
 
 
 class ConversationConsumers:
@@ -28,7 +29,8 @@ class ConversationConsumers:
             # Ingest is idempotent and order-tolerant (sent_at decides the preview; the
             # conversation row is locked), so a batch is stored several messages at a time.
             ConsumerSpec("conversations-inbound", "SB_CHANNELS", "sb.channels.*.message.inbound",
-                         self.on_inbound, concurrency=INBOUND_CONCURRENCY),
+                         self.on_inbound, concurrency=INBOUND_CONCURRENCY,
+                         batch=INBOUND_BATCH, batch_handler=self.on_inbound_batch),
             ConsumerSpec("conversations-delivery", "SB_CHANNELS", "sb.channels.*.message.delivery",
                          self.on_delivery),
             ConsumerSpec("conversations-deletion", "SB_CHANNELS", "sb.channels.*.message.deletion",
@@ -37,10 +39,17 @@ class ConversationConsumers:
                          self.on_listing_updated),
         ]
 
+    async def on_inbound_batch(self, deliveries: list[Delivery]) -> None:
+        """One tenant's fetched messages in one transaction (see Ingestor.ingest_many)."""
+        events = [_inbound(d) for d in deliveries]
+        async with self.db.unit_of_work(deliveries[0].tenant_id) as session:
+            stored = await self.ingestor.ingest_many(
+                session, [(e.message, e.historical) for e in events])
+        for i in stored:
+            observe_webhook_to_stored(events[i])
+
     async def on_inbound(self, delivery: Delivery) -> None:
-        event = _decode(channel_events.MessageInbound, delivery)
-        if not event.message.channel_id or not event.message.external_chat_id:
-            raise Poison("inbound message without channel or chat id")
+        event = _inbound(delivery)
         async with self.db.unit_of_work(delivery.tenant_id) as session:
             stored = await self.ingestor.ingest(session, event.message,
                                                 historical=event.historical)
@@ -79,3 +88,10 @@ def _decode(cls: type, delivery: Delivery):  # type: ignore[no-untyped-def]
         return cls.FromString(delivery.data)
     except DecodeError as exc:
         raise Poison(f"undecodable {cls.__name__}: {exc}") from exc
+
+
+def _inbound(delivery: Delivery) -> channel_events.MessageInbound:
+    event = _decode(channel_events.MessageInbound, delivery)
+    if not event.message.channel_id or not event.message.external_chat_id:
+        raise Poison("inbound message without channel or chat id")
+    return event

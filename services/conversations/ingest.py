@@ -4,6 +4,7 @@ delivery outcomes. Every path is idempotent: a redelivered event changes nothing
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -61,6 +62,52 @@ class Ingestor:
         await session.flush()
         self.events.message_received(session, conversation, contact, message)
         return message
+
+    async def ingest_many(self, session: AsyncSession,
+                          batch: Sequence[tuple[common.UnifiedMessage, bool]]) -> list[int]:
+        """Store one tenant's batch of (message, historical) in the caller's transaction; the
+        positions of those newly stored. Plain buyer messages (the bulk of traffic) take a few
+        set-based statements per batch; echoes, deletions and quotes go one by one as in
+        `ingest`, after them and in the same transaction."""
+        plain = [i for i, (m, _) in enumerate(batch) if _is_plain(m)]
+        stored = await self._ingest_plain(session, [(i, *batch[i]) for i in plain]) if plain else []
+        for i, (m, historical) in enumerate(batch):
+            if not _is_plain(m) and await self.ingest(session, m, historical=historical):
+                stored.append(i)
+        return stored
+
+    async def _ingest_plain(self, session: AsyncSession,
+                            items: list[tuple[int, common.UnifiedMessage, bool]]) -> list[int]:
+        """`ingest` for plain buyer messages, set-based: contacts, conversations and messages
+        in one statement each, then the conversations' counters in one flush. Each message
+        event carries its conversation as it stands after the whole batch."""
+        contacts = await ContactRepository(session).upsert_many(
+            [(uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m), m.author_name,
+              m.author_phone) for _, m, _ in items])
+        contact_of = {i: contacts[(uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m))]
+                      for i, m, _ in items}
+        by_time = sorted(items, key=lambda item: item[1].sent_at.ToNanoseconds())
+        conversations = await ConversationRepository(session).insert_many_if_absent(
+            [_new_conversation_values(m, contact_of[i]) for i, m, _ in by_time])
+        conversation_of = {i: conversations[(uuid.UUID(m.channel_id), m.external_chat_id)]
+                           for i, m, _ in items}
+        for i, m, _ in by_time:
+            await _reconcile(session, conversation_of[i], contact_of[i], m)
+        new = await MessageRepository(session).insert_many_if_new(
+            [_message_values(m, conversation_of[i].id, Direction.INBOUND, Sender.CONTACT,
+                             MessageStatus.RECEIVED, historical=historical)
+             for i, m, historical in items])
+        new_by_key = {(n.conversation_id, n.external_message_id): n for n in new}
+        stored: list[tuple[int, Message]] = []
+        for i, m, _ in by_time:
+            message = new_by_key.pop((conversation_of[i].id, m.external_message_id), None)
+            if message is not None:  # None: a redelivery (or a repeat within the batch)
+                _note_inbound(conversation_of[i], m, message)
+                stored.append((i, message))
+        await session.flush()
+        for i, message in stored:
+            self.events.message_received(session, conversation_of[i], contact_of[i], message)
+        return [i for i, _ in stored]
 
     async def _ingest_echo(self, session: AsyncSession, m: common.UnifiedMessage,
                            historical: bool = False) -> Message | None:
@@ -159,25 +206,39 @@ class Ingestor:
 
     async def _conversation_for(self, session: AsyncSession, m: common.UnifiedMessage,
                                 contact: Contact) -> Conversation:
-        repo = ConversationRepository(session)
-        sent_at = m.sent_at.ToDatetime(tzinfo=UTC)
-        conversation = await repo.insert_if_absent({
-            "channel_id": uuid.UUID(m.channel_id), "channel_kind": m.channel,
-            "external_chat_id": m.external_chat_id, "contact_id": contact.id,
-            "status": Status.OPEN, "mode": DEFAULT_MODE, "last_message_at": sent_at,
-            **_listing_values(m.listing)})
-        if conversation.contact_id != contact.id and \
-                not contact.external_user_id.startswith(PLACEHOLDER_PREFIX):
-            old = await ContactRepository(session).get(conversation.contact_id)
-            if old is not None and old.external_user_id.startswith(PLACEHOLDER_PREFIX):
-                conversation.contact_id = contact.id
-        # Webhooks name the item only; a synced message brings its title, price and picture.
-        if m.listing.external_id and (not conversation.listing_external_id or (
-                not conversation.listing_title and m.listing.title
-                and m.listing.external_id == conversation.listing_external_id)):
-            for key, value in _listing_values(m.listing).items():
-                setattr(conversation, key, value)
+        conversation = await ConversationRepository(session).insert_if_absent(
+            _new_conversation_values(m, contact))
+        await _reconcile(session, conversation, contact, m)
         return conversation
+
+
+async def _reconcile(session: AsyncSession, conversation: Conversation, contact: Contact,
+                     m: common.UnifiedMessage) -> None:
+    """What a message teaches an existing conversation: its buyer, its listing."""
+    if conversation.contact_id != contact.id and \
+                not contact.external_user_id.startswith(PLACEHOLDER_PREFIX):
+        old = await ContactRepository(session).get(conversation.contact_id)
+        if old is not None and old.external_user_id.startswith(PLACEHOLDER_PREFIX):
+            conversation.contact_id = contact.id
+    # Webhooks name the item only; a synced message brings its title, price and picture.
+    if m.listing.external_id and (not conversation.listing_external_id or (
+            not conversation.listing_title and m.listing.title
+            and m.listing.external_id == conversation.listing_external_id)):
+        for key, value in _listing_values(m.listing).items():
+            setattr(conversation, key, value)
+
+
+def _new_conversation_values(m: common.UnifiedMessage, contact: Contact) -> dict[str, object]:
+    return {"channel_id": uuid.UUID(m.channel_id), "channel_kind": m.channel,
+            "external_chat_id": m.external_chat_id, "contact_id": contact.id,
+            "status": Status.OPEN, "mode": DEFAULT_MODE,
+            "last_message_at": m.sent_at.ToDatetime(tzinfo=UTC), **_listing_values(m.listing)}
+
+
+def _is_plain(m: common.UnifiedMessage) -> bool:
+    """A buyer's message that needs no lookup of earlier ones (no echo, deletion or quote)."""
+    return not (m.is_echo or m.direction == common.DIRECTION_OUTBOUND
+                or m.content_type == DELETED or m.quoted_external_message_id)
 
 
 def _note_inbound(conversation: Conversation, m: common.UnifiedMessage, message: Message) -> None:

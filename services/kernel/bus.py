@@ -142,6 +142,8 @@ class Delivery:
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
+# Handles several deliveries of one tenant in one go (one transaction); all or nothing.
+BatchHandler = Callable[[list[Delivery]], Awaitable[None]]
 
 
 @dataclass
@@ -158,6 +160,13 @@ class ConsumerSpec:
     concurrency: int = 1
     # Redelivery delays after a transient failure, by attempt (the last repeats).
     backoff_s: list[float] = field(default_factory=lambda: [0.2, 1, 5, 15, 30, 60])
+    # Messages with the same key are handled one after another in stream order, different
+    # keys concurrently (up to `concurrency`): e.g. the chat, so sends to one chat keep order.
+    order_key: Callable[[Delivery], str] | None = None
+    # Optional fast path: the fetched messages of one tenant handed over together. If it
+    # raises, nothing of it counts and each message goes through `handler` on its own, which
+    # decides retry or dead letter precisely; so both must be idempotent.
+    batch_handler: BatchHandler | None = None
 
     def delay_for(self, attempt: int) -> float:
         return self.backoff_s[min(attempt - 1, len(self.backoff_s) - 1)]
@@ -204,21 +213,71 @@ class Consumer:
                 log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
-            if spec.concurrency <= 1 or len(msgs) == 1:
-                for msg in msgs:
-                    await self._handle(msg)
+            groups = self._groups(msgs)
+            if len(groups) == 1 or spec.concurrency <= 1:
+                for group in groups:
+                    await self._handle_group(group)
             else:
-                await self._handle_concurrently(msgs)
+                await self._handle_concurrently(groups)
 
-    async def _handle_concurrently(self, msgs: list[Msg]) -> None:
-        """The batch at most `concurrency` at a time; each message is still acked on its own."""
+    def _groups(self, msgs: list[Msg]) -> list[list[Msg]]:
+        """The fetched batch split into what must run in order: per tenant for a batch
+        handler, per `order_key`, else one message each (stream order kept inside a group)."""
+        spec = self.spec
+        if spec.batch_handler is None and spec.order_key is None:
+            return [[m] for m in msgs]
+        groups: dict[object, list[Msg]] = {}
+        for msg in msgs:
+            key = _tenant_or_none(msg.subject) if spec.batch_handler is not None \
+                else spec.order_key(_delivery(msg))  # type: ignore[misc]
+            groups.setdefault(key, []).append(msg)
+        return list(groups.values())
+
+    async def _handle_concurrently(self, groups: list[list[Msg]]) -> None:
+        """Groups at most `concurrency` at a time; each message is still acked on its own."""
         slots = asyncio.Semaphore(self.spec.concurrency)
 
-        async def one(msg: Msg) -> None:
+        async def one(group: list[Msg]) -> None:
             async with slots:
-                await self._handle(msg)
+                await self._handle_group(group)
 
-        await asyncio.gather(*(one(m) for m in msgs))
+        await asyncio.gather(*(one(g) for g in groups))
+
+    async def _handle_group(self, group: list[Msg]) -> None:
+        if self.spec.batch_handler is not None and len(group) > 1 \
+                and await self._handle_batch(group):
+            return
+        for msg in group:
+            await self._handle(msg)
+
+    async def _handle_batch(self, msgs: list[Msg]) -> bool:
+        """One tenant's messages through the batch handler; False (nothing acked) if it failed,
+        and the caller then handles them one by one."""
+        spec = self.spec
+        deliveries = [_delivery(m) for m in msgs]
+        links = [trace.Link(ctx) for d in deliveries
+                 if (ctx := trace.get_current_span(telemetry.extract_trace_context(d.headers))
+                     .get_span_context()).is_valid]
+        started = time.perf_counter()
+        try:
+            with _tracer.start_as_current_span(
+                    f"consume {spec.durable} batch", kind=trace.SpanKind.CONSUMER, links=links,
+                    attributes={"messaging.system": "nats", "messaging.consumer": spec.durable,
+                                "messaging.batch.message_count": len(msgs)}), \
+                    tenant_scope(_tenant_or_none(msgs[0].subject)):
+                await spec.batch_handler(deliveries)  # type: ignore[misc]
+        except Exception as exc:
+            log.info("batch failed, handling its messages one by one", extra={
+                "consumer": spec.durable, "size": len(msgs), "error": str(exc)})
+            return False
+        elapsed = time.perf_counter() - started
+        for msg, delivery in zip(msgs, deliveries, strict=True):
+            if delivery.attempt > 1:
+                telemetry.BUS_REDELIVERIES.labels(spec.durable).inc()
+            await msg.ack()
+            telemetry.BUS_HANDLE_LATENCY.labels(spec.durable).observe(elapsed)
+        telemetry.BUS_MESSAGES.labels(spec.durable, "ack").inc(len(msgs))
+        return True
 
     async def _refresh_lag(self, sub: JetStreamContext.PullSubscription) -> None:
         """At most every LAG_REFRESH_S: the consumer's pending and unacked counts from JetStream."""
@@ -240,8 +299,8 @@ class Consumer:
 
     async def _handle(self, msg: Msg) -> None:
         spec = self.spec
-        headers = dict(msg.headers or {})
-        delivery = Delivery(msg.subject, msg.data, headers, msg.metadata.num_delivered)
+        delivery = _delivery(msg)
+        headers = delivery.headers
         if delivery.attempt > 1:
             telemetry.BUS_REDELIVERIES.labels(spec.durable).inc()
         parent = telemetry.extract_trace_context(headers)
@@ -292,6 +351,10 @@ class Consumer:
             msg_id=f"dlq:{self.spec.durable}:{meta.stream}:{meta.sequence.stream}")
         telemetry.DEAD_LETTERS.labels(self.spec.durable).inc()
         await msg.term()
+
+
+def _delivery(msg: Msg) -> Delivery:
+    return Delivery(msg.subject, msg.data, dict(msg.headers or {}), msg.metadata.num_delivered)
 
 
 def _tenant_or_none(subject_: str) -> uuid.UUID | None:

@@ -125,3 +125,86 @@ async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
         info = await bus.js.consumer_info(stream.name, durable)
         return info.num_ack_pending == 0 and info.num_pending == 0
     await eventually(all_acked, within=10)
+
+
+async def _acked(bus: Bus, stream: StreamSpec, durable: str) -> bool:
+    info = await bus.js.consumer_info(stream.name, durable)
+    return info.num_ack_pending == 0 and info.num_pending == 0
+
+
+async def test_an_order_key_keeps_order_per_key_and_runs_keys_concurrently(
+        bus: Bus, stream: StreamSpec) -> None:
+    in_flight, peak, done = 0, 0, []
+
+    async def slow(d: Delivery) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        done.append(d.data.decode())
+
+    subject = f"t.{stream.name}.k"
+    for i in range(5):
+        for chat in "abc":
+            await bus.publish(subject, f"{chat}{i}".encode(), msg_id=str(uuid.uuid4()))
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    spec = ConsumerSpec(durable, stream.name, subject, slow, concurrency=3,
+                        order_key=lambda d: d.data.decode()[0])
+    await _run(bus, spec, lambda: _async(len(done) == 15))
+    for chat in "abc":
+        assert [x for x in done if x[0] == chat] == [f"{chat}{i}" for i in range(5)]
+    assert peak > 1
+    await eventually(lambda: _acked(bus, stream, durable), within=10)
+
+
+async def test_a_batch_handler_takes_a_fetch_at_once_and_acks_every_message(
+        bus: Bus, stream: StreamSpec) -> None:
+    batches: list[list[bytes]] = []
+    singles: list[bytes] = []
+
+    async def one(d: Delivery) -> None:
+        singles.append(d.data)
+
+    async def many(ds: list[Delivery]) -> None:
+        batches.append([d.data for d in ds])
+
+    subject = f"t.{stream.name}.b"
+    for i in range(10):
+        await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    await _run(bus, ConsumerSpec(durable, stream.name, subject, one, batch_handler=many),
+               lambda: _async(sum(map(len, batches)) + len(singles) == 10))
+    assert batches and [int(x) for b in batches for x in b] == sorted(
+        int(x) for b in batches for x in b)  # stream order inside a batch
+    assert len(batches[0]) > 1
+    await eventually(lambda: _acked(bus, stream, durable), within=10)
+
+
+async def test_a_failed_batch_falls_back_to_one_by_one_and_dead_letters_only_the_poison(
+        bus: Bus, stream: StreamSpec) -> None:
+    handled: list[bytes] = []
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+
+    async def one(d: Delivery) -> None:
+        if d.data == b"bad":
+            raise Poison("cannot parse")
+        handled.append(d.data)
+
+    async def many(ds: list[Delivery]) -> None:
+        for d in ds:
+            if d.data == b"bad":
+                raise Poison("cannot parse")  # the whole batch is off: nothing of it counts
+
+    dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
+                                      stream="SB_DEAD_LETTER")
+    subject = f"t.{stream.name}.f"
+    for data in (b"1", b"bad", b"2"):
+        await bus.publish(subject, data, msg_id=str(uuid.uuid4()))
+    await _run(bus, ConsumerSpec(durable, stream.name, subject, one, batch_handler=many),
+               lambda: _async(len(handled) == 2))
+    assert handled == [b"1", b"2"]
+    [dead] = await dlq.fetch(1, timeout=5)
+    assert dead.data == b"bad"
+    await dead.ack()
+    await eventually(lambda: _acked(bus, stream, durable), within=10)
