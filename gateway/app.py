@@ -22,6 +22,7 @@ from gateway.rest import api_router
 from gateway.state import GatewayState
 from gateway.webhooks.avito import WebhookResolver
 from gateway.webhooks.avito import router as avito_webhooks
+from gateway.webhooks.fairness import TenantLanes
 from services.kernel.bus import Bus
 from services.kernel.db import Database
 
@@ -38,6 +39,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         state = await _connect(settings)
         app.state.gateway = state
         app.state.webhook_resolver = WebhookResolver(state.channels, settings.auth_cache_ttl_s)
+        app.state.webhook_lanes = TenantLanes(settings.webhook_tenant_rate_per_s,
+                                              settings.webhook_tenant_burst)
         try:
             yield
         finally:
@@ -53,8 +56,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health.router)
+    app.include_router(avito_webhooks)  # the hot path: matched before the API's many routes
     app.include_router(api_router, prefix="/v1")
-    app.include_router(avito_webhooks)
     app.include_router(graphql_router(settings), prefix="/graphql")
     return app
 

@@ -91,7 +91,8 @@ async def avito_webhook(channel_id: str, webhook_token: str, request: Request) -
         channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
         received_at=_now(), body=body)
     try:
-        await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", "received"),
+        lane = request.app.state.webhook_lanes.lane(owner.tenant_id)
+        await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", lane),
                                 event.SerializeToString(), msg_id=f"avito:{channel_id}:{delivery_id}")
     except Exception as exc:  # Avito retries on non-200: better than a lost message
         log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})

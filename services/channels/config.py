@@ -19,6 +19,9 @@ class ChannelsSettings(KernelSettings):
                                "user_balance:read")
     # How long a consent request (its single-use state) may take.
     oauth_state_ttl_s: int = Field(default=600, ge=60, le=3600)
+    # The overflow lane (a flooding tenant's excess webhooks) waits while conversations has
+    # more than this many inbound messages queued: other tenants' messages stay near the front.
+    overflow_downstream_limit: int = Field(default=100, ge=1)
     avito_timeout_s: float = Field(default=10.0, gt=0)
     # HTTP attempts per Avito call (429, 5xx, timeouts and connection errors are retried).
     avito_max_attempts: int = Field(default=4, ge=1, le=10)

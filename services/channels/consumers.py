@@ -1,6 +1,7 @@
 """Durable pull consumers of the channels service (see README.md, "Consumers").
 
 channels-webhooks  SB_WEBHOOKS       sb.webhooks.*.avito.received              -> message.inbound
+channels-webhooks-overflow  sb.webhooks.*.avito.overflow  (same, held while conversations lags)
 channels-sender    SB_CONVERSATIONS  sb.conversations.*.message.send_requested -> Avito, delivery
 channels-read      SB_CONVERSATIONS  sb.conversations.*.conversation.read      -> Avito read mark
 channels-deleter   SB_CONVERSATIONS  sb.conversations.*.message.delete_requested -> Avito, deletion
@@ -28,12 +29,14 @@ from services.channels.outbound import OutboundSender, ReadMarker, SendCommand, 
 from services.channels.parts import media_ids
 from services.channels.repository import Transactions
 from services.channels.service import ChannelsService
-from services.kernel.bus import Bus, ConsumerSpec, Delivery, Poison, Retry
+from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=ProtoMessage)
 
 WEBHOOKS_DURABLE = "channels-webhooks"
+WEBHOOKS_OVERFLOW_DURABLE = "channels-webhooks-overflow"
+INBOUND_DURABLE = "conversations-inbound"  # conversations' consumer of message.inbound
 SENDER_DURABLE = "channels-sender"
 READ_DURABLE = "channels-read"
 DELETER_DURABLE = "channels-deleter"
@@ -59,6 +62,12 @@ class ChannelsConsumers:
             ConsumerSpec(WEBHOOKS_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.received",
                          self.on_webhook, concurrency=8, batch=256,
                          batch_handler=self.on_webhooks),
+            # A flooding tenant's excess (the gateway's overflow lane) only moves on while
+            # conversations keeps up, so it never queues in front of other tenants' messages.
+            ConsumerSpec(WEBHOOKS_OVERFLOW_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.overflow",
+                         self.on_webhook, concurrency=8, batch=64, batch_handler=self.on_webhooks,
+                         hold_while=Backlog(self._bus, "SB_CHANNELS", INBOUND_DURABLE,
+                                           s.overflow_downstream_limit).over_limit),
             ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
                          "sb.conversations.*.message.send_requested", self.on_send_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,

@@ -34,6 +34,7 @@ MSG_ID_HEADER = "Nats-Msg-Id"
 DLQ_PREFIX = "sb.dlq"
 # How often each consumer samples JetStream's view of its backlog (pending, unacked).
 LAG_REFRESH_S = 15.0
+HOLD_RECHECK_S = 0.05
 _OUTCOMES = ("ack", "retry", "dead_letter")
 
 _tracer = telemetry.tracer("switchboard.bus")
@@ -167,6 +168,9 @@ class ConsumerSpec:
     # raises, nothing of it counts and each message goes through `handler` on its own, which
     # decides retry or dead letter precisely; so both must be idempotent.
     batch_handler: BatchHandler | None = None
+    # Backpressure for a low-priority lane: no fetch while this says True (checked again
+    # every HOLD_RECHECK_S), e.g. while a downstream consumer has a backlog.
+    hold_while: Callable[[], Awaitable[bool]] | None = None
 
     def delay_for(self, attempt: int) -> float:
         return self.backoff_s[min(attempt - 1, len(self.backoff_s) - 1)]
@@ -205,6 +209,10 @@ class Consumer:
         spec = self.spec
         while not self._stopping.is_set():
             await self._refresh_lag(sub)
+            if spec.hold_while is not None and await spec.hold_while():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), HOLD_RECHECK_S)
+                continue
             try:
                 msgs = await sub.fetch(spec.batch, timeout=1)
             except (NatsTimeout, TimeoutError):  # nothing to fetch (nats-py raises either)
@@ -355,6 +363,28 @@ class Consumer:
 
 def _delivery(msg: Msg) -> Delivery:
     return Delivery(msg.subject, msg.data, dict(msg.headers or {}), msg.metadata.num_delivered)
+
+
+class Backlog:
+    """Whether a durable consumer has more than `limit` messages waiting or in flight, from
+    JetStream's consumer info, looked up at most every `refresh_s` (shared by all replicas)."""
+
+    def __init__(self, bus: Bus, stream: str, durable: str, limit: int,
+                 refresh_s: float = 0.1) -> None:
+        self.bus, self.stream, self.durable = bus, stream, durable
+        self.limit, self.refresh_s = limit, refresh_s
+        self._next, self._over = 0.0, False
+
+    async def over_limit(self) -> bool:
+        now = time.monotonic()
+        if now >= self._next:
+            self._next = now + self.refresh_s
+            try:
+                info = await asyncio.wait_for(self.bus.js.consumer_info(self.stream, self.durable), 2)
+                self._over = (info.num_pending or 0) + (info.num_ack_pending or 0) > self.limit
+            except Exception:  # not created yet, or a reconnect: do not hold work back
+                self._over = False
+        return self._over
 
 
 def _tenant_or_none(subject_: str) -> uuid.UUID | None:

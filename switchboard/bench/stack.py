@@ -10,7 +10,9 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,29 @@ async def purge_tenant(nats_url: str, tenant_id: uuid.UUID) -> None:
         await nc.close()
 
 
+@contextlib.asynccontextmanager
+async def consumer_paused(nats_url: str, stream: str, durable: str,
+                          limit_s: float = 120.0) -> AsyncIterator[None]:
+    """Pause a durable consumer with JetStream's own consumer pause (nats-server >= 2.11):
+    messages wait in the stream, nothing in the platform changes. Resumed on exit, and by the
+    server itself after `limit_s` should the bench die first."""
+    import nats
+
+    nc = await nats.connect(nats_url)
+    api = f"$JS.API.CONSUMER.PAUSE.{stream}.{durable}"
+    until = datetime.now(UTC) + timedelta(seconds=limit_s)
+    try:
+        reply = json.loads((await nc.request(api, json.dumps(
+            {"pause_until": until.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).encode(), timeout=5)).data)
+        if not reply.get("paused"):
+            raise RuntimeError(f"could not pause {durable}: {reply}")
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            await nc.request(api, b"{}", timeout=5)
+        await nc.close()
+
+
 async def wait_idle(nats_url: str, limit_s: float = 90.0) -> float:
     """Wait until the inbound consumers have nothing pending or unacked; seconds waited."""
     import nats
@@ -192,6 +217,7 @@ async def wait_idle(nats_url: str, limit_s: float = 90.0) -> float:
         while asyncio.get_running_loop().time() - started < limit_s:
             busy = 0
             for stream, durable in (("SB_WEBHOOKS", "channels-webhooks"),
+                                    ("SB_WEBHOOKS", "channels-webhooks-overflow"),
                                     ("SB_CHANNELS", "conversations-inbound"),
                                     ("SB_CONVERSATIONS", "channels-sender"),
                                     ("SB_CHANNELS", "conversations-delivery")):

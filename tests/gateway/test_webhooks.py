@@ -13,6 +13,7 @@ import httpx
 import orjson
 import pytest
 
+from gateway.webhooks.fairness import TenantLanes
 from services.kernel.bus import Bus
 from tests.fixtures.events import Recorder, eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
@@ -102,6 +103,29 @@ async def test_empty_probe_is_acknowledged_without_publishing(
         resp = await http.post(_path(shop), json={})
         await asyncio.sleep(0.2)
     assert resp.status_code == 200 and seen.messages == []
+
+
+async def test_a_tenant_over_its_rate_takes_the_overflow_lane_and_loses_nothing(
+        platform: RunningPlatform, http: httpx.AsyncClient, bus: Bus, seller: Tenant,
+        shop: SandboxShop) -> None:
+    app = platform.platform.gateway._server.config.app  # type: ignore[union-attr]
+    regular = app.state.webhook_lanes
+    app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)  # one, then overflow
+    try:
+        async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
+            for _ in range(3):
+                assert (await http.post(_path(shop), json=delivery(shop.user_id))).status_code == 200
+            await eventually(lambda: _async(len(seen.messages) == 3))
+    finally:
+        app.state.webhook_lanes = regular
+    assert sorted(subject.rsplit(".", 1)[1] for subject, _ in seen.messages) == [
+        "overflow", "overflow", "received"]
+
+    async def all_stored() -> bool:
+        items = (await seller.http.get("/v1/conversations")).json()["items"]
+        return bool(items) and len((await seller.http.get(
+            f"/v1/conversations/{items[0]['id']}/messages")).json()["items"]) == 3
+    await eventually(all_stored)
 
 
 async def test_signing_secret_is_enforced(platform: RunningPlatform, http: httpx.AsyncClient,

@@ -208,3 +208,28 @@ async def test_a_failed_batch_falls_back_to_one_by_one_and_dead_letters_only_the
     assert dead.data == b"bad"
     await dead.ack()
     await eventually(lambda: _acked(bus, stream, durable), within=10)
+
+
+async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: StreamSpec) -> None:
+    held, checks, handled = True, 0, []
+
+    async def hold() -> bool:
+        nonlocal checks
+        checks += 1
+        return held
+
+    async def handle(d: Delivery) -> None:
+        handled.append(d.data)
+
+    subject = f"t.{stream.name}.h"
+    await bus.publish(subject, b"waits", msg_id=str(uuid.uuid4()))
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    spec = ConsumerSpec(durable, stream.name, subject, handle, hold_while=hold)
+
+    async def released_after_checks() -> bool:
+        nonlocal held
+        if checks >= 5 and held:
+            assert handled == []  # asked five times, held five times: nothing fetched
+            held = False
+        return handled == [b"waits"]
+    await _run(bus, spec, released_after_checks)

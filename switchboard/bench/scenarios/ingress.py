@@ -1,9 +1,10 @@
 """1. Webhook ingress: signed Avito v3 deliveries into the gateway (resolve + verify + durable
 JetStream publish + 200) vs a bare FastAPI endpoint that reads the body and answers 200.
 
-Only ingress is measured here: after each gateway run the tenant's unprocessed deliveries are
-purged from SB_WEBHOOKS (scenario 2 measures the pipeline). The consumers of `serve all` do run
-in the same process during the measurement, as they do in production.
+Only ingress is measured here (scenario 2 measures the pipeline): while the gateway is loaded,
+the pipeline's first consumers (`channels-webhooks` and its overflow lane) are paused with JetStream's consumer pause,
+so the deliveries wait in SB_WEBHOOKS and are purged afterwards; the rest of `serve all` runs
+in the same process, idle, as the bare endpoint's process has nothing else to do either.
 
 Placement on 2 cores: the load generator is pinned to CPU 1; the server under test (the bare
 endpoint's own uvicorn process, or the bench process's main thread that runs the gateway and
@@ -21,7 +22,7 @@ from typing import Any
 
 from switchboard.bench.histogram import Histogram
 from switchboard.bench.report import Figure
-from switchboard.bench.stack import purge_tenant, run_loadgen, wait_idle
+from switchboard.bench.stack import consumer_paused, purge_tenant, run_loadgen, wait_idle
 from switchboard.devstack.ports import free_port, port_is_free
 
 TITLE = "webhook ingress vs a bare FastAPI endpoint, 50 connections"
@@ -67,9 +68,15 @@ async def run(ctx: Any) -> list[Figure]:
             bare_hist.merge(Histogram.from_dict(b["latency"]))
             before = _pin({0})
             try:
-                g = await run_loadgen({"base_url": stack.gateway_url, "kind": "avito",
-                                       "avito": avito, "connections": CONNECTIONS,
-                                       "duration_s": duration, "warmup_s": 1.0, "cpu": cpu_lg})
+                async with consumer_paused(stack.nats_url, "SB_WEBHOOKS", "channels-webhooks"), \
+                        consumer_paused(stack.nats_url, "SB_WEBHOOKS",
+                                        "channels-webhooks-overflow"):
+                    g = await run_loadgen({"base_url": stack.gateway_url, "kind": "avito",
+                                           "avito": avito, "connections": CONNECTIONS,
+                                           "duration_s": duration, "warmup_s": 1.0,
+                                           "cpu": cpu_lg})
+                    # What ingress accepted would keep the pipeline busy: drop the backlog.
+                    await purge_tenant(stack.nats_url, tenant.tenant_id)
             finally:
                 if before:
                     os.sched_setaffinity(0, before)
@@ -77,8 +84,6 @@ async def run(ctx: Any) -> list[Figure]:
             gw_p99.append(g["latency_summary"]["p99_ms"])
             gw_hist.merge(Histogram.from_dict(g["latency"]))
             statuses = {"bare": b["statuses"], "gateway": g["statuses"]}
-            # What ingress accepted would keep the pipeline busy for a minute: drop the backlog.
-            await purge_tenant(stack.nats_url, tenant.tenant_id)
             await wait_idle(stack.nats_url)
     finally:
         bare.terminate()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from nats.js.api import PubAck
 from sqlalchemy import select
@@ -77,9 +78,13 @@ async def shop(channels: ChannelsClient, avito: Avito, tenant: uuid.UUID,
     return channel, account["user_id"], chat_id
 
 
+@pytest.mark.parametrize(("lane", "durable"), [
+    ("received", "channels-webhooks"),
+    ("overflow", "channels-webhooks-overflow"),  # a flooding tenant's excess: same outcome
+])
 async def test_webhook_delivery_becomes_message_inbound(
         channels: ChannelsClient, avito: Avito, webhook_sink: WebhookSink, stack_bus: Bus,
-        tenant_a: uuid.UUID, listen: Listen) -> None:
+        tenant_a: uuid.UUID, listen: Listen, lane: str, durable: str) -> None:
     channel, account = await connect_avito(channels, avito, tenant_a, subscribe_webhook=True)
     inbound = await listen(f"sb.channels.{tenant_a}.message.inbound")
     written = await avito.incoming(account["user_id"], text="Диван ещё продаётся?",
@@ -92,7 +97,7 @@ async def test_webhook_delivery_becomes_message_inbound(
     received = ev.WebhookReceived(channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO,
                                   delivery_id=json.loads(body)["id"], body=body,
                                   received_at=Timestamp(seconds=1_700_000_000))
-    subject = f"sb.webhooks.{tenant_a}.avito.received"
+    subject = f"sb.webhooks.{tenant_a}.avito.{lane}"
     await publish(stack_bus, subject, received)
     [msg] = await inbound.wait(1)
     assert msg.headers and msg.headers["Nats-Msg-Id"] == \
@@ -110,7 +115,7 @@ async def test_webhook_delivery_becomes_message_inbound(
 
     # The gateway may publish a delivery twice: JetStream keeps one inbound message.
     ack = await publish(stack_bus, subject, received)
-    await drained(stack_bus, "SB_WEBHOOKS", "channels-webhooks", ack.seq)
+    await drained(stack_bus, "SB_WEBHOOKS", durable, ack.seq)
     info = await stack_bus.js.stream_info("SB_CHANNELS",
                                           subjects_filter=f"sb.channels.{tenant_a}.message.inbound")
     assert info.state.subjects == {f"sb.channels.{tenant_a}.message.inbound": 1}
