@@ -21,8 +21,8 @@ from gateway.identity.service import IdentityService
 from gateway.rest import api_router
 from gateway.state import GatewayState
 from gateway.webhooks.avito import WebhookResolver
-from gateway.webhooks.avito import router as avito_webhooks
 from gateway.webhooks.fairness import TenantLanes
+from gateway.webhooks.ingress import AvitoWebhookIngress
 from services.kernel.bus import Bus
 from services.kernel.db import Database
 
@@ -51,12 +51,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await state.bus.close()
             await state.db.dispose()
 
+    # FastAPI's own OpenTelemetry is off: HttpMetricsMiddleware already makes the server span
+    # and the RED metrics (with our bounded labels); both would double every request's cost.
     app = FastAPI(title="Switchboard API", version="1.0.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
     install_error_handlers(app)
+    app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health.router)
-    app.include_router(avito_webhooks)  # the hot path: matched before the API's many routes
     app.include_router(api_router, prefix="/v1")
     app.include_router(graphql_router(settings), prefix="/graphql")
     return app

@@ -19,6 +19,8 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 _SKIP = {"/metrics", "/healthz", "/readyz"}
+# Only these request headers matter to the propagator (W3C trace context and baggage).
+_TRACE_HEADERS = {b"traceparent", b"tracestate", b"baggage"}
 _tracer = tracer("switchboard.http")
 
 
@@ -34,8 +36,9 @@ class HttpMetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        token = otel_context.attach(extract_trace_context(headers))  # type: ignore[arg-type]
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])
+                   if k in _TRACE_HEADERS}
+        token = otel_context.attach(extract_trace_context(carrier))  # type: ignore[arg-type]
         span = _tracer.start_span(f"{scope['method']} {scope['path']}", kind=trace.SpanKind.SERVER,
                                   attributes={"http.request.method": scope["method"]})
 
@@ -62,6 +65,8 @@ class HttpMetricsMiddleware:
 def route_template(scope: Scope) -> str:
     """The matched route's template with the prefixes of included routers (FastAPI >= 0.16x
     keeps those in its effective route context; `scope["route"]` has the router-local path)."""
+    if "route_template" in scope:  # set by routes served outside FastAPI's router
+        return str(scope["route_template"])
     effective = scope.get("fastapi", {}).get("effective_route_context")
     route = scope.get("route")
     for candidate in (getattr(effective, "path_format", None), getattr(route, "path_format", None),

@@ -1,7 +1,8 @@
 """Avito Messenger deliveries: verify, publish raw to JetStream, answer 200 fast.
 
 Avito waits 2 s for a 200, so nothing here touches the database on the hot path: the owner of a
-webhook URL is resolved once through the channels service and cached for a short while.
+webhook URL is resolved once through the channels service and cached for a short while. The
+HTTP side is gateway/webhooks/ingress.py.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.channels import ChannelsClient
@@ -29,7 +29,6 @@ from services.kernel.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["webhooks"])
 SIGNATURE_HEADER = "x-avito-messenger-signature"
 _NEGATIVE_TTL_S = 5.0  # blunts floods of made-up channel ids without hiding a new channel long
 _REQUIRED_VALUE_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
@@ -75,37 +74,33 @@ class WebhookResolver:
         self._cache.pop(channel_id, None)
 
 
-@router.post("/webhooks/avito/{channel_id}/{webhook_token}",
-             responses={400: {"description": "Malformed JSON"}, 403: {"description": "Wrong token"},
-                        404: {"description": "Unknown channel"}, 413: {"description": "Too large"},
-                        422: {"description": "Not an Avito v3 delivery"}})
-async def avito_webhook(channel_id: str, webhook_token: str, request: Request) -> JSONResponse:
-    state: GatewayState = request.app.state.gateway
-    owner = await _verified_owner(request, channel_id, webhook_token)
-    body = await _read_body(request, state.settings.webhook_max_body_bytes)
-    _check_signature(request, owner, body)
+async def accept(app_state: Any, channel_id: str, token: str, signature: str,
+                 body: bytes) -> None:
+    """Verify one delivery and publish it; ProblemError says why not (the caller answers)."""
+    state: GatewayState = app_state.gateway
+    owner = await _verified_owner(app_state.webhook_resolver, channel_id, token)
+    _check_signature(owner, signature, body)
     delivery_id = _validate(body)
     if delivery_id is None:
-        return JSONResponse({"ok": True})  # an empty probe: acknowledged, nothing to store
+        return  # an empty probe, or not a message: acknowledged, nothing to store
     event = channel_events.WebhookReceived(
         channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
         received_at=_now(), body=body)
+    lane = app_state.webhook_lanes.lane(owner.tenant_id)
     try:
-        lane = request.app.state.webhook_lanes.lane(owner.tenant_id)
         await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", lane),
                                 event.SerializeToString(), msg_id=f"avito:{channel_id}:{delivery_id}")
     except Exception as exc:  # Avito retries on non-200: better than a lost message
         log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
         raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
-    return JSONResponse({"ok": True})
 
 
-async def _verified_owner(request: Request, channel_id: str, token: str) -> WebhookOwner:
+async def _verified_owner(resolver: WebhookResolver, channel_id: str, token: str) -> WebhookOwner:
     try:
         uuid.UUID(channel_id)
     except ValueError:
         raise ProblemError(404, "unknown channel") from None
-    owner = await request.app.state.webhook_resolver.resolve(channel_id)
+    owner = await resolver.resolve(channel_id)
     if owner is None:
         raise ProblemError(404, "unknown channel")
     presented = hashlib.sha256(token.encode()).hexdigest()
@@ -116,23 +111,11 @@ async def _verified_owner(request: Request, channel_id: str, token: str) -> Webh
     return owner
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ProblemError(413, f"body larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ProblemError(413, f"body larger than {limit} bytes")
-    return bytes(body)
-
-
-def _check_signature(request: Request, owner: WebhookOwner, body: bytes) -> None:
+def _check_signature(owner: WebhookOwner, signature: str, body: bytes) -> None:
     if not owner.signing_secret:
         return
     expected = hmac.new(owner.signing_secret.encode(), body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(request.headers.get(SIGNATURE_HEADER, "").lower(), expected):
+    if not hmac.compare_digest(signature.lower(), expected):
         raise ProblemError(401, f"missing or wrong {SIGNATURE_HEADER}")
 
 
@@ -161,6 +144,5 @@ def _validate(body: bytes) -> str | None:
 
 
 def _now() -> Timestamp:
-    ts = Timestamp()
-    ts.GetCurrentTime()
-    return ts
+    seconds, nanos = divmod(time.time_ns(), 1_000_000_000)  # GetCurrentTime() is ~5x slower
+    return Timestamp(seconds=seconds, nanos=nanos)
