@@ -21,9 +21,9 @@ from gateway.identity.service import IdentityService
 from gateway.rest import api_router
 from gateway.state import GatewayState
 from gateway.webhooks.avito import WebhookResolver
-from gateway.webhooks.fairness import TenantLanes
+from gateway.webhooks.fairness import OVERFLOW_DURABLE, TenantLanes
 from gateway.webhooks.ingress import AvitoWebhookIngress
-from services.kernel.bus import Bus
+from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
 
 DESCRIPTION = """Switchboard: every buyer conversation from every marketplace account in one inbox.
@@ -41,6 +41,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.webhook_resolver = WebhookResolver(state.channels, settings.auth_cache_ttl_s)
         app.state.webhook_lanes = TenantLanes(settings.webhook_tenant_rate_per_s,
                                               settings.webhook_tenant_burst)
+        app.state.overflow_backlog = Backlog(state.bus, "SB_WEBHOOKS", OVERFLOW_DURABLE,
+                                             settings.webhook_overflow_backlog)
         try:
             yield
         finally:

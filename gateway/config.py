@@ -18,7 +18,13 @@ class GatewaySettings(KernelSettings):
     # Per tenant and gateway process: deliveries beyond this rate (after a burst) take the
     # overflow lane, drained at `webhook_overflow_rate_per_s` by channels (see docs/events.md).
     webhook_tenant_rate_per_s: float = Field(default=50.0, gt=0)
-    webhook_tenant_burst: float = Field(default=500.0, ge=1)
+    webhook_tenant_burst: float = Field(default=100.0, ge=1)
+    # While the overflow lane has more than `webhook_overflow_backlog` deliveries waiting,
+    # an overflow delivery is answered this much later (stored first): a sender with bounded
+    # connections slows down instead of taking the CPU from everyone's messages (and the
+    # backlog stops growing). Far below Avito's 2 s timeout.
+    webhook_overflow_delay_s: float = Field(default=0.2, ge=0, le=1.0)
+    webhook_overflow_backlog: int = Field(default=1000, ge=0)
     # How long a resolved webhook URL / API key stays cached in this process.
     auth_cache_ttl_s: float = 30.0
     graphql_max_depth: int = 8

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from switchboard import knowledge_cli
+from switchboard import eventloop, knowledge_cli
 from switchboard.components import COMPONENTS
 
 
@@ -88,16 +88,16 @@ def _bench(args: argparse.Namespace) -> None:
 def _dev(args: argparse.Namespace) -> None:
     from switchboard.devstack.dev import DevOptions, run_dev
 
-    asyncio.run(run_dev(DevOptions(data_dir=args.data_dir, port=args.port,
-                                   emulator_port=args.emulator_port,
-                                   chatter_interval_s=args.chatter_interval)))
+    eventloop.run(run_dev(DevOptions(data_dir=args.data_dir, port=args.port,
+                                     emulator_port=args.emulator_port,
+                                     chatter_interval_s=args.chatter_interval)))
 
 
 def _serve(args: argparse.Namespace) -> None:
     from switchboard.serve_main import serve_forever
 
     components = COMPONENTS if args.component == "all" else (args.component,)
-    asyncio.run(serve_forever(components))
+    eventloop.run(serve_forever(components))
 
 
 def _migrate(args: argparse.Namespace) -> None:

@@ -7,6 +7,7 @@ HTTP side is gateway/webhooks/ingress.py.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -24,6 +25,7 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from gateway.errors import ProblemError
 from gateway.state import GatewayState
+from gateway.webhooks.fairness import OVERFLOW
 from services.kernel.bus import subject
 from services.kernel.errors import NotFound
 
@@ -93,6 +95,8 @@ async def accept(app_state: Any, channel_id: str, token: str, signature: str,
     except Exception as exc:  # Avito retries on non-200: better than a lost message
         log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
         raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
+    if lane == OVERFLOW and await app_state.overflow_backlog.over_limit():
+        await asyncio.sleep(state.settings.webhook_overflow_delay_s)  # see webhooks/fairness.py
 
 
 async def _verified_owner(resolver: WebhookResolver, channel_id: str, token: str) -> WebhookOwner:

@@ -2,8 +2,11 @@
 
 Each tenant has a token bucket in this gateway process: deliveries within it go to the regular
 subject (`…avito.received`), the excess to the overflow subject (`…avito.overflow`), which the
-channels service drains at a capped rate. Nothing is refused and nothing is lost: a flood only
-waits behind itself, while other tenants' messages keep a short queue.
+channels service drains only while conversations keeps up. Nothing is refused and nothing is
+lost: a flood only waits behind itself, while other tenants' messages keep a short queue.
+While the overflow lane has a backlog, its deliveries are also answered a little later
+(`webhook_overflow_delay_s`, after they are stored): a sender with bounded connections slows
+down instead of taking all the CPU, and the backlog stops growing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from prometheus_client import Counter
 WEBHOOK_LANE = Counter(
     "switchboard_webhook_lane_total", "Accepted webhook deliveries by lane", ["lane"])
 REGULAR, OVERFLOW = "received", "overflow"
+OVERFLOW_DURABLE = "channels-webhooks-overflow"  # the channels consumer of the overflow lane
 _MAX_TENANTS = 100_000  # buckets kept in memory; beyond, idle ones are dropped (they are full)
 
 

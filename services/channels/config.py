@@ -21,7 +21,7 @@ class ChannelsSettings(KernelSettings):
     oauth_state_ttl_s: int = Field(default=600, ge=60, le=3600)
     # The overflow lane (a flooding tenant's excess webhooks) waits while conversations has
     # more than this many inbound messages queued: other tenants' messages stay near the front.
-    overflow_downstream_limit: int = Field(default=100, ge=1)
+    overflow_downstream_limit: int = Field(default=32, ge=1)
     avito_timeout_s: float = Field(default=10.0, gt=0)
     # HTTP attempts per Avito call (429, 5xx, timeouts and connection errors are retried).
     avito_max_attempts: int = Field(default=4, ge=1, le=10)
@@ -37,6 +37,12 @@ class ChannelsSettings(KernelSettings):
     send_max_deliveries: int = Field(default=6, ge=1)
     # Redelivery delays of a send (or read mark) after a transient failure, by attempt.
     send_retry_backoff_s: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 30.0, 60.0])
+    # channels-sender, -read and -deleter: messages fetched at once, and how many chats are
+    # worked on at a time (one chat's sends and deletes stay in order). Each send holds a
+    # database connection only for its two short transactions, never across Avito calls;
+    # keep the concurrency within the pool (database_pool_size, doubled by its overflow).
+    send_batch: int = Field(default=32, ge=1, le=256)
+    send_concurrency: int = Field(default=16, ge=1, le=64)
     # Reconciliation (sync.py): each account is synced this often, ± sync_jitter of it.
     sync_interval_s: float = Field(default=300.0, gt=0)
     sync_jitter: float = Field(default=0.1, ge=0, le=0.5)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError
@@ -52,10 +53,7 @@ class ChannelsConsumers:
 
     def specs(self) -> list[ConsumerSpec]:
         s = self._settings
-        # A send may take every HTTP attempt of every part: keep it from being redelivered to
-        # another replica while it is still running.
-        send_ack_wait = max(60.0, 2 * s.avito_max_attempts * (s.avito_timeout_s
-                                                              + s.avito_backoff_max_s))
+        send_ack_wait = _batch_ack_wait(s)
         return [
             # Normalizing is per message and conversations' ingest is order-tolerant, so a
             # batch of deliveries is handled several at a time.
@@ -65,20 +63,27 @@ class ChannelsConsumers:
             # A flooding tenant's excess (the gateway's overflow lane) only moves on while
             # conversations keeps up, so it never queues in front of other tenants' messages.
             ConsumerSpec(WEBHOOKS_OVERFLOW_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.overflow",
-                         self.on_webhook, concurrency=8, batch=64, batch_handler=self.on_webhooks,
+                         self.on_webhook, batch=16, batch_handler=self.on_webhooks,
                          hold_while=Backlog(self._bus, "SB_CHANNELS", INBOUND_DURABLE,
                                            s.overflow_downstream_limit).over_limit),
+            # Sends and deletes: one conversation's (one Avito chat's) in stream order,
+            # different chats concurrently. Read marks: any order.
             ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
                          "sb.conversations.*.message.send_requested", self.on_send_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
-                         batch=4, backoff_s=list(s.send_retry_backoff_s)),
+                         batch=s.send_batch, concurrency=s.send_concurrency,
+                         order_key=_chat_key(conversations_ev.MessageSendRequested),
+                         backoff_s=list(s.send_retry_backoff_s)),
             ConsumerSpec(READ_DURABLE, "SB_CONVERSATIONS", "sb.conversations.*.conversation.read",
-                         self.on_conversation_read, ack_wait_s=send_ack_wait, batch=16,
+                         self.on_conversation_read, ack_wait_s=send_ack_wait,
+                         batch=s.send_batch, concurrency=s.send_concurrency,
                          backoff_s=list(s.send_retry_backoff_s)),
             ConsumerSpec(DELETER_DURABLE, "SB_CONVERSATIONS",
                          "sb.conversations.*.message.delete_requested", self.on_delete_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
-                         batch=4, backoff_s=list(s.send_retry_backoff_s)),
+                         batch=s.send_batch, concurrency=s.send_concurrency,
+                         order_key=_chat_key(conversations_ev.MessageDeleteRequested),
+                         backoff_s=list(s.send_retry_backoff_s)),
         ]
 
     async def on_webhook(self, delivery: Delivery) -> None:
@@ -175,6 +180,47 @@ def _now_timestamp() -> Timestamp:
     now = Timestamp()
     now.GetCurrentTime()
     return now
+
+
+def _batch_ack_wait(s: ChannelsSettings) -> float:
+    """ack_wait of channels-sender, -read and -deleter: long enough for a whole fetched batch.
+
+    A fetch's messages are all delivered at once (their ack_wait starts then), the next fetch
+    waits for the whole batch, and one chat's messages run one after another: the last of a
+    chat's messages in a batch is acked only after every earlier one, up to `send_batch` of
+    them. Covered: one send at its worst (every HTTP attempt of every part: 2 x attempts x
+    (timeout + backoff max)) plus every other message of the batch taking a full request
+    timeout, which also covers pacing the whole batch through one account's token bucket.
+    Defaults: 144 + 31 x 10 = 454 s. Read marks (no key, `send_concurrency` at a time) need
+    at most ceil(batch / concurrency) x 72 s.
+
+    Beyond that (Avito failing every one of many sends to one chat) JetStream may redeliver
+    the batch's unstarted tail while this process still holds it. This process fetches again
+    only once its batch is done, when those are SENT/FAILED (acked as copies) or due for their
+    retry anyway. Another replica could take them early: the chat's order may break, and the
+    send row's lock and interrupted-attempt check (`outbound.py`) keep a message from going
+    out twice unless both replicas reach that same message at the same time.
+    """
+    one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
+    return max(60.0, one_send + (s.send_batch - 1) * s.avito_timeout_s)
+
+
+def _chat_key(cls: type[ProtoMessage]) -> Callable[[Delivery], str]:
+    """order_key of a command about one message of a conversation (MessageSendRequested,
+    MessageDeleteRequested): its conversation, i.e. one Avito chat. Never raises (the bus
+    calls it while grouping a fetch): a payload that does not decode gets a key of its own,
+    and the handler dead-letters it as usual."""
+
+    def key(delivery: Delivery) -> str:
+        try:
+            command = cls.FromString(delivery.data)
+        except Exception:
+            return f"raw:{delivery.subject}:{delivery.data.hex()}"
+        conversation: str = getattr(command, "conversation_id", "")
+        return conversation or (f"chat:{getattr(command, 'channel_id', '')}:"
+                                f"{getattr(command, 'external_chat_id', '')}")
+
+    return key
 
 
 def _uuid(value: str, field: str) -> uuid.UUID:

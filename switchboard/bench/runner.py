@@ -3,7 +3,6 @@ scenarios, write `latest.json` / `latest.md` and print the table."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import os
 import platform as pyplatform
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from switchboard import eventloop
 from switchboard.bench.report import Figure, write_results
 from switchboard.bench.stack import BenchStack
 from switchboard.devstack.progress import Progress
@@ -76,4 +76,4 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
 def main(scenarios: list[str], quick: bool, out: Path | None) -> None:
     os.environ.setdefault("OTEL_SDK_DISABLED", "true")
     data_dir = Path(os.environ.get("SWITCHBOARD_BENCH_DIR", ".switchboard/bench"))
-    asyncio.run(run_bench(scenarios, quick, out or data_dir, data_dir.absolute()))
+    eventloop.run(run_bench(scenarios, quick, out or data_dir, data_dir.absolute()))

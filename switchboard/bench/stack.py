@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ import httpx
 
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
+from gateway.webhooks.fairness import TenantLanes
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.logging import configure_logging
@@ -138,9 +139,22 @@ class BenchStack:
         raise RuntimeError(f"no webhook subscription for channel {channel['id']}")
 
     def gateway_app_state(self) -> Any:
+        return self.gateway_app().state.gateway
+
+    def gateway_app(self) -> Any:
         assert self.platform is not None and self.platform.gateway is not None
-        app: Any = self.platform.gateway._server.config.app
-        return app.state.gateway
+        return self.platform.gateway._server.config.app
+
+    @contextlib.contextmanager
+    def fairness_lifted(self) -> Iterator[None]:
+        """No per-tenant webhook lanes for a while: every delivery takes the regular lane."""
+        app = self.gateway_app()
+        lanes = app.state.webhook_lanes
+        app.state.webhook_lanes = TenantLanes(rate_per_s=1e12, burst=1e12)
+        try:
+            yield
+        finally:
+            app.state.webhook_lanes = lanes
 
     async def stop(self) -> None:
         if self.db is not None:

@@ -128,6 +128,31 @@ async def test_a_tenant_over_its_rate_takes_the_overflow_lane_and_loses_nothing(
     await eventually(all_stored)
 
 
+class _Congested:
+    async def over_limit(self) -> bool:
+        return True
+
+
+async def test_overflow_answers_slow_down_while_the_overflow_lane_is_backed_up(
+        platform: RunningPlatform, http: httpx.AsyncClient, seller: Tenant,
+        shop: SandboxShop) -> None:
+    app = platform.platform.gateway._server.config.app  # type: ignore[union-attr]
+    regular, backlog = app.state.webhook_lanes, app.state.overflow_backlog
+    app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)
+    app.state.overflow_backlog = _Congested()
+    try:
+        took = []
+        for _ in range(2):
+            started = time.monotonic()
+            assert (await http.post(_path(shop), json=delivery(shop.user_id))).status_code == 200
+            took.append(time.monotonic() - started)
+    finally:
+        app.state.webhook_lanes, app.state.overflow_backlog = regular, backlog
+    # The first is within the tenant's rate; the second overflows into a backed-up lane and
+    # is answered only after the configured delay (a lower bound, not a performance figure).
+    assert took[1] >= platform.settings.webhook_overflow_delay_s > 0
+
+
 async def test_signing_secret_is_enforced(platform: RunningPlatform, http: httpx.AsyncClient,
                                           seller: Tenant) -> None:
     account = (await platform.emulator.post("/_emulator/accounts", json={})).json()

@@ -7,7 +7,16 @@ import uuid
 
 import pytest
 
-from services.kernel.bus import Bus, ConsumerSpec, Delivery, Poison, Retry, StreamSpec, run_consumers
+from services.kernel.bus import (
+    Backlog,
+    Bus,
+    ConsumerSpec,
+    Delivery,
+    Poison,
+    Retry,
+    StreamSpec,
+    run_consumers,
+)
 from tests.fixtures.events import eventually
 
 
@@ -233,3 +242,16 @@ async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: 
             held = False
         return handled == [b"waits"]
     await _run(bus, spec, released_after_checks)
+
+
+async def test_backlog_says_when_a_consumer_has_more_than_its_limit_waiting(
+        bus: Bus, stream: StreamSpec) -> None:
+    subject = f"t.{stream.name}.q"
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    await bus.js.add_consumer(stream.name, durable_name=durable, filter_subject=subject)
+    backlog = Backlog(bus, stream.name, durable, limit=2, refresh_s=0)
+    assert not await backlog.over_limit()
+    for i in range(3):
+        await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
+    assert await backlog.over_limit()
+    assert not await Backlog(bus, stream.name, "no-such-consumer", limit=0).over_limit()
