@@ -133,7 +133,13 @@ class ListingsConsumer:
     def spec(self) -> ConsumerSpec:
         return ConsumerSpec(LISTINGS_DURABLE, "SB_CONVERSATIONS",
                             "sb.conversations.*.message.received", self.on_message_received,
-                            batch=16, backoff_s=list(self._backoff_s))
+                            batch=64, backoff_s=list(self._backoff_s),
+                            batch_handler=self.on_messages_received)
+
+    async def on_messages_received(self, deliveries: list[Delivery]) -> None:
+        """Most messages need nothing (no item, or a title known): one pass acks them all."""
+        for delivery in deliveries:
+            await self.on_message_received(delivery)
 
     async def on_message_received(self, delivery: Delivery) -> None:
         try:
