@@ -35,6 +35,8 @@ DLQ_PREFIX = "sb.dlq"
 # How often each consumer samples JetStream's view of its backlog (pending, unacked).
 LAG_REFRESH_S = 15.0
 HOLD_RECHECK_S = 0.05
+IDLE_FETCH_WAIT_S = 1.0
+BUSY_FETCH_WAIT_S = 0.01
 _OUTCOMES = ("ack", "retry", "dead_letter")
 
 _tracer = telemetry.tracer("switchboard.bus")
@@ -207,20 +209,27 @@ class Consumer:
 
     async def _pull(self, sub: JetStreamContext.PullSubscription) -> None:
         spec = self.spec
+        busy = False
         while not self._stopping.is_set():
             await self._refresh_lag(sub)
             if spec.hold_while is not None and await spec.hold_while():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), HOLD_RECHECK_S)
                 continue
+            # A pull that has to wait for messages returns only when its batch is full or it
+            # expires, so a lone message could sit in it for the whole timeout. Idle, wait for
+            # one message; busy, take what is there (a short wait at most, if nothing is).
+            size, timeout = (spec.batch, BUSY_FETCH_WAIT_S) if busy else (1, IDLE_FETCH_WAIT_S)
             try:
-                msgs = await sub.fetch(spec.batch, timeout=1)
+                msgs = await sub.fetch(size, timeout=timeout)
             except (NatsTimeout, TimeoutError):  # nothing to fetch (nats-py raises either)
+                busy = False
                 continue
             except Exception:  # a reconnect or a cluster hiccup: wait, then fetch again
                 log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
+            busy = True
             groups = self._groups(msgs)
             if len(groups) == 1 or spec.concurrency <= 1:
                 for group in groups:
