@@ -19,6 +19,7 @@ class ArmedFault:
     status: int | None
     latency_ms: int
     remaining: int
+    chat_id: str | None = None  # None: every call of the endpoint
 
 
 class Faults:
@@ -28,7 +29,8 @@ class Faults:
 
     def add(self, spec: FaultSpec) -> None:
         if spec.endpoint is not None:
-            self.armed.append(ArmedFault(spec.endpoint, spec.status, spec.latency_ms, spec.count))
+            self.armed.append(ArmedFault(spec.endpoint, spec.status, spec.latency_ms, spec.count,
+                                         spec.chat_id))
         if spec.duplicate_webhooks is not None:
             self.duplicate_webhooks = spec.duplicate_webhooks
         if spec.webhook_jitter_ms is not None:
@@ -55,9 +57,11 @@ class Faults:
         self.drop_webhooks -= 1
         return True
 
-    async def trigger(self, endpoint: str) -> None:
-        """Spend one call of the oldest fault armed for `endpoint`: wait, then maybe fail."""
-        fault = next((f for f in self.armed if f.endpoint == endpoint), None)
+    async def trigger(self, endpoint: str, chat_id: str | None = None) -> None:
+        """Spend one call of the oldest fault armed for `endpoint` (and this chat, if the fault
+        names one): wait, then maybe fail."""
+        fault = next((f for f in self.armed if f.endpoint == endpoint
+                      and f.chat_id in (None, chat_id)), None)
         if fault is None:
             return
         fault.remaining -= 1

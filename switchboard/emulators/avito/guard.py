@@ -21,7 +21,7 @@ async def admit(request: Request, endpoint: Endpoint, key: str) -> None:
     request.state.rate_headers = verdict.headers()
     if verdict.retry_after is not None:
         raise api_error(429, {"Retry-After": str(verdict.retry_after)})
-    await emulator.faults.trigger(endpoint)
+    await emulator.faults.trigger(endpoint, request.path_params.get("chat_id"))
 
 
 def authorized(endpoint: Endpoint,

@@ -117,13 +117,16 @@ class BlacklistBody(BaseModel):
 
 
 class FaultSpec(BaseModel):
-    """An endpoint fault (status and/or latency for the next `count` calls), delivery
-    switches, and `expire_tokens` (every access token issued so far expires now)."""
+    """An endpoint fault (status and/or latency for the next `count` calls, optionally only
+    those about one chat), delivery switches, and `expire_tokens` (every access token issued
+    so far expires now)."""
 
     endpoint: Endpoint | None = None
     status: Literal[429, 500, 502, 503, 504] | None = None
     count: int = Field(default=1, ge=1)
     latency_ms: int = Field(default=0, ge=0, le=60_000)
+    # Only calls about this chat (a `{chat_id}` in the path) trigger the fault; others pass.
+    chat_id: str | None = Field(default=None, min_length=1)
     duplicate_webhooks: bool | None = None
     webhook_jitter_ms: int | None = Field(default=None, ge=0, le=10_000)
     drop_webhooks: int | None = Field(default=None, ge=0)
@@ -136,6 +139,9 @@ class FaultSpec(BaseModel):
         endpoint_fault = self.status is not None or self.latency_ms > 0
         if endpoint_fault != (self.endpoint is not None):
             raise ValueError("an endpoint fault needs both endpoint and status or latency_ms")
+        if self.chat_id is not None and not endpoint_fault:
+            raise ValueError("chat_id narrows an endpoint fault: give endpoint and status or "
+                             "latency_ms too")
         switches = (self.duplicate_webhooks, self.webhook_jitter_ms, self.drop_webhooks,
                     self.reorder_webhooks, self.reorder_window_ms, self.expire_tokens)
         if not endpoint_fault and all(switch is None for switch in switches):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from switchboard.emulators.avito.endpoints import ENDPOINTS
@@ -12,6 +13,7 @@ from tests.emulators.avito.helpers import (
     Start,
     credentials,
     endpoint_calls,
+    eventually,
 )
 
 
@@ -46,6 +48,37 @@ async def test_fault_5xx_with_latency_and_clearing(avito: Avito) -> None:
     assert invalid.status_code == 422
     unknown = await avito.http.post("/_emulator/faults", json={"endpoint": "nope", "status": 500})
     assert unknown.status_code == 422
+
+
+async def test_fault_for_one_chat_leaves_other_chats_alone(avito: Avito) -> None:
+    seller = await avito.seller(items=ITEMS)
+    slow, other = [(await avito.incoming(seller, author_id=700_000_000 + n))["chat_id"]
+                   for n in range(2)]
+    assert slow != other
+    await avito.fault(endpoint="send", status=503, chat_id=slow)
+    assert (await avito.http.post(seller.send_path(other), json=TEXT,
+                                  headers=seller.headers)).status_code == 200
+    assert (await avito.http.post(seller.send_path(slow), json=TEXT,
+                                  headers=seller.headers)).status_code == 503
+    assert (await avito.http.post(seller.send_path(slow), json=TEXT,
+                                  headers=seller.headers)).status_code == 200
+
+    # Latency for one chat: a send to another chat started after it is answered first.
+    [armed] = (await avito.fault(endpoint="send", latency_ms=2000, chat_id=slow))["armed"]
+    assert armed["chat_id"] == slow
+    held = asyncio.create_task(avito.http.post(seller.send_path(slow), json=TEXT,
+                                               headers=seller.headers))
+    async def taken() -> bool:  # the held call has spent the fault
+        return not (await avito.control("/faults"))["armed"]
+    await eventually(taken)
+    passed = await avito.http.post(seller.send_path(other), json=TEXT, headers=seller.headers)
+    assert passed.status_code == 200 and not held.done()
+    assert (await held).status_code == 200
+    sent = [s["chat_id"] for s in (await avito.control(f"/accounts/{seller.user_id}/sent"))["sent"]]
+    assert sent[-2:] == [other, slow]
+
+    alone = await avito.http.post("/_emulator/faults", json={"chat_id": slow})
+    assert alone.status_code == 422
 
 
 async def test_gateway_errors_come_as_html(avito: Avito) -> None:

@@ -65,6 +65,12 @@ class Avito:
         await self._ok("POST", "/_emulator/faults",
                        json={"endpoint": endpoint, "status": status, "count": count})
 
+    async def latency(self, endpoint: str, latency_ms: int, count: int = 1,
+                      chat_id: str | None = None) -> None:
+        """Hold the next `count` calls (about `chat_id` only, if given) for `latency_ms`."""
+        await self._ok("POST", "/_emulator/faults", json={
+            "endpoint": endpoint, "latency_ms": latency_ms, "count": count, "chat_id": chat_id})
+
     async def clear_faults(self) -> None:
         await self._ok("DELETE", "/_emulator/faults")
 
