@@ -36,7 +36,7 @@ DLQ_PREFIX = "sb.dlq"
 LAG_REFRESH_S = 15.0
 HOLD_RECHECK_S = 0.05
 IDLE_FETCH_WAIT_S = 1.0
-BUSY_FETCH_WAIT_S = 0.01
+BUSY_FETCH_WAIT_S = 0.02
 _OUTCOMES = ("ack", "retry", "dead_letter")
 
 _tracer = telemetry.tracer("switchboard.bus")

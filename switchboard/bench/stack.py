@@ -92,7 +92,10 @@ class BenchStack:
             "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
             "avito_sandbox_url": self.emulator.url, "log_level": "WARNING",
             "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
-            "agent_target": "127.0.0.1:0"}
+            "agent_target": "127.0.0.1:0",
+            # Our client's per-account Avito budget (5/s, Avito's own limit) is lifted like the
+            # emulator's limits: scenario 3 measures the platform, not a configured policy.
+            "avito_rate_per_s": 1e6, "avito_rate_burst": 10**6}
         self.settings |= await register_partner_app(self.emulator.url,
                                                     self.settings["public_base_url"])
         self.platform = await start_platform(COMPONENTS, **self.settings)
