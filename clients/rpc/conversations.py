@@ -51,6 +51,15 @@ class ConversationsClient(ServiceClient):
             page=pagination_pb2.PageRequest(page_size=page_size, cursor=cursor))
         return await self._call(self._stub.ListMessages, request, tenant_id)
 
+    async def batch_list_messages(self, tenant_id: uuid.UUID, conversation_ids: Sequence[str], *,
+                                  page_size: int = 0) -> list[pb.ConversationMessages]:
+        """The first page of list_messages of each conversation (at most 100 ids), one entry
+        per distinct id in request order; unknown ids (or another tenant's) have no messages."""
+        request = pb.BatchListMessagesRequest(conversation_ids=list(conversation_ids),
+                                              page_size=page_size)
+        resp = await self._call(self._stub.BatchListMessages, request, tenant_id)
+        return list(resp.conversations)
+
     async def send_message(self, tenant_id: uuid.UUID, conversation_id: str, text: str, *,
                            idempotency_key: str = "", sender_user_id: str = "",
                            sender: int = pb.SENDER_KIND_USER,

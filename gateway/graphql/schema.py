@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -35,12 +42,18 @@ class SwitchboardSchema(Schema):
 
 
 def build_schema(settings: GatewaySettings) -> Schema:
-    max_depth = settings.graphql_max_depth
+    # The limiters' rules are made once, so that the same document validated with the same rules
+    # is a cache hit: parsing and validating a document cost as much as resolving a page of
+    # conversations. (A limiter built per request makes new rule classes every time.)
+    rules = [*QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
     return SwitchboardSchema(
         query=Query, mutation=Mutation, subscription=Subscription,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            # Bounded LRUs (128 documents) of parsed documents and their validation errors.
+            ParserCache,
+            ValidationCache,
             ErrorPolicy,
         ])

@@ -272,10 +272,14 @@ class Conversation:
         found = await info.context.loaders.channels.load(str(self.channel_id))
         return Channel.from_proto(found) if found is not None else None
 
-    @strawberry.field(description="Newest first; `after` pages towards older messages")
+    @strawberry.field(description="Newest first; `after` pages towards older messages. The "
+                                  "first pages of a whole page of conversations: one batched call")
     async def messages(self, info: strawberry.Info[Context, None], first: int = 50,
                        after: str | None = None) -> Connection[Message]:
-        return await message_page(info.context, str(self.id), first, after)
+        info.context.require("read")
+        resp = await info.context.loaders.messages.load((str(self.id), page_size(first),
+                                                         after or ""))
+        return connection([Message.from_proto(m) for m in resp.messages], resp.page_info)
 
     @classmethod
     def from_proto(cls, c: pb.Conversation) -> Conversation:

@@ -50,6 +50,8 @@ class Conversation(TenantMixin, Base):
         # Serve the inbox list: sort by recent or by price, keyset-paged on id.
         Index("ix_conversations_recent", "tenant_id", text("last_message_at DESC"), text("id DESC")),
         Index("ix_conversations_price", "tenant_id", "listing_price_minor", "id"),
+        Index("ix_conversations_price_desc", "tenant_id",
+              text("listing_price_minor DESC NULLS LAST"), text("id DESC")),
     )
 
     channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Integer, Select, and_, bindparam, delete, func, or_, select, true, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.orm import aliased, defer
 
 from services.conversations.domain import ConversationFilter, Direction, Sender, Sort
 from services.conversations.models import Contact, Conversation, Media, Message
@@ -16,6 +19,25 @@ from services.kernel.repository import RepositoryBase, decode_cursor, encode_cur
 from services.kernel.tenancy import require_tenant
 
 ConversationRow = tuple[Conversation, Contact]
+
+
+def _upsert_contacts() -> Any:
+    stmt = insert(Contact)
+    return stmt.on_conflict_do_update(
+        index_elements=[Contact.tenant_id, Contact.channel_id, Contact.external_user_id],
+        set_={"name": func.coalesce(func.nullif(stmt.excluded.name, ""), Contact.name),
+              "phone": func.coalesce(func.nullif(stmt.excluded.phone, ""), Contact.phone)},
+    ).returning(Contact)
+
+
+# Batch statements built once: rows go in as executemany parameters (SQLAlchemy's
+# "insertmanyvalues" batches them into multi-row INSERTs with one cached compilation).
+_UPSERT_CONTACTS = _upsert_contacts()
+_INSERT_CONVERSATIONS = insert(Conversation).on_conflict_do_nothing(index_elements=[
+    Conversation.tenant_id, Conversation.channel_id, Conversation.external_chat_id])
+_INSERT_MESSAGES = insert(Message).on_conflict_do_nothing(
+    index_elements=[Message.tenant_id, Message.conversation_id, Message.external_message_id],
+    index_where=Message.external_message_id.is_not(None)).returning(Message)
 
 
 class ContactRepository(RepositoryBase[Contact]):
@@ -34,6 +56,23 @@ class ContactRepository(RepositoryBase[Contact]):
         ).returning(Contact)
         return (await self.session.scalars(
             stmt, execution_options={"populate_existing": True})).one()
+
+    async def upsert_many(self, rows: Sequence[tuple[uuid.UUID, str, str, str]]
+                          ) -> dict[tuple[uuid.UUID, str], Contact]:
+        """`upsert` for (channel_id, external_user_id, name, phone) rows in one statement,
+        keyed by (channel_id, external_user_id); the last non-empty name and phone win."""
+        merged: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+        for channel_id, user_id, name, phone in rows:
+            row = merged.setdefault((channel_id, user_id), {
+                "id": uuid.uuid4(), "tenant_id": require_tenant(), "channel_id": channel_id,
+                "external_user_id": user_id, "name": "", "phone": ""})
+            row["name"], row["phone"] = name or row["name"], phone or row["phone"]
+        # Sorted: concurrent batches lock the same rows in the same order (no deadlock).
+        # Rows as parameters, not .values([...]): one cached statement whatever the count.
+        contacts = await self.session.scalars(
+            _UPSERT_CONTACTS, [merged[k] for k in sorted(merged, key=str)],
+            execution_options={"populate_existing": True})
+        return {(c.channel_id, c.external_user_id): c for c in contacts}
 
 
 class ConversationRepository(RepositoryBase[Conversation]):
@@ -71,6 +110,23 @@ class ConversationRepository(RepositoryBase[Conversation]):
         assert found is not None  # inserted or already there, and RLS shows our own rows
         return found
 
+    async def insert_many_if_absent(self, rows: Sequence[dict[str, Any]]
+                                    ) -> dict[tuple[uuid.UUID, str], Conversation]:
+        """`insert_if_absent` for many chats in two statements, keyed by (channel_id,
+        external_chat_id); the first row of a chat wins. All returned rows are locked."""
+        unique: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+        for values in rows:
+            unique.setdefault((values["channel_id"], values["external_chat_id"]), values)
+        keys = sorted(unique, key=str)  # one lock order for concurrent batches
+        tenant = require_tenant()
+        await self.session.execute(_INSERT_CONVERSATIONS, [
+            {"id": uuid.uuid4(), "tenant_id": tenant, **unique[k]} for k in keys])
+        found = await self.session.scalars(
+            select(Conversation).where(
+                tuple_(Conversation.channel_id, Conversation.external_chat_id).in_(keys))
+            .order_by(Conversation.id).with_for_update())
+        return {(c.channel_id, c.external_chat_id): c for c in found}
+
     async def get_many_with_contacts(self, ids: Sequence[uuid.UUID]) -> list[ConversationRow]:
         if not ids:
             return []
@@ -92,11 +148,8 @@ class ConversationRepository(RepositoryBase[Conversation]):
     async def list_page(self, flt: ConversationFilter, sort: Sort, size: int,
                         cursor: str) -> tuple[list[ConversationRow], str]:
         """One keyset page; returns the rows and the next cursor ('' when none)."""
-        stmt = _filtered(self._with_contact(), flt)
-        order, after = _SORTS[sort]
-        if cursor:
-            stmt = stmt.where(after(decode_cursor(cursor)))
-        rows = (await self.session.execute(stmt.order_by(*order).limit(size + 1))).all()
+        stmt, values = page_query(flt, sort, size + 1, cursor)
+        rows = (await self.session.execute(stmt, values)).all()
         page = [(r[0], r[1]) for r in rows[:size]]
         if len(rows) <= size:
             return page, ""
@@ -105,45 +158,88 @@ class ConversationRepository(RepositoryBase[Conversation]):
                                     "p": last.listing_price_minor, "id": str(last.id)})
 
 
-def _filtered(stmt: Select[ConversationRow], flt: ConversationFilter) -> Select[ConversationRow]:
-    if flt.status is not None:
-        stmt = stmt.where(Conversation.status == flt.status)
-    if flt.mode is not None:
-        stmt = stmt.where(Conversation.mode == flt.mode)
-    if flt.unread_only:
-        stmt = stmt.where(Conversation.unread_count > 0)
-    if flt.channel_id is not None:
-        stmt = stmt.where(Conversation.channel_id == flt.channel_id)
-    return stmt
+def page_query(flt: ConversationFilter, sort: Sort, limit: int,
+               cursor: str = "") -> tuple[Select[ConversationRow], dict[str, Any]]:
+    """The inbox list statement and the values of its parameters. The statement depends only
+    on the sort, which filters are set and the kind of cursor, so it is built once per shape
+    (building it cost more than the query itself takes in PostgreSQL)."""
+    values: dict[str, Any] = {"limit": limit}
+    values.update({name: value for name, value in (
+        ("status", flt.status), ("mode", flt.mode), ("channel_id", flt.channel_id))
+        if value is not None})
+    after = ""
+    if cursor:
+        c = decode_cursor(cursor)
+        values["id"] = uuid.UUID(c["id"])
+        if sort is Sort.RECENT:
+            after, values["t"] = "t", datetime.fromisoformat(c["t"])
+        elif c["p"] is None:
+            after = "unknown price"
+        else:
+            after, values["p"] = "p", c["p"]
+    shape = frozenset(values) - {"limit", "id", "t", "p"}
+    return _page_statement(sort, shape, flt.unread_only, after), values
 
 
-def _after_recent(c: dict[str, Any]) -> Any:
-    t, id_ = datetime.fromisoformat(c["t"]), uuid.UUID(c["id"])
-    return or_(Conversation.last_message_at < t,
-               and_(Conversation.last_message_at == t, Conversation.id < id_))
+def page_statement(flt: ConversationFilter, sort: Sort, limit: int,
+                   cursor: str = "") -> Select[ConversationRow]:
+    """`page_query` with its values bound (what list_page runs, for EXPLAIN)."""
+    stmt, values = page_query(flt, sort, limit, cursor)
+    return stmt.params(values)
 
 
-def _after_price(ascending: bool) -> Any:
-    """Keyset past (price, id) with conversations of unknown price always last."""
-    def after(c: dict[str, Any]) -> Any:
-        id_, price = uuid.UUID(c["id"]), c["p"]
-        col = Conversation.listing_price_minor
-        if price is None:
-            return and_(col.is_(None), (Conversation.id > id_) if ascending
-                        else (Conversation.id < id_))
-        beyond = col > price if ascending else col < price
-        tie = Conversation.id > id_ if ascending else Conversation.id < id_
-        return or_(beyond, and_(col == price, tie), col.is_(None))
-    return after
+@functools.cache  # at most 3 sorts x 8 sets of filters x 2 (unread) x 3 kinds of cursor
+def _page_statement(sort: Sort, filters: frozenset[str], unread_only: bool,
+                    after: str) -> Select[ConversationRow]:
+    """The page is picked from conversations alone (filters, keyset, sort, LIMIT) so the
+    planner walks the sort's index and stops at the limit, then contacts are joined to those
+    rows only. (Joined before the LIMIT, the planner read all the tenant's conversations and
+    contacts and sorted them.)"""
+    order = _SORTS[sort]
+    picked = select(Conversation)
+    for name in sorted(filters):
+        column = getattr(Conversation, name)
+        picked = picked.where(column == bindparam(name, type_=column.type))
+    if unread_only:
+        picked = picked.where(Conversation.unread_count > 0)
+    if after:
+        picked = picked.where(_after(sort, after))
+    page = aliased(Conversation, picked.order_by(*order(Conversation))
+                   .limit(bindparam("limit", type_=Integer)).subquery("page"))
+    return (select(page, Contact).join(Contact, Contact.id == page.contact_id)
+            .order_by(*order(page)))
 
 
-_SORTS: dict[Sort, tuple[tuple[Any, ...], Any]] = {
-    Sort.RECENT: ((Conversation.last_message_at.desc(), Conversation.id.desc()), _after_recent),
-    Sort.PRICE_ASC: ((Conversation.listing_price_minor.asc().nulls_last(),
-                      Conversation.id.asc()), _after_price(True)),
-    Sort.PRICE_DESC: ((Conversation.listing_price_minor.desc().nulls_last(),
-                       Conversation.id.desc()), _after_price(False)),
-}
+def _after(sort: Sort, kind: str) -> Any:
+    """Keyset past the cursor's row (values t, p, id), unknown prices always last. A row
+    comparison, so the sort's index (tenant_id, key, id) takes it as its index condition."""
+    id_ = bindparam("id", type_=Conversation.id.type)
+    if sort is Sort.RECENT:
+        t = bindparam("t", type_=Conversation.last_message_at.type)
+        return tuple_(Conversation.last_message_at, Conversation.id) < tuple_(t, id_)
+    ascending, col = sort is Sort.PRICE_ASC, Conversation.listing_price_minor
+    if kind == "unknown price":
+        return and_(col.is_(None), (Conversation.id > id_) if ascending
+                    else (Conversation.id < id_))
+    key, past = tuple_(col, Conversation.id), tuple_(bindparam("p", type_=col.type), id_)
+    return or_(key > past if ascending else key < past, col.is_(None))
+
+
+def _recent(c: Any) -> tuple[Any, ...]:
+    return c.last_message_at.desc(), c.id.desc()
+
+
+def _price_asc(c: Any) -> tuple[Any, ...]:
+    return c.listing_price_minor.asc().nulls_last(), c.id.asc()
+
+
+def _price_desc(c: Any) -> tuple[Any, ...]:  # ix_conversations_price_desc
+    return c.listing_price_minor.desc().nulls_last(), c.id.desc()
+
+
+# Sort -> ORDER BY of the conversations entity or of its alias.
+_SORTS: dict[Sort, Callable[[Any], tuple[Any, ...]]] = {
+    Sort.RECENT: _recent, Sort.PRICE_ASC: _price_asc, Sort.PRICE_DESC: _price_desc}
 
 
 class MessageRepository(RepositoryBase[Message]):
@@ -156,6 +252,12 @@ class MessageRepository(RepositoryBase[Message]):
             index_elements=[Message.tenant_id, Message.conversation_id, Message.external_message_id],
             index_where=Message.external_message_id.is_not(None)).returning(Message)
         return (await self.session.scalars(stmt)).first()
+
+    async def insert_many_if_new(self, rows: Sequence[dict[str, Any]]) -> list[Message]:
+        """`insert_if_new` for many external messages in one statement: the new ones."""
+        tenant = require_tenant()
+        return list(await self.session.scalars(_INSERT_MESSAGES, [
+            {"id": uuid.uuid4(), "tenant_id": tenant, **values} for values in rows]))
 
     async def find_external(self, conversation_id: uuid.UUID, external_id: str) -> Message | None:
         return (await self.session.scalars(select(Message).where(
@@ -205,10 +307,37 @@ class MessageRepository(RepositoryBase[Message]):
             stmt = stmt.where(or_(Message.sent_at < t, and_(Message.sent_at == t, Message.id < id_)))
         rows = list((await self.session.scalars(
             stmt.order_by(Message.sent_at.desc(), Message.id.desc()).limit(size + 1))).all())
-        if len(rows) <= size:
-            return rows, ""
-        last = rows[size - 1]
-        return rows[:size], encode_cursor({"t": last.sent_at.isoformat(), "id": str(last.id)})
+        return _message_page(rows, size)
+
+    async def newest_of_many(self, conversation_ids: Sequence[uuid.UUID],
+                             size: int) -> dict[uuid.UUID, tuple[list[Message], str]]:
+        """`list_page` without a cursor for each conversation, in one query: a LATERAL walk of
+        ix_messages_timeline per id, `size` + 1 rows each. Every id is in the answer; row-level
+        security leaves another tenant's conversations (and unknown ids) without messages."""
+        found: dict[uuid.UUID, list[Message]] = {id_: [] for id_ in conversation_ids}
+        if not found:
+            return {}
+        ids = bindparam("ids", list(found), type_=ARRAY(PG_UUID(as_uuid=True)))  # one $n
+        wanted = func.unnest(ids).table_valued("id").render_derived(name="wanted")
+        newest = (select(Message).where(Message.conversation_id == wanted.c.id)
+                  .order_by(Message.sent_at.desc(), Message.id.desc()).limit(size + 1)
+                  .lateral("newest"))
+        m = aliased(Message, newest)
+        rows = await self.session.scalars(
+            select(m).select_from(wanted).join(newest, true())
+            .order_by(m.conversation_id, m.sent_at.desc(), m.id.desc())
+            .options(defer(m.raw, raiseload=True)))  # the webhook as received: not shown
+        for message in rows:
+            found[message.conversation_id].append(message)
+        return {id_: _message_page(messages, size) for id_, messages in found.items()}
+
+
+def _message_page(rows: list[Message], size: int) -> tuple[list[Message], str]:
+    """Newest-first rows (at most size + 1) -> the page and the cursor past it ('' when none)."""
+    if len(rows) <= size:
+        return rows, ""
+    last = rows[size - 1]
+    return rows[:size], encode_cursor({"t": last.sent_at.isoformat(), "id": str(last.id)})
 
 
 class MediaRepository(RepositoryBase[Media]):

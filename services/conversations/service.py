@@ -34,6 +34,9 @@ from services.conversations.repository import (
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import page_size
 
+# BatchListMessages: a page of conversations at most (GraphQL pages are at most 100).
+MAX_BATCH_CONVERSATIONS = 100
+
 
 class ConversationsService:
     def __init__(self, events: ConversationEvents) -> None:
@@ -80,6 +83,16 @@ class ConversationsService:
         await self.get(session, conversation_id)
         return await MessageRepository(session).list_page(
             conversation_id, page_size(page.size), page.cursor)
+
+    async def batch_list_messages(self, session: AsyncSession, conversation_ids: list[uuid.UUID],
+                                  size: int) -> dict[uuid.UUID, tuple[list[Message], str]]:
+        """The first page of `list_messages` for each distinct id, in request order; ids that
+        are not this tenant's conversations have no messages (no NotFound: one unknown id must
+        not fail the others)."""
+        if len(conversation_ids) > MAX_BATCH_CONVERSATIONS:
+            raise InvalidArgument(f"at most {MAX_BATCH_CONVERSATIONS} conversation ids per batch")
+        return await MessageRepository(session).newest_of_many(
+            list(dict.fromkeys(conversation_ids)), page_size(size))
 
     async def get_message(self, session: AsyncSession, conversation_id: uuid.UUID,
                           message_id: uuid.UUID) -> Message:

@@ -80,6 +80,17 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
             messages=[message_to_proto(m) for m in rows],
             page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
 
+    async def BatchListMessages(self, request: pb.BatchListMessagesRequest,
+                                context: ServicerContext) -> pb.BatchListMessagesResponse:
+        ids = [parse_uuid(i, "conversation id") for i in request.conversation_ids]
+        async with self.db.unit_of_work() as session:
+            pages = await self.service.batch_list_messages(session, ids, request.page_size)
+        return pb.BatchListMessagesResponse(conversations=[
+            pb.ConversationMessages(
+                conversation_id=str(id_), messages=[message_to_proto(m) for m in rows],
+                page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+            for id_, (rows, cursor) in pages.items()])
+
     async def SendMessage(self, request: pb.SendMessageRequest,
                           context: ServicerContext) -> pb.SendMessageResponse:
         sender = _enum(Sender, request.sender, "sender") or Sender.USER

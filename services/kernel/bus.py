@@ -272,9 +272,8 @@ class Consumer:
         and the caller then handles them one by one."""
         spec = self.spec
         deliveries = [_delivery(m) for m in msgs]
-        links = [trace.Link(ctx) for d in deliveries
-                 if (ctx := trace.get_current_span(telemetry.extract_trace_context(d.headers))
-                     .get_span_context()).is_valid]
+        # One span for the batch, linked to each message's trace (a span has one parent).
+        links = [trace.Link(ctx) for d in deliveries if (ctx := _span_context(d.headers)).is_valid]
         started = time.perf_counter()
         try:
             with _tracer.start_as_current_span(
@@ -368,6 +367,11 @@ class Consumer:
             msg_id=f"dlq:{self.spec.durable}:{meta.stream}:{meta.sequence.stream}")
         telemetry.DEAD_LETTERS.labels(self.spec.durable).inc()
         await msg.term()
+
+
+def _span_context(headers: dict[str, str]) -> trace.SpanContext:
+    context = telemetry.extract_trace_context(headers)
+    return trace.get_current_span(context).get_span_context()  # type: ignore[arg-type]
 
 
 def _delivery(msg: Msg) -> Delivery:

@@ -84,6 +84,13 @@ class FakeConversations:
         return pb.ListMessagesResponse(messages=[message(str(uuid.uuid4()), conversation_id)],
                                        page_info=pagination_pb2.PageInfo())
 
+    async def batch_list_messages(self, tenant_id: uuid.UUID, conversation_ids: list[str],
+                                  **kw: Any) -> list[pb.ConversationMessages]:
+        self._record("batch_messages", (list(conversation_ids), kw))
+        return [pb.ConversationMessages(conversation_id=c, messages=[message(str(uuid.uuid4()), c)],
+                                        page_info=pagination_pb2.PageInfo())
+                for c in dict.fromkeys(conversation_ids)]
+
     async def send_message(self, tenant_id: uuid.UUID, conversation_id: str, text: str,
                            **kw: Any) -> pb.Message:
         self._record("send", (conversation_id, text, kw))

@@ -257,6 +257,30 @@ class ListMessagesResponse(_message.Message):
     page_info: _pagination_pb2.PageInfo
     def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
+class BatchListMessagesRequest(_message.Message):
+    __slots__ = ("conversation_ids", "page_size")
+    CONVERSATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    conversation_ids: _containers.RepeatedScalarFieldContainer[str]
+    page_size: int
+    def __init__(self, conversation_ids: _Optional[_Iterable[str]] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ConversationMessages(_message.Message):
+    __slots__ = ("conversation_id", "messages", "page_info")
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    PAGE_INFO_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    messages: _containers.RepeatedCompositeFieldContainer[Message]
+    page_info: _pagination_pb2.PageInfo
+    def __init__(self, conversation_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class BatchListMessagesResponse(_message.Message):
+    __slots__ = ("conversations",)
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    conversations: _containers.RepeatedCompositeFieldContainer[ConversationMessages]
+    def __init__(self, conversations: _Optional[_Iterable[_Union[ConversationMessages, _Mapping]]] = ...) -> None: ...
+
 class SendMessageRequest(_message.Message):
     __slots__ = ("conversation_id", "text", "idempotency_key", "sender_user_id", "sender", "attachments")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]

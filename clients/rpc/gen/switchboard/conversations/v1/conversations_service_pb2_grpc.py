@@ -61,6 +61,11 @@ class ConversationsServiceStub:
                 request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.BatchListMessages = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/BatchListMessages',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesResponse.FromString,
+                _registered_method=True)
         self.SendMessage = channel.unary_unary(
                 '/switchboard.conversations.v1.ConversationsService/SendMessage',
                 request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.SendMessageRequest.SerializeToString,
@@ -129,6 +134,14 @@ class ConversationsServiceServicer:
 
     def ListMessages(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListMessages(self, request, context):
+        """The newest messages of many conversations in one call (GraphQL's nested `messages` of a
+        page of conversations): the first page of ListMessages for each id.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -207,6 +220,11 @@ def add_ConversationsServiceServicer_to_server(servicer, server):
                     servicer.ListMessages,
                     request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesRequest.FromString,
                     response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'BatchListMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListMessages,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesResponse.SerializeToString,
             ),
             'SendMessage': grpc.unary_unary_rpc_method_handler(
                     servicer.SendMessage,
@@ -381,6 +399,33 @@ class ConversationsService:
             '/switchboard.conversations.v1.ConversationsService/ListMessages',
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesRequest.SerializeToString,
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/BatchListMessages',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.BatchListMessagesResponse.FromString,
             options,
             channel_credentials,
             insecure,
