@@ -8,10 +8,20 @@ code never depends on it: tests run on the standard loop.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def freeze_startup_heap() -> None:
+    """Call once everything is imported and started: what survived startup (modules, ORM
+    mappers, protobuf descriptors, caches) leaves the collector's reach, so a full collection
+    walks only what requests and messages allocated. Full collections over the whole heap
+    were the 200-400 ms pauses at the top of the latency histograms."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:

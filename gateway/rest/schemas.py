@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from services.kernel.timestamps import to_datetime
 
 Status = Literal["open", "pending", "snoozed", "resolved"]
 Mode = Literal["bot", "manager"]
@@ -34,7 +35,7 @@ _AUTH_KIND = {channels_pb.AUTH_KIND_CLIENT_CREDENTIALS: "client_credentials",
 
 def _time(ts: Timestamp) -> datetime | None:
     """Protobuf leaves unset timestamps at the epoch; the API says null."""
-    return ts.ToDatetime(tzinfo=UTC) if ts.seconds or ts.nanos else None
+    return to_datetime(ts)
 
 
 class ContactOut(BaseModel):
@@ -73,17 +74,20 @@ class ConversationOut(BaseModel):
 
     @classmethod
     def from_proto(cls, c: pb.Conversation) -> ConversationOut:
+        # Built without validation (model_construct): every value comes typed from our own
+        # service, and lists of these are the API's hottest response.
         listing = c.listing
-        return cls(
+        return cls.model_construct(
             id=c.id, channel_id=c.channel_id, channel=_CHANNEL_KIND.get(c.channel, "unknown"),
             external_chat_id=c.external_chat_id,
-            contact=ContactOut(id=c.contact.id, external_user_id=c.contact.external_user_id,
-                               name=c.contact.name, phone=c.contact.phone),
+            contact=ContactOut.model_construct(
+                id=c.contact.id, external_user_id=c.contact.external_user_id,
+                name=c.contact.name, phone=c.contact.phone),
             status=_STATUS[c.status], mode=_MODE[c.mode],  # type: ignore[arg-type]
             assignee_user_id=c.assignee_user_id or None, pinned=c.pinned, labels=list(c.labels),
             unread_count=c.unread_count, waiting_since=_time(c.waiting_since),
             last_message_at=_time(c.last_message_at), last_message_preview=c.last_message_preview,
-            listing=ListingOut(
+            listing=ListingOut.model_construct(
                 external_id=listing.external_id, title=listing.title,
                 price_minor=listing.price_minor if listing.has_price else None, url=listing.url,
                 image_url=listing.image_url) if listing.external_id or listing.title else None,

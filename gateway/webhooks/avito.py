@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
@@ -28,6 +27,7 @@ from gateway.state import GatewayState
 from gateway.webhooks.fairness import OVERFLOW
 from services.kernel.bus import subject
 from services.kernel.errors import NotFound
+from services.kernel.timestamps import now_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ async def accept(app_state: Any, channel_id: str, token: str, signature: str,
         return  # an empty probe, or not a message: acknowledged, nothing to store
     event = channel_events.WebhookReceived(
         channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
-        received_at=_now(), body=body)
+        received_at=now_timestamp(), body=body)
     lane = app_state.webhook_lanes.lane(owner.tenant_id)
     try:
         await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", lane),
@@ -147,6 +147,4 @@ def _validate(body: bytes) -> str | None:
     return str(data["id"])
 
 
-def _now() -> Timestamp:
-    seconds, nanos = divmod(time.time_ns(), 1_000_000_000)  # GetCurrentTime() is ~5x slower
-    return Timestamp(seconds=seconds, nanos=nanos)
+

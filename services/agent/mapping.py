@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from services.agent.models import AuditEntry
 from services.agent.settings_store import SettingsView
 from services.agent.tenant_settings import API_KEY, OutsideHours, merged
 from services.kernel.errors import InvalidArgument
+from services.kernel.timestamps import timestamp
 
 OUTSIDE_TO_PB = {o: getattr(pb, f"OUTSIDE_HOURS_{o.value}") for o in OutsideHours}
 PB_TO_OUTSIDE = {v: k for k, v in OUTSIDE_TO_PB.items()}
@@ -23,14 +21,6 @@ _LIMITS = ("replies_per_conversation_per_hour", "max_reply_chars", "context_mess
 _PLAIN = ("enabled", "instructions", "model", "base_url", "temperature", "reply_language",
           "embeddings_model", "faq_match_threshold", "silence_window_s", "max_wait_s",
           "human_reply_takes_over")
-
-
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
 
 
 def settings_to_proto(values: Mapping[str, Any], api_key_set: bool) -> pb.AgentSettings:

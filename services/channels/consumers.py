@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
@@ -31,6 +30,7 @@ from services.channels.parts import media_ids
 from services.channels.repository import Transactions
 from services.channels.service import ChannelsService
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry
+from services.kernel.timestamps import now_timestamp
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=ProtoMessage)
@@ -120,7 +120,7 @@ class ChannelsConsumers:
             except MalformedWebhook as exc:
                 raise Poison(f"malformed Avito webhook: {exc}") from exc
             inbound.append((message, r.received_at if r.HasField("received_at")
-                            else _now_timestamp()))
+                            else now_timestamp()))
         tenant = deliveries[0].tenant_id
         await asyncio.gather(*(publish_inbound(self._bus, tenant, m, received_at=at)
                                for m, at in inbound))
@@ -174,12 +174,6 @@ def _decode(cls: type[M], delivery: Delivery) -> M:
         return cls.FromString(delivery.data)
     except DecodeError as exc:
         raise Poison(f"undecodable {cls.DESCRIPTOR.full_name}") from exc
-
-
-def _now_timestamp() -> Timestamp:
-    now = Timestamp()
-    now.GetCurrentTime()
-    return now
 
 
 def _batch_ack_wait(s: ChannelsSettings) -> float:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from services.conversations.models import Contact, Conversation, Message
-
-
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
+from services.kernel.timestamps import timestamp
 
 
 def conversation_to_proto(c: Conversation, contact: Contact) -> pb.Conversation:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
 from services.agent.knowledge.models import Document
 from services.agent.knowledge.retrieval import Hit
 from services.agent.knowledge.service import Outcome
+from services.kernel.timestamps import timestamp
 
 KIND_TO_PB = {
     "text": pb.DOCUMENT_KIND_TEXT, "markdown": pb.DOCUMENT_KIND_MARKDOWN,
@@ -23,18 +22,12 @@ CHUNK_KIND_TO_PB = {"faq": pb.CHUNK_KIND_FAQ, "text": pb.CHUNK_KIND_TEXT,
                     "listing": pb.CHUNK_KIND_LISTING}
 
 
-def _timestamp(value) -> Timestamp:  # type: ignore[no-untyped-def]
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
-
-
 def document_to_proto(d: Document) -> pb.KnowledgeDocument:
     return pb.KnowledgeDocument(
         id=str(d.id), name=d.name, mime_type=d.mime_type, kind=KIND_TO_PB[d.kind],
         status=STATUS_TO_PB[d.status], error=d.error, chunk_count=d.chunk_count,
         size_bytes=d.size_bytes, sha256=d.sha256, source_ref=d.source_ref,
-        created_at=_timestamp(d.created_at), updated_at=_timestamp(d.updated_at))
+        created_at=timestamp(d.created_at), updated_at=timestamp(d.updated_at))
 
 
 def outcome_to_proto(outcome: Outcome) -> pb.DocumentResult:
