@@ -74,20 +74,17 @@ class ConversationOut(BaseModel):
 
     @classmethod
     def from_proto(cls, c: pb.Conversation) -> ConversationOut:
-        # Built without validation (model_construct): every value comes typed from our own
-        # service, and lists of these are the API's hottest response.
         listing = c.listing
-        return cls.model_construct(
+        return cls(
             id=c.id, channel_id=c.channel_id, channel=_CHANNEL_KIND.get(c.channel, "unknown"),
             external_chat_id=c.external_chat_id,
-            contact=ContactOut.model_construct(
-                id=c.contact.id, external_user_id=c.contact.external_user_id,
-                name=c.contact.name, phone=c.contact.phone),
+            contact=ContactOut(id=c.contact.id, external_user_id=c.contact.external_user_id,
+                               name=c.contact.name, phone=c.contact.phone),
             status=_STATUS[c.status], mode=_MODE[c.mode],  # type: ignore[arg-type]
             assignee_user_id=c.assignee_user_id or None, pinned=c.pinned, labels=list(c.labels),
             unread_count=c.unread_count, waiting_since=_time(c.waiting_since),
             last_message_at=_time(c.last_message_at), last_message_preview=c.last_message_preview,
-            listing=ListingOut.model_construct(
+            listing=ListingOut(
                 external_id=listing.external_id, title=listing.title,
                 price_minor=listing.price_minor if listing.has_price else None, url=listing.url,
                 image_url=listing.image_url) if listing.external_id or listing.title else None,
