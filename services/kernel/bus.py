@@ -209,7 +209,7 @@ class Consumer:
 
     async def _pull(self, sub: JetStreamContext.PullSubscription) -> None:
         spec = self.spec
-        busy = False
+        busy = True  # start by taking whatever is waiting, as after a busy fetch
         while not self._stopping.is_set():
             await self._refresh_lag(sub)
             if spec.hold_while is not None and await spec.hold_while():
