@@ -16,11 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
+from services.channels.models import AccountStatus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.logging import configure_logging
@@ -76,6 +78,7 @@ class BenchStack:
         await ensure_database(self.postgres.url(), self.database)
         self.owner_url = self.postgres.url(self.database)
         await migrate_database(self.owner_url)
+        await self._retire_earlier_shops()
         self.nats = EmbeddedNats(self.data_dir / "nats")
         self.nats_url = await asyncio.to_thread(self.nats.start)
 
@@ -100,6 +103,20 @@ class BenchStack:
                                                     self.settings["public_base_url"])
         self.platform = await start_platform(COMPONENTS, **self.settings)
         self.db = Database(app_url, pool_size=4)
+
+    async def _retire_earlier_shops(self) -> None:
+        """Shops connected by earlier runs point at emulators that are gone: disconnected,
+        so their reconciliation does not keep failing (and working) in the background of
+        this run. The generated inbox data set has no channels and is kept."""
+        conn = await asyncpg.connect(self.owner_url)  # the embedded superuser: no RLS
+        try:
+            async with conn.transaction():
+                await conn.execute("DELETE FROM channels.sync_state")
+                await conn.execute(
+                    "UPDATE channels.channel_accounts SET status = $1, disconnected_at = now()"
+                    " WHERE status = $2", int(AccountStatus.DISCONNECTED), int(AccountStatus.ACTIVE))
+        finally:
+            await conn.close()
 
     def _secret_key(self) -> str:
         """Kept beside the cached database: channels stored by earlier runs stay readable."""
