@@ -109,31 +109,19 @@ async def _async(value: bool) -> bool:
     return value
 
 
-async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
-        bus: Bus, stream: StreamSpec) -> None:
-    in_flight, peak, done = 0, 0, []
+class SlowHandler:
+    """Takes a while per message; records what it handled and the most it ran at once."""
 
-    async def slow(d: Delivery) -> None:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await asyncio.sleep(0.05)
-        in_flight -= 1
-        done.append(d.data)
+    def __init__(self) -> None:
+        self.in_flight, self.peak = 0, 0
+        self.done: list[str] = []
 
-    subject = f"t.{stream.name}.c"
-    for i in range(12):
-        await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
-    durable = f"c-{uuid.uuid4().hex[:8]}"
-    await _run(bus, ConsumerSpec(durable, stream.name, subject, slow, concurrency=4),
-               lambda: _async(len(done) == 12))
-    assert sorted(done, key=int) == [str(i).encode() for i in range(12)]
-    assert 1 < peak <= 4
-
-    async def all_acked() -> bool:
-        info = await bus.js.consumer_info(stream.name, durable)
-        return info.num_ack_pending == 0 and info.num_pending == 0
-    await eventually(all_acked, within=10)
+    async def __call__(self, d: Delivery) -> None:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        await asyncio.sleep(0.02)
+        self.in_flight -= 1
+        self.done.append(d.data.decode())
 
 
 async def _acked(bus: Bus, stream: StreamSpec, durable: str) -> bool:
@@ -141,18 +129,23 @@ async def _acked(bus: Bus, stream: StreamSpec, durable: str) -> bool:
     return info.num_ack_pending == 0 and info.num_pending == 0
 
 
+async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
+        bus: Bus, stream: StreamSpec) -> None:
+    slow = SlowHandler()
+    subject = f"t.{stream.name}.c"
+    for i in range(12):
+        await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
+    durable = f"c-{uuid.uuid4().hex[:8]}"
+    await _run(bus, ConsumerSpec(durable, stream.name, subject, slow, concurrency=4),
+               lambda: _async(len(slow.done) == 12))
+    assert sorted(slow.done, key=int) == [str(i) for i in range(12)]
+    assert 1 < slow.peak <= 4
+    await eventually(lambda: _acked(bus, stream, durable), within=10)
+
+
 async def test_an_order_key_keeps_order_per_key_and_runs_keys_concurrently(
         bus: Bus, stream: StreamSpec) -> None:
-    in_flight, peak, done = 0, 0, []
-
-    async def slow(d: Delivery) -> None:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await asyncio.sleep(0.02)
-        in_flight -= 1
-        done.append(d.data.decode())
-
+    slow = SlowHandler()
     subject = f"t.{stream.name}.k"
     for i in range(5):
         for chat in "abc":
@@ -160,10 +153,10 @@ async def test_an_order_key_keeps_order_per_key_and_runs_keys_concurrently(
     durable = f"c-{uuid.uuid4().hex[:8]}"
     spec = ConsumerSpec(durable, stream.name, subject, slow, concurrency=3,
                         order_key=lambda d: d.data.decode()[0])
-    await _run(bus, spec, lambda: _async(len(done) == 15))
+    await _run(bus, spec, lambda: _async(len(slow.done) == 15))
     for chat in "abc":
-        assert [x for x in done if x[0] == chat] == [f"{chat}{i}" for i in range(5)]
-    assert peak > 1
+        assert [x for x in slow.done if x[0] == chat] == [f"{chat}{i}" for i in range(5)]
+    assert slow.peak > 1
     await eventually(lambda: _acked(bus, stream, durable), within=10)
 
 
