@@ -61,7 +61,10 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.engine: AsyncEngine = create_async_engine(
             async_database_url(url), pool_size=pool_size, max_overflow=pool_size,
-            pool_pre_ping=True, echo=echo)
+            pool_pre_ping=True, echo=echo,
+            # Short OLTP statements: PostgreSQL's JIT would compile (tens of ms) whenever a
+            # generic plan's estimate crosses jit_above_cost, which is most of a query's time.
+            connect_args={"server_settings": {"jit": "off"}})
         self._sessions = async_sessionmaker(
             self.engine, expire_on_commit=False, sync_session_class=TenantSession)
 
