@@ -1,6 +1,7 @@
 """Transactional outbox: an event is a row written in the business transaction; a relay
-publishes it with Nats-Msg-Id = event id, so a crash between commit and publish loses nothing
-and a re-publish is dropped as a duplicate by JetStream.
+publishes it with Nats-Msg-Id = the event id (the row id, or the deterministic id it was given),
+so a crash between commit and publish loses nothing and a re-publish is dropped as a duplicate
+by JetStream.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kernel import telemetry
-from services.kernel.bus import Bus
+from services.kernel.bus import MSG_ID_HEADER, Bus
 from services.kernel.db import Database, on_commit
 from services.kernel.tenancy import require_tenant
 
@@ -56,14 +57,21 @@ class Outbox:
 
     def add(self, session: AsyncSession, subject: str, event: ProtoMessage,
             *, event_id: uuid.UUID | None = None) -> uuid.UUID:
-        event_id = event_id or uuid.uuid4()
+        """`event_id`: a deterministic id for an event that may be written twice (e.g. by
+        two transactions racing on the same fact); it becomes the Nats-Msg-Id, so JetStream
+        keeps one. The row itself always gets a fresh id: the second write never collides
+        with the first while that still waits for the relay."""
+        row_id = uuid.uuid4()
+        headers = telemetry.inject_trace_headers({})
+        if event_id is not None:
+            headers[MSG_ID_HEADER] = str(event_id)
         session.add(self.model(
-            id=event_id, tenant_id=require_tenant(), subject=subject,
+            id=row_id, tenant_id=require_tenant(), subject=subject,
             event_type=event.DESCRIPTOR.full_name, payload=event.SerializeToString(),
-            headers=telemetry.inject_trace_headers({})))
+            headers=headers))
         # Wake the relay once the row is visible; it also polls, for other processes' rows.
         on_commit(session, self.wakeup.set)
-        return event_id
+        return event_id or row_id
 
 
 class OutboxRelay:
@@ -104,7 +112,7 @@ class OutboxRelay:
             if not rows:
                 return 0
             await asyncio.gather(*(self.bus.publish(
-                r.subject, r.payload, msg_id=str(r.id),
+                r.subject, r.payload, msg_id=r.headers.get(MSG_ID_HEADER, str(r.id)),
                 headers={**r.headers, "Sb-Event-Type": r.event_type}) for r in rows))
             await session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
             now = datetime.now(UTC)

@@ -64,3 +64,20 @@ async def test_republishing_an_event_is_deduplicated(db: Database, bus: Bus,
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_an_event_written_twice_with_its_own_id_is_published_once(
+        db: Database, bus: Bus, tenant_a: uuid.UUID) -> None:
+    """Two transactions record the same fact before the relay runs (e.g. two enrichments of
+    one listing): both commit, and JetStream keeps one copy."""
+    outbox, event_id = Outbox(OutboxEvent), uuid.uuid4()
+    topic = subject("conversations", tenant_a, "conversation", "updated")
+    with tenant_scope(tenant_a):
+        for _ in range(2):
+            async with db.unit_of_work() as session:
+                assert outbox.add(session, topic, ev.ConversationUpdated(),
+                                  event_id=event_id) == event_id
+    relay = OutboxRelay(db, bus, outbox)
+    await relay.relay_once()
+    info = await bus.js.stream_info("SB_CONVERSATIONS", subjects_filter=topic)
+    assert (info.state.subjects or {}).get(topic) == 1
