@@ -6,7 +6,7 @@ from services.kernel.config import KernelSettings
 from services.kernel.logging import configure_logging
 from services.kernel.runtime import serve_metrics, wait_for_shutdown_signal
 from services.kernel.telemetry import configure_tracing
-from switchboard.eventloop import freeze_startup_heap
+from switchboard.eventloop import tune_garbage_collector
 from switchboard.serve import start_platform
 
 
@@ -15,7 +15,7 @@ async def serve_forever(components: tuple[str, ...]) -> None:
     configure_logging(settings.log_level, json=settings.log_json)
     configure_tracing("switchboard-" + ("all" if len(components) > 1 else components[0]))
     platform = await start_platform(components)
-    freeze_startup_heap()
+    tune_garbage_collector()
     if "gateway" not in components:
         serve_metrics(settings.metrics_port)  # the gateway serves /metrics itself
     await wait_for_shutdown_signal()

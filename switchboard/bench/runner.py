@@ -51,7 +51,7 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
         with progress.task("Starting the platform (gateway, conversations, channels, agent) "
                            "and the Avito emulator"):
             await stack.start_platform()
-            eventloop.freeze_startup_heap()  # as `serve` does
+            eventloop.tune_garbage_collector()  # as `serve` does
         for name in chosen:
             module = importlib.import_module(f"switchboard.bench.scenarios.{name}")
             with progress.task(f"Scenario {name}: {module.TITLE}"):

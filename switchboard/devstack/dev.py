@@ -30,7 +30,7 @@ from switchboard.devstack.progress import Progress
 from switchboard.devstack.seed import register_partner_app, seed_demo, still_valid
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
-from switchboard.eventloop import freeze_startup_heap
+from switchboard.eventloop import tune_garbage_collector
 from switchboard.serve import COMPONENTS, Platform, start_platform
 
 DATABASE = "switchboard"
@@ -70,7 +70,7 @@ class DevStack:
 async def run_dev(options: DevOptions) -> None:
     """Start everything, print where it is, run until Ctrl-C, then stop everything."""
     stack = await start_dev(options)
-    freeze_startup_heap()
+    tune_garbage_collector()
     try:
         _print_summary(stack)
         await wait_for_shutdown_signal()
