@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from clients.rpc.conversations import ConversationsClient
@@ -34,8 +35,9 @@ NEW_CONVERSATION_PAGE = 20
 
 class Debouncer:
     def __init__(self, db: Database, store: SettingsStore, conversations: ConversationsClient,
-                 clock: Clock) -> None:
+                 clock: Clock, on_wait: Callable[[], None] = lambda: None) -> None:
         self.db, self.store, self.conversations, self.clock = db, store, conversations, clock
+        self.on_wait = on_wait  # a wait started or moved: the scheduler may sleep less
 
     async def buyer_wrote(self, tenant_id: uuid.UUID, conversation: conv_pb.Conversation,
                           message: conv_pb.Message) -> bool:
@@ -58,6 +60,7 @@ class Debouncer:
                 conversation_id, channel_id, uuid.UUID(message.id), self.clock.now(),
                 timedelta(seconds=settings.silence_window_s),
                 timedelta(seconds=settings.max_wait_s))
+        self.on_wait()
         return True
 
     async def enabled_channels(self, tenant_id: uuid.UUID,

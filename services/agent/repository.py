@@ -98,6 +98,11 @@ class PendingRepository:
             PendingReply.conversation_id == conversation_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def next_due(self, now: datetime) -> datetime | None:
+        """When the earliest wait not leased elsewhere ends (system role: every tenant)."""
+        return await self.session.scalar(select(func.min(PendingReply.due_at)).where(
+            or_(PendingReply.locked_until.is_(None), PendingReply.locked_until <= now)))
+
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Claim]:
         """Lease due rows of every tenant (system role); a row leased elsewhere is skipped."""
         rows = (await self.session.scalars(

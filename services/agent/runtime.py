@@ -73,7 +73,7 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     audit = AuditWriter(settings.agent_prices)
     responder = Responder(db, store, pipeline, conversations, AgentEvents(outbox), audit, clock)
     scheduler = Scheduler(db, responder, settings, clock)
-    debouncer = Debouncer(db, store, conversations, clock)
+    debouncer = Debouncer(db, store, conversations, clock, on_wait=scheduler.wakeup.set)
     knowledge_binding, knowledge_consumers = knowledge_bindings(db, settings, embedders)
     servicer = AgentServicer(db, AgentService(db, store, pipeline, audit, clock))
     grpc_server = GrpcServer(

@@ -32,18 +32,28 @@ class Scheduler:
         self.wakeup = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """The runtime loop: tick, and wait for the poll interval (or a wake-up) when idle."""
+        """The runtime loop: tick; when idle, sleep until the next wait ends (at most the poll
+        interval, which bounds how late another replica's rows are seen) or a wake-up: a
+        buyer message this process noted may end sooner."""
         while not stop.is_set():
             try:
                 handled = await self.tick()
+                idle_s = await self.until_next_due() \
+                    if handled < self.config.agent_scheduler_batch else 0.0
             except Exception:
                 log.exception("agent scheduler pass failed")
-                handled = 0
-            if handled < self.config.agent_scheduler_batch:
+                idle_s = self.config.agent_scheduler_poll_s
+            if idle_s > 0:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_first(stop, self.wakeup),
-                                           self.config.agent_scheduler_poll_s)
-                self.wakeup.clear()
+                    await asyncio.wait_for(_first(stop, self.wakeup), idle_s)
+            self.wakeup.clear()
+
+    async def until_next_due(self) -> float:
+        """Seconds until the earliest unleased wait ends, capped by the poll interval."""
+        async with self.db.system_unit_of_work() as session:
+            due = await PendingRepository(session).next_due(self.clock.now())
+        poll = self.config.agent_scheduler_poll_s
+        return poll if due is None else min(poll, max(0.0, (due - self.clock.now()).total_seconds()))
 
     async def tick(self) -> int:
         """Lease the rows due now and answer them; returns how many were leased."""

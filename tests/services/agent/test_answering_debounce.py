@@ -144,3 +144,21 @@ async def test_a_repeated_run_of_one_claim_sends_once(stack: Stack, emulator_res
     audit = await stack.client.list_audit(tenant_a, conversation_id=conv.id)
     assert len(audit.entries) == 1
 
+
+
+async def test_the_scheduler_sleeps_until_the_wait_ends_and_wakes_on_a_new_one(
+        stack: Stack, emulator_reset: None, tenant_a: uuid.UUID) -> None:
+    """No half-second polling past the silence: the idle scheduler sleeps until the earliest
+    wait ends, and a buyer message noted in this process wakes it to look again."""
+    await stack.configure(tenant_a, llm=True)
+    schedulers = [rt.scheduler for rt in (stack.agent, *stack.extra)]  # replicas share the work
+    for s in schedulers:
+        s.wakeup.clear()
+    await stack.buyer_writes(tenant_a, uuid.uuid4(), chat(), "Ещё в наличии?", revision=1)
+    assert any(s.wakeup.is_set() for s in schedulers)  # whichever replica noted the message
+    scheduler = stack.agent.scheduler
+    stack.clock.advance(19.75)  # the 20 s silence ends in a quarter of a second
+    assert await scheduler.until_next_due() <= 0.25 < scheduler.config.agent_scheduler_poll_s
+    stack.clock.advance(0.25)
+    assert await scheduler.until_next_due() == 0
+    await scheduler.tick()
