@@ -18,7 +18,7 @@ from switchboard.bench.stack import BenchStack
 from switchboard.devstack.progress import Progress
 
 # Order matters: the pipeline and noisy scenarios reuse nothing, inbox generates (or reuses) data.
-SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge")
+SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge", "agent")
 
 
 @dataclass

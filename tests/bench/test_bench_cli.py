@@ -1,5 +1,5 @@
-"""`switchboard bench --quick knowledge` end to end: its own PostgreSQL and NATS, the platform,
-one scenario, latest.json with the expected keys."""
+"""`switchboard bench --quick knowledge agent` end to end: its own PostgreSQL and NATS, the
+platform, two scenarios, latest.json with the expected keys."""
 
 from __future__ import annotations
 
@@ -14,21 +14,25 @@ import pytest
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_quick_bench_of_one_scenario_writes_latest_json(tmp_path: Path) -> None:
+def test_quick_bench_of_two_scenarios_writes_latest_json(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-c", "from switchboard.cli import main; main()", "bench", "--quick",
-         "knowledge", "--out", str(out)],
+         "knowledge", "agent", "--out", str(out)],
         cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=300,
         env={**os.environ, "SWITCHBOARD_BENCH_DIR": str(tmp_path / "data")})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "| scenario | figure |" in done.stdout
     doc = json.loads((out / "latest.json").read_text())
     assert set(doc) == {"meta", "figures", "details"}
-    assert doc["meta"]["mode"] == "quick" and doc["meta"]["scenarios"] == ["knowledge"]
+    assert doc["meta"]["mode"] == "quick" and doc["meta"]["scenarios"] == ["knowledge", "agent"]
     names = {f["name"] for f in doc["figures"]}
     assert any(n.startswith("hit@1") for n in names) and "search p99" in names
     for fig in doc["figures"]:
         assert {"scenario", "name", "unit", "value", "samples", "min", "max", "limit", "ratio",
                 "target", "met"} <= set(fig)
     assert (out / "latest.md").read_text().count("| 6 knowledge |") == 4
+    # Every buyer got the agent's answer (a reply or a handoff) after the wait, measured.
+    agent = doc["details"]["agent"]
+    assert sum(agent["outcomes"].values()) == agent["conversations"] == 20
+    assert "none yet" not in agent["outcomes"] and agent["overhead"]["count"] == 20
