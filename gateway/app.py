@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from clients.rpc import topics
 from clients.rpc.agent import AgentClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
@@ -21,7 +22,7 @@ from gateway.identity.service import IdentityService
 from gateway.rest import api_router
 from gateway.state import GatewayState
 from gateway.webhooks.avito import WebhookResolver
-from gateway.webhooks.fairness import OVERFLOW_DURABLE, TenantLanes
+from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.ingress import AvitoWebhookIngress
 from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
@@ -41,7 +42,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.webhook_resolver = WebhookResolver(state.channels, settings.auth_cache_ttl_s)
         app.state.webhook_lanes = TenantLanes(settings.webhook_tenant_rate_per_s,
                                               settings.webhook_tenant_burst)
-        app.state.overflow_backlog = Backlog(state.bus, "SB_WEBHOOKS", OVERFLOW_DURABLE,
+        app.state.overflow_backlog = Backlog(state.bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
                                              settings.webhook_overflow_backlog)
         try:
             yield
@@ -70,7 +71,7 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
     token = settings.service_token.get_secret_value()
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     bus = await Bus.connect(settings.nats_url, name="gateway", replicas=settings.stream_replicas)
-    await bus.ensure_streams()
+    await bus.ensure_streams(topics.STREAMS)
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),

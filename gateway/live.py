@@ -13,23 +13,25 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import DecodeError
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.kernel.bus import Bus
+from services.kernel.bus import MSG_ID_HEADER, Bus
+from services.kernel.wire import Topic
 
 log = logging.getLogger(__name__)
 
-# Subject suffix -> (public event name, payload type).
-EVENT_TYPES: dict[str, tuple[str, type[Message]]] = {
-    "message.received": ("message.received", ev.MessageReceived),
-    "message.send_requested": ("message.created", ev.MessageSendRequested),
-    "message.status_changed": ("message.status_changed", ev.MessageStatusChanged),
-    "message.updated": ("message.updated", ev.MessageUpdated),
-    "conversation.updated": ("conversation.updated", ev.ConversationUpdated),
-    "conversation.read": ("conversation.read", ev.ConversationRead),
-    "note.added": ("note.added", ev.NoteAdded),  # a private note (the agent's handoff reason)
+# The conversations topics a live view shows, by their public event name (the catalogue's
+# names are internal: a reply waiting for its channel is "message.created" to clients).
+PUBLIC_NAMES: dict[Topic, str] = {
+    topics.MESSAGE_RECEIVED: "message.received",
+    topics.MESSAGE_SEND_REQUESTED: "message.created",
+    topics.MESSAGE_STATUS_CHANGED: "message.status_changed",
+    topics.MESSAGE_UPDATED: "message.updated",
+    topics.CONVERSATION_UPDATED: "conversation.updated",
+    topics.CONVERSATION_READ: "conversation.read",
+    topics.NOTE_ADDED: "note.added",  # a private note (the agent's handoff reason)
 }
 
 # A subscriber that falls this far behind is dropped rather than slowing everyone down.
@@ -45,13 +47,12 @@ class LiveEvent:
 
 
 def decode(subject: str, data: bytes, event_id: str) -> LiveEvent | None:
-    suffix = ".".join(subject.split(".")[-2:])
-    known = EVENT_TYPES.get(suffix)
-    if known is None:
+    topic = topics.topic_of(subject)
+    name = PUBLIC_NAMES.get(topic) if topic is not None else None
+    if topic is None or name is None:
         return None
-    name, cls = known
     try:
-        payload = cls.FromString(data)
+        payload = topic.decode(data)
     except DecodeError:
         log.warning("undecodable live event", extra={"subject": subject})
         return None
@@ -64,7 +65,7 @@ async def tenant_events(bus: Bus, tenant_id: uuid.UUID) -> AsyncIterator[LiveEve
     queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
 
     async def on_message(msg) -> None:  # type: ignore[no-untyped-def]
-        event = decode(msg.subject, msg.data, (msg.headers or {}).get("Nats-Msg-Id", ""))
+        event = decode(msg.subject, msg.data, (msg.headers or {}).get(MSG_ID_HEADER, ""))
         if event is None:
             return
         if queue.qsize() >= MAX_BUFFER:
@@ -73,7 +74,7 @@ async def tenant_events(bus: Bus, tenant_id: uuid.UUID) -> AsyncIterator[LiveEve
             return
         queue.put_nowait(event)
 
-    sub = await bus.nc.subscribe(f"sb.conversations.{tenant_id}.>", cb=on_message)
+    sub = await bus.nc.subscribe(topics.CONVERSATIONS.tenant_pattern(tenant_id), cb=on_message)
     try:
         while (event := await queue.get()) is not None:
             yield event

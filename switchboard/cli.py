@@ -1,4 +1,4 @@
-"""The `switchboard` command: dev stack, serve, migrate, tenant admin, emulators."""
+"""The `switchboard` command: dev stack, serve, streams, migrate, tenant admin, emulators, bench."""
 
 from __future__ import annotations
 
@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run components against servers given by env")
     serve.add_argument("component", choices=["all", *COMPONENTS])
     serve.set_defaults(handler=_serve)
+
+    streams = sub.add_parser("streams", help="create or update the JetStream streams, then exit "
+                                             "(the Helm hook runs it after migrate)")
+    streams.set_defaults(handler=_streams)
 
     migrate = sub.add_parser("migrate", help="apply (or roll back) database migrations")
     migrate.add_argument("--url", default=os.environ.get("SWITCHBOARD_MIGRATION_DATABASE_URL", ""),
@@ -94,10 +98,19 @@ def _dev(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    from switchboard.serve_main import serve_forever
+    from switchboard.platform import serve_forever
 
     components = COMPONENTS if args.component == "all" else (args.component,)
     eventloop.run(serve_forever(components))
+
+
+def _streams(args: argparse.Namespace) -> None:
+    from services.kernel.config import KernelSettings
+    from switchboard.streams import ensure_streams
+
+    settings = KernelSettings()
+    names = asyncio.run(ensure_streams(settings))
+    print(f"streams ready ({settings.stream_replicas} replica(s)): {', '.join(names)}")
 
 
 def _migrate(args: argparse.Namespace) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from clients.rpc import topics
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.crypto import SecretBox
@@ -76,7 +77,7 @@ async def db(app_url: str) -> AsyncIterator[Database]:
 @pytest.fixture(scope="session")
 async def bus(nats_url: str) -> AsyncIterator[Bus]:
     connected = await Bus.connect(nats_url, name="tests")
-    await connected.ensure_streams()
+    await connected.ensure_streams(topics.STREAMS)
     yield connected
     await connected.close()
 

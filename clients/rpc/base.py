@@ -9,10 +9,8 @@ from typing import Any, TypeVar
 import grpc
 
 from services.kernel.errors import ERRORS_BY_CODE, DomainError, Unavailable
-from services.kernel.grpc_server import MESSAGE_SIZE_OPTIONS
-from services.kernel.interceptors import SERVICE_TOKEN_METADATA_KEY
 from services.kernel.telemetry import inject_trace_headers
-from services.kernel.tenancy import TENANT_METADATA_KEY
+from services.kernel.wire import MESSAGE_SIZE_OPTIONS, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 
 R = TypeVar("R")
 

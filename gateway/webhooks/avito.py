@@ -24,8 +24,7 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from gateway.errors import ProblemError
 from gateway.state import GatewayState
-from gateway.webhooks.fairness import OVERFLOW
-from services.kernel.bus import subject
+from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW
 from services.kernel.errors import NotFound
 from services.kernel.timestamps import now_timestamp
 
@@ -90,8 +89,8 @@ async def accept(app_state: Any, channel_id: str, token: str, signature: str,
         received_at=now_timestamp(), body=body)
     lane = app_state.webhook_lanes.lane(owner.tenant_id)
     try:
-        await state.bus.publish(subject("webhooks", owner.tenant_id, "avito", lane),
-                                event.SerializeToString(), msg_id=f"avito:{channel_id}:{delivery_id}")
+        await state.bus.publish_event(LANE_TOPICS[lane], owner.tenant_id, event,
+                                      msg_id=f"avito:{channel_id}:{delivery_id}")
     except Exception as exc:  # Avito retries on non-200: better than a lost message
         log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
         raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc

@@ -16,10 +16,12 @@ import uuid
 
 from prometheus_client import Counter
 
+from clients.rpc import topics
+
 WEBHOOK_LANE = Counter(
     "switchboard_webhook_lane_total", "Accepted webhook deliveries by lane", ["lane"])
 REGULAR, OVERFLOW = "received", "overflow"
-OVERFLOW_DURABLE = "channels-webhooks-overflow"  # the channels consumer of the overflow lane
+LANE_TOPICS = {REGULAR: topics.AVITO_WEBHOOK_RECEIVED, OVERFLOW: topics.AVITO_WEBHOOK_OVERFLOW}
 _MAX_TENANTS = 100_000  # buckets kept in memory; beyond, idle ones are dropped (they are full)
 
 

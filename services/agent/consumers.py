@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conv_events
 from services.agent.debounce import Debouncer
-from services.kernel.bus import ConsumerSpec, Delivery, Poison
+from services.kernel.bus import ConsumerSpec, Delivery, uuid_field
 
 M = TypeVar("M", bound=Message)
 
@@ -21,15 +22,13 @@ class AgentConsumers:
 
     def specs(self) -> list[ConsumerSpec]:
         return [
-            ConsumerSpec("agent-inbound", "SB_CONVERSATIONS",
-                         "sb.conversations.*.message.received", self.on_received,
-                         batch=256, batch_handler=self.on_received_batch),
-            ConsumerSpec("agent-human", "SB_CONVERSATIONS",
-                         "sb.conversations.*.message.send_requested", self.on_send_requested),
+            ConsumerSpec(topics.AGENT_INBOUND, self.on_received, batch=256,
+                         batch_handler=self.on_received_batch),
+            ConsumerSpec(topics.AGENT_HUMAN, self.on_send_requested),
         ]
 
     async def on_received(self, delivery: Delivery) -> None:
-        event = _decode(conv_events.MessageReceived, delivery)
+        event: conv_events.MessageReceived = delivery.event
         if event.message.sender == conv_pb.SENDER_KIND_CHANNEL_APP:  # the seller, in Avito's app
             await self.debouncer.human_wrote(delivery.tenant_id, event.conversation)
         else:
@@ -39,7 +38,7 @@ class AgentConsumers:
         """One tenant's messages: a buyer's message on a channel without the agent needs
         nothing (most tenants, most of the time), so the channels' settings are read once for
         the batch and only the rest goes through `on_received`."""
-        events = [_decode(conv_events.MessageReceived, d) for d in deliveries]
+        events: list[conv_events.MessageReceived] = [d.event for d in deliveries]
         enabled = await self.debouncer.enabled_channels(deliveries[0].tenant_id, {
             _channel_id(e.conversation) for e in events
             if e.message.sender != conv_pb.SENDER_KIND_CHANNEL_APP})
@@ -49,20 +48,10 @@ class AgentConsumers:
                 await self.on_received(delivery)
 
     async def on_send_requested(self, delivery: Delivery) -> None:
-        event = _decode(conv_events.MessageSendRequested, delivery)
+        event: conv_events.MessageSendRequested = delivery.event
         if event.message.sender == conv_pb.SENDER_KIND_USER:
             await self.debouncer.human_wrote(delivery.tenant_id, event.conversation)
 
 
-def _decode(cls: type[M], delivery: Delivery) -> M:
-    try:
-        return cls.FromString(delivery.data)
-    except DecodeError as exc:
-        raise Poison(f"undecodable {cls.__name__}: {exc}") from exc
-
-
 def _channel_id(conversation: conv_pb.Conversation) -> uuid.UUID:
-    try:
-        return uuid.UUID(conversation.channel_id)
-    except ValueError as exc:
-        raise Poison(f"channel_id is not a uuid: {conversation.channel_id!r}") from exc
+    return uuid_field(conversation.channel_id, "channel_id")

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as ev
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.kernel.bus import subject
 from services.kernel.outbox import Outbox
 from services.kernel.tenancy import require_tenant
-
-PRODUCER = "agent"
 
 
 class AgentEvents:
@@ -22,13 +20,12 @@ class AgentEvents:
 
     def handoff_requested(self, session: AsyncSession, conversation: conv_pb.Conversation,
                           reason: str, kind: int, audit_id: str) -> None:
-        self.outbox.add(session, subject(PRODUCER, require_tenant(), "conversation",
-                                         "handoff_requested"),
+        self.outbox.add(session, topics.HANDOFF_REQUESTED, require_tenant(),
                         ev.HandoffRequested(conversation=conversation, reason=reason, kind=kind,
                                             audit_id=audit_id))
 
     def auto_reply_sent(self, session: AsyncSession, conversation_id: str, message_id: str,
                         audit_id: str) -> None:
-        self.outbox.add(session, subject(PRODUCER, require_tenant(), "reply", "sent"),
+        self.outbox.add(session, topics.AUTO_REPLY_SENT, require_tenant(),
                         ev.AutoReplySent(conversation_id=conversation_id, message_id=message_id,
                                          audit_id=audit_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import grpc
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
@@ -27,12 +28,10 @@ from services.agent.service import AgentService
 from services.agent.servicer import AgentServicer
 from services.agent.settings_store import SettingsStore
 from services.agent.summary import Summaries
-from services.kernel.bus import Bus
 from services.kernel.crypto import SecretBox
-from services.kernel.db import Database
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
-from services.kernel.runtime import ServiceRuntime, listen_address
+from services.kernel.runtime import ServiceRuntime, connect, listen_address
 
 SERVICE_NAME = "switchboard.agent.v1.AgentService"
 
@@ -58,10 +57,7 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     """`clock` is for tests that move time by hand; the process uses the system clock."""
     clock = clock or SystemClock()
     token = settings.service_token.get_secret_value()
-    db = Database(settings.database_url, pool_size=settings.database_pool_size)
-    bus = await Bus.connect(settings.nats_url, name=settings.service_name,
-                            replicas=settings.stream_replicas)
-    await bus.ensure_streams()
+    db, bus = await connect(settings, topics.STREAMS)
     outbox = Outbox(OutboxEvent)
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
     channel = open_channel(settings.conversations_target)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from clients.rpc import topics
 from services.channels import events
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import (
@@ -92,7 +93,7 @@ class AccountConnector:
         try:
             async with tx() as unit:
                 account = await self._save(unit, channel_id, existing is not None, values)
-                unit.emit(events.connected_subject(require_tenant()),
+                unit.emit(topics.CHANNEL_CONNECTED,
                           events.channel_connected(account))
         except Conflict:
             if draft.subscribe_webhook:  # the URL will never be served: take it back

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
@@ -29,18 +28,11 @@ from services.channels.outbound import OutboundSender, ReadMarker, SendCommand, 
 from services.channels.parts import media_ids
 from services.channels.repository import Transactions
 from services.channels.service import ChannelsService
-from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry
+from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, uuid_field
 from services.kernel.timestamps import now_timestamp
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=ProtoMessage)
-
-WEBHOOKS_DURABLE = "channels-webhooks"
-WEBHOOKS_OVERFLOW_DURABLE = "channels-webhooks-overflow"
-INBOUND_DURABLE = "conversations-inbound"  # conversations' consumer of message.inbound
-SENDER_DURABLE = "channels-sender"
-READ_DURABLE = "channels-read"
-DELETER_DURABLE = "channels-deleter"
 
 
 class ChannelsConsumers:
@@ -57,29 +49,25 @@ class ChannelsConsumers:
         return [
             # Normalizing is per message and conversations' ingest is order-tolerant, so a
             # batch of deliveries is handled several at a time.
-            ConsumerSpec(WEBHOOKS_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.received",
-                         self.on_webhook, concurrency=8, batch=256,
+            ConsumerSpec(topics.CHANNELS_WEBHOOKS, self.on_webhook, concurrency=8, batch=256,
                          batch_handler=self.on_webhooks),
             # A flooding tenant's excess (the gateway's overflow lane) only moves on while
             # conversations keeps up, so it never queues in front of other tenants' messages.
-            ConsumerSpec(WEBHOOKS_OVERFLOW_DURABLE, "SB_WEBHOOKS", "sb.webhooks.*.avito.overflow",
-                         self.on_webhook, batch=16, batch_handler=self.on_webhooks,
-                         hold_while=Backlog(self._bus, "SB_CHANNELS", INBOUND_DURABLE,
+            ConsumerSpec(topics.CHANNELS_WEBHOOKS_OVERFLOW, self.on_webhook, batch=16,
+                         batch_handler=self.on_webhooks,
+                         hold_while=Backlog(self._bus, topics.CONVERSATIONS_INBOUND,
                                            s.overflow_downstream_limit).over_limit),
             # Sends and deletes: one conversation's (one Avito chat's) in stream order,
             # different chats concurrently. Read marks: any order.
-            ConsumerSpec(SENDER_DURABLE, "SB_CONVERSATIONS",
-                         "sb.conversations.*.message.send_requested", self.on_send_requested,
+            ConsumerSpec(topics.CHANNELS_SENDER, self.on_send_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          order_key=_chat_key(conversations_ev.MessageSendRequested),
                          backoff_s=list(s.send_retry_backoff_s)),
-            ConsumerSpec(READ_DURABLE, "SB_CONVERSATIONS", "sb.conversations.*.conversation.read",
-                         self.on_conversation_read, ack_wait_s=send_ack_wait,
+            ConsumerSpec(topics.CHANNELS_READ, self.on_conversation_read, ack_wait_s=send_ack_wait,
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          backoff_s=list(s.send_retry_backoff_s)),
-            ConsumerSpec(DELETER_DURABLE, "SB_CONVERSATIONS",
-                         "sb.conversations.*.message.delete_requested", self.on_delete_requested,
+            ConsumerSpec(topics.CHANNELS_DELETER, self.on_delete_requested,
                          max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          order_key=_chat_key(conversations_ev.MessageDeleteRequested),
@@ -99,7 +87,7 @@ class ChannelsConsumers:
         the ack re-publishes the same id and JetStream drops the copy; a redelivered webhook
         is dropped the same way.
         """
-        received = [_decode(channels_ev.WebhookReceived, d) for d in deliveries]
+        received: list[channels_ev.WebhookReceived] = [d.event for d in deliveries]
         if any(r.kind != common.CHANNEL_KIND_AVITO for r in received):
             raise Poison("unsupported channel kind")
         async with self._tx() as unit:
@@ -126,11 +114,11 @@ class ChannelsConsumers:
                                for m, at in inbound))
 
     async def on_send_requested(self, delivery: Delivery) -> None:
-        request = _decode(conversations_ev.MessageSendRequested, delivery)
+        request: conversations_ev.MessageSendRequested = delivery.event
         command = SendCommand(
-            message_id=_uuid(request.message_id, "message_id"),
-            conversation_id=_uuid(request.conversation_id, "conversation_id"),
-            channel_id=_uuid(request.channel_id, "channel_id"),
+            message_id=uuid_field(request.message_id, "message_id"),
+            conversation_id=uuid_field(request.conversation_id, "conversation_id"),
+            channel_id=uuid_field(request.channel_id, "channel_id"),
             external_chat_id=request.external_chat_id, text=request.text,
             media_ids=media_ids(request.attachments))
         try:
@@ -139,19 +127,19 @@ class ChannelsConsumers:
             raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
 
     async def on_conversation_read(self, delivery: Delivery) -> None:
-        conversation = _decode(conversations_ev.ConversationRead, delivery).conversation
+        conversation = delivery.event.conversation
         try:
-            await self._reader.mark_read(_uuid(conversation.channel_id, "channel_id"),
+            await self._reader.mark_read(uuid_field(conversation.channel_id, "channel_id"),
                                          conversation.external_chat_id)
         except SendDeferred as exc:
             raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
 
     async def on_delete_requested(self, delivery: Delivery) -> None:
-        request = _decode(conversations_ev.MessageDeleteRequested, delivery)
+        request: conversations_ev.MessageDeleteRequested = delivery.event
         command = DeleteCommand(
-            message_id=_uuid(request.message_id, "message_id"),
-            conversation_id=_uuid(request.conversation_id, "conversation_id"),
-            channel_id=_uuid(request.channel_id, "channel_id"),
+            message_id=uuid_field(request.message_id, "message_id"),
+            conversation_id=uuid_field(request.conversation_id, "conversation_id"),
+            channel_id=uuid_field(request.channel_id, "channel_id"),
             external_chat_id=request.external_chat_id,
             external_message_id=request.external_message_id, text=request.message.text,
             media_ids=tuple(a.external_id for a in request.message.attachments
@@ -167,13 +155,6 @@ class ChannelsConsumers:
         steps = self._settings.send_retry_backoff_s or [1.0]
         step = steps[min(delivery.attempt - 1, len(steps) - 1)]
         return max(step, exc.retry_after_s or 0.0)
-
-
-def _decode(cls: type[M], delivery: Delivery) -> M:
-    try:
-        return cls.FromString(delivery.data)
-    except DecodeError as exc:
-        raise Poison(f"undecodable {cls.DESCRIPTOR.full_name}") from exc
 
 
 def _batch_ack_wait(s: ChannelsSettings) -> float:
@@ -215,10 +196,3 @@ def _chat_key(cls: type[ProtoMessage]) -> Callable[[Delivery], str]:
                                 f"{getattr(command, 'external_chat_id', '')}")
 
     return key
-
-
-def _uuid(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Poison(f"{field} is not a uuid: {value!r}") from exc

@@ -13,6 +13,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from clients.rpc import topics
 from services.channels import events
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
@@ -21,7 +22,6 @@ from services.channels.models import AccountStatus, ChannelAccount, OutboundSend
 from services.channels.outbound import SendDeferred, failure_reason
 from services.channels.parts import build_parts, find_sent
 from services.channels.repository import Transactions
-from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class MessageDeleter:
 
     async def _report(self, cmd: DeleteCommand, failure: str) -> None:
         async with self._tx() as unit:
-            unit.emit(events.deletion_subject(require_tenant()),
+            unit.emit(topics.MESSAGE_DELETION,
                       events.message_deletion(cmd.message_id, cmd.conversation_id, failure),
                       event_id=events.deletion_event_id(cmd.message_id, cmd.request_id))
         log.info("message deletion finished", extra={

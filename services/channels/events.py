@@ -19,27 +19,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from services.channels.models import ChannelAccount, Listing, OutboundSend, SendStatus
-from services.kernel.bus import subject
 
-PRODUCER = "channels"
 # Event ids derived from what they are about, so a repeated emission is one JetStream message.
 _EVENT_NAMESPACE = uuid.UUID("6f9d3c1e-2b4a-5c8d-9e0f-1a2b3c4d5e6f")
-
-
-def connected_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "channel", "connected")
-
-
-def disconnected_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "channel", "disconnected")
-
-
-def inbound_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "message", "inbound")
-
-
-def delivery_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "message", "delivery")
 
 
 def inbound_msg_id(channel_id: str, external_message_id: str, content_type: str = "") -> str:
@@ -52,10 +34,6 @@ def inbound_msg_id(channel_id: str, external_message_id: str, content_type: str 
 
 def delivery_event_id(message_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_EVENT_NAMESPACE, f"delivery:{message_id}")
-
-
-def deletion_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "message", "deletion")
 
 
 def deletion_event_id(message_id: uuid.UUID, request_id: str) -> uuid.UUID:
@@ -84,10 +62,6 @@ def message_inbound(message: common.UnifiedMessage, received_at: Timestamp | Non
     """`received_at` only for webhooks (webhook-to-stored latency); sync imports leave it
     unset. `historical` for backfilled history: stored, but nothing replies to it."""
     return ev.MessageInbound(message=message, received_at=received_at, historical=historical)
-
-
-def listing_updated_subject(tenant_id: uuid.UUID) -> str:
-    return subject(PRODUCER, tenant_id, "listing", "updated")
 
 
 def listing_event_id(channel_id: uuid.UUID, item_id: str, fetched_at: datetime) -> uuid.UUID:

@@ -13,6 +13,7 @@ import uuid
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from services.channels import events
 from services.kernel.bus import Bus
@@ -20,9 +21,7 @@ from services.kernel.bus import Bus
 
 async def publish_inbound(bus: Bus, tenant_id: uuid.UUID, message: common.UnifiedMessage, *,
                           received_at: Timestamp | None = None, historical: bool = False) -> None:
-    inbound = events.message_inbound(message, received_at, historical)
-    await bus.publish(
-        events.inbound_subject(tenant_id), inbound.SerializeToString(),
+    await bus.publish_event(
+        topics.MESSAGE_INBOUND, tenant_id, events.message_inbound(message, received_at, historical),
         msg_id=events.inbound_msg_id(message.channel_id, message.external_message_id,
-                                     message.content_type),
-        headers={"Sb-Event-Type": inbound.DESCRIPTOR.full_name})
+                                     message.content_type))

@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from google.protobuf.message import DecodeError
-
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
-from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
 from services.channels import events
 from services.channels.avito.chats import listing_of
 from services.channels.avito.client import AvitoClient
@@ -29,12 +27,10 @@ from services.channels.avito.pool import AvitoClients
 from services.channels.models import ChannelAccount, Listing
 from services.channels.repository import ChannelsUnit, Transactions
 from services.channels.sync_repository import ListingsRepository
-from services.kernel.bus import ConsumerSpec, Delivery, Poison, Retry
-from services.kernel.tenancy import require_tenant
+from services.kernel.bus import ConsumerSpec, Delivery, Retry, uuid_field
 
 log = logging.getLogger(__name__)
 
-LISTINGS_DURABLE = "channels-listings"
 
 
 class ListingRefresher:
@@ -98,7 +94,7 @@ def _announce(unit: ChannelsUnit, row: Listing) -> None:
     """listing.updated, when there is something to show (a title); one event per fetch."""
     if not row.title or row.fetched_at is None:
         return
-    unit.emit(events.listing_updated_subject(require_tenant()), events.listing_updated(row),
+    unit.emit(topics.LISTING_UPDATED, events.listing_updated(row),
               event_id=events.listing_event_id(row.channel_id, row.item_id, row.fetched_at))
 
 
@@ -131,8 +127,7 @@ class ListingsConsumer:
         self._refresher, self._backoff_s = refresher, backoff_s
 
     def spec(self) -> ConsumerSpec:
-        return ConsumerSpec(LISTINGS_DURABLE, "SB_CONVERSATIONS",
-                            "sb.conversations.*.message.received", self.on_message_received,
+        return ConsumerSpec(topics.CHANNELS_LISTINGS, self.on_message_received,
                             batch=64, backoff_s=list(self._backoff_s),
                             batch_handler=self.on_messages_received)
 
@@ -142,16 +137,10 @@ class ListingsConsumer:
             await self.on_message_received(delivery)
 
     async def on_message_received(self, delivery: Delivery) -> None:
-        try:
-            conversation = conversations_ev.MessageReceived.FromString(delivery.data).conversation
-        except DecodeError as exc:
-            raise Poison("undecodable MessageReceived") from exc
+        conversation = delivery.event.conversation
         if not conversation.listing.external_id or conversation.listing.title:
             return  # no listing, or already enriched: the common case costs nothing
-        try:
-            channel_id = uuid.UUID(conversation.channel_id)
-        except ValueError as exc:
-            raise Poison(f"channel_id is not a uuid: {conversation.channel_id!r}") from exc
+        channel_id = uuid_field(conversation.channel_id, "channel_id")
         try:
             await self._refresher.enrich(channel_id, conversation.listing.external_id,
                                          conversation.external_chat_id)

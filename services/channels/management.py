@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from clients.rpc import topics
 from services.channels import events
 from services.channels.avito.errors import (
     AvitoAuthError,
@@ -28,7 +29,6 @@ from services.channels.repository import Transactions
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument, Unavailable
 from services.kernel.repository import parse_uuid
-from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class ChannelManagement:
                 row, status=AccountStatus.DISCONNECTED, disconnected_at=datetime.now(UTC),
                 webhook_subscribed=still_subscribed, access_token_enc=None,
                 token_expires_at=None, refresh_token_enc=None)
-            unit.emit(events.disconnected_subject(require_tenant()),
+            unit.emit(topics.CHANNEL_DISCONNECTED,
                       events.channel_disconnected(row))
         log.info("channel disconnected", extra={
             "channel_id": str(cid), "webhook_unsubscribed": not still_subscribed})

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from clients.rpc import topics
 from services.channels import events
 from services.channels.avito.errors import (
     AvitoAuthError,
@@ -26,7 +27,6 @@ from services.channels.avito.pool import AvitoClients
 from services.channels.models import AccountStatus, ChannelAccount, OutboundSend, SendStatus
 from services.channels.parts import MediaFetcher, MediaGone, Part, build_parts, find_sent, send_part
 from services.channels.repository import ChannelsUnit, Transactions
-from services.kernel.tenancy import require_tenant
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def _refusal(account: ChannelAccount, cmd: SendCommand, parts: list[Part]) -> st
 
 def _emit_delivery(unit: ChannelsUnit, cmd: SendCommand, row: OutboundSend | None,
                    failure: str) -> None:
-    unit.emit(events.delivery_subject(require_tenant()), events.message_delivery(
+    unit.emit(topics.MESSAGE_DELIVERY, events.message_delivery(
         message_id=cmd.message_id, conversation_id=cmd.conversation_id,
         channel_id=cmd.channel_id, send=row, failure_reason=failure),
         event_id=events.delivery_event_id(cmd.message_id))

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
-from google.protobuf.message import Message as ProtoMessage
 from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from services.kernel.models import new_id
 from services.kernel.outbox import Outbox
 from services.kernel.repository import RepositoryBase
 from services.kernel.tenancy import require_tenant
+from services.kernel.unit import Unit
 
 
 class AccountsRepository(RepositoryBase[ChannelAccount]):
@@ -149,19 +149,14 @@ class SendsRepository(RepositoryBase[OutboundSend]):
         await self.session.flush()
 
 
-class ChannelsUnit:
-    """What one unit of work hands the service: the repositories and the outbox."""
+class ChannelsUnit(Unit):
+    """One transaction of the channels service: its repositories and `emit`."""
 
-    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
+        super().__init__(session, outbox)
         self.accounts = AccountsRepository(session)
         self.oauth_states = OAuthStatesRepository(session)
         self.sends = SendsRepository(session)
-        self._outbox = outbox
-
-    def emit(self, subject: str, event: ProtoMessage, *, event_id: uuid.UUID | None = None) -> None:
-        """Write an event to the outbox; the relay publishes it once this unit commits."""
-        self._outbox.add(self.session, subject, event, event_id=event_id)
 
 
 class Transactions:

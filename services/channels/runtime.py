@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import grpc
 import httpx
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
@@ -23,12 +24,10 @@ from services.channels.repository import Transactions
 from services.channels.service import ChannelsService, token_persister
 from services.channels.servicer import SERVICE_NAME, TENANTLESS, ChannelsServicer
 from services.channels.sync import SyncScheduler
-from services.kernel.bus import Bus
 from services.kernel.crypto import SecretBox
-from services.kernel.db import Database
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import OutboxRelay
-from services.kernel.runtime import ServiceRuntime, listen_address
+from services.kernel.runtime import ServiceRuntime, connect, listen_address
 
 
 @dataclass
@@ -50,10 +49,7 @@ class ChannelsRuntime(ServiceRuntime):
 
 async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     box = SecretBox(settings.secret_key.get_secret_value())
-    db = Database(settings.database_url, pool_size=settings.database_pool_size)
-    bus = await Bus.connect(settings.nats_url, name=settings.service_name,
-                            replicas=settings.stream_replicas)
-    await bus.ensure_streams()
+    db, bus = await connect(settings, topics.STREAMS)
     http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(
         max_connections=200, max_keepalive_connections=50))
     tx = Transactions(db)

@@ -1,26 +1,8 @@
-"""`python -m services.conversations`: run the conversations service alone (as in Kubernetes)."""
+"""`python -m services.conversations`: the conversations service alone (as in its own pod)."""
 
-from __future__ import annotations
-
-import asyncio
-
+from services.conversations.config import ConversationsSettings
 from services.conversations.runtime import build_runtime
-from services.kernel.config import KernelSettings
-from services.kernel.logging import configure_logging
-from services.kernel.runtime import serve_metrics, wait_for_shutdown_signal
-from services.kernel.telemetry import configure_tracing
-
-
-async def main() -> None:
-    settings = KernelSettings(service_name="conversations")
-    configure_logging(settings.log_level, json=settings.log_json)
-    configure_tracing("switchboard-conversations")
-    runtime = await build_runtime(settings)
-    await runtime.start()
-    serve_metrics(settings.metrics_port)
-    await wait_for_shutdown_signal()
-    await runtime.stop(settings.shutdown_grace_s)
-
+from services.kernel.runtime import run_service
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(ConversationsSettings(), build_runtime)

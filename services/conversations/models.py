@@ -1,9 +1,12 @@
-"""Tables of the conversations service (schema "conversations"); every one is RLS-scoped."""
+"""Tables of the conversations service (schema "conversations"), every one RLS-scoped, and the
+enums of their columns. Enum values are the proto enum numbers, so rows, domain and wire agree
+without translation tables."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,12 +24,57 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from services.kernel.models import TenantMixin, make_base
 from services.kernel.outbox import make_outbox_model
 
 SCHEMA = "conversations"
 Base = make_base(SCHEMA)
 OutboxEvent = make_outbox_model(Base)
+
+PREVIEW_LENGTH = 280
+
+
+class Status(IntEnum):
+    OPEN = pb.CONVERSATION_STATUS_OPEN
+    PENDING = pb.CONVERSATION_STATUS_PENDING
+    SNOOZED = pb.CONVERSATION_STATUS_SNOOZED
+    RESOLVED = pb.CONVERSATION_STATUS_RESOLVED
+
+
+class Mode(IntEnum):
+    BOT = pb.CONVERSATION_MODE_BOT
+    MANAGER = pb.CONVERSATION_MODE_MANAGER
+
+
+# A new conversation is handled by humans until the AI agent is configured for it.
+DEFAULT_MODE = Mode.MANAGER
+
+
+class MessageStatus(IntEnum):
+    RECEIVED = pb.MESSAGE_STATUS_RECEIVED
+    PENDING = pb.MESSAGE_STATUS_PENDING
+    SENT = pb.MESSAGE_STATUS_SENT
+    FAILED = pb.MESSAGE_STATUS_FAILED
+
+
+class Sender(IntEnum):
+    CONTACT = pb.SENDER_KIND_CONTACT
+    USER = pb.SENDER_KIND_USER
+    AGENT = pb.SENDER_KIND_AGENT
+    CHANNEL_APP = pb.SENDER_KIND_CHANNEL_APP
+
+
+class Direction(IntEnum):
+    INBOUND = common.DIRECTION_INBOUND
+    OUTBOUND = common.DIRECTION_OUTBOUND
+
+
+def preview(text: str, content_type: str) -> str:
+    """A conversation's `last_message_preview` for a message."""
+    body = text.strip() or f"[{content_type}]"
+    return body if len(body) <= PREVIEW_LENGTH else body[: PREVIEW_LENGTH - 1] + "…"
 
 
 class Contact(TenantMixin, Base):

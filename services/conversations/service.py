@@ -6,102 +6,101 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.conversations.deletion import Deletions
-from services.conversations.domain import (
-    MAX_OUTGOING_TEXT,
+from clients.rpc import topics
+from services.conversations import events
+from services.conversations.inbox.filters import (
     UPDATABLE_FIELDS,
     ConversationChanges,
     ConversationFilter,
-    Direction,
-    MessageStatus,
     Page,
-    Sender,
     Sort,
+)
+from services.conversations.inbox.queries import ConversationRow
+from services.conversations.models import (
+    Contact,
+    Conversation,
+    Direction,
+    Message,
+    MessageStatus,
+    Sender,
     preview,
 )
-from services.conversations.events import ConversationEvents
-from services.conversations.media import MediaStore, OutgoingAttachment
-from services.conversations.models import Contact, Conversation, Message
-from services.conversations.notes import Notes
-from services.conversations.repository import (
-    ContactRepository,
-    ConversationRepository,
-    ConversationRow,
-    MessageRepository,
-)
+from services.conversations.outgoing.deletion import Deletions
+from services.conversations.outgoing.media import MediaStore, OutgoingAttachment
+from services.conversations.outgoing.notes import Notes
+from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import page_size
 
 # BatchListMessages: a page of conversations at most (GraphQL pages are at most 100).
 MAX_BATCH_CONVERSATIONS = 100
+# Longest reply accepted through the API; channels split it to their own limits.
+MAX_OUTGOING_TEXT = 10_000
 
 
 class ConversationsService:
-    def __init__(self, events: ConversationEvents) -> None:
-        self.events = events
+    def __init__(self) -> None:
         self.media = MediaStore()
-        self.deletions = Deletions(events)
-        self.notes = Notes(events)
+        self.deletions = Deletions()
+        self.notes = Notes()
 
-    async def list_conversations(self, session: AsyncSession, flt: ConversationFilter,
+    async def list_conversations(self, unit: ConversationsUnit, flt: ConversationFilter,
                                  sort: Sort, page: Page) -> tuple[list[ConversationRow], str]:
-        return await ConversationRepository(session).list_page(
+        return await unit.conversations.list_page(
             flt, sort, page_size(page.size), page.cursor)
 
-    async def get(self, session: AsyncSession, id_: uuid.UUID) -> ConversationRow:
-        row = await ConversationRepository(session).get_with_contact(id_)
+    async def get(self, unit: ConversationsUnit, id_: uuid.UUID) -> ConversationRow:
+        row = await unit.conversations.get_with_contact(id_)
         if row is None:
             raise NotFound(f"conversation {id_} not found")
         return row
 
-    async def batch_get(self, session: AsyncSession,
+    async def batch_get(self, unit: ConversationsUnit,
                         ids: list[uuid.UUID]) -> list[ConversationRow]:
         if len(ids) > 500:
             raise InvalidArgument("at most 500 ids per batch")
-        return await ConversationRepository(session).get_many_with_contacts(ids)
+        return await unit.conversations.get_many_with_contacts(ids)
 
-    async def update(self, session: AsyncSession, id_: uuid.UUID,
+    async def update(self, unit: ConversationsUnit, id_: uuid.UUID,
                      changes: ConversationChanges) -> ConversationRow:
         unknown = changes.fields - UPDATABLE_FIELDS
         if unknown or not changes.fields:
             raise InvalidArgument(
                 f"update_fields must name some of {sorted(UPDATABLE_FIELDS)}; got {sorted(unknown)}")
-        conversation, contact = await self._locked(session, id_)
+        conversation, contact = await self._locked(unit, id_)
         for name in changes.fields:
             value = getattr(changes, name)
             if name in ("status", "mode") and value is None:
                 raise InvalidArgument(f"{name} must be set when it is listed in update_fields")
             setattr(conversation, name, value)
-        await session.flush()
-        self.events.conversation_updated(session, conversation, contact)
+        await unit.flush()
+        unit.emit(topics.CONVERSATION_UPDATED, events.conversation_updated(conversation, contact))
         return conversation, contact
 
-    async def list_messages(self, session: AsyncSession, conversation_id: uuid.UUID,
+    async def list_messages(self, unit: ConversationsUnit, conversation_id: uuid.UUID,
                             page: Page) -> tuple[list[Message], str]:
-        await self.get(session, conversation_id)
-        return await MessageRepository(session).list_page(
+        await self.get(unit, conversation_id)
+        return await unit.messages.list_page(
             conversation_id, page_size(page.size), page.cursor)
 
-    async def batch_list_messages(self, session: AsyncSession, conversation_ids: list[uuid.UUID],
+    async def batch_list_messages(self, unit: ConversationsUnit, conversation_ids: list[uuid.UUID],
                                   size: int) -> dict[uuid.UUID, tuple[list[Message], str]]:
         """The first page of `list_messages` for each distinct id, in request order; ids that
         are not this tenant's conversations have no messages (no NotFound: one unknown id must
         not fail the others)."""
         if len(conversation_ids) > MAX_BATCH_CONVERSATIONS:
             raise InvalidArgument(f"at most {MAX_BATCH_CONVERSATIONS} conversation ids per batch")
-        return await MessageRepository(session).newest_of_many(
+        return await unit.messages.newest_of_many(
             list(dict.fromkeys(conversation_ids)), page_size(size))
 
-    async def get_message(self, session: AsyncSession, conversation_id: uuid.UUID,
+    async def get_message(self, unit: ConversationsUnit, conversation_id: uuid.UUID,
                           message_id: uuid.UUID) -> Message:
-        message = await MessageRepository(session).get(message_id)
+        message = await unit.messages.get(message_id)
         if message is None or message.conversation_id != conversation_id:
             raise NotFound(f"message {message_id} not found in conversation {conversation_id}")
         return message
 
-    async def send(self, session: AsyncSession, conversation_id: uuid.UUID, text: str, *,
+    async def send(self, unit: ConversationsUnit, conversation_id: uuid.UUID, text: str, *,
                    idempotency_key: str, sender: Sender, sender_user_id: uuid.UUID | None,
                    attachments: Sequence[OutgoingAttachment] = ()) -> Message:
         """Store an outgoing message as pending and ask its channel to send it (the text
@@ -113,13 +112,13 @@ class ConversationsService:
             raise InvalidArgument(f"text is longer than {MAX_OUTGOING_TEXT} characters")
         if sender not in (Sender.USER, Sender.AGENT):
             raise InvalidArgument("sender must be USER or AGENT")
-        conversation, contact = await self._locked(session, conversation_id)
-        messages = MessageRepository(session)
+        conversation, contact = await self._locked(unit, conversation_id)
+        messages = unit.messages
         if idempotency_key:
             earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
             if earlier is not None:
                 return earlier
-        rows = await self.media.attachment_rows(session, attachments)
+        rows = await self.media.attachment_rows(unit, attachments)
         content_type = "text" if text else "image"
         now = datetime.now(UTC)
         message = messages.add(Message(
@@ -130,24 +129,24 @@ class ConversationsService:
         conversation.last_message_at = now
         conversation.last_message_preview = preview(text, content_type)
         conversation.waiting_since = None
-        await session.flush()
-        self.events.send_requested(session, conversation, contact, message)
+        await unit.flush()
+        unit.emit(topics.MESSAGE_SEND_REQUESTED, events.send_requested(conversation, contact, message))
         return message
 
-    async def mark_read(self, session: AsyncSession, id_: uuid.UUID) -> ConversationRow:
-        conversation, contact = await self._locked(session, id_)
+    async def mark_read(self, unit: ConversationsUnit, id_: uuid.UUID) -> ConversationRow:
+        conversation, contact = await self._locked(unit, id_)
         conversation.unread_count = 0
-        await session.flush()
-        self.events.conversation_read(session, conversation, contact)
+        await unit.flush()
+        unit.emit(topics.CONVERSATION_READ, events.conversation_read(conversation, contact))
         return conversation, contact
 
-    async def _locked(self, session: AsyncSession,
+    async def _locked(self, unit: ConversationsUnit,
                       id_: uuid.UUID) -> tuple[Conversation, Contact]:
-        repo = ConversationRepository(session)
+        repo = unit.conversations
         conversation = await repo.lock(id_)
         if conversation is None:
             raise NotFound(f"conversation {id_} not found")
-        contact = await ContactRepository(session).get(conversation.contact_id)
+        contact = await unit.contacts.get(conversation.contact_id)
         if contact is None:
             raise FailedPrecondition(f"conversation {id_} has no contact")
         return conversation, contact

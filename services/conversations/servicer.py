@@ -10,49 +10,43 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
-from services.conversations.domain import (
-    ConversationChanges,
-    ConversationFilter,
-    Mode,
-    Page,
-    Sender,
-    Sort,
-    Status,
-)
-from services.conversations.mapping import conversation_to_proto, message_to_proto
-from services.conversations.media import OutgoingAttachment
+from services.conversations.events import conversation_to_proto, message_to_proto
+from services.conversations.inbox.filters import ConversationChanges, ConversationFilter, Page, Sort
+from services.conversations.models import Mode, Sender, Status
+from services.conversations.outgoing.media import OutgoingAttachment
+from services.conversations.repository import ConversationsUnit
 from services.conversations.service import ConversationsService
-from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument
 from services.kernel.repository import parse_uuid
+from services.kernel.unit import Units
 
 E = TypeVar("E", bound=IntEnum)
 
 
 class ConversationsServicer(rpc.ConversationsServiceServicer):
-    def __init__(self, db: Database, service: ConversationsService) -> None:
-        self.db, self.service = db, service
+    def __init__(self, units: Units[ConversationsUnit], service: ConversationsService) -> None:
+        self.units, self.service = units, service
 
     async def ListConversations(self, request: pb.ListConversationsRequest,
                                 context: ServicerContext) -> pb.ListConversationsResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             rows, cursor = await self.service.list_conversations(
-                session, _filter(request.filter), _sort(request.sort), _page(request.page))
+                unit, _filter(request.filter), _sort(request.sort), _page(request.page))
         return pb.ListConversationsResponse(
             conversations=[conversation_to_proto(c, contact) for c, contact in rows],
             page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
 
     async def GetConversation(self, request: pb.GetConversationRequest,
                               context: ServicerContext) -> pb.GetConversationResponse:
-        async with self.db.unit_of_work() as session:
-            c, contact = await self.service.get(session, parse_uuid(request.id, "conversation id"))
+        async with self.units() as unit:
+            c, contact = await self.service.get(unit, parse_uuid(request.id, "conversation id"))
         return pb.GetConversationResponse(conversation=conversation_to_proto(c, contact))
 
     async def BatchGetConversations(self, request: pb.BatchGetConversationsRequest,
                                     context: ServicerContext) -> pb.BatchGetConversationsResponse:
         ids = [parse_uuid(i, "conversation id") for i in request.ids]
-        async with self.db.unit_of_work() as session:
-            rows = await self.service.batch_get(session, ids)
+        async with self.units() as unit:
+            rows = await self.service.batch_get(unit, ids)
         return pb.BatchGetConversationsResponse(
             conversations=[conversation_to_proto(c, contact) for c, contact in rows])
 
@@ -65,16 +59,16 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
             assignee_user_id=parse_uuid(request.assignee_user_id, "assignee_user_id")
             if request.assignee_user_id else None,
             pinned=request.pinned, labels=_labels(request.labels))
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             c, contact = await self.service.update(
-                session, parse_uuid(request.id, "conversation id"), changes)
+                unit, parse_uuid(request.id, "conversation id"), changes)
         return pb.UpdateConversationResponse(conversation=conversation_to_proto(c, contact))
 
     async def ListMessages(self, request: pb.ListMessagesRequest,
                            context: ServicerContext) -> pb.ListMessagesResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             rows, cursor = await self.service.list_messages(
-                session, parse_uuid(request.conversation_id, "conversation id"),
+                unit, parse_uuid(request.conversation_id, "conversation id"),
                 _page(request.page))
         return pb.ListMessagesResponse(
             messages=[message_to_proto(m) for m in rows],
@@ -83,8 +77,8 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
     async def BatchListMessages(self, request: pb.BatchListMessagesRequest,
                                 context: ServicerContext) -> pb.BatchListMessagesResponse:
         ids = [parse_uuid(i, "conversation id") for i in request.conversation_ids]
-        async with self.db.unit_of_work() as session:
-            pages = await self.service.batch_list_messages(session, ids, request.page_size)
+        async with self.units() as unit:
+            pages = await self.service.batch_list_messages(unit, ids, request.page_size)
         return pb.BatchListMessagesResponse(conversations=[
             pb.ConversationMessages(
                 conversation_id=str(id_), messages=[message_to_proto(m) for m in rows],
@@ -96,39 +90,39 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
         sender = _enum(Sender, request.sender, "sender") or Sender.USER
         user = parse_uuid(request.sender_user_id, "sender_user_id") if request.sender_user_id \
             else None
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             message = await self.service.send(
-                session, parse_uuid(request.conversation_id, "conversation id"), request.text,
+                unit, parse_uuid(request.conversation_id, "conversation id"), request.text,
                 idempotency_key=request.idempotency_key, sender=sender, sender_user_id=user,
                 attachments=[OutgoingAttachment(a.kind, a.media_id) for a in request.attachments])
         return pb.SendMessageResponse(message=message_to_proto(message))
 
     async def GetMessage(self, request: pb.GetMessageRequest,
                          context: ServicerContext) -> pb.GetMessageResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             message = await self.service.get_message(
-                session, parse_uuid(request.conversation_id, "conversation id"),
+                unit, parse_uuid(request.conversation_id, "conversation id"),
                 parse_uuid(request.message_id, "message id"))
         return pb.GetMessageResponse(message=message_to_proto(message))
 
     async def DeleteMessage(self, request: pb.DeleteMessageRequest,
                             context: ServicerContext) -> pb.DeleteMessageResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             message = await self.service.deletions.request(
-                session, parse_uuid(request.conversation_id, "conversation id"),
+                unit, parse_uuid(request.conversation_id, "conversation id"),
                 parse_uuid(request.message_id, "message id"))
         return pb.DeleteMessageResponse(message=message_to_proto(message))
 
     async def UploadMedia(self, request: pb.UploadMediaRequest,
                           context: ServicerContext) -> pb.UploadMediaResponse:
-        async with self.db.unit_of_work() as session:
-            media = await self.service.media.upload(session, request.content, request.filename)
+        async with self.units() as unit:
+            media = await self.service.media.upload(unit, request.content, request.filename)
         return pb.UploadMediaResponse(media_id=str(media.id), size=media.size)
 
     async def GetMedia(self, request: pb.GetMediaRequest,
                        context: ServicerContext) -> pb.GetMediaResponse:
-        async with self.db.unit_of_work() as session:
-            media = await self.service.media.get(session, request.media_id)
+        async with self.units() as unit:
+            media = await self.service.media.get(unit, request.media_id)
         return pb.GetMediaResponse(content=media.content, mime_type=media.mime_type,
                                    filename=media.filename)
 
@@ -137,17 +131,17 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
         author = _enum(Sender, request.author, "author") or Sender.USER
         user = parse_uuid(request.author_user_id, "author_user_id") if request.author_user_id \
             else None
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             note = await self.service.notes.add(
-                session, parse_uuid(request.conversation_id, "conversation id"), request.text,
+                unit, parse_uuid(request.conversation_id, "conversation id"), request.text,
                 author=author, author_user_id=user, idempotency_key=request.idempotency_key)
         return pb.AddNoteResponse(message=message_to_proto(note))
 
     async def MarkRead(self, request: pb.MarkReadRequest,
                        context: ServicerContext) -> pb.MarkReadResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             c, contact = await self.service.mark_read(
-                session, parse_uuid(request.conversation_id, "conversation id"))
+                unit, parse_uuid(request.conversation_id, "conversation id"))
         return pb.MarkReadResponse(conversation=conversation_to_proto(c, contact))
 
 

@@ -12,13 +12,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.kernel.interceptors import kernel_interceptors
+from services.kernel.wire import MESSAGE_SIZE_OPTIONS
 
 log = logging.getLogger(__name__)
-
-# Media for replies (up to 24 MB) travels in one message; gRPC's default cap is 4 MB.
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024
-MESSAGE_SIZE_OPTIONS = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from opentelemetry import trace
 
 from services.kernel import telemetry
 from services.kernel.errors import DomainError, Unauthenticated
-from services.kernel.tenancy import TENANT_METADATA_KEY, current_tenant, parse_tenant
+from services.kernel.tenancy import current_tenant, parse_tenant
+from services.kernel.wire import SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 
 log = logging.getLogger(__name__)
-
-SERVICE_TOKEN_METADATA_KEY = "x-switchboard-service-token"
 _OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
 CallNext = Callable[[Any, ServicerContext], Awaitable[Any]]

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kernel import telemetry
-from services.kernel.bus import MSG_ID_HEADER, Bus
+from services.kernel.bus import EVENT_TYPE_HEADER, MSG_ID_HEADER, Bus, check_payload
 from services.kernel.db import Database, on_commit
-from services.kernel.tenancy import require_tenant
+from services.kernel.wire import Topic
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +49,26 @@ def make_outbox_model(base: type[DeclarativeBase]) -> type[Any]:
 
 
 class Outbox:
-    """Writes events into one service's outbox table and wakes the relay after commit."""
+    """Writes events into one service's outbox table and wakes the relay after commit.
+    Services write through their unit of work (`Unit.emit`), not here."""
 
     def __init__(self, model: type[Any]) -> None:
         self.model = model
         self.wakeup = asyncio.Event()
 
-    def add(self, session: AsyncSession, subject: str, event: ProtoMessage,
+    def add(self, session: AsyncSession, topic: Topic, tenant_id: uuid.UUID, event: ProtoMessage,
             *, event_id: uuid.UUID | None = None) -> uuid.UUID:
         """`event_id`: a deterministic id for an event that may be written twice (e.g. by
         two transactions racing on the same fact); it becomes the Nats-Msg-Id, so JetStream
         keeps one. The row itself always gets a fresh id: the second write never collides
         with the first while that still waits for the relay."""
+        check_payload(topic, event)
         row_id = uuid.uuid4()
         headers = telemetry.inject_trace_headers({})
         if event_id is not None:
             headers[MSG_ID_HEADER] = str(event_id)
         session.add(self.model(
-            id=row_id, tenant_id=require_tenant(), subject=subject,
+            id=row_id, tenant_id=tenant_id, subject=topic.subject(tenant_id),
             event_type=event.DESCRIPTOR.full_name, payload=event.SerializeToString(),
             headers=headers))
         # Wake the relay once the row is visible; it also polls, for other processes' rows.
@@ -113,7 +115,7 @@ class OutboxRelay:
                 return 0
             await asyncio.gather(*(self.bus.publish(
                 r.subject, r.payload, msg_id=r.headers.get(MSG_ID_HEADER, str(r.id)),
-                headers={**r.headers, "Sb-Event-Type": r.event_type}) for r in rows))
+                headers={**r.headers, EVENT_TYPE_HEADER: r.event_type}) for r in rows))
             await session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
             now = datetime.now(UTC)
             for r in rows:

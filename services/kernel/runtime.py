@@ -1,5 +1,6 @@
 """A service process: its gRPC server, outbox relays and bus consumers, started and stopped
-together. `serve <name>` runs one runtime; `serve all` runs every runtime in one process."""
+together. `python -m services.<name>` runs one through `run_service`; the composition root
+(`switchboard serve`, the dev stack, the bench) starts several in one process."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from prometheus_client import start_http_server
 
 from services.kernel.bus import Bus, ConsumerSpec, run_consumers
+from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.grpc_server import GrpcServer
+from services.kernel.logging import configure_logging
 from services.kernel.outbox import OutboxRelay
+from services.kernel.telemetry import configure_tracing
+from services.kernel.wire import Stream
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,34 @@ class ServiceRuntime:
         await self.bus.close()
         await self.db.dispose()
         log.info("service stopped", extra={"service": self.name})
+
+
+S = TypeVar("S", bound=KernelSettings)
+
+
+async def connect(settings: KernelSettings, streams: Iterable[Stream]) -> tuple[Database, Bus]:
+    """The process's database pool and bus connection, with the streams it uses in place."""
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    bus = await Bus.connect(settings.nats_url, name=settings.service_name,
+                            replicas=settings.stream_replicas)
+    await bus.ensure_streams(streams)
+    return db, bus
+
+
+def run_service(settings: S, build: Callable[[S], Awaitable[ServiceRuntime]]) -> None:
+    """`python -m services.<name>`: one service in its own process (as in its own pod), until
+    SIGTERM or SIGINT, then drained and stopped."""
+
+    async def serve() -> None:
+        configure_logging(settings.log_level, json=settings.log_json)
+        configure_tracing(f"switchboard-{settings.service_name}")
+        runtime = await build(settings)
+        await runtime.start()
+        serve_metrics(settings.metrics_port)
+        await wait_for_shutdown_signal()
+        await runtime.stop(settings.shutdown_grace_s)
+
+    asyncio.run(serve())
 
 
 def listen_address(target: str, override: str) -> str:

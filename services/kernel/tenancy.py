@@ -14,8 +14,6 @@ from contextvars import ContextVar
 
 from services.kernel.errors import Unauthenticated
 
-TENANT_METADATA_KEY = "x-switchboard-tenant"
-
 current_tenant: ContextVar[uuid.UUID | None] = ContextVar("current_tenant", default=None)
 
 

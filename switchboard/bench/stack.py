@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from clients.rpc import topics
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
@@ -26,16 +27,22 @@ from services.channels.models import AccountStatus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.logging import configure_logging
+from services.kernel.wire import Durable
 from switchboard.components import COMPONENTS
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
-from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import free_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.seed import register_partner_app
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
-from switchboard.serve import Platform, start_platform
+from switchboard.http_server import BackgroundServer
+from switchboard.platform import Platform, start_platform
+
+# The consumers an inbound message and its reply pass through (idle = none has work left).
+PIPELINE_DURABLES = (topics.CHANNELS_WEBHOOKS, topics.CHANNELS_WEBHOOKS_OVERFLOW,
+                     topics.CONVERSATIONS_INBOUND, topics.CHANNELS_SENDER,
+                     topics.CONVERSATIONS_DELIVERY)
 
 
 @dataclass
@@ -210,15 +217,14 @@ async def purge_tenant(nats_url: str, tenant_id: uuid.UUID) -> None:
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
-        await js.purge_stream("SB_WEBHOOKS", subject=f"sb.webhooks.{tenant_id}.>")
-        await js.purge_stream("SB_CHANNELS", subject=f"sb.channels.{tenant_id}.>")
-        await js.purge_stream("SB_CONVERSATIONS", subject=f"sb.conversations.{tenant_id}.>")
+        for stream in (topics.WEBHOOKS, topics.CHANNELS, topics.CONVERSATIONS):
+            await js.purge_stream(stream.name, subject=stream.tenant_pattern(tenant_id))
     finally:
         await nc.close()
 
 
 @contextlib.asynccontextmanager
-async def consumer_paused(nats_url: str, stream: str, durable: str,
+async def consumer_paused(nats_url: str, durable: Durable,
                           limit_s: float = 120.0) -> AsyncIterator[None]:
     """Pause a durable consumer with JetStream's own consumer pause (nats-server >= 2.11):
     messages wait in the stream, nothing in the platform changes. Resumed on exit, and by the
@@ -226,13 +232,13 @@ async def consumer_paused(nats_url: str, stream: str, durable: str,
     import nats
 
     nc = await nats.connect(nats_url)
-    api = f"$JS.API.CONSUMER.PAUSE.{stream}.{durable}"
+    api = f"$JS.API.CONSUMER.PAUSE.{durable.topic.stream.name}.{durable.name}"
     until = datetime.now(UTC) + timedelta(seconds=limit_s)
     try:
         reply = json.loads((await nc.request(api, json.dumps(
             {"pause_until": until.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).encode(), timeout=5)).data)
         if not reply.get("paused"):
-            raise RuntimeError(f"could not pause {durable}: {reply}")
+            raise RuntimeError(f"could not pause {durable.name}: {reply}")
         yield
     finally:
         with contextlib.suppress(Exception):
@@ -250,13 +256,9 @@ async def wait_idle(nats_url: str, limit_s: float = 90.0) -> float:
     try:
         while asyncio.get_running_loop().time() - started < limit_s:
             busy = 0
-            for stream, durable in (("SB_WEBHOOKS", "channels-webhooks"),
-                                    ("SB_WEBHOOKS", "channels-webhooks-overflow"),
-                                    ("SB_CHANNELS", "conversations-inbound"),
-                                    ("SB_CONVERSATIONS", "channels-sender"),
-                                    ("SB_CHANNELS", "conversations-delivery")):
+            for durable in PIPELINE_DURABLES:
                 with contextlib.suppress(Exception):
-                    info = await js.consumer_info(stream, durable)
+                    info = await js.consumer_info(durable.topic.stream.name, durable.name)
                     busy += info.num_pending + info.num_ack_pending
             if not busy:
                 break

@@ -21,8 +21,8 @@ from services.kernel.crypto import SecretBox
 from services.kernel.logging import configure_logging
 from services.kernel.runtime import wait_for_shutdown_signal
 from services.kernel.telemetry import configure_tracing
+from switchboard.components import COMPONENTS
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
-from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import remembered_port
 from switchboard.devstack.postgres import EmbeddedPostgres
@@ -31,7 +31,8 @@ from switchboard.devstack.seed import register_partner_app, seed_demo, still_val
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.eventloop import tune_garbage_collector
-from switchboard.serve import COMPONENTS, Platform, start_platform
+from switchboard.http_server import BackgroundServer
+from switchboard.platform import Platform, start_platform
 
 DATABASE = "switchboard"
 

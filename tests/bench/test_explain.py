@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import Select, literal, text
 from sqlalchemy.dialects import postgresql
 
-from services.conversations.domain import ConversationFilter, Mode, Sort, Status
-from services.conversations.repository import ConversationRepository, page_statement
+from services.conversations.inbox.filters import ConversationFilter, Sort
+from services.conversations.inbox.queries import page_statement
+from services.conversations.models import Mode, Status
+from services.conversations.repository import ConversationRepository
 from services.kernel.db import Database
 from switchboard.bench.dataset import ensure_dataset
 

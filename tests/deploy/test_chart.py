@@ -168,7 +168,7 @@ def test_migrations_and_streams_run_in_a_pre_install_and_pre_upgrade_hook(profil
     assert annotations["helm.sh/hook"] == "pre-install,pre-upgrade"
     spec = job["spec"]["template"]["spec"]
     assert [c["args"] for c in spec["initContainers"]] == [["migrate"]]
-    assert [c["command"] for c in spec["containers"]] == [["python", "-m", "switchboard.streams"]]
+    assert [c["args"] for c in spec["containers"]] == [["streams"]]
     assert spec["restartPolicy"] == "Never"
     # What the Job reads must exist before it: the ConfigMap (and a chart-made Secret) are
     # hooks of the same phases with a lower weight.

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from services.kernel.bus import STREAMS, Bus
+from clients.rpc.topics import STREAMS
+from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from switchboard.devstack.ports import free_port
 from switchboard.streams import ensure_streams
@@ -74,7 +75,7 @@ def test_runtime_is_non_root_read_only_friendly_and_picks_the_component() -> Non
     assert "healthcheck.py" in ops["HEALTHCHECK"] and "--interval" in ops["HEALTHCHECK"]
     usage = DOCKERFILE.read_text()  # the header documents the commands
     assert "IMAGE serve gateway" in usage and "IMAGE serve SERVICE" in usage
-    assert "IMAGE migrate" in usage and "-m switchboard.streams" in usage
+    assert "IMAGE migrate" in usage and "IMAGE streams" in usage
 
 
 async def _healthcheck(**env: str) -> int:

@@ -6,10 +6,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from google.protobuf.empty_pb2 import Empty
 from prometheus_client import REGISTRY
 
-from services.kernel.bus import Bus, ConsumerSpec, Delivery, Retry, StreamSpec, run_consumers
+from services.kernel.bus import Bus, ConsumerSpec, Delivery, Retry, run_consumers
+from services.kernel.wire import Durable, Stream, Topic
 from tests.fixtures.events import eventually
+
+TENANT = uuid.uuid4()
+
+
+def _topic(stream: Stream, event: str) -> Topic:
+    return Topic(stream, "tests", "tests", event, Empty)
 
 
 def _value(name: str, **labels: str) -> float | None:
@@ -18,9 +26,9 @@ def _value(name: str, **labels: str) -> float | None:
 
 async def test_redeliveries_and_backlog_are_measured(bus: Bus) -> None:
     name = f"T_{uuid.uuid4().hex[:12].upper()}"
-    stream = StreamSpec(name, [f"t.{name}.>"], duplicate_window_s=60)
+    stream = Stream(name, name.lower(), duplicate_window_s=60)
     await bus.ensure_streams([stream])
-    subject, durable = f"t.{stream.name}.m", f"c-{uuid.uuid4().hex[:8]}"
+    subject, durable = _topic(stream, "m").subject(TENANT), f"c-{uuid.uuid4().hex[:8]}"
     try:
         for i in range(3):  # waiting before the consumer starts: its first sample sees them
             await bus.publish(subject, b"x", msg_id=f"m{i}")
@@ -32,7 +40,7 @@ async def test_redeliveries_and_backlog_are_measured(bus: Bus) -> None:
                 raise Retry("once", delay_s=0.05)
 
         stop = asyncio.Event()
-        spec = ConsumerSpec(durable, stream.name, subject, flaky)
+        spec = ConsumerSpec(Durable(durable, _topic(stream, "m"), "tests"), flaky)
         task = asyncio.create_task(run_consumers(bus, [spec], stop))
         try:
             async def sampled() -> bool:

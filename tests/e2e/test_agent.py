@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from switchboard.devstack.agent_seed import SANDBOX_FAQ, enable_sandbox_agent
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 

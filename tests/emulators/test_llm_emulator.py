@@ -14,8 +14,8 @@ import httpx
 import openai
 import pytest
 
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.llm import LlmEmulatorSettings, create_app
+from switchboard.http_server import BackgroundServer
 
 KEY = "sk-sandbox-test-key"
 CHAT = "sandbox-chat"

@@ -67,7 +67,7 @@ async def inbox(tenant: Tenant, count: int = 1) -> list[dict]:
 
 def gateway_state(platform: RunningPlatform) -> GatewayState:
     assert platform.platform.gateway is not None
-    app = platform.platform.gateway._server.config.app  # the in-process gateway's FastAPI app
+    app = platform.platform.gateway.app  # the in-process gateway's FastAPI app
     state: GatewayState = app.state.gateway
     return state
 

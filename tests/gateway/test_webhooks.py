@@ -108,7 +108,7 @@ async def test_empty_probe_is_acknowledged_without_publishing(
 async def test_a_tenant_over_its_rate_takes_the_overflow_lane_and_loses_nothing(
         platform: RunningPlatform, http: httpx.AsyncClient, bus: Bus, seller: Tenant,
         shop: SandboxShop) -> None:
-    app = platform.platform.gateway._server.config.app  # type: ignore[union-attr]
+    app = platform.platform.gateway.app  # type: ignore[union-attr]
     regular = app.state.webhook_lanes
     app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)  # one, then overflow
     try:
@@ -136,7 +136,7 @@ class _Congested:
 async def test_overflow_answers_slow_down_while_the_overflow_lane_is_backed_up(
         platform: RunningPlatform, http: httpx.AsyncClient, seller: Tenant,
         shop: SandboxShop) -> None:
-    app = platform.platform.gateway._server.config.app  # type: ignore[union-attr]
+    app = platform.platform.gateway.app  # type: ignore[union-attr]
     regular, backlog = app.state.webhook_lanes, app.state.overflow_backlog
     app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)
     app.state.overflow_backlog = _Congested()

@@ -6,25 +6,28 @@ import asyncio
 import uuid
 
 import pytest
+from google.protobuf.empty_pb2 import Empty
 
-from services.kernel.bus import (
-    Backlog,
-    Bus,
-    ConsumerSpec,
-    Delivery,
-    Poison,
-    Retry,
-    StreamSpec,
-    run_consumers,
-)
+from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, run_consumers
+from services.kernel.wire import Durable, Stream, Topic
 from tests.fixtures.events import eventually
+
+TENANT = uuid.uuid4()
+
+
+def _topic(stream: Stream, event: str) -> Topic:
+    return Topic(stream, "tests", "tests", event, Empty)
+
+
+def _durable(name: str, stream: Stream, event: str) -> Durable:
+    return Durable(name, _topic(stream, event), "tests")
 
 
 @pytest.fixture
-async def stream(bus: Bus) -> StreamSpec:
+async def stream(bus: Bus) -> Stream:
     """A private stream per test, plus the shared dead-letter stream."""
     name = f"T_{uuid.uuid4().hex[:12].upper()}"
-    spec = StreamSpec(name, [f"t.{name}.>"], duplicate_window_s=60)
+    spec = Stream(name, name.lower(), duplicate_window_s=60)
     await bus.ensure_streams([spec])
     yield spec
     await bus.js.delete_stream(name)
@@ -40,8 +43,9 @@ async def _run(bus: Bus, spec: ConsumerSpec, until) -> None:  # type: ignore[no-
         await asyncio.wait_for(task, 10)
 
 
-async def test_duplicate_publish_is_dropped(bus: Bus, stream: StreamSpec) -> None:
-    subject = f"t.{stream.name}.x"
+async def test_duplicate_publish_is_dropped(bus: Bus, stream: Stream) -> None:
+    topic = _topic(stream, "x")
+    subject = topic.subject(TENANT)
     first = await bus.publish(subject, b"1", msg_id="same-id")
     second = await bus.publish(subject, b"1", msg_id="same-id")
     assert not first.duplicate and second.duplicate
@@ -49,7 +53,7 @@ async def test_duplicate_publish_is_dropped(bus: Bus, stream: StreamSpec) -> Non
     assert info.state.messages == 1
 
 
-async def test_transient_failure_is_redelivered(bus: Bus, stream: StreamSpec) -> None:
+async def test_transient_failure_is_redelivered(bus: Bus, stream: Stream) -> None:
     attempts: list[int] = []
 
     async def flaky(d: Delivery) -> None:
@@ -57,8 +61,8 @@ async def test_transient_failure_is_redelivered(bus: Bus, stream: StreamSpec) ->
         if d.attempt < 3:
             raise Retry("not yet", delay_s=0.05)
 
-    await bus.publish(f"t.{stream.name}.y", b"payload", msg_id=str(uuid.uuid4()))
-    spec = ConsumerSpec(f"c-{uuid.uuid4().hex[:8]}", stream.name, f"t.{stream.name}.y", flaky)
+    await bus.publish(_topic(stream, "y").subject(TENANT), b"payload", msg_id=str(uuid.uuid4()))
+    spec = ConsumerSpec(_durable(f"c-{uuid.uuid4().hex[:8]}", stream, "y"), flaky)
 
     async def handled() -> bool:
         return attempts[-1:] == [3]
@@ -66,7 +70,7 @@ async def test_transient_failure_is_redelivered(bus: Bus, stream: StreamSpec) ->
     assert attempts == [1, 2, 3]
 
 
-async def test_poison_message_lands_in_the_dead_letter_stream(bus: Bus, stream: StreamSpec) -> None:
+async def test_poison_message_lands_in_the_dead_letter_stream(bus: Bus, stream: Stream) -> None:
     durable = f"c-{uuid.uuid4().hex[:8]}"
     seen: list[bytes] = []
 
@@ -76,18 +80,18 @@ async def test_poison_message_lands_in_the_dead_letter_stream(bus: Bus, stream: 
 
     dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
                                       stream="SB_DEAD_LETTER")
-    await bus.publish(f"t.{stream.name}.z", b"garbage", msg_id=str(uuid.uuid4()))
-    await _run(bus, ConsumerSpec(durable, stream.name, f"t.{stream.name}.z", reject),
+    await bus.publish(_topic(stream, "z").subject(TENANT), b"garbage", msg_id=str(uuid.uuid4()))
+    await _run(bus, ConsumerSpec(_durable(durable, stream, "z"), reject),
                lambda: _async(bool(seen)))
     [dead] = await dlq.fetch(1, timeout=5)
     assert dead.data == b"garbage"
-    assert dead.headers["Sb-Original-Subject"] == f"t.{stream.name}.z"
+    assert dead.headers["Sb-Original-Subject"] == _topic(stream, "z").subject(TENANT)
     assert dead.headers["Sb-Reason"].startswith("poison: cannot parse")
     assert seen == [b"garbage"]  # terminated: never delivered again
     await dead.ack()
 
 
-async def test_a_message_failing_every_attempt_is_dead_lettered(bus: Bus, stream: StreamSpec) -> None:
+async def test_a_message_failing_every_attempt_is_dead_lettered(bus: Bus, stream: Stream) -> None:
     durable = f"c-{uuid.uuid4().hex[:8]}"
     attempts: list[int] = []
 
@@ -97,8 +101,8 @@ async def test_a_message_failing_every_attempt_is_dead_lettered(bus: Bus, stream
 
     dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
                                       stream="SB_DEAD_LETTER")
-    await bus.publish(f"t.{stream.name}.w", b"x", msg_id=str(uuid.uuid4()))
-    spec = ConsumerSpec(durable, stream.name, f"t.{stream.name}.w", always_fails,
+    await bus.publish(_topic(stream, "w").subject(TENANT), b"x", msg_id=str(uuid.uuid4()))
+    spec = ConsumerSpec(_durable(durable, stream, "w"), always_fails,
                         max_deliver=3, backoff_s=[0.05])
     await _run(bus, spec, lambda: _async(len(attempts) >= 3))
     [dead] = await dlq.fetch(1, timeout=5)
@@ -124,19 +128,20 @@ class SlowHandler:
         self.done.append(d.data.decode())
 
 
-async def _acked(bus: Bus, stream: StreamSpec, durable: str) -> bool:
+async def _acked(bus: Bus, stream: Stream, durable: str) -> bool:
     info = await bus.js.consumer_info(stream.name, durable)
     return info.num_ack_pending == 0 and info.num_pending == 0
 
 
 async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
-        bus: Bus, stream: StreamSpec) -> None:
+        bus: Bus, stream: Stream) -> None:
     slow = SlowHandler()
-    subject = f"t.{stream.name}.c"
+    topic = _topic(stream, "c")
+    subject = topic.subject(TENANT)
     for i in range(12):
         await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
     durable = f"c-{uuid.uuid4().hex[:8]}"
-    await _run(bus, ConsumerSpec(durable, stream.name, subject, slow, concurrency=4),
+    await _run(bus, ConsumerSpec(Durable(durable, topic, "tests"), slow, concurrency=4),
                lambda: _async(len(slow.done) == 12))
     assert sorted(slow.done, key=int) == [str(i) for i in range(12)]
     assert 1 < slow.peak <= 4
@@ -144,14 +149,15 @@ async def test_a_concurrent_consumer_handles_a_batch_in_parallel_and_acks_each(
 
 
 async def test_an_order_key_keeps_order_per_key_and_runs_keys_concurrently(
-        bus: Bus, stream: StreamSpec) -> None:
+        bus: Bus, stream: Stream) -> None:
     slow = SlowHandler()
-    subject = f"t.{stream.name}.k"
+    topic = _topic(stream, "k")
+    subject = topic.subject(TENANT)
     for i in range(5):
         for chat in "abc":
             await bus.publish(subject, f"{chat}{i}".encode(), msg_id=str(uuid.uuid4()))
     durable = f"c-{uuid.uuid4().hex[:8]}"
-    spec = ConsumerSpec(durable, stream.name, subject, slow, concurrency=3,
+    spec = ConsumerSpec(Durable(durable, topic, "tests"), slow, concurrency=3,
                         order_key=lambda d: d.data.decode()[0])
     await _run(bus, spec, lambda: _async(len(slow.done) == 15))
     for chat in "abc":
@@ -161,7 +167,7 @@ async def test_an_order_key_keeps_order_per_key_and_runs_keys_concurrently(
 
 
 async def test_a_batch_handler_takes_a_fetch_at_once_and_acks_every_message(
-        bus: Bus, stream: StreamSpec) -> None:
+        bus: Bus, stream: Stream) -> None:
     batches: list[list[bytes]] = []
     singles: list[bytes] = []
 
@@ -171,11 +177,12 @@ async def test_a_batch_handler_takes_a_fetch_at_once_and_acks_every_message(
     async def many(ds: list[Delivery]) -> None:
         batches.append([d.data for d in ds])
 
-    subject = f"t.{stream.name}.b"
+    topic = _topic(stream, "b")
+    subject = topic.subject(TENANT)
     for i in range(10):
         await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
     durable = f"c-{uuid.uuid4().hex[:8]}"
-    await _run(bus, ConsumerSpec(durable, stream.name, subject, one, batch_handler=many),
+    await _run(bus, ConsumerSpec(Durable(durable, topic, "tests"), one, batch_handler=many),
                lambda: _async(sum(map(len, batches)) + len(singles) == 10))
     assert batches and [int(x) for b in batches for x in b] == sorted(
         int(x) for b in batches for x in b)  # stream order inside a batch
@@ -184,7 +191,7 @@ async def test_a_batch_handler_takes_a_fetch_at_once_and_acks_every_message(
 
 
 async def test_a_failed_batch_falls_back_to_one_by_one_and_dead_letters_only_the_poison(
-        bus: Bus, stream: StreamSpec) -> None:
+        bus: Bus, stream: Stream) -> None:
     handled: list[bytes] = []
     durable = f"c-{uuid.uuid4().hex[:8]}"
 
@@ -200,10 +207,11 @@ async def test_a_failed_batch_falls_back_to_one_by_one_and_dead_letters_only_the
 
     dlq = await bus.js.pull_subscribe(f"sb.dlq.{durable}", durable=f"dlq-{durable}",
                                       stream="SB_DEAD_LETTER")
-    subject = f"t.{stream.name}.f"
+    topic = _topic(stream, "f")
+    subject = topic.subject(TENANT)
     for data in (b"1", b"bad", b"2"):
         await bus.publish(subject, data, msg_id=str(uuid.uuid4()))
-    await _run(bus, ConsumerSpec(durable, stream.name, subject, one, batch_handler=many),
+    await _run(bus, ConsumerSpec(Durable(durable, topic, "tests"), one, batch_handler=many),
                lambda: _async(len(handled) == 2))
     assert handled == [b"1", b"2"]
     [dead] = await dlq.fetch(1, timeout=5)
@@ -212,7 +220,7 @@ async def test_a_failed_batch_falls_back_to_one_by_one_and_dead_letters_only_the
     await eventually(lambda: _acked(bus, stream, durable), within=10)
 
 
-async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: StreamSpec) -> None:
+async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: Stream) -> None:
     held, checks, handled = True, 0, []
 
     async def hold() -> bool:
@@ -223,10 +231,11 @@ async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: 
     async def handle(d: Delivery) -> None:
         handled.append(d.data)
 
-    subject = f"t.{stream.name}.h"
+    topic = _topic(stream, "h")
+    subject = topic.subject(TENANT)
     await bus.publish(subject, b"waits", msg_id=str(uuid.uuid4()))
     durable = f"c-{uuid.uuid4().hex[:8]}"
-    spec = ConsumerSpec(durable, stream.name, subject, handle, hold_while=hold)
+    spec = ConsumerSpec(Durable(durable, topic, "tests"), handle, hold_while=hold)
 
     async def released_after_checks() -> bool:
         nonlocal held
@@ -238,13 +247,14 @@ async def test_a_held_consumer_fetches_nothing_until_released(bus: Bus, stream: 
 
 
 async def test_backlog_says_when_a_consumer_has_more_than_its_limit_waiting(
-        bus: Bus, stream: StreamSpec) -> None:
-    subject = f"t.{stream.name}.q"
+        bus: Bus, stream: Stream) -> None:
+    topic = _topic(stream, "q")
+    subject = topic.subject(TENANT)
     durable = f"c-{uuid.uuid4().hex[:8]}"
     await bus.js.add_consumer(stream.name, durable_name=durable, filter_subject=subject)
-    backlog = Backlog(bus, stream.name, durable, limit=2, refresh_s=0)
+    backlog = Backlog(bus, Durable(durable, topic, "tests"), limit=2, refresh_s=0)
     assert not await backlog.over_limit()
     for i in range(3):
         await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
     assert await backlog.over_limit()
-    assert not await Backlog(bus, stream.name, "no-such-consumer", limit=0).over_limit()
+    assert not await Backlog(bus, Durable("no-such-consumer", topic, "tests"), limit=0).over_limit()

@@ -8,9 +8,10 @@ import uuid
 
 from sqlalchemy import func, select
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
 from services.conversations.models import OutboxEvent
-from services.kernel.bus import Bus, subject
+from services.kernel.bus import Bus
 from services.kernel.db import Database
 from services.kernel.outbox import Outbox, OutboxRelay
 from services.kernel.tenancy import tenant_scope
@@ -20,8 +21,7 @@ from tests.fixtures.events import Recorder, eventually
 async def _write_event(db: Database, outbox: Outbox, tenant: uuid.UUID, *, fail: bool = False) -> None:
     with tenant_scope(tenant):
         async with db.unit_of_work() as session:
-            outbox.add(session, subject("conversations", tenant, "conversation", "updated"),
-                       ev.ConversationUpdated())
+            outbox.add(session, topics.CONVERSATION_UPDATED, tenant, ev.ConversationUpdated())
             if fail:
                 raise RuntimeError("business rule broke after the event was written")
 
@@ -55,9 +55,9 @@ async def test_rolled_back_transaction_publishes_nothing(
 async def test_republishing_an_event_is_deduplicated(db: Database, bus: Bus,
                                                      tenant_a: uuid.UUID) -> None:
     event_id = uuid.uuid4()
-    first = await bus.publish(subject("conversations", tenant_a, "conversation", "updated"), b"",
+    first = await bus.publish(topics.CONVERSATION_UPDATED.subject(tenant_a), b"",
                               msg_id=str(event_id))
-    again = await bus.publish(subject("conversations", tenant_a, "conversation", "updated"), b"",
+    again = await bus.publish(topics.CONVERSATION_UPDATED.subject(tenant_a), b"",
                               msg_id=str(event_id))
     assert not first.duplicate and again.duplicate
 
@@ -71,13 +71,13 @@ async def test_an_event_written_twice_with_its_own_id_is_published_once(
     """Two transactions record the same fact before the relay runs (e.g. two enrichments of
     one listing): both commit, and JetStream keeps one copy."""
     outbox, event_id = Outbox(OutboxEvent), uuid.uuid4()
-    topic = subject("conversations", tenant_a, "conversation", "updated")
     with tenant_scope(tenant_a):
         for _ in range(2):
             async with db.unit_of_work() as session:
-                assert outbox.add(session, topic, ev.ConversationUpdated(),
-                                  event_id=event_id) == event_id
+                assert outbox.add(session, topics.CONVERSATION_UPDATED, tenant_a,
+                                  ev.ConversationUpdated(), event_id=event_id) == event_id
     relay = OutboxRelay(db, bus, outbox)
     await relay.relay_once()
-    info = await bus.js.stream_info("SB_CONVERSATIONS", subjects_filter=topic)
-    assert (info.state.subjects or {}).get(topic) == 1
+    subject = topics.CONVERSATION_UPDATED.subject(tenant_a)
+    info = await bus.js.stream_info("SB_CONVERSATIONS", subjects_filter=subject)
+    assert (info.state.subjects or {}).get(subject) == 1

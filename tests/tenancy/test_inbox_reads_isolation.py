@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import text
 
-from services.conversations.domain import ConversationFilter, Sort
+from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.repository import ConversationRepository, MessageRepository
 from services.kernel.db import Database
 

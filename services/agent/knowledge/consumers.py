@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from google.protobuf.message import DecodeError
-
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from services.agent.knowledge.domain import ParseError
 from services.agent.knowledge.listings import listing_document
@@ -19,8 +18,7 @@ class KnowledgeConsumers:
         self.db, self.service = db, service
 
     def specs(self) -> list[ConsumerSpec]:
-        return [ConsumerSpec("agent-listings", "SB_CHANNELS", "sb.channels.*.listing.updated",
-                             self.on_listing_updated)]
+        return [ConsumerSpec(topics.AGENT_LISTINGS, self.on_listing_updated)]
 
     async def on_listing_updated(self, delivery: Delivery) -> None:
         """Upsert the item's listing document (or remove it when the item is gone).
@@ -28,10 +26,7 @@ class KnowledgeConsumers:
         A short read first skips repeats without calling the embeddings endpoint; the write is
         one unit of work after the (possibly slow) embedding, never holding a transaction open.
         """
-        try:
-            event = channel_events.ListingUpdated.FromString(delivery.data)
-        except DecodeError as exc:
-            raise Poison(f"undecodable ListingUpdated: {exc}") from exc
+        event: channel_events.ListingUpdated = delivery.event
         if not event.channel_id or not event.listing.external_id:
             raise Poison("listing event without channel or item id")
         listing = listing_document(event)

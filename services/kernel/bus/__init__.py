@@ -1,8 +1,9 @@
 """NATS JetStream: streams, deduplicated publishing, durable pull consumers.
 
-Subjects: sb.<producer>.<tenant_id>.<entity>.<event>. One stream per producer; poison messages
-go to the dead-letter stream with the reason in headers. `streams` is the producer side,
-`consumers` the consumer side; this package's names are the API the services use.
+Subjects: sb.<token>.<tenant_id>.<entity>.<event>, one stream per producing area; what exists
+is the catalogue in `clients/rpc/topics.py`, the shapes are `services.kernel.wire`. Poison
+messages go to the dead-letter stream with the reason in headers. `streams` is the producer
+side, `consumers` the consumer side; this package's names are the API the services use.
 """
 
 from services.kernel.bus.consumers import (
@@ -15,19 +16,12 @@ from services.kernel.bus.consumers import (
     Poison,
     Retry,
     run_consumers,
+    uuid_field,
 )
-from services.kernel.bus.streams import (
-    DLQ_PREFIX,
-    MSG_ID_HEADER,
-    STREAMS,
-    Bus,
-    StreamSpec,
-    subject,
-    tenant_of,
-)
+from services.kernel.bus.streams import EVENT_TYPE_HEADER, MSG_ID_HEADER, Bus, check_payload
 
 __all__ = [
-    "DLQ_PREFIX", "MSG_ID_HEADER", "STREAMS", "Backlog", "BatchHandler", "Bus", "Consumer",
-    "ConsumerSpec", "Delivery", "Handler", "Poison", "Retry", "StreamSpec", "run_consumers",
-    "subject", "tenant_of",
+    "EVENT_TYPE_HEADER", "MSG_ID_HEADER", "Backlog", "BatchHandler", "Bus", "Consumer",
+    "ConsumerSpec", "Delivery", "Handler", "Poison", "Retry", "check_payload", "run_consumers",
+    "uuid_field",
 ]

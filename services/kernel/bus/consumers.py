@@ -1,6 +1,10 @@
 """Durable pull consumers (the consumer side of the bus): ack after the handler's own commit,
 nak with a growing delay on transient errors, term + dead-letter what can never succeed;
-batches per tenant, order keys, backpressure."""
+batches per tenant, order keys, backpressure.
+
+A consumer names a durable of the catalogue (`clients/rpc/topics.py`); its topic gives the stream,
+the filter and the payload type, and `Delivery.event` is the payload decoded as that type (a
+message that does not decode is Poison: dead-lettered, never retried)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
+from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -20,8 +27,9 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from services.kernel import telemetry
-from services.kernel.bus.streams import DLQ_PREFIX, Bus, tenant_of
+from services.kernel.bus.streams import Bus
 from services.kernel.tenancy import tenant_scope
+from services.kernel.wire import DLQ_PREFIX, Durable, Topic, tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +61,29 @@ class Delivery:
     data: bytes
     headers: dict[str, str]
     attempt: int  # 1 on first delivery
+    topic: Topic | None = None
 
     @property
     def tenant_id(self) -> uuid.UUID:
         return tenant_of(self.subject)
+
+    @cached_property
+    def event(self) -> Any:
+        """The payload as the topic's message type (decoded once); Poison if it is not one."""
+        if self.topic is None:
+            raise Poison(f"no topic to decode {self.subject} with")
+        try:
+            return self.topic.decode(self.data)
+        except DecodeError as exc:
+            raise Poison(f"undecodable {self.topic.payload.__name__}: {exc}") from exc
+
+
+def uuid_field(value: str, name: str) -> uuid.UUID:
+    """A payload's id field as a UUID; Poison when the producer sent something else."""
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Poison(f"{name} is not a uuid: {value!r}") from exc
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
@@ -66,9 +93,7 @@ BatchHandler = Callable[[list[Delivery]], Awaitable[None]]
 
 @dataclass
 class ConsumerSpec:
-    durable: str
-    stream: str
-    filter_subject: str
+    durable: Durable
     handler: Handler
     max_deliver: int = 8
     ack_wait_s: float = 30
@@ -89,6 +114,14 @@ class ConsumerSpec:
     # every HOLD_RECHECK_S), e.g. while a downstream consumer has a backlog.
     hold_while: Callable[[], Awaitable[bool]] | None = None
 
+    @property
+    def name(self) -> str:
+        return self.durable.name
+
+    @property
+    def topic(self) -> Topic:
+        return self.durable.topic
+
     def delay_for(self, attempt: int) -> float:
         return self.backoff_s[min(attempt - 1, len(self.backoff_s) - 1)]
 
@@ -103,19 +136,19 @@ class Consumer:
         self._next_lag_refresh = 0.0
         # Every series exists from the start, so rates and alerts see zeros rather than nothing.
         for outcome in _OUTCOMES:
-            telemetry.BUS_MESSAGES.labels(spec.durable, outcome)
-        telemetry.DEAD_LETTERS.labels(spec.durable)
-        telemetry.BUS_REDELIVERIES.labels(spec.durable)
+            telemetry.BUS_MESSAGES.labels(spec.name, outcome)
+        telemetry.DEAD_LETTERS.labels(spec.name)
+        telemetry.BUS_REDELIVERIES.labels(spec.name)
 
     async def run(self) -> None:
         spec = self.spec
         config = ConsumerConfig(
-            durable_name=spec.durable, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, filter_subject=spec.filter_subject,
+            durable_name=spec.name, ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL, filter_subject=spec.topic.pattern,
             # Our own nak delays drive retries; max_deliver is a backstop past our budget.
             max_deliver=spec.max_deliver + 2, ack_wait=spec.ack_wait_s, max_ack_pending=1000)
         sub = await self.bus.js.pull_subscribe(
-            spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config)
+            spec.topic.pattern, durable=spec.name, stream=spec.topic.stream.name, config=config)
         try:
             await self._pull(sub)
         finally:
@@ -141,7 +174,7 @@ class Consumer:
                 busy = False
                 continue
             except Exception:  # a reconnect or a cluster hiccup: wait, then fetch again
-                log.warning("fetch failed", extra={"consumer": spec.durable}, exc_info=True)
+                log.warning("fetch failed", extra={"consumer": spec.name}, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
             busy = True
@@ -161,7 +194,7 @@ class Consumer:
         groups: dict[object, list[Msg]] = {}
         for msg in msgs:
             key = _tenant_or_none(msg.subject) if spec.batch_handler is not None \
-                else spec.order_key(_delivery(msg))  # type: ignore[misc]
+                else spec.order_key(self._delivery(msg))  # type: ignore[misc]
             groups.setdefault(key, []).append(msg)
         return list(groups.values())
 
@@ -186,28 +219,28 @@ class Consumer:
         """One tenant's messages through the batch handler; False (nothing acked) if it failed,
         and the caller then handles them one by one."""
         spec = self.spec
-        deliveries = [_delivery(m) for m in msgs]
+        deliveries = [self._delivery(m) for m in msgs]
         # One span for the batch, linked to each message's trace (a span has one parent).
         links = [trace.Link(ctx) for d in deliveries if (ctx := _span_context(d.headers)).is_valid]
         started = time.perf_counter()
         try:
             with _tracer.start_as_current_span(
-                    f"consume {spec.durable} batch", kind=trace.SpanKind.CONSUMER, links=links,
-                    attributes={"messaging.system": "nats", "messaging.consumer": spec.durable,
+                    f"consume {spec.name} batch", kind=trace.SpanKind.CONSUMER, links=links,
+                    attributes={"messaging.system": "nats", "messaging.consumer": spec.name,
                                 "messaging.batch.message_count": len(msgs)}), \
                     tenant_scope(_tenant_or_none(msgs[0].subject)):
                 await spec.batch_handler(deliveries)  # type: ignore[misc]
         except Exception as exc:
             log.info("batch failed, handling its messages one by one", extra={
-                "consumer": spec.durable, "size": len(msgs), "error": str(exc)})
+                "consumer": spec.name, "size": len(msgs), "error": str(exc)})
             return False
         elapsed = time.perf_counter() - started
         for msg, delivery in zip(msgs, deliveries, strict=True):
             if delivery.attempt > 1:
-                telemetry.BUS_REDELIVERIES.labels(spec.durable).inc()
+                telemetry.BUS_REDELIVERIES.labels(spec.name).inc()
             await msg.ack()
-            telemetry.BUS_HANDLE_LATENCY.labels(spec.durable).observe(elapsed)
-        telemetry.BUS_MESSAGES.labels(spec.durable, "ack").inc(len(msgs))
+            telemetry.BUS_HANDLE_LATENCY.labels(spec.name).observe(elapsed)
+        telemetry.BUS_MESSAGES.labels(spec.name, "ack").inc(len(msgs))
         return True
 
     async def _refresh_lag(self, sub: JetStreamContext.PullSubscription) -> None:
@@ -219,35 +252,39 @@ class Consumer:
         try:
             info = await asyncio.wait_for(sub.consumer_info(), 2)
         except Exception:  # a reconnect: the gauges keep their last value until the next pass
-            log.debug("consumer info failed", extra={"consumer": self.spec.durable}, exc_info=True)
+            log.debug("consumer info failed", extra={"consumer": self.spec.name}, exc_info=True)
             return
-        labels = (self.spec.durable, self.spec.stream)
+        labels = (self.spec.name, self.spec.topic.stream.name)
         telemetry.BUS_CONSUMER_PENDING.labels(*labels).set(info.num_pending or 0)
         telemetry.BUS_CONSUMER_ACK_PENDING.labels(*labels).set(info.num_ack_pending or 0)
 
     def stop(self) -> None:
         self._stopping.set()
 
+    def _delivery(self, msg: Msg) -> Delivery:
+        return Delivery(msg.subject, msg.data, dict(msg.headers or {}),
+                        msg.metadata.num_delivered, self.spec.topic)
+
     async def _handle(self, msg: Msg) -> None:
         spec = self.spec
-        delivery = _delivery(msg)
+        delivery = self._delivery(msg)
         headers = delivery.headers
         if delivery.attempt > 1:
-            telemetry.BUS_REDELIVERIES.labels(spec.durable).inc()
+            telemetry.BUS_REDELIVERIES.labels(spec.name).inc()
         parent = telemetry.extract_trace_context(headers)
         token = otel_context.attach(parent)  # type: ignore[arg-type]
         started = time.perf_counter()
         try:
             with _tracer.start_as_current_span(
-                    f"consume {spec.durable}", kind=trace.SpanKind.CONSUMER,
+                    f"consume {spec.name}", kind=trace.SpanKind.CONSUMER,
                     attributes={"messaging.system": "nats", "messaging.destination": msg.subject,
-                                "messaging.consumer": spec.durable,
+                                "messaging.consumer": spec.name,
                                 "messaging.nats.delivery_attempt": delivery.attempt}):
                 outcome = await self._dispatch(msg, delivery)
         finally:
             otel_context.detach(token)
-        telemetry.BUS_MESSAGES.labels(spec.durable, outcome).inc()
-        telemetry.BUS_HANDLE_LATENCY.labels(spec.durable).observe(time.perf_counter() - started)
+        telemetry.BUS_MESSAGES.labels(spec.name, outcome).inc()
+        telemetry.BUS_HANDLE_LATENCY.labels(spec.name).observe(time.perf_counter() - started)
 
     async def _dispatch(self, msg: Msg, delivery: Delivery) -> str:
         spec = self.spec
@@ -264,7 +301,7 @@ class Consumer:
             delay = exc.delay_s if isinstance(exc, Retry) and exc.delay_s is not None \
                 else spec.delay_for(delivery.attempt)
             log.warning("handler failed, will retry", exc_info=not isinstance(exc, Retry),
-                        extra={"consumer": spec.durable, "attempt": delivery.attempt,
+                        extra={"consumer": spec.name, "attempt": delivery.attempt,
                                "retry_in_s": delay, "error": str(exc)})
             await msg.nak(delay=delay)
             return "retry"
@@ -273,14 +310,14 @@ class Consumer:
 
     async def _dead_letter(self, msg: Msg, delivery: Delivery, reason: str) -> None:
         log.error("dead-lettering message", extra={
-            "consumer": self.spec.durable, "subject": delivery.subject, "reason": reason})
+            "consumer": self.spec.name, "subject": delivery.subject, "reason": reason})
         meta = msg.metadata
         headers = {**delivery.headers, "Sb-Original-Subject": delivery.subject,
-                   "Sb-Consumer": self.spec.durable, "Sb-Reason": reason[:500]}
+                   "Sb-Consumer": self.spec.name, "Sb-Reason": reason[:500]}
         await self.bus.publish(
-            f"{DLQ_PREFIX}.{self.spec.durable}", delivery.data, headers=headers,
-            msg_id=f"dlq:{self.spec.durable}:{meta.stream}:{meta.sequence.stream}")
-        telemetry.DEAD_LETTERS.labels(self.spec.durable).inc()
+            f"{DLQ_PREFIX}.{self.spec.name}", delivery.data, headers=headers,
+            msg_id=f"dlq:{self.spec.name}:{meta.stream}:{meta.sequence.stream}")
+        telemetry.DEAD_LETTERS.labels(self.spec.name).inc()
         await msg.term()
 
 
@@ -289,17 +326,14 @@ def _span_context(headers: dict[str, str]) -> trace.SpanContext:
     return trace.get_current_span(context).get_span_context()  # type: ignore[arg-type]
 
 
-def _delivery(msg: Msg) -> Delivery:
-    return Delivery(msg.subject, msg.data, dict(msg.headers or {}), msg.metadata.num_delivered)
 
 
 class Backlog:
     """Whether a durable consumer has more than `limit` messages waiting or in flight, from
     JetStream's consumer info, looked up at most every `refresh_s` (shared by all replicas)."""
 
-    def __init__(self, bus: Bus, stream: str, durable: str, limit: int,
-                 refresh_s: float = 0.1) -> None:
-        self.bus, self.stream, self.durable = bus, stream, durable
+    def __init__(self, bus: Bus, durable: Durable, limit: int, refresh_s: float = 0.1) -> None:
+        self.bus, self.stream, self.durable = bus, durable.topic.stream.name, durable.name
         self.limit, self.refresh_s = limit, refresh_s
         self._next, self._over = 0.0, False
 
@@ -325,7 +359,7 @@ def _tenant_or_none(subject_: str) -> uuid.UUID | None:
 async def run_consumers(bus: Bus, specs: list[ConsumerSpec], stop: asyncio.Event) -> None:
     """Run consumers until `stop` is set, then let each finish its current message."""
     consumers = [Consumer(bus, spec) for spec in specs]
-    tasks = [asyncio.create_task(c.run(), name=f"consumer:{c.spec.durable}") for c in consumers]
+    tasks = [asyncio.create_task(c.run(), name=f"consumer:{c.spec.name}") for c in consumers]
     stopper = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
     for c in consumers:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import nats
+from google.protobuf.message import Message
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import PubAck, StorageType, StreamConfig
@@ -15,40 +16,14 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 
 from services.kernel import telemetry
+from services.kernel.wire import Stream, Topic
 
 log = logging.getLogger(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
-DLQ_PREFIX = "sb.dlq"
+EVENT_TYPE_HEADER = "Sb-Event-Type"
 
 _tracer = telemetry.tracer("switchboard.bus")
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    name: str
-    subjects: list[str]
-    # JetStream drops a re-sent Nats-Msg-Id within this window; handlers stay idempotent beyond it.
-    duplicate_window_s: float = 600
-    max_age_s: float = 7 * 24 * 3600
-
-
-STREAMS = [
-    StreamSpec("SB_WEBHOOKS", ["sb.webhooks.>"]),
-    StreamSpec("SB_CHANNELS", ["sb.channels.>"]),
-    StreamSpec("SB_CONVERSATIONS", ["sb.conversations.>"]),
-    StreamSpec("SB_AGENT", ["sb.agent.>"]),
-    StreamSpec("SB_DEAD_LETTER", [f"{DLQ_PREFIX}.>"], max_age_s=30 * 24 * 3600),
-]
-
-
-def subject(producer: str, tenant_id: uuid.UUID | str, entity: str, event: str) -> str:
-    return f"sb.{producer}.{tenant_id}.{entity}.{event}"
-
-
-def tenant_of(subject_: str) -> uuid.UUID:
-    """The tenant token of a subject sb.<producer>.<tenant>.…"""
-    return uuid.UUID(subject_.split(".")[2])
 
 
 class Bus:
@@ -63,9 +38,10 @@ class Bus:
                                 connect_timeout=5, drain_timeout=5)
         return cls(nc, replicas=replicas)
 
-    async def ensure_streams(self, specs: list[StreamSpec] = STREAMS) -> None:
-        """Create or update every stream (idempotent; safe from several processes)."""
-        for spec in specs:
+    async def ensure_streams(self, streams: Iterable[Stream]) -> None:
+        """Create or update these streams (the catalogue's `STREAMS`; idempotent, safe from
+        several processes)."""
+        for spec in streams:
             config = StreamConfig(
                 name=spec.name, subjects=spec.subjects, storage=StorageType.FILE,
                 duplicate_window=spec.duplicate_window_s, max_age=spec.max_age_s,
@@ -76,7 +52,7 @@ class Bus:
             except NotFoundError:
                 await self.js.add_stream(config)
 
-    async def publish(self, subject_: str, payload: bytes, *, msg_id: str,
+    async def publish(self, subject: str, payload: bytes, *, msg_id: str,
                       headers: dict[str, str] | None = None) -> PubAck:
         """Durable publish: returns once JetStream stored it (or knew it as a duplicate).
 
@@ -86,17 +62,32 @@ class Bus:
         all_headers = {MSG_ID_HEADER: msg_id, **(headers or {})}
         parent = telemetry.extract_trace_context(all_headers) if "traceparent" in all_headers else None
         with _tracer.start_as_current_span(
-                f"publish {'.'.join(subject_.split('.')[:2])}", context=parent,  # type: ignore[arg-type]
+                f"publish {'.'.join(subject.split('.')[:2])}", context=parent,  # type: ignore[arg-type]
                 kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.system": "nats", "messaging.destination": subject_,
+                attributes={"messaging.system": "nats", "messaging.destination": subject,
                             "messaging.message.id": msg_id}) as span:
             telemetry.inject_trace_headers(all_headers)
-            ack = await self.js.publish(subject_, payload, headers=all_headers)
+            ack = await self.js.publish(subject, payload, headers=all_headers)
             span.set_attributes({"messaging.nats.stream": ack.stream,
                                  "messaging.nats.duplicate": bool(ack.duplicate)})
         telemetry.BUS_PUBLISHED.labels(ack.stream, str(bool(ack.duplicate)).lower()).inc()
         return ack
 
+    async def publish_event(self, topic: Topic, tenant_id: uuid.UUID, event: Message, *,
+                            msg_id: str) -> PubAck:
+        """Publish `event` as `topic`'s, directly (not through an outbox): for facts with no
+        transaction to pair them with, whose deterministic `msg_id` makes a repeat one message."""
+        check_payload(topic, event)
+        return await self.publish(topic.subject(tenant_id), event.SerializeToString(),
+                                  msg_id=msg_id, headers={EVENT_TYPE_HEADER: event.DESCRIPTOR.full_name})
+
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             await self.nc.drain()
+
+
+def check_payload(topic: Topic, event: Message) -> None:
+    """A topic carries one payload type: anything else is a programming error, caught here."""
+    if not isinstance(event, topic.payload):
+        raise TypeError(f"{topic.subject('<tenant>')} carries {topic.payload.__name__}, "
+                        f"not {type(event).__name__}")

@@ -22,6 +22,7 @@ import subprocess
 import sys
 from typing import Any
 
+from clients.rpc import topics
 from switchboard.bench.histogram import Histogram
 from switchboard.bench.report import Figure
 from switchboard.bench.stack import consumer_paused, purge_tenant, run_loadgen, wait_idle
@@ -71,8 +72,7 @@ async def run(ctx: Any) -> list[Figure]:
             before = _pin({0})
             try:
                 with stack.fairness_lifted():
-                    async with consumer_paused(stack.nats_url, "SB_WEBHOOKS",
-                                               "channels-webhooks"):
+                    async with consumer_paused(stack.nats_url, topics.CHANNELS_WEBHOOKS):
                         g = await run_loadgen({"base_url": stack.gateway_url, "kind": "avito",
                                                "avito": avito, "connections": CONNECTIONS,
                                                "duration_s": duration, "warmup_s": 1.0,

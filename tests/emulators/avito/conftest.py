@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from switchboard.devstack.http import BackgroundServer
+from switchboard.http_server import BackgroundServer
 from tests.emulators.avito.helpers import Avito, Receiver, Start, serving
 
 

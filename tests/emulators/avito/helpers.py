@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request, Response
 
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
 from switchboard.emulators.avito.emulator import Emulator
+from switchboard.http_server import BackgroundServer
 
 CHAT_ID = re.compile(r"^u2[iu]-[A-Za-z0-9~_]{22}$")
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -35,11 +35,11 @@ from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
-from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually, publish_inbound, unified
 
 MODEL = "sandbox-chat"

@@ -15,9 +15,9 @@ from services.agent.knowledge.lexical import normalize, similarity
 from services.agent.knowledge.retrieval import match_faq, search
 from services.kernel.db import Database
 from switchboard.bench.knowledge import evaluate, ingest
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.tenants import create_tenant
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "agent"

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
@@ -20,14 +21,14 @@ from services.agent.knowledge.domain import MAX_DOCUMENT_BYTES
 from services.agent.knowledge.embeddings import OpenAIEmbedder
 from services.agent.knowledge.retrieval import Embedder
 from services.agent.knowledge.wiring import knowledge_bindings
-from services.kernel.bus import Bus, subject
+from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.grpc_server import GrpcServer
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually
 
 FAQ_CSV = "вопрос;ответ\nЕсть ли доставка в Казань?;Да, СДЭК за 2–4 дня.\nТорг уместен?;Небольшой.\n"
@@ -163,7 +164,7 @@ async def _publish_listing(bus: Bus, tenant: uuid.UUID, channel_id: str, item: s
     event = channel_events.ListingUpdated(channel_id=channel_id, status=status, listing=common.Listing(
         external_id=item, title=title, price_minor=price_minor, has_price=True,
         url=f"https://www.avito.ru/items/{item}"))
-    await bus.publish(subject("channels", tenant, "listing", "updated"), event.SerializeToString(),
+    await bus.publish(topics.LISTING_UPDATED.subject(tenant), event.SerializeToString(),
                       msg_id=f"test-listing:{uuid.uuid4()}")
 
 

@@ -20,6 +20,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from nats.aio.msg import Msg
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
@@ -30,10 +31,10 @@ from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
-from switchboard.devstack.http import BackgroundServer
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
+from switchboard.http_server import BackgroundServer
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within_s: float = 10) -> Any:
@@ -143,7 +144,7 @@ def stack_nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 async def stack_bus(stack_nats_url: str) -> AsyncIterator[Bus]:
     connected = await Bus.connect(stack_nats_url, name="channels-tests")
-    await connected.ensure_streams()
+    await connected.ensure_streams(topics.STREAMS)
     yield connected
     await connected.close()
 

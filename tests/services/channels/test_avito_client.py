@@ -22,7 +22,7 @@ from services.channels.avito.errors import (
     error_message,
 )
 from services.channels.avito.ratelimit import TokenBucket
-from switchboard.devstack.http import BackgroundServer
+from switchboard.http_server import BackgroundServer
 from tests.services.channels.conftest import Avito
 
 FAST = RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.05, retry_after_max_s=5)

@@ -25,8 +25,8 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conv_ev
+from clients.rpc.topics import CHANNELS_SENDER
 from services.channels.config import ChannelsSettings
-from services.channels.consumers import SENDER_DURABLE
 from services.channels.models import ChannelAccount, OutboundSend, SendStatus
 from services.kernel.bus import Bus
 from services.kernel.crypto import SecretBox
@@ -298,5 +298,5 @@ async def _stored_token(db: Database, tenant: uuid.UUID, channel_id: str,
 
 
 async def test_sender_consumer_is_durable(stack_bus: Bus) -> None:
-    info = await stack_bus.js.consumer_info("SB_CONVERSATIONS", SENDER_DURABLE)
+    info = await stack_bus.js.consumer_info("SB_CONVERSATIONS", CHANNELS_SENDER.name)
     assert info.config.filter_subject == "sb.conversations.*.message.send_requested"

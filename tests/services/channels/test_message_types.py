@@ -24,8 +24,8 @@ from services.channels.avito.client import AvitoClient, RetryPolicy
 from services.channels.avito.errors import AvitoUnavailable
 from services.channels.avito.normalize import AccountRef, normalize_webhook
 from services.channels.avito.ratelimit import EndpointLimits, TokenBucket
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 

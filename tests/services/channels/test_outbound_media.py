@@ -20,8 +20,8 @@ from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from services.kernel.bus import Bus
-from switchboard.devstack.http import BackgroundServer
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
+from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import Recorder, eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 

@@ -16,18 +16,20 @@ from collections.abc import Awaitable, Callable
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conv_ev
+from clients.rpc.topics import CHANNELS_SENDER
 from services.channels.config import ChannelsSettings
-from services.channels.consumers import SENDER_DURABLE
 from services.kernel.bus import Bus, Consumer, ConsumerSpec, Delivery
 from services.kernel.runtime import ServiceRuntime
+from services.kernel.wire import Durable
 from tests.services.channels.conftest import Avito, Listener, connect_avito
 
 Listen = Callable[[str], Awaitable[Listener]]
+SENDER_DURABLE = CHANNELS_SENDER.name
 HOLD_MS = 2000  # how long the emulator holds the slow chat's first send
 
 
 def sender_spec(runtime: ServiceRuntime) -> ConsumerSpec:
-    return next(s for s in runtime.consumers if s.durable == SENDER_DURABLE)
+    return next(s for s in runtime.consumers if s.name == SENDER_DURABLE)
 
 
 def command(chat_id: str, channel_id: str, text: str) -> conv_ev.MessageSendRequested:
@@ -58,9 +60,10 @@ async def test_the_sender_is_concurrent_across_chats_and_ordered_within_one(
     channel_id, user_id, slow, fast = await two_chats(channels, avito, tenant_a)
     spec = sender_spec(runtime)
     assert spec.concurrency > 1 and spec.order_key is not None and spec.batch >= 6
-    subject = f"sb.conversations.{tenant_a}.sendtest.send_requested"
-    spec = dataclasses.replace(spec, durable=f"sender-test-{uuid.uuid4().hex[:8]}",
-                               filter_subject=subject)
+    topic = dataclasses.replace(CHANNELS_SENDER.topic, entity="sendtest")
+    subject = topic.subject(tenant_a)
+    spec = dataclasses.replace(spec, durable=Durable(f"sender-test-{uuid.uuid4().hex[:8]}",
+                                                     topic, "tests"))
     delivered = await listen(f"sb.channels.{tenant_a}.message.delivery")
     await avito.latency("send", HOLD_MS, chat_id=slow)
     texts = {chat: [f"{name}{n}" for n in range(1, 4)] for chat, name in ((slow, "A"), (fast, "B"))}
@@ -77,7 +80,7 @@ async def test_the_sender_is_concurrent_across_chats_and_ordered_within_one(
         consumer.stop()
         await asyncio.wait_for(task, 10)
         with contextlib.suppress(Exception):
-            await stack_bus.js.delete_consumer("SB_CONVERSATIONS", spec.durable)
+            await stack_bus.js.delete_consumer("SB_CONVERSATIONS", spec.name)
     assert all(e.outcome == ev.DELIVERY_OUTCOME_SENT for e in events)
     order = await sent_order(avito, user_id)
     # Within a chat: stream order, although A1 was held and A2, A3 were ready long before.
@@ -133,7 +136,7 @@ async def test_ack_wait_covers_a_whole_batch_of_one_chat(
     s = channels_settings
     one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
     for spec in runtime.consumers:
-        if spec.durable in (SENDER_DURABLE, "channels-read", "channels-deleter"):
+        if spec.name in (SENDER_DURABLE, "channels-read", "channels-deleter"):
             assert spec.batch == s.send_batch and spec.concurrency == s.send_concurrency
             assert spec.ack_wait_s >= one_send + (spec.batch - 1) * s.avito_timeout_s
 

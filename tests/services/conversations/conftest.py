@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from services.conversations.runtime import build_runtime
@@ -26,7 +27,7 @@ def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 async def bus(own_nats: str) -> AsyncIterator[Bus]:
     connected = await Bus.connect(own_nats, name="conversations-tests")
-    await connected.ensure_streams()
+    await connected.ensure_streams(topics.STREAMS)
     yield connected
     await connected.close()
 

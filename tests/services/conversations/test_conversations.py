@@ -6,12 +6,13 @@ import uuid
 
 import pytest
 
+from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.kernel.bus import Bus, subject
+from services.kernel.bus import Bus
 from services.kernel.errors import InvalidArgument, NotFound, Unauthenticated
 from services.kernel.runtime import ServiceRuntime
 from tests.fixtures.events import Recorder, eventually, publish_inbound, unified
@@ -46,7 +47,7 @@ class TestInbound:
         conv = await _only_conversation(client, tenant_a)
         # Beyond JetStream's dedup window the handler itself must be idempotent.
         event = channel_events.MessageInbound(message=msg).SerializeToString()
-        await bus.publish(subject("channels", tenant_a, "message", "inbound"), event,
+        await bus.publish(topics.MESSAGE_INBOUND.subject(tenant_a), event,
                           msg_id=f"another-id-{uuid.uuid4()}")
         await publish_inbound(bus, tenant_a, unified(channel, "u2i-dup", "m-2", "второе"))
 
@@ -196,7 +197,7 @@ async def _deliver(bus: Bus, tenant: uuid.UUID, sent: pb.Message, channel: uuid.
     event = channel_events.MessageDelivery(
         message_id=sent.id, conversation_id=sent.conversation_id, channel_id=str(channel),
         outcome=outcome, external_message_id=external_id, failure_reason=failed, attempts=1)
-    await bus.publish(subject("channels", tenant, "message", "delivery"), event.SerializeToString(),
+    await bus.publish(topics.MESSAGE_DELIVERY.subject(tenant), event.SerializeToString(),
                       msg_id=f"delivery:{sent.id}:{outcome}")
 
 

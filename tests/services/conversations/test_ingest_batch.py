@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.conversations.events import ConversationEvents
-from services.conversations.ingest import Ingestor
+from services.conversations.ingest.inbound import Ingestor
 from services.conversations.models import Contact, Conversation, Message, OutboxEvent
+from services.conversations.repository import ConversationsUnit
 from services.kernel.db import Database
 from services.kernel.outbox import Outbox
 from services.kernel.tenancy import tenant_scope
+from services.kernel.unit import Units
 from tests.fixtures.events import unified
 
 
@@ -71,17 +72,17 @@ async def _snapshot(db: Database, tenant: uuid.UUID) -> dict[str, Any]:
 
 async def test_a_batch_stores_what_one_by_one_stores(db: Database, tenant_a: uuid.UUID,
                                                      tenant_b: uuid.UUID) -> None:
-    ingestor = Ingestor(ConversationEvents(Outbox(OutboxEvent)))
+    ingestor, units = Ingestor(), Units(db, ConversationsUnit, Outbox(OutboxEvent))
     channel = uuid.uuid4()
     with tenant_scope(tenant_a):
-        async with db.unit_of_work(tenant_a) as session:
-            stored = await ingestor.ingest_many(session, _batch(channel))
+        async with units(tenant_a) as unit:
+            stored = await ingestor.ingest_many(unit, _batch(channel))
     # One by one in time order: the batch orders by sent_at itself (stream order is not
     # time order), e.g. a conversation waits since its earliest unanswered message.
     with tenant_scope(tenant_b):
         for message, historical in sorted(_batch(channel), key=lambda b: b[0].sent_at.seconds):
-            async with db.unit_of_work(tenant_b) as session:
-                await ingestor.ingest(session, message, historical=historical)
+            async with units(tenant_b) as unit:
+                await ingestor.ingest(unit, message, historical=historical)
     batched, one_by_one = await _snapshot(db, tenant_a), await _snapshot(db, tenant_b)
     assert batched == one_by_one
     assert sorted(stored) == [0, 1, 2, 4, 5, 6, 7, 8]  # all but the repeat
@@ -93,12 +94,12 @@ async def test_a_batch_stores_what_one_by_one_stores(db: Database, tenant_a: uui
 
 
 async def test_a_batch_redelivered_changes_nothing(db: Database, tenant_a: uuid.UUID) -> None:
-    ingestor = Ingestor(ConversationEvents(Outbox(OutboxEvent)))
+    ingestor, units = Ingestor(), Units(db, ConversationsUnit, Outbox(OutboxEvent))
     channel = uuid.uuid4()
     with tenant_scope(tenant_a):
-        async with db.unit_of_work(tenant_a) as session:
-            await ingestor.ingest_many(session, _batch(channel))
+        async with units(tenant_a) as unit:
+            await ingestor.ingest_many(unit, _batch(channel))
         before = await _snapshot(db, tenant_a)
-        async with db.unit_of_work(tenant_a) as session:
-            assert await ingestor.ingest_many(session, _batch(channel)) == []
+        async with units(tenant_a) as unit:
+            assert await ingestor.ingest_many(unit, _batch(channel)) == []
     assert await _snapshot(db, tenant_a) == before

@@ -9,12 +9,13 @@ import uuid
 from google.protobuf.timestamp_pb2 import Timestamp
 from prometheus_client import REGISTRY
 
+from clients.rpc import topics
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
-from services.kernel.bus import Bus, subject
+from services.kernel.bus import Bus
 from tests.fixtures.events import Recorder, eventually, unified
 
 
@@ -22,7 +23,7 @@ async def inbound(bus: Bus, tenant: uuid.UUID, message: common.UnifiedMessage, *
                   historical: bool = False, received_at: Timestamp | None = None) -> None:
     event = channel_events.MessageInbound(message=message, historical=historical,
                                           received_at=received_at)
-    await bus.publish(subject("channels", tenant, "message", "inbound"), event.SerializeToString(),
+    await bus.publish(topics.MESSAGE_INBOUND.subject(tenant), event.SerializeToString(),
                       msg_id=f"inbound:{message.channel_id}:{message.external_message_id}")
 
 
@@ -33,7 +34,7 @@ async def listing_updated(bus: Bus, tenant: uuid.UUID, channel: uuid.UUID, item_
             external_id=item_id, title=title, price_minor=price_minor or 0,
             has_price=price_minor is not None, url=f"https://www.avito.ru/{item_id}",
             image_url=f"https://img.avito.st/{item_id}.jpg"))
-    await bus.publish(subject("channels", tenant, "listing", "updated"), event.SerializeToString(),
+    await bus.publish(topics.LISTING_UPDATED.subject(tenant), event.SerializeToString(),
                       msg_id=str(uuid.uuid4()))
 
 

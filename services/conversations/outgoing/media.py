@@ -11,10 +11,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.conversations.models import Media
-from services.conversations.repository import MediaRepository
+from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.repository import parse_uuid
 from services.kernel.tenancy import require_tenant
@@ -49,7 +47,7 @@ def sniff_image(content: bytes) -> str | None:
 
 
 class MediaStore:
-    async def upload(self, session: AsyncSession, content: bytes, filename: str) -> Media:
+    async def upload(self, unit: ConversationsUnit, content: bytes, filename: str) -> Media:
         if not content:
             raise InvalidArgument("the file is empty")
         if len(content) > MAX_MEDIA_BYTES:
@@ -61,17 +59,17 @@ class MediaStore:
         media = Media(id=uuid.uuid4(), tenant_id=require_tenant(), content=content,
                       mime_type=mime_type, filename=filename.strip()[:255], size=len(content),
                       sha256=hashlib.sha256(content).hexdigest())
-        MediaRepository(session).add(media)
-        await session.flush()
+        unit.media.add(media)
+        await unit.flush()
         return media
 
-    async def get(self, session: AsyncSession, media_id: str) -> Media:
-        found = await MediaRepository(session).get(parse_uuid(media_id, "media id"))
+    async def get(self, unit: ConversationsUnit, media_id: str) -> Media:
+        found = await unit.media.get(parse_uuid(media_id, "media id"))
         if found is None:
             raise NotFound(f"media {media_id} not found")
         return found
 
-    async def attachment_rows(self, session: AsyncSession,
+    async def attachment_rows(self, unit: ConversationsUnit,
                               attachments: Sequence[OutgoingAttachment]) -> list[dict[str, str]]:
         """Check a reply's attachments and describe them for the message row. The media id
         is kept as the attachment's external_id (the channel learns its own ids later)."""
@@ -80,7 +78,7 @@ class MediaStore:
         if any(a.kind != "image" for a in attachments):
             raise InvalidArgument("only attachments of kind 'image' can be sent")
         ids = [parse_uuid(a.media_id, "media_id") for a in attachments]
-        found = await MediaRepository(session).describe(ids)
+        found = await unit.media.describe(ids)
         missing = [str(i) for i in ids if i not in found]
         if missing:
             raise InvalidArgument(f"unknown media_id {', '.join(missing)}: upload it first")

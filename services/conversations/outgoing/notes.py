@@ -10,16 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.conversations.domain import Direction, MessageStatus, Sender
-from services.conversations.events import ConversationEvents
-from services.conversations.models import Message
-from services.conversations.repository import (
-    ContactRepository,
-    ConversationRepository,
-    MessageRepository,
-)
+from clients.rpc import topics
+from services.conversations import events
+from services.conversations.models import Direction, Message, MessageStatus, Sender
+from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import InvalidArgument, NotFound
 
 NOTE = "note"
@@ -27,10 +21,7 @@ MAX_NOTE_TEXT = 4000
 
 
 class Notes:
-    def __init__(self, events: ConversationEvents) -> None:
-        self.events = events
-
-    async def add(self, session: AsyncSession, conversation_id: uuid.UUID, text: str, *,
+    async def add(self, unit: ConversationsUnit, conversation_id: uuid.UUID, text: str, *,
                   author: Sender, author_user_id: uuid.UUID | None,
                   idempotency_key: str = "") -> Message:
         text = text.strip()
@@ -40,10 +31,10 @@ class Notes:
             raise InvalidArgument(f"a note is at most {MAX_NOTE_TEXT} characters")
         if author not in (Sender.USER, Sender.AGENT):
             raise InvalidArgument("a note's author must be USER or AGENT")
-        conversation = await ConversationRepository(session).lock(conversation_id)
+        conversation = await unit.conversations.lock(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")
-        messages = MessageRepository(session)
+        messages = unit.messages
         if idempotency_key:
             earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
             if earlier is not None:
@@ -54,7 +45,5 @@ class Notes:
             direction=Direction.OUTBOUND, sender=author, sender_user_id=author_user_id,
             content_type=NOTE, text=text, attachments=[], status=MessageStatus.SENT,
             idempotency_key=idempotency_key or None, sent_at=now, created_at=now))
-        await session.flush()
-        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-        self.events.note_added(session, conversation, contact, note)
+        await unit.announce(topics.NOTE_ADDED, events.note_added, conversation, note)
         return note

@@ -11,17 +11,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
-from services.conversations.domain import Direction
-from services.conversations.events import ConversationEvents
-from services.conversations.models import Message
-from services.conversations.repository import (
-    ContactRepository,
-    ConversationRepository,
-    MessageRepository,
-)
+from services.conversations import events
+from services.conversations.models import Direction, Message
+from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import FailedPrecondition, NotFound
 
 DELETED = "deleted"
@@ -43,17 +37,14 @@ def mark_deleted(message: Message, raw: Any = None) -> bool:
 
 
 class Deletions:
-    def __init__(self, events: ConversationEvents) -> None:
-        self.events = events
-
-    async def request(self, session: AsyncSession, conversation_id: uuid.UUID,
+    async def request(self, unit: ConversationsUnit, conversation_id: uuid.UUID,
                       message_id: uuid.UUID) -> Message:
         """Ask the channel to delete one of the seller's messages; the outcome comes back
         as message.deletion (see `apply`)."""
-        conversation = await ConversationRepository(session).lock(conversation_id)
+        conversation = await unit.conversations.lock(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")
-        message = await MessageRepository(session).get(message_id)
+        message = await unit.messages.get(message_id)
         if message is None or message.conversation_id != conversation_id:
             raise NotFound(f"message {message_id} not found in this conversation")
         if message.content_type == DELETED:
@@ -64,26 +55,22 @@ class Deletions:
         if datetime.now(UTC) - message.sent_at > DELETE_WINDOW:
             raise FailedPrecondition("Avito allows deleting only within an hour of sending")
         message.failure_reason = ""
-        await session.flush()
-        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-        self.events.delete_requested(session, conversation, contact, message)
+        await unit.announce(topics.MESSAGE_DELETE_REQUESTED, events.delete_requested, conversation, message)
         return message
 
-    async def apply(self, session: AsyncSession,
+    async def apply(self, unit: ConversationsUnit,
                     outcome: channel_events.MessageDeletion) -> Message | None:
         """Record what the channel did: deleted, or why not. Idempotent."""
-        messages = MessageRepository(session)
+        messages = unit.messages
         message = await messages.get(uuid.UUID(outcome.message_id))
         if message is None or message.content_type == DELETED:
             return None
-        conversation = await ConversationRepository(session).lock(message.conversation_id)
+        conversation = await unit.conversations.lock(message.conversation_id)
         assert conversation is not None
         if outcome.deleted:
             mark_deleted(message)
         else:
             message.failure_reason = ("the channel did not delete the message: "
                                       f"{outcome.failure_reason or 'no reason given'}")
-        await session.flush()
-        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-        self.events.message_updated(session, conversation, contact, message)
+        await unit.announce(topics.MESSAGE_UPDATED, events.message_updated, conversation, message)
         return message

@@ -26,6 +26,7 @@ class BackgroundServer:
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
+        self.app = app
         cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", **config)
         self._server = uvicorn.Server(cfg)
         # The process installs its own signal handlers; uvicorn must not steal them.

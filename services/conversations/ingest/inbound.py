@@ -8,92 +8,89 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
-from services.conversations.deletion import DELETED, mark_deleted
-from services.conversations.domain import (
+from services.conversations import events
+from services.conversations.events import attachments_to_rows
+from services.conversations.models import (
     DEFAULT_MODE,
-    ECHO_MATCH_WINDOW_S,
+    Contact,
+    Conversation,
     Direction,
+    Message,
     MessageStatus,
     Sender,
     Status,
     preview,
 )
-from services.conversations.events import ConversationEvents
-from services.conversations.mapping import attachments_to_rows
-from services.conversations.models import Contact, Conversation, Message
-from services.conversations.repository import (
-    ContactRepository,
-    ConversationRepository,
-    MessageRepository,
-)
+from services.conversations.outgoing.deletion import DELETED, mark_deleted
+from services.conversations.repository import ConversationsUnit, MessageRepository
 
 # Echoes may arrive before we know the buyer (their chat started elsewhere): a per-chat
 # placeholder contact stands in until an inbound message names the buyer.
 PLACEHOLDER_PREFIX = "chat:"
+# How long after our own send an echo of it can still be recognised by its text.
+ECHO_MATCH_WINDOW_S = 600
 
 
 class Ingestor:
-    def __init__(self, events: ConversationEvents) -> None:
-        self.events = events
 
-    async def ingest(self, session: AsyncSession, m: common.UnifiedMessage, *,
+    async def ingest(self, unit: ConversationsUnit, m: common.UnifiedMessage, *,
                      historical: bool = False) -> Message | None:
         """Store one normalized channel message; None when it was already stored.
         `historical`: imported history (backfill), stored as such and never a reason to act."""
         if m.is_echo or m.direction == common.DIRECTION_OUTBOUND:
-            return await self._ingest_echo(session, m, historical)
-        contact = await ContactRepository(session).upsert(
+            return await self._ingest_echo(unit, m, historical)
+        contact = await unit.contacts.upsert(
             uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m),
             m.author_name, m.author_phone)
-        conversation = await self._conversation_for(session, m, contact)
-        messages = MessageRepository(session)
+        conversation = await self._conversation_for(unit, m, contact)
+        messages = unit.messages
         message = await messages.insert_if_new(_message_values(
             m, conversation.id, Direction.INBOUND, Sender.CONTACT, MessageStatus.RECEIVED,
             historical=historical))
         if message is None:
             stored = await messages.find_external(conversation.id, m.external_message_id)
-            return await self._update_deleted(session, conversation, m, stored)
+            return await self._update_deleted(unit, conversation, m, stored)
         await _link_quote(messages, message, m)
         _note_inbound(conversation, m, message)
-        await session.flush()
-        self.events.message_received(session, conversation, contact, message)
+        await unit.flush()
+        unit.emit(topics.MESSAGE_RECEIVED, events.message_received(conversation, contact, message))
         return message
 
-    async def ingest_many(self, session: AsyncSession,
+    async def ingest_many(self, unit: ConversationsUnit,
                           batch: Sequence[tuple[common.UnifiedMessage, bool]]) -> list[int]:
         """Store one tenant's batch of (message, historical) in the caller's transaction; the
         positions of those newly stored. Plain buyer messages (the bulk of traffic) take a few
         set-based statements per batch; echoes, deletions and quotes go one by one as in
         `ingest`, after them and in the same transaction."""
         plain = [i for i, (m, _) in enumerate(batch) if _is_plain(m)]
-        stored = await self._ingest_plain(session, [(i, *batch[i]) for i in plain]) if plain else []
+        stored = await self._ingest_plain(unit, [(i, *batch[i]) for i in plain]) if plain else []
         for i, (m, historical) in enumerate(batch):
-            if not _is_plain(m) and await self.ingest(session, m, historical=historical):
+            if not _is_plain(m) and await self.ingest(unit, m, historical=historical):
                 stored.append(i)
         return stored
 
-    async def _ingest_plain(self, session: AsyncSession,
+    async def _ingest_plain(self, unit: ConversationsUnit,
                             items: list[tuple[int, common.UnifiedMessage, bool]]) -> list[int]:
         """`ingest` for plain buyer messages, set-based: contacts, conversations and messages
         in one statement each, then the conversations' counters in one flush. Each message
         event carries its conversation as it stands after the whole batch."""
-        contacts = await ContactRepository(session).upsert_many(
+        contacts = await unit.contacts.upsert_many(
             [(uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m), m.author_name,
               m.author_phone) for _, m, _ in items])
         contact_of = {i: contacts[(uuid.UUID(m.channel_id), m.external_user_id or _placeholder(m))]
                       for i, m, _ in items}
         by_time = sorted(items, key=lambda item: item[1].sent_at.ToNanoseconds())
-        conversations = await ConversationRepository(session).insert_many_if_absent(
+        conversations = await unit.conversations.insert_many_if_absent(
             [_new_conversation_values(m, contact_of[i]) for i, m, _ in by_time])
         conversation_of = {i: conversations[(uuid.UUID(m.channel_id), m.external_chat_id)]
                            for i, m, _ in items}
         for i, m, _ in by_time:
-            await _reconcile(session, conversation_of[i], contact_of[i], m)
-        new = await MessageRepository(session).insert_many_if_new(
+            await _reconcile(unit, conversation_of[i], contact_of[i], m)
+        new = await unit.messages.insert_many_if_new(
             [_message_values(m, conversation_of[i].id, Direction.INBOUND, Sender.CONTACT,
                              MessageStatus.RECEIVED, historical=historical)
              for i, m, historical in items])
@@ -104,24 +101,24 @@ class Ingestor:
             if message is not None:  # None: a redelivery (or a repeat within the batch)
                 _note_inbound(conversation_of[i], m, message)
                 stored.append((i, message))
-        await session.flush()
+        await unit.flush()
         for i, message in stored:
-            self.events.message_received(session, conversation_of[i], contact_of[i], message)
+            unit.emit(topics.MESSAGE_RECEIVED,
+                      events.message_received(conversation_of[i], contact_of[i], message))
         return [i for i, _ in stored]
 
-    async def _ingest_echo(self, session: AsyncSession, m: common.UnifiedMessage,
+    async def _ingest_echo(self, unit: ConversationsUnit, m: common.UnifiedMessage,
                            historical: bool = False) -> Message | None:
         """The seller's own message came back: link it to our send, or record an app reply."""
-        contact_repo = ContactRepository(session)
-        conversation = await ConversationRepository(session).find_external(
+        conversation = await unit.conversations.find_external(
             uuid.UUID(m.channel_id), m.external_chat_id, for_update=True)
         if conversation is None:
-            contact = await contact_repo.upsert(uuid.UUID(m.channel_id), _placeholder(m), "", "")
-            conversation = await self._conversation_for(session, m, contact)
-        messages = MessageRepository(session)
+            contact = await unit.contacts.upsert(uuid.UUID(m.channel_id), _placeholder(m), "", "")
+            conversation = await self._conversation_for(unit, m, contact)
+        messages = unit.messages
         stored = await messages.find_external(conversation.id, m.external_message_id)
         if stored is not None:
-            return await self._update_deleted(session, conversation, m, stored)
+            return await self._update_deleted(unit, conversation, m, stored)
         if m.content_type == DELETED:
             return None  # never stored (e.g. another part of a multi-part send): nothing to show
         since = datetime.now(UTC) - timedelta(seconds=ECHO_MATCH_WINDOW_S)
@@ -130,7 +127,7 @@ class Ingestor:
         if own is None and m.content_type == "image":
             own = await messages.find_own_send_with_images(conversation.id, since)
         if own is not None:
-            return await self._link_echo(session, conversation, own, m)
+            return await self._link_echo(unit, conversation, own, m)
         message = await messages.insert_if_new(_message_values(
             m, conversation.id, Direction.OUTBOUND, Sender.CHANNEL_APP, MessageStatus.SENT,
             historical=historical))
@@ -141,23 +138,19 @@ class Ingestor:
             conversation.last_message_at = message.sent_at
             conversation.last_message_preview = preview(message.text, message.content_type)
             conversation.waiting_since = None
-        await session.flush()
-        contact = await contact_repo.get_or_raise(conversation.contact_id)
-        self.events.message_received(session, conversation, contact, message)
+        await unit.announce(topics.MESSAGE_RECEIVED, events.message_received, conversation, message)
         return message
 
-    async def _update_deleted(self, session: AsyncSession, conversation: Conversation,
+    async def _update_deleted(self, unit: ConversationsUnit, conversation: Conversation,
                               m: common.UnifiedMessage, stored: Message | None) -> Message | None:
         """A message we hold came again: only a deletion changes it (Avito re-sends it with
         type "deleted"); anything else is a redelivery."""
         if stored is None or m.content_type != DELETED or not mark_deleted(stored, _raw_json(m.raw)):
             return None
-        await session.flush()
-        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-        self.events.message_updated(session, conversation, contact, stored)
+        await unit.announce(topics.MESSAGE_UPDATED, events.message_updated, conversation, stored)
         return stored
 
-    async def _link_echo(self, session: AsyncSession, conversation: Conversation, own: Message,
+    async def _link_echo(self, unit: ConversationsUnit, conversation: Conversation, own: Message,
                          m: common.UnifiedMessage) -> None:
         """An echo of (a part of) our own send: it proves the channel has it. Only an echo of
         the whole message makes it sent; of one part of several (long texts, images), the
@@ -167,19 +160,17 @@ class Ingestor:
         whole = not own.attachments and m.text == own.text
         if own.status == MessageStatus.PENDING and whole:
             own.status = MessageStatus.SENT
-            await session.flush()
-            contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-            self.events.status_changed(session, conversation, contact, own)
+            await unit.announce(topics.MESSAGE_STATUS_CHANGED, events.status_changed, conversation, own)
         return None
 
-    async def apply_delivery(self, session: AsyncSession,
+    async def apply_delivery(self, unit: ConversationsUnit,
                              d: channel_events.MessageDelivery) -> Message | None:
         """Record what the channel did with an outbound message."""
-        messages = MessageRepository(session)
+        messages = unit.messages
         message = await messages.get(uuid.UUID(d.message_id))
         if message is None or _already_applied(message, d):
             return None
-        conversation = await ConversationRepository(session).lock(message.conversation_id)
+        conversation = await unit.conversations.lock(message.conversation_id)
         assert conversation is not None
         if d.outcome == channel_events.DELIVERY_OUTCOME_SENT:
             await self._merge_early_echo(messages, message, d.external_message_id)
@@ -189,9 +180,7 @@ class Ingestor:
         else:
             message.status = MessageStatus.FAILED
             message.failure_reason = d.failure_reason or "the channel did not accept the message"
-        await session.flush()
-        contact = await ContactRepository(session).get_or_raise(conversation.contact_id)
-        self.events.status_changed(session, conversation, contact, message)
+        await unit.announce(topics.MESSAGE_STATUS_CHANGED, events.status_changed, conversation, message)
         return message
 
     async def _merge_early_echo(self, messages: MessageRepository, message: Message,
@@ -204,20 +193,20 @@ class Ingestor:
             await messages.delete(twin.id)
             await messages.session.flush()
 
-    async def _conversation_for(self, session: AsyncSession, m: common.UnifiedMessage,
+    async def _conversation_for(self, unit: ConversationsUnit, m: common.UnifiedMessage,
                                 contact: Contact) -> Conversation:
-        conversation = await ConversationRepository(session).insert_if_absent(
+        conversation = await unit.conversations.insert_if_absent(
             _new_conversation_values(m, contact))
-        await _reconcile(session, conversation, contact, m)
+        await _reconcile(unit, conversation, contact, m)
         return conversation
 
 
-async def _reconcile(session: AsyncSession, conversation: Conversation, contact: Contact,
+async def _reconcile(unit: ConversationsUnit, conversation: Conversation, contact: Contact,
                      m: common.UnifiedMessage) -> None:
     """What a message teaches an existing conversation: its buyer, its listing."""
     if conversation.contact_id != contact.id and \
                 not contact.external_user_id.startswith(PLACEHOLDER_PREFIX):
-        old = await ContactRepository(session).get(conversation.contact_id)
+        old = await unit.contacts.get(conversation.contact_id)
         if old is not None and old.external_user_id.startswith(PLACEHOLDER_PREFIX):
             conversation.contact_id = contact.id
     # Webhooks name the item only; a synced message brings its title, price and picture.

@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
-from services.conversations.events import ConversationEvents
-from services.conversations.repository import ConversationRepository
+from services.conversations import events
+from services.conversations.repository import ConversationsUnit
 
 # Conversations updated per listing.updated (each one is an event too).
 MAX_PER_EVENT = 500
 
 
 class ListingUpdater:
-    def __init__(self, events: ConversationEvents) -> None:
-        self.events = events
-
-    async def apply(self, session: AsyncSession, event: channel_events.ListingUpdated) -> int:
+    async def apply(self, unit: ConversationsUnit, event: channel_events.ListingUpdated) -> int:
         """How many conversations changed. An announcement without a title says nothing."""
         listing = event.listing
         if not listing.external_id or not listing.title:
@@ -33,12 +29,12 @@ class ListingUpdater:
             values["listing_url"] = listing.url
         if listing.image_url:
             values["listing_image_url"] = listing.image_url
-        rows = await ConversationRepository(session).differing_from_listing(
+        rows = await unit.conversations.differing_from_listing(
             uuid.UUID(event.channel_id), listing.external_id, values, MAX_PER_EVENT)
         for conversation, _ in rows:
             for name, value in values.items():
                 setattr(conversation, name, value)
-        await session.flush()
+        await unit.flush()
         for conversation, contact in rows:
-            self.events.conversation_updated(session, conversation, contact)
+            unit.emit(topics.CONVERSATION_UPDATED, events.conversation_updated(conversation, contact))
         return len(rows)

@@ -1,0 +1,100 @@
+"""The bus's catalogue: every stream, every topic (subject, producer, payload) and every durable
+consumer, declared once. Producers emit a topic, consumers name a durable, stream creation, the
+gateway's live feed and the bench derive from these tables (docs/events.md describes them).
+
+A durable's name is JetStream's: renaming one starts a new consumer from the stream's start.
+"""
+
+from __future__ import annotations
+
+from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent
+from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels
+from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations
+from services.kernel.wire import DEAD_LETTER, Durable, Stream, Topic
+
+# ---- streams: one per producing area, plus the dead letters --------------------------------
+WEBHOOKS = Stream("SB_WEBHOOKS", "webhooks")
+CHANNELS = Stream("SB_CHANNELS", "channels")
+CONVERSATIONS = Stream("SB_CONVERSATIONS", "conversations")
+AGENT = Stream("SB_AGENT", "agent")
+
+STREAMS = (WEBHOOKS, CHANNELS, CONVERSATIONS, AGENT, DEAD_LETTER)
+
+# ---- topics --------------------------------------------------------------------------------
+# Verified webhook deliveries, raw: the tenant's regular lane and its overflow lane.
+AVITO_WEBHOOK_RECEIVED = Topic(WEBHOOKS, "gateway", "avito", "received", channels.WebhookReceived)
+AVITO_WEBHOOK_OVERFLOW = Topic(WEBHOOKS, "gateway", "avito", "overflow", channels.WebhookReceived)
+
+CHANNEL_CONNECTED = Topic(CHANNELS, "channels", "channel", "connected", channels.ChannelConnected)
+CHANNEL_DISCONNECTED = Topic(CHANNELS, "channels", "channel", "disconnected",
+                             channels.ChannelDisconnected)
+MESSAGE_INBOUND = Topic(CHANNELS, "channels", "message", "inbound", channels.MessageInbound)
+MESSAGE_DELIVERY = Topic(CHANNELS, "channels", "message", "delivery", channels.MessageDelivery)
+MESSAGE_DELETION = Topic(CHANNELS, "channels", "message", "deletion", channels.MessageDeletion)
+LISTING_UPDATED = Topic(CHANNELS, "channels", "listing", "updated", channels.ListingUpdated)
+
+MESSAGE_RECEIVED = Topic(CONVERSATIONS, "conversations", "message", "received",
+                         conversations.MessageReceived)
+MESSAGE_SEND_REQUESTED = Topic(CONVERSATIONS, "conversations", "message", "send_requested",
+                               conversations.MessageSendRequested)
+MESSAGE_STATUS_CHANGED = Topic(CONVERSATIONS, "conversations", "message", "status_changed",
+                               conversations.MessageStatusChanged)
+MESSAGE_UPDATED = Topic(CONVERSATIONS, "conversations", "message", "updated",
+                        conversations.MessageUpdated)
+MESSAGE_DELETE_REQUESTED = Topic(CONVERSATIONS, "conversations", "message", "delete_requested",
+                                 conversations.MessageDeleteRequested)
+CONVERSATION_UPDATED = Topic(CONVERSATIONS, "conversations", "conversation", "updated",
+                             conversations.ConversationUpdated)
+CONVERSATION_READ = Topic(CONVERSATIONS, "conversations", "conversation", "read",
+                          conversations.ConversationRead)
+NOTE_ADDED = Topic(CONVERSATIONS, "conversations", "note", "added", conversations.NoteAdded)
+
+HANDOFF_REQUESTED = Topic(AGENT, "agent", "conversation", "handoff_requested",
+                          agent.HandoffRequested)
+AUTO_REPLY_SENT = Topic(AGENT, "agent", "reply", "sent", agent.AutoReplySent)
+
+TOPICS = (
+    AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW,
+    CHANNEL_CONNECTED, CHANNEL_DISCONNECTED, MESSAGE_INBOUND, MESSAGE_DELIVERY, MESSAGE_DELETION,
+    LISTING_UPDATED,
+    MESSAGE_RECEIVED, MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED,
+    MESSAGE_DELETE_REQUESTED, CONVERSATION_UPDATED, CONVERSATION_READ, NOTE_ADDED,
+    HANDOFF_REQUESTED, AUTO_REPLY_SENT,
+)
+
+# ---- durable consumers ---------------------------------------------------------------------
+CHANNELS_WEBHOOKS = Durable("channels-webhooks", AVITO_WEBHOOK_RECEIVED, "channels")
+# Fetched only while CONVERSATIONS_INBOUND keeps up; the gateway slows answers while it lags.
+CHANNELS_WEBHOOKS_OVERFLOW = Durable("channels-webhooks-overflow", AVITO_WEBHOOK_OVERFLOW,
+                                     "channels")
+CHANNELS_SENDER = Durable("channels-sender", MESSAGE_SEND_REQUESTED, "channels")
+CHANNELS_READ = Durable("channels-read", CONVERSATION_READ, "channels")
+CHANNELS_DELETER = Durable("channels-deleter", MESSAGE_DELETE_REQUESTED, "channels")
+CHANNELS_LISTINGS = Durable("channels-listings", MESSAGE_RECEIVED, "channels")
+
+CONVERSATIONS_INBOUND = Durable("conversations-inbound", MESSAGE_INBOUND, "conversations")
+CONVERSATIONS_DELIVERY = Durable("conversations-delivery", MESSAGE_DELIVERY, "conversations")
+CONVERSATIONS_DELETION = Durable("conversations-deletion", MESSAGE_DELETION, "conversations")
+CONVERSATIONS_LISTINGS = Durable("conversations-listings", LISTING_UPDATED, "conversations")
+
+AGENT_INBOUND = Durable("agent-inbound", MESSAGE_RECEIVED, "agent")
+AGENT_HUMAN = Durable("agent-human", MESSAGE_SEND_REQUESTED, "agent")
+AGENT_LISTINGS = Durable("agent-listings", LISTING_UPDATED, "agent")
+
+DURABLES = (
+    CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_SENDER, CHANNELS_READ,
+    CHANNELS_DELETER, CHANNELS_LISTINGS,
+    CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
+    CONVERSATIONS_LISTINGS,
+    AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
+)
+
+_BY_SUFFIX = {(t.stream.token, t.suffix): t for t in TOPICS}
+
+
+def topic_of(subject: str) -> Topic | None:
+    """The topic a subject belongs to (sb.<token>.<tenant>.<entity>.<event>), if it is one."""
+    parts = subject.split(".")
+    if len(parts) != 5:
+        return None
+    return _BY_SUFFIX.get((parts[1], f"{parts[3]}.{parts[4]}"))
