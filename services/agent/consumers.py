@@ -10,7 +10,7 @@ from google.protobuf.message import Message
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conv_events
-from services.agent.debounce import Debouncer
+from services.agent.answering.debounce import Debouncer
 from services.kernel.bus import ConsumerSpec, Delivery, uuid_field
 
 M = TypeVar("M", bound=Message)

@@ -1,5 +1,6 @@
 """Builds the agent process: AgentService and KnowledgeService on one gRPC server, the outbox
-relay, the debounce consumers (plus the knowledge ones) and the pending-reply scheduler."""
+relay, the debounce and knowledge consumers, and the pending-reply scheduler. Everything that
+opens a transaction gets the one `Units[AgentUnit]` built here."""
 
 from __future__ import annotations
 
@@ -11,27 +12,34 @@ from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
-from services.agent.audit import AuditWriter
-from services.agent.clock import Clock, SystemClock
+from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as knowledge_rpc
+from services.agent.answering.clock import Clock, SystemClock
+from services.agent.answering.debounce import Debouncer
+from services.agent.answering.grounding import Knowledge, TenantEmbedders
+from services.agent.answering.llm import LlmClient
+from services.agent.answering.pipeline import Pipeline
+from services.agent.answering.preview import Previews
+from services.agent.answering.responder import Responder
+from services.agent.answering.scheduler import Scheduler
+from services.agent.answering.summary import Summaries
+from services.agent.audit.service import AuditWriter
 from services.agent.config import AgentSettings
 from services.agent.consumers import AgentConsumers
-from services.agent.debounce import Debouncer
-from services.agent.events import AgentEvents
-from services.agent.grounding import Knowledge, TenantEmbedders
-from services.agent.knowledge.wiring import knowledge_bindings
-from services.agent.llm import LlmClient
+from services.agent.knowledge import metrics as knowledge_metrics
+from services.agent.knowledge.consumers import KnowledgeConsumers
+from services.agent.knowledge.service import KnowledgeService
+from services.agent.knowledge.servicer import SERVICE_NAME as KNOWLEDGE_SERVICE_NAME
+from services.agent.knowledge.servicer import KnowledgeServicer
 from services.agent.models import OutboxEvent
-from services.agent.pipeline import Pipeline
-from services.agent.responder import Responder
-from services.agent.scheduler import Scheduler
+from services.agent.repository import AgentUnit
 from services.agent.service import AgentService
 from services.agent.servicer import AgentServicer
-from services.agent.settings_store import SettingsStore
-from services.agent.summary import Summaries
+from services.agent.settings.service import SettingsStore
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
+from services.kernel.unit import Units
 
 SERVICE_NAME = "switchboard.agent.v1.AgentService"
 
@@ -58,26 +66,31 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     clock = clock or SystemClock()
     token = settings.service_token.get_secret_value()
     db, bus = await connect(settings, topics.STREAMS)
-    outbox = Outbox(OutboxEvent)
+    units = Units(db, AgentUnit, Outbox(OutboxEvent))
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
     channel = open_channel(settings.conversations_target)
     conversations = ConversationsClient(channel, token)
     llm = LlmClient(settings)
-    embedders = TenantEmbedders(db, store, settings.agent_llm_timeout_s,
+    embedders = TenantEmbedders(units, store, settings.agent_llm_timeout_s,
                                 settings.agent_llm_client_retries)
-    pipeline = Pipeline(db, Knowledge(db, embedders), llm, Summaries(db, llm), settings)
+    pipeline = Pipeline(units, Knowledge(units, embedders), llm, Summaries(units, llm), settings)
     audit = AuditWriter(settings.agent_prices)
-    responder = Responder(db, store, pipeline, conversations, AgentEvents(outbox), audit, clock)
-    scheduler = Scheduler(db, responder, settings, clock)
-    debouncer = Debouncer(db, store, conversations, clock, on_wait=scheduler.wakeup.set)
-    knowledge_binding, knowledge_consumers = knowledge_bindings(db, settings, embedders)
-    servicer = AgentServicer(db, AgentService(db, store, pipeline, audit, clock))
+    responder = Responder(units, store, pipeline, conversations, audit, clock)
+    scheduler = Scheduler(units, responder, settings, clock)
+    debouncer = Debouncer(units, store, conversations, clock, on_wait=scheduler.wakeup.set)
+    knowledge_metrics.initialize()
+    knowledge = KnowledgeService(embedders)
+    agent_servicer = AgentServicer(
+        units, AgentService(store, Previews(units, store, pipeline, audit, clock), clock))
+    knowledge_servicer = KnowledgeServicer(units, knowledge, embedders)
     grpc_server = GrpcServer(
-        [ServiceBinding(rpc.add_AgentServiceServicer_to_server, servicer, SERVICE_NAME),
-         knowledge_binding],
+        [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),
+         ServiceBinding(knowledge_rpc.add_KnowledgeServiceServicer_to_server, knowledge_servicer,
+                        KNOWLEDGE_SERVICE_NAME)],
         service_token=token, address=listen_address(settings.agent_target, settings.grpc_listen))
     return AgentRuntime(
-        name="agent", db=db, bus=bus, grpc=grpc_server, relays=[OutboxRelay(db, bus, outbox)],
-        consumers=[*AgentConsumers(debouncer).specs(), *knowledge_consumers],
+        name="agent", db=db, bus=bus, grpc=grpc_server,
+        relays=[OutboxRelay(db, bus, units.outbox)],
+        consumers=[*AgentConsumers(debouncer).specs(), *KnowledgeConsumers(units, knowledge).specs()],
         loops=[scheduler.run], scheduler=scheduler, debouncer=debouncer, llm=llm,
         conversations=channel)

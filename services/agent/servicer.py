@@ -11,23 +11,26 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
-from services.agent.mapping import OUTCOME_TO_PB, audit_to_proto, timestamp, values_from_proto, view_to_proto
+from services.agent.audit.mapping import OUTCOME_TO_PB, audit_to_proto
+from services.agent.repository import AgentUnit
 from services.agent.service import AgentService
-from services.agent.settings_store import Change
-from services.agent.tenant_settings import API_KEY
-from services.kernel.db import Database
+from services.agent.settings.mapping import values_from_proto, view_to_proto
+from services.agent.settings.rules import API_KEY
+from services.agent.settings.service import Change
 from services.kernel.repository import parse_uuid
 from services.kernel.tenancy import require_tenant
+from services.kernel.timestamps import timestamp
+from services.kernel.unit import Units
 
 
 class AgentServicer(rpc.AgentServiceServicer):
-    def __init__(self, db: Database, service: AgentService) -> None:
-        self.db, self.service = db, service
+    def __init__(self, units: Units[AgentUnit], service: AgentService) -> None:
+        self.units, self.service = units, service
 
     async def GetSettings(self, request: pb.GetSettingsRequest,
                           context: ServicerContext) -> pb.GetSettingsResponse:
-        async with self.db.unit_of_work() as session:
-            view = await self.service.get_settings(session, _channel(request.channel_id))
+        async with self.units() as unit:
+            view = await self.service.get_settings(unit, _channel(request.channel_id))
         return view_to_proto(view)
 
     async def UpdateSettings(self, request: pb.UpdateSettingsRequest,
@@ -36,8 +39,8 @@ class AgentServicer(rpc.AgentServiceServicer):
         change = Change(values=values_from_proto(request.settings, fields),
                         reset=frozenset(request.reset_fields),
                         api_key=request.api_key.strip() if API_KEY in fields else None)
-        async with self.db.unit_of_work() as session:
-            view = await self.service.update_settings(session, _channel(request.channel_id), change)
+        async with self.units() as unit:
+            view = await self.service.update_settings(unit, _channel(request.channel_id), change)
         return pb.UpdateSettingsResponse(settings=view_to_proto(view))
 
     async def Preview(self, request: pb.PreviewRequest,
@@ -55,9 +58,9 @@ class AgentServicer(rpc.AgentServiceServicer):
 
     async def GetUsage(self, request: pb.GetUsageRequest,
                        context: ServicerContext) -> pb.GetUsageResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             totals, start, end = await self.service.usage(
-                session, _time(request, "from"), _time(request, "to"))
+                unit, _time(request, "from"), _time(request, "to"))
         models = [pb.ModelUsage(model=m.model, prompt_tokens=m.prompt_tokens,
                                 completion_tokens=m.completion_tokens, cost_estimate=m.cost)
                   for m in totals.by_model]
@@ -72,9 +75,9 @@ class AgentServicer(rpc.AgentServiceServicer):
                         context: ServicerContext) -> pb.ListAuditResponse:
         conversation = parse_uuid(request.conversation_id, "conversation_id") \
             if request.conversation_id else None
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             rows, cursor = await self.service.list_audit(
-                session, conversation, request.page.page_size, request.page.cursor)
+                unit, conversation, request.page.page_size, request.page.cursor)
         return pb.ListAuditResponse(
             entries=[audit_to_proto(r) for r in rows],
             page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))

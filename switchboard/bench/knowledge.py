@@ -18,6 +18,7 @@ from typing import Any
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.retrieval import Embedder, match_faq, search
 from services.agent.knowledge.service import KnowledgeService
+from services.agent.repository import AgentUnit
 from services.kernel.db import Database
 from services.kernel.tenancy import tenant_scope
 
@@ -62,7 +63,7 @@ async def ingest(db: Database, tenant: uuid.UUID, faq_path: Path,
     prepared = await service.prepare_uploads(tenant, [upload])
     with tenant_scope(tenant):  # as the gRPC interceptor binds it for an upload
         async with db.unit_of_work(tenant) as session:
-            [outcome] = await service.store_uploads(session, prepared)
+            [outcome] = await service.store_uploads(AgentUnit(session), prepared)
     if outcome.document is None:
         raise ValueError(f"the FAQ could not be ingested: {outcome.error}")
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from services.agent.repository import PendingRepository
+from services.agent.answering.repository import PendingRepository
 from services.kernel.db import Database
 from services.kernel.tenancy import tenant_scope
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url

@@ -13,8 +13,10 @@ from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.retrieval import match_faq, search
 from services.agent.knowledge.service import KnowledgeService
+from services.agent.repository import AgentUnit
 from services.kernel.db import Database
 from services.kernel.tenancy import tenant_scope
+from services.kernel.unit import Units
 
 TABLES = ["agent.documents", "agent.chunks"]
 FAQ = "вопрос;ответ\nЕсть ли доставка в Казань?;Да, СДЭК.\nУместен ли торг?;Небольшой.\n"
@@ -34,8 +36,8 @@ async def _upload(db: Database, tenant: uuid.UUID) -> uuid.UUID:
     service = KnowledgeService(embedder_for)
     prepared = await service.prepare_uploads(tenant, [Upload("faq.csv", "text/csv", FAQ.encode())])
     with tenant_scope(tenant):
-        async with db.unit_of_work(tenant) as session:
-            [outcome] = await service.store_uploads(session, prepared)
+        async with Units(db, AgentUnit)(tenant) as unit:
+            [outcome] = await service.store_uploads(unit, prepared)
     assert outcome.document is not None
     return outcome.document.id
 

@@ -9,13 +9,14 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from services.agent.knowledge.domain import ParseError
 from services.agent.knowledge.listings import listing_document
 from services.agent.knowledge.service import KnowledgeService
+from services.agent.repository import AgentUnit
 from services.kernel.bus import ConsumerSpec, Delivery, Poison
-from services.kernel.db import Database
+from services.kernel.unit import Units
 
 
 class KnowledgeConsumers:
-    def __init__(self, db: Database, service: KnowledgeService) -> None:
-        self.db, self.service = db, service
+    def __init__(self, units: Units[AgentUnit], service: KnowledgeService) -> None:
+        self.units, self.service = units, service
 
     def specs(self) -> list[ConsumerSpec]:
         return [ConsumerSpec(topics.AGENT_LISTINGS, self.on_listing_updated)]
@@ -31,12 +32,12 @@ class KnowledgeConsumers:
             raise Poison("listing event without channel or item id")
         listing = listing_document(event)
         sha256 = hashlib.sha256(listing.upload.content).hexdigest() if listing.upload else ""
-        async with self.db.unit_of_work(delivery.tenant_id) as session:
-            if await self.service.listing_unchanged(session, listing, sha256):
+        async with self.units(delivery.tenant_id) as unit:
+            if await self.service.listing_unchanged(unit, listing, sha256):
                 return
         try:
             prepared = await self.service.prepare_listing(delivery.tenant_id, listing)
         except ParseError as exc:
             raise Poison(f"listing cannot be indexed: {exc}") from exc
-        async with self.db.unit_of_work(delivery.tenant_id) as session:
-            await self.service.store_listing(session, listing, prepared)
+        async with self.units(delivery.tenant_id) as unit:
+            await self.service.store_listing(unit, listing, prepared)

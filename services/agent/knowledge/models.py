@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.agent.base import Base
+from services.agent.models import Base
 from services.kernel.models import TenantMixin
 
 # Must match migration 0007: the question weighs more than the rest, ё is folded to е.

@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agent.knowledge import indexing
 from services.agent.knowledge.domain import (
@@ -32,8 +31,8 @@ from services.agent.knowledge.domain import (
 from services.agent.knowledge.listings import ListingDocument
 from services.agent.knowledge.metrics import DOCUMENTS_INDEXED
 from services.agent.knowledge.models import Document
-from services.agent.knowledge.repository import ChunkRepository, DocumentRepository
 from services.agent.knowledge.retrieval import Embedder, Hit, search
+from services.agent.repository import AgentUnit
 from services.kernel.errors import InvalidArgument, NotFound
 
 log = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ class KnowledgeService:
             await indexing.embed_all(ready, await self.embedder_for(tenant_id))
         return prepared
 
-    async def store_uploads(self, session: AsyncSession, prepared: list[Prepared]) -> list[Outcome]:
+    async def store_uploads(self, unit: AgentUnit, prepared: list[Prepared]) -> list[Outcome]:
         """Store each prepared document in its own savepoint: one failure keeps nothing of it
         and nothing else is lost."""
         outcomes = []
@@ -92,8 +91,8 @@ class KnowledgeService:
                 outcomes.append(item)
                 continue
             try:
-                async with session.begin_nested():
-                    document, replaced = await _store(session, item)
+                async with unit.savepoint():
+                    document, replaced = await _store(unit, item)
             except DBAPIError:
                 log.exception("storing a document failed", extra={"kind": item.kind.value})
                 outcomes.append(Outcome(item.upload.name, error="the document could not be stored"))
@@ -103,31 +102,30 @@ class KnowledgeService:
 
     # -- listing, deleting -----------------------------------------------------------------
 
-    async def list_documents(self, session: AsyncSession, size: int,
+    async def list_documents(self, unit: AgentUnit, size: int,
                              cursor: str) -> tuple[list[Document], str]:
-        return await DocumentRepository(session).list_page(size, cursor)
+        return await unit.documents.list_page(size, cursor)
 
-    async def delete(self, session: AsyncSession, id_: uuid.UUID) -> None:
-        if not await DocumentRepository(session).delete(id_):
+    async def delete(self, unit: AgentUnit, id_: uuid.UUID) -> None:
+        if not await unit.documents.delete(id_):
             raise NotFound(f"document {id_} not found")
 
     # -- re-indexing -----------------------------------------------------------------------
 
-    async def begin_reindex(self, session: AsyncSession,
+    async def begin_reindex(self, unit: AgentUnit,
                             ids: Sequence[uuid.UUID]) -> tuple[list[ReindexJob], list[Outcome]]:
         """Load the documents to re-index and mark them `indexing` (their chunks still answer)."""
-        repo = DocumentRepository(session)
-        rows = await repo.with_content(ids)
+        rows = await unit.documents.with_content(ids)
         found = {document.id for document, _ in rows}
         missing = [Outcome(str(id_), error=f"document {id_} not found")
                    for id_ in ids if id_ not in found]
-        await repo.set_status(list(found), DocumentStatus.INDEXING)
+        await unit.documents.set_status(list(found), DocumentStatus.INDEXING)
         jobs = [ReindexJob(d.id, DocumentKind(d.kind), Upload(d.name, d.mime_type, content),
                            d.source_ref) for d, content in rows]
         return jobs, missing
 
-    async def document_ids(self, session: AsyncSession) -> list[uuid.UUID]:
-        return await DocumentRepository(session).ids()
+    async def document_ids(self, unit: AgentUnit) -> list[uuid.UUID]:
+        return await unit.documents.ids()
 
     async def prepare_reindex(self, tenant_id: uuid.UUID,
                               jobs: list[ReindexJob]) -> list[tuple[ReindexJob, Prepared]]:
@@ -143,33 +141,32 @@ class KnowledgeService:
             await indexing.embed_all(ready, await self.embedder_for(tenant_id))
         return prepared
 
-    async def finish_reindex(self, session: AsyncSession,
+    async def finish_reindex(self, unit: AgentUnit,
                              prepared: list[tuple[ReindexJob, Prepared]]) -> list[Outcome]:
         """Swap in the new chunks; a document that no longer parses keeps its old ones."""
-        documents, chunks = DocumentRepository(session), ChunkRepository(session)
         outcomes = []
         for job, item in prepared:
-            document = await documents.lock(job.document_id)
+            document = await unit.documents.lock(job.document_id)
             if document is None:  # deleted while it was being re-indexed
                 outcomes.append(Outcome(job.upload.name, error="deleted during the re-index"))
                 continue
             if isinstance(item, Outcome):
                 document.status, document.error = DocumentStatus.FAILED.value, item.error
             else:
-                await chunks.replace(job.document_id, item.chunks, item.embeddings)
+                await unit.chunks.replace(job.document_id, item.chunks, item.embeddings)
                 document.status, document.error = _status(item).value, item.embedding_error
                 document.chunk_count = len(item.chunks)
             _count(job.kind, item)
-            await session.flush()
+            await unit.flush()
             outcomes.append(Outcome(job.upload.name, document))
         return outcomes
 
     # -- listings --------------------------------------------------------------------------
 
-    async def listing_unchanged(self, session: AsyncSession, listing: ListingDocument,
+    async def listing_unchanged(self, unit: AgentUnit, listing: ListingDocument,
                                 sha256: str) -> bool:
         """A redelivered or repeated event: the same text is already indexed."""
-        existing = await DocumentRepository(session).by_source(listing.source_ref)
+        existing = await unit.documents.by_source(listing.source_ref)
         if listing.upload is None:
             return existing is None
         return (existing is not None and existing.sha256 == sha256
@@ -184,19 +181,18 @@ class KnowledgeService:
         await indexing.embed_all([prepared], await self.embedder_for(tenant_id))
         return prepared
 
-    async def store_listing(self, session: AsyncSession, listing: ListingDocument,
+    async def store_listing(self, unit: AgentUnit, listing: ListingDocument,
                             prepared: PreparedDocument | None) -> None:
-        documents = DocumentRepository(session)
         if prepared is None:
-            existing = await documents.by_source(listing.source_ref)
+            existing = await unit.documents.by_source(listing.source_ref)
             if existing is not None:
-                await documents.delete(existing.id)
+                await unit.documents.delete(existing.id)
             return
-        await _store(session, prepared)
+        await _store(unit, prepared)
 
     # -- search ----------------------------------------------------------------------------
 
-    async def search(self, session: AsyncSession, query: str, limit: int,
+    async def search(self, unit: AgentUnit, query: str, limit: int,
                      embedder: Embedder | None) -> list[tuple[Hit, str]]:
         """Hits with the names of their documents."""
         if not query.strip():
@@ -205,19 +201,20 @@ class KnowledgeService:
             raise InvalidArgument(f"query is longer than {MAX_QUERY_LENGTH} characters")
         if not 0 <= limit <= MAX_SEARCH_LIMIT:
             raise InvalidArgument(f"limit must be between 1 and {MAX_SEARCH_LIMIT}")
-        hits = await search(session, query, limit=limit or DEFAULT_SEARCH_LIMIT, embedder=embedder)
-        names = await ChunkRepository(session).document_names(list({h.document_id for h in hits}))
+        hits = await search(unit.session, query, limit=limit or DEFAULT_SEARCH_LIMIT,
+                            embedder=embedder)
+        names = await unit.chunks.document_names(list({h.document_id for h in hits}))
         return [(hit, names.get(hit.document_id, "")) for hit in hits]
 
 
-async def _store(session: AsyncSession, item: PreparedDocument) -> tuple[Document, bool]:
-    document, replaced = await DocumentRepository(session).upsert({
+async def _store(unit: AgentUnit, item: PreparedDocument) -> tuple[Document, bool]:
+    document, replaced = await unit.documents.upsert({
         "name": item.upload.name, "mime_type": item.upload.mime_type, "kind": item.kind.value,
         "source_ref": item.source_ref, "status": _status(item).value,
         "error": item.embedding_error, "chunk_count": len(item.chunks),
         "size_bytes": len(item.upload.content), "sha256": item.sha256,
         "content": item.upload.content})
-    await ChunkRepository(session).replace(document.id, item.chunks, item.embeddings)
+    await unit.chunks.replace(document.id, item.chunks, item.embeddings)
     _count(item.kind, item)
     return document, replaced
 

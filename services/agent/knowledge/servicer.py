@@ -13,10 +13,11 @@ from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.mapping import document_to_proto, hit_to_proto, outcome_to_proto
 from services.agent.knowledge.service import EmbedderFor, KnowledgeService, Outcome
-from services.kernel.db import Database
+from services.agent.repository import AgentUnit
 from services.kernel.errors import InvalidArgument
 from services.kernel.repository import page_size, parse_uuid
 from services.kernel.tenancy import require_tenant
+from services.kernel.unit import Units
 
 SERVICE_NAME = "switchboard.agent.v1.KnowledgeService"
 # Documents re-indexed per round (load, parse + embed, store): bounds memory and transactions.
@@ -25,30 +26,31 @@ MAX_REINDEX_IDS = 1000
 
 
 class KnowledgeServicer(rpc.KnowledgeServiceServicer):
-    def __init__(self, db: Database, service: KnowledgeService, embedder_for: EmbedderFor) -> None:
-        self.db, self.service, self.embedder_for = db, service, embedder_for
+    def __init__(self, units: Units[AgentUnit], service: KnowledgeService,
+                 embedder_for: EmbedderFor) -> None:
+        self.units, self.service, self.embedder_for = units, service, embedder_for
 
     async def UploadDocuments(self, request: pb.UploadDocumentsRequest,
                               context: ServicerContext) -> pb.UploadDocumentsResponse:
         uploads = [Upload(d.name, d.mime_type, d.content) for d in request.documents]
         prepared = await self.service.prepare_uploads(require_tenant(), uploads)
-        async with self.db.unit_of_work() as session:
-            outcomes = await self.service.store_uploads(session, prepared)
+        async with self.units() as unit:
+            outcomes = await self.service.store_uploads(unit, prepared)
         return pb.UploadDocumentsResponse(results=[outcome_to_proto(o) for o in outcomes])
 
     async def ListDocuments(self, request: pb.ListDocumentsRequest,
                             context: ServicerContext) -> pb.ListDocumentsResponse:
-        async with self.db.unit_of_work() as session:
+        async with self.units() as unit:
             rows, cursor = await self.service.list_documents(
-                session, page_size(request.page.page_size), request.page.cursor)
+                unit, page_size(request.page.page_size), request.page.cursor)
         return pb.ListDocumentsResponse(
             documents=[document_to_proto(d) for d in rows],
             page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
 
     async def DeleteDocument(self, request: pb.DeleteDocumentRequest,
                              context: ServicerContext) -> pb.DeleteDocumentResponse:
-        async with self.db.unit_of_work() as session:
-            await self.service.delete(session, parse_uuid(request.id, "document id"))
+        async with self.units() as unit:
+            await self.service.delete(unit, parse_uuid(request.id, "document id"))
         return pb.DeleteDocumentResponse()
 
     async def ReindexDocuments(self, request: pb.ReindexDocumentsRequest,
@@ -57,8 +59,8 @@ class KnowledgeServicer(rpc.KnowledgeServiceServicer):
             raise InvalidArgument(f"at most {MAX_REINDEX_IDS} ids per call (or none for all)")
         ids = list(dict.fromkeys(parse_uuid(i, "document id") for i in request.ids))
         if not ids:
-            async with self.db.unit_of_work() as session:
-                ids = await self.service.document_ids(session)
+            async with self.units() as unit:
+                ids = await self.service.document_ids(unit)
         outcomes: list[Outcome] = []
         for start in range(0, len(ids), REINDEX_BATCH):
             outcomes += await self._reindex(ids[start:start + REINDEX_BATCH])
@@ -66,15 +68,15 @@ class KnowledgeServicer(rpc.KnowledgeServiceServicer):
 
     async def _reindex(self, ids: list[uuid.UUID]) -> list[Outcome]:
         """Mark `indexing` (visible to ListDocuments), re-parse and embed, swap the chunks."""
-        async with self.db.unit_of_work() as session:
-            jobs, missing = await self.service.begin_reindex(session, ids)
+        async with self.units() as unit:
+            jobs, missing = await self.service.begin_reindex(unit, ids)
         prepared = await self.service.prepare_reindex(require_tenant(), jobs)
-        async with self.db.unit_of_work() as session:
-            return missing + await self.service.finish_reindex(session, prepared)
+        async with self.units() as unit:
+            return missing + await self.service.finish_reindex(unit, prepared)
 
     async def SearchKnowledge(self, request: pb.SearchKnowledgeRequest,
                               context: ServicerContext) -> pb.SearchKnowledgeResponse:
         embedder = await self.embedder_for(require_tenant())
-        async with self.db.unit_of_work() as session:
-            rows = await self.service.search(session, request.query, request.limit, embedder)
+        async with self.units() as unit:
+            rows = await self.service.search(unit, request.query, request.limit, embedder)
         return pb.SearchKnowledgeResponse(hits=[hit_to_proto(h, name) for h, name in rows])

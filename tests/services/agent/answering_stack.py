@@ -25,9 +25,9 @@ from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as agent_pb
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as knowledge_pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from clients.rpc.knowledge import KnowledgeClient
+from services.agent.answering.models import PendingReply
+from services.agent.answering.repository import PendingRepository
 from services.agent.config import AgentSettings
-from services.agent.models import PendingReply
-from services.agent.repository import PendingRepository
 from services.agent.runtime import AgentRuntime, build_runtime
 from services.conversations.runtime import build_runtime as build_conversations
 from services.kernel.bus import Bus

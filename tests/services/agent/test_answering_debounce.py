@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent.repository import PendingRepository
+from services.agent.answering.repository import PendingRepository
 from services.kernel.tenancy import tenant_scope
 from tests.fixtures.events import eventually
 from tests.services.agent import answering_stack as fixtures

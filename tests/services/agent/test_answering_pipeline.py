@@ -14,7 +14,7 @@ from sqlalchemy import text
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as agent_pb
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import tokens
+from services.agent.answering import tokens
 from services.kernel.errors import InvalidArgument
 from tests.fixtures.events import Recorder, eventually, publish_inbound, unified
 from tests.services.agent import answering_stack as fixtures

@@ -11,19 +11,19 @@ import pytest
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import context, guardrails, tokens
-from services.agent.handoff import asks_for_human
+from services.agent.answering import context, guardrails, tokens
+from services.agent.answering.handoff import asks_for_human
+from services.agent.answering.llm import CircuitBreaker
+from services.agent.answering.pipeline import fit_length
+from services.agent.answering.tools import TOOLS
 from services.agent.knowledge.retrieval import Hit
-from services.agent.llm import CircuitBreaker
-from services.agent.pipeline import fit_length
-from services.agent.tenant_settings import (
+from services.agent.settings.rules import (
     DEFAULT_KEYWORDS,
     Settings,
     check_consistent,
     merged,
     validate,
 )
-from services.agent.tools import TOOLS
 from services.kernel.errors import InvalidArgument
 
 MOSCOW = {"time_zone": "Europe/Moscow",

@@ -14,18 +14,25 @@ from sqlalchemy import text
 from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
+from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.knowledge import KnowledgeClient
+from services.agent.knowledge.consumers import KnowledgeConsumers
 from services.agent.knowledge.domain import MAX_DOCUMENT_BYTES
 from services.agent.knowledge.embeddings import OpenAIEmbedder
 from services.agent.knowledge.retrieval import Embedder
-from services.agent.knowledge.wiring import knowledge_bindings
-from services.kernel.bus import Bus
+from services.agent.knowledge.service import EmbedderFor, KnowledgeService
+from services.agent.knowledge.servicer import SERVICE_NAME, KnowledgeServicer
+from services.agent.models import OutboxEvent
+from services.agent.repository import AgentUnit
+from services.kernel.bus import Bus, ConsumerSpec
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument, NotFound
-from services.kernel.grpc_server import GrpcServer
+from services.kernel.grpc_server import GrpcServer, ServiceBinding
+from services.kernel.outbox import Outbox
+from services.kernel.unit import Units
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
 from switchboard.http_server import BackgroundServer
@@ -47,6 +54,17 @@ class Knowledge:
                                                 max_retries=2)
 
 
+def _knowledge_parts(db: Database,
+                     embedder_for: EmbedderFor) -> tuple[ServiceBinding, list[ConsumerSpec]]:
+    """The knowledge servicer's binding and the knowledge consumers, as the agent runtime
+    builds them."""
+    units = Units(db, AgentUnit, Outbox(OutboxEvent))
+    service = KnowledgeService(embedder_for)
+    servicer = KnowledgeServicer(units, service, embedder_for)
+    binding = ServiceBinding(rpc.add_KnowledgeServiceServicer_to_server, servicer, SERVICE_NAME)
+    return binding, KnowledgeConsumers(units, service).specs()
+
+
 @pytest.fixture(scope="module")
 async def knowledge(db: Database, settings: KernelSettings) -> AsyncIterator[Knowledge]:
     embedders: dict[uuid.UUID, Embedder] = {}
@@ -54,7 +72,7 @@ async def knowledge(db: Database, settings: KernelSettings) -> AsyncIterator[Kno
     async def embedder_for(tenant: uuid.UUID) -> Embedder | None:
         return embedders.get(tenant)
 
-    binding, _ = knowledge_bindings(db, settings, embedder_for)
+    binding, _ = _knowledge_parts(db, embedder_for)
     token = settings.service_token.get_secret_value()
     server = GrpcServer([binding], service_token=token)
     await server.start()
@@ -175,7 +193,7 @@ async def test_listing_events_keep_one_document_per_item(
 
     from services.kernel.bus import run_consumers
 
-    _, consumers = knowledge_bindings(db, settings, lambda _: _none())
+    _, consumers = _knowledge_parts(db, lambda _: _none())
     stop = asyncio.Event()
     task = asyncio.create_task(run_consumers(bus, consumers, stop))
     channel_id = str(uuid.uuid4())

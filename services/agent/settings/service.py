@@ -1,4 +1,4 @@
-"""Reading and changing the settings levels (rules; SQL in repository.py).
+"""Reading and changing the settings levels (rules in rules.py; SQL in repository.py).
 
 The API key is written encrypted (Fernet, SWITCHBOARD_SECRET_KEY) and only ever decrypted into
 the effective `Settings` the pipeline uses; views carry `api_key_set` instead.
@@ -11,11 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.agent.models import SettingsRow
-from services.agent.repository import SettingsRepository
-from services.agent.tenant_settings import (
+from services.agent.repository import AgentUnit
+from services.agent.settings.models import SettingsRow
+from services.agent.settings.rules import (
     API_KEY,
     FIELD_PATHS,
     Settings,
@@ -63,26 +61,24 @@ class SettingsStore:
     def __init__(self, secrets: SecretBox) -> None:
         self.secrets = secrets
 
-    async def effective(self, session: AsyncSession, channel_id: uuid.UUID | None) -> Settings:
-        repo = SettingsRepository(session)
-        tenant = await repo.level(None)
-        channel = await repo.level(channel_id) if channel_id else None
+    async def effective(self, unit: AgentUnit, channel_id: uuid.UUID | None) -> Settings:
+        tenant = await unit.settings.level(None)
+        channel = await unit.settings.level(channel_id) if channel_id else None
         key_row = channel if channel is not None and API_KEY in channel.values else tenant
         api_key = self.secrets.decrypt(key_row.api_key_enc) if key_row and key_row.api_key_enc else ""
         return Settings.resolve(_values(tenant), _values(channel), api_key=api_key)
 
-    async def view(self, session: AsyncSession, channel_id: uuid.UUID | None) -> SettingsView:
-        repo = SettingsRepository(session)
-        tenant = await repo.level(None)
-        channel = await repo.level(channel_id) if channel_id else None
+    async def view(self, unit: AgentUnit, channel_id: uuid.UUID | None) -> SettingsView:
+        tenant = await unit.settings.level(None)
+        channel = await unit.settings.level(channel_id) if channel_id else None
         return SettingsView(channel_id, _level(tenant),
                             _level(channel) if channel_id else None)
 
-    async def update(self, session: AsyncSession, channel_id: uuid.UUID | None,
+    async def update(self, unit: AgentUnit, channel_id: uuid.UUID | None,
                      change: Change) -> SettingsView:
         _check_paths(change.values.keys(), change.reset)
         clean = {path: validate(path, value) for path, value in change.values.items()}
-        row = await SettingsRepository(session).locked_level(channel_id)
+        row = await unit.settings.locked_level(channel_id)
         values = {k: v for k, v in row.values.items() if k not in change.reset}
         values.update(clean)
         if change.api_key is not None:
@@ -91,8 +87,8 @@ class SettingsStore:
         elif API_KEY in change.reset:
             row.api_key_enc = None
         row.values = values
-        await session.flush()
-        view = await self.view(session, channel_id)
+        await unit.flush()
+        view = await self.view(unit, channel_id)
         check_consistent(view.effective_values)
         return view
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import tokens
-from services.agent.context import LANGUAGES
-from services.agent.llm import Endpoint, LlmClient, LlmFailure
-from services.agent.repository import SummaryRepository
-from services.kernel.db import Database
+from services.agent.answering import tokens
+from services.agent.answering.context import LANGUAGES
+from services.agent.answering.llm import Endpoint, LlmClient, LlmFailure
+from services.agent.repository import AgentUnit
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,14 @@ class Summary:
 
 
 class Summaries:
-    def __init__(self, db: Database, llm: LlmClient) -> None:
-        self.db, self.llm = db, llm
+    def __init__(self, units: Units[AgentUnit], llm: LlmClient) -> None:
+        self.units, self.llm = units, llm
 
     async def current(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID,
                       older: list[conv_pb.Message], endpoint: Endpoint, language: str) -> Summary:
         """The summary covering `older` (oldest first), extended by the model if it lags."""
-        async with self.db.unit_of_work(tenant_id) as session:
-            existing = await SummaryRepository(session).get(conversation_id)
+        async with self.units(tenant_id) as unit:
+            existing = await unit.summaries.get(conversation_id)
         covered = existing.covered_until if existing else None
         fresh = [m for m in older if covered is None or m.sent_at.ToDatetime(tzinfo=UTC) > covered]
         previous = existing.summary if existing else None
@@ -61,7 +61,7 @@ class Summaries:
         text = (done.message.content or "").strip()
         if not text:
             return Summary(previous, done.prompt_tokens, done.completion_tokens)
-        async with self.db.unit_of_work(tenant_id) as session:
-            await SummaryRepository(session).save(
+        async with self.units(tenant_id) as unit:
+            await unit.summaries.save(
                 conversation_id, text, max(m.sent_at.ToDatetime(tzinfo=UTC) for m in fresh))
         return Summary(text, done.prompt_tokens, done.completion_tokens)

@@ -14,21 +14,22 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from services.agent import metrics
-from services.agent.clock import Clock
+from services.agent.answering import metrics
+from services.agent.answering.clock import Clock
+from services.agent.answering.repository import Claim
+from services.agent.answering.responder import Responder
 from services.agent.config import AgentSettings
-from services.agent.repository import Claim, PendingRepository
-from services.agent.responder import Responder
-from services.kernel.db import Database
+from services.agent.repository import AgentUnit
 from services.kernel.tenancy import tenant_scope
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    def __init__(self, db: Database, responder: Responder, config: AgentSettings,
+    def __init__(self, units: Units[AgentUnit], responder: Responder, config: AgentSettings,
                  clock: Clock) -> None:
-        self.db, self.responder, self.config, self.clock = db, responder, config, clock
+        self.units, self.responder, self.config, self.clock = units, responder, config, clock
         self.wakeup = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -50,16 +51,16 @@ class Scheduler:
 
     async def until_next_due(self) -> float:
         """Seconds until the earliest unleased wait ends, capped by the poll interval."""
-        async with self.db.system_unit_of_work() as session:
-            due = await PendingRepository(session).next_due(self.clock.now())
+        async with self.units.system() as unit:
+            due = await unit.pending.next_due(self.clock.now())
         poll = self.config.agent_scheduler_poll_s
         return poll if due is None else min(poll, max(0.0, (due - self.clock.now()).total_seconds()))
 
     async def tick(self) -> int:
         """Lease the rows due now and answer them; returns how many were leased."""
         now = self.clock.now()
-        async with self.db.system_unit_of_work() as session:
-            claims = await PendingRepository(session).claim_due(
+        async with self.units.system() as unit:
+            claims = await unit.pending.claim_due(
                 now, timedelta(seconds=self.config.agent_lease_s), self.config.agent_scheduler_batch)
         if claims:
             metrics.PENDING_CLAIMED.inc(len(claims))
@@ -74,12 +75,11 @@ class Scheduler:
                 await self._failed(claim, exc)
 
     async def _failed(self, claim: Claim, exc: Exception) -> None:
-        async with self.db.unit_of_work(claim.tenant_id) as session:
-            repo = PendingRepository(session)
+        async with self.units(claim.tenant_id) as unit:
             if claim.attempts >= self.config.agent_max_attempts:
                 log.error("giving up on a pending reply", exc_info=exc, extra={
                     "conversation_id": str(claim.conversation_id), "attempts": claim.attempts})
-                await repo.drop(claim)
+                await unit.pending.drop(claim)
                 metrics.OUTCOMES.labels("failed", "none").inc()
                 return
             backoff = self.config.agent_retry_backoff_s
@@ -87,7 +87,7 @@ class Scheduler:
             log.warning("pending reply failed, will retry", exc_info=exc, extra={
                 "conversation_id": str(claim.conversation_id), "attempt": claim.attempts,
                 "retry_in_s": delay})
-            await repo.release(claim, self.clock.now() + timedelta(seconds=delay), str(exc))
+            await unit.pending.release(claim, self.clock.now() + timedelta(seconds=delay), str(exc))
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent.tenant_settings import OutsideHours, Settings
+from services.agent.settings.rules import OutsideHours, Settings
 
 # Content a buyer did not write to us: nothing to answer.
 NOT_FOR_US = frozenset({"system", "deleted", "call", "note"})

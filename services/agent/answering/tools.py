@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
-from services.agent import tokens
+from services.agent.answering import tokens
 from services.agent.knowledge.retrieval import Hit
 
 SEARCH_RESULTS = 3

@@ -18,17 +18,17 @@ from typing import Any
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import context, tokens
-from services.agent.audit_repository import AuditRepository
+from services.agent.answering import context, tokens
+from services.agent.answering.grounding import Knowledge
+from services.agent.answering.handoff import asks_for_human
+from services.agent.answering.llm import CircuitOpen, Endpoint, LlmClient, LlmFailure
+from services.agent.answering.summary import Summaries, Summary
+from services.agent.answering.tools import TOOLS, ToolBox
 from services.agent.config import AgentSettings
-from services.agent.grounding import Knowledge
-from services.agent.handoff import asks_for_human
 from services.agent.knowledge.retrieval import Hit
-from services.agent.llm import CircuitOpen, Endpoint, LlmClient, LlmFailure
-from services.agent.summary import Summaries, Summary
-from services.agent.tenant_settings import Settings
-from services.agent.tools import TOOLS, ToolBox
-from services.kernel.db import Database
+from services.agent.repository import AgentUnit
+from services.agent.settings.rules import Settings
+from services.kernel.unit import Units
 
 RETRIEVED = 5
 
@@ -67,9 +67,9 @@ def handoff(kind: int, reason: str, **extra: Any) -> Answer:
 
 
 class Pipeline:
-    def __init__(self, db: Database, knowledge: Knowledge, llm: LlmClient, summaries: Summaries,
-                 config: AgentSettings) -> None:
-        self.db, self.knowledge, self.llm = db, knowledge, llm
+    def __init__(self, units: Units[AgentUnit], knowledge: Knowledge, llm: LlmClient,
+                 summaries: Summaries, config: AgentSettings) -> None:
+        self.units, self.knowledge, self.llm = units, knowledge, llm
         self.summaries, self.config = summaries, config
 
     async def answer(self, turn: Turn) -> Answer:
@@ -154,8 +154,8 @@ class Pipeline:
     async def _unsure_streak(self, turn: Turn) -> int:
         if turn.conversation_id is None:
             return 0
-        async with self.db.unit_of_work(turn.tenant_id) as session:
-            return await AuditRepository(session).low_confidence_streak(
+        async with self.units(turn.tenant_id) as unit:
+            return await unit.audit.low_confidence_streak(
                 turn.conversation_id, turn.settings.low_confidence_limit)
 
     async def _summary(self, turn: Turn, endpoint: Endpoint) -> Summary:

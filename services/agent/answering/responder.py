@@ -13,32 +13,32 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
+from clients.rpc import topics
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import guardrails, metrics
-from services.agent.audit import AuditWriter
-from services.agent.audit_repository import AuditRepository
-from services.agent.clock import Clock
-from services.agent.events import AgentEvents
-from services.agent.handoff import Handoffs
-from services.agent.pipeline import Answer, Pipeline, Turn
-from services.agent.repository import Claim, PendingRepository
-from services.agent.settings_store import SettingsStore
-from services.agent.tenant_settings import Settings
-from services.kernel.db import Database
+from services.agent import events
+from services.agent.answering import guardrails, metrics
+from services.agent.answering.clock import Clock
+from services.agent.answering.handoff import Handoffs
+from services.agent.answering.pipeline import Answer, Pipeline, Turn
+from services.agent.answering.repository import Claim
+from services.agent.audit.service import AuditWriter
+from services.agent.repository import AgentUnit
+from services.agent.settings.rules import Settings
+from services.agent.settings.service import SettingsStore
 from services.kernel.errors import NotFound
+from services.kernel.unit import Units
 
 NOTE = "note"
 OLDER_PAGE = 50
 
 
 class Responder:
-    def __init__(self, db: Database, store: SettingsStore, pipeline: Pipeline,
-                 conversations: ConversationsClient, events: AgentEvents, audit: AuditWriter,
-                 clock: Clock) -> None:
-        self.db, self.store, self.pipeline = db, store, pipeline
-        self.conversations, self.events, self.audit = conversations, events, audit
+    def __init__(self, units: Units[AgentUnit], store: SettingsStore, pipeline: Pipeline,
+                 conversations: ConversationsClient, audit: AuditWriter, clock: Clock) -> None:
+        self.units, self.store, self.pipeline = units, store, pipeline
+        self.conversations, self.audit = conversations, audit
         self.handoffs = Handoffs(conversations)
         self.clock = clock
 
@@ -48,13 +48,13 @@ class Responder:
         try:
             conversation = await self.conversations.get_conversation(tenant, conv_id)
         except NotFound:
-            async with self.db.unit_of_work(tenant) as session:
-                await PendingRepository(session).drop(claim)
+            async with self.units(tenant) as unit:
+                await unit.pending.drop(claim)
             return "skipped"
         now = self.clock.now()
-        async with self.db.unit_of_work(tenant) as session:
-            settings = await self.store.effective(session, claim.channel_id)
-            replies = await AuditRepository(session).replies_since(
+        async with self.units(tenant) as unit:
+            settings = await self.store.effective(unit, claim.channel_id)
+            replies = await unit.audit.replies_since(
                 claim.conversation_id, now - timedelta(hours=1))
         page = await self.conversations.list_messages(tenant, conv_id,
                                                       page_size=settings.context_messages)
@@ -94,18 +94,19 @@ class Responder:
                     tenant, conv_id, answer.text, idempotency_key=claim.idempotency_key,
                     sender=conv_pb.SENDER_KIND_AGENT)
                 reply_id = sent.id
-        async with self.db.unit_of_work(tenant) as session:
+        async with self.units(tenant) as unit:
             entry = await self.audit.record(
-                session, answer, now=self.clock.now(), latency_ms=latency_ms,
+                unit, answer, now=self.clock.now(), latency_ms=latency_ms,
                 conversation_id=claim.conversation_id, channel_id=claim.channel_id,
                 message_ids=claim.message_ids, reply_message_id=reply_id,
                 key=claim.idempotency_key)
             if answer.outcome == "handoff":
-                self.events.handoff_requested(session, conversation, answer.reason, answer.kind,
-                                              str(entry.id))
+                unit.emit(topics.HANDOFF_REQUESTED, events.handoff_requested(
+                    conversation, answer.reason, answer.kind, str(entry.id)))
             elif reply_id:
-                self.events.auto_reply_sent(session, conv_id, reply_id, str(entry.id))
-            await PendingRepository(session).complete(
+                unit.emit(topics.AUTO_REPLY_SENT,
+                          events.auto_reply_sent(conv_id, reply_id, str(entry.id)))
+            await unit.pending.complete(
                 claim, timedelta(seconds=settings.silence_window_s))
         metrics.OUTCOMES.labels(answer.outcome, answer.mode or "none").inc()
         metrics.REPLY_DELAY.observe((self.clock.now() - claim.first_unanswered_at).total_seconds())
@@ -113,8 +114,8 @@ class Responder:
 
     async def _hold(self, claim: Claim, verdict: guardrails.Verdict) -> str:
         assert verdict.hold_until is not None
-        async with self.db.unit_of_work(claim.tenant_id) as session:
-            await PendingRepository(session).hold(claim, verdict.hold_until)
+        async with self.units(claim.tenant_id) as unit:
+            await unit.pending.hold(claim, verdict.hold_until)
         metrics.OUTCOMES.labels("held", "none").inc()
         return "held"
 

@@ -1,4 +1,5 @@
-"""SQL of the audit trail: one row per automatic outcome (and per flagged preview), usage totals."""
+"""SQL of the audit trail: one row per automatic outcome (and per flagged preview), usage totals.
+Flushes, never commits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.agent.models import AuditEntry
+from services.agent.audit.models import AuditEntry
 from services.kernel.repository import decode_cursor, encode_cursor
 from services.kernel.tenancy import require_tenant
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent import tokens
+from services.agent.answering import tokens
+from services.agent.answering.tools import listing_facts
 from services.agent.knowledge.retrieval import Hit
-from services.agent.tenant_settings import Settings
-from services.agent.tools import listing_facts
+from services.agent.settings.rules import Settings
 
 # Knowledge may take at most this share of what is left after the must-haves.
 KNOWLEDGE_SHARE = 0.6

@@ -22,7 +22,7 @@ import httpx
 import openai
 from openai import AsyncOpenAI
 
-from services.agent import metrics
+from services.agent.answering import metrics
 from services.agent.config import AgentSettings
 
 # Ollama and vLLM accept any key; the openai client insists on one.

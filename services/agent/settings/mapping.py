@@ -1,4 +1,4 @@
-"""Settings values, audit rows and answers <-> protobuf messages."""
+"""Settings values and views <-> protobuf messages."""
 
 from __future__ import annotations
 
@@ -6,16 +6,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
-from services.agent.models import AuditEntry
-from services.agent.settings_store import SettingsView
-from services.agent.tenant_settings import API_KEY, OutsideHours, merged
+from services.agent.settings.rules import API_KEY, OutsideHours, merged
+from services.agent.settings.service import SettingsView
 from services.kernel.errors import InvalidArgument
-from services.kernel.timestamps import timestamp
 
 OUTSIDE_TO_PB = {o: getattr(pb, f"OUTSIDE_HOURS_{o.value}") for o in OutsideHours}
 PB_TO_OUTSIDE = {v: k for k, v in OUTSIDE_TO_PB.items()}
-OUTCOME_TO_PB = {"reply": pb.OUTCOME_REPLY, "handoff": pb.OUTCOME_HANDOFF,
-                 "skipped": pb.OUTCOME_SKIPPED}
 _LIMITS = ("replies_per_conversation_per_hour", "max_reply_chars", "context_messages",
            "max_prompt_tokens")
 _PLAIN = ("enabled", "instructions", "model", "base_url", "temperature", "reply_language",
@@ -74,15 +70,3 @@ def _value(s: pb.AgentSettings, path: str) -> Any:
     if path.startswith("limits.") and path[len("limits."):] in _LIMITS:
         return getattr(s.limits, path[len("limits."):])
     raise InvalidArgument(f"unknown settings field {path!r}")
-
-
-def audit_to_proto(row: AuditEntry) -> pb.AuditEntry:
-    return pb.AuditEntry(
-        id=str(row.id), conversation_id=str(row.conversation_id or ""),
-        channel_id=str(row.channel_id or ""), outcome=OUTCOME_TO_PB.get(row.outcome, 0),
-        reason=row.reason, input_message_ids=[str(i) for i in row.input_message_ids],
-        chunk_ids=[str(i) for i in row.chunk_ids], mode=row.mode, model=row.model,
-        prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens,
-        latency_ms=row.latency_ms, cost_estimate=row.cost,
-        reply_message_id=str(row.reply_message_id or ""), preview=row.preview,
-        created_at=timestamp(row.created_at))

@@ -8,40 +8,41 @@ from collections.abc import Awaitable, Callable
 
 from services.agent.knowledge.embeddings import OpenAIEmbedder
 from services.agent.knowledge.retrieval import Embedder, Hit, match_faq, search
-from services.agent.settings_store import SettingsStore
-from services.kernel.db import Database
+from services.agent.repository import AgentUnit
+from services.agent.settings.service import SettingsStore
+from services.kernel.unit import Units
 
 EmbedderFor = Callable[[uuid.UUID], Awaitable[Embedder | None]]
 
 
 class Knowledge:
-    def __init__(self, db: Database, embedder_for: EmbedderFor) -> None:
-        self.db, self.embedder_for = db, embedder_for
+    def __init__(self, units: Units[AgentUnit], embedder_for: EmbedderFor) -> None:
+        self.units, self.embedder_for = units, embedder_for
 
     async def search(self, tenant_id: uuid.UUID, query: str, limit: int = 5) -> list[Hit]:
         embedder = await self.embedder_for(tenant_id)
-        async with self.db.unit_of_work(tenant_id) as session:
-            return await search(session, query, limit=limit, embedder=embedder)
+        async with self.units(tenant_id) as unit:
+            return await search(unit.session, query, limit=limit, embedder=embedder)
 
     async def match_faq(self, tenant_id: uuid.UUID, question: str) -> Hit | None:
         embedder = await self.embedder_for(tenant_id)
-        async with self.db.unit_of_work(tenant_id) as session:
-            return await match_faq(session, question, embedder=embedder)
+        async with self.units(tenant_id) as unit:
+            return await match_faq(unit.session, question, embedder=embedder)
 
 
 class TenantEmbedders:
-    """`embedder_for_tenant` of the knowledge wiring: the tenant-level endpoint and embeddings
-    model, when both are set (vectors must come from one model per tenant, so channel
-    overrides do not apply here)."""
+    """The tenant's embedder, for indexing (KnowledgeService) and for answering alike: the
+    tenant-level endpoint and embeddings model, when both are set (vectors must come from one
+    model per tenant, so channel overrides do not apply here)."""
 
-    def __init__(self, db: Database, store: SettingsStore, timeout_s: float,
+    def __init__(self, units: Units[AgentUnit], store: SettingsStore, timeout_s: float,
                  max_retries: int) -> None:
-        self.db, self.store = db, store
+        self.units, self.store = units, store
         self.timeout_s, self.max_retries = timeout_s, max_retries
 
     async def __call__(self, tenant_id: uuid.UUID) -> Embedder | None:
-        async with self.db.unit_of_work(tenant_id) as session:
-            settings = await self.store.effective(session, None)
+        async with self.units(tenant_id) as unit:
+            settings = await self.store.effective(unit, None)
         if not (settings.base_url and settings.embeddings_model):
             return None
         return OpenAIEmbedder(settings.base_url, settings.api_key, settings.embeddings_model,

@@ -6,12 +6,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.agent import metrics
-from services.agent.audit_repository import AuditRepository
-from services.agent.models import AuditEntry
-from services.agent.pipeline import Answer
+from services.agent.answering import metrics
+from services.agent.answering.pipeline import Answer
+from services.agent.audit.models import AuditEntry
+from services.agent.repository import AgentUnit
 
 PER_MILLION = 1_000_000
 
@@ -27,12 +25,12 @@ class AuditWriter:
     def __init__(self, prices: Mapping[str, tuple[float, float]]) -> None:
         self.prices = prices
 
-    async def record(self, session: AsyncSession, answer: Answer, *, now: datetime,
+    async def record(self, unit: AgentUnit, answer: Answer, *, now: datetime,
                      latency_ms: int, conversation_id: uuid.UUID | None = None,
                      channel_id: uuid.UUID | None = None,
                      message_ids: Sequence[uuid.UUID] = (), reply_message_id: str = "",
                      preview: bool = False, key: str | None = None) -> AuditEntry:
-        entry = await AuditRepository(session).add({
+        entry = await unit.audit.add({
             "conversation_id": conversation_id, "channel_id": channel_id,
             "outcome": answer.outcome, "reason": answer.reason, "handoff_kind": answer.kind,
             "mode": answer.mode, "input_message_ids": list(message_ids),

@@ -20,11 +20,11 @@ from datetime import timedelta
 
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.agent.clock import Clock
-from services.agent.guardrails import NOT_FOR_US
-from services.agent.repository import PendingRepository
-from services.agent.settings_store import SettingsStore
-from services.kernel.db import Database
+from services.agent.answering.clock import Clock
+from services.agent.answering.guardrails import NOT_FOR_US
+from services.agent.repository import AgentUnit
+from services.agent.settings.service import SettingsStore
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,10 @@ NEW_CONVERSATION_PAGE = 20
 
 
 class Debouncer:
-    def __init__(self, db: Database, store: SettingsStore, conversations: ConversationsClient,
-                 clock: Clock, on_wait: Callable[[], None] = lambda: None) -> None:
-        self.db, self.store, self.conversations, self.clock = db, store, conversations, clock
+    def __init__(self, units: Units[AgentUnit], store: SettingsStore,
+                 conversations: ConversationsClient, clock: Clock,
+                 on_wait: Callable[[], None] = lambda: None) -> None:
+        self.units, self.store, self.conversations, self.clock = units, store, conversations, clock
         self.on_wait = on_wait  # a wait started or moved: the scheduler may sleep less
 
     async def buyer_wrote(self, tenant_id: uuid.UUID, conversation: conv_pb.Conversation,
@@ -46,17 +47,17 @@ class Debouncer:
                 or message.content_type in NOT_FOR_US:
             return False
         channel_id, conversation_id = uuid.UUID(conversation.channel_id), uuid.UUID(conversation.id)
-        async with self.db.unit_of_work(tenant_id) as session:
-            settings = await self.store.effective(session, channel_id)
+        async with self.units(tenant_id) as unit:
+            settings = await self.store.effective(unit, channel_id)
             # A wait already running means we adopted it: this event may predate the switch.
-            waiting = await PendingRepository(session).of_conversation(conversation_id) is not None
+            waiting = await unit.pending.of_conversation(conversation_id) is not None
         if not settings.enabled:
             return False
         if conversation.mode != BOT and not waiting \
                 and not await self._adopt(tenant_id, conversation, message):
             return False
-        async with self.db.unit_of_work(tenant_id) as session:
-            await PendingRepository(session).upsert(
+        async with self.units(tenant_id) as unit:
+            await unit.pending.upsert(
                 conversation_id, channel_id, uuid.UUID(message.id), self.clock.now(),
                 timedelta(seconds=settings.silence_window_s),
                 timedelta(seconds=settings.max_wait_s))
@@ -66,14 +67,14 @@ class Debouncer:
     async def enabled_channels(self, tenant_id: uuid.UUID,
                                channel_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Which of these channels have the agent enabled (one transaction for all)."""
-        async with self.db.unit_of_work(tenant_id) as session:
-            return {c for c in channel_ids if (await self.store.effective(session, c)).enabled}
+        async with self.units(tenant_id) as unit:
+            return {c for c in channel_ids if (await self.store.effective(unit, c)).enabled}
 
     async def human_wrote(self, tenant_id: uuid.UUID, conversation: conv_pb.Conversation) -> None:
         """A seller answered: no automatic reply for what they answered, and maybe take over."""
-        async with self.db.unit_of_work(tenant_id) as session:
-            await PendingRepository(session).cancel(uuid.UUID(conversation.id))
-            settings = await self.store.effective(session, uuid.UUID(conversation.channel_id))
+        async with self.units(tenant_id) as unit:
+            await unit.pending.cancel(uuid.UUID(conversation.id))
+            settings = await self.store.effective(unit, uuid.UUID(conversation.channel_id))
         if conversation.mode == BOT and settings.human_reply_takes_over:
             await self.conversations.update_conversation(tenant_id, conv_pb.UpdateConversationRequest(
                 id=conversation.id, update_fields=["mode"], mode=MANAGER))

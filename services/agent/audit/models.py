@@ -1,0 +1,44 @@
+"""The audit table: what the agent did for one pending reply (or one preview), and its cost."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Boolean, Float, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.agent.models import Base
+from services.kernel.models import TenantMixin
+
+
+class AuditEntry(TenantMixin, Base):
+    """What the agent did for one pending reply (or one preview), and what it cost."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_recent", "tenant_id", text("created_at DESC"), text("id DESC")),
+        Index("ix_audit_conversation", "tenant_id", "conversation_id", text("created_at DESC")),
+        Index("uq_audit_idempotency", "tenant_id", "idempotency_key", unique=True,
+              postgresql_where=text("idempotency_key IS NOT NULL")),
+    )
+
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    channel_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    handoff_kind: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    mode: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    input_message_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), nullable=False, default=list)
+    chunk_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), nullable=False, default=list)
+    model: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    prompt_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    latency_ms: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cost: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    low_confidence: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reply_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    preview: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    idempotency_key: Mapped[str | None] = mapped_column(String(160))
