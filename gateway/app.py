@@ -20,10 +20,10 @@ from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
 from gateway.rest import api_router
-from gateway.state import GatewayState
-from gateway.webhooks.avito import WebhookResolver
+from gateway.state import GatewayState, WebhookState
 from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.ingress import AvitoWebhookIngress
+from gateway.webhooks.resolver import WebhookResolver
 from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
 
@@ -39,11 +39,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await _connect(settings)
         app.state.gateway = state
-        app.state.webhook_resolver = WebhookResolver(state.channels, settings.auth_cache_ttl_s)
-        app.state.webhook_lanes = TenantLanes(settings.webhook_tenant_rate_per_s,
-                                              settings.webhook_tenant_burst)
-        app.state.overflow_backlog = Backlog(state.bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
-                                             settings.webhook_overflow_backlog)
         try:
             yield
         finally:
@@ -72,10 +67,16 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     bus = await Bus.connect(settings.nats_url, name="gateway", replicas=settings.stream_replicas)
     await bus.ensure_streams(topics.STREAMS)
+    channels = ChannelsClient(open_channel(settings.channels_target), token)
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
         conversations=ConversationsClient(open_channel(settings.conversations_target), token),
-        channels=ChannelsClient(open_channel(settings.channels_target), token),
+        channels=channels,
         agent=AgentClient(open_channel(settings.agent_target), token),
-        knowledge=KnowledgeClient(open_channel(settings.agent_target), token))
+        knowledge=KnowledgeClient(open_channel(settings.agent_target), token),
+        webhooks=WebhookState(
+            resolver=WebhookResolver(channels, settings.auth_cache_ttl_s),
+            lanes=TenantLanes(settings.webhook_tenant_rate_per_s, settings.webhook_tenant_burst),
+            overflow_backlog=Backlog(bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
+                                     settings.webhook_overflow_backlog)))

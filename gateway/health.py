@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.errors import problem
-from gateway.state import GatewayState, get_state
+from gateway.state import GatewayState, State
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,7 +21,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-async def readyz(state: GatewayState = Depends(get_state)) -> Response:
+async def readyz(state: State) -> Response:
     checks = {"database": await _database_ok(state), "nats": state.bus.nc.is_connected,
               "services": await _services_ok(state)}
     if all(checks.values()):
@@ -43,7 +43,6 @@ async def _database_ok(state: GatewayState) -> bool:
 
 
 async def _services_ok(state: GatewayState) -> bool:
-
     for client in (state.conversations, state.channels):
         stub = health_pb2_grpc.HealthStub(client.channel)
         try:

@@ -1,10 +1,12 @@
-"""What the gateway holds for its lifetime: connections and clients, built in the lifespan."""
+"""What the gateway holds for its lifetime (connections, clients, webhook ingress), built once in
+create_app's lifespan, and `State`: the dependency that hands it to a route."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from clients.rpc.agent import AgentClient
 from clients.rpc.channels import ChannelsClient
@@ -12,8 +14,20 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
-from services.kernel.bus import Bus
+from gateway.webhooks.fairness import TenantLanes
+from gateway.webhooks.resolver import WebhookResolver
+from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
+
+
+@dataclass
+class WebhookState:
+    """Webhook ingress, per process: who owns a URL (cached), each tenant's lane, and whether
+    the overflow lane is backed up (answers slow down while it is)."""
+
+    resolver: WebhookResolver
+    lanes: TenantLanes
+    overflow_backlog: Backlog
 
 
 @dataclass
@@ -26,8 +40,13 @@ class GatewayState:
     channels: ChannelsClient
     agent: AgentClient
     knowledge: KnowledgeClient
+    webhooks: WebhookState
 
 
 def get_state(request: Request) -> GatewayState:
     state: GatewayState = request.app.state.gateway
     return state
+
+
+# In routes: `state: State`.
+State = Annotated[GatewayState, Depends(get_state)]

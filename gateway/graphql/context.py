@@ -7,6 +7,7 @@ failure is a 401 problem+json (see router.py). WebSocket: the principal is set i
 
 from __future__ import annotations
 
+import strawberry
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.requests import HTTPConnection, Request
@@ -51,6 +52,10 @@ class Context(BaseContext):
         if not self.principal.has(scope):
             raise api_error(f"this needs the '{scope}' scope", "FORBIDDEN")
         return self.principal
+
+
+# In resolvers: `info: Info`.
+Info = strawberry.Info[Context, None]
 
 
 async def get_context(connection: HTTPConnection) -> Context:

@@ -1,4 +1,5 @@
-"""The GraphQL schema: the domain modules merged, with limits and the error policy."""
+"""The GraphQL schema: the domains' queries, mutations and subscription merged, with limits and
+the error policy."""
 
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from gateway.agent.graphql.agent import AgentMutation, AgentQuery
+from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
+from gateway.channels.graphql import ChannelMutation, ChannelQuery
 from gateway.config import GatewaySettings
-from gateway.graphql.actions import ActionMutation
-from gateway.graphql.agent import AgentMutation, AgentQuery
-from gateway.graphql.channels import ChannelMutation, ChannelQuery
-from gateway.graphql.conversations import ConversationMutation, ConversationQuery
+from gateway.conversations.graphql.actions import ActionMutation
+from gateway.conversations.graphql.inbox import ConversationMutation, ConversationQuery
+from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.graphql.errors import ErrorPolicy, log_unexpected
-from gateway.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
-from gateway.graphql.subscriptions import Subscription
 
-# Size limits, with `first` <= 100 (types.page_size) and the depth limit from settings, bound
+# Size limits, with `first` <= 100 (pagination.page_size) and the depth limit from settings, bound
 # the work one document can ask for. Generous for any real inbox query.
 MAX_TOKENS = 2000
 MAX_ALIASES = 15

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.models import ApiKey, BrowserSession, Tenant, User
 from services.kernel.errors import Conflict
+from services.kernel.outbox import Outbox
+from services.kernel.unit import Unit
 
 # How stale last_used_at may get: writing it on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -131,3 +133,11 @@ class IdentityRepository:
                    | (ApiKey.last_used_at < func.now() - LAST_USED_RESOLUTION))
             # Being used is not an edit: updated_at keeps its value.
             .values(last_used_at=func.now(), updated_at=ApiKey.updated_at))
+
+
+class IdentityUnit(Unit):
+    """One identity transaction (identity emits no events: no outbox)."""
+
+    def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
+        super().__init__(session, outbox)
+        self.identity = IdentityRepository(session)

@@ -21,10 +21,11 @@ from gateway.identity.cache import TtlCache
 from gateway.identity.models import ApiKey
 from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from gateway.identity.principal import Principal
-from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityRepository
+from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityUnit
 from gateway.identity.validation import check_password, clean_email, clean_name
 from services.kernel.db import Database
 from services.kernel.errors import Conflict, NotFound, PermissionDenied, Unauthenticated
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,11 @@ class _CachedKey:
 
 
 class IdentityService:
+    """Holds its `Units`, not a session: logins and authentication run several short
+    transactions (a cross-tenant lookup as the system role, then writes bound to the tenant)."""
+
     def __init__(self, db: Database, settings: GatewaySettings) -> None:
-        self.db = db
+        self.units = Units(db, IdentityUnit)
         self.settings = settings
         ttl = settings.auth_cache_ttl_s
         self._keys: TtlCache[_CachedKey] = TtlCache(ttl, CACHE_MAX_ENTRIES)
@@ -85,18 +89,18 @@ class IdentityService:
         api_key_name = clean_name(api_key_name, "API key name")
         # Checked first so a taken address does not cost an argon2 hash; the unique index
         # still decides when two creations race.
-        async with self.db.system_unit_of_work() as session:
-            if await IdentityRepository(session).email_taken(email):
+        async with self.units.system() as unit:
+            if await unit.identity.email_taken(email):
                 raise Conflict("this e-mail address is already registered")
         password_hash = await hash_password(owner_password)
         key = keys.generate_api_key()
         tenant_id = uuid.uuid4()
-        async with self.db.unit_of_work(tenant_id) as session:
-            repo = IdentityRepository(session)
-            await repo.add_tenant(tenant_id, name)
-            owner = await repo.add_user(tenant_id, email, owner_name, password_hash, "owner")
-            row = await repo.add_api_key(tenant_id, api_key_name, key.key_id, key.secret_sha256,
-                                         ["admin"], owner.id)
+        async with self.units(tenant_id) as unit:
+            await unit.identity.add_tenant(tenant_id, name)
+            owner = await unit.identity.add_user(tenant_id, email, owner_name, password_hash,
+                                                 "owner")
+            row = await unit.identity.add_api_key(tenant_id, api_key_name, key.key_id,
+                                                  key.secret_sha256, ["admin"], owner.id)
         return TenantCreated(tenant_id=tenant_id, owner_user_id=owner.id,
                              api_key=key.plaintext, api_key_id=row.id)
 
@@ -109,8 +113,8 @@ class IdentityService:
             return None
         cached = self._keys.get(key_id)
         if cached is None:
-            async with self.db.system_unit_of_work() as session:
-                row = await IdentityRepository(session).find_api_key(key_id)
+            async with self.units.system() as unit:
+                row = await unit.identity.find_api_key(key_id)
             if row is None or row.revoked_at is not None:
                 return None
             cached = _CachedKey(row.secret_sha256,
@@ -132,23 +136,22 @@ class IdentityService:
         name = clean_name(name, "API key name")
         granted = keys.validate_scopes(scopes)
         key = keys.generate_api_key()
-        async with self.db.unit_of_work(principal.tenant_id) as session:
-            row = await IdentityRepository(session).add_api_key(
+        async with self.units(principal.tenant_id) as unit:
+            row = await unit.identity.add_api_key(
                 principal.tenant_id, name, key.key_id, key.secret_sha256, granted,
                 principal.user_id)
         return key.plaintext, _key_info(row)
 
     async def list_api_keys(self, principal: Principal) -> list[ApiKeyInfo]:
         _require_admin(principal)
-        async with self.db.unit_of_work(principal.tenant_id) as session:
-            rows = await IdentityRepository(session).list_api_keys(principal.tenant_id)
+        async with self.units(principal.tenant_id) as unit:
+            rows = await unit.identity.list_api_keys(principal.tenant_id)
         return [_key_info(row) for row in rows]
 
     async def revoke_api_key(self, principal: Principal, key_uuid: uuid.UUID) -> None:
         _require_admin(principal)
-        async with self.db.unit_of_work(principal.tenant_id) as session:
-            key_id = await IdentityRepository(session).revoke_api_key(
-                principal.tenant_id, key_uuid)
+        async with self.units(principal.tenant_id) as unit:
+            key_id = await unit.identity.revoke_api_key(principal.tenant_id, key_uuid)
         if key_id is None:
             raise NotFound(f"API key {key_uuid} not found")
         self._keys.pop(key_id)
@@ -160,8 +163,8 @@ class IdentityService:
             return
         self._recently_used.put(marker, True)
         try:
-            async with self.db.unit_of_work(principal.tenant_id) as session:
-                await IdentityRepository(session).touch_api_key(principal.credential_id)
+            async with self.units(principal.tenant_id) as unit:
+                await unit.identity.touch_api_key(principal.credential_id)
         except (SQLAlchemyError, OSError):
             log.warning("could not record API key use", exc_info=True,
                         extra={"api_key": marker})
@@ -172,8 +175,8 @@ class IdentityService:
         """A new session for these credentials: (token for the cookie, principal)."""
         if len(password) > MAX_PASSWORD_LENGTH:
             raise Unauthenticated(WRONG_CREDENTIALS)
-        async with self.db.system_unit_of_work() as session:
-            user = await IdentityRepository(session).find_user_by_email(email.strip())
+        async with self.units.system() as unit:
+            user = await unit.identity.find_user_by_email(email.strip())
         if user is None:
             await verify_dummy(password)
             raise Unauthenticated(WRONG_CREDENTIALS)
@@ -184,11 +187,11 @@ class IdentityService:
         rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
         token, token_sha256 = keys.generate_session_token()
         expires_at = datetime.now(UTC) + timedelta(hours=self.settings.session_ttl_hours)
-        async with self.db.unit_of_work(user.tenant_id) as session:
-            repo = IdentityRepository(session)
-            row = await repo.add_session(user.tenant_id, user.id, token_sha256, expires_at)
+        async with self.units(user.tenant_id) as unit:
+            row = await unit.identity.add_session(user.tenant_id, user.id, token_sha256,
+                                                  expires_at)
             if rehashed is not None:
-                await repo.set_password_hash(user.id, rehashed)
+                await unit.identity.set_password_hash(user.id, rehashed)
         principal = Principal.for_session(user.tenant_id, user.id, user.role, row.id, expires_at)
         self._sessions.put(token_sha256, principal, _seconds_until(expires_at))
         return token, principal
@@ -200,8 +203,8 @@ class IdentityService:
         cached = self._sessions.get(token_sha256)
         if cached is not None:
             return cached
-        async with self.db.system_unit_of_work() as session:
-            found = await IdentityRepository(session).find_live_session(token_sha256)
+        async with self.units.system() as unit:
+            found = await unit.identity.find_live_session(token_sha256)
         if found is None:
             return None
         row, user = found
@@ -216,12 +219,12 @@ class IdentityService:
             return
         token_sha256 = keys.sha256_hex(token)
         self._sessions.pop(token_sha256)
-        async with self.db.system_unit_of_work() as session:
-            row = await IdentityRepository(session).find_session(token_sha256)
+        async with self.units.system() as unit:
+            row = await unit.identity.find_session(token_sha256)
         if row is None or row.revoked_at is not None:
             return
-        async with self.db.unit_of_work(row.tenant_id) as session:
-            await IdentityRepository(session).revoke_session(row.id)
+        async with self.units(row.tenant_id) as unit:
+            await unit.identity.revoke_session(row.id)
 
 
 def _require_admin(principal: Principal) -> None:

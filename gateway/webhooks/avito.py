@@ -2,7 +2,7 @@
 
 Avito waits 2 s for a 200, so nothing here touches the database on the hot path: the owner of a
 webhook URL is resolved once through the channels service and cached for a short while. The
-HTTP side is gateway/webhooks/ingress.py.
+HTTP side is gateway/webhooks/ingress.py, the owner lookup gateway/webhooks/resolver.py.
 """
 
 from __future__ import annotations
@@ -11,75 +11,29 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import time
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
-from clients.rpc.channels import ChannelsClient
-from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from gateway.errors import ProblemError
 from gateway.state import GatewayState
 from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW
-from services.kernel.errors import NotFound
+from gateway.webhooks.resolver import WebhookOwner, WebhookResolver
 from services.kernel.timestamps import now_timestamp
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "x-avito-messenger-signature"
-_NEGATIVE_TTL_S = 5.0  # blunts floods of made-up channel ids without hiding a new channel long
 _REQUIRED_VALUE_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
 
 
-@dataclass(frozen=True)
-class WebhookOwner:
-    tenant_id: uuid.UUID
-    active: bool
-    token_sha256: str
-    signing_secret: str
-
-
-class WebhookResolver:
-    """channel id -> owner, cached per process (unknown ids briefly cached too) for
-    `auth_cache_ttl_s`: a changed signing secret or a disconnect takes at most that long to
-    reach every replica."""
-
-    def __init__(self, channels: ChannelsClient, ttl_s: float, max_entries: int = 10_000) -> None:
-        self._channels, self._ttl_s, self._max = channels, ttl_s, max_entries
-        self._cache: dict[str, tuple[float, WebhookOwner | None]] = {}
-
-    async def resolve(self, channel_id: str) -> WebhookOwner | None:
-        now = time.monotonic()
-        hit = self._cache.get(channel_id)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        try:
-            resp = await self._channels.resolve_webhook(channel_id)
-            owner: WebhookOwner | None = WebhookOwner(
-                uuid.UUID(resp.tenant_id), resp.status == channels_pb.CHANNEL_STATUS_ACTIVE,
-                resp.webhook_token_sha256, resp.signing_secret)
-        except NotFound:
-            owner = None
-        if len(self._cache) >= self._max:
-            self._cache.clear()
-        self._cache[channel_id] = (now + (self._ttl_s if owner else _NEGATIVE_TTL_S), owner)
-        return owner
-
-    def forget(self, channel_id: str) -> None:
-        """Drop an owner this process just changed (signing secret, disconnect): the change
-        applies here at once, on other gateway replicas within the TTL."""
-        self._cache.pop(channel_id, None)
-
-
-async def accept(app_state: Any, channel_id: str, token: str, signature: str,
+async def accept(state: GatewayState, channel_id: str, token: str, signature: str,
                  body: bytes) -> None:
     """Verify one delivery and publish it; ProblemError says why not (the caller answers)."""
-    state: GatewayState = app_state.gateway
-    owner = await _verified_owner(app_state.webhook_resolver, channel_id, token)
+    ingress = state.webhooks
+    owner = await _verified_owner(ingress.resolver, channel_id, token)
     _check_signature(owner, signature, body)
     delivery_id = _validate(body)
     if delivery_id is None:
@@ -87,14 +41,14 @@ async def accept(app_state: Any, channel_id: str, token: str, signature: str,
     event = channel_events.WebhookReceived(
         channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
         received_at=now_timestamp(), body=body)
-    lane = app_state.webhook_lanes.lane(owner.tenant_id)
+    lane = ingress.lanes.lane(owner.tenant_id)
     try:
         await state.bus.publish_event(LANE_TOPICS[lane], owner.tenant_id, event,
                                       msg_id=f"avito:{channel_id}:{delivery_id}")
     except Exception as exc:  # Avito retries on non-200: better than a lost message
         log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
         raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
-    if lane == OVERFLOW and await app_state.overflow_backlog.over_limit():
+    if lane == OVERFLOW and await ingress.overflow_backlog.over_limit():
         await asyncio.sleep(state.settings.webhook_overflow_delay_s)  # see webhooks/fairness.py
 
 
@@ -144,6 +98,3 @@ def _validate(body: bytes) -> str | None:
     if missing:
         raise ProblemError(422, f"delivery lacks required fields: {', '.join(missing)}")
     return str(data["id"])
-
-
-

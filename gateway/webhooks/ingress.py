@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import ProblemError, problem
+from gateway.state import GatewayState
 from gateway.webhooks.avito import SIGNATURE_HEADER, accept
 
 PREFIX = "/webhooks/avito/"
@@ -34,11 +35,11 @@ class AvitoWebhookIngress:
         if scope["method"] != "POST":
             await problem(405, "use POST", headers={"Allow": "POST"})(scope, receive, send)
             return
-        app_state = scope["app"].state
+        state: GatewayState = scope["app"].state.gateway
         try:
-            body = await _read_body(scope, receive, app_state.gateway.settings.webhook_max_body_bytes)
+            body = await _read_body(scope, receive, state.settings.webhook_max_body_bytes)
             signature = next((v.decode("latin-1") for k, v in scope["headers"] if k == _SIGNATURE), "")
-            await accept(app_state, parts[0], parts[1], signature, body)
+            await accept(state, parts[0], parts[1], signature, body)
         except ProblemError as exc:
             await problem(exc.status, exc.detail, headers=exc.headers)(scope, receive, send)
             return
@@ -62,5 +63,3 @@ async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
             raise ProblemError(413, f"body larger than {limit} bytes")
         if not message.get("more_body", False):
             return bytes(body)
-
-

@@ -175,13 +175,13 @@ class BenchStack:
     @contextlib.contextmanager
     def fairness_lifted(self) -> Iterator[None]:
         """No per-tenant webhook lanes for a while: every delivery takes the regular lane."""
-        app = self.gateway_app()
-        lanes = app.state.webhook_lanes
-        app.state.webhook_lanes = TenantLanes(rate_per_s=1e12, burst=1e12)
+        ingress = self.gateway_app_state().webhooks
+        lanes = ingress.lanes
+        ingress.lanes = TenantLanes(rate_per_s=1e12, burst=1e12)
         try:
             yield
         finally:
-            app.state.webhook_lanes = lanes
+            ingress.lanes = lanes
 
     async def stop(self) -> None:
         if self.db is not None:

@@ -21,15 +21,15 @@ from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as chan
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.conversations.graphql import subscriptions
+from gateway.conversations.graphql.types import Conversation, Listing
+from gateway.conversations.live import LiveEvent
 from gateway.errors import install_error_handlers
-from gateway.graphql import subscriptions
 from gateway.graphql.context import Context
 from gateway.graphql.errors import CODES, code_of
 from gateway.graphql.router import graphql_router
 from gateway.graphql.schema import build_schema
-from gateway.graphql.types import Conversation, Listing
 from gateway.identity.principal import Principal
-from gateway.live import LiveEvent
 from services.kernel import errors as domain
 
 TENANT_A = uuid.uuid4()

@@ -108,16 +108,16 @@ async def test_empty_probe_is_acknowledged_without_publishing(
 async def test_a_tenant_over_its_rate_takes_the_overflow_lane_and_loses_nothing(
         platform: RunningPlatform, http: httpx.AsyncClient, bus: Bus, seller: Tenant,
         shop: SandboxShop) -> None:
-    app = platform.platform.gateway.app  # type: ignore[union-attr]
-    regular = app.state.webhook_lanes
-    app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)  # one, then overflow
+    ingress = platform.platform.gateway.app.state.gateway.webhooks  # type: ignore[union-attr]
+    regular = ingress.lanes
+    ingress.lanes = TenantLanes(rate_per_s=0.001, burst=1)  # one, then overflow
     try:
         async with Recorder(bus, f"sb.webhooks.{seller.tenant_id}.>") as seen:
             for _ in range(3):
                 assert (await http.post(_path(shop), json=delivery(shop.user_id))).status_code == 200
             await eventually(lambda: _async(len(seen.messages) == 3))
     finally:
-        app.state.webhook_lanes = regular
+        ingress.lanes = regular
     assert sorted(subject.rsplit(".", 1)[1] for subject, _ in seen.messages) == [
         "overflow", "overflow", "received"]
 
@@ -136,10 +136,10 @@ class _Congested:
 async def test_overflow_answers_slow_down_while_the_overflow_lane_is_backed_up(
         platform: RunningPlatform, http: httpx.AsyncClient, seller: Tenant,
         shop: SandboxShop) -> None:
-    app = platform.platform.gateway.app  # type: ignore[union-attr]
-    regular, backlog = app.state.webhook_lanes, app.state.overflow_backlog
-    app.state.webhook_lanes = TenantLanes(rate_per_s=0.001, burst=1)
-    app.state.overflow_backlog = _Congested()
+    ingress = platform.platform.gateway.app.state.gateway.webhooks  # type: ignore[union-attr]
+    regular, backlog = ingress.lanes, ingress.overflow_backlog
+    ingress.lanes = TenantLanes(rate_per_s=0.001, burst=1)
+    ingress.overflow_backlog = _Congested()
     try:
         took = []
         for _ in range(2):
@@ -147,7 +147,7 @@ async def test_overflow_answers_slow_down_while_the_overflow_lane_is_backed_up(
             assert (await http.post(_path(shop), json=delivery(shop.user_id))).status_code == 200
             took.append(time.monotonic() - started)
     finally:
-        app.state.webhook_lanes, app.state.overflow_backlog = regular, backlog
+        ingress.lanes, ingress.overflow_backlog = regular, backlog
     # The first is within the tenant's rate; the second overflows into a backed-up lane and
     # is answered only after the configured delay (a lower bound, not a performance figure).
     assert took[1] >= platform.settings.webhook_overflow_delay_s > 0

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
-from pydantic import BaseModel
+from fastapi import APIRouter, File, UploadFile
 
 from gateway.auth import AUTH_PROBLEMS, Writer, problem_responses
+from gateway.conversations.schemas import MediaOut
 from gateway.errors import ProblemError
-from gateway.state import GatewayState, get_state
+from gateway.state import State
 
 router = APIRouter(prefix="/media", tags=["media"])
-State = Annotated[GatewayState, Depends(get_state)]
 
 # Avito's limit for images (research §3.5); the service checks it too.
 MAX_UPLOAD_BYTES = 24 * 1024 * 1024
-
-
-class MediaOut(BaseModel):
-    media_id: str
-    size: int
 
 
 @router.post("", status_code=201, response_model=MediaOut,

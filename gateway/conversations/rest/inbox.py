@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Header, Query
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.auth import Reader, Writer
-from gateway.errors import ProblemError
-from gateway.rest.schemas import (
+from gateway.conversations.schemas import (
     MODE_TO_PB,
     STATUS_TO_PB,
     ConversationList,
     ConversationOut,
+    ConversationPatch,
     MessageList,
     MessageOut,
     Mode,
-    PageOut,
+    NewMessage,
     Status,
 )
-from gateway.state import GatewayState, get_state
+from gateway.errors import ProblemError
+from gateway.schemas import PageOut
+from gateway.state import State
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
-State = Annotated[GatewayState, Depends(get_state)]
 
 _SORTS = {"recent": pb.CONVERSATION_SORT_RECENT, "price": pb.CONVERSATION_SORT_PRICE_ASC,
           "price_desc": pb.CONVERSATION_SORT_PRICE_DESC}
@@ -32,38 +32,6 @@ _ERRORS = {401: {"description": "No or invalid credentials"},
            403: {"description": "The key lacks the needed scope"},
            404: {"description": "No such conversation in this tenant"},
            422: {"description": "Invalid parameters"}}
-
-
-class ConversationPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: Status | None = None
-    mode: Mode | None = None
-    assignee_user_id: str | None = None
-    pinned: bool | None = None
-    labels: list[str] | None = Field(default=None, max_length=50)
-
-
-class OutgoingAttachment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["image"]
-    media_id: str = Field(min_length=1, max_length=64, description="From POST /v1/media")
-
-
-class NewMessage(BaseModel):
-    """Text, images, or both: the text goes out first, then the images in order."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(default="", max_length=10_000)
-    attachments: list[OutgoingAttachment] = Field(default_factory=list, max_length=10)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> NewMessage:
-        if not self.text.strip() and not self.attachments:
-            raise ValueError("give text, attachments or both")
-        return self
 
 
 @router.get("", response_model=ConversationList, responses=_ERRORS)
@@ -81,7 +49,7 @@ async def list_conversations(
         principal.tenant_id, filter=flt, sort=_SORTS[sort], page_size=limit, cursor=cursor)
     return ConversationList(
         items=[ConversationOut.from_proto(c) for c in resp.conversations],
-        page=PageOut(next_cursor=resp.page_info.next_cursor or None, has_more=resp.page_info.has_more))
+        page=PageOut.from_proto(resp.page_info))
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
@@ -117,7 +85,7 @@ async def list_messages(conversation_id: str, principal: Reader, state: State,
         principal.tenant_id, conversation_id, page_size=limit, cursor=cursor)
     return MessageList(
         items=[MessageOut.from_proto(m) for m in resp.messages],
-        page=PageOut(next_cursor=resp.page_info.next_cursor or None, has_more=resp.page_info.has_more))
+        page=PageOut.from_proto(resp.page_info))
 
 
 @router.post("/{conversation_id}/messages", status_code=201, response_model=MessageOut,

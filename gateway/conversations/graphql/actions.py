@@ -11,13 +11,9 @@ from enum import Enum
 import strawberry
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
-from gateway.graphql.context import Context
-from gateway.graphql.errors import api_error
-from gateway.graphql.types import Conversation, Message
-
-Info = strawberry.Info[Context, None]
-# Buyers not named yet (only the seller's echoes seen so far) have a placeholder contact.
-_PLACEHOLDER_PREFIX = "chat:"
+from gateway.conversations.blocking import block_buyer
+from gateway.conversations.graphql.types import Conversation, Message
+from gateway.graphql.context import Info
 
 
 @strawberry.enum
@@ -44,14 +40,6 @@ class ActionMutation:
     async def block_contact(self, info: Info, conversation_id: strawberry.ID,
                             reason: BlockReason = BlockReason.OTHER) -> Conversation:
         tenant_id = info.context.require("write").tenant_id
-        state = info.context.state
-        conversation = await state.conversations.get_conversation(tenant_id, str(conversation_id))
-        buyer = conversation.contact.external_user_id
-        if not buyer or buyer.startswith(_PLACEHOLDER_PREFIX):
-            raise api_error("the buyer of this conversation is not known yet",
-                            "FAILED_PRECONDITION")
-        await state.channels.blacklist_user(tenant_id, channels_pb.BlacklistUserRequest(
-            channel_id=conversation.channel_id, external_user_id=buyer,
-            listing_external_id=conversation.listing.external_id,
-            reason=reason.value))
+        conversation = await block_buyer(info.context.state, tenant_id, str(conversation_id),
+                                         reason.value)
         return Conversation.from_proto(conversation)

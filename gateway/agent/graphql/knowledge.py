@@ -9,11 +9,11 @@ from enum import Enum
 import strawberry
 
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
-from gateway.graphql.context import Context
+from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_input
-from gateway.graphql.types import Connection, connection, optional, page_size, timestamp
+from gateway.graphql.pagination import Connection, connection, page_size
+from gateway.graphql.values import optional, timestamp
 
-Info = strawberry.Info[Context, None]
 MAX_QUERY_LENGTH = 1000
 MAX_HITS = 50
 

@@ -5,30 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
-from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from gateway.agent.preview import PreviewOut, listing_proto
+from gateway.agent.schemas import AuditList, AuditOut, PreviewIn, UsageOut
+from gateway.agent.settings import AgentSettingsPatch, AgentSettingsView, update_request
 from gateway.auth import AUTH_PROBLEMS, Admin, Reader, problem_responses
-from gateway.errors import ProblemError
-from gateway.rest.agent_schemas import (
-    AgentSettingsPatch,
-    AgentSettingsView,
-    AuditList,
-    AuditOut,
-    ListingIn,
-    PreviewIn,
-    PreviewOut,
-    UsageOut,
-)
-from gateway.rest.schemas import PageOut
-from gateway.state import GatewayState, get_state
+from gateway.schemas import PageOut
+from gateway.state import State
 
 router = APIRouter(prefix="/agent", tags=["agent"])
-State = Annotated[GatewayState, Depends(get_state)]
 ChannelParam = Annotated[str, Query(description="A channel account id: its override level")]
 _ERRORS = {**AUTH_PROBLEMS, **problem_responses(404, 422)}
-_NESTED = ("handoff", "limits")
 
 
 @router.get("/settings", response_model=AgentSettingsView, responses=_ERRORS)
@@ -70,31 +58,4 @@ async def audit(principal: Reader, state: State, conversation_id: str = "",
     resp = await state.agent.list_audit(principal.tenant_id, conversation_id=conversation_id,
                                         page_size=limit, cursor=cursor)
     return AuditList(items=[AuditOut.from_proto(e) for e in resp.entries],
-                     page=PageOut(next_cursor=resp.page_info.next_cursor or None,
-                                  has_more=resp.page_info.has_more))
-
-
-def update_request(body: AgentSettingsPatch, channel_id: str) -> pb.UpdateSettingsRequest:
-    """The patch as UpdateSettings: field paths of what is present (nested ones dotted)."""
-    present = body.model_fields_set - {"reset"}
-    for name in present:
-        if getattr(body, name) is None:
-            raise ProblemError(422, f"{name} cannot be null (use `reset` to inherit it again)")
-    paths = sorted(present - set(_NESTED))
-    for group in _NESTED:
-        if group in present:
-            nested = getattr(body, group)
-            paths += [f"{group}.{f}" for f in sorted(nested.model_fields_set)]
-    data = body.model_dump(exclude={"reset", "api_key"}, exclude_none=True)
-    if "outside_hours" in data:
-        data["outside_hours"] = f"OUTSIDE_HOURS_{data['outside_hours']}"
-    return pb.UpdateSettingsRequest(channel_id=channel_id, update_fields=paths,
-                                    settings=pb.AgentSettings(**data), api_key=body.api_key or "",
-                                    reset_fields=body.reset)
-
-
-def listing_proto(listing: ListingIn | None) -> common.Listing | None:
-    if listing is None:
-        return None
-    return common.Listing(title=listing.title, url=listing.url, price_minor=listing.price_minor or 0,
-                          has_price=listing.price_minor is not None)
+                     page=PageOut.from_proto(resp.page_info))

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict
 
-from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from gateway.auth import AUTH_PROBLEMS, Reader, Writer, problem_responses
+from gateway.conversations.blocking import block_buyer
+from gateway.conversations.schemas import BLOCK_REASONS, BlockedOut, BlockRequest, MessageOut
 from gateway.errors import ProblemError
-from gateway.rest.schemas import MessageOut
-from gateway.state import GatewayState, get_state
+from gateway.state import State
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
-State = Annotated[GatewayState, Depends(get_state)]
-
-BlockReason = Literal["spam", "fraud", "insults", "other"]
-_REASONS: dict[str, int] = {
-    "spam": channels_pb.BLACKLIST_REASON_SPAM, "fraud": channels_pb.BLACKLIST_REASON_FRAUD,
-    "insults": channels_pb.BLACKLIST_REASON_INSULTS, "other": channels_pb.BLACKLIST_REASON_OTHER}
-# Buyers not named yet (only the seller's echoes seen so far) have a placeholder contact.
-_PLACEHOLDER_PREFIX = "chat:"
-
-
-class BlockRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: BlockReason = "other"
-
-
-class BlockedOut(BaseModel):
-    conversation_id: str
-    external_user_id: str
-    reason: BlockReason
 
 
 @router.get("/{conversation_id}/messages/{message_id}/voice", status_code=307,
@@ -76,14 +53,7 @@ async def block(conversation_id: str, body: BlockRequest, principal: Writer,
                 state: State) -> BlockedOut:
     """Blacklist the conversation's buyer on the channel (Avito: they cannot write to the
     account any more)."""
-    conversation = await state.conversations.get_conversation(principal.tenant_id,
-                                                              conversation_id)
-    buyer = conversation.contact.external_user_id
-    if not buyer or buyer.startswith(_PLACEHOLDER_PREFIX):
-        raise ProblemError(409, "the buyer of this conversation is not known yet")
-    await state.channels.blacklist_user(principal.tenant_id, channels_pb.BlacklistUserRequest(
-        channel_id=conversation.channel_id, external_user_id=buyer,
-        listing_external_id=conversation.listing.external_id,
-        reason=_REASONS[body.reason]))  # type: ignore[arg-type]
-    return BlockedOut(conversation_id=conversation.id, external_user_id=buyer,
-                      reason=body.reason)
+    conversation = await block_buyer(state, principal.tenant_id, conversation_id,
+                                     BLOCK_REASONS[body.reason])
+    return BlockedOut(conversation_id=conversation.id,
+                      external_user_id=conversation.contact.external_user_id, reason=body.reason)

@@ -1,42 +1,83 @@
-"""REST: managing channel accounts — connecting through Avito's consent page (authorization-code
-flow), webhook on/off and signing secret, diagnostics, disconnecting."""
+"""REST: channel accounts — connect Avito (with the seller's credentials, or through Avito's
+consent page), list, get, sync, webhook on/off and signing secret, diagnostics, disconnect."""
 
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
-from typing import Annotated, Self
+from datetime import UTC
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
-from gateway.auth import AUTH_PROBLEMS, Admin, Reader, problem_responses
-from gateway.diagnostics import channel_diagnostics as channel_diagnostics_of
+from gateway.auth import AUTH_PROBLEMS, Admin, Reader, Writer, problem_responses
+from gateway.channels.diagnostics import channel_diagnostics as channel_diagnostics_of
+from gateway.channels.schemas import (
+    AuthorizationOut,
+    ChannelDiagnosticsOut,
+    ChannelList,
+    ChannelOut,
+    ConnectAvito,
+    StartAuthorization,
+    SyncScheduled,
+    WebhookSettings,
+)
 from gateway.errors import ProblemError
-from gateway.rest.channels import sandbox_api_url
-from gateway.rest.schemas import ChannelDiagnosticsOut, ChannelOut
-from gateway.state import GatewayState, get_state
+from gateway.schemas import PageOut
+from gateway.state import GatewayState, State
 from services.kernel.errors import InvalidArgument
 
 router = APIRouter(prefix="/channels", tags=["channels"])
-State = Annotated[GatewayState, Depends(get_state)]
 
 START_AGAIN = "start again with POST /v1/channels/avito/authorize"
 
 
-class StartAuthorization(BaseModel):
-    name: str = Field(min_length=1, max_length=255, description="Your name for this shop")
-    sandbox: bool = Field(default=False, description="Consent on the Avito emulator (sandbox)")
+@router.post("/avito", status_code=201, response_model=ChannelOut,
+             responses={409: {"description": "This Avito account is already connected"},
+                        422: {"description": "Avito rejected the credentials"}})
+async def connect_avito(body: ConnectAvito, principal: Admin, state: State) -> ChannelOut:
+    """Validate the credentials with Avito, store them encrypted and subscribe the webhook.
+
+    The response's `webhook_url` is shown in full only here."""
+    base_url = sandbox_api_url(state, body.sandbox)
+    channel = await state.channels.connect_avito_account(principal.tenant_id, pb.ConnectAvitoAccountRequest(
+        name=body.name, client_id=body.client_id, client_secret=body.client_secret,
+        signing_secret=body.signing_secret, api_base_url=base_url,
+        public_base_url=state.settings.public_base_url, subscribe_webhook=body.subscribe_webhook))
+    return ChannelOut.from_proto(channel)
 
 
-class AuthorizationOut(BaseModel):
-    authorization_url: str = Field(description=(
-        "Send the seller here: they log in to Avito and allow access, then Avito redirects "
-        "their browser to /v1/channels/avito/oauth/callback, which connects the account"))
-    state: str = Field(description="Single-use; it comes back in the callback")
-    expires_at: datetime
+def sandbox_api_url(state: GatewayState, sandbox: bool) -> str:
+    """The Avito emulator's URL for a sandbox account; "" (the real Avito) otherwise."""
+    if not sandbox:
+        return ""
+    if not state.settings.avito_sandbox_url:
+        raise ProblemError(422, "sandbox mode is not available on this installation")
+    return state.settings.avito_sandbox_url
+
+
+@router.get("", response_model=ChannelList)
+async def list_channels(principal: Reader, state: State,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+                        cursor: str = "") -> ChannelList:
+    resp = await state.channels.list_channels(principal.tenant_id, page_size=limit, cursor=cursor)
+    return ChannelList(items=[ChannelOut.from_proto(c) for c in resp.channels],
+                       page=PageOut.from_proto(resp.page_info))
+
+
+@router.get("/{channel_id}", response_model=ChannelOut, responses={404: {"description": "Not found"}})
+async def get_channel(channel_id: str, principal: Reader, state: State) -> ChannelOut:
+    return ChannelOut.from_proto(await state.channels.get_channel(principal.tenant_id, channel_id))
+
+
+@router.post("/{channel_id}/sync", status_code=202, response_model=SyncScheduled,
+             responses={404: {"description": "Not found"},
+                        409: {"description": "The channel is disconnected"}})
+async def sync_channel(channel_id: str, principal: Writer, state: State) -> SyncScheduled:
+    """Reconcile now: fetch the chats updated since the last sync and import their messages."""
+    resp = await state.channels.sync_channel(principal.tenant_id, channel_id)
+    return SyncScheduled(scheduled_for=resp.scheduled_for.ToDatetime(tzinfo=UTC))
 
 
 @router.post("/avito/authorize", response_model=AuthorizationOut,
@@ -86,25 +127,10 @@ def _connected_page(channel: ChannelOut) -> str:
             "you can close this tab.</p></body></html>")
 
 
-class WebhookSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool | None = Field(default=None, description=(
-        "Subscribe (true) or unsubscribe (false) the channel's webhook URL on Avito"))
-    signing_secret: str | None = Field(default=None, max_length=255, description=(
-        "HMAC key for X-Avito-Messenger-Signature; an empty string clears it"))
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> Self:
-        if self.enabled is None and self.signing_secret is None:
-            raise ValueError("give `enabled`, `signing_secret` or both")
-        return self
-
-
 @router.put("/{channel_id}/webhook", response_model=ChannelOut,
             responses={**AUTH_PROBLEMS, **problem_responses(404, 409, 422, 503)})
-async def set_webhook(channel_id: str, body: WebhookSettings, request: Request,
-                      principal: Admin, state: State) -> ChannelOut:
+async def set_webhook(channel_id: str, body: WebhookSettings, principal: Admin,
+                      state: State) -> ChannelOut:
     """Switch webhook deliveries on or off and set the signing secret; Avito's subscription
     list is reconciled with the result. A new secret applies on this gateway at once and on
     other replicas within `SWITCHBOARD_AUTH_CACHE_TTL_S` (30 s by default)."""
@@ -113,7 +139,7 @@ async def set_webhook(channel_id: str, body: WebhookSettings, request: Request,
                                                    enabled=body.enabled,
                                                    signing_secret=body.signing_secret)
     finally:  # even when Avito failed after the setting was saved
-        request.app.state.webhook_resolver.forget(channel_id)
+        state.webhooks.resolver.forget(channel_id)
     return ChannelOut.from_proto(channel)
 
 
@@ -129,12 +155,11 @@ async def channel_diagnostics(channel_id: str, principal: Reader,
 
 @router.delete("/{channel_id}", response_model=ChannelOut,
                responses={**AUTH_PROBLEMS, **problem_responses(404)})
-async def disconnect_channel(channel_id: str, request: Request, principal: Admin,
-                             state: State) -> ChannelOut:
+async def disconnect_channel(channel_id: str, principal: Admin, state: State) -> ChannelOut:
     """Unsubscribe the webhook (best effort), stop sync and sending; conversations and their
     history stay. Connecting the same Avito account again re-activates this channel."""
     try:
         channel = await state.channels.disconnect_channel(principal.tenant_id, channel_id)
     finally:
-        request.app.state.webhook_resolver.forget(channel_id)
+        state.webhooks.resolver.forget(channel_id)
     return ChannelOut.from_proto(channel)

@@ -1,7 +1,7 @@
 """The AI agent in GraphQL: settings (with per-channel overrides) and a dry-run preview.
 
-The shapes mirror REST's (gateway/rest/agent_schemas.py); an update goes through the same
-validation and field-path rules as `PUT /v1/agent/settings`.
+The shapes mirror REST's, built from the same models (gateway/agent/settings.py, preview.py);
+an update goes through the same validation and field-path rules as `PUT /v1/agent/settings`.
 """
 
 from __future__ import annotations
@@ -12,19 +12,16 @@ from typing import Any
 import strawberry
 from pydantic import ValidationError
 
-from gateway.errors import ProblemError
-from gateway.graphql.context import Context
-from gateway.graphql.errors import bad_input
-from gateway.rest.agent import listing_proto, update_request
-from gateway.rest.agent_schemas import (
+from gateway.agent.preview import ListingIn, PreviewOut, listing_proto
+from gateway.agent.settings import (
     AgentSettingsOut,
     AgentSettingsPatch,
     AgentSettingsView,
-    ListingIn,
-    PreviewOut,
+    update_request,
 )
-
-Info = strawberry.Info[Context, None]
+from gateway.graphql.context import Info
+from gateway.graphql.errors import bad_input
+from services.kernel.errors import InvalidArgument
 
 
 @strawberry.type
@@ -211,8 +208,8 @@ class AgentMutation:
         except ValidationError as exc:
             raise bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                       for e in exc.errors())) from exc
-        except ProblemError as exc:
-            raise bad_input(exc.detail) from exc
+        except InvalidArgument as exc:
+            raise bad_input(exc.message) from exc
         resp = await info.context.state.agent.update_settings(tenant_id, request)
         return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
 

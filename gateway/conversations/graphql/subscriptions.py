@@ -7,9 +7,9 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from gateway.graphql.context import Context
-from gateway.graphql.types import Conversation, Message
-from gateway.live import LiveEvent, tenant_events
+from gateway.conversations.graphql.types import Conversation, Message
+from gateway.conversations.live import LiveEvent, tenant_events
+from gateway.graphql.context import Info
 
 
 @strawberry.type
@@ -34,7 +34,7 @@ class Subscription:
         "Every conversation event of your tenant from now on. After a reconnect, refetch "
         "`conversations`: events missed while disconnected are not replayed"))
     async def conversation_events(
-            self, info: strawberry.Info[Context, None]) -> AsyncGenerator[ConversationEvent, None]:
+            self, info: Info) -> AsyncGenerator[ConversationEvent, None]:
         tenant_id = info.context.require("read").tenant_id
         # aclosing: when the client unsubscribes, the NATS subscription goes with it.
         async with contextlib.aclosing(tenant_events(info.context.state.bus, tenant_id)) as events:

@@ -8,21 +8,18 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from gateway.graphql.context import Context
-from gateway.graphql.errors import bad_input
-from gateway.graphql.types import (
-    Connection,
+from gateway.conversations.graphql.types import (
     Conversation,
     ConversationMode,
     ConversationSort,
     ConversationStatus,
     Message,
-    connection,
     message_page,
-    page_size,
 )
+from gateway.graphql.context import Info
+from gateway.graphql.errors import bad_input
+from gateway.graphql.pagination import Connection, connection, page_size
 
-Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 

@@ -1,47 +1,43 @@
-"""REST representations of the agent's settings, preview, usage and audit (from the protos)."""
+"""The agent's settings as both APIs show and change them: one shape, one validation, and the
+patch as an UpdateSettings request (REST's `PUT /v1/agent/settings` and GraphQL's
+`updateAgentSettings` go through the same rules)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Literal
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, ConfigDict, Field
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
-from gateway.rest.schemas import PageOut
+from services.kernel.errors import InvalidArgument
 
 OutsideHours = Literal["HOLD_UNTIL_OPEN", "REPLY_ANYWAY", "HANDOFF"]
-Outcome = Literal["reply", "handoff", "skipped"]
-_OUTCOMES = {pb.OUTCOME_REPLY: "reply", pb.OUTCOME_HANDOFF: "handoff", pb.OUTCOME_SKIPPED: "skipped"}
-_STRICT = ConfigDict(extra="forbid")
-
-
-def _time(ts: Timestamp) -> datetime | None:
-    return ts.ToDatetime(tzinfo=UTC) if ts.seconds or ts.nanos else None
+STRICT = ConfigDict(extra="forbid")
+# Groups whose own fields are patched one by one (field paths "limits.max_reply_chars").
+_NESTED = ("handoff", "limits")
 
 
 class DayHours(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     weekday: int = Field(ge=1, le=7, description="1 = Monday ... 7 = Sunday")
     open: str = Field(pattern=r"^\d\d:\d\d$", examples=["09:00"])
     close: str = Field(pattern=r"^\d\d:\d\d$", examples=["21:00"])
 
 
 class BusinessHours(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     time_zone: str = Field(default="Europe/Moscow", examples=["Europe/Moscow"])
     days: list[DayHours] = Field(default_factory=list, description="Empty: always open")
 
 
 class HandoffRules(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     keywords: list[str] | None = Field(default=None, max_length=50)
     low_confidence_limit: int | None = None
 
 
 class Limits(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     replies_per_conversation_per_hour: int | None = None
     max_reply_chars: int | None = None
     context_messages: int | None = None
@@ -105,7 +101,7 @@ class AgentSettingsView(BaseModel):
 class AgentSettingsPatch(BaseModel):
     """Only the fields present change; `reset` makes fields inherit again."""
 
-    model_config = _STRICT
+    model_config = STRICT
     enabled: bool | None = None
     instructions: str | None = Field(default=None, max_length=8000)
     model: str | None = Field(default=None, max_length=200)
@@ -127,112 +123,20 @@ class AgentSettingsPatch(BaseModel):
         "Field paths to remove from this level, e.g. [\"limits.max_reply_chars\"]"))
 
 
-class ListingIn(BaseModel):
-    model_config = _STRICT
-    title: str = Field(default="", max_length=512)
-    price_minor: int | None = Field(default=None, ge=0, description="Price in kopecks")
-    url: str = Field(default="", max_length=2000)
-
-
-class PreviewIn(BaseModel):
-    model_config = _STRICT
-    question: str = Field(min_length=1, max_length=4000)
-    channel_id: str | None = None
-    listing: ListingIn | None = None
-
-
-class UsedChunkOut(BaseModel):
-    chunk_id: str
-    document_id: str
-    kind: str
-    text: str
-    score: float
-
-
-class PreviewOut(BaseModel):
-    outcome: Outcome
-    reply: str
-    reason: str
-    chunks: list[UsedChunkOut]
-    mode: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: int
-    cost_estimate: float
-    audit_id: str
-
-    @classmethod
-    def from_proto(cls, p: pb.PreviewResponse) -> PreviewOut:
-        return cls(outcome=_OUTCOMES[p.outcome], reply=p.reply, reason=p.reason,  # type: ignore[arg-type]
-                   chunks=[UsedChunkOut(chunk_id=c.chunk_id, document_id=c.document_id,
-                                        kind=c.kind, text=c.text, score=c.score) for c in p.chunks],
-                   mode=p.mode, model=p.model, prompt_tokens=p.prompt_tokens,
-                   completion_tokens=p.completion_tokens, latency_ms=p.latency_ms,
-                   cost_estimate=p.cost_estimate, audit_id=p.audit_id)
-
-
-class ModelUsageOut(BaseModel):
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    cost_estimate: float
-
-
-class UsageOut(BaseModel):
-    replies: int
-    handoffs: int
-    skipped: int
-    previews: int
-    prompt_tokens: int
-    completion_tokens: int
-    cost_estimate: float = Field(description="USD, from the per-model price table")
-    by_model: list[ModelUsageOut]
-    from_: datetime | None = Field(alias="from", serialization_alias="from")
-    to: datetime | None
-
-    @classmethod
-    def from_proto(cls, u: pb.GetUsageResponse) -> UsageOut:
-        return cls.model_validate({
-            "replies": u.replies, "handoffs": u.handoffs, "skipped": u.skipped,
-            "previews": u.previews, "prompt_tokens": u.prompt_tokens,
-            "completion_tokens": u.completion_tokens, "cost_estimate": u.cost_estimate,
-            "by_model": [ModelUsageOut(model=m.model, prompt_tokens=m.prompt_tokens,
-                                       completion_tokens=m.completion_tokens,
-                                       cost_estimate=m.cost_estimate) for m in u.by_model],
-            "from": _time(getattr(u, "from")), "to": _time(u.to)})
-
-
-class AuditOut(BaseModel):
-    id: str
-    conversation_id: str | None
-    channel_id: str | None
-    outcome: Outcome
-    reason: str
-    input_message_ids: list[str]
-    chunk_ids: list[str]
-    mode: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: int
-    cost_estimate: float
-    reply_message_id: str | None
-    preview: bool
-    created_at: datetime | None
-
-    @classmethod
-    def from_proto(cls, a: pb.AuditEntry) -> AuditOut:
-        return cls(id=a.id, conversation_id=a.conversation_id or None,
-                   channel_id=a.channel_id or None, outcome=_OUTCOMES[a.outcome],  # type: ignore[arg-type]
-                   reason=a.reason, input_message_ids=list(a.input_message_ids),
-                   chunk_ids=list(a.chunk_ids), mode=a.mode, model=a.model,
-                   prompt_tokens=a.prompt_tokens, completion_tokens=a.completion_tokens,
-                   latency_ms=a.latency_ms, cost_estimate=a.cost_estimate,
-                   reply_message_id=a.reply_message_id or None, preview=a.preview,
-                   created_at=_time(a.created_at))
-
-
-class AuditList(BaseModel):
-    items: list[AuditOut]
-    page: PageOut
+def update_request(body: AgentSettingsPatch, channel_id: str) -> pb.UpdateSettingsRequest:
+    """The patch as UpdateSettings: field paths of what is present (nested ones dotted)."""
+    present = body.model_fields_set - {"reset"}
+    for name in present:
+        if getattr(body, name) is None:
+            raise InvalidArgument(f"{name} cannot be null (use `reset` to inherit it again)")
+    paths = sorted(present - set(_NESTED))
+    for group in _NESTED:
+        if group in present:
+            nested = getattr(body, group)
+            paths += [f"{group}.{f}" for f in sorted(nested.model_fields_set)]
+    data = body.model_dump(exclude={"reset", "api_key"}, exclude_none=True)
+    if "outside_hours" in data:
+        data["outside_hours"] = f"OUTSIDE_HOURS_{data['outside_hours']}"
+    return pb.UpdateSettingsRequest(channel_id=channel_id, update_fields=paths,
+                                    settings=pb.AgentSettings(**data), api_key=body.api_key or "",
+                                    reset_fields=body.reset)

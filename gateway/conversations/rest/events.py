@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from gateway.auth import Reader
-from gateway.live import LiveEvent, tenant_events
-from gateway.rest.schemas import ConversationOut, MessageOut
-from gateway.state import GatewayState, get_state
+from gateway.conversations.live import LiveEvent, tenant_events
+from gateway.conversations.schemas import ConversationOut, MessageOut
+from gateway.state import State
 
 router = APIRouter(tags=["events"])
-State = Annotated[GatewayState, Depends(get_state)]
 
 
 @router.get("/events", response_class=StreamingResponse,

@@ -1,26 +1,23 @@
-"""GraphQL object types, built from the services' protobuf messages.
+"""The inbox's GraphQL types: conversations, their contact and listing, messages.
 
-Protobuf has no null: empty strings and unset timestamps become null here, so clients can tell
-"none" from a value. Enum members carry the proto numbers, which makes conversion a lookup.
+Built from the conversations service's protobuf messages (nulls as in gateway/graphql/values.py).
+Enum members carry the proto numbers, which makes conversion a lookup.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
-from typing import Generic, TypeVar
 
 import strawberry
-from google.protobuf.message import Message as ProtoMessage
 
-from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
-from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from gateway.graphql.context import Context
-from gateway.graphql.errors import bad_input
+from gateway.channels.graphql import Channel, ChannelKind
+from gateway.graphql.context import Context, Info
+from gateway.graphql.pagination import Connection, connection, page_size
+from gateway.graphql.values import optional, optional_id, timestamp
 
-MAX_PAGE = 100
 # GraphQL Int is 32-bit: kopecks above this (21.4 M rubles) are only exact in priceRub.
 MAX_INT32 = 2**31 - 1
 
@@ -66,65 +63,6 @@ class SenderKind(Enum):
 class Direction(Enum):
     INBOUND = common_pb.DIRECTION_INBOUND
     OUTBOUND = common_pb.DIRECTION_OUTBOUND
-
-
-@strawberry.enum
-class ChannelKind(Enum):
-    AVITO = common_pb.CHANNEL_KIND_AVITO
-
-
-@strawberry.enum
-class ChannelStatus(Enum):
-    ACTIVE = channels_pb.CHANNEL_STATUS_ACTIVE
-    DISCONNECTED = channels_pb.CHANNEL_STATUS_DISCONNECTED
-
-
-@strawberry.enum(description="CLIENT_CREDENTIALS: the seller's own client_id/secret; "
-                             "AUTHORIZATION_CODE: authorized through the platform's partner app")
-class AuthKind(Enum):
-    CLIENT_CREDENTIALS = channels_pb.AUTH_KIND_CLIENT_CREDENTIALS
-    AUTHORIZATION_CODE = channels_pb.AUTH_KIND_AUTHORIZATION_CODE
-
-
-def timestamp(message: ProtoMessage, field: str) -> datetime | None:
-    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
-
-
-def optional(value: str) -> str | None:
-    return value or None
-
-
-@strawberry.type
-class Channel:
-    id: strawberry.ID
-    kind: ChannelKind
-    name: str
-    status: ChannelStatus
-    external_account_id: str = strawberry.field(description="The account's id on the channel")
-    external_account_name: str | None
-    webhook_url: str | None = strawberry.field(
-        description="Where the channel delivers events (the token in it masked)")
-    webhook_subscribed: bool = strawberry.field(
-        description="Whether Avito had the webhook URL when last checked")
-    auth_kind: AuthKind | None
-    webhook_enabled: bool = strawberry.field(description="Whether webhook deliveries are wanted")
-    signing_secret_set: bool
-    last_webhook_at: datetime | None = strawberry.field(
-        description="When the last webhook delivery arrived (to the minute)")
-    last_sync_at: datetime | None
-    created_at: datetime | None
-
-    @classmethod
-    def from_proto(cls, c: channels_pb.Channel) -> Channel:
-        return cls(id=strawberry.ID(c.id), kind=ChannelKind(c.kind), name=c.name,
-                   status=ChannelStatus(c.status), external_account_id=c.external_account_id,
-                   external_account_name=optional(c.external_account_name),
-                   webhook_url=optional(c.webhook_url), webhook_subscribed=c.webhook_subscribed,
-                   auth_kind=AuthKind(c.auth_kind) if c.auth_kind else None,
-                   webhook_enabled=c.webhook_enabled, signing_secret_set=c.signing_secret_set,
-                   last_webhook_at=timestamp(c, "last_webhook_at"),
-                   last_sync_at=timestamp(c, "last_sync_at"),
-                   created_at=timestamp(c, "created_at"))
 
 
 @strawberry.type
@@ -189,7 +127,7 @@ class Message:
         return cls(
             id=strawberry.ID(m.id), conversation_id=strawberry.ID(m.conversation_id),
             direction=Direction(m.direction), sender=SenderKind(m.sender),
-            sender_user_id=_id(m.sender_user_id), content_type=m.content_type, text=m.text,
+            sender_user_id=optional_id(m.sender_user_id), content_type=m.content_type, text=m.text,
             attachments=[Attachment(kind=a.kind, url=optional(a.url),
                                     external_id=optional(a.external_id),
                                     title=optional(a.title), mime_type=optional(a.mime_type),
@@ -197,45 +135,8 @@ class Message:
                          for a in m.attachments],
             status=MessageStatus(m.status), failure_reason=optional(m.failure_reason),
             external_message_id=optional(m.external_message_id),
-            quoted_message_id=_id(m.quoted_message_id),
+            quoted_message_id=optional_id(m.quoted_message_id),
             sent_at=timestamp(m, "sent_at"), created_at=timestamp(m, "created_at"))
-
-
-N = TypeVar("N")
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page")
-
-
-@strawberry.type
-class Edge(Generic[N]):
-    cursor: str | None = strawberry.field(
-        description="Set on the last edge only: the services page by an opaque keyset cursor")
-    node: N
-
-
-@strawberry.type
-class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
-
-
-def connection(nodes: list[N], page: pagination_pb2.PageInfo) -> Connection[N]:
-    end = page.next_cursor if page.has_more and page.next_cursor else None
-    edges = [Edge(cursor=end if i == len(nodes) - 1 else None, node=node)
-             for i, node in enumerate(nodes)]
-    return Connection(edges=edges, page_info=PageInfo(has_next_page=end is not None,
-                                                      end_cursor=end))
-
-
-def page_size(first: int) -> int:
-    """Refused before any RPC: a big page is the cheapest way to make us do a lot of work."""
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_input(f"`first` must be between 1 and {MAX_PAGE}")
-    return first
 
 
 async def message_page(context: Context, conversation_id: str, first: int,
@@ -268,13 +169,13 @@ class Conversation:
     updated_at: datetime | None
 
     @strawberry.field(description="The channel account; one batched call for a whole page")
-    async def channel(self, info: strawberry.Info[Context, None]) -> Channel | None:
+    async def channel(self, info: Info) -> Channel | None:
         found = await info.context.loaders.channels.load(str(self.channel_id))
         return Channel.from_proto(found) if found is not None else None
 
     @strawberry.field(description="Newest first; `after` pages towards older messages. The "
                                   "first pages of a whole page of conversations: one batched call")
-    async def messages(self, info: strawberry.Info[Context, None], first: int = 50,
+    async def messages(self, info: Info, first: int = 50,
                        after: str | None = None) -> Connection[Message]:
         info.context.require("read")
         resp = await info.context.loaders.messages.load((str(self.id), page_size(first),
@@ -290,13 +191,9 @@ class Conversation:
                             external_user_id=c.contact.external_user_id,
                             name=optional(c.contact.name), phone=optional(c.contact.phone)),
             status=ConversationStatus(c.status), mode=ConversationMode(c.mode),
-            assignee_user_id=_id(c.assignee_user_id), pinned=c.pinned, labels=list(c.labels),
+            assignee_user_id=optional_id(c.assignee_user_id), pinned=c.pinned, labels=list(c.labels),
             unread_count=c.unread_count, waiting_since=timestamp(c, "waiting_since"),
             last_message_at=timestamp(c, "last_message_at"),
             last_message_preview=optional(c.last_message_preview),
             listing=Listing.from_proto(c.listing),
             created_at=timestamp(c, "created_at"), updated_at=timestamp(c, "updated_at"))
-
-
-def _id(value: str) -> strawberry.ID | None:
-    return strawberry.ID(value) if value else None

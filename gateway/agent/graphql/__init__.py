@@ -1,0 +1,2 @@
+"""The agent in GraphQL: settings and a dry-run preview (`agent`), the knowledge base
+(`knowledge`)."""

@@ -1,0 +1,85 @@
+"""REST: browser sessions (log in with the `sb_session` cookie, log out, who am I) and the
+tenant's API keys (list, create: the key is shown once, revoke; admin only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Response
+
+from gateway.auth import AUTH_PROBLEMS, SESSION_COOKIE, Admin, CurrentPrincipal, problem_responses
+from gateway.identity.schemas import (
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyOut,
+    CreateApiKeyRequest,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+)
+from gateway.state import State
+
+sessions = APIRouter(prefix="/auth", tags=["auth"])
+api_keys = APIRouter(prefix="/api-keys", tags=["api-keys"])
+
+
+@sessions.post("/login", responses=problem_responses(401, 422))
+async def login(body: LoginRequest, response: Response, state: State) -> LoginResponse:
+    """Log in with e-mail and password; the session travels in an HttpOnly cookie."""
+    token, principal = await state.identity.login(body.email, body.password)
+    # A session principal always has a user and an end.
+    assert principal.user_id is not None and principal.expires_at is not None
+    response.set_cookie(
+        SESSION_COOKIE, token, expires=principal.expires_at, path="/", httponly=True,
+        samesite="lax", secure=state.settings.cookie_secure)
+    return LoginResponse(tenant_id=principal.tenant_id, user_id=principal.user_id,
+                         expires_at=principal.expires_at)
+
+
+@sessions.post("/logout", status_code=204)
+async def logout(state: State,
+                 sb_session: Annotated[str | None, Cookie()] = None) -> Response:
+    """End this browser's session (if any) and clear the cookie."""
+    if sb_session:
+        await state.identity.logout(sb_session)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=state.settings.cookie_secure)
+    return response
+
+
+@sessions.get("/me", responses=AUTH_PROBLEMS)
+async def me(principal: CurrentPrincipal) -> MeResponse:
+    """The caller as the API sees it: tenant, user, kind of credential and scopes."""
+    return MeResponse(tenant_id=principal.tenant_id, user_id=principal.user_id,
+                      kind=principal.kind, role=principal.role,
+                      scopes=sorted(principal.scopes), expires_at=principal.expires_at)
+
+
+@api_keys.get("", responses=AUTH_PROBLEMS)
+async def list_api_keys(principal: Admin, state: State) -> ApiKeyList:
+    """Every key of the tenant, revoked ones included; never a secret."""
+    keys = await state.identity.list_api_keys(principal)
+    return ApiKeyList(items=[ApiKeyOut.of(info) for info in keys])
+
+
+@api_keys.post("", status_code=201, responses={**AUTH_PROBLEMS, **problem_responses(422)})
+async def create_api_key(body: CreateApiKeyRequest, principal: Admin,
+                         state: State) -> ApiKeyCreated:
+    plaintext, info = await state.identity.create_api_key(principal, body.name, body.scopes)
+    return ApiKeyCreated(id=info.id, name=info.name, prefix=info.prefix,
+                         scopes=list(info.scopes), key=plaintext, created_at=info.created_at)
+
+
+@api_keys.delete("/{api_key_id}", status_code=204, response_class=Response,
+                 responses={**AUTH_PROBLEMS, **problem_responses(404, 422)})
+async def revoke_api_key(api_key_id: uuid.UUID, principal: Admin, state: State) -> Response:
+    """Revoke a key: refused at once by this replica, by the others within the auth cache TTL."""
+    await state.identity.revoke_api_key(principal, api_key_id)
+    return Response(status_code=204)
+
+
+router = APIRouter()
+router.include_router(sessions)
+router.include_router(api_keys)
