@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 from services.agent.knowledge.embeddings import OpenAIEmbedder
-from services.agent.knowledge.retrieval import Embedder, Hit, match_faq, search
+from services.agent.knowledge.retrieval import Embedder, EmbedderFor, Hit, match_faq, search
 from services.agent.repository import AgentUnit
 from services.agent.settings.service import SettingsStore
 from services.kernel.unit import Units
-
-EmbedderFor = Callable[[uuid.UUID], Awaitable[Embedder | None]]
 
 
 class Knowledge:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -64,6 +64,10 @@ class Hit:
 
 class Embedder(Protocol):
     async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+# The tenant's embedder (None: full-text search only), looked up per call.
+EmbedderFor = Callable[[uuid.UUID], Awaitable[Embedder | None]]
 
 
 async def search(session: AsyncSession, query: str, *, limit: int = 5,

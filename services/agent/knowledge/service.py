@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
@@ -31,13 +31,11 @@ from services.agent.knowledge.domain import (
 from services.agent.knowledge.listings import ListingDocument
 from services.agent.knowledge.metrics import DOCUMENTS_INDEXED
 from services.agent.knowledge.models import Document
-from services.agent.knowledge.retrieval import Embedder, Hit, search
+from services.agent.knowledge.retrieval import Embedder, EmbedderFor, Hit, search
 from services.agent.repository import AgentUnit
 from services.kernel.errors import InvalidArgument, NotFound
 
 log = logging.getLogger(__name__)
-
-EmbedderFor = Callable[[uuid.UUID], Awaitable[Embedder | None]]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as r
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.mapping import document_to_proto, hit_to_proto, outcome_to_proto
-from services.agent.knowledge.service import EmbedderFor, KnowledgeService, Outcome
+from services.agent.knowledge.retrieval import EmbedderFor
+from services.agent.knowledge.service import KnowledgeService, Outcome
 from services.agent.repository import AgentUnit
 from services.kernel.errors import InvalidArgument
 from services.kernel.repository import page_size, parse_uuid

@@ -21,8 +21,8 @@ from clients.rpc.knowledge import KnowledgeClient
 from services.agent.knowledge.consumers import KnowledgeConsumers
 from services.agent.knowledge.domain import MAX_DOCUMENT_BYTES
 from services.agent.knowledge.embeddings import OpenAIEmbedder
-from services.agent.knowledge.retrieval import Embedder
-from services.agent.knowledge.service import EmbedderFor, KnowledgeService
+from services.agent.knowledge.retrieval import Embedder, EmbedderFor
+from services.agent.knowledge.service import KnowledgeService
 from services.agent.knowledge.servicer import SERVICE_NAME, KnowledgeServicer
 from services.agent.models import OutboxEvent
 from services.agent.repository import AgentUnit
