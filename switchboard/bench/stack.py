@@ -170,7 +170,7 @@ class BenchStack:
 
     def gateway_app(self) -> Any:
         assert self.platform is not None and self.platform.gateway is not None
-        return self.platform.gateway._server.config.app
+        return self.platform.gateway.app
 
     @contextlib.contextmanager
     def fairness_lifted(self) -> Iterator[None]:
