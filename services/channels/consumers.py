@@ -1,18 +1,20 @@
-"""Durable pull consumers of the channels service (see README.md, "Consumers").
+"""Durable pull consumers of the channels service (see README.md, "Consumers"): decode, hand
+over to the capability, translate its failures for the bus (SendDeferred -> Retry, a webhook
+that does not normalize -> Poison). One short unit of work per message or tenant batch; the
+workflows that call Avito open their own around those calls.
 
-channels-webhooks  SB_WEBHOOKS       sb.webhooks.*.avito.received              -> message.inbound
-channels-webhooks-overflow  sb.webhooks.*.avito.overflow  (same, held while conversations lags)
-channels-sender    SB_CONVERSATIONS  sb.conversations.*.message.send_requested -> Avito, delivery
-channels-read      SB_CONVERSATIONS  sb.conversations.*.conversation.read      -> Avito read mark
-channels-deleter   SB_CONVERSATIONS  sb.conversations.*.message.delete_requested -> Avito, deletion
+CHANNELS_WEBHOOKS           avito.received            -> message.inbound
+CHANNELS_WEBHOOKS_OVERFLOW  avito.overflow            (the same, held while conversations lags)
+CHANNELS_SENDER             message.send_requested    -> Avito, message.delivery
+CHANNELS_READ               conversation.read         -> Avito read mark
+CHANNELS_DELETER            message.delete_requested  -> Avito, message.deletion
+CHANNELS_LISTINGS           message.received          -> listings cache / Avito, listing.updated
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
-from typing import TypeVar
+import uuid
+from collections.abc import Awaitable, Callable
 
 from google.protobuf.message import Message as ProtoMessage
 
@@ -20,31 +22,33 @@ from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels_ev
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations_ev
-from services.channels.avito.normalize import AccountRef, MalformedWebhook, normalize_webhook
+from services.channels.avito.errors import AvitoUnavailable
+from services.channels.avito.normalize import MalformedWebhook
+from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.deletion import DeleteCommand, MessageDeleter
-from services.channels.inbound import publish_inbound
-from services.channels.outbound import OutboundSender, ReadMarker, SendCommand, SendDeferred
-from services.channels.parts import media_ids
-from services.channels.repository import Transactions
-from services.channels.service import ChannelsService
+from services.channels.messaging.deletion import DeleteCommand, MessageDeleter
+from services.channels.messaging.inbound import Webhooks
+from services.channels.messaging.media import MediaFetcher, media_ids
+from services.channels.messaging.outbound import OutboundSender, ReadMarker, SendCommand, SendDeferred
+from services.channels.repository import ChannelsUnit
+from services.channels.sync.listings import ListingRefresher, needs_details
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, uuid_field
-from services.kernel.timestamps import now_timestamp
-
-log = logging.getLogger(__name__)
-M = TypeVar("M", bound=ProtoMessage)
+from services.kernel.unit import Units
 
 
 class ChannelsConsumers:
-    def __init__(self, settings: ChannelsSettings, tx: Transactions, bus: Bus,
-                 service: ChannelsService, sender: OutboundSender, reader: ReadMarker,
-                 deleter: MessageDeleter) -> None:
-        self._settings, self._tx, self._bus = settings, tx, bus
-        self._service, self._sender, self._reader = service, sender, reader
-        self._deleter = deleter
+    def __init__(self, settings: ChannelsSettings, units: Units[ChannelsUnit], bus: Bus,
+                 clients: AvitoClients, media: MediaFetcher, listings: ListingRefresher) -> None:
+        self.settings, self.units, self.bus = settings, units, bus
+        self.webhooks = Webhooks(bus)
+        # Sends, read marks and deletes call Avito between their own short units of work.
+        self.sender = OutboundSender(units, clients, settings.send_max_deliveries, media)
+        self.reader = ReadMarker(units, clients)
+        self.deleter = MessageDeleter(units, clients, settings.send_max_deliveries)
+        self.listings = listings  # shared with reconciliation (one cache, one TTL)
 
     def specs(self) -> list[ConsumerSpec]:
-        s = self._settings
+        s = self.settings
         send_ack_wait = _batch_ack_wait(s)
         return [
             # Normalizing is per message and conversations' ingest is order-tolerant, so a
@@ -55,7 +59,7 @@ class ChannelsConsumers:
             # conversations keeps up, so it never queues in front of other tenants' messages.
             ConsumerSpec(topics.CHANNELS_WEBHOOKS_OVERFLOW, self.on_webhook, batch=16,
                          batch_handler=self.on_webhooks,
-                         hold_while=Backlog(self._bus, topics.CONVERSATIONS_INBOUND,
+                         hold_while=Backlog(self.bus, topics.CONVERSATIONS_INBOUND,
                                            s.overflow_downstream_limit).over_limit),
             # Sends and deletes: one conversation's (one Avito chat's) in stream order,
             # different chats concurrently. Read marks: any order.
@@ -72,89 +76,88 @@ class ChannelsConsumers:
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          order_key=_chat_key(conversations_ev.MessageDeleteRequested),
                          backoff_s=list(s.send_retry_backoff_s)),
+            ConsumerSpec(topics.CHANNELS_LISTINGS, self.on_message_received,
+                         batch=64, backoff_s=list(s.send_retry_backoff_s),
+                         batch_handler=self.on_messages_received),
         ]
 
     async def on_webhook(self, delivery: Delivery) -> None:
         await self.on_webhooks([delivery])
 
     async def on_webhooks(self, deliveries: list[Delivery]) -> None:
-        """Normalize one tenant's verified deliveries and publish them as message.inbound.
-
-        One transaction looks up (and notes) each account once; then every message is
-        published concurrently. Published directly, not through the outbox: the only write
-        here is the account's last_webhook_at (diagnostics), so there is no transaction to be
-        atomic with. The Nats-Msg-Id is derived from the Avito message id, so a crash before
-        the ack re-publishes the same id and JetStream drops the copy; a redelivered webhook
-        is dropped the same way.
-        """
-        received: list[channels_ev.WebhookReceived] = [d.event for d in deliveries]
-        if any(r.kind != common.CHANNEL_KIND_AVITO for r in received):
-            raise Poison("unsupported channel kind")
-        async with self._tx() as unit:
-            accounts: dict[str, AccountRef | None] = {}
-            for channel_id in dict.fromkeys(r.channel_id for r in received):
-                accounts[channel_id] = account = await self._service.webhook_account(unit, channel_id)
-                if account is not None:
-                    await self._service.note_webhook(unit, account)
-        inbound = []
-        for r in received:
-            account = accounts[r.channel_id]
-            if account is None:
-                log.info("webhook for an unknown or disconnected channel dropped", extra={
-                    "channel_id": r.channel_id, "delivery_id": r.delivery_id})
-                continue
-            try:
-                message = normalize_webhook(account, r.body)
-            except MalformedWebhook as exc:
-                raise Poison(f"malformed Avito webhook: {exc}") from exc
-            inbound.append((message, r.received_at if r.HasField("received_at")
-                            else now_timestamp()))
-        tenant = deliveries[0].tenant_id
-        await asyncio.gather(*(publish_inbound(self._bus, tenant, m, received_at=at)
-                               for m, at in inbound))
+        """One tenant's verified deliveries: accounts looked up in one unit of work, then
+        every message published as message.inbound (see messaging/inbound.py)."""
+        received = _webhooks(deliveries)
+        async with self.units() as unit:
+            accounts = await self.webhooks.accounts(unit, received)
+        try:
+            inbound = self.webhooks.normalize(received, accounts)
+        except MalformedWebhook as exc:
+            raise Poison(f"malformed Avito webhook: {exc}") from exc
+        await self.webhooks.publish(deliveries[0].tenant_id, inbound)
 
     async def on_send_requested(self, delivery: Delivery) -> None:
         request: conversations_ev.MessageSendRequested = delivery.event
         command = SendCommand(
-            message_id=uuid_field(request.message_id, "message_id"),
-            conversation_id=uuid_field(request.conversation_id, "conversation_id"),
-            channel_id=uuid_field(request.channel_id, "channel_id"),
-            external_chat_id=request.external_chat_id, text=request.text,
-            media_ids=media_ids(request.attachments))
-        try:
-            await self._sender.send(command, delivery.attempt)
-        except SendDeferred as exc:
-            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+            **_message_ids(request), external_chat_id=request.external_chat_id,
+            text=request.text, media_ids=media_ids(request.attachments))
+        await self._deferrable(delivery, lambda: self.sender.send(command, delivery.attempt))
 
     async def on_conversation_read(self, delivery: Delivery) -> None:
         conversation = delivery.event.conversation
-        try:
-            await self._reader.mark_read(uuid_field(conversation.channel_id, "channel_id"),
-                                         conversation.external_chat_id)
-        except SendDeferred as exc:
-            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+        await self._deferrable(delivery, lambda: self.reader.mark_read(
+            uuid_field(conversation.channel_id, "channel_id"), conversation.external_chat_id))
 
     async def on_delete_requested(self, delivery: Delivery) -> None:
         request: conversations_ev.MessageDeleteRequested = delivery.event
         command = DeleteCommand(
-            message_id=uuid_field(request.message_id, "message_id"),
-            conversation_id=uuid_field(request.conversation_id, "conversation_id"),
-            channel_id=uuid_field(request.channel_id, "channel_id"),
-            external_chat_id=request.external_chat_id,
+            **_message_ids(request), external_chat_id=request.external_chat_id,
             external_message_id=request.external_message_id, text=request.message.text,
             media_ids=tuple(a.external_id for a in request.message.attachments
                             if a.kind == "image" and a.external_id),
             request_id=delivery.headers.get("Nats-Msg-Id", ""))
-        try:
-            await self._deleter.delete(command, delivery.attempt)
-        except SendDeferred as exc:
-            raise Retry(exc.reason, self._retry_delay(delivery, exc)) from exc
+        await self._deferrable(delivery, lambda: self.deleter.delete(command, delivery.attempt))
 
-    def _retry_delay(self, delivery: Delivery, exc: SendDeferred) -> float:
-        """Avito's Retry-After when it gave one, else the configured step for this attempt."""
-        steps = self._settings.send_retry_backoff_s or [1.0]
-        step = steps[min(delivery.attempt - 1, len(steps) - 1)]
-        return max(step, exc.retry_after_s or 0.0)
+    async def on_messages_received(self, deliveries: list[Delivery]) -> None:
+        """Most messages need nothing (no item, or a title known): one pass acks them all."""
+        for delivery in deliveries:
+            await self.on_message_received(delivery)
+
+    async def on_message_received(self, delivery: Delivery) -> None:
+        conversation = delivery.event.conversation
+        if not needs_details(conversation):
+            return
+        channel_id = uuid_field(conversation.channel_id, "channel_id")
+        try:
+            await self.listings.enrich(channel_id, conversation.listing.external_id,
+                                       conversation.external_chat_id)
+        except AvitoUnavailable as exc:
+            raise Retry(exc.message, exc.retry_after_s) from exc
+
+    async def _deferrable(self, delivery: Delivery, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work`; a SendDeferred becomes a Retry after Avito's Retry-After when it gave
+        one, else the configured step for this attempt."""
+        try:
+            await work()
+        except SendDeferred as exc:
+            steps = self.settings.send_retry_backoff_s or [1.0]
+            step = steps[min(delivery.attempt - 1, len(steps) - 1)]
+            raise Retry(exc.reason, max(step, exc.retry_after_s or 0.0)) from exc
+
+
+def _message_ids(request: ProtoMessage) -> dict[str, uuid.UUID]:
+    """message_id, conversation_id and channel_id of a command about one message, as UUIDs
+    (Poison when one is not)."""
+    return {name: uuid_field(getattr(request, name), name)
+            for name in ("message_id", "conversation_id", "channel_id")}
+
+
+def _webhooks(deliveries: list[Delivery]) -> list[channels_ev.WebhookReceived]:
+    """The deliveries' payloads; Poison unless every one is an Avito webhook."""
+    received: list[channels_ev.WebhookReceived] = [d.event for d in deliveries]
+    if any(r.kind != common.CHANNEL_KIND_AVITO for r in received):
+        raise Poison("unsupported channel kind")
+    return received
 
 
 def _batch_ack_wait(s: ChannelsSettings) -> float:
@@ -173,8 +176,8 @@ def _batch_ack_wait(s: ChannelsSettings) -> float:
     the batch's unstarted tail while this process still holds it. This process fetches again
     only once its batch is done, when those are SENT/FAILED (acked as copies) or due for their
     retry anyway. Another replica could take them early: the chat's order may break, and the
-    send row's lock and interrupted-attempt check (`outbound.py`) keep a message from going
-    out twice unless both replicas reach that same message at the same time.
+    send row's lock and interrupted-attempt check (`messaging/outbound.py`) keep a message
+    from going out twice unless both replicas reach that same message at the same time.
     """
     one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
     return max(60.0, one_send + (s.send_batch - 1) * s.avito_timeout_s)

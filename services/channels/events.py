@@ -1,12 +1,13 @@
-"""Subjects, ids and payloads of what the channels service publishes (channels/v1/events.proto).
+"""The payloads channels publishes (channels/v1/events.proto) and their deterministic ids.
+Builders only: the unit of work emits them (`unit.emit(topics.<TOPIC>, events.<builder>(…),
+event_id=…)`), `message.inbound` alone is published directly (messaging/inbound.py).
 
-Published on sb.channels.<tenant_id>.<entity>.<event>:
-  channel.connected   ChannelConnected  (outbox)
-  channel.disconnected ChannelDisconnected (outbox)
-  message.inbound     MessageInbound    (direct publish, deterministic Nats-Msg-Id, see below)
-  message.delivery    MessageDelivery   (outbox, deterministic event id per message)
-  message.deletion    MessageDeletion   (outbox, deterministic event id per request)
-  listing.updated     ListingUpdated    (outbox, one event id per fetch of a listing)
+  CHANNEL_CONNECTED     ChannelConnected     (outbox)
+  CHANNEL_DISCONNECTED  ChannelDisconnected  (outbox)
+  MESSAGE_INBOUND       MessageInbound       (direct publish, Nats-Msg-Id `inbound_msg_id`)
+  MESSAGE_DELIVERY      MessageDelivery      (outbox, event id per message)
+  MESSAGE_DELETION      MessageDeletion      (outbox, event id per request)
+  LISTING_UPDATED       ListingUpdated       (outbox, event id per fetch of a listing)
 """
 
 from __future__ import annotations

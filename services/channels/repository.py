@@ -1,10 +1,9 @@
-"""All SQL of the channels service. Repositories flush, never commit: the unit of work does."""
+"""All SQL of the channels service (sync state and the listings cache: sync/repository.py), and
+its unit of work. Repositories flush, never commit: the unit of work does."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, tuple_, update
@@ -18,12 +17,9 @@ from services.channels.models import (
     ChannelKind,
     OAuthState,
     OutboundSend,
-    OutboxEvent,
     SendStatus,
-    SyncState,
 )
-from services.channels.sync_repository import SyncStateRepository
-from services.kernel.db import Database
+from services.channels.sync.repository import ListingsRepository, SyncStateRepository
 from services.kernel.errors import Conflict, NotFound
 from services.kernel.models import new_id
 from services.kernel.outbox import Outbox
@@ -56,8 +52,6 @@ class AccountsRepository(RepositoryBase[ChannelAccount]):
         except IntegrityError as exc:  # a concurrent connect of the same account won the race
             raise Conflict("this Avito account is already connected") from exc
         await self.session.refresh(account)  # created_at and friends come from the database
-        # Every account has its sync schedule, due at once: the scheduler backfills it.
-        await SyncStateRepository(self.session).create(account.id)
         return account
 
     async def save_token(self, channel_id: uuid.UUID, token_enc: bytes,
@@ -93,9 +87,6 @@ class AccountsRepository(RepositoryBase[ChannelAccount]):
                 or_(ChannelAccount.last_webhook_at.is_(None),
                     ChannelAccount.last_webhook_at < func.now() - timedelta(minutes=1)))
             .values(last_webhook_at=func.now()))
-
-    async def sync_state(self, channel_id: uuid.UUID) -> SyncState | None:
-        return await self.session.scalar(select(SyncState).where(SyncState.channel_id == channel_id))
 
 
 class OAuthStatesRepository(RepositoryBase[OAuthState]):
@@ -150,30 +141,12 @@ class SendsRepository(RepositoryBase[OutboundSend]):
 
 
 class ChannelsUnit(Unit):
-    """One transaction of the channels service: its repositories and `emit`."""
+    """One transaction of the channels service: every repository of it, and `emit`."""
 
     def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
         super().__init__(session, outbox)
         self.accounts = AccountsRepository(session)
         self.oauth_states = OAuthStatesRepository(session)
         self.sends = SendsRepository(session)
-
-
-class Transactions:
-    """Opens units of work (kernel `Database`) and binds the channels repositories to each."""
-
-    def __init__(self, db: Database, outbox: Outbox | None = None) -> None:
-        self.db = db
-        self.outbox = outbox or Outbox(OutboxEvent)
-
-    @contextlib.asynccontextmanager
-    async def __call__(self, tenant_id: uuid.UUID | None = None) -> AsyncIterator[ChannelsUnit]:
-        """A tenant unit of work: the bound tenant (RPC, consumer) or the one given."""
-        async with self.db.unit_of_work(tenant_id) as session:
-            yield ChannelsUnit(session, self.outbox)
-
-    @contextlib.asynccontextmanager
-    async def system(self) -> AsyncIterator[ChannelsUnit]:
-        """Cross-tenant reads its policies allow (resolving a webhook URL)."""
-        async with self.db.system_unit_of_work() as session:
-            yield ChannelsUnit(session, self.outbox)
+        self.sync_states = SyncStateRepository(session)
+        self.listings = ListingsRepository(session)

@@ -1,31 +1,29 @@
-"""Channel accounts: connecting Avito accounts, reading them, resolving webhook URLs.
+"""Channel accounts: connecting Avito accounts, reading them, resolving webhook URLs, asking
+for a sync; the account workflows of `accounts/` hang off it for the servicer.
 
-Rules only: no gRPC, no NATS, no SQL. The servicer hands in the units of work (`Transactions`
-or one open `ChannelsUnit`); connecting uses several so that no transaction is held open
-while Avito is called.
+Rules only: no gRPC, no NATS, no SQL. The servicer hands in one open `ChannelsUnit`, or the
+`Units` to workflows that call Avito (connecting uses several short units so that no
+transaction is held open while Avito is called).
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from services.channels.actions import ChannelActions
-from services.channels.avito.client import AccessToken, TokenSink
-from services.channels.avito.normalize import AccountRef
-from services.channels.avito.pool import AvitoClients, TokenSinkFactory
+from services.channels.accounts.actions import ChannelActions
+from services.channels.accounts.connect import AccountConnector, AccountDraft, Connected, base_url
+from services.channels.accounts.diagnostics import ChannelDiagnostics
+from services.channels.accounts.management import ChannelManagement
+from services.channels.accounts.oauth import AvitoAuthorization
+from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.connect import AccountConnector, AccountDraft, Connected, base_url
-from services.channels.diagnostics import ChannelDiagnostics
-from services.channels.management import ChannelManagement
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount
-from services.channels.oauth import AvitoAuthorization
-from services.channels.repository import ChannelsUnit, Transactions
+from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
-from services.kernel.errors import InvalidArgument, NotFound
+from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import (
     MAX_PAGE_SIZE,
     decode_cursor,
@@ -33,8 +31,7 @@ from services.kernel.repository import (
     page_size,
     parse_uuid,
 )
-
-log = logging.getLogger(__name__)
+from services.kernel.unit import Units
 
 MASKED_TOKEN = "****"
 
@@ -76,13 +73,13 @@ class ChannelsService:
         self.diagnostics = ChannelDiagnostics(clients)
         self.actions = ChannelActions(clients)  # voice URLs, blacklist
 
-    async def connect_avito(self, tx: Transactions, form: ConnectAvito) -> Connected:
+    async def connect_avito(self, units: Units[ChannelsUnit], form: ConnectAvito) -> Connected:
         """Check the credentials with Avito, register the webhook, then save: a refusal at
-        any step leaves nothing behind (see connect.py)."""
+        any step leaves nothing behind (see accounts/connect.py)."""
         form = self._validated(form)
         client = self._clients.for_credentials(form.api_base_url, form.client_id,
                                                form.client_secret)
-        return await self._connector.connect(tx, client, AccountDraft(
+        return await self._connector.connect(units, client, AccountDraft(
             name=form.name, api_base_url=form.api_base_url,
             public_base_url=form.public_base_url, auth_kind=AuthKind.CLIENT_CREDENTIALS,
             client_id=form.client_id, client_secret=form.client_secret,
@@ -123,19 +120,12 @@ class ChannelsService:
         return WebhookTarget(account.tenant_id, account.kind, account.status,
                              account.webhook_token_sha256, signing)
 
-    async def webhook_account(self, unit: ChannelsUnit, channel_id: str) -> AccountRef | None:
-        """The account a webhook delivery belongs to, if it should still be handled."""
-        try:
-            account = await unit.accounts.get(uuid.UUID(channel_id))
-        except ValueError:
-            return None
-        if account is None or account.status != AccountStatus.ACTIVE:
-            return None
-        return AccountRef(str(account.id), account.external_account_id)
-
-    async def note_webhook(self, unit: ChannelsUnit, account: AccountRef) -> None:
-        """When the account last got a delivery (diagnostics): one write a minute at most."""
-        await unit.accounts.touch_last_webhook(uuid.UUID(account.channel_id))
+    async def request_sync(self, unit: ChannelsUnit, channel_id: str) -> datetime:
+        """SyncChannel: the account is due now; returns when (the scheduler picks it up then)."""
+        account = await self.get_channel(unit, channel_id)
+        if account.status != AccountStatus.ACTIVE:
+            raise FailedPrecondition("the channel is disconnected: connect it again to sync it")
+        return await unit.sync_states.request_now(account.id)
 
     @staticmethod
     def masked_webhook_url(account: ChannelAccount) -> str:
@@ -157,18 +147,6 @@ class ChannelsService:
             public_base_url=base_url(form.public_base_url or self._settings.public_base_url,
                                       "public_base_url"),
             subscribe_webhook=form.subscribe_webhook)
-
-
-def token_persister(tx: Transactions, box: SecretBox) -> TokenSinkFactory:
-    """The pool's TokenSinkFactory: a refreshed token is saved (encrypted) on the account's
-    row so that other replicas start from it instead of asking Avito again."""
-    def factory(tenant_id: uuid.UUID, channel_id: uuid.UUID) -> TokenSink:
-        async def save(token: AccessToken) -> None:
-            async with tx(tenant_id) as unit:
-                await unit.accounts.save_token(channel_id, box.encrypt(token.value),
-                                               datetime.fromtimestamp(token.expires_at, UTC))
-        return save
-    return factory
 
 
 def _after(cursor: str) -> tuple[datetime, uuid.UUID]:

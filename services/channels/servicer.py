@@ -8,12 +8,12 @@ from typing import Any
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
-from services.channels.management import WebhookChange
+from services.channels.accounts.management import WebhookChange
 from services.channels.models import ChannelAccount
-from services.channels.repository import Transactions
+from services.channels.repository import ChannelsUnit
 from services.channels.service import ChannelsService, ConnectAvito
-from services.channels.sync import request_sync
 from services.kernel.errors import InvalidArgument
+from services.kernel.unit import Units
 
 SERVICE_NAME = "switchboard.channels.v1.ChannelsService"
 _BLACKLIST_REASONS = {pb.BLACKLIST_REASON_SPAM: "spam", pb.BLACKLIST_REASON_FRAUD: "fraud",
@@ -24,12 +24,12 @@ TENANTLESS = frozenset({f"/{SERVICE_NAME}/ResolveWebhook",
 
 
 class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
-    def __init__(self, tx: Transactions, service: ChannelsService) -> None:
-        self._tx, self._service = tx, service
+    def __init__(self, units: Units[ChannelsUnit], service: ChannelsService) -> None:
+        self.units, self.service = units, service
 
     async def ConnectAvitoAccount(self, request: pb.ConnectAvitoAccountRequest,
                                   context: Any) -> pb.ConnectAvitoAccountResponse:
-        connected = await self._service.connect_avito(self._tx, ConnectAvito(
+        connected = await self.service.connect_avito(self.units, ConnectAvito(
             name=request.name, client_id=request.client_id,
             client_secret=request.client_secret, signing_secret=request.signing_secret,
             api_base_url=request.api_base_url, public_base_url=request.public_base_url,
@@ -39,8 +39,8 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
 
     async def ListChannels(self, request: pb.ListChannelsRequest,
                            context: Any) -> pb.ListChannelsResponse:
-        async with self._tx() as unit:
-            page = await self._service.list_channels(unit, request.page.page_size,
+        async with self.units() as unit:
+            page = await self.service.list_channels(unit, request.page.page_size,
                                                      request.page.cursor)
         return pb.ListChannelsResponse(
             channels=[self._masked(row) for row in page.channels],
@@ -49,20 +49,20 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
 
     async def GetChannel(self, request: pb.GetChannelRequest,
                          context: Any) -> pb.GetChannelResponse:
-        async with self._tx() as unit:
-            row = await self._service.get_channel(unit, request.id)
+        async with self.units() as unit:
+            row = await self.service.get_channel(unit, request.id)
         return pb.GetChannelResponse(channel=self._masked(row))
 
     async def BatchGetChannels(self, request: pb.BatchGetChannelsRequest,
                                context: Any) -> pb.BatchGetChannelsResponse:
-        async with self._tx() as unit:
-            rows = await self._service.batch_get_channels(unit, request.ids)
+        async with self.units() as unit:
+            rows = await self.service.batch_get_channels(unit, request.ids)
         return pb.BatchGetChannelsResponse(channels=[self._masked(row) for row in rows])
 
     async def ResolveWebhook(self, request: pb.ResolveWebhookRequest,
                              context: Any) -> pb.ResolveWebhookResponse:
-        async with self._tx.system() as unit:
-            target = await self._service.resolve_webhook(unit, request.channel_id)
+        async with self.units.system() as unit:
+            target = await self.service.resolve_webhook(unit, request.channel_id)
         return pb.ResolveWebhookResponse(
             tenant_id=str(target.tenant_id), kind=target.kind,  # type: ignore[arg-type]
             status=target.status,  # type: ignore[arg-type]
@@ -71,15 +71,15 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
 
     async def SyncChannel(self, request: pb.SyncChannelRequest,
                           context: Any) -> pb.SyncChannelResponse:
-        async with self._tx() as unit:
-            due = await request_sync(unit, request.id)
+        async with self.units() as unit:
+            due = await self.service.request_sync(unit, request.id)
         response = pb.SyncChannelResponse()
         response.scheduled_for.FromDatetime(due)
         return response
 
     async def GetVoiceUrl(self, request: pb.GetVoiceUrlRequest,
                           context: Any) -> pb.GetVoiceUrlResponse:
-        voice = await self._service.actions.voice_url(self._tx, request.channel_id,
+        voice = await self.service.actions.voice_url(self.units, request.channel_id,
                                                       request.voice_id)
         response = pb.GetVoiceUrlResponse(url=voice.url)
         response.expires_at.FromSeconds(int(voice.expires_at))
@@ -90,15 +90,15 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
         reason = _BLACKLIST_REASONS.get(request.reason)
         if reason is None:
             raise InvalidArgument("reason must be spam, fraud, insults or other")
-        await self._service.actions.blacklist(self._tx, request.channel_id,
+        await self.service.actions.blacklist(self.units, request.channel_id,
                                               request.external_user_id,
                                               request.listing_external_id, reason)
         return pb.BlacklistUserResponse()
 
     async def StartAvitoAuthorization(self, request: pb.StartAvitoAuthorizationRequest,
                                       context: Any) -> pb.StartAvitoAuthorizationResponse:
-        async with self._tx() as unit:
-            started = await self._service.authorization.start(
+        async with self.units() as unit:
+            started = await self.service.authorization.start(
                 unit, request.name, request.api_base_url, request.public_base_url)
         response = pb.StartAvitoAuthorizationResponse(authorization_url=started.url,
                                                       state=started.state)
@@ -108,33 +108,33 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
     async def CompleteAvitoAuthorization(self, request: pb.CompleteAvitoAuthorizationRequest,
                                          context: Any) -> pb.CompleteAvitoAuthorizationResponse:
         # Tenant-less: the state names the tenant; the flow opens its own units of work.
-        done = await self._service.authorization.complete(self._tx, request.state, request.code)
+        done = await self.service.authorization.complete(self.units, request.state, request.code)
         return pb.CompleteAvitoAuthorizationResponse(
             tenant_id=str(done.tenant_id),
             channel=channel_proto(done.connected.account, done.connected.webhook_url))
 
     async def DisconnectChannel(self, request: pb.DisconnectChannelRequest,
                                 context: Any) -> pb.DisconnectChannelResponse:
-        row = await self._service.management.disconnect(self._tx, request.id)
+        row = await self.service.management.disconnect(self.units, request.id)
         return pb.DisconnectChannelResponse(channel=self._masked(row))
 
     async def SetWebhook(self, request: pb.SetWebhookRequest,
                          context: Any) -> pb.SetWebhookResponse:
-        row = await self._service.management.set_webhook(self._tx, WebhookChange(
+        row = await self.service.management.set_webhook(self.units, WebhookChange(
             channel_id=request.id, update_fields=list(request.update_fields),
             enabled=request.enabled, signing_secret=request.signing_secret))
         return pb.SetWebhookResponse(channel=self._masked(row))
 
     async def GetChannelDiagnostics(self, request: pb.GetChannelDiagnosticsRequest,
                                     context: Any) -> pb.GetChannelDiagnosticsResponse:
-        diagnosis = await self._service.diagnostics.diagnose(self._tx, request.id)
+        diagnosis = await self.service.diagnostics.diagnose(self.units, request.id)
         return pb.GetChannelDiagnosticsResponse(
             channel=self._masked(diagnosis.account),
             checks=[pb.DiagnosticCheck(name=c.name, ok=c.ok, message=c.message, fix=c.fix)
                     for c in diagnosis.checks])
 
     def _masked(self, row: ChannelAccount) -> pb.Channel:
-        return channel_proto(row, self._service.masked_webhook_url(row))
+        return channel_proto(row, self.service.masked_webhook_url(row))
 
 
 def channel_proto(row: ChannelAccount, webhook_url: str) -> pb.Channel:

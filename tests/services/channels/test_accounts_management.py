@@ -20,16 +20,18 @@ from sqlalchemy import func, select, update
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
+from services.channels.accounts.oauth import AvitoAuthorization
+from services.channels.accounts.tokens import persisted_rotation, token_persister
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.models import ChannelAccount, OAuthState, SyncState
-from services.channels.oauth import AvitoAuthorization, persisted_rotation
-from services.channels.repository import Transactions
-from services.channels.service import token_persister
+from services.channels.models import ChannelAccount, OAuthState, OutboxEvent, SyncState
+from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.kernel.outbox import Outbox
+from services.kernel.unit import Units
 from tests.services.channels.conftest import Avito, WebhookSink, connect_avito
 
 
@@ -177,10 +179,10 @@ async def park_sync(db: Database, tenant_id: uuid.UUID, channel_id: str) -> None
 async def replicas(stack_db: Database, box: SecretBox,
                    channels_settings: ChannelsSettings) -> AsyncIterator[list[AvitoClients]]:
     """Two client pools on the same database: two replicas of the channels service."""
-    tx = Transactions(stack_db)
+    units = Units(stack_db, ChannelsUnit, Outbox(OutboxEvent))
     async with httpx.AsyncClient(timeout=10) as http:
-        yield [AvitoClients(http, channels_settings, box, token_persister(tx, box),
-                            persisted_rotation(tx, box)) for _ in range(2)]
+        yield [AvitoClients(http, channels_settings, box, token_persister(units, box),
+                            persisted_rotation(units, box)) for _ in range(2)]
 
 
 def count_refreshes(client: AvitoClient, calls: list[str]) -> None:

@@ -19,10 +19,10 @@ from sqlalchemy import select, text
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as ev
 from services.channels.models import ChannelAccount
-from services.channels.reconcile import Reconciler
 from services.channels.runtime import ChannelsRuntime
-from services.channels.sync import SyncScheduler
-from services.channels.sync_repository import SyncClaim
+from services.channels.sync.reconcile import Reconciler
+from services.channels.sync.repository import SyncClaim
+from services.channels.sync.scheduler import SyncScheduler
 from services.kernel.bus import Bus
 from services.kernel.db import Database
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -223,7 +223,7 @@ async def test_two_schedulers_never_work_one_account_at_once(
     assert runtime.sync is not None
     watched = WatchedReconciler(runtime.sync._reconciler)
     settings = runtime.sync._settings.model_copy(update={"sync_batch": 2})
-    schedulers = [SyncScheduler(runtime.sync._tx, watched, settings) for _ in range(2)]
+    schedulers = [SyncScheduler(runtime.sync._units, watched, settings) for _ in range(2)]
 
     # Two claimers at the same moment split the due rows between them.
     first, second = await asyncio.gather(schedulers[0].claim(), schedulers[1].claim())

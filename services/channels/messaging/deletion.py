@@ -18,10 +18,11 @@ from services.channels import events
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
 from services.channels.avito.pool import AvitoClients
+from services.channels.messaging.outbound import deferred, failure_reason
+from services.channels.messaging.parts import build_parts, find_sent
 from services.channels.models import AccountStatus, ChannelAccount, OutboundSend
-from services.channels.outbound import SendDeferred, failure_reason
-from services.channels.parts import build_parts, find_sent
-from services.channels.repository import Transactions
+from services.channels.repository import ChannelsUnit
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,13 @@ class DeleteCommand:
 
 
 class MessageDeleter:
-    def __init__(self, tx: Transactions, clients: AvitoClients, max_deliveries: int) -> None:
-        self._tx, self._clients, self._max_deliveries = tx, clients, max_deliveries
+    def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients,
+                 max_deliveries: int) -> None:
+        self._units, self._clients, self._max_deliveries = units, clients, max_deliveries
 
     async def delete(self, cmd: DeleteCommand, delivery: int) -> None:
         """Handle delivery number `delivery` (1-based) of a delete request."""
-        async with self._tx() as unit:
+        async with self._units() as unit:
             account = await unit.accounts.get(cmd.channel_id)
             send = await unit.sends.get_by_message(cmd.message_id)
         problem = _refusal(account, cmd)
@@ -57,10 +59,7 @@ class MessageDeleter:
                 await client.delete_message(account.external_account_id, cmd.external_chat_id,
                                             part_id)
         except AvitoUnavailable as exc:
-            if delivery < self._max_deliveries:
-                raise SendDeferred(exc.message, exc.retry_after_s) from exc
-            await self._report(cmd, f"Avito was unavailable on all {delivery} attempts: "
-                                    f"{exc.message}")
+            await self._report(cmd, deferred(exc, delivery, self._max_deliveries))
         except AvitoError as exc:
             await self._report(cmd, _failure(exc))
         else:
@@ -77,7 +76,7 @@ class MessageDeleter:
         return list(dict.fromkeys([*found, cmd.external_message_id]))
 
     async def _report(self, cmd: DeleteCommand, failure: str) -> None:
-        async with self._tx() as unit:
+        async with self._units() as unit:
             unit.emit(topics.MESSAGE_DELETION,
                       events.message_deletion(cmd.message_id, cmd.conversation_id, failure),
                       event_id=events.deletion_event_id(cmd.message_id, cmd.request_id))

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 from services.channels.avito.errors import AvitoAuthError, AvitoError, AvitoPaymentRequired
 from services.channels.avito.pool import AvitoClients
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount, SyncState
-from services.channels.repository import Transactions
+from services.channels.repository import ChannelsUnit
 from services.kernel.repository import parse_uuid
+from services.kernel.unit import Units
 
 T = TypeVar("T")
 CHECK_TIMEOUT_S = 15.0
@@ -46,10 +47,10 @@ class ChannelDiagnostics:
     def __init__(self, clients: AvitoClients) -> None:
         self._clients = clients
 
-    async def diagnose(self, tx: Transactions, channel_id: str) -> Diagnosis:
-        async with tx() as unit:
+    async def diagnose(self, units: Units[ChannelsUnit], channel_id: str) -> Diagnosis:
+        async with units() as unit:
             row = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"), "channel")
-            sync = await unit.accounts.sync_state(row.id)
+            sync = await unit.sync_states.find(row.id)
         if row.status != AccountStatus.ACTIVE:
             return Diagnosis(row, [Check(
                 "status", False, f"the channel was disconnected at {_when(row.disconnected_at)}",

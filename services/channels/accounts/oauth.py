@@ -1,5 +1,4 @@
-"""Avito accounts connected through the platform's partner app (authorization-code flow), and
-their tokens afterwards.
+"""Avito accounts connected through the platform's partner app (authorization-code flow).
 
 start:    a single-use state (only its SHA-256 is stored) and the consent URL to send the
           seller to.
@@ -7,34 +6,31 @@ complete: the callback's state names the tenant (found as the system role), is c
           tenant's unit of work (single use, even for two racing callbacks), the code is
           exchanged for tokens, and the account is connected by the same path as one connected
           with its own client_id/secret (connect.py).
-Tokens:   Avito's refresh tokens are single-use and rotate on every refresh. `PersistedRotation`
-          keeps the account's row locked from reading the refresh token until the new one is
-          committed, so no two replicas ever spend the same one.
+Until the account is saved its rotating refresh token lives in memory (`MemoryRotation`);
+afterwards `tokens.PersistedRotation` spends and stores it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from services.channels.avito.client import AccessToken, AvitoClient, OAuthTokens, TokenRefresher
+from services.channels.accounts.connect import AccountConnector, AccountDraft, Connected, base_url
+from services.channels.avito.client import AccessToken, AvitoClient, OAuthTokens
 from services.channels.avito.errors import AvitoAuthError, AvitoError, AvitoUnavailable
-from services.channels.avito.pool import AvitoClients, RefresherFactory
+from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.connect import AccountConnector, AccountDraft, Connected, base_url
-from services.channels.models import AuthKind, ChannelAccount, OAuthState
-from services.channels.repository import ChannelsUnit, Transactions
+from services.channels.models import AuthKind, OAuthState
+from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, Unavailable
 from services.kernel.models import new_id
 from services.kernel.tenancy import require_tenant, tenant_scope
-
-log = logging.getLogger(__name__)
+from services.kernel.unit import Units
 
 START_AGAIN = "start again with POST /v1/channels/avito/authorize"
 # Old consent requests are deleted when the tenant starts a new one.
@@ -79,12 +75,12 @@ class AvitoAuthorization:
                            "state": state}, safe=",:")
         return Authorization(f"{self._consent_page(api)}?{query}", state, expires_at)
 
-    async def complete(self, tx: Transactions, state: str, code: str) -> Completed:
+    async def complete(self, units: Units[ChannelsUnit], state: str, code: str) -> Completed:
         """Tenant-less: the state is the credential."""
         if not state or not code:
             raise InvalidArgument(f"the callback needs both `state` and `code`: {START_AGAIN}")
         self._partner_app()
-        async with tx.system() as unit:
+        async with units.system() as unit:
             found = await unit.oauth_states.find(_sha256(state))
         now = datetime.now(UTC)
         if found is None:
@@ -93,19 +89,20 @@ class AvitoAuthorization:
             raise InvalidArgument(
                 f"this authorization was already used or has expired: {START_AGAIN}")
         with tenant_scope(found.tenant_id):
-            async with tx() as unit:
+            async with units() as unit:
                 if not await unit.oauth_states.claim(found.id, now):
                     raise InvalidArgument(
                         f"this authorization was already used or has expired: {START_AGAIN}")
-            connected = await self._connect(tx, found, code)
+            connected = await self._connect(units, found, code)
         return Completed(found.tenant_id, connected)
 
-    async def _connect(self, tx: Transactions, found: OAuthState, code: str) -> Connected:
+    async def _connect(self, units: Units[ChannelsUnit], found: OAuthState,
+                       code: str) -> Connected:
         tokens = await self._exchange(found.api_base_url, code)
         rotation = MemoryRotation(tokens.refresh_token)
         client = self._clients.for_app(found.api_base_url, tokens.access, rotation)
         client_id, _ = self._clients.app_credentials()
-        return await self._connector.connect(tx, client, AccountDraft(
+        return await self._connector.connect(units, client, AccountDraft(
             name=found.name, api_base_url=found.api_base_url,
             public_base_url=found.public_base_url, auth_kind=AuthKind.AUTHORIZATION_CODE,
             client_id=client_id, client_secret="", subscribe_webhook=True,
@@ -159,50 +156,6 @@ class MemoryRotation:
 
 async def _never_refresh(client: AvitoClient, refused: str | None) -> AccessToken:
     raise AvitoAuthError("no token to refresh: this client only exchanges codes")
-
-
-class PersistedRotation:
-    """The refresher of a stored authorization-code account.
-
-    The row is locked (FOR UPDATE) from reading the refresh token until the rotated one is
-    committed: a replica that waited on the lock then finds a fresh access token another one
-    just stored and takes it instead of spending the refresh token again. In one process the
-    client already makes concurrent callers share one refresh.
-    """
-
-    def __init__(self, tx: Transactions, box: SecretBox, tenant_id: uuid.UUID,
-                 channel_id: uuid.UUID) -> None:
-        self._tx, self._box = tx, box
-        self._tenant_id, self._channel_id = tenant_id, channel_id
-
-    async def __call__(self, client: AvitoClient, refused: str | None) -> AccessToken:
-        async with self._tx(self._tenant_id) as unit:
-            row = await unit.accounts.lock(self._channel_id)
-            stored = self._stored_access(row)
-            if stored is not None and stored.fresh() and stored.value != refused:
-                return stored  # another replica refreshed while we waited for the lock
-            if row.refresh_token_enc is None:
-                raise AvitoAuthError("the account has no refresh token: authorize it again")
-            tokens = await client.refresh_tokens(self._box.decrypt(row.refresh_token_enc))
-            await unit.accounts.save(
-                row, refresh_token_enc=self._box.encrypt(tokens.refresh_token),
-                access_token_enc=self._box.encrypt(tokens.access.value),
-                token_expires_at=datetime.fromtimestamp(tokens.access.expires_at, UTC))
-        log.info("Avito refresh token rotated", extra={"channel_id": str(self._channel_id)})
-        return tokens.access
-
-    def _stored_access(self, row: ChannelAccount) -> AccessToken | None:
-        if row.access_token_enc is None or row.token_expires_at is None:
-            return None
-        return AccessToken(self._box.decrypt(row.access_token_enc),
-                           row.token_expires_at.timestamp())
-
-
-def persisted_rotation(tx: Transactions, box: SecretBox) -> RefresherFactory:
-    """The pool's RefresherFactory."""
-    def factory(tenant_id: uuid.UUID, channel_id: uuid.UUID) -> TokenRefresher:
-        return PersistedRotation(tx, box, tenant_id, channel_id)
-    return factory
 
 
 def _sha256(value: str) -> str:

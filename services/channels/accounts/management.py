@@ -15,20 +15,17 @@ from datetime import UTC, datetime
 
 from clients.rpc import topics
 from services.channels import events
-from services.channels.avito.errors import (
-    AvitoAuthError,
-    AvitoError,
-    AvitoPaymentRequired,
-    AvitoUnavailable,
-)
+from services.channels.accounts.connect import base_url, webhook_url
+from services.channels.accounts.errors import domain_error
+from services.channels.avito.errors import AvitoError
 from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.connect import base_url, webhook_url
 from services.channels.models import AccountStatus, ChannelAccount
-from services.channels.repository import Transactions
+from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
-from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument, Unavailable
+from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument
 from services.kernel.repository import parse_uuid
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +44,12 @@ class ChannelManagement:
     def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients) -> None:
         self._settings, self._box, self._clients = settings, box, clients
 
-    async def set_webhook(self, tx: Transactions, change: WebhookChange) -> ChannelAccount:
+    async def set_webhook(self, units: Units[ChannelsUnit],
+                          change: WebhookChange) -> ChannelAccount:
         """Save what the seller wants, then make Avito's list agree with it."""
         changes = self._webhook_changes(change)
         channel_id = parse_uuid(change.channel_id, "channel id")
-        async with tx() as unit:
+        async with units() as unit:
             row = await unit.accounts.lock(channel_id)
             if row.status != AccountStatus.ACTIVE:
                 raise FailedPrecondition("the channel is disconnected: connect it again first")
@@ -61,7 +59,7 @@ class ChannelManagement:
         except AvitoError as exc:
             raise account_error(exc, "update the webhook subscription (the setting is saved: "
                                      "call again to retry)") from None
-        async with tx() as unit:
+        async with units() as unit:
             row = await unit.accounts.lock(channel_id)
             row = await unit.accounts.save(row, webhook_subscribed=subscribed)
         log.info("webhook settings changed", extra={
@@ -89,16 +87,16 @@ class ChannelManagement:
             await client.unsubscribe_webhook(url)
         return wanted
 
-    async def disconnect(self, tx: Transactions, channel_id: str) -> ChannelAccount:
+    async def disconnect(self, units: Units[ChannelsUnit], channel_id: str) -> ChannelAccount:
         """Unsubscribe (best effort), mark DISCONNECTED, drop the tokens; history stays.
         Disconnecting a disconnected channel changes nothing."""
         cid = parse_uuid(channel_id, "channel id")
-        async with tx() as unit:
+        async with units() as unit:
             row = await unit.accounts.get_or_raise(cid, "channel")
         if row.status == AccountStatus.DISCONNECTED:
             return row
         still_subscribed = await self._unsubscribe_for_good(row)
-        async with tx() as unit:
+        async with units() as unit:
             row = await unit.accounts.lock(cid)
             if row.status == AccountStatus.DISCONNECTED:  # a concurrent call got there first
                 return row
@@ -106,8 +104,7 @@ class ChannelManagement:
                 row, status=AccountStatus.DISCONNECTED, disconnected_at=datetime.now(UTC),
                 webhook_subscribed=still_subscribed, access_token_enc=None,
                 token_expires_at=None, refresh_token_enc=None)
-            unit.emit(topics.CHANNEL_DISCONNECTED,
-                      events.channel_disconnected(row))
+            unit.emit(topics.CHANNEL_DISCONNECTED, events.channel_disconnected(row))
         log.info("channel disconnected", extra={
             "channel_id": str(cid), "webhook_unsubscribed": not still_subscribed})
         return row
@@ -146,13 +143,9 @@ class ChannelManagement:
 
 def account_error(exc: AvitoError, action: str) -> DomainError:
     """An Avito failure on a stored account, as something the seller can act on."""
-    if isinstance(exc, AvitoAuthError):
-        return FailedPrecondition(f"Avito rejected the account's credentials, could not {action}: "
-                                  "reconnect the account")
-    if isinstance(exc, AvitoPaymentRequired):
-        return FailedPrecondition("Avito answered 402 Payment required: the account's tariff "
-                                  "lacks the Messenger API (it needs «Максимальный» or "
-                                  "«Расширенный»)")
-    if isinstance(exc, AvitoUnavailable):
-        return Unavailable(f"Avito is not answering, could not {action}: {exc.message}")
-    return FailedPrecondition(f"Avito refused to {action} ({exc.status}): {exc.message}")
+    return domain_error(
+        exc, action,
+        credentials=lambda e: FailedPrecondition(
+            f"Avito rejected the account's credentials, could not {action}: reconnect the account"),
+        tariff="Avito answered 402 Payment required: the account's tariff lacks the Messenger API "
+               "(it needs «Максимальный» or «Расширенный»)")

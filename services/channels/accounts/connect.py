@@ -14,36 +14,25 @@ import hashlib
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from clients.rpc import topics
 from services.channels import events
+from services.channels.accounts.errors import avito_call, domain_error
 from services.channels.avito.client import AvitoClient
-from services.channels.avito.errors import (
-    AvitoAuthError,
-    AvitoError,
-    AvitoPaymentRequired,
-    AvitoUnavailable,
-)
+from services.channels.avito.errors import AvitoError
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind
-from services.channels.repository import ChannelsUnit, Transactions
-from services.channels.sync_repository import SyncStateRepository
+from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
-from services.kernel.errors import (
-    Conflict,
-    DomainError,
-    FailedPrecondition,
-    InvalidArgument,
-    Unavailable,
-)
+from services.kernel.errors import Conflict, DomainError, InvalidArgument, Unavailable
 from services.kernel.models import new_id
 from services.kernel.tenancy import require_tenant
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,13 +61,13 @@ class AccountConnector:
     def __init__(self, box: SecretBox) -> None:
         self._box = box
 
-    async def connect(self, tx: Transactions, client: AvitoClient,
+    async def connect(self, units: Units[ChannelsUnit], client: AvitoClient,
                       draft: AccountDraft) -> Connected:
-        me = await avito_call(client.accounts_self(), "check the credentials")
+        me = await avito_call(client.accounts_self(), "check the credentials", connect_error)
         external_id, external_name = str(me.get("id") or ""), str(me.get("name") or "")
         if not external_id:
             raise Unavailable("Avito did not say which account the credentials belong to")
-        async with tx() as unit:
+        async with units() as unit:
             existing = await unit.accounts.find_external(ChannelKind.AVITO, external_id)
         if existing is not None and existing.status == AccountStatus.ACTIVE:
             raise Conflict(f"Avito account {external_id} is already connected")
@@ -88,13 +77,12 @@ class AccountConnector:
         if existing is not None:
             await self._forget_old_url(client, existing)
         if draft.subscribe_webhook:
-            await avito_call(client.subscribe_webhook(url), "register the webhook")
+            await avito_call(client.subscribe_webhook(url), "register the webhook", connect_error)
         values = self._values(draft, client, token, external_id, external_name)
         try:
-            async with tx() as unit:
+            async with units() as unit:
                 account = await self._save(unit, channel_id, existing is not None, values)
-                unit.emit(topics.CHANNEL_CONNECTED,
-                          events.channel_connected(account))
+                unit.emit(topics.CHANNEL_CONNECTED, events.channel_connected(account))
         except Conflict:
             if draft.subscribe_webhook:  # the URL will never be served: take it back
                 with contextlib.suppress(AvitoError):
@@ -116,12 +104,15 @@ class AccountConnector:
     async def _save(self, unit: ChannelsUnit, channel_id: uuid.UUID, reconnect: bool,
                     values: dict[str, Any]) -> ChannelAccount:
         if not reconnect:
-            return await unit.accounts.insert(ChannelAccount(
+            account = await unit.accounts.insert(ChannelAccount(
                 id=channel_id, tenant_id=require_tenant(), kind=ChannelKind.AVITO, **values))
+            # Every account has its sync schedule, due at once: the scheduler backfills it.
+            await unit.sync_states.create(account.id)
+            return account
         row = await unit.accounts.lock(channel_id)
         if row.status == AccountStatus.ACTIVE:  # a concurrent reconnect won the race
             raise Conflict(f"Avito account {row.external_account_id} is already connected")
-        await SyncStateRepository(unit.session).request_now(channel_id)  # catch up at once
+        await unit.sync_states.request_now(channel_id)  # catch up at once
         return await unit.accounts.save(row, disconnected_at=None, **values)
 
     def _values(self, draft: AccountDraft, client: AvitoClient, token: str, external_id: str,
@@ -155,21 +146,11 @@ def webhook_url(account: ChannelAccount, token: str) -> str:
     return f"{account.public_base_url}/webhooks/avito/{account.id}/{token}"
 
 
-async def avito_call(call: Awaitable[T], action: str) -> T:
-    """Await an Avito call made while connecting, turning its failure into a domain error."""
-    try:
-        return await call
-    except AvitoError as exc:
-        raise connect_error(exc, action) from None
-
-
 def connect_error(exc: AvitoError, action: str) -> DomainError:
-    if isinstance(exc, AvitoAuthError):
-        return InvalidArgument(f"Avito rejected the client_id/client_secret: {exc.message}")
-    if isinstance(exc, AvitoPaymentRequired):
-        return FailedPrecondition(
-            "Avito answered 402 Payment required: the account's tariff does not include the "
-            "Messenger API (it needs a paid tariff such as «Максимальный»)")
-    if isinstance(exc, AvitoUnavailable):
-        return Unavailable(f"Avito is not answering, could not {action}: {exc.message}")
-    return FailedPrecondition(f"Avito refused to {action} ({exc.status}): {exc.message}")
+    """A failure while connecting: the credentials are the ones the seller just typed."""
+    return domain_error(
+        exc, action,
+        credentials=lambda e: InvalidArgument(
+            f"Avito rejected the client_id/client_secret: {e.message}"),
+        tariff="Avito answered 402 Payment required: the account's tariff does not include the "
+               "Messenger API (it needs a paid tariff such as «Максимальный»)")

@@ -19,43 +19,56 @@ from typing import Any
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conversations
 from services.channels import events
 from services.channels.avito.chats import listing_of
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
 from services.channels.avito.pool import AvitoClients
 from services.channels.models import ChannelAccount, Listing
-from services.channels.repository import ChannelsUnit, Transactions
-from services.channels.sync_repository import ListingsRepository
-from services.kernel.bus import ConsumerSpec, Delivery, Retry, uuid_field
+from services.channels.repository import ChannelsUnit
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
 
+def needs_details(conversation: conversations.Conversation) -> bool:
+    """A conversation that knows its item id but not the title (channels-listings): most
+    have no listing or are enriched already, and cost nothing."""
+    return bool(conversation.listing.external_id) and not conversation.listing.title
+
 
 class ListingRefresher:
-    def __init__(self, tx: Transactions, clients: AvitoClients, ttl_s: float) -> None:
-        self._tx, self._clients, self._ttl = tx, clients, timedelta(seconds=ttl_s)
+    def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients, ttl_s: float) -> None:
+        self._units, self._clients, self._ttl = units, clients, timedelta(seconds=ttl_s)
 
     async def enrich(self, channel_id: uuid.UUID, item_id: str, chat_id: str) -> None:
-        """A conversation about `item_id` lacks its details (current tenant)."""
-        async with self._tx() as unit:
-            account = await unit.accounts.get_active(channel_id)
-            if account is None:
-                return  # disconnected: nothing is fetched for it any more
-            cached = await ListingsRepository(unit.session).get(channel_id, item_id)
-            if cached is not None and self._fresh(cached):
-                _announce(unit, cached)  # the conversation is new; the cache is not
-                return
-        await self.fetch(account, item_id, chat_id=chat_id)
+        """A conversation about `item_id` lacks its details (current tenant). Avito being
+        unavailable propagates (retry later); a refusal (credentials, tariff) is only logged:
+        retrying will not help."""
+        try:
+            async with self._units() as unit:
+                account = await unit.accounts.get_active(channel_id)
+                if account is None:
+                    return  # disconnected: nothing is fetched for it any more
+                cached = await unit.listings.get(channel_id, item_id)
+                if cached is not None and self._fresh(cached):
+                    _announce(unit, cached)  # the conversation is new; the cache is not
+                    return
+            await self.fetch(account, item_id, chat_id=chat_id)
+        except AvitoUnavailable:
+            raise
+        except AvitoError as exc:
+            log.warning("listing enrichment refused by Avito", extra={
+                "channel_id": str(channel_id), "error": exc.message})
 
     async def refresh(self, account: ChannelAccount, chats: Iterable[dict[str, Any]]) -> int:
         """The listings of chats a pass touched that are not cached or are stale; one Avito
         cannot give now stays stale for the next pass (the messages matter more)."""
         by_item = {listing.external_id: chat for chat in chats
                    if (listing := listing_of(chat)) is not None}
-        async with self._tx() as unit:
-            stale = await ListingsRepository(unit.session).stale_items(
+        async with self._units() as unit:
+            stale = await unit.listings.stale_items(
                 account.id, by_item, self._ttl.total_seconds())
         refreshed = 0
         for item_id in sorted(stale):
@@ -78,8 +91,8 @@ class ListingRefresher:
         listing = listing_of(chat)
         if listing is None or listing.external_id != item_id:
             listing = common.Listing(external_id=item_id)
-        async with self._tx() as unit:
-            row = await ListingsRepository(unit.session).upsert(
+        async with self._units() as unit:
+            row = await unit.listings.upsert(
                 account.id, item_id, title=listing.title,
                 price_minor=listing.price_minor if listing.has_price else None,
                 url=str(item.get("url") or listing.url), image_url=listing.image_url,
@@ -118,34 +131,3 @@ async def _chat(client: AvitoClient, user_id: str, chat_id: str) -> dict[str, An
     except AvitoRejected as exc:
         log.warning("Avito refused the chat lookup", extra={"chat_id": chat_id, "error": exc.message})
         return {}
-
-
-class ListingsConsumer:
-    """`channels-listings`: enrich conversations that know their item id but not its title."""
-
-    def __init__(self, refresher: ListingRefresher, backoff_s: list[float]) -> None:
-        self._refresher, self._backoff_s = refresher, backoff_s
-
-    def spec(self) -> ConsumerSpec:
-        return ConsumerSpec(topics.CHANNELS_LISTINGS, self.on_message_received,
-                            batch=64, backoff_s=list(self._backoff_s),
-                            batch_handler=self.on_messages_received)
-
-    async def on_messages_received(self, deliveries: list[Delivery]) -> None:
-        """Most messages need nothing (no item, or a title known): one pass acks them all."""
-        for delivery in deliveries:
-            await self.on_message_received(delivery)
-
-    async def on_message_received(self, delivery: Delivery) -> None:
-        conversation = delivery.event.conversation
-        if not conversation.listing.external_id or conversation.listing.title:
-            return  # no listing, or already enriched: the common case costs nothing
-        channel_id = uuid_field(conversation.channel_id, "channel_id")
-        try:
-            await self._refresher.enrich(channel_id, conversation.listing.external_id,
-                                         conversation.external_chat_id)
-        except AvitoUnavailable as exc:
-            raise Retry(exc.message, exc.retry_after_s) from exc
-        except AvitoError as exc:  # credentials or tariff: retrying will not help
-            log.warning("listing enrichment refused by Avito", extra={
-                "channel_id": str(channel_id), "error": exc.message})

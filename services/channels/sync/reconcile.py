@@ -25,12 +25,13 @@ from services.channels.avito.client import AvitoClient
 from services.channels.avito.normalize import AccountRef, MalformedWebhook, normalize_message
 from services.channels.avito.pool import AvitoClients
 from services.channels.avito.sync_calls import MAX_CHATS_LIMIT, MAX_CHATS_OFFSET
-from services.channels.inbound import publish_inbound
-from services.channels.listings import ListingRefresher
-from services.channels.repository import Transactions
-from services.channels.sync_repository import SyncClaim
+from services.channels.messaging.inbound import publish_inbound
+from services.channels.repository import ChannelsUnit
+from services.channels.sync.listings import ListingRefresher
+from services.channels.sync.repository import SyncClaim
 from services.kernel.bus import Bus
 from services.kernel.tenancy import require_tenant
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,14 @@ class PassResult:
 
 
 class Reconciler:
-    def __init__(self, tx: Transactions, bus: Bus, clients: AvitoClients,
+    def __init__(self, units: Units[ChannelsUnit], bus: Bus, clients: AvitoClients,
                  listings: ListingRefresher, overlap_s: int) -> None:
-        self._tx, self._bus, self._clients = tx, bus, clients
+        self._units, self._bus, self._clients = units, bus, clients
         self._listings, self._overlap_s = listings, overlap_s
 
     async def run(self, claim: SyncClaim, stop: asyncio.Event) -> PassResult | None:
         """None when the account is not connected (any more): nothing to do."""
-        async with self._tx() as unit:
+        async with self._units() as unit:
             account = await unit.accounts.get_active(claim.channel_id)
         if account is None:
             return None

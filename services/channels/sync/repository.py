@@ -1,5 +1,6 @@
 """SQL of reconciliation and listing enrichment: the due-row table `sync_state` and the
-`listings` cache. Flushes, never commits.
+`listings` cache (both on `ChannelsUnit`: `unit.sync_states`, `unit.listings`). Flushes, never
+commits.
 
 `sync_state` is a due-row table: whoever drives it (our scheduler loop today, the scheduling
 service later) claims due rows with FOR UPDATE SKIP LOCKED, pushes `next_due_at` forward as a
@@ -45,6 +46,9 @@ def _after(seconds: float) -> Any:
 class SyncStateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def find(self, channel_id: uuid.UUID) -> SyncState | None:
+        return await self.session.scalar(select(SyncState).where(SyncState.channel_id == channel_id))
 
     async def create(self, channel_id: uuid.UUID) -> None:
         """A new account is due at once, for its backfill (tenant unit of work)."""

@@ -24,9 +24,11 @@ from services.channels.avito.errors import (
     AvitoUnavailable,
 )
 from services.channels.avito.pool import AvitoClients
+from services.channels.messaging.media import MediaFetcher, MediaGone
+from services.channels.messaging.parts import Part, build_parts, find_sent, send_part
 from services.channels.models import AccountStatus, ChannelAccount, OutboundSend, SendStatus
-from services.channels.parts import MediaFetcher, MediaGone, Part, build_parts, find_sent, send_part
-from services.channels.repository import ChannelsUnit, Transactions
+from services.channels.repository import ChannelsUnit
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +60,9 @@ class _Attempt:
 
 
 class OutboundSender:
-    def __init__(self, tx: Transactions, clients: AvitoClients, max_deliveries: int,
+    def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients, max_deliveries: int,
                  media: MediaFetcher) -> None:
-        self._tx, self._clients, self._max_deliveries = tx, clients, max_deliveries
+        self._units, self._clients, self._max_deliveries = units, clients, max_deliveries
         self._media = media
 
     async def send(self, cmd: SendCommand, delivery: int) -> None:
@@ -71,10 +73,7 @@ class OutboundSender:
         try:
             external_id = await self._deliver(cmd, attempt)
         except AvitoUnavailable as exc:
-            if delivery < self._max_deliveries:
-                raise SendDeferred(exc.message, exc.retry_after_s) from exc
-            await self._finish(cmd, failure=f"Avito was unavailable on all {delivery} "
-                                            f"attempts: {exc.message}")
+            await self._finish(cmd, failure=deferred(exc, delivery, self._max_deliveries))
         except AvitoError as exc:
             await self._finish(cmd, failure=failure_reason(exc))
         except MediaGone as exc:
@@ -84,7 +83,7 @@ class OutboundSender:
 
     async def _begin(self, cmd: SendCommand) -> _Attempt | None:
         now = datetime.now(UTC)
-        async with self._tx() as unit:
+        async with self._units() as unit:
             account = await unit.accounts.get(cmd.channel_id)
             if account is None:  # no row can point at it: report the failure directly
                 _emit_delivery(unit, cmd, None, "the channel does not exist")
@@ -123,7 +122,7 @@ class OutboundSender:
     async def _finish(self, cmd: SendCommand, *, external_id: str = "",
                       failure: str = "") -> None:
         now = datetime.now(UTC)
-        async with self._tx() as unit:
+        async with self._units() as unit:
             row = await unit.sends.lock(
                 message_id=cmd.message_id, conversation_id=cmd.conversation_id,
                 channel_id=cmd.channel_id, external_chat_id=cmd.external_chat_id)
@@ -143,11 +142,11 @@ class OutboundSender:
 class ReadMarker:
     """Marks a chat read on Avito when the seller read the conversation."""
 
-    def __init__(self, tx: Transactions, clients: AvitoClients) -> None:
-        self._tx, self._clients = tx, clients
+    def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients) -> None:
+        self._units, self._clients = units, clients
 
     async def mark_read(self, channel_id: uuid.UUID, chat_id: str) -> None:
-        async with self._tx() as unit:
+        async with self._units() as unit:
             account = await unit.accounts.get(channel_id)
         if account is None or account.status != AccountStatus.ACTIVE or not chat_id:
             log.info("read mark skipped: no active channel or chat",
@@ -161,6 +160,14 @@ class ReadMarker:
         except AvitoError as exc:  # nothing a retry would change; the inbox is already read
             log.warning("Avito refused to mark a chat read", extra={
                 "channel_id": str(channel_id), "status": exc.status, "error": exc.message})
+
+
+def deferred(exc: AvitoUnavailable, delivery: int, max_deliveries: int) -> str:
+    """Avito unavailable on delivery number `delivery` of a command: SendDeferred (the bus
+    retries) while deliveries are left, else the failure reason to report."""
+    if delivery < max_deliveries:
+        raise SendDeferred(exc.message, exc.retry_after_s) from exc
+    return f"Avito was unavailable on all {delivery} attempts: {exc.message}"
 
 
 def failure_reason(exc: AvitoError) -> str:

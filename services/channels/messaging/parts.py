@@ -6,17 +6,14 @@ find them again in the chat by content and order.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from clients.rpc.conversations import ConversationsClient
 from services.channels.avito.client import AvitoClient
-from services.channels.avito.errors import AvitoUnavailable
 from services.channels.avito.text import split_text
+from services.channels.messaging.media import MediaFetcher
 from services.channels.models import ChannelAccount
-from services.kernel.errors import DomainError, InvalidArgument, NotFound
-from services.kernel.tenancy import require_tenant
 
 # Avito's clock and ours may differ a little: look this far before the attempt began.
 CLOCK_SKEW_S = 5.0
@@ -27,25 +24,6 @@ class Part:
     kind: Literal["text", "image"]
     text: str = ""
     media_id: str = ""
-
-
-@dataclass(frozen=True)
-class StoredMedia:
-    content: bytes
-    mime_type: str
-    filename: str
-
-
-class MediaGone(Exception):
-    """An attached file cannot be had any more: the message can never be sent as asked."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# media id -> the file (for the tenant bound to the current task).
-MediaFetcher = Callable[[str], Awaitable[StoredMedia]]
 
 
 def build_parts(text: str, media_ids: Sequence[str]) -> list[Part]:
@@ -86,24 +64,6 @@ async def find_sent(client: AvitoClient, account: ChannelAccount, chat_id: str,
         found.append(str(ours[position].get("id") or ""))
         position += 1
     return found
-
-
-def media_from(conversations: ConversationsClient) -> MediaFetcher:
-    """Reads attached files from the conversations service (it owns them)."""
-    async def fetch(media_id: str) -> StoredMedia:
-        try:
-            media = await conversations.get_media(require_tenant(), media_id)
-        except (NotFound, InvalidArgument) as exc:
-            raise MediaGone(f"the attached image {media_id} is not stored any more") from exc
-        except DomainError as exc:
-            raise AvitoUnavailable(f"could not read the attached image: {exc.message}") from exc
-        return StoredMedia(media.content, media.mime_type, media.filename)
-    return fetch
-
-
-def media_ids(attachments: Sequence[Any]) -> tuple[str, ...]:
-    """The images of a send command (conversations.v1.OutgoingAttachment), in order."""
-    return tuple(a.media_id for a in attachments if a.kind == "image" and a.media_id)
 
 
 def _matches(part: Part, message: dict[str, Any]) -> bool:

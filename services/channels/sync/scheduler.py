@@ -6,6 +6,7 @@ pass for each (`reconcile.Reconciler`, tenant units of work, tenant from the row
 the outcome: success -> next in `sync_interval_s` ± jitter; failure -> failures + 1, the reason,
 and an exponential backoff capped at the interval; disconnected -> looked at again later.
 `claim`, `complete`, `fail` are small so the scheduling service can drive the table later.
+SyncChannel (`ChannelsService.request_sync`) only makes an account due now.
 """
 
 from __future__ import annotations
@@ -26,13 +27,11 @@ from services.channels.avito.errors import (
     AvitoUnavailable,
 )
 from services.channels.config import ChannelsSettings
-from services.channels.models import AccountStatus
-from services.channels.reconcile import Interrupted, PassResult, Reconciler
-from services.channels.repository import ChannelsUnit, Transactions
-from services.channels.sync_repository import SyncClaim, SyncStateRepository
-from services.kernel.errors import FailedPrecondition
-from services.kernel.repository import parse_uuid
+from services.channels.repository import ChannelsUnit
+from services.channels.sync.reconcile import Interrupted, PassResult, Reconciler
+from services.channels.sync.repository import SyncClaim
 from services.kernel.tenancy import tenant_scope
+from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +51,10 @@ OVERDUE_GRACE_S = 60.0
 _OVERDUE_EVERY_S = 15.0
 
 
-async def request_sync(unit: ChannelsUnit, channel_id: str) -> datetime:
-    """SyncChannel: the account is due now; returns when (the scheduler picks it up then)."""
-    account = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"), "channel")
-    if account.status != AccountStatus.ACTIVE:
-        raise FailedPrecondition("the channel is disconnected: connect it again to sync it")
-    return await SyncStateRepository(unit.session).request_now(account.id)
-
-
 class SyncScheduler:
-    def __init__(self, tx: Transactions, reconciler: Reconciler, settings: ChannelsSettings,
-                 rng: random.Random | None = None) -> None:
-        self._tx, self._reconciler, self._settings = tx, reconciler, settings
+    def __init__(self, units: Units[ChannelsUnit], reconciler: Reconciler,
+                 settings: ChannelsSettings, rng: random.Random | None = None) -> None:
+        self._units, self._reconciler, self._settings = units, reconciler, settings
         self._rng = rng or random.Random()
         self._in_flight: set[uuid.UUID] = set()
         self._overdue_at = 0.0
@@ -109,8 +100,8 @@ class SyncScheduler:
 
     async def claim(self, limit: int | None = None) -> list[SyncClaim]:
         s = self._settings
-        async with self._tx.system() as unit:
-            repo = SyncStateRepository(unit.session)
+        async with self._units.system() as unit:
+            repo = unit.sync_states
             claims = await repo.claim_due(limit or s.sync_batch, s.sync_lease_s,
                                           self._in_flight)
             # Ours until their pass ends, even if a SyncChannel makes them due meanwhile.
@@ -149,8 +140,8 @@ class SyncScheduler:
         return "ok"
 
     async def complete(self, claim: SyncClaim, result: PassResult) -> None:
-        async with self._tx() as unit:
-            await SyncStateRepository(unit.session).complete(
+        async with self._units() as unit:
+            await unit.sync_states.complete(
                 claim, synced_until=result.synced_until,
                 next_in_s=self._jittered(self._settings.sync_interval_s))
 
@@ -159,20 +150,20 @@ class SyncScheduler:
         log.warning("Avito account sync failed", exc_info=not isinstance(exc, AvitoError),
                     extra={"channel_id": str(claim.channel_id), "error": reason})
         s = self._settings
-        async with self._tx() as unit:
-            repo = SyncStateRepository(unit.session)
+        async with self._units() as unit:
+            repo = unit.sync_states
             failures = await repo.failures(claim) + 1
             backoff = min(s.sync_interval_s, s.sync_retry_base_s * 2 ** (failures - 1))
             await repo.fail(claim, reason, self._jittered(backoff))
 
     async def release(self, claim: SyncClaim) -> None:
         """Give an unfinished account back: due again at once, for whoever runs next."""
-        async with self._tx() as unit:
-            await SyncStateRepository(unit.session).postpone(claim, 0)
+        async with self._units() as unit:
+            await unit.sync_states.postpone(claim, 0)
 
     async def _postpone(self, claim: SyncClaim) -> None:
-        async with self._tx() as unit:
-            await SyncStateRepository(unit.session).postpone(claim, self._settings.sync_interval_s)
+        async with self._units() as unit:
+            await unit.sync_states.postpone(claim, self._settings.sync_interval_s)
 
     def _jittered(self, seconds: float) -> float:
         spread = seconds * self._settings.sync_jitter

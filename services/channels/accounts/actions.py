@@ -8,36 +8,24 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
-from services.channels.avito.errors import (
-    AvitoAuthError,
-    AvitoError,
-    AvitoPaymentRequired,
-    AvitoRejected,
-    AvitoUnavailable,
-)
+from services.channels.accounts.errors import avito_call, domain_error
+from services.channels.avito.errors import AvitoError
 from services.channels.avito.pool import AvitoClients
 from services.channels.models import AccountStatus, ChannelAccount
-from services.channels.repository import Transactions
-from services.kernel.errors import (
-    DomainError,
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    Unavailable,
-)
+from services.channels.repository import ChannelsUnit
+from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import parse_uuid
 from services.kernel.tenancy import require_tenant
+from services.kernel.unit import Units
 
 # Avito's voice links live an hour; a cached one is handed out for 50 minutes, so whoever
 # gets it still has 10 minutes or more to play it.
 VOICE_URL_TTL_S = 3600.0
 VOICE_CACHE_S = 3000.0
 _MAX_CACHED = 10_000
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,17 +40,18 @@ class ChannelActions:
         # (tenant, channel, voice id) -> URL; least recently fetched first.
         self._voices: OrderedDict[tuple[uuid.UUID, uuid.UUID, str], VoiceUrl] = OrderedDict()
 
-    async def voice_url(self, tx: Transactions, channel_id: str, voice_id: str) -> VoiceUrl:
+    async def voice_url(self, units: Units[ChannelsUnit], channel_id: str,
+                        voice_id: str) -> VoiceUrl:
         if not voice_id.strip():
             raise InvalidArgument("voice_id is required")
-        account = await _active_account(tx, channel_id)
+        account = await _active_account(units, channel_id)
         key = (require_tenant(), account.id, voice_id)
         cached = self._voices.get(key)
         if cached is not None and cached.expires_at - VOICE_URL_TTL_S + VOICE_CACHE_S > self._clock():
             return cached
         client = self._clients.for_account(account)
-        urls = await _avito(client.voice_urls(account.external_account_id, [voice_id]),
-                            "fetch the voice message")
+        urls = await avito_call(client.voice_urls(account.external_account_id, [voice_id]),
+                                "fetch the voice message", _domain_error)
         if voice_id not in urls:
             raise NotFound(f"Avito has no voice message {voice_id} for this account")
         found = VoiceUrl(urls[voice_id], self._clock() + VOICE_URL_TTL_S)
@@ -72,40 +61,28 @@ class ChannelActions:
             self._voices.popitem(last=False)
         return found
 
-    async def blacklist(self, tx: Transactions, channel_id: str, external_user_id: str,
-                        listing_external_id: str, reason: str) -> None:
+    async def blacklist(self, units: Units[ChannelsUnit], channel_id: str,
+                        external_user_id: str, listing_external_id: str, reason: str) -> None:
         if not external_user_id.strip():
             raise InvalidArgument("external_user_id is required")
-        account = await _active_account(tx, channel_id)
+        account = await _active_account(units, channel_id)
         client = self._clients.for_account(account)
-        await _avito(client.blacklist(account.external_account_id, external_user_id,
-                                      item_id=listing_external_id, reason=reason),
-                     "block the user")
+        await avito_call(client.blacklist(account.external_account_id, external_user_id,
+                                          item_id=listing_external_id, reason=reason),
+                         "block the user", _domain_error)
 
 
-async def _active_account(tx: Transactions, channel_id: str) -> ChannelAccount:
-    async with tx() as unit:
+async def _active_account(units: Units[ChannelsUnit], channel_id: str) -> ChannelAccount:
+    async with units() as unit:
         account = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"), "channel")
     if account.status != AccountStatus.ACTIVE:
         raise FailedPrecondition("the channel is disconnected")
     return account
 
 
-async def _avito(call: Awaitable[T], action: str) -> T:
-    try:
-        return await call
-    except AvitoError as exc:
-        raise _domain_error(exc, action) from None
-
-
 def _domain_error(exc: AvitoError, action: str) -> DomainError:
-    if isinstance(exc, AvitoUnavailable):
-        return Unavailable(f"Avito is not answering, could not {action}: {exc.message}")
-    if isinstance(exc, AvitoAuthError):
-        return FailedPrecondition(f"Avito refused the channel's credentials; reconnect the "
-                                  f"account ({exc.message})")
-    if isinstance(exc, AvitoPaymentRequired):
-        return FailedPrecondition("the Avito account's tariff does not include the Messenger API")
-    if isinstance(exc, AvitoRejected) and exc.status == 404:
-        return NotFound(f"Avito could not {action}: {exc.message}")
-    return FailedPrecondition(f"Avito refused to {action} ({exc.status}): {exc.message}")
+    return domain_error(
+        exc, action, not_found=True,
+        credentials=lambda e: FailedPrecondition(
+            f"Avito refused the channel's credentials; reconnect the account ({e.message})"),
+        tariff="the Avito account's tariff does not include the Messenger API")
