@@ -282,6 +282,17 @@ class ConversationsUnit(Unit):
         self.messages = MessageRepository(session)
         self.media = MediaRepository(session)
 
+    async def reported(self, message_id: str, settled: Callable[[Message], bool]
+                       ) -> tuple[Message, Conversation] | None:
+        """The message a channel reports on, with its conversation locked for the change;
+        None when it is unknown here or `settled` says the report changes nothing."""
+        message = await self.messages.get(uuid.UUID(message_id))
+        if message is None or settled(message):
+            return None
+        conversation = await self.conversations.lock(message.conversation_id)
+        assert conversation is not None  # a message's conversation is never deleted
+        return message, conversation
+
     async def announce(self, topic: Topic, build: Callable[..., ProtoMessage],
                        conversation: Conversation, *about: Message) -> None:
         """Write the changes so far, then emit `build(conversation, its contact, *about)`:

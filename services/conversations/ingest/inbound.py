@@ -166,14 +166,12 @@ class Ingestor:
     async def apply_delivery(self, unit: ConversationsUnit,
                              d: channel_events.MessageDelivery) -> Message | None:
         """Record what the channel did with an outbound message."""
-        messages = unit.messages
-        message = await messages.get(uuid.UUID(d.message_id))
-        if message is None or _already_applied(message, d):
+        found = await unit.reported(d.message_id, lambda m: _already_applied(m, d))
+        if found is None:
             return None
-        conversation = await unit.conversations.lock(message.conversation_id)
-        assert conversation is not None
+        message, conversation = found
         if d.outcome == channel_events.DELIVERY_OUTCOME_SENT:
-            await self._merge_early_echo(messages, message, d.external_message_id)
+            await self._merge_early_echo(unit.messages, message, d.external_message_id)
             message.status = MessageStatus.SENT
             message.external_message_id = message.external_message_id or d.external_message_id or None
             message.failure_reason = ""

@@ -61,12 +61,10 @@ class Deletions:
     async def apply(self, unit: ConversationsUnit,
                     outcome: channel_events.MessageDeletion) -> Message | None:
         """Record what the channel did: deleted, or why not. Idempotent."""
-        messages = unit.messages
-        message = await messages.get(uuid.UUID(outcome.message_id))
-        if message is None or message.content_type == DELETED:
+        found = await unit.reported(outcome.message_id, lambda m: m.content_type == DELETED)
+        if found is None:
             return None
-        conversation = await unit.conversations.lock(message.conversation_id)
-        assert conversation is not None
+        message, conversation = found
         if outcome.deleted:
             mark_deleted(message)
         else:
