@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
+from nats.js.errors import NoStreamResponseError
 from sqlalchemy import DateTime, LargeBinary, String, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.kernel import telemetry
 from services.kernel.bus import EVENT_TYPE_HEADER, MSG_ID_HEADER, Bus, check_payload
 from services.kernel.db import Database, on_commit
-from services.kernel.wire import Topic
+from services.kernel.wire import DLQ_PREFIX, Topic
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
         self._next_sample = 0.0
         telemetry.OUTBOX_RELAYED.labels(self.schema)
+        telemetry.OUTBOX_DEAD_LETTERS.labels(self.schema)
 
     async def run(self) -> None:
         while not self._stopping.is_set():
@@ -105,7 +107,12 @@ class OutboxRelay:
         self.outbox.wakeup.set()
 
     async def relay_once(self) -> int:
-        """Publish one batch; rows are deleted in the same transaction that locked them."""
+        """Publish one batch; rows are deleted in the same transaction that locked them.
+
+        Each row stands alone: one that fails stays for the next pass and the others go out.
+        A row that no stream takes while others of the pass were stored (a subject nothing
+        routes: a producer's bug, not the bus being down) would block the relay for ever: it
+        goes to the dead-letter stream, with why, and leaves the outbox."""
         model = self.outbox.model
         async with self.db.system_unit_of_work() as session:
             rows = (await session.scalars(
@@ -113,15 +120,37 @@ class OutboxRelay:
                 .with_for_update(skip_locked=True))).all()
             if not rows:
                 return 0
-            await asyncio.gather(*(self.bus.publish(
-                r.subject, r.payload, msg_id=r.headers.get(MSG_ID_HEADER, str(r.id)),
-                headers={**r.headers, EVENT_TYPE_HEADER: r.event_type}) for r in rows))
-            await session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
+            outcomes = await asyncio.gather(*(self._publish(r) for r in rows),
+                                            return_exceptions=True)
+            published = [r for r, o in zip(rows, outcomes, strict=True) if o is None]
+            failed = [(r, o) for r, o in zip(rows, outcomes, strict=True) if o is not None]
+            if published:
+                dead = [r for r, error in failed if isinstance(error, NoStreamResponseError)]
+                await asyncio.gather(*(self._dead_letter(r) for r in dead))
+                published += dead
+            for r, error in failed:
+                log.warning("outbox event not published, will retry", extra={
+                    "schema": self.schema, "subject": r.subject, "error": repr(error)})
+            await session.execute(delete(model).where(model.id.in_([r.id for r in published])))
             now = datetime.now(UTC)
-            for r in rows:
+            for r in published:
                 telemetry.OUTBOX_LAG.labels(self.schema).observe((now - r.created_at).total_seconds())
-        telemetry.OUTBOX_RELAYED.labels(self.schema).inc(len(rows))
-        return len(rows)
+        telemetry.OUTBOX_RELAYED.labels(self.schema).inc(len(published))
+        return len(published)
+
+    async def _publish(self, row: Any) -> None:
+        await self.bus.publish(row.subject, row.payload,
+                               msg_id=row.headers.get(MSG_ID_HEADER, str(row.id)),
+                               headers={**row.headers, EVENT_TYPE_HEADER: row.event_type})
+
+    async def _dead_letter(self, row: Any) -> None:
+        log.error("outbox event no stream takes, dead-lettered", extra={
+            "schema": self.schema, "subject": row.subject, "event_type": row.event_type})
+        await self.bus.publish(
+            f"{DLQ_PREFIX}.outbox.{self.schema}", row.payload, msg_id=f"dlq:outbox:{row.id}",
+            headers={**row.headers, EVENT_TYPE_HEADER: row.event_type,
+                     "Sb-Original-Subject": row.subject, "Sb-Reason": "no stream takes this subject"})
+        telemetry.OUTBOX_DEAD_LETTERS.labels(self.schema).inc()
 
     async def _sample_backlog(self) -> None:
         """At most every BACKLOG_SAMPLE_S: how many rows wait, and how old the oldest is."""

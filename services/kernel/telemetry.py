@@ -36,6 +36,9 @@ DEAD_LETTERS = Counter(
     ["consumer"])
 OUTBOX_RELAYED = Counter(
     "switchboard_outbox_relayed_total", "Outbox events published", ["schema"])
+OUTBOX_DEAD_LETTERS = Counter(
+    "switchboard_outbox_dead_letters_total",
+    "Outbox events no stream takes, moved to the dead-letter stream", ["schema"])
 OUTBOX_LAG = Histogram(
     "switchboard_outbox_publish_lag_seconds", "Age of outbox events when published", ["schema"],
     buckets=_LATENCY_BUCKETS)

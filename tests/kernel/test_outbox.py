@@ -15,6 +15,7 @@ from services.kernel.bus import Bus
 from services.kernel.db import Database
 from services.kernel.outbox import Outbox, OutboxRelay
 from services.kernel.tenancy import tenant_scope
+from services.kernel.wire import Stream, Topic
 from tests.fixtures.events import Recorder, eventually
 
 
@@ -81,3 +82,35 @@ async def test_an_event_written_twice_with_its_own_id_is_published_once(
     subject = topics.CONVERSATION_UPDATED.subject(tenant_a)
     info = await bus.js.stream_info("SB_CONVERSATIONS", subjects_filter=subject)
     assert (info.state.subjects or {}).get(subject) == 1
+
+
+async def test_an_event_no_stream_takes_is_dead_lettered_and_blocks_nothing(
+        db: Database, bus: Bus, tenant_a: uuid.UUID) -> None:
+    """A row whose subject no stream routes (a producer's bug) used to fail every pass of the
+    relay, and with it every row behind it: the outbox of that service stopped for good."""
+    outbox = Outbox(OutboxEvent)
+    nowhere = Topic(Stream("SB_NOWHERE", "nowhere"), "tests", "conversation", "updated",
+                    ev.ConversationUpdated)
+    with tenant_scope(tenant_a):
+        async with db.unit_of_work() as session:
+            outbox.add(session, nowhere, tenant_a, ev.ConversationUpdated())
+        async with db.unit_of_work() as session:
+            outbox.add(session, topics.CONVERSATION_UPDATED, tenant_a, ev.ConversationUpdated())
+    dlq = await bus.js.pull_subscribe("sb.dlq.outbox.conversations",
+                                      durable=f"dlq-outbox-{uuid.uuid4().hex[:8]}",
+                                      stream="SB_DEAD_LETTER")
+    async with Recorder(bus, f"sb.conversations.{tenant_a}.>") as seen:
+        relay = OutboxRelay(db, bus, outbox)
+
+        async def drained() -> bool:
+            await relay.relay_once()
+            async with db.system_unit_of_work() as session:
+                left = await session.scalar(select(func.count()).select_from(OutboxEvent)
+                                            .where(OutboxEvent.tenant_id == tenant_a))
+            return left == 0
+
+        await eventually(drained)
+        await eventually(lambda: _async(len(seen.on("conversation.updated")) == 1))
+    [dead] = await dlq.fetch(1, timeout=5)
+    assert dead.headers["Sb-Original-Subject"] == nowhere.subject(tenant_a)
+    await dead.ack()
