@@ -1,24 +1,23 @@
-"""The demo tenant and its sandbox Avito account, created through the public API like a user."""
+"""The demo tenant and its sandbox Avito shop, created through the public API like a user.
+
+Idempotent on the database's state: `switchboard dev` seeds whenever dev.json is missing or its
+key no longer works, and reuses what an earlier run (or one killed half-way) left — the
+tenant, the sandbox account and its channel, the FAQ — rather than making it twice.
+"""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from gateway.config import GatewaySettings
-from gateway.identity.service import IdentityService
-from services.kernel.db import Database
 from switchboard.devstack.agent_seed import enable_sandbox_agent
+from switchboard.devstack.demo_owner import demo_owner
+from switchboard.devstack.sandbox_shop import SandboxShops
 
 DEMO_EMAIL = "owner@demo.switchboard.local"
-SANDBOX_ITEMS = [
-    {"title": "iPhone 13, 128 ГБ, синий", "price": 52000},
-    {"title": "Велосипед горный Stels Navigator", "price": 18500},
-    {"title": "Диван угловой, серый велюр", "price": 34990},
-]
 
 
 @dataclass
@@ -30,30 +29,20 @@ class Seeded:
     avito: dict[str, Any]
 
 
-async def seed_demo(settings: GatewaySettings, gateway_url: str, emulator_url: str) -> Seeded:
+async def seed_demo(settings: GatewaySettings, gateway_url: str, emulator_url: str,
+                    email: str = DEMO_EMAIL) -> Seeded:
     """Tenant + owner + API key (identity), then a sandbox Avito shop connected via REST, with
     the AI agent answering from a small FAQ (FAQ mode)."""
-    password = secrets.token_urlsafe(12)
-    db = Database(settings.database_url, pool_size=1)
-    try:
-        created = await IdentityService(db, settings).create_tenant(
-            "Demo shop", DEMO_EMAIL, password, owner_name="Demo owner")
-    finally:
-        await db.dispose()
+    owner = await demo_owner(settings, email)
     async with httpx.AsyncClient(timeout=30) as http:
-        account = (await http.post(f"{emulator_url}/_emulator/accounts", json={
-            "name": "Sandbox shop", "items": SANDBOX_ITEMS})).raise_for_status().json()
-        channel = (await http.post(
-            f"{gateway_url}/v1/channels/avito",
-            headers={"Authorization": f"Bearer {created.api_key}"},
-            json={"name": "Sandbox Avito shop", "client_id": account["client_id"],
-                  "client_secret": account["client_secret"], "sandbox": True})).raise_for_status().json()
-        await enable_sandbox_agent(http, gateway_url, created.api_key, channel["id"])
+        shop = await SandboxShops(http, gateway_url, emulator_url, owner.api_key).ensure()
+        # Idempotent: the same FAQ again replaces itself, the setting is a PUT.
+        await enable_sandbox_agent(http, gateway_url, owner.api_key, shop.channel_id)
     return Seeded(
-        tenant_id=str(created.tenant_id), api_key=created.api_key, email=DEMO_EMAIL,
-        password=password,
-        avito={"emulator_url": emulator_url, "channel_id": channel["id"],
-               "user_id": account["user_id"], "webhook_url": channel["webhook_url"]})
+        tenant_id=str(owner.tenant_id), api_key=owner.api_key, email=email,
+        password=owner.password,
+        avito={"emulator_url": emulator_url, "channel_id": shop.channel_id,
+               "user_id": shop.user_id, "webhook_url": shop.webhook_url})
 
 
 async def register_partner_app(emulator_url: str, public_base_url: str) -> dict[str, str]:

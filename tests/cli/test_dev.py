@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -88,6 +89,68 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         _eventually_conversations(url, auth, 2)
     finally:
         _stop(proc)
+
+
+def test_dev_restarts_when_dev_json_is_lost_but_the_data_is_not(tmp_path: Path) -> None:
+    """Only hashes of the API key and the password are stored: a restart without dev.json
+    reuses the demo tenant, its sandbox account and channel, with a fresh key and password;
+    and when the emulator's saved state is gone too, the channel gets its account back."""
+    data, port, emulator_port = tmp_path / "sb", free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = _start(data, port, emulator_port)
+    try:
+        _wait_ready(proc, url)
+        first = json.loads((data / "dev.json").read_text())
+        _buyer_writes(first, "До потери dev.json")
+        _eventually_conversations(url, {"Authorization": f"Bearer {first['api_key']}"}, 1)
+    finally:
+        _stop(proc)
+
+    (data / "dev.json").unlink()
+    again = _restarted_with_the_same_shop(data, port, emulator_port, first)
+    assert again["avito"] == first["avito"]  # the same account, channel and webhook URL
+
+    (data / "dev.json").unlink()
+    (data / "avito-emulator.json").unlink()
+    third = _restarted_with_the_same_shop(data, port, emulator_port, first)
+    assert third["avito"]["webhook_url"] != first["avito"]["webhook_url"]  # connected again
+
+
+def _restarted_with_the_same_shop(data: Path, port: int, emulator_port: int,
+                                  first: dict[str, Any]) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{port}"
+    proc = _start(data, port, emulator_port)
+    try:
+        _wait_ready(proc, url)
+        info: dict[str, Any] = json.loads((data / "dev.json").read_text())
+        assert info["tenant_id"] == first["tenant_id"] and info["api_key"] != first["api_key"]
+        assert (info["avito"]["channel_id"], info["avito"]["user_id"]) == \
+            (first["avito"]["channel_id"], first["avito"]["user_id"])
+        auth = {"Authorization": f"Bearer {info['api_key']}"}
+        channels = httpx.get(f"{url}/v1/channels", headers=auth, timeout=5).json()["items"]
+        assert [(c["id"], c["status"]) for c in channels] == \
+            [(first["avito"]["channel_id"], "active")]
+        accounts = httpx.get(f"{info['avito']['emulator_url']}/_emulator/accounts",
+                             timeout=5).json()["accounts"]
+        assert [a["user_id"] for a in accounts] == [first["avito"]["user_id"]]
+        documents = httpx.get(f"{url}/v1/agent/knowledge/documents", headers=auth,
+                              timeout=5).json()["items"]
+        assert [d["name"] for d in documents].count("sandbox-faq.csv") == 1  # replaced, not added
+        login = httpx.post(f"{url}/v1/auth/login", json=info["login"], timeout=10)
+        assert login.status_code == 200, login.text
+        count = len(httpx.get(f"{url}/v1/conversations", headers=auth, timeout=5).json()["items"])
+        assert count >= 1  # the first run's conversation is still there
+        _buyer_writes(info, "После перезапуска")  # and the channel still receives
+        _eventually_conversations(url, auth, count + 1)
+    finally:
+        _stop(proc)
+    return info
+
+
+def _buyer_writes(info: dict[str, Any], text: str) -> None:
+    avito = info["avito"]
+    httpx.post(f"{avito['emulator_url']}/_emulator/accounts/{avito['user_id']}/incoming",
+               json={"text": text}, timeout=5).raise_for_status()
 
 
 def _eventually_conversations(url: str, auth: dict[str, str], count: int) -> None:
