@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from gateway.app import create_app
+from gateway.app import begin_shutdown, create_app
 from gateway.config import GatewaySettings
 from services.kernel.config import KernelSettings
 from services.kernel.logging import configure_logging
@@ -52,6 +53,9 @@ class GatewayRuntime:
         await self.server.start()
 
     async def stop(self, grace_s: float = 10) -> None:
+        # Live streams (SSE, WebSockets) end first, each telling its client to reconnect:
+        # uvicorn waits for open responses before the app's lifespan exit could end them.
+        begin_shutdown(self.app)
         await self.server.stop()
 
 
@@ -61,7 +65,7 @@ async def build_gateway(settings: GatewaySettings) -> GatewayRuntime:
 
 @dataclass
 class Platform:
-    """Running components; `stop()` takes them down gateway first, like a rolling drain."""
+    """Running components, stopped in an order where nothing calls what already stopped."""
 
     runtimes: dict[str, ServiceRuntime] = field(default_factory=dict)
     gateway: GatewayRuntime | None = None
@@ -72,10 +76,22 @@ class Platform:
         return self.gateway.url
 
     async def stop(self, grace_s: float = 10) -> None:
+        """The gateway first (no new requests, in-flight ones finish); then every component's
+        consumers and schedulers (`quiesce`), which call the others' gRPC servers; only then
+        those servers, the relays and the connections (`close`)."""
         if self.gateway is not None:
             await self.gateway.stop(grace_s)
-        await asyncio.gather(*(rt.stop(grace_s) for rt in self.runtimes.values()),
-                             return_exceptions=True)
+        runtimes = list(self.runtimes.values())
+        await _each("quiesce", [rt.quiesce(grace_s) for rt in runtimes])
+        await _each("close", [rt.close(grace_s) for rt in runtimes])
+
+
+async def _each(phase: str, steps: list[Coroutine[Any, Any, None]]) -> None:
+    """Run one stopping phase of every component; a failure is one line, not a traceback."""
+    for outcome in await asyncio.gather(*steps, return_exceptions=True):
+        if isinstance(outcome, Exception):
+            log.warning("stopping a component failed", extra={"phase": phase,
+                                                              "error": repr(outcome)})
 
 
 async def start_platform(components: tuple[str, ...], **overrides: Any) -> Platform:

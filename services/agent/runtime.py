@@ -53,8 +53,8 @@ class AgentRuntime(ServiceRuntime):
     llm: LlmClient | None = None
     conversations: grpc.aio.Channel | None = None
 
-    async def stop(self, grace_s: float = 10) -> None:
-        await super().stop(grace_s)
+    async def close(self, grace_s: float = 10) -> None:
+        await super().close(grace_s)
         if self.llm is not None:
             await self.llm.close()
         if self.conversations is not None:

@@ -39,8 +39,8 @@ class ChannelsRuntime(ServiceRuntime):
     # To the conversations service, which owns the files attached to replies.
     conversations: grpc.aio.Channel | None = None
 
-    async def stop(self, grace_s: float = 10) -> None:
-        await super().stop(grace_s)
+    async def close(self, grace_s: float = 10) -> None:
+        await super().close(grace_s)
         if self.http is not None:
             await self.http.aclose()
         if self.conversations is not None:

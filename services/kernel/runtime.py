@@ -5,7 +5,6 @@ together. `python -m services.<name>` runs one through `run_service`; the compos
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -38,6 +37,7 @@ class ServiceRuntime:
     loops: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _closed: bool = False
 
     async def start(self) -> None:
         await self.grpc.start()
@@ -49,19 +49,53 @@ class ServiceRuntime:
                         for loop in self.loops]
         log.info("service started", extra={"service": self.name, "grpc": self.grpc.address})
 
-    async def stop(self, grace_s: float = 10) -> None:
-        """Stop taking RPCs (health first), finish in-flight work, then close connections."""
-        await self.grpc.stop(grace_s)
+    async def quiesce(self, grace_s: float = 10) -> None:
+        """Phase one of stopping: health says NOT_SERVING; consumers finish the message they
+        hold, loops (schedulers) their pass, relays their batch; then they stop. Consumers and
+        loops call other components' gRPC servers, so a process composing several quiesces
+        them all before it closes any (`switchboard/platform.py`); this component's own
+        server still answers meanwhile (an event its RPCs write now waits in the outbox for
+        the next relay). Idempotent."""
+        if self._stop.is_set():
+            return
         self._stop.set()
+        await self.grpc.health.enter_graceful_shutdown()
         for relay in self.relays:
             relay.stop()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), grace_s)
-        for task in self._tasks:
-            task.cancel()
+        await _finish(self._tasks, grace_s)
+
+    async def close(self, grace_s: float = 10) -> None:
+        """Phase two: drain in-flight RPCs, then close the connections. Call it once whatever
+        calls this component has quiesced. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        await self.quiesce(grace_s)  # a no-op when already done
+        await self.grpc.stop(grace_s)
         await self.bus.close()
         await self.db.dispose()
         log.info("service stopped", extra={"service": self.name})
+
+    async def stop(self, grace_s: float = 10) -> None:
+        """Both phases, for a process running this component alone."""
+        await self.quiesce(grace_s)
+        await self.close(grace_s)
+
+
+async def _finish(tasks: list[asyncio.Task[None]], grace_s: float) -> None:
+    """Wait up to `grace_s` for `tasks` to end by themselves, then cancel what is left."""
+    if not tasks:
+        return
+    _, late = await asyncio.wait(tasks, timeout=grace_s)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            # One line: shutdown is no time for tracebacks (the error was logged when it arose
+            # if it was worth one).
+            log.warning("service task ended with an error", extra={
+                "task": task.get_name(), "error": repr(task.exception())})
 
 
 S = TypeVar("S", bound=KernelSettings)

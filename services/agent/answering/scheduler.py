@@ -4,7 +4,9 @@ Claiming runs as the system role across tenants (`FOR UPDATE SKIP LOCKED`, lease
 locked_until), so any number of replicas share the work and none takes a row another holds;
 each claimed row is then answered in its own tenant's units of work. A run that fails keeps its
 row, retried after a growing delay; past the attempt budget it is dropped (logged, counted).
-The rows live in PostgreSQL: a restart in the middle of a wait loses nothing.
+The rows live in PostgreSQL: a restart in the middle of a wait loses nothing. Runs that fail
+while the process stops (the services they call may be going down too) give their lease back
+for the next start and are reported in one line, not one traceback each.
 """
 
 from __future__ import annotations
@@ -31,17 +33,23 @@ class Scheduler:
                  clock: Clock) -> None:
         self.units, self.responder, self.config, self.clock = units, responder, config, clock
         self.wakeup = asyncio.Event()
+        self._stopping = asyncio.Event()  # the runtime's stop event, once `run` has it
 
     async def run(self, stop: asyncio.Event) -> None:
         """The runtime loop: tick; when idle, sleep until the next wait ends (at most the poll
         interval, which bounds how late another replica's rows are seen) or a wake-up: a
         buyer message this process noted may end sooner."""
+        self._stopping = stop
         while not stop.is_set():
             try:
                 handled = await self.tick()
                 idle_s = await self.until_next_due() \
                     if handled < self.config.agent_scheduler_batch else 0.0
-            except Exception:
+            except Exception as exc:
+                if stop.is_set():
+                    log.warning("agent scheduler pass cut short by shutdown",
+                                extra={"error": repr(exc)})
+                    return
                 log.exception("agent scheduler pass failed")
                 idle_s = self.config.agent_scheduler_poll_s
             if idle_s > 0:
@@ -64,15 +72,35 @@ class Scheduler:
                 now, timedelta(seconds=self.config.agent_lease_s), self.config.agent_scheduler_batch)
         if claims:
             metrics.PENDING_CLAIMED.inc(len(claims))
-            await asyncio.gather(*(self._answer(c) for c in claims))
+            outcomes = await asyncio.gather(*(self._answer(c) for c in claims))
+            if interrupted := [o for o in outcomes if o is not None]:
+                await self._interrupted(interrupted)
         return len(claims)
 
-    async def _answer(self, claim: Claim) -> None:
+    async def _answer(self, claim: Claim) -> tuple[Claim, Exception] | None:
+        """None when done (or failed and rescheduled); the claim and its error when the run
+        failed while stopping."""
         with tenant_scope(claim.tenant_id):
             try:
                 await self.responder.respond(claim)
             except Exception as exc:
+                if self._stopping.is_set():
+                    return claim, exc
                 await self._failed(claim, exc)
+        return None
+
+    async def _interrupted(self, runs: list[tuple[Claim, Exception]]) -> None:
+        """Stopping: end the leases so the next start answers at once (best effort: the
+        database may be going away too), and say so once."""
+        now = self.clock.now()
+        released = 0
+        for claim, exc in runs:
+            with contextlib.suppress(Exception):
+                async with self.units(claim.tenant_id) as unit:
+                    await unit.pending.release(claim, now, f"interrupted by shutdown: {exc!r}")
+                released += 1
+        log.warning("shutdown interrupted pending replies; the next start answers them", extra={
+            "count": len(runs), "released": released, "error": repr(runs[0][1])})
 
     async def _failed(self, claim: Claim, exc: Exception) -> None:
         async with self.units(claim.tenant_id) as unit:
