@@ -9,8 +9,10 @@ import asyncio
 import httpx
 import pytest
 
+from services.kernel.bus import Bus
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.fixtures.settled import WEBHOOK_TO_STORED, drained, webhooks_settled
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +40,7 @@ async def _messages(tenant: Tenant, conversation_id: str) -> list[dict]:
 
 
 async def test_buyer_message_reply_and_echo(platform: RunningPlatform, seller: Tenant,
-                                            shop: SandboxShop) -> None:
+                                            shop: SandboxShop, bus: Bus) -> None:
     wrote = await platform.buyer_writes(shop, "Здравствуйте! Велосипед ещё продаётся?")
     conversations = await eventually(lambda: _conversations(seller))
     conv = conversations[0]
@@ -61,7 +63,8 @@ async def test_buyer_message_reply_and_echo(platform: RunningPlatform, seller: T
         return messages if messages[0]["status"] == "sent" else []
     messages = await eventually(sent_status)
     # The echo webhook of our own send is linked to it, never stored as a second message.
-    await asyncio.sleep(0.5)
+    await webhooks_settled(platform.emulator, messages[0]["external_message_id"])
+    await drained(bus, *WEBHOOK_TO_STORED)
     messages = await _messages(seller, conv["id"])
     assert [m["text"] for m in messages] == ["Да, продаётся. Приезжайте!",
                                             "Здравствуйте! Велосипед ещё продаётся?"]
@@ -88,18 +91,19 @@ async def test_mark_read_reaches_avito(platform: RunningPlatform, seller: Tenant
 
 
 async def test_duplicate_webhook_deliveries_store_one_message(
-        platform: RunningPlatform, seller: Tenant, shop: SandboxShop) -> None:
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop, bus: Bus) -> None:
     await platform.emulator.post("/_emulator/faults", json={"duplicate_webhooks": True})
     try:
         wrote = await platform.buyer_writes(shop, "Дубль?")
         conv = (await eventually(lambda: _conversations(seller)))[0]
-        await platform.buyer_writes(shop, "Второе сообщение", chat_id=wrote["chat_id"])
+        second = await platform.buyer_writes(shop, "Второе сообщение", chat_id=wrote["chat_id"])
 
         async def both() -> list[dict]:
             messages = await _messages(seller, conv["id"])
             return messages if len(messages) >= 2 else []
         await eventually(both)
-        await asyncio.sleep(0.5)
+        await webhooks_settled(platform.emulator, wrote["message_id"], second["message_id"])
+        await drained(bus, *WEBHOOK_TO_STORED)
         assert len(await _messages(seller, conv["id"])) == 2
     finally:
         await platform.emulator.delete("/_emulator/faults")

@@ -8,13 +8,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from clients.rpc import topics
+from services.kernel.bus import Bus
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.fixtures.settled import WEBHOOK_TO_STORED, drained, webhooks_settled
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +60,25 @@ async def synced(tenant: Tenant, shop: SandboxShop) -> None:
         resp = await tenant.http.get(f"/v1/channels/{shop.channel['id']}")
         return resp.json()["last_sync_at"] is not None
     await eventually(done, within=30)
+
+
+async def sync_now(tenant: Tenant, shop: SandboxShop) -> str:
+    """Ask for a pass (SyncChannel); returns when it is due."""
+    resp = await tenant.http.post(f"/v1/channels/{shop.channel['id']}/sync")
+    assert resp.status_code == 202, resp.text
+    return str(resp.json()["scheduled_for"])
+
+
+async def synced_after(bus: Bus, tenant: Tenant, shop: SandboxShop, scheduled_for: str) -> None:
+    """The pass asked for at `scheduled_for` finished, and conversations stored what it
+    brought (the pass publishes message.inbound before it completes)."""
+    due = datetime.fromisoformat(scheduled_for)
+
+    async def done() -> bool:
+        last = (await tenant.http.get(f"/v1/channels/{shop.channel['id']}")).json()["last_sync_at"]
+        return last is not None and datetime.fromisoformat(last) > due
+    await eventually(done, within=30)
+    await drained(bus, topics.CONVERSATIONS_INBOUND)
 
 
 async def list_conversations(tenant: Tenant, **params: Any) -> list[dict[str, Any]]:
@@ -131,7 +154,7 @@ async def test_backfill_on_connect(platform: RunningPlatform, seller: Tenant) ->
 
 
 async def test_dropped_webhooks_are_recovered_by_sync(
-        platform: RunningPlatform, seller: Tenant, faults: Any) -> None:
+        platform: RunningPlatform, seller: Tenant, faults: Any, bus: Bus) -> None:
     shop = await platform.connect_sandbox_shop(seller)
     await synced(seller, shop)
     await faults(drop_webhooks=2)
@@ -139,34 +162,34 @@ async def test_dropped_webhooks_are_recovered_by_sync(
     for text_ in ("Велосипед ещё продаётся?", "Когда можно забрать?"):
         written.append(await platform.buyer_writes(shop, text_, chat_id=written[0]["chat_id"]))
     conv = await conversation_with(seller, written[0]["chat_id"], 1)  # the one delivered
-    await asyncio.sleep(0.5)
+    await webhooks_settled(platform.emulator, *(w["message_id"] for w in written))
+    await drained(bus, *WEBHOOK_TO_STORED)
     assert len(await list_messages(seller, conv["id"])) == 1
 
-    resp = await seller.http.post(f"/v1/channels/{shop.channel['id']}/sync")
-    assert resp.status_code == 202, resp.text
-    assert resp.json()["scheduled_for"]
+    scheduled_for = await sync_now(seller, shop)
     conv = await conversation_with(seller, written[0]["chat_id"], 3)
     messages = await list_messages(seller, conv["id"])
     assert sorted(m["external_message_id"] for m in messages) == \
         sorted(w["message_id"] for w in written)
     assert not any(m["historical"] for m in messages)  # late, but live: the agent may answer
     assert conv["unread_count"] == 3
-    await asyncio.sleep(1)  # and a later pass adds nothing
+    await synced_after(bus, seller, shop, scheduled_for)  # the pass adds nothing more
     assert len(await list_messages(seller, conv["id"])) == 3
 
 
 async def test_duplicated_and_reordered_webhooks(
-        platform: RunningPlatform, seller: Tenant, faults: Any) -> None:
+        platform: RunningPlatform, seller: Tenant, faults: Any, bus: Bus) -> None:
     shop = await platform.connect_sandbox_shop(seller)
     await synced(seller, shop)
     await faults(duplicate_webhooks=True, reorder_webhooks=True, reorder_window_ms=5000)
     texts = ["первое", "второе", "третье", "четвёртое"]
-    first = await platform.buyer_writes(shop, texts[0])
+    written = [await platform.buyer_writes(shop, texts[0])]
     for text_ in texts[1:]:
         await asyncio.sleep(ONE_SECOND_APART)
-        await platform.buyer_writes(shop, text_, chat_id=first["chat_id"])
-    conv = await conversation_with(seller, first["chat_id"], 4)
-    await asyncio.sleep(1)
+        written.append(await platform.buyer_writes(shop, text_, chat_id=written[0]["chat_id"]))
+    conv = await conversation_with(seller, written[0]["chat_id"], 4)
+    await webhooks_settled(platform.emulator, *(w["message_id"] for w in written))  # copies too
+    await drained(bus, *WEBHOOK_TO_STORED)
     messages = await list_messages(seller, conv["id"])
     assert [m["text"] for m in messages] == texts[::-1]  # newest first, by sent_at
     assert (await seller.http.get(f"/v1/conversations/{conv['id']}")).json()["unread_count"] == 4
@@ -210,7 +233,7 @@ async def test_listing_context_and_its_refresh(platform: RunningPlatform,
 
 
 async def test_three_shops_one_tenant_interleaved(platform: RunningPlatform,
-                                                  seller: Tenant) -> None:
+                                                  seller: Tenant, bus: Bus) -> None:
     shops = [await platform.connect_sandbox_shop(seller, name=f"Магазин {i}") for i in range(3)]
     for shop in shops:
         await synced(seller, shop)
@@ -238,9 +261,9 @@ async def test_three_shops_one_tenant_interleaved(platform: RunningPlatform,
                 return False
         return True
     await eventually(landed, within=30)
-    for shop in shops:  # reconciliation on top changes nothing
-        assert (await seller.http.post(f"/v1/channels/{shop.channel['id']}/sync")).status_code == 202
-    await asyncio.sleep(4)
+    asked = [(shop, await sync_now(seller, shop)) for shop in shops]
+    for shop, scheduled_for in asked:  # reconciliation on top changes nothing
+        await synced_after(bus, seller, shop, scheduled_for)
     assert await landed()
     assert len(await list_conversations(seller)) == 6
 

@@ -7,10 +7,12 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from services.agent.answering.repository import PendingRepository
 from services.kernel.tenancy import tenant_scope
 from tests.fixtures.events import eventually
+from tests.fixtures.settled import drained, relayed
 from tests.services.agent import answering_stack as fixtures
 from tests.services.agent.answering_stack import Stack
 
@@ -83,7 +85,13 @@ async def test_a_human_reply_cancels_the_wait_and_takes_over(
     assert await stack.messages(tenant_a, conv.id) == []
     # The buyer writes again: the conversation is the managers' now, the agent stays quiet.
     await stack.buyer_writes(tenant_a, channel, c, "Спасибо!")
-    await asyncio.sleep(0.5)
+
+    async def stored() -> bool:
+        listed = await stack.messages(tenant_a, conv.id, sender=conv_pb.SENDER_KIND_CONTACT)
+        return any(m.text == "Спасибо!" for m in listed)
+    await eventually(stored)
+    await relayed(stack.db, "conversations", tenant_a)  # message.received is on the bus
+    await drained(stack.bus, topics.AGENT_INBOUND)  # and the agent has handled it
     assert await stack.pending(tenant_a, uuid.UUID(conv.id)) is None
 
 
