@@ -5,7 +5,9 @@ commits.
 `sync_state` is a due-row table: whoever drives it (our scheduler loop today, the scheduling
 service later) claims due rows with FOR UPDATE SKIP LOCKED, pushes `next_due_at` forward as a
 lease and commits; the pass then completes or fails the claim. Completing compares the lease,
-so a row moved meanwhile (SyncChannel, or a scheduler) keeps its new due time.
+so a row moved meanwhile (SyncChannel, or a scheduler) keeps its new due time. The scheduler's
+times come from its clock (`sync/clock.py`: a test moves it by hand); SyncChannel's and a new
+account's "due now" are the database's, which the system clock agrees with.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select, update
@@ -39,10 +41,6 @@ class SyncClaim:
     scheduled_since: datetime  # when the row was made: the account's connection
 
 
-def _after(seconds: float) -> Any:
-    return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, float(seconds))
-
-
 class SyncStateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -57,11 +55,11 @@ class SyncStateRepository:
             next_due_at=func.now(), synced_until=0, failures=0, last_error="",
         ).on_conflict_do_nothing(index_elements=["tenant_id", "channel_id"]))
 
-    async def claim_due(self, limit: int, lease_s: float,
+    async def claim_due(self, now: datetime, limit: int, lease_s: float,
                         exclude: Collection[uuid.UUID] = ()) -> list[SyncClaim]:
-        """Lease up to `limit` due rows of any tenant (system unit of work); rows another
-        claimer holds are skipped, not waited for."""
-        query = (select(SyncState.id).where(SyncState.next_due_at <= func.now())
+        """Lease up to `limit` rows due at `now` (the scheduler's clock), of any tenant (system
+        unit of work); rows another claimer holds are skipped, not waited for."""
+        query = (select(SyncState.id).where(SyncState.next_due_at <= now)
                  .order_by(SyncState.next_due_at).limit(limit).with_for_update(skip_locked=True))
         if exclude:
             query = query.where(SyncState.channel_id.not_in(list(exclude)))
@@ -70,7 +68,7 @@ class SyncStateRepository:
             return []
         rows = await self.session.execute(
             update(SyncState).where(SyncState.id.in_(ids))
-            .values(next_due_at=_after(lease_s), updated_at=func.now())
+            .values(next_due_at=now + timedelta(seconds=lease_s), updated_at=func.now())
             .returning(SyncState.id, SyncState.tenant_id, SyncState.channel_id,
                        SyncState.next_due_at, SyncState.synced_until,
                        SyncState.backfilled_at, SyncState.last_synced_at, SyncState.created_at))
@@ -78,26 +76,26 @@ class SyncStateRepository:
                           r.backfilled_at is not None, r.last_synced_at, r.created_at)
                 for r in rows]
 
-    async def complete(self, claim: SyncClaim, *, synced_until: int, next_in_s: float) -> None:
+    async def complete(self, claim: SyncClaim, *, synced_until: int, next_due_at: datetime) -> None:
         """A pass succeeded (tenant unit of work): record how far it got, schedule the next."""
         await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
             synced_until=func.greatest(SyncState.synced_until, synced_until),
             last_synced_at=func.now(), failures=0, last_error="",
             backfilled_at=func.coalesce(SyncState.backfilled_at, func.now()),
-            next_due_at=self._unless_moved(claim, _after(next_in_s)), updated_at=func.now()))
+            next_due_at=self._unless_moved(claim, next_due_at), updated_at=func.now()))
         await self.session.execute(update(ChannelAccount)
                                    .where(ChannelAccount.id == claim.channel_id)
                                    .values(last_sync_at=func.now()))
 
-    async def fail(self, claim: SyncClaim, error: str, retry_in_s: float) -> None:
+    async def fail(self, claim: SyncClaim, error: str, retry_at: datetime) -> None:
         await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
             failures=SyncState.failures + 1, last_error=error[:2000],
-            next_due_at=self._unless_moved(claim, _after(retry_in_s)), updated_at=func.now()))
+            next_due_at=self._unless_moved(claim, retry_at), updated_at=func.now()))
 
-    async def postpone(self, claim: SyncClaim, next_in_s: float) -> None:
-        """Nothing to do for this account now (disconnected): look again later."""
+    async def postpone(self, claim: SyncClaim, due_at: datetime) -> None:
+        """Nothing to do for this account now (disconnected): look again at `due_at`."""
         await self.session.execute(update(SyncState).where(SyncState.id == claim.id).values(
-            next_due_at=self._unless_moved(claim, _after(next_in_s)), updated_at=func.now()))
+            next_due_at=self._unless_moved(claim, due_at), updated_at=func.now()))
 
     async def failures(self, claim: SyncClaim) -> int:
         return int(await self.session.scalar(
@@ -111,12 +109,11 @@ class SyncStateRepository:
             .values(next_due_at=func.now(), updated_at=func.now())
             .returning(SyncState.next_due_at))).scalar_one()
 
-    async def overdue(self, grace_s: float) -> int:
+    async def overdue(self, now: datetime, grace_s: float) -> int:
         """Accounts past their due time by more than `grace_s` (system unit of work)."""
         return int(await self.session.scalar(
             select(func.count()).select_from(SyncState)
-            .where(SyncState.next_due_at < func.now() - func.make_interval(
-                0, 0, 0, 0, 0, 0, float(grace_s)))) or 0)
+            .where(SyncState.next_due_at < now - timedelta(seconds=grace_s))) or 0)
 
     @staticmethod
     def _unless_moved(claim: SyncClaim, value: Any) -> Any:

@@ -6,7 +6,9 @@ pass for each (`reconcile.Reconciler`, tenant units of work, tenant from the row
 the outcome: success -> next in `sync_interval_s` ± jitter; failure -> failures + 1, the reason,
 and an exponential backoff capped at the interval; disconnected -> looked at again later.
 `claim`, `complete`, `fail` are small so the scheduling service can drive the table later.
-SyncChannel (`ChannelsService.request_sync`) only makes an account due now.
+SyncChannel (`ChannelsService.request_sync`) only makes an account due now. Time — due times and
+the loop's waits — comes from an injectable clock (`sync/clock.py`), so a test can move it and
+watch the loop run a pass by itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 import random
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -28,6 +30,7 @@ from services.channels.avito.errors import (
 )
 from services.channels.config import ChannelsSettings
 from services.channels.repository import ChannelsUnit
+from services.channels.sync.clock import Clock, SystemClock
 from services.channels.sync.reconcile import Interrupted, PassResult, Reconciler
 from services.channels.sync.repository import SyncClaim
 from services.kernel.tenancy import tenant_scope
@@ -53,9 +56,11 @@ _OVERDUE_EVERY_S = 15.0
 
 class SyncScheduler:
     def __init__(self, units: Units[ChannelsUnit], reconciler: Reconciler,
-                 settings: ChannelsSettings, rng: random.Random | None = None) -> None:
+                 settings: ChannelsSettings, rng: random.Random | None = None,
+                 clock: Clock | None = None) -> None:
         self._units, self._reconciler, self._settings = units, reconciler, settings
         self._rng = rng or random.Random()
+        self._clock = clock or SystemClock()
         self._in_flight: set[uuid.UUID] = set()
         self._overdue_at = 0.0
         for outcome in OUTCOMES:  # series exist (at zero) before the first pass
@@ -72,16 +77,28 @@ class SyncScheduler:
                 claims = await self._claim_logged(batch - len(running))
                 running |= {asyncio.create_task(self.work(c, stop)) for c in claims}
                 # Slots left and work found: claim again now; none found: poll; full: wait.
-                timeout = None if len(running) >= batch else 0 if claims else poll
-                done, _ = await asyncio.wait({stopping, *running}, timeout=timeout,
-                                             return_when=asyncio.FIRST_COMPLETED)
-                for task in done - {stopping}:
+                idle_s = None if len(running) >= batch else 0 if claims else poll
+                for task in await self._wait(stopping, running, idle_s):
                     running.discard(task)
                     if task.exception() is not None:
                         log.error("sync bookkeeping failed", exc_info=task.exception())
         finally:
             stopping.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    async def _wait(self, stopping: asyncio.Task[bool], running: set[asyncio.Task[str]],
+                    idle_s: float | None) -> set[asyncio.Task[str]]:
+        """The passes that ended while waiting for one to end, for the stop, or for `idle_s`
+        seconds of the clock (None: no limit; 0: not at all)."""
+        sleeper = asyncio.create_task(self._clock.sleep(idle_s)) if idle_s else None
+        try:
+            done, _ = await asyncio.wait(
+                {stopping, *running, *([sleeper] if sleeper else [])},
+                timeout=0 if idle_s == 0 else None, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if sleeper is not None:
+                sleeper.cancel()
+        return {task for task in running if task in done}
 
     async def run_once(self, stop: asyncio.Event) -> int:
         """One round: claim up to `sync_batch` due accounts and work them all."""
@@ -102,12 +119,12 @@ class SyncScheduler:
         s = self._settings
         async with self._units.system() as unit:
             repo = unit.sync_states
-            claims = await repo.claim_due(limit or s.sync_batch, s.sync_lease_s,
-                                          self._in_flight)
+            claims = await repo.claim_due(self._clock.now(), limit or s.sync_batch,
+                                          s.sync_lease_s, self._in_flight)
             # Ours until their pass ends, even if a SyncChannel makes them due meanwhile.
             self._in_flight.update(claim.channel_id for claim in claims)
             if time.monotonic() >= self._overdue_at:
-                SYNC_OVERDUE.set(await repo.overdue(OVERDUE_GRACE_S))
+                SYNC_OVERDUE.set(await repo.overdue(self._clock.now(), OVERDUE_GRACE_S))
                 self._overdue_at = time.monotonic() + _OVERDUE_EVERY_S
         return claims
 
@@ -117,7 +134,7 @@ class SyncScheduler:
         try:
             with tenant_scope(claim.tenant_id):
                 if claim.last_synced_at is not None:
-                    SYNC_LAG.observe((datetime.now(UTC) - claim.last_synced_at).total_seconds())
+                    SYNC_LAG.observe((self._clock.now() - claim.last_synced_at).total_seconds())
                 outcome = await self._pass(claim, stop)
         finally:
             self._in_flight.discard(claim.channel_id)
@@ -143,7 +160,7 @@ class SyncScheduler:
         async with self._units() as unit:
             await unit.sync_states.complete(
                 claim, synced_until=result.synced_until,
-                next_in_s=self._jittered(self._settings.sync_interval_s))
+                next_due_at=self._in(self._jittered(self._settings.sync_interval_s)))
 
     async def fail(self, claim: SyncClaim, exc: Exception) -> None:
         reason = failure_reason(exc)
@@ -154,16 +171,19 @@ class SyncScheduler:
             repo = unit.sync_states
             failures = await repo.failures(claim) + 1
             backoff = min(s.sync_interval_s, s.sync_retry_base_s * 2 ** (failures - 1))
-            await repo.fail(claim, reason, self._jittered(backoff))
+            await repo.fail(claim, reason, self._in(self._jittered(backoff)))
 
     async def release(self, claim: SyncClaim) -> None:
         """Give an unfinished account back: due again at once, for whoever runs next."""
         async with self._units() as unit:
-            await unit.sync_states.postpone(claim, 0)
+            await unit.sync_states.postpone(claim, self._clock.now())
 
     async def _postpone(self, claim: SyncClaim) -> None:
         async with self._units() as unit:
-            await unit.sync_states.postpone(claim, self._settings.sync_interval_s)
+            await unit.sync_states.postpone(claim, self._in(self._settings.sync_interval_s))
+
+    def _in(self, seconds: float) -> datetime:
+        return self._clock.now() + timedelta(seconds=seconds)
 
     def _jittered(self, seconds: float) -> float:
         spread = seconds * self._settings.sync_jitter
