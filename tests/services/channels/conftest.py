@@ -18,7 +18,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
+from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 
 from clients.rpc import topics
 from clients.rpc.base import open_channel
@@ -109,6 +111,8 @@ class Listener:
 
     def __init__(self) -> None:
         self.messages: list[Msg] = []
+        self.nc: NATS | None = None
+        self.sub: Subscription | None = None
 
     async def cb(self, msg: Msg) -> None:
         self.messages.append(msg)
@@ -117,6 +121,19 @@ class Listener:
         async def arrived() -> list[Msg] | None:
             return self.messages if len(self.messages) >= count else None
         return await eventually(arrived, within_s)  # type: ignore[no-any-return]
+
+    async def settled(self) -> None:
+        """Everything the server routed to this subscription until now is in `messages`: a
+        PING round trip on the connection (the server answers after what it queued for us),
+        then the subscription's queue empty (each message's `cb` ran as it left it). What a
+        JetStream publish acked before now was routed to us before that ack."""
+        assert self.nc is not None and self.sub is not None
+        await self.nc.flush()
+        sub = self.sub
+
+        async def handed_over() -> bool:
+            return not sub.pending_msgs
+        await eventually(handed_over)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +172,9 @@ async def listen(stack_bus: Bus) -> AsyncIterator[Callable[[str], Awaitable[List
 
     async def subscribe(subject: str) -> Listener:
         listener = Listener()
-        subs.append(await stack_bus.nc.subscribe(subject, cb=listener.cb))
+        listener.nc = stack_bus.nc
+        listener.sub = await stack_bus.nc.subscribe(subject, cb=listener.cb)
+        subs.append(listener.sub)
         await stack_bus.nc.flush()
         return listener
 

@@ -62,9 +62,10 @@ def inbound_of(listener: Listener) -> list[ev.MessageInbound]:
     return [ev.MessageInbound.FromString(m.data) for m in listener.messages]
 
 
-async def settle(listener: Listener, within_s: float = 0.3) -> None:
-    """Give core NATS a moment to hand `listener` anything still in flight."""
-    await asyncio.sleep(within_s)
+async def settle(listener: Listener) -> None:
+    """`listener` has everything published before now: the passes these tests run have their
+    publishes acked by JetStream before they return."""
+    await listener.settled()
 
 
 @pytest.fixture
