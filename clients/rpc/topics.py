@@ -32,6 +32,7 @@ MESSAGE_INBOUND = Topic(CHANNELS, "channels", "message", "inbound", channels.Mes
 MESSAGE_DELIVERY = Topic(CHANNELS, "channels", "message", "delivery", channels.MessageDelivery)
 MESSAGE_DELETION = Topic(CHANNELS, "channels", "message", "deletion", channels.MessageDeletion)
 LISTING_UPDATED = Topic(CHANNELS, "channels", "listing", "updated", channels.ListingUpdated)
+CONTACT_UPDATED = Topic(CHANNELS, "channels", "contact", "updated", channels.ContactUpdated)
 
 MESSAGE_RECEIVED = Topic(CONVERSATIONS, "conversations", "message", "received",
                          conversations.MessageReceived)
@@ -56,7 +57,7 @@ AUTO_REPLY_SENT = Topic(AGENT, "agent", "reply", "sent", agent.AutoReplySent)
 TOPICS = (
     AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW,
     CHANNEL_CONNECTED, CHANNEL_DISCONNECTED, MESSAGE_INBOUND, MESSAGE_DELIVERY, MESSAGE_DELETION,
-    LISTING_UPDATED,
+    LISTING_UPDATED, CONTACT_UPDATED,
     MESSAGE_RECEIVED, MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED,
     MESSAGE_DELETE_REQUESTED, CONVERSATION_UPDATED, CONVERSATION_READ, NOTE_ADDED,
     HANDOFF_REQUESTED, AUTO_REPLY_SENT,
@@ -70,12 +71,14 @@ CHANNELS_WEBHOOKS_OVERFLOW = Durable("channels-webhooks-overflow", AVITO_WEBHOOK
 CHANNELS_SENDER = Durable("channels-sender", MESSAGE_SEND_REQUESTED, "channels")
 CHANNELS_READ = Durable("channels-read", CONVERSATION_READ, "channels")
 CHANNELS_DELETER = Durable("channels-deleter", MESSAGE_DELETE_REQUESTED, "channels")
+# What a new conversation lacks (its listing, its buyer's name): the cache or one chat lookup.
 CHANNELS_LISTINGS = Durable("channels-listings", MESSAGE_RECEIVED, "channels")
 
 CONVERSATIONS_INBOUND = Durable("conversations-inbound", MESSAGE_INBOUND, "conversations")
 CONVERSATIONS_DELIVERY = Durable("conversations-delivery", MESSAGE_DELIVERY, "conversations")
 CONVERSATIONS_DELETION = Durable("conversations-deletion", MESSAGE_DELETION, "conversations")
 CONVERSATIONS_LISTINGS = Durable("conversations-listings", LISTING_UPDATED, "conversations")
+CONVERSATIONS_CONTACTS = Durable("conversations-contacts", CONTACT_UPDATED, "conversations")
 
 AGENT_INBOUND = Durable("agent-inbound", MESSAGE_RECEIVED, "agent")
 AGENT_HUMAN = Durable("agent-human", MESSAGE_SEND_REQUESTED, "agent")
@@ -85,7 +88,7 @@ DURABLES = (
     CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_SENDER, CHANNELS_READ,
     CHANNELS_DELETER, CHANNELS_LISTINGS,
     CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
-    CONVERSATIONS_LISTINGS,
+    CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
 )
 

@@ -8,7 +8,8 @@ CHANNELS_WEBHOOKS_OVERFLOW  avito.overflow            (the same, held while conv
 CHANNELS_SENDER             message.send_requested    -> Avito, message.delivery
 CHANNELS_READ               conversation.read         -> Avito read mark
 CHANNELS_DELETER            message.delete_requested  -> Avito, message.deletion
-CHANNELS_LISTINGS           message.received          -> listings cache / Avito, listing.updated
+CHANNELS_LISTINGS           message.received          -> listing cache / Avito chat: listing.updated,
+                                                         contact.updated
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from services.channels.messaging.inbound import Webhooks
 from services.channels.messaging.media import MediaFetcher, media_ids
 from services.channels.messaging.outbound import OutboundSender, ReadMarker, SendCommand, SendDeferred
 from services.channels.repository import ChannelsUnit
-from services.channels.sync.listings import ListingRefresher, needs_details
+from services.channels.sync.details import ChatDetails, wanted
+from services.channels.sync.listings import ListingRefresher
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, uuid_field
 from services.kernel.unit import Units
 
@@ -45,7 +47,8 @@ class ChannelsConsumers:
         self.sender = OutboundSender(units, clients, settings.send_max_deliveries, media)
         self.reader = ReadMarker(units, clients)
         self.deleter = MessageDeleter(units, clients, settings.send_max_deliveries)
-        self.listings = listings  # shared with reconciliation (one cache, one TTL)
+        # The listing cache is shared with reconciliation (one cache, one TTL).
+        self.details = ChatDetails(units, clients, listings)
 
     def specs(self) -> list[ConsumerSpec]:
         s = self.settings
@@ -119,18 +122,19 @@ class ChannelsConsumers:
         await self._deferrable(delivery, lambda: self.deleter.delete(command, delivery.attempt))
 
     async def on_messages_received(self, deliveries: list[Delivery]) -> None:
-        """Most messages need nothing (no item, or a title known): one pass acks them all."""
+        """Most messages need nothing (listing and buyer known): one pass acks them all. The
+        others go one after another, so a chat's later messages find it looked up."""
         for delivery in deliveries:
             await self.on_message_received(delivery)
 
     async def on_message_received(self, delivery: Delivery) -> None:
         conversation = delivery.event.conversation
-        if not needs_details(conversation):
+        need = wanted(conversation)
+        if need is None:
             return
         channel_id = uuid_field(conversation.channel_id, "channel_id")
         try:
-            await self.listings.enrich(channel_id, conversation.listing.external_id,
-                                       conversation.external_chat_id)
+            await self.details.complete(channel_id, need)
         except AvitoUnavailable as exc:
             raise Retry(exc.message, exc.retry_after_s) from exc
 

@@ -7,7 +7,12 @@ event_id=…)`), `message.inbound` alone is published directly (messaging/inboun
   MESSAGE_INBOUND       MessageInbound       (direct publish, Nats-Msg-Id `inbound_msg_id`)
   MESSAGE_DELIVERY      MessageDelivery      (outbox, event id per message)
   MESSAGE_DELETION      MessageDeletion      (outbox, event id per request)
-  LISTING_UPDATED       ListingUpdated       (outbox, event id per fetch of a listing)
+  LISTING_UPDATED       ListingUpdated       (outbox: a fetch under its row id; a cached listing
+                                              under an id per conversation shown it)
+  CONTACT_UPDATED       ContactUpdated       (outbox, once per chat looked up: its row id)
+
+A deterministic id marks one fact that two transactions (or two deliveries) may record: a
+repeat is dropped by JetStream within its window, so the id must change whenever the fact does.
 """
 
 from __future__ import annotations
@@ -28,17 +33,22 @@ _EVENT_NAMESPACE = uuid.UUID("6f9d3c1e-2b4a-5c8d-9e0f-1a2b3c4d5e6f")
 def inbound_msg_id(channel_id: str, external_message_id: str, content_type: str = "") -> str:
     """The same Avito message (redelivered webhook, replayed consumer) has one id, so
     JetStream keeps one copy within its duplicate window. Its deletion is a new state of the
-    message, with an id of its own (else it would be dropped as a copy)."""
+    message, with an id of its own (else it would be dropped as a copy). A sync copy of a
+    message a webhook brought is the same message although it names the buyer and the listing
+    the webhook lacked: those reach conversations through `channels-listings` instead."""
     suffix = ":deleted" if content_type == "deleted" else ""
     return f"inbound:{channel_id}:{external_message_id}{suffix}"
 
 
 def delivery_event_id(message_id: uuid.UUID) -> uuid.UUID:
+    """A message's final outcome: emitted when its send row becomes SENT or FAILED (under the
+    row's lock, once), so a repeat can only be the same outcome."""
     return uuid.uuid5(_EVENT_NAMESPACE, f"delivery:{message_id}")
 
 
 def deletion_event_id(message_id: uuid.UUID, request_id: str) -> uuid.UUID:
-    """One outcome per delete request (a seller may ask again after a failure)."""
+    """One outcome per delete request (a seller may ask again after a failure): the request
+    id is the request's own Nats-Msg-Id (conversations' outbox row id), new for each."""
     return uuid.uuid5(_EVENT_NAMESPACE, f"deletion:{message_id}:{request_id}")
 
 
@@ -65,9 +75,14 @@ def message_inbound(message: common.UnifiedMessage, received_at: Timestamp | Non
     return ev.MessageInbound(message=message, received_at=received_at, historical=historical)
 
 
-def listing_event_id(channel_id: uuid.UUID, item_id: str, fetched_at: datetime) -> uuid.UUID:
-    """One event per fetch of a listing: re-announcing the same fetch is one message."""
-    return uuid.uuid5(_EVENT_NAMESPACE, f"listing:{channel_id}:{item_id}:{fetched_at.isoformat()}")
+def listing_event_id(channel_id: uuid.UUID, item_id: str, fetched_at: datetime,
+                     conversation_id: str) -> uuid.UUID:
+    """A cached listing (as fetched at `fetched_at`) shown to one conversation: the same
+    conversation asking again (a redelivered message.received) is one message; another
+    conversation's announcement is another fact, never a copy to drop. A fetch itself is
+    announced under its outbox row's id."""
+    return uuid.uuid5(_EVENT_NAMESPACE, f"listing:{channel_id}:{item_id}:"
+                                        f"{fetched_at.isoformat()}:{conversation_id}")
 
 
 def listing_updated(listing: Listing) -> ev.ListingUpdated:
@@ -95,3 +110,9 @@ def message_delivery(*, message_id: uuid.UUID, conversation_id: uuid.UUID | str,
         event.failure_reason = failure_reason or (send.last_error if send else "")
     event.attempts = send.attempts if send is not None else 0
     return event
+
+
+def contact_updated(channel_id: uuid.UUID, external_user_id: str, name: str,
+                    chat_id: str) -> ev.ContactUpdated:
+    return ev.ContactUpdated(channel_id=str(channel_id), external_user_id=external_user_id,
+                             name=name, external_chat_id=chat_id)

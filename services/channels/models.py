@@ -140,3 +140,17 @@ class Listing(TenantMixin, Base):
     image_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Chat(TenantMixin, Base):
+    """A chat whose buyer was looked up on the channel (once per chat): who they are and the
+    name the lookup found ("" when it found none)."""
+
+    __tablename__ = "chats"
+    __table_args__ = (Index("uq_chats_chat", "tenant_id", "channel_id", "chat_id", unique=True),)
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    chat_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    buyer_user_id: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    buyer_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    looked_up_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -19,7 +19,7 @@ from services.channels.models import (
     OutboundSend,
     SendStatus,
 )
-from services.channels.sync.repository import ListingsRepository, SyncStateRepository
+from services.channels.sync.repository import ChatsRepository, ListingsRepository, SyncStateRepository
 from services.kernel.errors import Conflict, NotFound
 from services.kernel.models import new_id
 from services.kernel.outbox import Outbox
@@ -150,3 +150,4 @@ class ChannelsUnit(Unit):
         self.sends = SendsRepository(session)
         self.sync_states = SyncStateRepository(session)
         self.listings = ListingsRepository(session)
+        self.chats = ChatsRepository(session)

@@ -1,10 +1,11 @@
 """What the conversations service reacts to: normalized channel messages, delivery and deletion
-outcomes, listing details. One unit of work per message (per tenant batch for inbound)."""
+outcomes, listing details, buyers' names. One unit of work per message (per tenant batch for inbound)."""
 
 from __future__ import annotations
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
+from services.conversations.ingest.contacts import ContactUpdater
 from services.conversations.ingest.inbound import Ingestor
 from services.conversations.ingest.listings import ListingUpdater
 from services.conversations.ingest.metrics import observe_webhook_to_stored
@@ -22,6 +23,7 @@ class ConversationConsumers:
         self.units, self.ingestor = units, ingestor
         self.deletions = Deletions()
         self.listings = ListingUpdater()
+        self.contacts = ContactUpdater()
 
     def specs(self) -> list[ConsumerSpec]:
         return [
@@ -33,6 +35,7 @@ class ConversationConsumers:
             ConsumerSpec(topics.CONVERSATIONS_DELIVERY, self.on_delivery),
             ConsumerSpec(topics.CONVERSATIONS_DELETION, self.on_deletion),
             ConsumerSpec(topics.CONVERSATIONS_LISTINGS, self.on_listing_updated),
+            ConsumerSpec(topics.CONVERSATIONS_CONTACTS, self.on_contact_updated),
         ]
 
     async def on_inbound_batch(self, deliveries: list[Delivery]) -> None:
@@ -64,6 +67,12 @@ class ConversationConsumers:
         uuid_field(event.channel_id, "listing.updated channel_id")
         async with self.units(delivery.tenant_id) as unit:
             await self.listings.apply(unit, event)
+
+    async def on_contact_updated(self, delivery: Delivery) -> None:
+        event: channel_events.ContactUpdated = delivery.event
+        uuid_field(event.channel_id, "contact.updated channel_id")
+        async with self.units(delivery.tenant_id) as unit:
+            await self.contacts.apply(unit, event)
 
 
 def _inbound(delivery: Delivery) -> channel_events.MessageInbound:

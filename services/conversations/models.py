@@ -34,6 +34,7 @@ Base = make_base(SCHEMA)
 OutboxEvent = make_outbox_model(Base)
 
 PREVIEW_LENGTH = 280
+NAME_LENGTH = 255  # contacts.name
 
 
 class Status(IntEnum):
@@ -86,7 +87,7 @@ class Contact(TenantMixin, Base):
 
     channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     external_user_id: Mapped[str] = mapped_column(String(128), nullable=False)
-    name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False, default="")
     phone: Mapped[str] = mapped_column(String(64), nullable=False, default="")
 
 

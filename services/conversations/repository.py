@@ -61,6 +61,16 @@ class ContactRepository(RepositoryBase[Contact]):
         return (await self.session.scalars(
             stmt, execution_options={"populate_existing": True})).one()
 
+    async def fill_name(self, channel_id: uuid.UUID, external_user_id: str,
+                        name: str) -> Contact | None:
+        """Name a contact that has no name; None when it is unknown or named already."""
+        return (await self.session.scalars(
+            update(Contact).where(Contact.channel_id == channel_id,
+                                  Contact.external_user_id == external_user_id,
+                                  Contact.name == "")
+            .values(name=name, updated_at=func.now()).returning(Contact),
+            execution_options={"populate_existing": True})).first()
+
     async def upsert_many(self, rows: Sequence[tuple[uuid.UUID, str, str, str]]
                           ) -> dict[tuple[uuid.UUID, str], Contact]:
         """`upsert` for (channel_id, external_user_id, name, phone) rows in one statement,
@@ -136,6 +146,13 @@ class ConversationRepository(RepositoryBase[Conversation]):
             return []
         rows = await self.session.execute(self._with_contact().where(Conversation.id.in_(ids)))
         return [(r[0], r[1]) for r in rows]
+
+    async def of_contact(self, contact_id: uuid.UUID, limit: int) -> list[Conversation]:
+        """A contact's conversations, most recent first; at most `limit`."""
+        return list((await self.session.scalars(
+            select(Conversation).where(Conversation.contact_id == contact_id)
+            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+            .limit(limit))).all())
 
     async def differing_from_listing(self, channel_id: uuid.UUID, item_id: str,
                                      values: dict[str, Any], limit: int) -> list[ConversationRow]:

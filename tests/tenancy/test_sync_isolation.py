@@ -1,6 +1,7 @@
-"""RLS on the reconciliation tables: `channels.sync_state` and `channels.listings` show each
-tenant its own rows only; the system role (the due-row scheduler) may read and update
-`sync_state` across tenants and nothing more — no inserts, no deletes, no listings."""
+"""RLS on the reconciliation tables: `channels.sync_state`, `channels.listings` and
+`channels.chats` show each tenant its own rows only; the system role (the due-row scheduler)
+may read and update `sync_state` across tenants and nothing more — no inserts, no deletes, no
+listings, no chats."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.kernel.db import Database
 
-TABLES = ("channels.sync_state", "channels.listings")
+TABLES = ("channels.sync_state", "channels.listings", "channels.chats")
 
 
 async def _seed(db: Database, tenant: uuid.UUID) -> uuid.UUID:
@@ -30,6 +31,10 @@ async def _seed(db: Database, tenant: uuid.UUID) -> uuid.UUID:
         await session.execute(text(
             "INSERT INTO channels.listings (id, tenant_id, channel_id, item_id, title) "
             "VALUES (gen_random_uuid(), :t, :c, '4012345678', 'Велосипед')"),
+            {"c": channel, "t": tenant})
+        await session.execute(text(
+            "INSERT INTO channels.chats (id, tenant_id, channel_id, chat_id, buyer_user_id, "
+            "buyer_name) VALUES (gen_random_uuid(), :t, :c, 'u2i-chat', '487654321', 'Иван')"),
             {"c": channel, "t": tenant})
     return channel
 
@@ -62,7 +67,7 @@ async def test_the_system_role_only_reads_and_updates_sync_state(
             "UPDATE channels.sync_state SET next_due_at = now() + interval '1 minute' "
             "WHERE channel_id = :c"), {"c": channel})
         assert moved.rowcount == 1
-    for sql in ("SELECT count(*) FROM channels.listings",
+    for sql in ("SELECT count(*) FROM channels.listings", "SELECT count(*) FROM channels.chats",
                 "DELETE FROM channels.sync_state WHERE channel_id = :c",
                 "INSERT INTO channels.sync_state (id, tenant_id, channel_id, next_due_at) "
                 "VALUES (gen_random_uuid(), gen_random_uuid(), :c, now())"):

@@ -12,6 +12,8 @@ from services.channels.avito.normalize import ChatContext
 
 # "18 500 ₽", "300 000 ₽", "1 200,50 ₽" (Avito groups thousands with plain, no-break or thin
 # spaces); "Договорная" and friends carry no number.
+NAME_LENGTH = 255  # what channels.chats (and conversations' contacts) keep of a name
+
 _PRICE = re.compile(r"\d[\d \u00a0\u202f]*(?:[.,]\d{1,2})?")
 
 
@@ -34,6 +36,19 @@ def chat_context(chat: dict[str, Any]) -> ChatContext:
     listing = listing_of(chat)
     return ChatContext(chat_id=str(chat.get("id") or ""), names=names, listing=listing,
                        item_id=listing.external_id if listing is not None else "")
+
+
+def buyer_name(chat: dict[str, Any], buyer_id: str, seller_id: str) -> str:
+    """The buyer's name among the chat's users: the user with the buyer's id, else the one
+    user beside the seller (Avito may show the other party's id hashed). Never the seller's
+    own name; "" when the chat does not tell."""
+    users = [(str(u.get("id")), _str(u.get("name"))) for u in chat.get("users") or []
+             if isinstance(u, dict) and u.get("id") is not None]
+    for user_id, name in users:
+        if user_id == buyer_id != seller_id:
+            return name[:NAME_LENGTH]
+    others = [name for user_id, name in users if user_id != seller_id]
+    return others[0][:NAME_LENGTH] if len(others) == 1 and len(users) == 2 else ""
 
 
 def listing_of(chat: dict[str, Any]) -> common.Listing | None:

@@ -1,12 +1,12 @@
 """Listing context: what a conversation's item looks like (title, price, url, image, status),
-fetched in the background, cached in `channels.listings`, announced as listing.updated.
+cached in `channels.listings` and announced as listing.updated.
 
 The inbound path never waits for it. Conversations store a webhook message with the item id
 alone; the `message.received` of a conversation that has an item id but no title is what asks
-for enrichment (consumer `channels-listings`): served from the cache when fresh, else fetched
-(`GET /core/v1/accounts/{user_id}/items/{item_id}/` for status and url; title, price and
-picture come from the chat object, which the item endpoint lacks). Reconciliation refreshes
-the stale listings of the chats it touched, with the chat objects already in hand.
+for it (consumer `channels-listings`, `sync/details.py`): served from the cache when fresh,
+else fetched (`GET /core/v1/accounts/{user_id}/items/{item_id}/` for status and url; title,
+price and picture come from the chat object, which the item endpoint lacks). Reconciliation
+refreshes the stale listings of the chats it touched, with the chat objects already in hand.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from typing import Any
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
-from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conversations
 from services.channels import events
 from services.channels.avito.chats import listing_of
 from services.channels.avito.client import AvitoClient
-from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
+from services.channels.avito.errors import AvitoError, AvitoRejected
 from services.channels.avito.pool import AvitoClients
 from services.channels.models import ChannelAccount, Listing
 from services.channels.repository import ChannelsUnit
@@ -32,35 +31,22 @@ from services.kernel.unit import Units
 log = logging.getLogger(__name__)
 
 
-def needs_details(conversation: conversations.Conversation) -> bool:
-    """A conversation that knows its item id but not the title (channels-listings): most
-    have no listing or are enriched already, and cost nothing."""
-    return bool(conversation.listing.external_id) and not conversation.listing.title
-
-
 class ListingRefresher:
     def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients, ttl_s: float) -> None:
         self._units, self._clients, self._ttl = units, clients, timedelta(seconds=ttl_s)
 
-    async def enrich(self, channel_id: uuid.UUID, item_id: str, chat_id: str) -> None:
-        """A conversation about `item_id` lacks its details (current tenant). Avito being
-        unavailable propagates (retry later); a refusal (credentials, tariff) is only logged:
-        retrying will not help."""
-        try:
-            async with self._units() as unit:
-                account = await unit.accounts.get_active(channel_id)
-                if account is None:
-                    return  # disconnected: nothing is fetched for it any more
-                cached = await unit.listings.get(channel_id, item_id)
-                if cached is not None and self._fresh(cached):
-                    _announce(unit, cached)  # the conversation is new; the cache is not
-                    return
-            await self.fetch(account, item_id, chat_id=chat_id)
-        except AvitoUnavailable:
-            raise
-        except AvitoError as exc:
-            log.warning("listing enrichment refused by Avito", extra={
-                "channel_id": str(channel_id), "error": exc.message})
+    async def announce_cached(self, unit: ChannelsUnit, channel_id: uuid.UUID, item_id: str,
+                              conversation_id: str) -> bool:
+        """A conversation lacks the details of `item_id`: announce them from the cache if it
+        holds them fresh (True), else the caller fetches them."""
+        cached = await unit.listings.get(channel_id, item_id)
+        if cached is None or not self._fresh(cached):
+            return False
+        # The cache is not new, the conversation is: an event of its own, not a copy of the
+        # fetch's announcement that JetStream would drop (the conversation may be younger).
+        _announce(unit, cached, event_id=events.listing_event_id(
+            channel_id, item_id, cached.fetched_at, conversation_id) if conversation_id else None)
+        return True
 
     async def refresh(self, account: ChannelAccount, chats: Iterable[dict[str, Any]]) -> int:
         """The listings of chats a pass touched that are not cached or are stale; one Avito
@@ -81,13 +67,11 @@ class ListingRefresher:
             refreshed += 1
         return refreshed
 
-    async def fetch(self, account: ChannelAccount, item_id: str, *,
-                    chat: dict[str, Any] | None = None, chat_id: str = "") -> None:
-        """Ask Avito, cache, announce. Unavailable propagates (retry later)."""
+    async def fetch(self, account: ChannelAccount, item_id: str, chat: dict[str, Any]) -> None:
+        """Ask Avito for the item, take the rest from its chat (`chat`, in hand), cache,
+        announce. Unavailable propagates (retry later)."""
         client = self._clients.for_account(account)
         item = await _item(client, account.external_account_id, item_id)
-        if chat is None:
-            chat = await _chat(client, account.external_account_id, chat_id)
         listing = listing_of(chat)
         if listing is None or listing.external_id != item_id:
             listing = common.Listing(external_id=item_id)
@@ -100,15 +84,18 @@ class ListingRefresher:
             _announce(unit, row)
 
     def _fresh(self, row: Listing) -> bool:
-        return row.fetched_at is not None and row.fetched_at > datetime.now(UTC) - self._ttl
+        """Fetched within the TTL, with a title: one without came from a chat that did not
+        tell (another chat's lookup may), and is never served."""
+        return bool(row.title) and row.fetched_at is not None \
+            and row.fetched_at > datetime.now(UTC) - self._ttl
 
 
-def _announce(unit: ChannelsUnit, row: Listing) -> None:
-    """listing.updated, when there is something to show (a title); one event per fetch."""
+def _announce(unit: ChannelsUnit, row: Listing, event_id: uuid.UUID | None = None) -> None:
+    """listing.updated, when there is something to show (a title). A fetch is a fact of its
+    own (the outbox row's id); a cached listing shown to a conversation passes its id."""
     if not row.title or row.fetched_at is None:
         return
-    unit.emit(topics.LISTING_UPDATED, events.listing_updated(row),
-              event_id=events.listing_event_id(row.channel_id, row.item_id, row.fetched_at))
+    unit.emit(topics.LISTING_UPDATED, events.listing_updated(row), event_id=event_id)
 
 
 async def _item(client: AvitoClient, user_id: str, item_id: str) -> dict[str, Any]:
@@ -120,14 +107,4 @@ async def _item(client: AvitoClient, user_id: str, item_id: str) -> dict[str, An
         if exc.status == 404:
             return {"status": "not_found"}
         log.warning("Avito refused the item lookup", extra={"item_id": item_id, "error": exc.message})
-        return {}
-
-
-async def _chat(client: AvitoClient, user_id: str, chat_id: str) -> dict[str, Any]:
-    if not chat_id:
-        return {}
-    try:
-        return await client.get_chat(user_id, chat_id)
-    except AvitoRejected as exc:
-        log.warning("Avito refused the chat lookup", extra={"chat_id": chat_id, "error": exc.message})
         return {}

@@ -1,6 +1,6 @@
-"""SQL of reconciliation and listing enrichment: the due-row table `sync_state` and the
-`listings` cache (both on `ChannelsUnit`: `unit.sync_states`, `unit.listings`). Flushes, never
-commits.
+"""SQL of reconciliation and chat details: the due-row table `sync_state`, the `listings`
+cache and the `chats` whose buyer was looked up (on `ChannelsUnit`: `unit.sync_states`,
+`unit.listings`, `unit.chats`). Flushes, never commits.
 
 `sync_state` is a due-row table: whoever drives it (our scheduler loop today, the scheduling
 service later) claims due rows with FOR UPDATE SKIP LOCKED, pushes `next_due_at` forward as a
@@ -22,7 +22,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.channels.models import ChannelAccount, Listing, SyncState
+from services.channels.models import ChannelAccount, Chat, Listing, SyncState
 from services.kernel.models import new_id
 from services.kernel.tenancy import require_tenant
 
@@ -133,11 +133,13 @@ class ListingsRepository:
 
     async def stale_items(self, channel_id: uuid.UUID, item_ids: Collection[str],
                           ttl_s: float) -> set[str]:
-        """Which of `item_ids` are not cached, or were fetched longer than `ttl_s` ago."""
+        """Which of `item_ids` are not cached, were fetched longer than `ttl_s` ago, or
+        have no title (their chat did not tell)."""
         if not item_ids:
             return set()
         fresh = await self.session.scalars(select(Listing.item_id).where(
             Listing.channel_id == channel_id, Listing.item_id.in_(list(item_ids)),
+            Listing.title != "",
             Listing.fetched_at >= func.now() - func.make_interval(0, 0, 0, 0, 0, 0, float(ttl_s))))
         return set(item_ids) - set(fresh.all())
 
@@ -154,3 +156,25 @@ class ListingsRepository:
         row: Listing = (await self.session.scalars(
             upsert, execution_options={"populate_existing": True})).one()
         return row
+
+
+class ChatsRepository:
+    """Chats whose buyer was looked up on the channel: the lookup is made once per chat."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def looked_up(self, channel_id: uuid.UUID, chat_id: str) -> bool:
+        return await self.session.scalar(select(Chat.id).where(
+            Chat.channel_id == channel_id, Chat.chat_id == chat_id)) is not None
+
+    async def record(self, channel_id: uuid.UUID, chat_id: str, buyer_user_id: str,
+                     buyer_name: str) -> bool:
+        """Note a lookup and what it found; False when the chat was noted already (another
+        replica looked it up meanwhile: its result stands)."""
+        inserted = await self.session.scalar(insert(Chat).values(
+            id=new_id(), tenant_id=require_tenant(), channel_id=channel_id, chat_id=chat_id,
+            buyer_user_id=buyer_user_id, buyer_name=buyer_name, looked_up_at=func.now(),
+        ).on_conflict_do_nothing(index_elements=[Chat.tenant_id, Chat.channel_id, Chat.chat_id])
+            .returning(Chat.id))
+        return inserted is not None

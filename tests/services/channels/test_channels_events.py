@@ -31,6 +31,7 @@ from services.channels.models import ChannelAccount, OutboundSend, SendStatus
 from services.kernel.bus import Bus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
+from tests.services.channels.bus_signals import drained
 from tests.services.channels.conftest import (
     Avito,
     Listener,
@@ -55,15 +56,6 @@ async def send_requested(bus: Bus, tenant: uuid.UUID, channel_id: str, chat_id: 
                           uuid.NAMESPACE_URL, chat_id)), channel_id=channel_id,
                       external_chat_id=chat_id, text=text))
     return message_id
-
-
-async def drained(bus: Bus, stream: str, durable: str, seq: int) -> None:
-    """Wait until the consumer has acked everything up to stream sequence `seq`."""
-    async def done() -> bool:
-        info = await bus.js.consumer_info(stream, durable)
-        return bool(info.ack_floor and info.ack_floor.stream_seq >= seq
-                    and not info.num_ack_pending and not info.num_pending)
-    await eventually(done)
 
 
 async def deliveries(listener: Listener, count: int = 1) -> list[ev.MessageDelivery]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.channels.avito.chats import chat_context, parse_price
+from services.channels.avito.chats import buyer_name, chat_context, parse_price
 from services.channels.avito.normalize import AccountRef, normalize_message
 
 
@@ -39,6 +39,22 @@ def test_chat_context_names_and_listing() -> None:
     assert context.listing.image_url == "https://img/640.jpg"  # the biggest picture
     u2u = chat_context({"id": "u2u-x", "users": CHAT["users"]})
     assert u2u.listing is None and u2u.item_id == ""
+
+
+SELLER, BUYER = "312345678", "487654321"
+
+
+@pytest.mark.parametrize(("users", "buyer", "name"), [
+    (CHAT["users"], BUYER, "Иван"),  # by the buyer's id
+    (list(reversed(CHAT["users"])), BUYER, "Иван"),
+    (CHAT["users"], "999", "Иван"),  # the buyer's id hashed: the one user beside the seller
+    (CHAT["users"], SELLER, "Иван"),  # never the seller's own name
+    ([{"id": 312345678, "name": "Автосалон"}], BUYER, ""),  # the seller alone
+    ([{"id": 1, "name": "А"}, {"id": 2, "name": "Б"}], "3", ""),  # cannot tell who is who
+    ([{"id": 487654321}], BUYER, ""), ([], BUYER, ""), ("garbage", BUYER, ""),
+    ([{"id": 487654321, "name": "Я" * 300}, CHAT["users"][0]], BUYER, "Я" * 255)])
+def test_buyer_name_from_the_chat_users(users: object, buyer: str, name: str) -> None:
+    assert buyer_name({**CHAT, "users": users}, buyer, SELLER) == name
 
 
 def test_messages_v3_share_the_webhook_normalizer() -> None:

@@ -1,6 +1,8 @@
 """The conversations service for this folder's modules: its real runtime (gRPC, consumers,
-PostgreSQL) on a private nats-server per module — the session's platform runs a real channels
-sender that would otherwise answer these tests' made-up send requests."""
+PostgreSQL) on a private nats-server and a private database per module — the session's
+platform runs a real channels sender that would otherwise answer these tests' made-up send
+requests, and its conversations relay would publish this runtime's outbox rows to the
+session's NATS (the tests would never see those events)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from clients.rpc.conversations import ConversationsClient
 from services.conversations.runtime import build_runtime
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
+from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
 from switchboard.devstack.nats import EmbeddedNats
+from switchboard.devstack.postgres import EmbeddedPostgres
+from tests.fixtures.databases import private_database
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +38,23 @@ async def bus(own_nats: str) -> AsyncIterator[Bus]:
 
 
 @pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings, own_nats: str) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats}))
+async def own_db_url(postgres: EmbeddedPostgres) -> str:
+    return await private_database(postgres, "conversations")
+
+
+@pytest.fixture(scope="module")
+async def db(own_db_url: str) -> AsyncIterator[Database]:
+    """This module's database (tenant_a and tenant_b are made in it too)."""
+    database = Database(own_db_url, pool_size=5)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="module")
+async def runtime(settings: KernelSettings, own_nats: str,
+                  own_db_url: str) -> AsyncIterator[ServiceRuntime]:
+    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats,
+                                                         "database_url": own_db_url}))
     await rt.start()
     yield rt
     await rt.stop(1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from nats.js.api import PubAck
 from prometheus_client import REGISTRY
 
 from clients.rpc import topics
@@ -16,7 +17,9 @@ from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
 from services.kernel.bus import Bus
+from services.kernel.db import Database
 from tests.fixtures.events import Recorder, eventually, unified
+from tests.services.conversations.bus_helpers import conversation_updates, handled
 
 
 async def inbound(bus: Bus, tenant: uuid.UUID, message: common.UnifiedMessage, *,
@@ -28,14 +31,14 @@ async def inbound(bus: Bus, tenant: uuid.UUID, message: common.UnifiedMessage, *
 
 
 async def listing_updated(bus: Bus, tenant: uuid.UUID, channel: uuid.UUID, item_id: str,
-                          title: str, price_minor: int | None) -> None:
+                          title: str, price_minor: int | None) -> PubAck:
     event = channel_events.ListingUpdated(
         channel_id=str(channel), status="active", listing=common.Listing(
             external_id=item_id, title=title, price_minor=price_minor or 0,
             has_price=price_minor is not None, url=f"https://www.avito.ru/{item_id}",
             image_url=f"https://img.avito.st/{item_id}.jpg"))
-    await bus.publish(topics.LISTING_UPDATED.subject(tenant), event.SerializeToString(),
-                      msg_id=str(uuid.uuid4()))
+    return await bus.publish(topics.LISTING_UPDATED.subject(tenant), event.SerializeToString(),
+                             msg_id=str(uuid.uuid4()))
 
 
 async def conversations(client: ConversationsClient, tenant: uuid.UUID,
@@ -131,7 +134,8 @@ class TestHistory:
 
 class TestListings:
     async def test_listing_update_reaches_every_conversation_of_that_item(
-            self, client: ConversationsClient, bus: Bus, tenant_a: uuid.UUID) -> None:
+            self, client: ConversationsClient, bus: Bus, db: Database,
+            tenant_a: uuid.UUID) -> None:
         channel, other_channel = uuid.uuid4(), uuid.uuid4()
         bare = [unified(channel, "u2i-l1", "l1", "есть?", buyer="1", item_id="555"),
                 unified(channel, "u2i-l2", "l2", "есть?", buyer="2", item_id="555"),
@@ -141,15 +145,15 @@ class TestListings:
             message.listing.title = ""
             await inbound(bus, tenant_a, message)
         await conversations(client, tenant_a, 4)
-        async with Recorder(bus, f"sb.conversations.{tenant_a}.conversation.updated") as updated:
-            await listing_updated(bus, tenant_a, channel, "555", "Велосипед", 1_850_000)
-            await listing_updated(bus, tenant_a, channel, "556", "Самокат", 900_000)
-            await eventually(lambda: _async(len(updated.messages) == 3))
-            # The same announcement again changes nothing and says nothing.
-            await listing_updated(bus, tenant_a, channel, "555", "Велосипед", 1_850_000)
-            await listing_updated(bus, tenant_a, channel, "556", "Самокат", 900_000)
-            await _settled(client, tenant_a)
-        assert len(updated.messages) == 3
+        await listing_updated(bus, tenant_a, channel, "555", "Велосипед", 1_850_000)
+        ack = await listing_updated(bus, tenant_a, channel, "556", "Самокат", 900_000)
+        await handled(bus, topics.CONVERSATIONS_LISTINGS, ack)
+        assert len(await conversation_updates(bus, db, tenant_a)) == 3
+        # The same announcement again changes nothing and says nothing.
+        await listing_updated(bus, tenant_a, channel, "555", "Велосипед", 1_850_000)
+        ack = await listing_updated(bus, tenant_a, channel, "556", "Самокат", 900_000)
+        await handled(bus, topics.CONVERSATIONS_LISTINGS, ack)
+        assert len(await conversation_updates(bus, db, tenant_a)) == 3
         by_chat = {c.external_chat_id: c for c in await conversations(client, tenant_a, 4)}
         assert by_chat["u2i-l1"].listing.title == by_chat["u2i-l2"].listing.title == "Велосипед"
         assert by_chat["u2i-l1"].listing.price_minor == 1_850_000
@@ -205,13 +209,6 @@ async def test_webhook_to_stored_is_observed_for_webhooks_only(
     [conv] = await conversations(client, tenant_a, 1)
     await messages(client, tenant_a, conv.id, 2)
     assert observed() == before + 1
-
-
-async def _settled(client: ConversationsClient, tenant: uuid.UUID) -> None:
-    """Let the consumer work through what was published (its handler takes milliseconds)."""
-    import asyncio
-    await asyncio.sleep(0.5)
-    await client.list_conversations(tenant)
 
 
 async def _async(value: bool) -> bool:

@@ -100,3 +100,15 @@ class MessageDeletion(_message.Message):
     deleted: bool
     failure_reason: str
     def __init__(self, message_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., deleted: _Optional[bool] = ..., failure_reason: _Optional[str] = ...) -> None: ...
+
+class ContactUpdated(_message.Message):
+    __slots__ = ("channel_id", "external_user_id", "name", "external_chat_id")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    external_user_id: str
+    name: str
+    external_chat_id: str
+    def __init__(self, channel_id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., name: _Optional[str] = ..., external_chat_id: _Optional[str] = ...) -> None: ...
