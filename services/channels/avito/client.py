@@ -1,8 +1,9 @@
 """The Avito API client: one per channel account, over one httpx.AsyncClient per process.
 
 Every request is paced by the account's token bucket, bounded by a timeout, retried with
-full-jitter exponential backoff on 429/5xx/timeouts/connection errors (honouring Retry-After),
-and turned into a typed error from `errors.py` when it finally fails.
+full-jitter exponential backoff on 429/5xx/timeouts/connection errors (honouring Retry-After;
+a send is not repeated after a timeout, see `_CREATES`), and turned into a typed error from
+`errors.py` when it finally fails.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ TOKEN_REFRESHES = Counter("switchboard_avito_token_refreshes_total",
 # Tokens are replaced this long before Avito says they expire.
 REFRESH_AHEAD_S = 60.0
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
+# Requests that create a message each time they reach Avito: not repeated after a timeout or
+# a dropped connection, which may come after Avito acted (a second message in the chat).
+_CREATES = frozenset({"send_text", "send_image"})
+# Transport failures that prove the request never reached Avito.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,9 @@ class AvitoClient(MediaCalls, SyncCalls):
                 response = await self._send(endpoint, method, path, headers, kwargs)
             except httpx.TransportError as exc:  # timeouts, refused/reset connections
                 failure = AvitoUnavailable(f"Avito did not answer ({type(exc).__name__})")
+                if endpoint in _CREATES and not isinstance(exc, _NEVER_SENT):
+                    # It may have gone out: the sender checks the chat before sending again.
+                    raise failure from None
                 delay = self._policy.backoff(attempt)
             else:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
