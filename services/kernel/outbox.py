@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
-from nats.js.errors import NoStreamResponseError
+from nats.js.errors import NoStreamResponseError, NotFoundError
 from sqlalchemy import DateTime, LargeBinary, String, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,9 +110,9 @@ class OutboxRelay:
         """Publish one batch; rows are deleted in the same transaction that locked them.
 
         Each row stands alone: one that fails stays for the next pass and the others go out.
-        A row that no stream takes while others of the pass were stored (a subject nothing
-        routes: a producer's bug, not the bus being down) would block the relay for ever: it
-        goes to the dead-letter stream, with why, and leaves the outbox."""
+        A row whose subject no stream is configured for (a producer's bug; JetStream says so
+        when asked, unlike a stream that lost its leader, which answers the same to a publish)
+        would block the relay for ever: it goes to the dead-letter stream, with why."""
         model = self.outbox.model
         async with self.db.system_unit_of_work() as session:
             rows = (await session.scalars(
@@ -124,11 +124,13 @@ class OutboxRelay:
                                             return_exceptions=True)
             published = [r for r, o in zip(rows, outcomes, strict=True) if o is None]
             failed = [(r, o) for r, o in zip(rows, outcomes, strict=True) if o is not None]
-            if published:
-                dead = [r for r, error in failed if isinstance(error, NoStreamResponseError)]
-                await asyncio.gather(*(self._dead_letter(r) for r in dead))
-                published += dead
+            dead = [r for r, error in failed
+                    if isinstance(error, NoStreamResponseError) and await self._unrouted(r)]
+            await asyncio.gather(*(self._dead_letter(r) for r in dead))
+            published += dead
             for r, error in failed:
+                if r in dead:
+                    continue
                 log.warning("outbox event not published, will retry", extra={
                     "schema": self.schema, "subject": r.subject, "error": repr(error)})
             await session.execute(delete(model).where(model.id.in_([r.id for r in published])))
@@ -142,6 +144,16 @@ class OutboxRelay:
         await self.bus.publish(row.subject, row.payload,
                                msg_id=row.headers.get(MSG_ID_HEADER, str(row.id)),
                                headers={**row.headers, EVENT_TYPE_HEADER: row.event_type})
+
+    async def _unrouted(self, row: Any) -> bool:
+        """True only when JetStream answers that no stream takes the row's subject."""
+        try:
+            await self.bus.js.find_stream_name_by_subject(row.subject)
+        except NotFoundError:
+            return True
+        except Exception:  # JetStream itself unavailable: transient, keep the row
+            return False
+        return False
 
     async def _dead_letter(self, row: Any) -> None:
         log.error("outbox event no stream takes, dead-lettered", extra={
