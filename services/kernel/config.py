@@ -14,6 +14,7 @@ class KernelSettings(BaseSettings):
     # Runtime role: NOSUPERUSER NOBYPASSRLS, owns no table (migrations run as the owner).
     database_url: str = "postgresql+asyncpg://switchboard_app@127.0.0.1:5432/switchboard"
     database_pool_size: int = 10
+    # One server, or a cluster's seed list separated by commas.
     nats_url: str = "nats://127.0.0.1:4222"
     # Fernet keys, comma-separated, newest first (MultiFernet rotation).
     secret_key: SecretStr = SecretStr("")

@@ -258,3 +258,15 @@ async def test_backlog_says_when_a_consumer_has_more_than_its_limit_waiting(
         await bus.publish(subject, str(i).encode(), msg_id=str(uuid.uuid4()))
     assert await backlog.over_limit()
     assert not await Backlog(bus, Durable("no-such-consumer", topic, "tests"), limit=0).over_limit()
+
+
+async def test_a_list_of_servers_connects_past_one_that_is_down(nats_url: str) -> None:
+    """A process starting while the first node of a cluster is down reaches another."""
+    from switchboard.devstack.ports import free_port
+
+    down = f"nats://127.0.0.1:{free_port()}"
+    connected = await Bus.connect(f"{down}, {nats_url}", name="tests-seed-list")
+    try:
+        assert connected.nc.is_connected
+    finally:
+        await connected.close()

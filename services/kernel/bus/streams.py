@@ -34,8 +34,11 @@ class Bus:
 
     @classmethod
     async def connect(cls, url: str, *, name: str, replicas: int = 1) -> Bus:
-        nc = await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                                connect_timeout=5, drain_timeout=5)
+        """`url`: one server, or a cluster's as a comma-separated list (a process that starts
+        while one node is down connects to another; running ones learn the rest anyway)."""
+        servers = [u.strip() for u in url.split(",") if u.strip()]
+        nc = await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1,
+                                reconnect_time_wait=0.5, connect_timeout=5, drain_timeout=5)
         return cls(nc, replicas=replicas)
 
     async def ensure_streams(self, streams: Iterable[Stream]) -> None:
