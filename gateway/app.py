@@ -42,6 +42,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         try:
             yield
         finally:
+            state.closing.set()
             await state.conversations.channel.close()
             await state.channels.channel.close()
             await state.agent.channel.close()
@@ -60,6 +61,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(api_router, prefix="/v1")
     app.include_router(graphql_router(settings), prefix="/graphql")
     return app
+
+
+def begin_shutdown(app: FastAPI) -> None:
+    """End every open live stream (SSE, GraphQL WebSockets) now, each with a final event or close
+    code telling its client to reconnect. Call it before stopping the HTTP server: uvicorn waits
+    for open responses to finish before it runs the lifespan's exit, so an SSE stream would
+    otherwise hold the process."""
+    state: GatewayState | None = getattr(app.state, "gateway", None)
+    if state is not None:
+        state.closing.set()
 
 
 async def _connect(settings: GatewaySettings) -> GatewayState:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
 
 from gateway.errors import PROBLEM_JSON, ProblemError
@@ -51,6 +52,24 @@ async def current_principal(
         return principal
     raise ProblemError(401, "authentication required: an API key (Authorization: Bearer sb_...) "
                        "or a session from POST /v1/auth/login", headers=_CHALLENGE)
+
+
+async def authenticate(request: Request) -> Principal:
+    """`current_principal` outside FastAPI's dependency injection (GraphQL over HTTP, re-checks
+    of a long-lived stream): the same header and cookie rules, the same 401 problems."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    bearer = (HTTPAuthorizationCredentials(scheme=scheme, credentials=token)
+              if scheme.lower() == "bearer" and token else None)
+    return await current_principal(request, bearer, request.cookies.get(SESSION_COOKIE))
+
+
+async def reauthenticate(request: Request) -> Principal | None:
+    """The caller of a long-lived request again, from the credential it opened with; None once
+    that credential is no longer valid."""
+    try:
+        return await authenticate(request)
+    except ProblemError:
+        return None
 
 
 def require(scope: str) -> Callable[..., Awaitable[Principal]]:

@@ -31,3 +31,13 @@ class GatewaySettings(KernelSettings):
     # The Avito emulator's URL in sandbox mode; `sandbox: true` on connect points an account there.
     avito_sandbox_url: str = ""
     sse_heartbeat_s: float = 15.0
+    # Live clients that reconnect with the id of the last event they saw get what they missed,
+    # if that event is at most this old and at most `live_replay_max_events` of their tenant's
+    # events followed it; otherwise a `reset` tells them to refetch. Bounded by the stream's
+    # own retention (SB_CONVERSATIONS keeps 7 days).
+    live_replay_window_s: float = Field(default=24 * 3600, ge=0, le=7 * 24 * 3600)
+    live_replay_max_events: int = Field(default=10_000, ge=0)
+    # How often an open SSE or WebSocket stream re-checks its API key or session (each check
+    # may be served from the identity cache: another replica's revocation shows after
+    # `auth_cache_ttl_s` at most).
+    live_auth_check_s: float = Field(default=5.0, gt=0)

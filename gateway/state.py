@@ -3,7 +3,8 @@ create_app's lifespan, and `State`: the dependency that hands it to a route."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -41,6 +42,9 @@ class GatewayState:
     agent: AgentClient
     knowledge: KnowledgeClient
     webhooks: WebhookState
+    # Set when the gateway begins to shut down: every open live stream ends with a final event
+    # (SSE) or close code (WebSocket) telling clients to reconnect.
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def get_state(request: Request) -> GatewayState:

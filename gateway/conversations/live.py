@@ -1,23 +1,16 @@
-"""Live conversation events for one tenant, from NATS, for SSE and GraphQL subscriptions.
-
-A core-NATS subscription on exactly the caller's tenant subject: the server filters, so a
-tenant never receives another tenant's events, and nothing is stored per subscriber.
+"""Live conversation events as clients see them (SSE and the GraphQL subscription): public
+names, `LiveEvent`, and decoding a bus message into one. `feed.py` reads them from JetStream.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from services.kernel.bus import MSG_ID_HEADER, Bus
 from services.kernel.wire import Topic
 
 log = logging.getLogger(__name__)
@@ -34,14 +27,15 @@ PUBLIC_NAMES: dict[Topic, str] = {
     topics.NOTE_ADDED: "note.added",  # a private note (the agent's handoff reason)
 }
 
-# A subscriber that falls this far behind is dropped rather than slowing everyone down.
-MAX_BUFFER = 1000
+# Not a conversation event: the events since the client's id cannot be replayed (too old, too
+# many, or an id this API never gave); the client refetches its lists, the feed goes on live.
+RESET = "reset"
 
 
 @dataclass(frozen=True)
 class LiveEvent:
     type: str
-    event_id: str
+    event_id: str  # the stream sequence, as a string: opaque to clients, sent back to resume
     conversation: pb.Conversation
     message: pb.Message | None
 
@@ -56,28 +50,9 @@ def decode(subject: str, data: bytes, event_id: str) -> LiveEvent | None:
     except DecodeError:
         log.warning("undecodable live event", extra={"subject": subject})
         return None
-    message = payload.message if payload.HasField("message") else None  # type: ignore[attr-defined]
+    # Not every payload has a message (conversation.updated, conversation.read): HasField on a
+    # field the type lacks raises ValueError, so ask the descriptor first.
+    has_message = "message" in payload.DESCRIPTOR.fields_by_name and payload.HasField("message")
+    message = payload.message if has_message else None  # type: ignore[attr-defined]
     return LiveEvent(name, event_id, payload.conversation, message)  # type: ignore[attr-defined]
 
-
-async def tenant_events(bus: Bus, tenant_id: uuid.UUID) -> AsyncIterator[LiveEvent]:
-    """Yield the tenant's conversation events until the consumer stops iterating."""
-    queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
-
-    async def on_message(msg) -> None:  # type: ignore[no-untyped-def]
-        event = decode(msg.subject, msg.data, (msg.headers or {}).get(MSG_ID_HEADER, ""))
-        if event is None:
-            return
-        if queue.qsize() >= MAX_BUFFER:
-            log.warning("live subscriber fell behind, closing it", extra={"tenant_id": str(tenant_id)})
-            queue.put_nowait(None)  # ends the stream; the client reconnects and refetches
-            return
-        queue.put_nowait(event)
-
-    sub = await bus.nc.subscribe(topics.CONVERSATIONS.tenant_pattern(tenant_id), cb=on_message)
-    try:
-        while (event := await queue.get()) is not None:
-            yield event
-    finally:
-        with contextlib.suppress(Exception):
-            await sub.unsubscribe()

@@ -7,13 +7,13 @@ failure is a 401 problem+json (see router.py). WebSocket: the principal is set i
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
-from fastapi.security import HTTPAuthorizationCredentials
-from fastapi.security.utils import get_authorization_scheme_param
 from starlette.requests import HTTPConnection, Request
 from strawberry.fastapi import BaseContext
 
-from gateway.auth import SESSION_COOKIE, current_principal
+from gateway.auth import authenticate
 from gateway.graphql.errors import api_error
 from gateway.graphql.loaders import Loaders
 from gateway.identity.principal import Principal
@@ -32,12 +32,15 @@ class Context(BaseContext):
         # stale channels for hours, so it only batches.
         self._cache = cache
         self._loaders: Loaders | None = None
+        # Set once the caller is known (a WebSocket's guard starts re-checking then).
+        self.authenticated = asyncio.Event()
         if principal is not None:
             self.authenticate(principal)
 
     def authenticate(self, principal: Principal) -> None:
         self.principal = principal
         self._loaders = Loaders(self.state, principal.tenant_id, cache=self._cache)
+        self.authenticated.set()
 
     @property
     def loaders(self) -> Loaders:
@@ -66,15 +69,7 @@ async def get_context(connection: HTTPConnection) -> Context:
     request = connection
     if _is_ide_page(request):
         return Context(state, None)  # GraphiQL's page itself is public; its queries are not
-    return Context(state, await authenticate_request(request))
-
-
-async def authenticate_request(request: Request) -> Principal:
-    """REST's `current_principal`, called outside FastAPI's dependency injection."""
-    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
-    bearer = (HTTPAuthorizationCredentials(scheme=scheme, credentials=token)
-              if scheme.lower() == "bearer" and token else None)
-    return await current_principal(request, bearer, request.cookies.get(SESSION_COOKIE))
+    return Context(state, await authenticate(request))
 
 
 def _is_ide_page(request: Request) -> bool:

@@ -7,16 +7,26 @@ WebSocket: browsers cannot set headers on it, so the key comes in the connection
 (`{"Authorization": "Bearer sb_..."}`), else an Authorization header on the upgrade request,
 else the session cookie; without a valid one the connection is refused (close 4403 for
 graphql-transport-ws, connection_error for graphql-ws). The tenant is the principal's, always.
+An open connection re-checks that credential every `live_auth_check_s` and is closed with 4401
+(revoked key, ended or expired session) or 4403 (scope gone); when the gateway shuts down it is
+closed with 1012 (service restart: reconnect).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
+from typing import Any
 
 from fastapi.security.utils import get_authorization_scheme_param
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import SESSION_COOKIE
@@ -24,9 +34,54 @@ from gateway.config import GatewaySettings
 from gateway.graphql.context import Context, get_context
 from gateway.graphql.schema import build_schema
 from gateway.identity.principal import Principal
+from gateway.streams import stream_end
+
+# How a guarded connection is closed, by the reason its stream ended.
+CLOSE_CODES = {"shutdown": 1012, "unauthorized": 4401, "forbidden": 4403}
+
+
+class _Guarded:
+    """Mixed into strawberry's protocol handlers: while the connection is open, a guard closes
+    it when its credential stops being valid or the gateway shuts down."""
+
+    context: Context
+    websocket: Any
+
+    async def handle(self) -> None:
+        guard = asyncio.create_task(self._guard())
+        try:
+            await super().handle()  # type: ignore[misc]
+        finally:
+            guard.cancel()
+            with contextlib.suppress(BaseException):
+                await guard
+
+    async def _guard(self) -> None:
+        context = self.context
+        authenticated = asyncio.ensure_future(context.authenticated.wait())
+        closing = asyncio.ensure_future(context.state.closing.wait())
+        try:
+            await asyncio.wait({authenticated, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            authenticated.cancel()
+            closing.cancel()
+        end = await stream_end(context.state, lambda: authenticate_websocket(context))
+        with contextlib.suppress(Exception):  # already closed by the client
+            await self.websocket.close(code=CLOSE_CODES[end.reason], reason=end.detail)
+
+
+class GuardedTransportWSHandler(_Guarded, BaseGraphQLTransportWSHandler[Context, None]):
+    pass
+
+
+class GuardedWSHandler(_Guarded, BaseGraphQLWSHandler[Context, None]):
+    pass
 
 
 class SwitchboardGraphQLRouter(GraphQLRouter[Context, None]):
+    graphql_transport_ws_handler_class = GuardedTransportWSHandler
+    graphql_ws_handler_class = GuardedWSHandler
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         principal = await authenticate_websocket(context)
         if principal is None:

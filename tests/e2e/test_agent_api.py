@@ -85,12 +85,13 @@ async def test_bad_settings_are_problems_with_a_reason(seller: Tenant, body: dic
 async def test_preview_usage_and_audit(platform: RunningPlatform, seller: Tenant) -> None:
     await seller.http.put("/v1/agent/settings", json={"enabled": True})
     async with await reader_of(platform, seller) as reader:
-        preview = await reader.post("/v1/agent/preview", json={
+        # A preview calls the paid LLM and writes audit rows: write scope (the seller's key).
+        preview = await seller.http.post("/v1/agent/preview", json={
             "question": "Можно поговорить с менеджером?",
             "listing": {"title": "Диван", "price_minor": 3499000}})
         assert preview.status_code == 200, preview.text
         assert preview.json()["outcome"] == "handoff" and "менеджер" in preview.json()["reason"]
-        empty = await reader.post("/v1/agent/preview", json={"question": "Есть доставка?"})
+        empty = await seller.http.post("/v1/agent/preview", json={"question": "Есть доставка?"})
         assert empty.json()["outcome"] == "handoff" and empty.json()["mode"] == "faq"
         usage = (await reader.get("/v1/agent/usage")).json()
         assert usage["previews"] == 2 and usage["replies"] == 0 and usage["from"] and usage["to"]

@@ -14,9 +14,16 @@ import httpx
 import pytest
 import websockets
 
+from clients.rpc import topics
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
 from gateway.state import GatewayState
+from services.kernel.bus import Bus
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.gateway import live
+from tests.gateway.live import next_event, sse
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +36,7 @@ MESSAGES = """query($id: ID!) { messages(conversationId: $id) {
 SEND = """mutation($id: ID!, $text: String!, $key: String) {
   sendMessage(input: {conversationId: $id, text: $text, idempotencyKey: $key}) {
     id text status direction sender } }"""
-SUBSCRIBE = """subscription { conversationEvents {
+SUBSCRIBE = """subscription($after: String) { conversationEvents(after: $after) {
   type eventId conversation { id unreadCount channel { id } } message { text direction } } }"""
 
 
@@ -174,40 +181,36 @@ async def test_http_without_credentials_is_401(platform: RunningPlatform) -> Non
 
 @contextlib.asynccontextmanager
 async def subscription(platform: RunningPlatform, key: str) -> AsyncIterator[Any]:
-    url = platform.gateway_url.replace("http://", "ws://") + "/graphql"
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(json.dumps({"type": "connection_init",
-                                  "payload": {"Authorization": f"Bearer {key}"}}))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                  "payload": {"query": SUBSCRIBE}}))
+    # Subscribed after the SSE stream's position: race-free, whenever the feed is in place.
+    async with sse(platform.gateway_url, key) as (_, connected):
+        position = connected.id
+    async with live.subscription(platform.gateway_url, key, SUBSCRIBE,
+                                 {"after": position}) as ws:
         yield ws
 
 
-async def next_event(ws: Any, type_: str, within: float = 15) -> dict:
-    async def wait() -> dict:
-        while True:
-            frame = json.loads(await ws.recv())
-            assert frame["type"] == "next", frame
-            event = frame["payload"]["data"]["conversationEvents"]
-            if event["type"] == type_:
-                return event
-    return await asyncio.wait_for(wait(), within)
-
-
 async def test_subscription_receives_buyer_messages(platform: RunningPlatform, seller: Tenant,
-                                                    shop: SandboxShop) -> None:
+                                                    shop: SandboxShop, bus: Bus) -> None:
     rival = await platform.new_tenant("Listener B")
     async with subscription(platform, seller.api_key) as ws, \
             subscription(platform, rival.api_key) as rival_ws:
-        await asyncio.sleep(0.3)  # the NATS subscriptions are in place before the buyer writes
         await platform.buyer_writes(shop, "Пишу прямо сейчас")
         event = await next_event(ws, "message.received")
         assert event["message"] == {"text": "Пишу прямо сейчас", "direction": "INBOUND"}
         assert event["conversation"]["channel"] == {"id": shop.channel["id"]}
         assert event["eventId"]
-        with pytest.raises(TimeoutError):  # tenant B hears nothing of tenant A
-            await asyncio.wait_for(rival_ws.recv(), 0.5)
+        # Tenant B hears nothing of tenant A: its first event is its own marker, published after
+        # A's event was delivered (the feed is in stream order).
+        marker = ev.NoteAdded(conversation=pb.Conversation(
+            id=str(uuid.uuid4()), channel_id=str(uuid.uuid4()), channel=common.CHANNEL_KIND_AVITO,
+            status=pb.CONVERSATION_STATUS_OPEN, mode=pb.CONVERSATION_MODE_MANAGER),
+            message=pb.Message(text="marker", direction=common.DIRECTION_INBOUND,
+                               sender=pb.SENDER_KIND_CONTACT, status=pb.MESSAGE_STATUS_RECEIVED))
+        await bus.publish(topics.NOTE_ADDED.subject(rival.tenant_id), marker.SerializeToString(),
+                          msg_id=f"marker-{uuid.uuid4()}")
+        frame = json.loads(await asyncio.wait_for(rival_ws.recv(), 15))
+        heard = frame["payload"]["data"]["conversationEvents"]
+        assert heard["type"] == "note.added" and heard["message"]["text"] == "marker"
 
 
 async def test_websocket_without_key_is_refused(platform: RunningPlatform) -> None:

@@ -6,6 +6,8 @@ fast); tests/gateway/test_graphql.py runs the same API against the real platform
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
@@ -21,6 +23,7 @@ from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as chan
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.conversations.feed import Start
 from gateway.conversations.graphql import subscriptions
 from gateway.conversations.graphql.types import Conversation, Listing
 from gateway.conversations.live import LiveEvent
@@ -35,7 +38,7 @@ from services.kernel import errors as domain
 TENANT_A = uuid.uuid4()
 CHANNEL_1, CHANNEL_2 = str(uuid.uuid4()), str(uuid.uuid4())
 READ_KEY, WRITE_KEY = "sb_readkey", "sb_writekey"
-SETTINGS = SimpleNamespace(graphql_max_depth=8)
+SETTINGS = SimpleNamespace(graphql_max_depth=8, live_auth_check_s=0.05)
 SCHEMA = build_schema(SETTINGS)  # type: ignore[arg-type]
 
 
@@ -127,7 +130,8 @@ class FakeIdentity:
 def state() -> SimpleNamespace:
     items = [conversation(str(uuid.uuid4()), ch) for ch in (CHANNEL_1, CHANNEL_2, CHANNEL_1)]
     return SimpleNamespace(conversations=FakeConversations(items), channels=FakeChannels(),
-                           identity=FakeIdentity(), bus=None, settings=SETTINGS)
+                           identity=FakeIdentity(), bus=None, settings=SETTINGS,
+                           closing=asyncio.Event())
 
 
 async def run(state: SimpleNamespace, query: str, who: Principal | None = None,
@@ -144,7 +148,7 @@ def codes(result: Any) -> list[str]:
 def test_sdl_has_the_public_contract() -> None:
     sdl = SCHEMA.as_str()
     for name in ("conversations(", "conversation(", "messages(", "channels(", "sendMessage(",
-                 "updateConversation(", "markRead(", "conversationEvents:",
+                 "updateConversation(", "markRead(", "conversationEvents(", "after: String = null",
                  "type ConversationConnection", "pageInfo: PageInfo!", "endCursor",
                  "hasNextPage", "priceMinor: Int", "priceRub: Float"):
         assert name in sdl, name
@@ -286,14 +290,30 @@ def test_timestamps_are_utc_and_prices_survive_int32() -> None:
 # --- HTTP and WebSocket plumbing (in-process ASGI) ---------------------------------------
 
 
+class FakeFeed:
+    """What `live_feed` yields: where the feed starts (and any reset), then its events."""
+
+    def __init__(self, start: Start, events: list[LiveEvent]) -> None:
+        self.start, self._events = start, events
+
+    async def events(self) -> AsyncIterator[LiveEvent]:
+        for event in self._events:
+            yield event
+        await asyncio.Event().wait()  # live: nothing more, until the client goes
+
+
 @pytest.fixture
 def client(state: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    async def events(bus: object, tenant_id: uuid.UUID) -> AsyncIterator[LiveEvent]:
-        assert tenant_id == TENANT_A
-        conv = next(iter(state.conversations.items.values()))
-        yield LiveEvent("message.received", "ev-1", conv, message("m1", conv.id, "привет"))
+    conv = next(iter(state.conversations.items.values()))
 
-    monkeypatch.setattr(subscriptions, "tenant_events", events)
+    @contextlib.asynccontextmanager
+    async def feed(state_: object, tenant_id: uuid.UUID, after: str | None) -> AsyncIterator[FakeFeed]:
+        assert tenant_id == TENANT_A
+        start = Start(7, "unknown event id") if after == "999" else Start(int(after or 6))
+        yield FakeFeed(start, [LiveEvent("message.received", "7", conv,
+                                         message("m1", conv.id, "привет"))])
+
+    monkeypatch.setattr(subscriptions, "live_feed", feed)
     app = FastAPI()
     install_error_handlers(app)
     app.include_router(graphql_router(SETTINGS), prefix="/graphql")  # type: ignore[arg-type]
@@ -360,3 +380,71 @@ def test_websocket_subscription_streams_tenant_events(client: TestClient, protoc
         event = received["payload"]["data"]["conversationEvents"]
         assert event["type"] == "message.received" and event["message"]["text"] == "привет"
         assert event["conversation"]["channel"]["name"].startswith("Avito")
+
+
+SUBSCRIBE_AFTER = ("subscription($after: String) { conversationEvents(after: $after) { "
+                   "type eventId reason conversation { id } message { text } } }")
+SUBSCRIBE_LIVE = "subscription { conversationEvents { type eventId message { text } } }"
+
+
+def _subscribe(ws: Any, protocol: str, key: str, after: str | None = None) -> None:
+    start = "subscribe" if protocol == "graphql-transport-ws" else "start"
+    ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+    assert ws.receive_json()["type"] == "connection_ack"
+    payload = ({"query": SUBSCRIBE_LIVE} if after is None
+               else {"query": SUBSCRIBE_AFTER, "variables": {"after": after}})
+    ws.send_json({"id": "1", "type": start, "payload": payload})
+
+
+def _next_event(ws: Any) -> dict[str, Any]:
+    received = ws.receive_json()
+    assert received["type"] in ("next", "data"), received
+    return received["payload"]["data"]["conversationEvents"]  # type: ignore[no-any-return]
+
+
+def test_subscription_after_an_unknown_id_starts_with_a_reset(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        _subscribe(ws, "graphql-transport-ws", READ_KEY, after="999")
+        reset = _next_event(ws)
+        assert reset == {"type": "reset", "eventId": "7", "reason": "unknown event id",
+                         "conversation": None, "message": None}
+        assert _next_event(ws)["message"] == {"text": "привет"}  # then the feed goes on
+
+
+def test_subscription_refuses_an_after_it_never_sent(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        _subscribe(ws, "graphql-transport-ws", READ_KEY, after="not-an-id")
+        refused = ws.receive_json()["payload"]
+        assert refused["data"] is None
+        assert [e["extensions"]["code"] for e in refused["errors"]] == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+def test_websocket_closes_4401_once_its_key_is_revoked(client: TestClient, state: SimpleNamespace,
+                                                       protocol: str) -> None:
+    state.identity.keys["sb_soon_revoked"] = principal("read")
+    with client.websocket_connect("/graphql", subprotocols=[protocol]) as ws:
+        _subscribe(ws, protocol, "sb_soon_revoked")
+        assert _next_event(ws)["type"] == "message.received"
+        del state.identity.keys["sb_soon_revoked"]  # revoked (live_auth_check_s is 0.05 here)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_json()
+        assert closed.value.code == 4401
+
+
+def test_websocket_closes_1012_when_the_gateway_shuts_down(client: TestClient,
+                                                           state: SimpleNamespace) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        _subscribe(ws, "graphql-transport-ws", READ_KEY)
+        assert _next_event(ws)["type"] == "message.received"
+        ws.portal.call(state.closing.set)  # in the app's event loop
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_json()
+        assert closed.value.code == 1012
+
+
+async def test_agent_preview_needs_write(state: SimpleNamespace) -> None:
+    query = '{ agentPreview(question: "Есть доставка?") { outcome } }'
+    assert codes(await run(state, query, who=principal("read"))) == ["FORBIDDEN"]

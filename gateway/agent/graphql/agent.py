@@ -180,11 +180,13 @@ class AgentQuery:
         resp = await info.context.state.agent.get_settings(tenant_id, channel_id or "")
         return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
 
-    @strawberry.field(description="Answer a test question with the agent's pipeline; sends nothing")
+    @strawberry.field(description=(
+        "Answer a test question with the agent's pipeline; sends nothing to the buyer, but "
+        "calls your LLM (which you pay for) and writes an audit record, so it needs write"))
     async def agent_preview(self, info: Info, question: str,
                             channel_id: strawberry.ID | None = None,
                             listing_title: str | None = None) -> AgentPreview:
-        tenant_id = info.context.require("read").tenant_id
+        tenant_id = info.context.require("write").tenant_id
         if not question.strip() or len(question) > 4000:
             raise bad_input("question must be 1 to 4000 characters")
         listing = listing_proto(ListingIn(title=listing_title)) if listing_title else None

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from gateway.agent.preview import PreviewOut, listing_proto
 from gateway.agent.schemas import AuditList, AuditOut, PreviewIn, UsageOut
 from gateway.agent.settings import AgentSettingsPatch, AgentSettingsView, update_request
-from gateway.auth import AUTH_PROBLEMS, Admin, Reader, problem_responses
+from gateway.auth import AUTH_PROBLEMS, Admin, Reader, Writer, problem_responses
 from gateway.schemas import PageOut
 from gateway.state import State
 
@@ -36,8 +36,9 @@ async def update_settings(body: AgentSettingsPatch, principal: Admin, state: Sta
 
 
 @router.post("/preview", response_model=PreviewOut, responses=_ERRORS)
-async def preview(body: PreviewIn, principal: Reader, state: State) -> PreviewOut:
-    """What the agent would answer (or whether it would hand over): nothing is sent."""
+async def preview(body: PreviewIn, principal: Writer, state: State) -> PreviewOut:
+    """What the agent would answer (or whether it would hand over): nothing is sent to the buyer,
+    but it calls your LLM (which you pay for) and writes an audit record, so it needs `write`."""
     return PreviewOut.from_proto(await state.agent.preview(
         principal.tenant_id, body.question, channel_id=body.channel_id or "",
         listing=listing_proto(body.listing)))
