@@ -78,6 +78,7 @@ class TenantFeed:
         self._limits = limits
         self._sub: JetStreamContext.PullSubscription | None = None
         self._consumer = ""
+        self._closed = False
         self.position = 0
         self.start = Start(0)
 
@@ -104,7 +105,7 @@ class TenantFeed:
             pending = (await self._sub.consumer_info()).num_pending or 0
             if pending <= self._limits.max_events:
                 return Start(int(after))
-            await self.close()
+            await self._drop()
             refusal = f"more than {self._limits.max_events} events were missed"
             state = await self._stream_state()
         await self._subscribe(state.last_seq)
@@ -115,6 +116,8 @@ class TenantFeed:
         if not valid_event_id(after) or int(after) > state.last_seq:
             return "unknown event id"
         seq = int(after)
+        if seq == 0:  # the position of a stream that was empty: all of it is still there
+            return "" if state.first_seq <= 1 else "the events since this id are no longer kept"
         if seq < state.first_seq:
             return "the events since this id are no longer kept"
         try:
@@ -141,7 +144,7 @@ class TenantFeed:
     async def events(self) -> AsyncIterator[LiveEvent]:
         """The tenant's events after the position, in stream order, each once, then live."""
         failures = 0
-        while True:
+        while not self._closed:
             try:
                 if self._sub is None:
                     await self._subscribe(self.position)
@@ -152,12 +155,14 @@ class TenantFeed:
                 failures = 0  # nothing new; the consumer is alive (its heartbeats came)
                 continue
             except (nats.errors.Error, TimeoutError, OSError) as error:
+                if self._closed:
+                    return  # closed under a fetch in flight: not a failure
                 failures += 1
                 if failures > RESUBSCRIBE_ATTEMPTS:
                     raise FeedLost("the live feed's consumer could not be restored") from error
                 log.warning("live feed consumer lost; re-creating it",
                             extra={"error": repr(error), "attempt": failures})
-                await self.close()
+                await self._drop()
                 await asyncio.sleep(_backoff(failures))
                 continue
             failures = 0
@@ -171,6 +176,11 @@ class TenantFeed:
                     yield event
 
     async def close(self) -> None:
+        """Stop for good: the consumer goes (idempotent)."""
+        self._closed = True
+        await self._drop()
+
+    async def _drop(self) -> None:
         sub, self._sub = self._sub, None
         if sub is None:
             return

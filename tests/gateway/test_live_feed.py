@@ -3,9 +3,11 @@ resuming after an id, and the reset when the gap is too old or too large."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
+from nats.js.api import StreamState
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
@@ -13,6 +15,7 @@ from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
 from gateway.conversations.feed import ReplayLimits, TenantFeed
 from gateway.conversations.live import PUBLIC_NAMES, LiveEvent, decode
 from services.kernel.bus import Bus
+from tests.fixtures.events import eventually
 
 LIMITS = ReplayLimits(window_s=3600, max_events=100)
 
@@ -104,7 +107,7 @@ async def test_a_gap_beyond_the_limits_is_a_reset(bus: Bus, tenant_a: uuid.UUID,
         await feed.close()
 
 
-@pytest.mark.parametrize("after", ["0", "99999999999999", "abc", "", "1" * 30])
+@pytest.mark.parametrize("after", ["99999999999999", "abc", "", "1" * 30])
 async def test_an_id_it_never_gave_is_a_reset(bus: Bus, tenant_a: uuid.UUID, after: str) -> None:
     feed = TenantFeed(bus, tenant_a, LIMITS)
     try:
@@ -129,3 +132,33 @@ async def test_a_lost_consumer_is_recreated_from_the_position(bus: Bus,
         assert labels(await take(feed, 1)) == ["three"]
     finally:
         await feed.close()
+
+
+@pytest.mark.parametrize(("first_seq", "last_seq", "refused"), [
+    (0, 0, False),  # empty: a client that connected then resumes with all of it
+    (1, 9, False),  # nothing removed since it was empty
+    (5, 9, True),  # events were removed since: maybe some of the client's
+])
+async def test_the_position_of_an_empty_stream(bus: Bus, tenant_a: uuid.UUID, first_seq: int,
+                                               last_seq: int, refused: bool) -> None:
+    """A stream that was empty gives its first clients the position 0 (`make dev`'s fresh
+    stack): resuming from it replays everything while nothing was removed."""
+    state = StreamState(messages=last_seq, bytes=0, first_seq=first_seq, last_seq=last_seq,
+                        consumer_count=0)
+    assert bool(await TenantFeed(bus, tenant_a, LIMITS)._refusal("0", state)) is refused
+
+
+async def test_closing_under_a_fetch_in_flight_ends_quietly(bus: Bus, tenant_a: uuid.UUID,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    feed = TenantFeed(bus, tenant_a, LIMITS)
+    await feed.open(None)
+    events = aiter(feed.events())
+    waiting = asyncio.ensure_future(anext(events))
+
+    async def fetching() -> bool:  # the long poll is waiting on the server
+        return bool((await bus.js.consumer_info(topics.CONVERSATIONS.name, feed._consumer)).num_waiting)
+    await eventually(fetching)
+    await feed.close()
+    with pytest.raises(StopAsyncIteration):
+        await asyncio.wait_for(waiting, 10)
+    assert "re-creating" not in caplog.text

@@ -81,6 +81,8 @@ async def _sse(request: Request, state: GatewayState, feed: TenantFeed) -> Async
         for task in (next_event, end):
             if task is not None:
                 task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task  # the feed is idle before it closes
         with contextlib.suppress(Exception):
             await iterator.aclose()  # type: ignore[attr-defined]
         await feed.close()
