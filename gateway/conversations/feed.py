@@ -4,9 +4,9 @@ position the client gives back after a reconnect.
 Each open stream (SSE or a GraphQL subscription) has its own ephemeral pull consumer on
 SB_CONVERSATIONS filtered to exactly the tenant's subjects (`CONVERSATIONS.tenant_pattern`):
 the server filters, so no other tenant's event ever reaches the gateway for it, whatever
-position the client sends. An event's id is its stream sequence. The feed fetches the next
-small batch only when the previous one has been handed on, so a slow client slows its own
-reads and nothing piles up in the gateway (no drop, no unbounded buffer).
+position the client sends. An event's id is its stream sequence. The consumer is read at the
+client's pace (`pull.py`), so a slow client slows its own reads and nothing piles up in the
+gateway (no drop, no unbounded buffer).
 
 Resuming after the id `S` replays the tenant's events after `S`, in order, then goes on live,
 if `S` is still in the stream, at most `window_s` old, and at most `max_events` of the
@@ -27,11 +27,12 @@ from datetime import UTC, datetime
 
 import nats.errors
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamState
-from nats.js.errors import FetchTimeoutError, NotFoundError
+from nats.js.api import StreamState
+from nats.js.errors import NotFoundError
 
 from clients.rpc import topics
 from gateway.conversations.live import LiveEvent, decode
+from gateway.conversations.pull import ConsumerLost, OrderedPull
 from gateway.state import GatewayState
 from services.kernel.bus import Bus
 from services.kernel.errors import Unavailable
@@ -39,11 +40,6 @@ from services.kernel.errors import Unavailable
 log = logging.getLogger(__name__)
 
 STREAM = topics.CONVERSATIONS.name
-FETCH_BATCH = 32  # events held in the gateway per stream, at most
-FETCH_WAIT_S = 5.0
-FETCH_HEARTBEAT_S = 1.0  # the server's sign of life during a wait: silence means the consumer is gone
-# JetStream removes a consumer nobody pulled from for this long (one left by a killed gateway).
-CONSUMER_IDLE_S = 300.0
 # A lost consumer (NATS restarted, idle cleanup) is re-created from the last position this
 # many times in a row, with backoff; then the stream ends and the client resumes by its id.
 RESUBSCRIBE_ATTEMPTS = 6
@@ -73,11 +69,11 @@ def valid_event_id(value: str) -> bool:
 
 class TenantFeed:
     def __init__(self, bus: Bus, tenant_id: uuid.UUID, limits: ReplayLimits) -> None:
+        self._bus = bus
         self._js: JetStreamContext = bus.js
         self._pattern = topics.CONVERSATIONS.tenant_pattern(tenant_id)
         self._limits = limits
-        self._sub: JetStreamContext.PullSubscription | None = None
-        self._consumer = ""
+        self._pull: OrderedPull | None = None
         self._closed = False
         self.position = 0
         self.start = Start(0)
@@ -101,8 +97,8 @@ class TenantFeed:
         refusal = await self._refusal(after, state)
         if not refusal:
             await self._subscribe(int(after))
-            assert self._sub is not None
-            pending = (await self._sub.consumer_info()).num_pending or 0
+            assert self._pull is not None
+            pending = await self._pull.pending()
             if pending <= self._limits.max_events:
                 return Start(int(after))
             await self._drop()
@@ -133,30 +129,30 @@ class TenantFeed:
         return (await self._js.stream_info(STREAM)).state
 
     async def _subscribe(self, after_seq: int) -> None:
-        config = ConsumerConfig(
-            deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=after_seq + 1,
-            ack_policy=AckPolicy.NONE, mem_storage=True, num_replicas=1,
-            inactive_threshold=CONSUMER_IDLE_S)
-        self._sub = await self._js.pull_subscribe(self._pattern, stream=STREAM, config=config)
-        self._consumer = config.name or ""  # pull_subscribe names the ephemeral consumer
-        self.position = after_seq
+        pull = OrderedPull(self._js, self._bus.nc, STREAM)
+        try:
+            await pull.start(self._pattern, after_seq)
+        except BaseException:
+            await pull.stop()
+            raise
+        self._pull, self.position = pull, after_seq
+
+    @property
+    def consumer(self) -> str:
+        return self._pull.consumer if self._pull is not None else ""
 
     async def events(self) -> AsyncIterator[LiveEvent]:
         """The tenant's events after the position, in stream order, each once, then live."""
         failures = 0
         while not self._closed:
             try:
-                if self._sub is None:
+                if self._pull is None:
                     await self._subscribe(self.position)
-                assert self._sub is not None
-                batch = await self._sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_S,
-                                              heartbeat=FETCH_HEARTBEAT_S)
-            except FetchTimeoutError:
-                failures = 0  # nothing new; the consumer is alive (its heartbeats came)
-                continue
-            except (nats.errors.Error, TimeoutError, OSError) as error:
+                assert self._pull is not None
+                msg = await self._pull.next()
+            except (ConsumerLost, nats.errors.Error, TimeoutError, OSError) as error:
                 if self._closed:
-                    return  # closed under a fetch in flight: not a failure
+                    return  # closed under a read in flight: not a failure
                 failures += 1
                 if failures > RESUBSCRIBE_ATTEMPTS:
                     raise FeedLost("the live feed's consumer could not be restored") from error
@@ -166,14 +162,15 @@ class TenantFeed:
                 await asyncio.sleep(_backoff(failures))
                 continue
             failures = 0
-            for msg in batch:
-                seq = msg.metadata.sequence.stream
-                if seq <= self.position:
-                    continue  # already handed on (a re-created consumer starts at a boundary)
-                self.position = seq
-                event = decode(msg.subject, msg.data, str(seq))
-                if event is not None:
-                    yield event
+            if msg is None:
+                continue  # a heartbeat, or a request done
+            seq = msg.metadata.sequence.stream
+            if seq <= self.position:
+                continue  # already handed on (a re-created consumer starts at a boundary)
+            self.position = seq
+            event = decode(msg.subject, msg.data, str(seq))
+            if event is not None:
+                yield event
 
     async def close(self) -> None:
         """Stop for good: the consumer goes (idempotent)."""
@@ -181,14 +178,9 @@ class TenantFeed:
         await self._drop()
 
     async def _drop(self) -> None:
-        sub, self._sub = self._sub, None
-        if sub is None:
-            return
-        with contextlib.suppress(Exception):
-            await sub.unsubscribe()
-        # Best effort: an ephemeral consumer left behind goes after CONSUMER_IDLE_S anyway.
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._js.delete_consumer(STREAM, self._consumer), 1.0)
+        pull, self._pull = self._pull, None
+        if pull is not None:
+            await pull.stop()
 
 
 def _backoff(attempt: int) -> float:

@@ -127,7 +127,7 @@ async def test_a_lost_consumer_is_recreated_from_the_position(bus: Bus,
     try:
         await feed.open(str(first))
         assert labels(await take(feed, 1)) == ["two"]
-        await bus.js.delete_consumer(topics.CONVERSATIONS.name, feed._consumer)
+        await bus.js.delete_consumer(topics.CONVERSATIONS.name, feed.consumer)
         await publish(bus, tenant_a, "three")
         assert labels(await take(feed, 1)) == ["three"]
     finally:
@@ -156,9 +156,31 @@ async def test_closing_under_a_fetch_in_flight_ends_quietly(bus: Bus, tenant_a: 
     waiting = asyncio.ensure_future(anext(events))
 
     async def fetching() -> bool:  # the long poll is waiting on the server
-        return bool((await bus.js.consumer_info(topics.CONVERSATIONS.name, feed._consumer)).num_waiting)
+        return bool((await bus.js.consumer_info(topics.CONVERSATIONS.name, feed.consumer)).num_waiting)
     await eventually(fetching)
     await feed.close()
     with pytest.raises(StopAsyncIteration):
         await asyncio.wait_for(waiting, 10)
     assert "re-creating" not in caplog.text
+
+
+async def test_an_event_is_handed_on_without_waiting_for_a_full_batch(
+        bus: Bus, tenant_a: uuid.UUID) -> None:
+    """A pull for a batch stays open until the batch is full or expires (seconds): the event
+    must reach the reader while that pull is still waiting, not when it ends."""
+    feed = TenantFeed(bus, tenant_a, LIMITS)
+    try:
+        await feed.open(None)
+        events = aiter(feed.events())
+        waiting = asyncio.ensure_future(anext(events))
+
+        async def pulls_waiting() -> int:
+            info = await bus.js.consumer_info(topics.CONVERSATIONS.name, feed.consumer)
+            return info.num_waiting or 0
+        await eventually(pulls_waiting)
+        await publish(bus, tenant_a, "now")
+        event = await asyncio.wait_for(waiting, 30)
+        assert event.conversation.id == "now"
+        assert await pulls_waiting() == 1  # handed on from within the open pull
+    finally:
+        await feed.close()
