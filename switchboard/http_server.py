@@ -27,6 +27,9 @@ class BackgroundServer:
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
         self.app = app
+        # A response that never ends (a live stream, a stuck client) must not hold a stop:
+        # past the grace, uvicorn cancels what is still running.
+        config.setdefault("timeout_graceful_shutdown", 10)
         cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", **config)
         self._server = uvicorn.Server(cfg)
         # The process installs its own signal handlers; uvicorn must not steal them.
