@@ -19,6 +19,7 @@ from gateway.errors import install_error_handlers
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
+from gateway.openapi import install_openapi
 from gateway.rest import api_router
 from gateway.state import GatewayState, WebhookState
 from gateway.webhooks.fairness import TenantLanes
@@ -55,6 +56,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app = FastAPI(title="Switchboard API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health.router)

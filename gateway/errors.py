@@ -45,7 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return problem(422, "the request is not valid: see `errors`", errors=errors)
+        return problem(422, _validation_detail(errors), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -55,3 +55,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem(500, "internal error")
+
+
+def _validation_detail(errors: list[dict[str, Any]]) -> str:
+    """The first problem with the field it is about; the rest are in `errors`."""
+    if not errors:
+        return "the request is not valid"
+    first = errors[0]
+    where = ".".join(map(str, first["loc"]))
+    more = f" (and {len(errors) - 1} more, see `errors`)" if len(errors) > 1 else ""
+    return f"the request is not valid: {where}: {first['msg']}{more}"

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from gateway.agent.settings import STRICT
+from gateway.schemas import Int64
 
 Outcome = Literal["reply", "handoff", "skipped"]
 OUTCOMES = {pb.OUTCOME_REPLY: "reply", pb.OUTCOME_HANDOFF: "handoff", pb.OUTCOME_SKIPPED: "skipped"}
@@ -18,7 +19,7 @@ OUTCOMES = {pb.OUTCOME_REPLY: "reply", pb.OUTCOME_HANDOFF: "handoff", pb.OUTCOME
 class ListingIn(BaseModel):
     model_config = STRICT
     title: str = Field(default="", max_length=512)
-    price_minor: int | None = Field(default=None, ge=0, description="Price in kopecks")
+    price_minor: Int64 | None = Field(default=None, ge=0, description="Price in kopecks")
     url: str = Field(default="", max_length=2000)
 
 

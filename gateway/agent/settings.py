@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
+from gateway.schemas import Int32
 from services.kernel.errors import InvalidArgument
 
 OutsideHours = Literal["HOLD_UNTIL_OPEN", "REPLY_ANYWAY", "HANDOFF"]
@@ -33,15 +34,15 @@ class BusinessHours(BaseModel):
 class HandoffRules(BaseModel):
     model_config = STRICT
     keywords: list[str] | None = Field(default=None, max_length=50)
-    low_confidence_limit: int | None = None
+    low_confidence_limit: Int32 | None = None
 
 
 class Limits(BaseModel):
     model_config = STRICT
-    replies_per_conversation_per_hour: int | None = None
-    max_reply_chars: int | None = None
-    context_messages: int | None = None
-    max_prompt_tokens: int | None = None
+    replies_per_conversation_per_hour: Int32 | None = None
+    max_reply_chars: Int32 | None = None
+    context_messages: Int32 | None = None
+    max_prompt_tokens: Int32 | None = None
 
 
 class AgentSettingsOut(BaseModel):
@@ -116,8 +117,8 @@ class AgentSettingsPatch(BaseModel):
     limits: Limits | None = None
     embeddings_model: str | None = Field(default=None, max_length=200)
     faq_match_threshold: float | None = None
-    silence_window_s: int | None = None
-    max_wait_s: int | None = None
+    silence_window_s: Int32 | None = None
+    max_wait_s: Int32 | None = None
     human_reply_takes_over: bool | None = None
     reset: list[str] = Field(default_factory=list, description=(
         "Field paths to remove from this level, e.g. [\"limits.max_reply_chars\"]"))

@@ -2,7 +2,9 @@
 
 Resolvers let `DomainError`s from the services propagate; `ErrorPolicy` rewrites them into
 errors with `extensions.code` after execution, and masks anything else as "Unexpected error.".
-GraphQL's own parse and validation errors (depth, tokens, unknown fields) stay as they are.
+GraphQL's own errors keep their message and get Apollo's code: GRAPHQL_PARSE_FAILED,
+GRAPHQL_VALIDATION_FAILED (depth, tokens, unknown fields, a literal of the wrong type) or
+BAD_USER_INPUT (a variable missing or of the wrong type, an Int beyond 32 bits).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
+from pydantic import ValidationError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
@@ -56,12 +59,17 @@ def bad_input(message: str) -> GraphQLError:
     return api_error(message, "BAD_USER_INPUT")
 
 
+def invalid_input(error: ValidationError) -> GraphQLError:
+    """A shared REST model's verdict on an input, each problem with the field it is about."""
+    return bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                               for e in error.errors()))
+
+
 def is_unexpected(error: GraphQLError) -> bool:
-    """True for a crash in our code or a dependency: its message is not for the caller."""
+    """True for a crash in our code or a dependency: its message is not for the caller. A
+    GraphQLError is said to the caller on purpose (ours, or GraphQL's verdict on a variable)."""
     original = error.original_error
-    if original is None or isinstance(original, DomainError):
-        return False
-    return not (isinstance(original, GraphQLError) and "code" in (original.extensions or {}))
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
 class ErrorPolicy(MaskErrors):
@@ -83,6 +91,25 @@ class ErrorPolicy(MaskErrors):
 
 def _needs_rewrite(error: GraphQLError) -> bool:
     return isinstance(error.original_error, DomainError) or is_unexpected(error)
+
+
+def code_graphql_errors(errors: list[GraphQLError]) -> None:
+    """Give GraphQL's own errors their code, in place. Every error passes here (the schema's
+    `process_errors`), a parse error included, which never reaches ErrorPolicy."""
+    for error in errors:
+        if not _needs_rewrite(error) and "code" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "code": _graphql_code(error)}
+
+
+def _graphql_code(error: GraphQLError) -> str:
+    """The code of an error GraphQL itself raised."""
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.path:  # during execution, e.g. null for a non-null field: our bug
+        return INTERNAL
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
 
 
 def log_unexpected(errors: list[GraphQLError], context: ExecutionContext | None) -> None:

@@ -19,6 +19,7 @@ import contextlib
 from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException
 from fastapi.security.utils import get_authorization_scheme_param
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
@@ -31,6 +32,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import SESSION_COOKIE
 from gateway.config import GatewaySettings
+from gateway.errors import ProblemError
 from gateway.graphql.context import Context, get_context
 from gateway.graphql.schema import build_schema
 from gateway.identity.principal import Principal
@@ -81,6 +83,23 @@ class GuardedWSHandler(_Guarded, BaseGraphQLWSHandler[Context, None]):
 class SwitchboardGraphQLRouter(GraphQLRouter[Context, None]):
     graphql_transport_ws_handler_class = GuardedTransportWSHandler
     graphql_ws_handler_class = GuardedWSHandler
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        # strawberry answers a request it cannot read (not JSON, a batch, a wrong content
+        # type) in plain text; every error of the gateway is problem+json.
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            raise ProblemError(exc.status_code, exc.reason) from None
+
+    def decode_json(self, data: str | bytes) -> object:
+        # json.loads raises these for invalid UTF-8 and for nesting past the recursion
+        # limit, where strawberry expects only JSONDecodeError (else: a 500).
+        try:
+            return super().decode_json(data)
+        except (UnicodeDecodeError, RecursionError):
+            raise HTTPException(400, "the body is not JSON: invalid UTF-8, or nested "
+                                     "too deeply") from None
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         principal = await authenticate_websocket(context)

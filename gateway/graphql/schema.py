@@ -23,7 +23,8 @@ from gateway.config import GatewaySettings
 from gateway.conversations.graphql.actions import ActionMutation
 from gateway.conversations.graphql.inbox import ConversationMutation, ConversationQuery
 from gateway.conversations.graphql.subscriptions import Subscription
-from gateway.graphql.errors import ErrorPolicy, log_unexpected
+from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
+from gateway.graphql.text import StorableText
 
 # Size limits, with `first` <= 100 (pagination.page_size) and the depth limit from settings, bound
 # the work one document can ask for. Generous for any real inbox query.
@@ -40,6 +41,7 @@ class SwitchboardSchema(Schema):
                        execution_context: ExecutionContext | None = None) -> None:
         # strawberry logs every error with a traceback; callers' mistakes are not incidents.
         log_unexpected(errors, execution_context)
+        code_graphql_errors(errors)
 
 
 def build_schema(settings: GatewaySettings) -> Schema:
@@ -56,5 +58,6 @@ def build_schema(settings: GatewaySettings) -> Schema:
             # Bounded LRUs (128 documents) of parsed documents and their validation errors.
             ParserCache,
             ValidationCache,
+            StorableText,
             ErrorPolicy,
         ])

@@ -26,6 +26,7 @@ from gateway.identity.validation import check_password, clean_email, clean_name
 from services.kernel.db import Database
 from services.kernel.errors import Conflict, NotFound, PermissionDenied, Unauthenticated
 from services.kernel.unit import Units
+from services.kernel.validation import check_text
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ class IdentityService:
         if len(password) > MAX_PASSWORD_LENGTH:
             raise Unauthenticated(WRONG_CREDENTIALS)
         async with self.units.system() as unit:
-            user = await unit.identity.find_user_by_email(email.strip())
+            user = await unit.identity.find_user_by_email(check_text(email, "email").strip())
         if user is None:
             await verify_dummy(password)
             raise Unauthenticated(WRONG_CREDENTIALS)

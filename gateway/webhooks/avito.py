@@ -22,11 +22,13 @@ from gateway.state import GatewayState
 from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW
 from gateway.webhooks.resolver import WebhookOwner, WebhookResolver
 from services.kernel.timestamps import now_timestamp
+from services.kernel.validation import json_text_problem
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "x-avito-messenger-signature"
 _REQUIRED_VALUE_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
+MAX_DELIVERY_ID = 200
 
 
 async def accept(state: GatewayState, channel_id: str, token: str, signature: str,
@@ -97,4 +99,22 @@ def _validate(body: bytes) -> str | None:
         missing.insert(0, "id")
     if missing:
         raise ProblemError(422, f"delivery lacks required fields: {', '.join(missing)}")
-    return str(data["id"])
+    _check_storable(body, data)
+    return _delivery_id(data["id"])
+
+
+def _delivery_id(value: object) -> str:
+    """The envelope's id, which becomes the Nats-Msg-Id header: a line of printable text."""
+    delivery_id = str(value)
+    if not isinstance(value, str | int) or isinstance(value, bool) \
+            or len(delivery_id) > MAX_DELIVERY_ID or not delivery_id.isprintable():
+        raise ProblemError(422, f"the delivery id must be a string or a number of at most "
+                                f"{MAX_DELIVERY_ID} printable characters")
+    return delivery_id
+
+
+def _check_storable(body: bytes, data: object) -> None:
+    """PostgreSQL stores no NUL character, in a text or in the raw delivery: a 422. (JSON
+    writes one as \\u0000: the parsed body is walked only when the bytes show that.)"""
+    if b"\\u0000" in body and (problem := json_text_problem(data)) is not None:
+        raise ProblemError(422, f"the delivery cannot be stored: {problem}")

@@ -17,6 +17,7 @@ from services.agent.service import AgentService
 from services.agent.settings.mapping import values_from_proto, view_to_proto
 from services.agent.settings.rules import API_KEY
 from services.agent.settings.service import Change
+from services.kernel.errors import InvalidArgument
 from services.kernel.repository import parse_uuid
 from services.kernel.tenancy import require_tenant
 from services.kernel.timestamps import timestamp
@@ -91,4 +92,7 @@ def _time(request: pb.GetUsageRequest, name: str) -> datetime | None:
     if not request.HasField(name):
         return None
     ts: Timestamp = getattr(request, name)
-    return ts.ToDatetime(tzinfo=UTC)
+    try:
+        return ts.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):  # nanos out of range, before year 1 or after 9999
+        raise InvalidArgument(f"`{name}` is not a valid time") from None

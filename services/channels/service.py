@@ -26,6 +26,8 @@ from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import (
     MAX_PAGE_SIZE,
+    cursor_id,
+    cursor_time,
     decode_cursor,
     encode_cursor,
     page_size,
@@ -150,8 +152,5 @@ class ChannelsService:
 
 
 def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
-    values = decode_cursor(cursor)
-    try:
-        return datetime.fromisoformat(values["created_at"]), uuid.UUID(values["id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidArgument("malformed cursor") from exc
+    values = decode_cursor(cursor, created_at=cursor_time, id=cursor_id)
+    return values["created_at"], values["id"]

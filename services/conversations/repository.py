@@ -19,7 +19,13 @@ from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.inbox.queries import ConversationRow, page_query
 from services.conversations.models import Contact, Conversation, Direction, Media, Message, Sender
 from services.kernel.outbox import Outbox
-from services.kernel.repository import RepositoryBase, decode_cursor, encode_cursor
+from services.kernel.repository import (
+    RepositoryBase,
+    cursor_id,
+    cursor_time,
+    decode_cursor,
+    encode_cursor,
+)
 from services.kernel.tenancy import require_tenant
 from services.kernel.unit import Unit
 from services.kernel.wire import Topic
@@ -239,8 +245,8 @@ class MessageRepository(RepositoryBase[Message]):
                         cursor: str) -> tuple[list[Message], str]:
         stmt = select(Message).where(Message.conversation_id == conversation_id)
         if cursor:
-            c = decode_cursor(cursor)
-            t, id_ = datetime.fromisoformat(c["t"]), uuid.UUID(c["id"])
+            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(Message.sent_at < t, and_(Message.sent_at == t, Message.id < id_)))
         rows = list((await self.session.scalars(
             stmt.order_by(Message.sent_at.desc(), Message.id.desc()).limit(size + 1))).all())

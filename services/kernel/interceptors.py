@@ -1,4 +1,4 @@
-"""gRPC server interceptors: tracing, metrics, errors, service credential, tenant.
+"""gRPC server interceptors: tracing, metrics, errors, service credential, tenant, request.
 
 Each wraps unary-unary handlers (every RPC of ours is unary). Health and reflection pass
 through untouched so probes need no credentials.
@@ -14,13 +14,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from grpc.aio import ServicerContext
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from services.kernel import telemetry
-from services.kernel.errors import DomainError, Unauthenticated
+from services.kernel.errors import DomainError, InvalidArgument, Unauthenticated
 from services.kernel.tenancy import current_tenant, parse_tenant
+from services.kernel.validation import check_message_text
 from services.kernel.wire import SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,15 @@ class MetricsInterceptor(UnaryInterceptor):
             telemetry.GRPC_SERVER_LATENCY.labels(method).observe(time.perf_counter() - started)
 
 
+# A status message travels in the trailers, which gRPC caps at 16 KB (percent-encoded): a
+# longer one, e.g. echoing a huge bad id, turns the answer into RESOURCE_EXHAUSTED.
+MAX_STATUS_MESSAGE = 1000
+
+
+def _bounded(message: str) -> str:
+    return message if len(message) <= MAX_STATUS_MESSAGE else f"{message[:MAX_STATUS_MESSAGE]}…"
+
+
 def _code_name(context: ServicerContext) -> str | None:
     code = context.code()
     return code.name if isinstance(code, grpc.StatusCode) else None
@@ -102,7 +113,7 @@ class ErrorInterceptor(UnaryInterceptor):
         try:
             return await call_next(request, context)
         except DomainError as exc:
-            await context.abort(exc.code, exc.message)
+            await context.abort(exc.code, _bounded(exc.message))
         except grpc.aio.AbortError:
             raise
         except Exception:
@@ -138,8 +149,47 @@ class AuthInterceptor(UnaryInterceptor):
             current_tenant.reset(token)
 
 
+class _Undecodable:
+    """What a request that does not decode becomes, so that the chain answers it (gRPC itself
+    would answer a deserializer's exception with INTERNAL)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class RequestInterceptor(UnaryInterceptor):
+    """A request that does not decode, or whose text cannot be stored (a NUL character), is
+    INVALID_ARGUMENT naming the field, for every RPC: never a database error (INTERNAL)."""
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = await super().intercept_service(continuation, details)
+        if handler is None or handler.unary_unary is None or handler.request_deserializer is None \
+                or details.method.startswith(_OPEN_PREFIXES):
+            return handler
+        decode = handler.request_deserializer
+
+        def tolerant(data: bytes) -> Any:
+            try:
+                return decode(data)
+            except Exception as exc:  # protobuf's DecodeError, invalid UTF-8 in a string
+                return _Undecodable(exc)
+
+        return grpc.unary_unary_rpc_method_handler(
+            handler.unary_unary, request_deserializer=tolerant,
+            response_serializer=handler.response_serializer)
+
+    async def around(self, method: str, request: Any, context: ServicerContext,
+                     call_next: CallNext) -> Any:
+        if isinstance(request, _Undecodable):
+            raise InvalidArgument(f"the request does not decode: {request.error}")
+        if isinstance(request, Message):
+            check_message_text(request)
+        return await call_next(request, context)
+
+
 def kernel_interceptors(service_token: str,
                         tenantless: frozenset[str] = frozenset()) -> list[grpc.aio.ServerInterceptor]:
-    """Outermost first: the trace spans everything, errors are mapped before metrics see them."""
+    """Outermost first: the trace spans everything, errors are mapped before metrics see them,
+    and only an authenticated caller's request is looked into."""
     return [TracingInterceptor(), MetricsInterceptor(), ErrorInterceptor(),
-            AuthInterceptor(service_token, tenantless)]
+            AuthInterceptor(service_token, tenantless), RequestInterceptor()]

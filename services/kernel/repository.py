@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -56,7 +57,11 @@ def encode_cursor(values: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(values, default=str)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> dict[str, Any]:
+def decode_cursor(cursor: str, **fields: Callable[[Any], Any]) -> dict[str, Any]:
+    """The values `encode_cursor` put in a cursor, each named field converted by its parser
+    (`t=cursor_time, id=cursor_id`): only those are returned. A cursor that is not one of ours
+    (forged, truncated, from another list or sort) is InvalidArgument, never a KeyError or a
+    value the database refuses."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = orjson.loads(base64.urlsafe_b64decode(padded))
@@ -64,11 +69,34 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
         raise InvalidArgument("malformed cursor") from exc
     if not isinstance(value, dict):
         raise InvalidArgument("malformed cursor")
-    return value
+    if not fields:
+        return value
+    try:
+        return {name: parse(value[name]) for name, parse in fields.items()}
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise InvalidArgument("malformed cursor") from exc
+
+
+def cursor_time(value: Any) -> datetime:
+    """A cursor's timestamp: ISO 8601 with an offset, within what PostgreSQL can compare."""
+    if not isinstance(value, str):
+        raise TypeError("a cursor's time is a string")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("a cursor's time has an offset")
+    return parsed.astimezone(UTC)  # OverflowError at the ends of the calendar
+
+
+def cursor_id(value: Any) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise TypeError("a cursor's id is a string")
+    return uuid.UUID(value)
 
 
 def parse_uuid(value: str, what: str = "id") -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except (TypeError, ValueError) as exc:
-        raise InvalidArgument(f"{what} is not a valid id: {value!r}") from exc
+        text = str(value)
+        shown = text if len(text) <= 40 else f"{text[:40]}…"  # it may be megabytes long
+        raise InvalidArgument(f"{what} is not a valid id: {shown!r}") from exc

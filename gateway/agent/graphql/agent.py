@@ -20,7 +20,7 @@ from gateway.agent.settings import (
     update_request,
 )
 from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_input
+from gateway.graphql.errors import bad_input, invalid_input
 from services.kernel.errors import InvalidArgument
 
 
@@ -189,7 +189,10 @@ class AgentQuery:
         tenant_id = info.context.require("write").tenant_id
         if not question.strip() or len(question) > 4000:
             raise bad_input("question must be 1 to 4000 characters")
-        listing = listing_proto(ListingIn(title=listing_title)) if listing_title else None
+        try:
+            listing = listing_proto(ListingIn(title=listing_title)) if listing_title else None
+        except ValidationError as exc:
+            raise invalid_input(exc) from exc
         out = PreviewOut.from_proto(await info.context.state.agent.preview(
             tenant_id, question, channel_id=channel_id or "", listing=listing))
         return AgentPreview(**{**out.model_dump(exclude={"chunks", "audit_id"}), "chunks": [
@@ -208,8 +211,7 @@ class AgentMutation:
         try:
             request = update_request(AgentSettingsPatch.model_validate(data), channel_id)
         except ValidationError as exc:
-            raise bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                      for e in exc.errors())) from exc
+            raise invalid_input(exc) from exc
         except InvalidArgument as exc:
             raise bad_input(exc.message) from exc
         resp = await info.context.state.agent.update_settings(tenant_id, request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from gateway.agent.preview import PreviewOut, listing_proto
 from gateway.agent.schemas import AuditList, AuditOut, PreviewIn, UsageOut
 from gateway.agent.settings import AgentSettingsPatch, AgentSettingsView, update_request
 from gateway.auth import AUTH_PROBLEMS, Admin, Reader, Writer, problem_responses
-from gateway.schemas import PageOut
+from gateway.schemas import PageOut, Timestamp
 from gateway.state import State
 
 router = APIRouter(prefix="/agent", tags=["agent"])
@@ -46,8 +45,8 @@ async def preview(body: PreviewIn, principal: Writer, state: State) -> PreviewOu
 
 @router.get("/usage", response_model=UsageOut, responses=_ERRORS)
 async def usage(principal: Reader, state: State,
-                from_: Annotated[datetime | None, Query(alias="from")] = None,
-                to: datetime | None = None) -> UsageOut:
+                from_: Annotated[Timestamp | None, Query(alias="from")] = None,
+                to: Timestamp | None = None) -> UsageOut:
     """Totals of automatic replies, handoffs, tokens and the cost estimate (default: 30 days)."""
     return UsageOut.from_proto(await state.agent.get_usage(principal.tenant_id, from_, to))
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agent.audit.models import AuditEntry
-from services.kernel.repository import decode_cursor, encode_cursor
+from services.kernel.repository import cursor_id, cursor_time, decode_cursor, encode_cursor
 from services.kernel.tenancy import require_tenant
 
 
@@ -95,8 +95,8 @@ class AuditRepository:
         if conversation_id is not None:
             stmt = stmt.where(AuditEntry.conversation_id == conversation_id)
         if cursor:
-            c = decode_cursor(cursor)
-            t, id_ = datetime.fromisoformat(c["t"]), uuid.UUID(c["id"])
+            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(AuditEntry.created_at < t,
                                   and_(AuditEntry.created_at == t, AuditEntry.id < id_)))
         rows = list((await self.session.scalars(stmt.order_by(

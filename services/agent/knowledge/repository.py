@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, text, update
@@ -16,7 +15,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.agent.knowledge.domain import ChunkDraft, DocumentStatus
 from services.agent.knowledge.models import Chunk, Document
-from services.kernel.repository import RepositoryBase, decode_cursor, encode_cursor
+from services.kernel.repository import (
+    RepositoryBase,
+    cursor_id,
+    cursor_time,
+    decode_cursor,
+    encode_cursor,
+)
 from services.kernel.tenancy import require_tenant
 
 
@@ -45,8 +50,8 @@ class DocumentRepository(RepositoryBase[Document]):
         """Newest first, keyset-paged on (created_at, id)."""
         stmt = select(Document)
         if cursor:
-            c = decode_cursor(cursor)
-            t, id_ = datetime.fromisoformat(c["t"]), uuid.UUID(c["id"])
+            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(Document.created_at < t,
                                   and_(Document.created_at == t, Document.id < id_)))
         rows = list((await self.session.scalars(

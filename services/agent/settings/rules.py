@@ -194,8 +194,9 @@ def _business_hours(path: str, value: Any) -> dict[str, Any]:
     zone = str(value.get("time_zone") or DEFAULTS["business_hours"]["time_zone"])
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidArgument(f"unknown time zone {zone!r} (use an IANA name, e.g. Europe/Moscow)") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
+        raise InvalidArgument(f"unknown time zone {zone[:64]!r} (use an IANA name, "
+                              "e.g. Europe/Moscow)") from exc
     days = [_day(d) for d in value.get("days", [])]
     if len({d["weekday"] for d in days}) != len(days):
         raise InvalidArgument("each weekday may appear once in business_hours.days")

@@ -14,8 +14,11 @@ import orjson
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from services.kernel.validation import json_text_problem
 
 REQUIRED_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
+# What a protobuf Timestamp holds: 0001-01-01 to 9999-12-31 (UTC), in Unix seconds.
+_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
 SYSTEM_AUTHOR_ID = 0
 
 
@@ -88,6 +91,8 @@ def normalize_message(account: AccountRef, value: dict[str, Any],
     author_id = _integer(value, "author_id")
     if not isinstance(value.get("id"), str) or not value["id"]:
         raise MalformedWebhook("the message has no string id")
+    if (problem := json_text_problem(value, "payload.value")) is not None:
+        raise MalformedWebhook(problem)  # stored as is (raw), and PostgreSQL holds no NUL
     # Avito echoes the account's own sends (API or its app) with author_id == user_id; the
     # buyer is then not named in the delivery.
     echo = str(author_id) == account.user_id
@@ -99,7 +104,7 @@ def normalize_message(account: AccountRef, value: dict[str, Any],
         external_chat_id=chat.chat_id, external_message_id=value["id"],
         direction=common.DIRECTION_OUTBOUND if echo else common.DIRECTION_INBOUND,
         is_echo=echo, content_type=str(value.get("type") or ""),
-        sent_at=Timestamp(seconds=_integer(value, "created")),
+        sent_at=_created(value),
         author_name="" if echo else chat.names.get(str(author_id), ""),
         # messages v3 only: read by the account (webhooks carry the buyer's read time).
         read=value.get("is_read") is True,
@@ -192,6 +197,13 @@ _FILLERS = {
     "file": _unsupported, "video": _unsupported, "appCall": _unsupported,
     # deleted (and types Avito may add): no content; raw keeps whatever came.
 }
+
+
+def _created(value: dict[str, Any]) -> Timestamp:
+    seconds = _integer(value, "created")
+    if not _FIRST_SECOND <= seconds <= _LAST_SECOND:
+        raise MalformedWebhook(f"payload.value.created {seconds} is not a time (years 1 to 9999)")
+    return Timestamp(seconds=seconds)
 
 
 def _integer(value: dict[str, Any], name: str) -> int:

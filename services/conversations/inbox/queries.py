@@ -6,9 +6,7 @@ SQL, like a repository's; `ConversationRepository.list_page` runs it, the bench 
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, Select, and_, bindparam, or_, select, tuple_
@@ -16,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.models import Contact, Conversation
-from services.kernel.repository import decode_cursor
+from services.kernel.repository import cursor_id, cursor_time, decode_cursor
 
 ConversationRow = tuple[Conversation, Contact]
 
@@ -32,16 +30,28 @@ def page_query(flt: ConversationFilter, sort: Sort, limit: int,
         if value is not None})
     after = ""
     if cursor:
-        c = decode_cursor(cursor)
-        values["id"] = uuid.UUID(c["id"])
+        key = {"t": cursor_time} if sort is Sort.RECENT else {"p": _price}
+        c = decode_cursor(cursor, id=cursor_id, **key)
+        values["id"] = c["id"]
         if sort is Sort.RECENT:
-            after, values["t"] = "t", datetime.fromisoformat(c["t"])
+            after, values["t"] = "t", c["t"]
         elif c["p"] is None:
             after = "unknown price"
         else:
             after, values["p"] = "p", c["p"]
     shape = frozenset(values) - {"limit", "id", "t", "p"}
     return _page_statement(sort, shape, flt.unread_only, after), values
+
+
+def _price(value: Any) -> int | None:
+    """A cursor's price: kopecks that fit the bigint column, or None (unknown)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("a cursor's price is an integer")
+    if not -(2**63) <= value < 2**63:
+        raise ValueError("a cursor's price is out of range")
+    return value
 
 
 def page_statement(flt: ConversationFilter, sort: Sort, limit: int,

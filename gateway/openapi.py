@@ -1,0 +1,53 @@
+"""The OpenAPI schema as the gateway really answers: every error is application/problem+json
+(FastAPI documents its 422 as application/json), a body that does not parse is a 400,
+and an authenticated route may answer 401 and 403. Clients generated from the schema, and the
+fuzz suite (tests/fuzz), hold the gateway to it."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from gateway.errors import PROBLEM_JSON
+
+# RFC 9457, as gateway/errors.py writes it.
+_PROBLEM = {"type": "object", "required": ["title", "status", "detail"], "properties": {
+    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+    "detail": {"type": "string"},
+    "errors": {"type": "array", "items": {"type": "object"},
+               "description": "What is wrong with each field (422)"}}}
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    _problems(operation)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422 body
+                components.pop(unused, None)
+            components["Problem"] = _PROBLEM
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _problems(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    extra = []
+    if "requestBody" in operation:
+        extra.append(400)  # the body does not parse (JSON, multipart)
+    if operation.get("security"):
+        extra += [401, 403]
+    for status in extra:
+        responses.setdefault(str(status), {"description": HTTPStatus(status).phrase})
+    for status, response in responses.items():
+        if status[0] in "45":
+            response["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
