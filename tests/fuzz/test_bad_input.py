@@ -255,3 +255,32 @@ async def test_a_time_zone_that_names_a_folder_is_a_422(world: World) -> None:
     resp = await world.tenant.http.put("/v1/agent/settings",
                                        json={"business_hours": {"time_zone": "America"}})
     refused(resp, 422, "unknown time zone")
+
+
+async def test_the_openapi_schema_documents_errors_as_they_are_sent(world: World) -> None:
+    """Errors are problem+json (FastAPI documented its 422 as application/json), a body that
+    does not parse is a 400, an authenticated route may answer 401 and 403."""
+    schema = (await world.tenant.http.get("/openapi.json")).json()
+    send = schema["paths"]["/v1/conversations/{conversation_id}/messages"]["post"]["responses"]
+    assert {"400", "401", "403", "422"} <= set(send)
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for status, response in operation["responses"].items():
+                if status >= "400":
+                    assert list(response["content"]) == [PROBLEM], (status, operation["summary"])
+
+
+@pytest.mark.parametrize("position", ["a\x00b", "-1", "9" * 40, "x" * 5000, "1e9", " "],
+                         ids=["nul", "negative", "huge", "long", "float", "blank"])
+async def test_a_live_stream_resumed_from_garbage_starts_or_refuses_cleanly(
+        world: World, position: str) -> None:
+    """SSE's `lastEventId` is not an input to store, but it must not make a 5xx either."""
+    async with world.tenant.http.stream("GET", "/v1/events",
+                                        params={"lastEventId": position}) as resp:
+        if resp.status_code != 200:
+            await resp.aread()
+            assert 400 <= resp.status_code < 500
+            refused(resp, resp.status_code)
+            return
+        first = await anext(resp.aiter_lines())
+        assert first.startswith(":") or first.startswith("id:"), first

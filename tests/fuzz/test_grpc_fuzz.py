@@ -149,6 +149,16 @@ async def test_a_note_with_a_nul_character_is_invalid_argument_and_not_stored(
     assert await stored(platform, world.tenant.tenant_id) == before
 
 
+async def test_usage_with_a_timestamp_that_is_not_one_is_invalid_argument(
+        caller: Caller, world: World) -> None:
+    rpc = next(r for r in RPCS if r.method.name == "GetUsage")
+    request = agent_service_pb2.GetUsageRequest(**{"from": {"seconds": 1, "nanos": -5}})
+    code, details = await asyncio.to_thread(
+        caller.status, rpc, request.SerializeToString(),
+        metadata(caller.token, str(world.tenant.tenant_id)))
+    assert (code, details) == (grpc.StatusCode.INVALID_ARGUMENT, "`from` is not a valid time")
+
+
 # --- hypothesis-made requests --------------------------------------------------------------
 
 
