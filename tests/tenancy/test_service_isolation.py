@@ -4,12 +4,30 @@ without a tenant nothing is visible; the system role reaches only what its polic
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from services.kernel.db import Database
+from switchboard.devstack.postgres import EmbeddedPostgres
+from tests.fixtures.databases import private_database
+
+
+@pytest.fixture(scope="module")
+async def app_url(postgres: EmbeddedPostgres) -> str:
+    """A database of this module's own: the rows seeded into the outboxes are not events, and a
+    relay of the session's platform would take them (and dead-letter them) mid-test."""
+    return await private_database(postgres, "service_isolation")
+
+
+@pytest.fixture(scope="module")
+async def db(app_url: str) -> AsyncIterator[Database]:
+    database = Database(app_url, pool_size=5)
+    yield database
+    await database.dispose()
+
 
 TABLES = ["channels.channel_accounts", "channels.outbound_sends", "channels.outbox",
           "conversations.contacts", "conversations.conversations", "conversations.messages",
