@@ -56,8 +56,11 @@ class Bus:
                 await self.js.add_stream(config)
 
     async def publish(self, subject: str, payload: bytes, *, msg_id: str,
-                      headers: dict[str, str] | None = None) -> PubAck:
+                      headers: dict[str, str] | None = None,
+                      ack_timeout_s: float | None = None) -> PubAck:
         """Durable publish: returns once JetStream stored it (or knew it as a duplicate).
+        `ack_timeout_s`: this call's wait for the ack (default: the context's 10 s); past it the
+        message may still be stored later (nats-py sends what it buffered on reconnect).
 
         The PRODUCER span continues the trace context already in `headers` (an outbox row keeps
         that of the transaction that wrote it), else the current one; the consumers continue it.
@@ -70,19 +73,20 @@ class Bus:
                 attributes={"messaging.system": "nats", "messaging.destination": subject,
                             "messaging.message.id": msg_id}) as span:
             telemetry.inject_trace_headers(all_headers)
-            ack = await self.js.publish(subject, payload, headers=all_headers)
+            ack = await self.js.publish(subject, payload, headers=all_headers, timeout=ack_timeout_s)
             span.set_attributes({"messaging.nats.stream": ack.stream,
                                  "messaging.nats.duplicate": bool(ack.duplicate)})
         telemetry.BUS_PUBLISHED.labels(ack.stream, str(bool(ack.duplicate)).lower()).inc()
         return ack
 
     async def publish_event(self, topic: Topic, tenant_id: uuid.UUID, event: Message, *,
-                            msg_id: str) -> PubAck:
+                            msg_id: str, ack_timeout_s: float | None = None) -> PubAck:
         """Publish `event` as `topic`'s, directly (not through an outbox): for facts with no
         transaction to pair them with, whose deterministic `msg_id` makes a repeat one message."""
         check_payload(topic, event)
         return await self.publish(topic.subject(tenant_id), event.SerializeToString(),
-                                  msg_id=msg_id, headers={EVENT_TYPE_HEADER: event.DESCRIPTOR.full_name})
+                                  msg_id=msg_id, headers={EVENT_TYPE_HEADER: event.DESCRIPTOR.full_name},
+                                  ack_timeout_s=ack_timeout_s)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
