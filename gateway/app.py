@@ -15,7 +15,7 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from gateway import health
 from gateway.config import GatewaySettings
-from gateway.errors import install_error_handlers
+from gateway.errors import UnexpectedErrors, install_error_handlers
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
@@ -57,7 +57,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                   lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
     install_error_handlers(app)
     install_openapi(app)
+    # The last added runs first: metrics and the span around everything, then the catch-all
+    # for crashes (inside the span: its correlation id is the trace id).
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health.router)
     app.include_router(api_router, prefix="/v1")

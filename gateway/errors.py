@@ -1,17 +1,25 @@
-"""Every error leaves the gateway as application/problem+json (RFC 9457)."""
+"""Every error leaves the gateway as application/problem+json (RFC 9457).
+
+A failure that retrying will not fix (a crash here, INTERNAL or UNKNOWN from a service) is a
+500 with a `correlation_id`: the request's trace id, also in the log line of the failure, so a
+client's report finds it. 503 is kept for what may pass (a service down or too slow).
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.kernel.errors import DomainError
+from services.kernel.errors import DomainError, Internal
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +47,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.detail, headers=exc.headers)
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, Internal):
+            return internal_error(request.url.path, exc)
         return problem(exc.http_status, exc.message)
 
     @app.exception_handler(RequestValidationError)
@@ -51,10 +61,49 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(Exception)  # last resort: UnexpectedErrors answers the routes'
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "internal error")
+        return internal_error(request.url.path, exc)
+
+
+def correlation_id() -> str:
+    """The current trace id (what the log lines of this request carry), else a fresh id."""
+    span = trace.get_current_span().get_span_context()
+    return format(span.trace_id, "032x") if span.is_valid else uuid.uuid4().hex
+
+
+def internal_error(path: str, exc: BaseException) -> JSONResponse:
+    """Log a failure with its correlation id and answer 500 with the same id, nothing more."""
+    cid = correlation_id()
+    log.error("request failed", exc_info=exc if not isinstance(exc, Internal) else None,
+              extra={"path": path, "correlation_id": cid, "error": repr(exc)})
+    return problem(500, f"internal error: report correlation id {cid}", correlation_id=cid)
+
+
+class UnexpectedErrors:
+    """An exception no handler took, answered inside the request's span (Starlette's own
+    last-resort handler runs outside every middleware, after the span has ended)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            if started:
+                raise
+            await internal_error(scope["path"], exc)(scope, receive, send)
 
 
 def _validation_detail(errors: list[dict[str, Any]]) -> str:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import grpc
 
-from services.kernel.errors import ERRORS_BY_CODE, DomainError, Unavailable
+from services.kernel.errors import DomainError, error_for_status
 from services.kernel.telemetry import inject_trace_headers
 from services.kernel.wire import MESSAGE_SIZE_OPTIONS, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 
@@ -51,10 +51,4 @@ class ServiceClient:
 
 
 def to_domain_error(exc: grpc.aio.AioRpcError) -> DomainError:
-    code = exc.code()
-    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
-        return Unavailable("the service did not answer in time")
-    cls = ERRORS_BY_CODE.get(code)
-    if cls is None:
-        return Unavailable(f"service error ({code.name})")
-    return cls(exc.details() or code.name)
+    return error_for_status(exc.code(), exc.details() or "")

@@ -1,7 +1,9 @@
 """How errors leave the GraphQL API: one code per failure, nothing internal leaks.
 
 Resolvers let `DomainError`s from the services propagate; `ErrorPolicy` rewrites them into
-errors with `extensions.code` after execution, and masks anything else as "Unexpected error.".
+errors with `extensions.code` after execution, and masks anything else as "Unexpected error."
+with INTERNAL_SERVER_ERROR and a `correlationId` (the trace id, also in the failure's log line),
+as it does an `Internal` from a service (INTERNAL, UNKNOWN: a retry will not help).
 GraphQL's own errors keep their message and get Apollo's code: GRAPHQL_PARSE_FAILED,
 GRAPHQL_VALIDATION_FAILED (depth, tokens, unknown fields, a literal of the wrong type) or
 BAD_USER_INPUT (a variable missing or of the wrong type, an Int beyond 32 bits).
@@ -17,10 +19,12 @@ from pydantic import ValidationError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from gateway.errors import correlation_id
 from services.kernel.errors import (
     Conflict,
     DomainError,
     FailedPrecondition,
+    Internal,
     InvalidArgument,
     NotFound,
     PermissionDenied,
@@ -41,6 +45,7 @@ CODES: dict[type[DomainError], str] = {
     Unavailable: "UNAVAILABLE",
 }
 INTERNAL = "INTERNAL_SERVER_ERROR"
+CODES[Internal] = INTERNAL
 
 
 def code_of(error: DomainError) -> str:
@@ -66,10 +71,12 @@ def invalid_input(error: ValidationError) -> GraphQLError:
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """True for a crash in our code or a dependency: its message is not for the caller. A
-    GraphQLError is said to the caller on purpose (ours, or GraphQL's verdict on a variable)."""
+    """True for a crash in our code, a dependency or a service: its message is not for the
+    caller. A GraphQLError is said to the caller on purpose (ours, or GraphQL's verdict on a
+    variable), and so is a DomainError other than Internal."""
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError | GraphQLError)
+    return original is not None and (isinstance(original, Internal) or
+                                     not isinstance(original, DomainError | GraphQLError))
 
 
 class ErrorPolicy(MaskErrors):
@@ -80,17 +87,23 @@ class ErrorPolicy(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if isinstance(original, DomainError):
-            message, code = original.message, code_of(original)
+        extensions: dict[str, Any]
+        if is_unexpected(error):
+            message = self.error_message
+            extensions = {"code": INTERNAL, "correlationId": _correlation_id(error)}
         else:
-            message, code = self.error_message, INTERNAL
+            assert isinstance(original, DomainError)
+            message, extensions = original.message, {"code": code_of(original)}
         return GraphQLError(message, nodes=error.nodes, source=error.source,
-                            positions=error.positions, path=error.path,
-                            extensions={"code": code})
+                            positions=error.positions, path=error.path, extensions=extensions)
 
 
 def _needs_rewrite(error: GraphQLError) -> bool:
     return isinstance(error.original_error, DomainError) or is_unexpected(error)
+
+
+def _correlation_id(error: GraphQLError) -> str:
+    return str((error.extensions or {}).get("correlationId") or correlation_id())
 
 
 def code_graphql_errors(errors: list[GraphQLError]) -> None:
@@ -117,6 +130,10 @@ def log_unexpected(errors: list[GraphQLError], context: ExecutionContext | None)
     for error in errors:
         if is_unexpected(error):
             original = error.original_error
-            log.error("GraphQL resolver failed", exc_info=original, extra={
-                "graphql_path": ".".join(map(str, error.path or ())),
-                "graphql_operation": context.operation_name if context else None})
+            # Kept on the error for ErrorPolicy, which masks it after this (same id in both).
+            error.extensions = {**(error.extensions or {}), "correlationId": _correlation_id(error)}
+            log.error("GraphQL resolver failed",
+                      exc_info=None if isinstance(original, Internal) else original, extra={
+                          "graphql_path": ".".join(map(str, error.path or ())),
+                          "graphql_operation": context.operation_name if context else None,
+                          "correlation_id": _correlation_id(error), "error": repr(original)})

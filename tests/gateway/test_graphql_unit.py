@@ -159,6 +159,7 @@ def test_sdl_has_the_public_contract() -> None:
     (domain.PermissionDenied("x"), "FORBIDDEN"), (domain.Unauthenticated("x"), "UNAUTHENTICATED"),
     (domain.Conflict("x"), "CONFLICT"), (domain.FailedPrecondition("x"), "FAILED_PRECONDITION"),
     (domain.Unavailable("x"), "UNAVAILABLE"), (domain.DomainError("x"), "FAILED_PRECONDITION"),
+    (domain.Internal("x"), "INTERNAL_SERVER_ERROR"),
 ])
 def test_every_domain_error_has_a_code(error: domain.DomainError, code: str) -> None:
     assert code_of(error) == code
@@ -175,6 +176,7 @@ async def test_domain_error_keeps_its_message_and_crashes_are_masked(state: Simp
     result = await run(state, "{ conversations { edges { node { id } } } }")
     assert codes(result) == ["INTERNAL_SERVER_ERROR"]
     assert result.errors[0].message == "Unexpected error."
+    assert result.errors[0].extensions["correlationId"]  # also in the log line of the crash
 
 
 async def test_only_crashes_are_logged(state: SimpleNamespace,
