@@ -38,6 +38,7 @@ from services.agent.settings.service import SettingsStore
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
 
@@ -66,7 +67,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     clock = clock or SystemClock()
     token = settings.service_token.get_secret_value()
     db, bus = await connect(settings, topics.STREAMS)
-    units = Units(db, AgentUnit, Outbox(OutboxEvent))
+    units = Units(db, AgentUnit, Outbox(OutboxEvent),
+                  cursors=Cursors.from_secret(settings.secret_key))
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
     channel = open_channel(settings.conversations_target)
     conversations = ConversationsClient(channel, token)

@@ -26,6 +26,7 @@ from services.channels.sync.scheduler import SyncScheduler
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
 
@@ -50,7 +51,8 @@ class ChannelsRuntime(ServiceRuntime):
 async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     box = SecretBox(settings.secret_key.get_secret_value())
     db, bus = await connect(settings, topics.STREAMS)
-    units = Units(db, ChannelsUnit, Outbox(OutboxEvent))
+    units = Units(db, ChannelsUnit, Outbox(OutboxEvent),
+                  cursors=Cursors.from_secret(settings.secret_key))
     http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(
         max_connections=200, max_keepalive_connections=50))
     clients = AvitoClients(http, settings, box, token_persister(units, box),

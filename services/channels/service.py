@@ -26,10 +26,9 @@ from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import (
     MAX_PAGE_SIZE,
+    Cursors,
     cursor_id,
     cursor_time,
-    decode_cursor,
-    encode_cursor,
     page_size,
     parse_uuid,
 )
@@ -90,11 +89,11 @@ class ChannelsService:
     async def list_channels(self, unit: ChannelsUnit, requested_size: int,
                             cursor: str) -> ChannelPage:
         size = page_size(requested_size)
-        rows = await unit.accounts.page(_after(cursor) if cursor else None, size + 1)
+        rows = await unit.accounts.page(_after(unit.cursors, cursor) if cursor else None, size + 1)
         if len(rows) <= size:
             return ChannelPage(rows, "", False)
         last = rows[size - 1]
-        return ChannelPage(rows[:size], encode_cursor(
+        return ChannelPage(rows[:size], unit.cursors.encode(
             {"created_at": last.created_at.isoformat(), "id": str(last.id)}), True)
 
     async def get_channel(self, unit: ChannelsUnit, channel_id: str) -> ChannelAccount:
@@ -151,6 +150,6 @@ class ChannelsService:
             subscribe_webhook=form.subscribe_webhook)
 
 
-def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
-    values = decode_cursor(cursor, created_at=cursor_time, id=cursor_id)
+def _after(cursors: Cursors, cursor: str) -> tuple[datetime, uuid.UUID]:
+    values = cursors.decode(cursor, created_at=cursor_time, id=cursor_id)
     return values["created_at"], values["id"]

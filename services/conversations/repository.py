@@ -16,16 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
 from services.conversations.inbox.filters import ConversationFilter, Sort
-from services.conversations.inbox.queries import ConversationRow, page_query
+from services.conversations.inbox.queries import ConversationRow, cursor_fields, page_query
 from services.conversations.models import Contact, Conversation, Direction, Media, Message, Sender
 from services.kernel.outbox import Outbox
-from services.kernel.repository import (
-    RepositoryBase,
-    cursor_id,
-    cursor_time,
-    decode_cursor,
-    encode_cursor,
-)
+from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 from services.kernel.unit import Unit
 from services.kernel.wire import Topic
@@ -175,14 +169,15 @@ class ConversationRepository(RepositoryBase[Conversation]):
     async def list_page(self, flt: ConversationFilter, sort: Sort, size: int,
                         cursor: str) -> tuple[list[ConversationRow], str]:
         """One keyset page; returns the rows and the next cursor ('' when none)."""
-        stmt, values = page_query(flt, sort, size + 1, cursor)
+        after = self.cursors.decode(cursor, **cursor_fields(sort)) if cursor else None
+        stmt, values = page_query(flt, sort, size + 1, after)
         rows = (await self.session.execute(stmt, values)).all()
         page = [(r[0], r[1]) for r in rows[:size]]
         if len(rows) <= size:
             return page, ""
         last = page[-1][0]
-        return page, encode_cursor({"t": last.last_message_at.isoformat(),
-                                    "p": last.listing_price_minor, "id": str(last.id)})
+        return page, self.cursors.encode({"t": last.last_message_at.isoformat(),
+                                          "p": last.listing_price_minor, "id": str(last.id)})
 
 
 class MessageRepository(RepositoryBase[Message]):
@@ -245,12 +240,12 @@ class MessageRepository(RepositoryBase[Message]):
                         cursor: str) -> tuple[list[Message], str]:
         stmt = select(Message).where(Message.conversation_id == conversation_id)
         if cursor:
-            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            c = self.cursors.decode(cursor, t=cursor_time, id=cursor_id)
             t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(Message.sent_at < t, and_(Message.sent_at == t, Message.id < id_)))
         rows = list((await self.session.scalars(
             stmt.order_by(Message.sent_at.desc(), Message.id.desc()).limit(size + 1))).all())
-        return _message_page(rows, size)
+        return self._page(rows, size)
 
     async def newest_of_many(self, conversation_ids: Sequence[uuid.UUID],
                              size: int) -> dict[uuid.UUID, tuple[list[Message], str]]:
@@ -272,15 +267,15 @@ class MessageRepository(RepositoryBase[Message]):
             .options(defer(m.raw, raiseload=True)))  # the webhook as received: not shown
         for message in rows:
             found[message.conversation_id].append(message)
-        return {id_: _message_page(messages, size) for id_, messages in found.items()}
+        return {id_: self._page(messages, size) for id_, messages in found.items()}
 
-
-def _message_page(rows: list[Message], size: int) -> tuple[list[Message], str]:
-    """Newest-first rows (at most size + 1) -> the page and the cursor past it ('' when none)."""
-    if len(rows) <= size:
-        return rows, ""
-    last = rows[size - 1]
-    return rows[:size], encode_cursor({"t": last.sent_at.isoformat(), "id": str(last.id)})
+    def _page(self, rows: list[Message], size: int) -> tuple[list[Message], str]:
+        """Newest-first rows (at most size + 1) -> the page and the cursor past it ('' when
+        none)."""
+        if len(rows) <= size:
+            return rows, ""
+        last = rows[size - 1]
+        return rows[:size], self.cursors.encode({"t": last.sent_at.isoformat(), "id": str(last.id)})
 
 
 class MediaRepository(RepositoryBase[Media]):

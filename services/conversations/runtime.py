@@ -13,6 +13,7 @@ from services.conversations.servicer import ConversationsServicer
 from services.kernel.config import KernelSettings
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
 
@@ -21,7 +22,8 @@ SERVICE_NAME = "switchboard.conversations.v1.ConversationsService"
 
 async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     db, bus = await connect(settings, topics.STREAMS)
-    units = Units(db, ConversationsUnit, Outbox(OutboxEvent))
+    units = Units(db, ConversationsUnit, Outbox(OutboxEvent),
+                  cursors=Cursors.from_secret(settings.secret_key))
     servicer = ConversationsServicer(units, ConversationsService())
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_ConversationsServiceServicer_to_server, servicer, SERVICE_NAME)],

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kernel.db import Database, on_commit
 from services.kernel.errors import Unauthenticated
 from services.kernel.outbox import Outbox
+from services.kernel.repository import Cursors, bind_cursors, cursors_of
 from services.kernel.wire import Topic
 
 
@@ -38,6 +39,11 @@ class Unit:
         if tenant is None:
             raise Unauthenticated("this unit of work is bound to no tenant")
         return tenant  # type: ignore[no-any-return]
+
+    @property
+    def cursors(self) -> Cursors:
+        """The service's keyset cursors (signed): what pages its lists."""
+        return cursors_of(self.session)
 
     def emit(self, topic: Topic, event: Message, *, event_id: uuid.UUID | None = None,
              tenant_id: uuid.UUID | None = None) -> uuid.UUID:
@@ -66,8 +72,15 @@ class Units(Generic[U]):
     claims its policies allow (as the system role)."""
 
     def __init__(self, db: Database, unit: Callable[[AsyncSession, Outbox | None], U],
-                 outbox: Outbox | None = None) -> None:
-        self._db, self._unit, self.outbox = db, unit, outbox
+                 outbox: Outbox | None = None, *, cursors: Cursors | None = None) -> None:
+        self._db, self._make, self.outbox = db, unit, outbox
+        # The service's cursor keys, for the repositories that page (runtime.py wires them).
+        self.cursors = cursors
+
+    def _unit(self, session: AsyncSession, outbox: Outbox | None) -> U:
+        if self.cursors is not None:
+            bind_cursors(session, self.cursors)
+        return self._make(session, outbox)
 
     @contextlib.asynccontextmanager
     async def __call__(self, tenant_id: uuid.UUID | None = None) -> AsyncIterator[U]:

@@ -16,10 +16,13 @@ from sqlalchemy import Select, literal, text
 from sqlalchemy.dialects import postgresql
 
 from services.conversations.inbox.filters import ConversationFilter, Sort
-from services.conversations.inbox.queries import page_statement
+from services.conversations.inbox.queries import cursor_fields, page_statement
 from services.conversations.models import Mode, Status
-from services.conversations.repository import ConversationRepository
+from services.conversations.repository import ConversationsUnit
+from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
+from services.kernel.repository import Cursors
+from services.kernel.unit import Units
 from switchboard.bench.dataset import ensure_dataset
 
 INDEX = {Sort.RECENT: "ix_conversations_recent", Sort.PRICE_ASC: "ix_conversations_price",
@@ -43,15 +46,16 @@ async def dataset_tenant(owner_url: str) -> uuid.UUID:
     return (await ensure_dataset(owner_url, "tiny")).tenant_id
 
 
-async def _cursor(db: Database, tenant: uuid.UUID, flt: ConversationFilter, sort: Sort,
-                  page: int) -> str:
-    """The cursor the list itself hands out for `page` (pages of 50)."""
-    cursor = ""
+async def _after(db: Database, tenant: uuid.UUID, flt: ConversationFilter, sort: Sort,
+                 page: int) -> dict[str, Any] | None:
+    """The row after which `page` starts (pages of 50), from the cursor the list hands out."""
+    cursors = Cursors.from_secret(SecretBox.generate_key())
+    units, cursor = Units(db, ConversationsUnit, cursors=cursors), ""
     for _ in range(page - 1):
-        async with db.unit_of_work(tenant) as session:
-            _, cursor = await ConversationRepository(session).list_page(flt, sort, 50, cursor)
+        async with units(tenant) as unit:
+            _, cursor = await unit.conversations.list_page(flt, sort, 50, cursor)
         assert cursor
-    return cursor
+    return cursors.decode(cursor, **cursor_fields(sort)) if cursor else None
 
 
 async def _plan(db: Database, tenant: uuid.UUID, stmt: Select[Any], generic: bool) -> Any:
@@ -100,8 +104,8 @@ async def test_the_tenant_has_rows(db: Database, dataset_tenant: uuid.UUID) -> N
 async def test_list_walks_the_sort_index_under_the_limit(
         db: Database, dataset_tenant: uuid.UUID, variant: str, generic: bool) -> None:
     flt, sort, page = VARIANTS[variant]
-    cursor = await _cursor(db, dataset_tenant, flt, sort, page)
-    plan = await _plan(db, dataset_tenant, page_statement(flt, sort, 51, cursor), generic)
+    after = await _after(db, dataset_tenant, flt, sort, page)
+    plan = await _plan(db, dataset_tenant, page_statement(flt, sort, 51, after), generic)
     path = _path_to(plan, "conversations")
     assert path, _shape(plan)
     scan = path[-1]

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.slow
 
 NUL = "a\x00b"
 FORGED_CURSOR = "eyJ4IjoxfQ"  # base64 of {"x":1}: decodes, but is not one of our cursors
+# Every key any list's cursor has, with values each list would take: only the signature is wrong.
+WELL_FORMED_CURSOR = base64.urlsafe_b64encode(json.dumps({
+    "t": "2999-01-01T00:00:00+00:00", "created_at": "2999-01-01T00:00:00+00:00", "p": 1,
+    "id": "ffffffff-ffff-ffff-ffff-ffffffffffff"}).encode()).decode().rstrip("=")
 
 
 def refused(resp: httpx.Response, status: int, *words: str) -> dict[str, Any]:
@@ -159,7 +163,8 @@ def cursor(values: dict[str, Any]) -> str:
     cursor({"t": 1, "id": 2, "p": "x", "created_at": 3}),  # the keys, of the wrong types
     cursor({"t": "0001-01-01T00:00:00+14:00", "created_at": "0001-01-01T00:00:00+14:00",
             "id": "00000000-0000-0000-0000-000000000000", "p": 2**64}),  # beyond the ranges
-], ids=["forged", "wrong-types", "out-of-range"])
+    WELL_FORMED_CURSOR,  # valid values, but unsigned: was read (issue #19: cursors are signed)
+], ids=["forged", "wrong-types", "out-of-range", "unsigned"])
 async def test_a_forged_cursor_is_a_422(world: World, path: str, forged: str) -> None:
     resp = await world.tenant.http.get(path.format(c=forged, conversation=world.conversation_id))
     refused(resp, 422, "cursor")
@@ -168,7 +173,8 @@ async def test_a_forged_cursor_is_a_422(world: World, path: str, forged: str) ->
 async def test_a_forged_cursor_in_graphql_is_bad_user_input(world: World) -> None:
     for query in ("{ conversations(after: \"%s\") { edges { node { id } } } }",
                   "{ knowledgeDocuments(after: \"%s\") { edges { node { id } } } }"):
-        assert codes(await gql(world, query % FORGED_CURSOR)) == ["BAD_USER_INPUT"]
+        for forged in (FORGED_CURSOR, WELL_FORMED_CURSOR):
+            assert codes(await gql(world, query % forged)) == ["BAD_USER_INPUT"]
 
 
 # --- integers beyond what protobuf holds (was a ValueError building the request: 500) -------

@@ -12,11 +12,13 @@ import pytest
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from services.channels.avito.normalize import AccountRef, MalformedWebhook, normalize_webhook
+from services.kernel.crypto import SecretBox
 from services.kernel.errors import InvalidArgument
-from services.kernel.repository import cursor_id, cursor_time, decode_cursor
+from services.kernel.repository import Cursors, cursor_id, cursor_time
 from services.kernel.validation import check_message_text, json_text_problem
 
 ACCOUNT = AccountRef(channel_id=str(uuid.uuid4()), user_id="42")
+CURSORS = Cursors.from_secret(SecretBox.generate_key())
 
 
 def cursor(values: dict[str, Any]) -> str:
@@ -30,13 +32,15 @@ def cursor(values: dict[str, Any]) -> str:
 ], ids=["other-keys", "wrong-types", "no-offset", "before-year-1", "id-number", "id-text"])
 def test_a_cursor_that_is_not_ours_is_invalid_argument(values: dict[str, Any]) -> None:
     with pytest.raises(InvalidArgument, match="malformed cursor"):
-        decode_cursor(cursor(values), t=cursor_time, id=cursor_id)
+        CURSORS.decode(cursor(values), t=cursor_time, id=cursor_id)  # unsigned
+    with pytest.raises(InvalidArgument, match="malformed cursor"):  # signed: still checked
+        CURSORS.decode(CURSORS.encode(values), t=cursor_time, id=cursor_id)
 
 
 def test_a_cursor_of_ours_decodes() -> None:
     id_ = uuid.uuid4()
-    values = decode_cursor(cursor({"t": "2024-01-01T03:00:00+03:00", "id": str(id_)}),
-                           t=cursor_time, id=cursor_id)
+    values = CURSORS.decode(CURSORS.encode({"t": "2024-01-01T03:00:00+03:00", "id": str(id_)}),
+                            t=cursor_time, id=cursor_id)
     assert values["id"] == id_ and values["t"].isoformat() == "2024-01-01T00:00:00+00:00"
 
 

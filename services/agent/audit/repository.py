@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agent.audit.models import AuditEntry
-from services.kernel.repository import cursor_id, cursor_time, decode_cursor, encode_cursor
+from services.kernel.repository import cursor_id, cursor_time, cursors_of
 from services.kernel.tenancy import require_tenant
 
 
@@ -95,7 +95,7 @@ class AuditRepository:
         if conversation_id is not None:
             stmt = stmt.where(AuditEntry.conversation_id == conversation_id)
         if cursor:
-            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            c = cursors_of(self.session).decode(cursor, t=cursor_time, id=cursor_id)
             t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(AuditEntry.created_at < t,
                                   and_(AuditEntry.created_at == t, AuditEntry.id < id_)))
@@ -104,5 +104,6 @@ class AuditRepository:
         if len(rows) <= size:
             return rows, ""
         last = rows[size - 1]
-        return rows[:size], encode_cursor({"t": last.created_at.isoformat(), "id": str(last.id)})
+        return rows[:size], cursors_of(self.session).encode({"t": last.created_at.isoformat(),
+                                                             "id": str(last.id)})
 

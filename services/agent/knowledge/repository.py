@@ -15,13 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.agent.knowledge.domain import ChunkDraft, DocumentStatus
 from services.agent.knowledge.models import Chunk, Document
-from services.kernel.repository import (
-    RepositoryBase,
-    cursor_id,
-    cursor_time,
-    decode_cursor,
-    encode_cursor,
-)
+from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 
 
@@ -50,7 +44,7 @@ class DocumentRepository(RepositoryBase[Document]):
         """Newest first, keyset-paged on (created_at, id)."""
         stmt = select(Document)
         if cursor:
-            c = decode_cursor(cursor, t=cursor_time, id=cursor_id)
+            c = self.cursors.decode(cursor, t=cursor_time, id=cursor_id)
             t, id_ = c["t"], c["id"]
             stmt = stmt.where(or_(Document.created_at < t,
                                   and_(Document.created_at == t, Document.id < id_)))
@@ -59,7 +53,8 @@ class DocumentRepository(RepositoryBase[Document]):
         if len(rows) <= size:
             return rows, ""
         last = rows[size - 1]
-        return rows[:size], encode_cursor({"t": last.created_at.isoformat(), "id": str(last.id)})
+        return rows[:size], self.cursors.encode({"t": last.created_at.isoformat(),
+                                                 "id": str(last.id)})
 
     async def with_content(self, ids: Sequence[uuid.UUID] | None) -> list[tuple[Document, bytes]]:
         """Documents (all when ids is None) with their original bytes, for a re-index."""

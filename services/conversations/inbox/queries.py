@@ -14,24 +14,28 @@ from sqlalchemy.orm import aliased
 
 from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.models import Contact, Conversation
-from services.kernel.repository import cursor_id, cursor_time, decode_cursor
+from services.kernel.repository import cursor_id, cursor_time
 
 ConversationRow = tuple[Conversation, Contact]
 
 
+def cursor_fields(sort: Sort) -> dict[str, Callable[[Any], Any]]:
+    """What a cursor of the list in this sort holds, each with its parser (`Cursors.decode`)."""
+    return {"id": cursor_id, **({"t": cursor_time} if sort is Sort.RECENT else {"p": _price})}
+
+
 def page_query(flt: ConversationFilter, sort: Sort, limit: int,
-               cursor: str = "") -> tuple[Select[ConversationRow], dict[str, Any]]:
-    """The inbox list statement and the values of its parameters. The statement depends only
-    on the sort, which filters are set and the kind of cursor, so it is built once per shape
+               c: dict[str, Any] | None = None) -> tuple[Select[ConversationRow], dict[str, Any]]:
+    """The inbox list statement and the values of its parameters, after the row `c` (a
+    decoded cursor of `cursor_fields(sort)`) if given. The statement depends only on the
+    sort, which filters are set and the kind of cursor, so it is built once per shape
     (building it cost more than the query itself takes in PostgreSQL)."""
     values: dict[str, Any] = {"limit": limit}
     values.update({name: value for name, value in (
         ("status", flt.status), ("mode", flt.mode), ("channel_id", flt.channel_id))
         if value is not None})
     after = ""
-    if cursor:
-        key = {"t": cursor_time} if sort is Sort.RECENT else {"p": _price}
-        c = decode_cursor(cursor, id=cursor_id, **key)
+    if c is not None:
         values["id"] = c["id"]
         if sort is Sort.RECENT:
             after, values["t"] = "t", c["t"]
@@ -55,9 +59,9 @@ def _price(value: Any) -> int | None:
 
 
 def page_statement(flt: ConversationFilter, sort: Sort, limit: int,
-                   cursor: str = "") -> Select[ConversationRow]:
+                   c: dict[str, Any] | None = None) -> Select[ConversationRow]:
     """`page_query` with its values bound (what list_page runs, for EXPLAIN)."""
-    stmt, values = page_query(flt, sort, limit, cursor)
+    stmt, values = page_query(flt, sort, limit, c)
     return stmt.params(values)
 
 

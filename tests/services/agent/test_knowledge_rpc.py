@@ -28,10 +28,12 @@ from services.agent.models import OutboxEvent
 from services.agent.repository import AgentUnit
 from services.kernel.bus import Bus, ConsumerSpec
 from services.kernel.config import KernelSettings
+from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox
+from services.kernel.repository import Cursors
 from services.kernel.unit import Units
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
@@ -58,7 +60,8 @@ def _knowledge_parts(db: Database,
                      embedder_for: EmbedderFor) -> tuple[ServiceBinding, list[ConsumerSpec]]:
     """The knowledge servicer's binding and the knowledge consumers, as the agent runtime
     builds them."""
-    units = Units(db, AgentUnit, Outbox(OutboxEvent))
+    units = Units(db, AgentUnit, Outbox(OutboxEvent),
+                  cursors=Cursors.from_secret(SecretBox.generate_key()))
     service = KnowledgeService(embedder_for)
     servicer = KnowledgeServicer(units, service, embedder_for)
     binding = ServiceBinding(rpc.add_KnowledgeServiceServicer_to_server, servicer, SERVICE_NAME)
