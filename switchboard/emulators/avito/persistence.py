@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from switchboard.emulators.avito.emulator import Emulator
@@ -36,7 +37,11 @@ class StateFile:
             self._unreadable = True
             return
         emulator.store.restore(snapshot.accounts, snapshot.apps, snapshot.refresh_tokens)
+        # The file may be older than the last ids given out (saved every few seconds, and a
+        # kill -9 comes in between): continuing its generator would give them out again, and
+        # a receiver deduplicating by id would drop the new messages. Fresh entropy on top.
         emulator.rng.setstate(snapshot.rng_state)
+        emulator.rng.seed(emulator.rng.getrandbits(128) ^ secrets.randbits(128))
         emulator.clock.offset = snapshot.clock_offset
         if snapshot.voice_secret is not None:
             emulator.media.voice_secret = snapshot.voice_secret

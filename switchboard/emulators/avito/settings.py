@@ -36,7 +36,8 @@ class AvitoEmulatorSettings(BaseModel):
     accounts: list[AccountSpec] = Field(default_factory=list)
     # JSON file the sandbox is restored from at startup and saved to while running.
     state_file: Path | None = None
-    # Seeds ids, tokens and the chatter; None draws a fresh seed per app.
+    # Seeds ids, tokens and the chatter; None draws a fresh seed per app. A sandbox restored
+    # from `state_file` continues with fresh entropy: ids stay unique across restarts.
     seed: int | None = None
     time_source: Callable[[], float] = time.time
 

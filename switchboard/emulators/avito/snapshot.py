@@ -31,7 +31,8 @@ class Snapshot:
     accounts: dict[int, Account]
     apps: list[PartnerApp]
     refresh_tokens: list[RefreshToken]
-    # Continuing the generator keeps a seeded emulator from re-issuing ids it already gave out.
+    # The generator continues from it, reseeded with fresh entropy (persistence.StateFile.restore):
+    # a snapshot older than the last ids given out must not give them out again.
     rng_state: tuple[Any, ...]
     clock_offset: float
     voice_secret: str | None

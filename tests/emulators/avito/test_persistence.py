@@ -188,3 +188,30 @@ async def test_unreadable_state_file_is_set_aside(tmp_path: Path, content: str,
     async with serving(state_file=path) as avito:
         assert [a["user_id"] for a in (await avito.control("/accounts"))["accounts"]] == [
             account["user_id"]]
+
+
+async def test_ids_stay_unique_after_a_crash_between_saves(tmp_path: Path,
+                                                           receiver: Receiver) -> None:
+    """The state is saved every few seconds; a kill -9 in between restores an older id
+    generator. Before: the restarted sandbox gave out the same message, chat and delivery ids
+    again (and the platform's idempotent store dropped the new messages as repeats)."""
+    path = tmp_path / "avito.json"
+    async with serving(state_file=path) as avito:
+        seller = await avito.seller(items=ITEMS)
+        await avito.subscribe(seller, receiver.url)
+        chat_id = (await avito.incoming(seller, text="Первое"))["chat_id"]
+        persistence.StateFile(path).save(avito.emulator)  # the last save before the crash
+        saved = path.read_bytes()
+        before = [await avito.incoming(seller, chat_id=chat_id, text=f"после {n}")
+                  for n in range(3)]
+        before.append(await avito.incoming(seller, text="новый чат"))
+    path.write_bytes(saved)  # killed: what was given out since the save is not on disk
+
+    async with serving(state_file=path) as avito:
+        after = [await avito.incoming(seller, chat_id=chat_id, text=f"снова {n}")
+                 for n in range(3)]
+        after.append(await avito.incoming(seller, text="другой новый чат"))
+    assert not {i["message_id"] for i in before} & {i["message_id"] for i in after}
+    assert before[-1]["chat_id"] != after[-1]["chat_id"]
+    assert not {d for i in before for d in i["delivery_ids"]} & \
+        {d for i in after for d in i["delivery_ids"]}
