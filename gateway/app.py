@@ -21,11 +21,10 @@ from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
 from gateway.openapi import install_openapi
 from gateway.rest import api_router
-from gateway.state import GatewayState, WebhookState
-from gateway.webhooks.fairness import TenantLanes
+from gateway.state import GatewayState
+from gateway.webhooks.avito import webhook_ingress
 from gateway.webhooks.ingress import AvitoWebhookIngress
-from gateway.webhooks.resolver import WebhookResolver
-from services.kernel.bus import Backlog, Bus
+from services.kernel.bus import Bus
 from services.kernel.db import Database
 
 DESCRIPTION = """Switchboard: every buyer conversation from every marketplace account in one inbox.
@@ -44,6 +43,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             yield
         finally:
             state.closing.set()
+            await state.webhooks.recovery.close()
             await state.conversations.channel.close()
             await state.channels.channel.close()
             await state.agent.channel.close()
@@ -91,8 +91,4 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         channels=channels,
         agent=AgentClient(open_channel(settings.agent_target), token),
         knowledge=KnowledgeClient(open_channel(settings.agent_target), token),
-        webhooks=WebhookState(
-            resolver=WebhookResolver(channels, settings.auth_cache_ttl_s),
-            lanes=TenantLanes(settings.webhook_tenant_rate_per_s, settings.webhook_tenant_burst),
-            overflow_backlog=Backlog(bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
-                                     settings.webhook_overflow_backlog)))
+        webhooks=webhook_ingress(settings, bus, channels))

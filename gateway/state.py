@@ -16,6 +16,7 @@ from clients.rpc.knowledge import KnowledgeClient
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
+from gateway.webhooks.recovery import HandoffRecovery
 from gateway.webhooks.resolver import WebhookResolver
 from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
@@ -23,12 +24,15 @@ from services.kernel.db import Database
 
 @dataclass
 class WebhookState:
-    """Webhook ingress, per process: who owns a URL (cached), each tenant's lane, and whether
-    the overflow lane is backed up (answers slow down while it is)."""
+    """Webhook ingress, per process: who owns a URL (cached), each tenant's lane, whether
+    the overflow lane is backed up (answers slow down while it is), and the deliveries it
+    answered 503, retried until JetStream takes them (`gateway/webhooks/avito.webhook_ingress`
+    builds it)."""
 
     resolver: WebhookResolver
     lanes: TenantLanes
     overflow_backlog: Backlog
+    recovery: HandoffRecovery
 
 
 @dataclass

@@ -2,7 +2,11 @@
 
 Avito waits 2 s for a 200, so nothing here touches the database on the hot path: the owner of a
 webhook URL is resolved once through the channels service and cached for a short while. The
-HTTP side is gateway/webhooks/ingress.py, the owner lookup gateway/webhooks/resolver.py.
+whole hand-off — owner lookup and publish — has a budget below Avito's timeout
+(`webhook_handoff_timeout_s`): past it the answer is 503 and the delivery is kept for a retry
+(gateway/webhooks/recovery.py), so a 503 either means "not taken" or shows up, counted and
+logged, as "taken late". The HTTP side is gateway/webhooks/ingress.py, the owner lookup
+gateway/webhooks/resolver.py.
 """
 
 from __future__ import annotations
@@ -15,13 +19,18 @@ import uuid
 
 import orjson
 
+from clients.rpc import topics
+from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
+from gateway.config import GatewaySettings
 from gateway.errors import ProblemError
-from gateway.state import GatewayState
-from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW
+from gateway.state import GatewayState, WebhookState
+from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW, TenantLanes
+from gateway.webhooks.recovery import Delivery, HandedOff, HandoffRecovery, Refused
 from gateway.webhooks.resolver import WebhookOwner, WebhookResolver
-from services.kernel.timestamps import now_timestamp
+from services.kernel.bus import Backlog, Bus
+from services.kernel.errors import DomainError
 from services.kernel.validation import json_text_problem
 
 log = logging.getLogger(__name__)
@@ -31,27 +40,71 @@ _REQUIRED_VALUE_FIELDS = ("id", "chat_id", "user_id", "author_id", "created")
 MAX_DELIVERY_ID = 200
 
 
+def webhook_ingress(settings: GatewaySettings, bus: Bus, channels: ChannelsClient) -> WebhookState:
+    """The gateway's webhook ingress: owner cache, tenant lanes, overflow backlog, and the
+    recovery of refused deliveries (which hands them off again the same way)."""
+    budget = settings.webhook_handoff_timeout_s
+
+    async def again(delivery: Delivery) -> HandedOff | None:
+        return await hand_off(ingress, bus, delivery, budget)
+
+    ingress = WebhookState(
+        resolver=WebhookResolver(channels, settings.auth_cache_ttl_s),
+        lanes=TenantLanes(settings.webhook_tenant_rate_per_s, settings.webhook_tenant_burst),
+        overflow_backlog=Backlog(bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
+                                 settings.webhook_overflow_backlog),
+        recovery=HandoffRecovery(again, channels))
+    return ingress
+
+
 async def accept(state: GatewayState, channel_id: str, token: str, signature: str,
                  body: bytes) -> None:
     """Verify one delivery and publish it; ProblemError says why not (the caller answers)."""
     ingress = state.webhooks
-    owner = await _verified_owner(ingress.resolver, channel_id, token)
-    _check_signature(owner, signature, body)
-    delivery_id = _validate(body)
+    delivery = Delivery(channel_id, token, signature, body)
+    try:
+        handed = await hand_off(ingress, state.bus, delivery,
+                                state.settings.webhook_handoff_timeout_s)
+    except Refused as exc:  # Avito retries on non-200; we retry too (webhooks/recovery.py)
+        log.error("could not hand a webhook delivery to the bus",
+                  extra={"channel_id": channel_id, "error": str(exc)})
+        ingress.recovery.refused(delivery, exc)
+        raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
+    if handed is None:
+        return
+    ingress.recovery.taken()
+    if handed.lane == OVERFLOW and await ingress.overflow_backlog.over_limit():
+        await asyncio.sleep(state.settings.webhook_overflow_delay_s)  # see webhooks/fairness.py
+
+
+async def hand_off(ingress: WebhookState, bus: Bus, delivery: Delivery,
+                   budget_s: float) -> HandedOff | None:
+    """Verify `delivery` and publish it within `budget_s`. None: nothing to store (a probe, not
+    a message); ProblemError: a bad delivery (4xx); Refused: not handed off in time."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget_s
+    try:
+        async with asyncio.timeout(budget_s):
+            owner = await _verified_owner(ingress.resolver, delivery.channel_id, delivery.token)
+    except (TimeoutError, DomainError) as exc:
+        raise Refused(f"the channel's owner could not be looked up: {exc!r}") from exc
+    _check_signature(owner, delivery.signature, delivery.body)
+    delivery_id = _validate(delivery.body)
     if delivery_id is None:
-        return  # an empty probe, or not a message: acknowledged, nothing to store
+        return None  # an empty probe, or not a message: acknowledged, nothing to store
     event = channel_events.WebhookReceived(
-        channel_id=channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
-        received_at=now_timestamp(), body=body)
+        channel_id=delivery.channel_id, kind=common.CHANNEL_KIND_AVITO, delivery_id=delivery_id,
+        body=delivery.body)
+    event.received_at.FromNanoseconds(int(delivery.received_at * 1_000_000_000))
     lane = ingress.lanes.lane(owner.tenant_id)
     try:
-        await state.bus.publish_event(LANE_TOPICS[lane], owner.tenant_id, event,
-                                      msg_id=f"avito:{channel_id}:{delivery_id}")
-    except Exception as exc:  # Avito retries on non-200: better than a lost message
-        log.error("could not publish webhook", extra={"channel_id": channel_id, "error": str(exc)})
-        raise ProblemError(503, "temporarily unable to accept deliveries", {"Retry-After": "1"}) from exc
-    if lane == OVERFLOW and await ingress.overflow_backlog.over_limit():
-        await asyncio.sleep(state.settings.webhook_overflow_delay_s)  # see webhooks/fairness.py
+        ack = await bus.publish_event(
+            LANE_TOPICS[lane], owner.tenant_id, event,
+            msg_id=f"avito:{delivery.channel_id}:{delivery_id}",
+            ack_timeout_s=max(0.01, deadline - loop.time()))
+    except Exception as exc:  # timed out (it may still be stored: recovery finds out) or refused
+        raise Refused(f"JetStream did not take it: {exc!r}", owner.tenant_id) from exc
+    return HandedOff(owner.tenant_id, delivery.channel_id, lane, bool(ack.duplicate))
 
 
 async def _verified_owner(resolver: WebhookResolver, channel_id: str, token: str) -> WebhookOwner:
