@@ -197,6 +197,15 @@ class MessageRepository(RepositoryBase[Message]):
         return list(await self.session.scalars(_INSERT_MESSAGES, [
             {"id": uuid.uuid4(), "tenant_id": tenant, **values} for values in rows]))
 
+    async def contents(self, keys: Sequence[tuple[uuid.UUID, str]]
+                       ) -> dict[tuple[uuid.UUID, str], tuple[str, str]]:
+        """(conversation id, external id) -> (text, content type) of stored messages."""
+        rows = await self.session.execute(
+            select(Message.conversation_id, Message.external_message_id, Message.text,
+                   Message.content_type)
+            .where(tuple_(Message.conversation_id, Message.external_message_id).in_(set(keys))))
+        return {(r.conversation_id, r.external_message_id): (r.text, r.content_type) for r in rows}
+
     async def find_external(self, conversation_id: uuid.UUID, external_id: str) -> Message | None:
         return (await self.session.scalars(select(Message).where(
             Message.conversation_id == conversation_id,

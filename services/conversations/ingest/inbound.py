@@ -3,6 +3,8 @@ delivery outcomes. Every path is idempotent: a redelivered event changes nothing
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,6 +16,7 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from services.conversations import events
 from services.conversations.events import attachments_to_rows
+from services.conversations.ingest.metrics import ID_COLLISIONS
 from services.conversations.models import (
     DEFAULT_MODE,
     Contact,
@@ -27,6 +30,8 @@ from services.conversations.models import (
 )
 from services.conversations.outgoing.deletion import DELETED, mark_deleted
 from services.conversations.repository import ConversationsUnit, MessageRepository
+
+log = logging.getLogger(__name__)
 
 # Echoes may arrive before we know the buyer (their chat started elsewhere): a per-chat
 # placeholder contact stands in until an inbound message names the buyer.
@@ -53,6 +58,8 @@ class Ingestor:
             historical=historical))
         if message is None:
             stored = await messages.find_external(conversation.id, m.external_message_id)
+            if stored is not None:
+                note_collision(stored.text, stored.content_type, m, conversation.id)
             return await self._update_deleted(unit, conversation, m, stored)
         await _link_quote(messages, message, m)
         _note_inbound(conversation, m, message)
@@ -96,11 +103,19 @@ class Ingestor:
              for i, m, historical in items])
         new_by_key = {(n.conversation_id, n.external_message_id): n for n in new}
         stored: list[tuple[int, Message]] = []
+        repeats: list[tuple[uuid.UUID, common.UnifiedMessage]] = []
         for i, m, _ in by_time:
             message = new_by_key.pop((conversation_of[i].id, m.external_message_id), None)
-            if message is not None:  # None: a redelivery (or a repeat within the batch)
+            if message is not None:
                 _note_inbound(conversation_of[i], m, message)
                 stored.append((i, message))
+            else:  # a redelivery, a repeat within the batch — or another message, same id
+                repeats.append((conversation_of[i].id, m))
+        if repeats:
+            held = await unit.messages.contents([(c, m.external_message_id) for c, m in repeats])
+            for conversation_id, m in repeats:
+                if (found := held.get((conversation_id, m.external_message_id))) is not None:
+                    note_collision(*found, m, conversation_id)
         await unit.flush()
         for i, message in stored:
             unit.emit(topics.MESSAGE_RECEIVED,
@@ -247,6 +262,28 @@ async def _link_quote(messages: MessageRepository, message: Message,
         quoted = await messages.find_external(message.conversation_id,
                                               m.quoted_external_message_id)
         message.quoted_message_id = quoted.id if quoted is not None else None
+
+
+def note_collision(stored_text: str, stored_type: str, m: common.UnifiedMessage,
+                   conversation_id: uuid.UUID) -> None:
+    """A buyer message whose external id is stored already, with other content: the first
+    stays (the id is the channel's promise of one message), and the clash is logged with both
+    texts' hashes (never the texts) — a channel reusing ids would otherwise lose messages
+    silently. A deletion reported again, or one of a deleted message, is no clash."""
+    if DELETED in (stored_type, m.content_type) or (
+            stored_text == m.text and stored_type == (m.content_type or "text")):
+        return
+    ID_COLLISIONS.inc()
+    log.warning("a channel message id came again with other content; the first one is kept",
+                extra={"channel_id": m.channel_id, "conversation_id": str(conversation_id),
+                       "external_message_id": m.external_message_id,
+                       "stored_content_type": stored_type, "new_content_type": m.content_type,
+                       "stored_text_sha256": _digest(stored_text),
+                       "new_text_sha256": _digest(m.text)})
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _placeholder(m: common.UnifiedMessage) -> str:
