@@ -41,3 +41,8 @@ class AgentSettings(KernelSettings):
     agent_max_attempts: int = Field(default=5, ge=1)
     agent_retry_backoff_s: list[float] = Field(default_factory=lambda: [2.0, 10.0, 30.0, 60.0])
     agent_prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    # SWITCHBOARD_OUTBOUND_ALLOW: host:port pairs, comma-separated, that a tenant's model
+    # endpoint may reach although they are not public addresses (a self-hosted Ollama, the
+    # dev stack's LLM emulator). Operators only: services/kernel/urls.py. (Issue 16's webhooks
+    # will want it too: it moves to KernelSettings then.)
+    outbound_allow: str = ""

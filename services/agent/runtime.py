@@ -41,6 +41,7 @@ from services.kernel.outbox import Outbox, OutboxRelay
 from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
+from services.kernel.urls import OutboundGuard
 
 SERVICE_NAME = "switchboard.agent.v1.AgentService"
 
@@ -52,12 +53,15 @@ class AgentRuntime(ServiceRuntime):
     scheduler: Scheduler | None = None
     debouncer: Debouncer | None = None
     llm: LlmClient | None = None
+    embedders: TenantEmbedders | None = None
     conversations: grpc.aio.Channel | None = None
 
     async def close(self, grace_s: float = 10) -> None:
         await super().close(grace_s)
         if self.llm is not None:
             await self.llm.close()
+        if self.embedders is not None:
+            await self.embedders.close()
         if self.conversations is not None:
             await self.conversations.close()
 
@@ -72,9 +76,10 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
     channel = open_channel(settings.conversations_target)
     conversations = ConversationsClient(channel, token)
-    llm = LlmClient(settings)
+    guard = OutboundGuard(settings.outbound_allow)  # every call to a tenant's model endpoint
+    llm = LlmClient(settings, guard=guard)
     embedders = TenantEmbedders(units, store, settings.agent_llm_timeout_s,
-                                settings.agent_llm_client_retries)
+                                settings.agent_llm_client_retries, guard)
     pipeline = Pipeline(units, Knowledge(units, embedders), llm, Summaries(units, llm), settings)
     audit = AuditWriter(settings.agent_prices)
     responder = Responder(units, store, pipeline, conversations, audit, clock)
@@ -82,8 +87,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     debouncer = Debouncer(units, store, conversations, clock, on_wait=scheduler.wakeup.set)
     knowledge_metrics.initialize()
     knowledge = KnowledgeService(embedders)
-    agent_servicer = AgentServicer(
-        units, AgentService(store, Previews(units, store, pipeline, audit, clock), clock))
+    agent_servicer = AgentServicer(units, AgentService(
+        store, Previews(units, store, pipeline, audit, clock), clock, guard))
     knowledge_servicer = KnowledgeServicer(units, knowledge, embedders)
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),
@@ -95,4 +100,4 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
         relays=[OutboxRelay(db, bus, units.outbox)],
         consumers=[*AgentConsumers(debouncer).specs(), *KnowledgeConsumers(units, knowledge).specs()],
         loops=[scheduler.run], scheduler=scheduler, debouncer=debouncer, llm=llm,
-        conversations=channel)
+        embedders=embedders, conversations=channel)

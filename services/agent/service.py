@@ -12,17 +12,21 @@ from services.agent.answering.preview import PreviewResult, Previews
 from services.agent.audit.models import AuditEntry
 from services.agent.audit.repository import UsageTotals
 from services.agent.repository import AgentUnit
+from services.agent.settings import endpoint
+from services.agent.settings.rules import validate
 from services.agent.settings.service import Change, SettingsStore, SettingsView
 from services.kernel.errors import InvalidArgument
 from services.kernel.repository import page_size
+from services.kernel.urls import OutboundGuard
 
 DEFAULT_USAGE_WINDOW = timedelta(days=30)
 MAX_USAGE_WINDOW = timedelta(days=366)
 
 
 class AgentService:
-    def __init__(self, store: SettingsStore, previews: Previews, clock: Clock) -> None:
-        self.store, self.previews, self.clock = store, previews, clock
+    def __init__(self, store: SettingsStore, previews: Previews, clock: Clock,
+                 guard: OutboundGuard) -> None:
+        self.store, self.previews, self.clock, self.guard = store, previews, clock, guard
 
     async def get_settings(self, unit: AgentUnit, channel_id: uuid.UUID | None) -> SettingsView:
         return await self.store.view(unit, channel_id)
@@ -32,6 +36,12 @@ class AgentService:
         if not change.values and not change.reset and change.api_key is None:
             raise InvalidArgument("name at least one field in update_fields or reset_fields")
         return await self.store.update(unit, channel_id, change)
+
+    async def vet_endpoint(self, change: Change) -> None:
+        """A new base_url must be a public address (or the operator's allowlist): checked
+        before the update's transaction, since it resolves the name."""
+        if "base_url" in change.values:
+            await endpoint.vet(self.guard, validate("base_url", change.values["base_url"]))
 
     async def usage(self, unit: AgentUnit, start: datetime | None,
                     end: datetime | None) -> tuple[UsageTotals, datetime, datetime]:

@@ -40,6 +40,7 @@ class AgentServicer(rpc.AgentServiceServicer):
         change = Change(values=values_from_proto(request.settings, fields),
                         reset=frozenset(request.reset_fields),
                         api_key=request.api_key.strip() if API_KEY in fields else None)
+        await self.service.vet_endpoint(change)  # resolves a name: outside the transaction
         async with self.units() as unit:
             view = await self.service.update_settings(unit, _channel(request.channel_id), change)
         return pb.UpdateSettingsResponse(settings=view_to_proto(view))

@@ -46,8 +46,8 @@ async def llm() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def platform(settings: KernelSettings, stack_db_url: str,
-                   stack_nats_url: str) -> AsyncIterator[Platform]:
+async def platform(settings: KernelSettings, stack_db_url: str, stack_nats_url: str,
+                   llm: httpx.AsyncClient) -> AsyncIterator[Platform]:
     """conversations and agent; each test stops it itself (a second stop does nothing)."""
     running = await start_platform(
         ("conversations", "agent"), **{
@@ -55,7 +55,7 @@ async def platform(settings: KernelSettings, stack_db_url: str,
             "service_token": settings.service_token.get_secret_value(),
             "database_url": stack_db_url, "nats_url": stack_nats_url,
             "agent_scheduler_poll_s": 0.2, "agent_llm_timeout_s": 20,
-            "agent_llm_client_retries": 0})
+            "agent_llm_client_retries": 0, "outbound_allow": llm.base_url.netloc.decode()})
     yield running
     await running.stop(1)
 

@@ -5,7 +5,6 @@ from the model, grounded on the knowledge base (the LLM emulator, the real opena
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,6 @@ import httpx
 import pytest
 
 from switchboard.devstack.agent_seed import SANDBOX_FAQ, enable_sandbox_agent
-from switchboard.emulators.llm import LlmEmulatorSettings
-from switchboard.emulators.llm import create_app as create_llm_emulator
-from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 
@@ -36,10 +32,10 @@ async def shop(platform: RunningPlatform, seller: Tenant) -> SandboxShop:
 
 
 @pytest.fixture
-async def llm() -> AsyncIterator[httpx.AsyncClient]:
-    async with BackgroundServer(create_llm_emulator(LlmEmulatorSettings())) as server, \
-            httpx.AsyncClient(base_url=server.url, timeout=10) as control:
-        yield control
+async def llm(platform: RunningPlatform) -> httpx.AsyncClient:
+    """The session's LLM emulator (the agent's allowlist names it), reset."""
+    (await platform.llm.post("/_emulator/reset")).raise_for_status()
+    return platform.llm
 
 
 async def enable_agent(seller: Tenant, shop: SandboxShop, **settings: Any) -> dict[str, Any]:

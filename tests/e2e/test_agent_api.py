@@ -34,7 +34,7 @@ async def test_settings_levels_scopes_and_isolation(platform: RunningPlatform, s
                                                      other: Tenant) -> None:
     channel = str(uuid.uuid4())
     put = await seller.http.put("/v1/agent/settings", json={
-        "enabled": True, "api_key": "sk-very-secret", "base_url": "https://llm.example/v1",
+        "enabled": True, "api_key": "sk-very-secret", "base_url": f"{platform.llm_url}/v1",
         "model": "gpt-4o-mini", "limits": {"max_reply_chars": 700},
         "business_hours": {"time_zone": "Europe/Moscow",
                            "days": [{"weekday": 1, "open": "09:00", "close": "18:00"}]},

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
+
 from services.agent.knowledge.embeddings import OpenAIEmbedder
 from services.agent.knowledge.retrieval import Embedder, EmbedderFor, Hit, match_faq, search
 from services.agent.repository import AgentUnit
 from services.agent.settings.service import SettingsStore
 from services.kernel.unit import Units
+from services.kernel.urls import OutboundGuard
 
 
 class Knowledge:
@@ -30,12 +33,15 @@ class Knowledge:
 class TenantEmbedders:
     """The tenant's embedder, for indexing (KnowledgeService) and for answering alike: the
     tenant-level endpoint and embeddings model, when both are set (vectors must come from one
-    model per tenant, so channel overrides do not apply here)."""
+    model per tenant, so channel overrides do not apply here). Every embedder shares one HTTP
+    pool, the guard's pinned client (closed with the process)."""
 
     def __init__(self, units: Units[AgentUnit], store: SettingsStore, timeout_s: float,
-                 max_retries: int) -> None:
+                 max_retries: int, guard: OutboundGuard) -> None:
         self.units, self.store = units, store
         self.timeout_s, self.max_retries = timeout_s, max_retries
+        self.http = guard.client(timeout=timeout_s, limits=httpx.Limits(
+            max_connections=50, max_keepalive_connections=10))
 
     async def __call__(self, tenant_id: uuid.UUID) -> Embedder | None:
         async with self.units(tenant_id) as unit:
@@ -43,4 +49,8 @@ class TenantEmbedders:
         if not (settings.base_url and settings.embeddings_model):
             return None
         return OpenAIEmbedder(settings.base_url, settings.api_key, settings.embeddings_model,
-                              timeout_s=self.timeout_s, max_retries=self.max_retries)
+                              http=self.http, timeout_s=self.timeout_s,
+                              max_retries=self.max_retries)
+
+    async def close(self) -> None:
+        await self.http.aclose()

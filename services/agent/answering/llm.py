@@ -4,6 +4,10 @@ Each call has a timeout and the client's own retries (429, 5xx, dropped connecti
 exponential backoff and jitter), then ours for a 5xx or connection failure that outlived them.
 A circuit breaker per tenant and endpoint stops calling a failing endpoint for a cool-down:
 meanwhile the pipeline hands conversations over instead of making buyers wait on timeouts.
+
+The endpoint is the tenant's: every client's connections go through the kernel's URL guard
+(`http_client=` a pinned client: vetted address only, no redirects), and every failure reads
+the same to the tenant (settings/endpoint.py); the operator log keeps the detail.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from openai import AsyncOpenAI
 
 from services.agent.answering import metrics
 from services.agent.config import AgentSettings
+from services.agent.settings import endpoint
+from services.kernel.urls import OutboundGuard, UrlRefused, parse
 
 # Ollama and vLLM accept any key; the openai client insists on one.
 NO_KEY = "not-needed"
@@ -82,8 +88,10 @@ class CircuitBreaker:
 
 
 class LlmClient:
-    def __init__(self, settings: AgentSettings, breaker: CircuitBreaker | None = None) -> None:
+    def __init__(self, settings: AgentSettings, breaker: CircuitBreaker | None = None,
+                 guard: OutboundGuard | None = None) -> None:
         self.settings = settings
+        self.guard = guard or OutboundGuard(settings.outbound_allow)
         self.breaker = breaker or CircuitBreaker(settings.agent_breaker_failures,
                                                  settings.agent_breaker_cooldown_s)
         self._clients: OrderedDict[tuple[str, str], AsyncOpenAI] = OrderedDict()
@@ -112,6 +120,10 @@ class LlmClient:
     async def _with_retries(self, endpoint: Endpoint, messages: list[dict[str, Any]],
                             tools: list[dict[str, Any]] | None, tool_choice: str | None,
                             max_tokens: int | None) -> Completion:
+        try:
+            parse(endpoint.base_url)  # stored before the guard: a malformed URL fails here
+        except UrlRefused as exc:
+            raise _failure(exc) from None
         client = self._client(endpoint)
         extra: dict[str, Any] = {}
         if tools:
@@ -125,13 +137,15 @@ class LlmClient:
                 resp = await client.chat.completions.create(
                     model=endpoint.model, messages=messages,  # type: ignore[arg-type]
                     temperature=endpoint.temperature, **extra)
+            except UrlRefused as exc:  # the guard, at connect time: never retried
+                raise _failure(exc) from None
             except (openai.APIConnectionError, openai.InternalServerError) as exc:
                 if attempt == attempts:
-                    raise LlmFailure(_describe(exc)) from exc
+                    raise _failure(exc) from exc
                 await asyncio.sleep(self._backoff(attempt))
                 continue
             except openai.APIError as exc:
-                raise LlmFailure(_describe(exc)) from exc
+                raise _failure(exc) from exc
             if not resp.choices:
                 raise LlmFailure("модель вернула пустой ответ")
             usage = resp.usage
@@ -148,10 +162,12 @@ class LlmClient:
         key = (endpoint.base_url, hashlib.sha256(endpoint.api_key.encode()).hexdigest())
         client = self._clients.pop(key, None)
         if client is None:
+            timeout = httpx.Timeout(self.settings.agent_llm_timeout_s, connect=5.0)
             client = AsyncOpenAI(
-                base_url=endpoint.base_url, api_key=endpoint.api_key or NO_KEY,
-                timeout=httpx.Timeout(self.settings.agent_llm_timeout_s, connect=5.0),
-                max_retries=self.settings.agent_llm_client_retries)
+                base_url=endpoint.base_url, api_key=endpoint.api_key or NO_KEY, timeout=timeout,
+                max_retries=self.settings.agent_llm_client_retries,
+                http_client=self.guard.client(timeout=timeout, limits=httpx.Limits(
+                    max_connections=100, max_keepalive_connections=20)))
         self._clients[key] = client
         while len(self._clients) > MAX_CLIENTS:
             _, old = self._clients.popitem(last=False)
@@ -165,11 +181,6 @@ class LlmClient:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
 
-def _describe(exc: openai.APIError) -> str:
-    if isinstance(exc, openai.APITimeoutError):
-        return "модель не ответила вовремя"
-    if isinstance(exc, openai.APIConnectionError):
-        return "нет соединения с моделью"
-    if isinstance(exc, openai.APIStatusError):
-        return f"модель ответила ошибкой {exc.status_code}"
-    return "ошибка модели"
+def _failure(exc: Exception) -> LlmFailure:
+    endpoint.log_failure("chat", exc)
+    return LlmFailure(endpoint.ENDPOINT_FAILED)

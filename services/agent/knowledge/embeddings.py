@@ -2,15 +2,14 @@
 `openai` client: a timeout per request, and its bounded retries (429, 5xx, connection errors;
 exponential backoff with jitter). Texts are sent in batches, a few batches at a time.
 
-Every embedder of a process shares one HTTP connection pool (one per event loop), so building an
-embedder per call, as the answering side does per tenant, opens no new pools.
+The endpoint is the tenant's: the HTTP client given is the kernel URL guard's pinned client
+(answering/grounding.py builds one per process, so building an embedder per call opens no new
+pool), and every failure reads the same to the tenant (settings/endpoint.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import weakref
 
 import httpx
 import openai
@@ -18,36 +17,24 @@ from openai import AsyncOpenAI
 
 from services.agent.knowledge.metrics import EMBEDDING_REQUESTS
 from services.agent.knowledge.retrieval import Embedder
-
-log = logging.getLogger(__name__)
+from services.agent.settings import endpoint
+from services.kernel.urls import UrlRefused, parse
 
 BATCH_SIZE = 64
 PARALLEL_BATCHES = 4
-
-_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-    weakref.WeakKeyDictionary())
 
 
 class EmbeddingError(Exception):
     """The endpoint failed or answered nonsense; the message is safe to show to the seller."""
 
 
-def _shared_http() -> httpx.AsyncClient:
-    loop = asyncio.get_running_loop()
-    client = _pools.get(loop)
-    if client is None or client.is_closed:
-        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=50,
-                                                       max_keepalive_connections=10))
-        _pools[loop] = client
-    return client
-
-
 class OpenAIEmbedder(Embedder):
     """`Embedder` for one endpoint and model."""
 
-    def __init__(self, base_url: str, api_key: str, model: str, *, timeout_s: float = 30.0,
-                 max_retries: int = 2, batch_size: int = BATCH_SIZE) -> None:
-        self.base_url, self.model = base_url, model
+    def __init__(self, base_url: str, api_key: str, model: str, *, http: httpx.AsyncClient,
+                 timeout_s: float = 30.0, max_retries: int = 2,
+                 batch_size: int = BATCH_SIZE) -> None:
+        self.base_url, self.model, self.http = base_url, model, http
         self._api_key = api_key or "none"  # local servers take any key; the client needs one
         self.timeout_s, self.max_retries, self.batch_size = timeout_s, max_retries, batch_size
 
@@ -55,9 +42,13 @@ class OpenAIEmbedder(Embedder):
         """One vector per text, in order; raises EmbeddingError."""
         if not texts:
             return []
+        try:
+            parse(self.base_url)  # stored before the guard: a malformed URL fails here
+        except UrlRefused as exc:
+            raise _failure(exc) from None
         client = AsyncOpenAI(base_url=self.base_url, api_key=self._api_key,
                              timeout=self.timeout_s, max_retries=self.max_retries,
-                             http_client=_shared_http())
+                             http_client=self.http)
         gate = asyncio.Semaphore(PARALLEL_BATCHES)
         batches = [texts[i:i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
 
@@ -77,13 +68,9 @@ class OpenAIEmbedder(Embedder):
         try:
             response = await client.embeddings.create(model=self.model, input=inputs,
                                                       encoding_format="float")
-        except openai.APIStatusError as exc:
+        except (UrlRefused, openai.APIError) as exc:  # after the client's retries (never the guard's)
             EMBEDDING_REQUESTS.labels("error").inc()
-            raise EmbeddingError(f"the embeddings endpoint answered {exc.status_code}: "
-                                 f"{_detail(exc)}") from exc
-        except openai.APIError as exc:  # timeouts and connection errors, after the retries
-            EMBEDDING_REQUESTS.labels("error").inc()
-            raise EmbeddingError(f"the embeddings endpoint is unreachable: {exc}") from exc
+            raise _failure(exc) from exc
         data = sorted(response.data, key=lambda item: item.index)
         if len(data) != len(inputs) or not all(item.embedding for item in data):
             EMBEDDING_REQUESTS.labels("error").inc()
@@ -93,10 +80,6 @@ class OpenAIEmbedder(Embedder):
         return [list(item.embedding) for item in data]
 
 
-def _detail(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        message = body.get("message") or (body.get("error") or {}).get("message")
-        if message:
-            return str(message)[:300]
-    return exc.message[:300]
+def _failure(exc: Exception) -> EmbeddingError:
+    endpoint.log_failure("embeddings", exc)
+    return EmbeddingError(endpoint.ENDPOINT_FAILED)

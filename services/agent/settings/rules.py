@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.kernel.errors import InvalidArgument
+from services.kernel.urls import UrlRefused
+from services.kernel.urls import parse as parse_url
 
 
 class OutsideHours(StrEnum):
@@ -163,9 +164,15 @@ def _number(low: float, high: float, *, integer: bool = True) -> Callable[[str, 
 
 
 def _base_url(path: str, value: Any) -> str:
+    """The form only (a port with letters, another scheme, an integer host are refused); where
+    it points is vetted by settings/endpoint.py, which resolves the name."""
     url = str(value).strip().rstrip("/")
-    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
-        raise InvalidArgument("base_url must be an http(s) URL, e.g. https://api.openai.com/v1")
+    if url:
+        try:
+            parse_url(url)
+        except UrlRefused:
+            raise InvalidArgument("base_url must be an http(s) URL with a host name or public "
+                                  "address, e.g. https://api.openai.com/v1") from None
     return url
 
 

@@ -184,6 +184,7 @@ async def stack(settings: KernelSettings, stack_db_url: str,
         agent_settings = AgentSettings(**{
             **base, "conversations_target": conversations_rt.grpc.address,
             "agent_target": "127.0.0.1:0", "agent_llm_timeout_s": 5, "agent_llm_client_retries": 0,
+            "outbound_allow": f"{llm_server.host}:{llm_server.port}",
             "agent_llm_retries": 1, "agent_llm_backoff_s": 0.01, "agent_breaker_failures": 2,
             "agent_breaker_cooldown_s": 3600, "agent_retry_backoff_s": [1.0],
             "agent_prices": {MODEL: (1.0, 2.0)}})

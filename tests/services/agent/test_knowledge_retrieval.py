@@ -14,6 +14,7 @@ from services.agent.knowledge.embeddings import OpenAIEmbedder
 from services.agent.knowledge.lexical import normalize, similarity
 from services.agent.knowledge.retrieval import match_faq, search
 from services.kernel.db import Database
+from services.kernel.urls import OutboundGuard
 from switchboard.bench.knowledge import evaluate, ingest
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
@@ -60,9 +61,10 @@ async def test_holdout_and_hybrid_quality_are_reported(db: Database, llm_url: st
     uses the emulator's hashed-stem vectors (not a real model, so no bar is set for them)."""
     holdout = await evaluate(db, await create_tenant(db, "Eval holdout"), FAQ, HOLDOUT)
     _report("knowledge_eval_holdout_fts", holdout, record_property)
-    embedder = OpenAIEmbedder(f"{llm_url}/v1", "sandbox-key", "sandbox-embed")
-    hybrid = await evaluate(db, await create_tenant(db, "Eval hybrid"), FAQ, PARAPHRASES,
-                            embedder=embedder, unanswerable_path=UNANSWERABLE)
+    async with OutboundGuard(llm_url.removeprefix("http://")).client(timeout=30) as http:
+        embedder = OpenAIEmbedder(f"{llm_url}/v1", "sandbox-key", "sandbox-embed", http=http)
+        hybrid = await evaluate(db, await create_tenant(db, "Eval hybrid"), FAQ, PARAPHRASES,
+                                embedder=embedder, unanswerable_path=UNANSWERABLE)
     _report("knowledge_eval_hybrid", hybrid, record_property)
     assert hybrid["mode"] == "hybrid" and hybrid["hit@3"] >= 0.9
     assert holdout["hit@1"] >= 0.8
@@ -99,9 +101,12 @@ async def test_search_mixes_kinds_and_respects_limit(db: Database, faq_tenant: u
 
 async def test_an_embeddings_outage_falls_back_to_full_text(db: Database,
                                                             faq_tenant: uuid.UUID) -> None:
-    broken = OpenAIEmbedder("http://127.0.0.1:9/v1", "key", "model", timeout_s=1, max_retries=0)
-    async with db.unit_of_work(faq_tenant) as session:
-        hit = await match_faq(session, "а доставка в Казань есть?", embedder=broken)
+    # Allowlisted, so the call is made: nothing listens on port 9.
+    async with OutboundGuard("127.0.0.1:9").client(timeout=1) as http:
+        broken = OpenAIEmbedder("http://127.0.0.1:9/v1", "key", "model", http=http, timeout_s=1,
+                                max_retries=0)
+        async with db.unit_of_work(faq_tenant) as session:
+            hit = await match_faq(session, "а доставка в Казань есть?", embedder=broken)
     assert hit is not None and hit.question == "Есть ли доставка в Казань?"
 
 

@@ -26,6 +26,7 @@ from services.agent.knowledge.service import KnowledgeService
 from services.agent.knowledge.servicer import SERVICE_NAME, KnowledgeServicer
 from services.agent.models import OutboxEvent
 from services.agent.repository import AgentUnit
+from services.agent.settings.endpoint import ENDPOINT_FAILED
 from services.kernel.bus import Bus, ConsumerSpec
 from services.kernel.config import KernelSettings
 from services.kernel.crypto import SecretBox
@@ -35,6 +36,7 @@ from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox
 from services.kernel.repository import Cursors
 from services.kernel.unit import Units
+from services.kernel.urls import OutboundGuard
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
 from switchboard.http_server import BackgroundServer
@@ -50,10 +52,12 @@ class Knowledge:
     embedders: dict[uuid.UUID, Embedder] = field(default_factory=dict)
     llm_url: str = ""
     llm: httpx.AsyncClient | None = None
+    http: httpx.AsyncClient | None = None  # the URL guard's client, the emulator allowlisted
 
     def embed_for(self, tenant: uuid.UUID) -> None:
+        assert self.http is not None
         self.embedders[tenant] = OpenAIEmbedder(f"{self.llm_url}/v1", "key", "sandbox-embed",
-                                                max_retries=2)
+                                                http=self.http, max_retries=2)
 
 
 def _knowledge_parts(db: Database,
@@ -81,8 +85,9 @@ async def knowledge(db: Database, settings: KernelSettings) -> AsyncIterator[Kno
     await server.start()
     channel = open_channel(server.address)
     async with BackgroundServer(create_llm_emulator(LlmEmulatorSettings())) as llm, \
-            httpx.AsyncClient(base_url=llm.url) as control:
-        yield Knowledge(KnowledgeClient(channel, token), embedders, llm.url, control)
+            httpx.AsyncClient(base_url=llm.url) as control, \
+            OutboundGuard(f"{llm.host}:{llm.port}").client(timeout=30) as http:
+        yield Knowledge(KnowledgeClient(channel, token), embedders, llm.url, control, http)
     await channel.close()
     await server.stop(1)
 
@@ -169,6 +174,8 @@ async def test_embeddings_on_upload_failures_and_reindex(knowledge: Knowledge, d
     [failed] = await knowledge.client.upload_documents(tenant_a, [_doc("notes.md", NOTES_MD)])
     assert failed.document.status == pb.DOCUMENT_STATUS_FAILED
     assert "embeddings failed" in failed.document.error and "re-index" in failed.document.error
+    # The tenant's endpoint failing says so in one sentence: no status code from the other side.
+    assert ENDPOINT_FAILED in failed.document.error and "503" not in failed.document.error
     await knowledge.llm.delete("/_emulator/faults")
     [hit] = await knowledge.client.search(tenant_a, "самовывоз", limit=1)  # full text still works
     assert hit.document_name == "notes.md"
