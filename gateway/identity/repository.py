@@ -57,6 +57,12 @@ class IdentityRepository:
         return await self.session.scalar(
             select(User).where(func.lower(User.email) == email.lower()))
 
+    async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        """Bound to the tenant: RLS shows no other tenant's users; the filter says so too."""
+        found = await self.session.scalar(
+            select(User.id).where(User.id == user_id, User.tenant_id == tenant_id))
+        return found is not None
+
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         await self.session.execute(
             update(User).where(User.id == user_id).values(password_hash=password_hash))

@@ -3,8 +3,6 @@ bad input, the write-only key, tenant isolation, preview, usage, audit; the Grap
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
@@ -32,7 +30,7 @@ async def reader_of(platform: RunningPlatform, tenant: Tenant) -> httpx.AsyncCli
 
 async def test_settings_levels_scopes_and_isolation(platform: RunningPlatform, seller: Tenant,
                                                      other: Tenant) -> None:
-    channel = str(uuid.uuid4())
+    channel = str((await platform.connect_sandbox_shop(seller)).channel["id"])
     put = await seller.http.put("/v1/agent/settings", json={
         "enabled": True, "api_key": "sk-very-secret", "base_url": f"{platform.llm_url}/v1",
         "model": "gpt-4o-mini", "limits": {"max_reply_chars": 700},
@@ -55,9 +53,12 @@ async def test_settings_levels_scopes_and_isolation(platform: RunningPlatform, s
     assert reset.json()["effective"]["enabled"] and reset.json()["overridden_fields"] == [
         "limits.max_reply_chars"]
 
-    theirs = (await other.http.get("/v1/agent/settings", params={"channel_id": channel})).json()
-    assert not theirs["effective"]["enabled"] and not theirs["effective"]["api_key_set"]
-    assert theirs["effective"]["limits"]["max_reply_chars"] == 1000
+    # Another tenant cannot even name the seller's channel (tests/security/test_ownership.py).
+    theirs = await other.http.get("/v1/agent/settings", params={"channel_id": channel})
+    assert theirs.status_code == 404 and "sk-very-secret" not in theirs.text
+    mine = (await other.http.get("/v1/agent/settings")).json()
+    assert not mine["effective"]["enabled"] and not mine["effective"]["api_key_set"]
+    assert mine["effective"]["limits"]["max_reply_chars"] == 1000
 
     async with await reader_of(platform, seller) as reader:
         assert (await reader.get("/v1/agent/settings")).status_code == 200
@@ -106,12 +107,12 @@ async def test_preview_usage_and_audit(platform: RunningPlatform, seller: Tenant
         assert bad.status_code == 422
 
 
-async def test_graphql_settings_and_preview(seller: Tenant) -> None:
+async def test_graphql_settings_and_preview(platform: RunningPlatform, seller: Tenant) -> None:
     mutation = """mutation($input: UpdateAgentSettingsInput!) {
       updateAgentSettings(input: $input) {
         effective { enabled apiKeySet silenceWindowS limits { maxReplyChars } }
         overriddenFields channelId } }"""
-    channel = str(uuid.uuid4())
+    channel = str((await platform.connect_sandbox_shop(seller)).channel["id"])
     resp = await seller.http.post("/graphql", json={"query": mutation, "variables": {"input": {
         "channelId": channel, "enabled": True, "silenceWindowS": 5, "apiKey": "sk-gql",
         "limits": {"maxReplyChars": 500}}}})

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from pydantic import ValidationError
 
+from gateway.agent.channels import require_channel
 from gateway.agent.preview import ListingIn, PreviewOut, listing_proto
 from gateway.agent.settings import (
     AgentSettingsOut,
@@ -177,6 +178,7 @@ class AgentQuery:
     async def agent_settings(self, info: Info,
                              channel_id: strawberry.ID | None = None) -> AgentSettingsLevels:
         tenant_id = info.context.require("read").tenant_id
+        await require_channel(info.context.state, tenant_id, channel_id or "")
         resp = await info.context.state.agent.get_settings(tenant_id, channel_id or "")
         return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
 
@@ -193,6 +195,7 @@ class AgentQuery:
             listing = listing_proto(ListingIn(title=listing_title)) if listing_title else None
         except ValidationError as exc:
             raise invalid_input(exc) from exc
+        await require_channel(info.context.state, tenant_id, channel_id or "", in_body=True)
         out = PreviewOut.from_proto(await info.context.state.agent.preview(
             tenant_id, question, channel_id=channel_id or "", listing=listing))
         return AgentPreview(**{**out.model_dump(exclude={"chunks", "audit_id"}), "chunks": [
@@ -214,6 +217,7 @@ class AgentMutation:
             raise invalid_input(exc) from exc
         except InvalidArgument as exc:
             raise bad_input(exc.message) from exc
+        await require_channel(info.context.state, tenant_id, channel_id)
         resp = await info.context.state.agent.update_settings(tenant_id, request)
         return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from gateway.agent.channels import require_channel
 from gateway.agent.preview import PreviewOut, listing_proto
 from gateway.agent.schemas import AuditList, AuditOut, PreviewIn, UsageOut
 from gateway.agent.settings import AgentSettingsPatch, AgentSettingsView, update_request
@@ -14,13 +15,15 @@ from gateway.schemas import PageOut, Timestamp
 from gateway.state import State
 
 router = APIRouter(prefix="/agent", tags=["agent"])
-ChannelParam = Annotated[str, Query(description="A channel account id: its override level")]
+ChannelParam = Annotated[str, Query(description=(
+    "A channel account id of this tenant (404 otherwise): its override level"))]
 _ERRORS = {**AUTH_PROBLEMS, **problem_responses(404, 422)}
 
 
 @router.get("/settings", response_model=AgentSettingsView, responses=_ERRORS)
 async def get_settings(principal: Reader, state: State, channel_id: ChannelParam = "") -> AgentSettingsView:
     """The effective settings, and the tenant and channel levels they come from."""
+    await require_channel(state, principal.tenant_id, channel_id)
     return AgentSettingsView.from_proto(
         await state.agent.get_settings(principal.tenant_id, channel_id))
 
@@ -30,14 +33,17 @@ async def update_settings(body: AgentSettingsPatch, principal: Admin, state: Sta
                           channel_id: ChannelParam = "") -> AgentSettingsView:
     """Change the fields present in the body at the tenant level, or at a channel's level with
     `channel_id`; `reset` lists fields that inherit again. The API key is never returned."""
+    request = update_request(body, channel_id)
+    await require_channel(state, principal.tenant_id, channel_id)
     return AgentSettingsView.from_proto(await state.agent.update_settings(
-        principal.tenant_id, update_request(body, channel_id)))
+        principal.tenant_id, request))
 
 
 @router.post("/preview", response_model=PreviewOut, responses=_ERRORS)
 async def preview(body: PreviewIn, principal: Writer, state: State) -> PreviewOut:
     """What the agent would answer (or whether it would hand over): nothing is sent to the buyer,
     but it calls your LLM (which you pay for) and writes an audit record, so it needs `write`."""
+    await require_channel(state, principal.tenant_id, body.channel_id or "", in_body=True)
     return PreviewOut.from_proto(await state.agent.preview(
         principal.tenant_id, body.question, channel_id=body.channel_id or "",
         listing=listing_proto(body.listing)))

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.conversations.assignment import update_conversation
 from gateway.conversations.graphql.types import (
     Conversation,
     ConversationMode,
@@ -104,8 +105,7 @@ class ConversationMutation:
     async def update_conversation(self, info: Info,
                                   input: UpdateConversationInput) -> Conversation:
         tenant_id = info.context.require("write").tenant_id
-        updated = await info.context.state.conversations.update_conversation(
-            tenant_id, update_request(input))
+        updated = await update_conversation(info.context.state, tenant_id, update_request(input))
         return Conversation.from_proto(updated)
 
     @strawberry.mutation(description="Zero the unread count")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.auth import Reader, Writer
+from gateway.conversations.assignment import update_conversation as update_conversation_of
 from gateway.conversations.schemas import (
     MODE_TO_PB,
     STATUS_TO_PB,
@@ -31,7 +32,7 @@ _SORTS = {"recent": pb.CONVERSATION_SORT_RECENT, "price": pb.CONVERSATION_SORT_P
 _ERRORS = {401: {"description": "No or invalid credentials"},
            403: {"description": "The key lacks the needed scope"},
            404: {"description": "No such conversation in this tenant"},
-           422: {"description": "Invalid parameters"}}
+           422: {"description": "Invalid parameters (an assignee that is not a user of this tenant)"}}
 
 
 @router.get("", response_model=ConversationList, responses=_ERRORS)
@@ -74,7 +75,7 @@ async def update_conversation(conversation_id: str, patch: ConversationPatch, pr
         assignee_user_id=patch.assignee_user_id or "", pinned=bool(patch.pinned),
         labels=patch.labels or [])
     return ConversationOut.from_proto(
-        await state.conversations.update_conversation(principal.tenant_id, request))
+        await update_conversation_of(state, principal.tenant_id, request))
 
 
 @router.get("/{conversation_id}/messages", response_model=MessageList, responses=_ERRORS)

@@ -1,0 +1,29 @@
+"""Changing a conversation (status, mode, assignee, pinned, labels), for REST and GraphQL alike:
+an assignee must be a user of the caller's tenant. Users live in the gateway's own `identity`
+schema, so the gateway checks it (RLS-scoped) before conversations stores the id."""
+
+from __future__ import annotations
+
+import uuid
+
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.state import GatewayState
+from services.kernel.errors import InvalidArgument
+
+
+async def update_conversation(state: GatewayState, tenant_id: uuid.UUID,
+                              request: pb.UpdateConversationRequest) -> pb.Conversation:
+    """The conversation after the change; InvalidArgument (422) for an assignee that is not
+    one of the tenant's users (another tenant's user and a made-up id read the same)."""
+    if "assignee_user_id" in request.update_fields and request.assignee_user_id:
+        await _check_assignee(state, tenant_id, request.assignee_user_id)
+    return await state.conversations.update_conversation(tenant_id, request)
+
+
+async def _check_assignee(state: GatewayState, tenant_id: uuid.UUID, value: str) -> None:
+    try:
+        user_id = uuid.UUID(value)
+    except ValueError:
+        raise InvalidArgument("assignee_user_id is not a valid id") from None
+    if not await state.identity.user_exists(tenant_id, user_id):
+        raise InvalidArgument(f"assignee_user_id: no user {user_id} in this tenant")
