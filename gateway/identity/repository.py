@@ -1,15 +1,18 @@
 """All identity SQL. Repositories flush, never commit: the unit of work does.
 
-Lookups by credential (e-mail, key id, session token hash) run in a system unit of work, since
-the tenant is what they are trying to find; every write runs bound to the tenant it belongs to.
+Lookups by credential (e-mail, key id, session token hash) run in a tenantless unit of work,
+since the tenant is what they are trying to find: RLS shows that unit nothing, and each lookup
+calls its one SECURITY DEFINER function (migration 0011), which returns the one row it needs.
+Every write runs bound to the tenant it belongs to.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +23,47 @@ from services.kernel.unit import Unit
 
 # How stale last_used_at may get: writing it on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCredential:
+    """An unrevoked API key, found by its public id."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    secret_sha256: str = field(repr=False)
+    scopes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCredential:
+    """An unrevoked session, found by its token's hash; `live`: unexpired, of an enabled user."""
+
+    session_id: uuid.UUID
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    role: str
+    expires_at: datetime
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCredential:
+    """The user who logs in with an address, and the hash to verify the password against."""
+
+    user_id: uuid.UUID
+    tenant_id: uuid.UUID
+    password_hash: str = field(repr=False)
+    role: str
+    disabled: bool
+
+
+_API_KEY = text("SELECT id, tenant_id, secret_sha256, scopes FROM identity.api_key_credential(:key_id)")
+_SESSION = text("SELECT session_id, tenant_id, user_id, role, expires_at, live "
+                "FROM identity.session_credential(:token_sha256)")
+_LOGIN = text("SELECT user_id, tenant_id, password_hash, role, disabled "
+              "FROM identity.login_credential(:email)")
+_EMAIL_REGISTERED = text("SELECT identity.email_registered(:email)")
 
 
 class IdentityRepository:
@@ -47,15 +91,13 @@ class IdentityRepository:
         return user
 
     async def email_taken(self, email: str) -> bool:
-        """System role: is the address used in any tenant?"""
-        found = await self.session.scalar(
-            select(User.id).where(func.lower(User.email) == email.lower()).limit(1))
-        return found is not None
+        """Tenantless: is the address used in any tenant?"""
+        return bool(await self.session.scalar(_EMAIL_REGISTERED, {"email": email}))
 
-    async def find_user_by_email(self, email: str) -> User | None:
-        """System role: the user who logs in with this address, in whichever tenant."""
-        return await self.session.scalar(
-            select(User).where(func.lower(User.email) == email.lower()))
+    async def login_credential(self, email: str) -> LoginCredential | None:
+        """Tenantless: the user who logs in with this address, in whichever tenant."""
+        row = (await self.session.execute(_LOGIN, {"email": email})).first()
+        return None if row is None else LoginCredential(*row)
 
     async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         """Bound to the tenant: RLS shows no other tenant's users; the filter says so too."""
@@ -77,21 +119,10 @@ class IdentityRepository:
         await self.session.flush()
         return row
 
-    async def find_live_session(self, token_sha256: str) -> tuple[BrowserSession, User] | None:
-        """System role: an unexpired, unrevoked session of an enabled user."""
-        row = (await self.session.execute(
-            select(BrowserSession, User)
-            .join(User, User.id == BrowserSession.user_id)
-            .where(BrowserSession.token_sha256 == token_sha256,
-                   BrowserSession.revoked_at.is_(None),
-                   BrowserSession.expires_at > func.now(),
-                   User.disabled_at.is_(None)))).first()
-        return None if row is None else (row[0], row[1])
-
-    async def find_session(self, token_sha256: str) -> BrowserSession | None:
-        """System role: the session with this token, whatever its state."""
-        return await self.session.scalar(
-            select(BrowserSession).where(BrowserSession.token_sha256 == token_sha256))
+    async def session_credential(self, token_sha256: str) -> SessionCredential | None:
+        """Tenantless: the unrevoked session with this token, live or not."""
+        row = (await self.session.execute(_SESSION, {"token_sha256": token_sha256})).first()
+        return None if row is None else SessionCredential(*row)
 
     async def revoke_session(self, session_id: uuid.UUID) -> None:
         await self.session.execute(
@@ -111,9 +142,10 @@ class IdentityRepository:
         await self.session.refresh(row, ["created_at"])
         return row
 
-    async def find_api_key(self, key_id: str) -> ApiKey | None:
-        """System role: the key with this public id, in whichever tenant."""
-        return await self.session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+    async def api_key_credential(self, key_id: str) -> KeyCredential | None:
+        """Tenantless: the unrevoked key with this public id, in whichever tenant."""
+        row = (await self.session.execute(_API_KEY, {"key_id": key_id})).first()
+        return None if row is None else KeyCredential(*row)
 
     async def list_api_keys(self, tenant_id: uuid.UUID) -> list[ApiKey]:
         # RLS already limits the rows to the bound tenant; the filter says so in the SQL too.

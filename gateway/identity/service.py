@@ -67,7 +67,7 @@ class _CachedKey:
 
 class IdentityService:
     """Holds its `Units`, not a session: logins and authentication run several short
-    transactions (a cross-tenant lookup as the system role, then writes bound to the tenant)."""
+    transactions (a cross-tenant lookup in a tenantless unit, then writes bound to the tenant)."""
 
     def __init__(self, db: Database, settings: GatewaySettings) -> None:
         self.units = Units(db, IdentityUnit)
@@ -90,7 +90,7 @@ class IdentityService:
         api_key_name = clean_name(api_key_name, "API key name")
         # Checked first so a taken address does not cost an argon2 hash; the unique index
         # still decides when two creations race.
-        async with self.units.system() as unit:
+        async with self.units.tenantless() as unit:
             if await unit.identity.email_taken(email):
                 raise Conflict("this e-mail address is already registered")
         password_hash = await hash_password(owner_password)
@@ -119,9 +119,9 @@ class IdentityService:
             return None
         cached = self._keys.get(key_id)
         if cached is None:
-            async with self.units.system() as unit:
-                row = await unit.identity.find_api_key(key_id)
-            if row is None or row.revoked_at is not None:
+            async with self.units.tenantless() as unit:
+                row = await unit.identity.api_key_credential(key_id)
+            if row is None:
                 return None
             cached = _CachedKey(row.secret_sha256,
                                 Principal.for_api_key(row.tenant_id, row.id, row.scopes))
@@ -181,24 +181,25 @@ class IdentityService:
         """A new session for these credentials: (token for the cookie, principal)."""
         if len(password) > MAX_PASSWORD_LENGTH:
             raise Unauthenticated(WRONG_CREDENTIALS)
-        async with self.units.system() as unit:
-            user = await unit.identity.find_user_by_email(check_text(email, "email").strip())
+        async with self.units.tenantless() as unit:
+            user = await unit.identity.login_credential(check_text(email, "email").strip())
         if user is None:
             await verify_dummy(password)
             raise Unauthenticated(WRONG_CREDENTIALS)
         if not await verify_password(user.password_hash, password):
             raise Unauthenticated(WRONG_CREDENTIALS)
-        if user.disabled_at is not None:
+        if user.disabled:
             raise Unauthenticated("this account is disabled")
         rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
         token, token_sha256 = keys.generate_session_token()
         expires_at = datetime.now(UTC) + timedelta(hours=self.settings.session_ttl_hours)
         async with self.units(user.tenant_id) as unit:
-            row = await unit.identity.add_session(user.tenant_id, user.id, token_sha256,
+            row = await unit.identity.add_session(user.tenant_id, user.user_id, token_sha256,
                                                   expires_at)
             if rehashed is not None:
-                await unit.identity.set_password_hash(user.id, rehashed)
-        principal = Principal.for_session(user.tenant_id, user.id, user.role, row.id, expires_at)
+                await unit.identity.set_password_hash(user.user_id, rehashed)
+        principal = Principal.for_session(user.tenant_id, user.user_id, user.role, row.id,
+                                          expires_at)
         self._sessions.put(token_sha256, principal, _seconds_until(expires_at))
         return token, principal
 
@@ -209,14 +210,13 @@ class IdentityService:
         cached = self._sessions.get(token_sha256)
         if cached is not None:
             return cached
-        async with self.units.system() as unit:
-            found = await unit.identity.find_live_session(token_sha256)
-        if found is None:
+        async with self.units.tenantless() as unit:
+            found = await unit.identity.session_credential(token_sha256)
+        if found is None or not found.live:
             return None
-        row, user = found
-        principal = Principal.for_session(row.tenant_id, user.id, user.role, row.id,
-                                          row.expires_at)
-        self._sessions.put(token_sha256, principal, _seconds_until(row.expires_at))
+        principal = Principal.for_session(found.tenant_id, found.user_id, found.role,
+                                          found.session_id, found.expires_at)
+        self._sessions.put(token_sha256, principal, _seconds_until(found.expires_at))
         return principal
 
     async def logout(self, token: str) -> None:
@@ -225,12 +225,12 @@ class IdentityService:
             return
         token_sha256 = keys.sha256_hex(token)
         self._sessions.pop(token_sha256)
-        async with self.units.system() as unit:
-            row = await unit.identity.find_session(token_sha256)
-        if row is None or row.revoked_at is not None:
+        async with self.units.tenantless() as unit:
+            found = await unit.identity.session_credential(token_sha256)
+        if found is None:  # unknown or already ended
             return
-        async with self.units(row.tenant_id) as unit:
-            await unit.identity.revoke_session(row.id)
+        async with self.units(found.tenant_id) as unit:
+            await unit.identity.revoke_session(found.session_id)
 
 
 def _require_admin(principal: Principal) -> None:

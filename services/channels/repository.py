@@ -1,12 +1,17 @@
 """All SQL of the channels service (sync state and the listings cache: sync/repository.py), and
-its unit of work. Repositories flush, never commit: the unit of work does."""
+its unit of work. Repositories flush, never commit: the unit of work does.
+
+The two lookups that name no tenant (a webhook URL's channel, an OAuth callback's state) run in
+a tenantless unit: RLS shows it nothing, and each calls its SECURITY DEFINER function
+(migration 0011), which returns just what the caller needs of one row."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,8 +33,29 @@ from services.kernel.tenancy import require_tenant
 from services.kernel.unit import Unit
 
 
+@dataclass(frozen=True, slots=True)
+class WebhookAccount:
+    """What checking a webhook needs of the account its URL names (the secret encrypted)."""
+
+    tenant_id: uuid.UUID
+    kind: int
+    status: int
+    webhook_token_sha256: str
+    signing_secret_enc: bytes | None = field(repr=False)
+
+
+_WEBHOOK_ACCOUNT = text("SELECT tenant_id, kind, status, webhook_token_sha256, signing_secret_enc "
+                        "FROM channels.webhook_target(:channel_id)")
+_OAUTH_STATE_TENANT = text("SELECT channels.oauth_state_tenant(:state_sha256)")
+
+
 class AccountsRepository(RepositoryBase[ChannelAccount]):
     model = ChannelAccount
+
+    async def webhook_account(self, channel_id: uuid.UUID) -> WebhookAccount | None:
+        """Tenantless: the account a webhook URL names, in whichever tenant."""
+        row = (await self.session.execute(_WEBHOOK_ACCOUNT, {"channel_id": channel_id})).first()
+        return None if row is None else WebhookAccount(*row)
 
     async def find_external(self, kind: ChannelKind,
                             external_account_id: str) -> ChannelAccount | None:
@@ -93,6 +119,12 @@ class OAuthStatesRepository(RepositoryBase[OAuthState]):
     """Consent requests in flight; only the state's SHA-256 is stored."""
 
     model = OAuthState
+
+    async def tenant_of(self, state_sha256: str) -> uuid.UUID | None:
+        """Tenantless: whose consent request this is (the callback names no tenant)."""
+        tenant: uuid.UUID | None = await self.session.scalar(
+            _OAUTH_STATE_TENANT, {"state_sha256": state_sha256})
+        return tenant
 
     async def find(self, state_sha256: str) -> OAuthState | None:
         return await self.session.scalar(

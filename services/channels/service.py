@@ -111,7 +111,7 @@ class ChannelsService:
     async def resolve_webhook(self, unit: ChannelsUnit, channel_id: str) -> WebhookTarget:
         """For the gateway (tenant-less): who owns a webhook URL and how to check it."""
         try:
-            account = await unit.accounts.get(uuid.UUID(channel_id))
+            account = await unit.accounts.webhook_account(uuid.UUID(channel_id))
         except ValueError:
             account = None  # a garbled URL is as unknown as a deleted channel
         if account is None:

@@ -61,7 +61,7 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
 
     async def ResolveWebhook(self, request: pb.ResolveWebhookRequest,
                              context: Any) -> pb.ResolveWebhookResponse:
-        async with self.units.system() as unit:
+        async with self.units.tenantless() as unit:
             target = await self.service.resolve_webhook(unit, request.channel_id)
         return pb.ResolveWebhookResponse(
             tenant_id=str(target.tenant_id), kind=target.kind,  # type: ignore[arg-type]

@@ -3,6 +3,11 @@
 `set_config(name, value, true)` is the bindable form of SET LOCAL: it ends with the transaction,
 so a pooled connection never carries one tenant's id into the next unit of work. An unbound
 tenant becomes '' and the RLS policies compare against NULL: nothing is readable or writable.
+
+The runtime role can become no other role. What plumbing needs across tenants (credential
+lookups, webhook resolution, outbox relays, schedulers' claims) it gets from narrow SECURITY
+DEFINER functions, called by repositories in a transaction bound to no tenant
+(`unscoped_unit_of_work`; `Units.tenantless()`); see docs/tenancy.md.
 """
 
 from __future__ import annotations
@@ -20,12 +25,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from services.kernel.config import async_database_url
 from services.kernel.tenancy import require_tenant
 
-# A NOLOGIN role the runtime role may assume for one transaction. Policies grant it exactly
-# the cross-tenant access some plumbing needs (outbox relay, API-key and webhook lookups).
-SYSTEM_ROLE = "switchboard_system"
-
 _BIND_TENANT = text("SELECT set_config('app.tenant_id', :tenant, true)")
-_BIND_SYSTEM = text("SELECT set_config('role', :role, true), set_config('app.tenant_id', '', true)")
 
 
 class TenantSession(Session):
@@ -34,11 +34,8 @@ class TenantSession(Session):
 
 @event.listens_for(TenantSession, "after_begin")
 def _bind_scope(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    if session.info.get("system"):
-        connection.execute(_BIND_SYSTEM, {"role": SYSTEM_ROLE})
-    else:
-        tenant = session.info.get("tenant_id")
-        connection.execute(_BIND_TENANT, {"tenant": str(tenant) if tenant else ""})
+    tenant = session.info.get("tenant_id")
+    connection.execute(_BIND_TENANT, {"tenant": str(tenant) if tenant else ""})
 
 
 @event.listens_for(TenantSession, "after_commit")
@@ -76,14 +73,9 @@ class Database:
             yield session
 
     @contextlib.asynccontextmanager
-    async def system_unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """A transaction as the system role: only what its policies allow, across tenants."""
-        async with self._sessions(info={"system": True}) as session, session.begin():
-            yield session
-
-    @contextlib.asynccontextmanager
     async def unscoped_unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """A transaction bound to no tenant: RLS shows nothing. Used by tests to prove it."""
+        """A transaction bound to no tenant: RLS shows it nothing. Only the cross-tenant
+        definer functions answer in it, each with its one narrow result."""
         async with self._sessions(info={}) as session, session.begin():
             yield session
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
 from nats.js.errors import NoStreamResponseError, NotFoundError
-from sqlalchemy import DateTime, LargeBinary, String, delete, func, select
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import DateTime, LargeBinary, Row, String, bindparam, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,6 +77,34 @@ class Outbox:
         return event_id or row_id
 
 
+class RelayRepository:
+    """The relay's SQL: the runtime role reads no tenant's outbox rows itself (no tenant is
+    bound), so each statement calls one of the schema's definer functions
+    (`migrations/rls.py: outbox_functions`): one round trip per batch."""
+
+    def __init__(self, session: AsyncSession, schema: str) -> None:
+        self.session = session
+        self._claim = text(f"SELECT * FROM {schema}.outbox_claim(:limit)")
+        self._delete = text(f"SELECT {schema}.outbox_delete(:ids)").bindparams(
+            bindparam("ids", type_=ARRAY(UUID(as_uuid=True))))
+        self._backlog = text(f"SELECT waiting, oldest FROM {schema}.outbox_backlog()")
+
+    async def claim(self, limit: int) -> list[Row[Any]]:
+        """Lock up to `limit` of the oldest rows of any tenant (skipping rows another relay
+        holds) until this transaction ends: id, subject, event_type, payload, headers,
+        created_at."""
+        return list((await self.session.execute(self._claim, {"limit": limit})).all())
+
+    async def delete(self, ids: list[uuid.UUID]) -> None:
+        if ids:
+            await self.session.execute(self._delete, {"ids": ids})
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many rows wait, and when the oldest was written."""
+        waiting, oldest = (await self.session.execute(self._backlog)).one()
+        return int(waiting), oldest
+
+
 class OutboxRelay:
     """Publishes committed outbox rows; several relays may run (rows are locked SKIP LOCKED)."""
 
@@ -84,7 +112,7 @@ class OutboxRelay:
                  poll_interval_s: float = 0.5) -> None:
         self.db, self.bus, self.outbox = db, bus, outbox
         self.batch, self.poll_interval_s = batch, poll_interval_s
-        self.schema = outbox.model.__table__.schema
+        self.schema: str = outbox.model.__table__.schema
         self._stopping = asyncio.Event()
         self._next_sample = 0.0
         telemetry.OUTBOX_RELAYED.labels(self.schema)
@@ -113,11 +141,9 @@ class OutboxRelay:
         A row whose subject no stream is configured for (a producer's bug; JetStream says so
         when asked, unlike a stream that lost its leader, which answers the same to a publish)
         would block the relay for ever: it goes to the dead-letter stream, with why."""
-        model = self.outbox.model
-        async with self.db.system_unit_of_work() as session:
-            rows = (await session.scalars(
-                select(model).order_by(model.created_at).limit(self.batch)
-                .with_for_update(skip_locked=True))).all()
+        async with self.db.unscoped_unit_of_work() as session:
+            repository = RelayRepository(session, self.schema)
+            rows = await repository.claim(self.batch)
             if not rows:
                 return 0
             outcomes = await asyncio.gather(*(self._publish(r) for r in rows),
@@ -133,7 +159,7 @@ class OutboxRelay:
                     continue
                 log.warning("outbox event not published, will retry", extra={
                     "schema": self.schema, "subject": r.subject, "error": repr(error)})
-            await session.execute(delete(model).where(model.id.in_([r.id for r in published])))
+            await repository.delete([r.id for r in published])
             now = datetime.now(UTC)
             for r in published:
                 telemetry.OUTBOX_LAG.labels(self.schema).observe((now - r.created_at).total_seconds())
@@ -170,10 +196,8 @@ class OutboxRelay:
         if now < self._next_sample:
             return
         self._next_sample = now + BACKLOG_SAMPLE_S
-        model = self.outbox.model
-        async with self.db.system_unit_of_work() as session:
-            count, oldest = (await session.execute(
-                select(func.count(), func.min(model.created_at)).select_from(model))).one()
+        async with self.db.unscoped_unit_of_work() as session:
+            count, oldest = await RelayRepository(session, self.schema).backlog()
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
         telemetry.OUTBOX_BACKLOG.labels(self.schema).set(count)
         telemetry.OUTBOX_OLDEST_AGE.labels(self.schema).set(max(age, 0.0))

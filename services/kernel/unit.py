@@ -34,7 +34,7 @@ class Unit:
 
     @property
     def tenant_id(self) -> uuid.UUID:
-        """The tenant this transaction is bound to (a system unit has none)."""
+        """The tenant this transaction is bound to (a tenantless unit has none)."""
         tenant = self.session.info.get("tenant_id")
         if tenant is None:
             raise Unauthenticated("this unit of work is bound to no tenant")
@@ -47,8 +47,8 @@ class Unit:
 
     def emit(self, topic: Topic, event: Message, *, event_id: uuid.UUID | None = None,
              tenant_id: uuid.UUID | None = None) -> uuid.UUID:
-        """Write `event` as `topic`'s, for this unit's tenant (or the one given, from a system
-        unit), to the outbox; the relay publishes it once this unit has committed.
+        """Write `event` as `topic`'s, for this unit's tenant (or the one given), to the
+        outbox; the relay publishes it once this unit has committed.
         `event_id`: deterministic for a fact that may be written twice (see `Outbox.add`)."""
         if self._outbox is None:
             raise RuntimeError(f"{type(self).__name__} was opened without an outbox")
@@ -68,8 +68,9 @@ U = TypeVar("U", bound=Unit)
 
 class Units(Generic[U]):
     """Opens one service's units of work: `units()` for the tenant bound to this RPC or
-    message, `units(tenant_id)` for another, `units.system()` for the cross-tenant reads and
-    claims its policies allow (as the system role)."""
+    message, `units(tenant_id)` for another, `units.tenantless()` for a transaction bound to no
+    tenant, where RLS shows nothing and only the repositories' cross-tenant methods answer
+    (each calls one narrow SECURITY DEFINER function: docs/tenancy.md)."""
 
     def __init__(self, db: Database, unit: Callable[[AsyncSession, Outbox | None], U],
                  outbox: Outbox | None = None, *, cursors: Cursors | None = None) -> None:
@@ -88,6 +89,6 @@ class Units(Generic[U]):
             yield self._unit(session, self.outbox)
 
     @contextlib.asynccontextmanager
-    async def system(self) -> AsyncIterator[U]:
-        async with self._db.system_unit_of_work() as session:
+    async def tenantless(self) -> AsyncIterator[U]:
+        async with self._db.unscoped_unit_of_work() as session:
             yield self._unit(session, self.outbox)

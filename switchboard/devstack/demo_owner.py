@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from gateway.config import GatewaySettings
 from gateway.identity import keys
-from gateway.identity.models import User
 from gateway.identity.passwords import hash_password
-from gateway.identity.repository import IdentityUnit
+from gateway.identity.repository import IdentityUnit, LoginCredential
 from gateway.identity.service import IdentityService
 from services.kernel.db import Database
 from services.kernel.unit import Units
@@ -38,8 +37,8 @@ async def demo_owner(settings: GatewaySettings, email: str) -> DemoOwner:
     db = Database(settings.database_url, pool_size=1)
     try:
         units = Units(db, IdentityUnit)
-        async with units.system() as unit:
-            user = await unit.identity.find_user_by_email(email)
+        async with units.tenantless() as unit:
+            user = await unit.identity.login_credential(email)
         if user is None:
             created = await IdentityService(db, settings).create_tenant(
                 "Demo shop", email, password, owner_name="Demo owner")
@@ -49,13 +48,14 @@ async def demo_owner(settings: GatewaySettings, email: str) -> DemoOwner:
         await db.dispose()
 
 
-async def _reissue(units: Units[IdentityUnit], user: User, password: str) -> DemoOwner:
+async def _reissue(units: Units[IdentityUnit], user: LoginCredential,
+                   password: str) -> DemoOwner:
     key = keys.generate_api_key()
     password_hash = await hash_password(password)
     async with units(user.tenant_id) as unit:
         await unit.identity.add_api_key(user.tenant_id, REISSUED_KEY_NAME, key.key_id,
-                                        key.secret_sha256, ["admin"], user.id)
-        await unit.identity.set_password_hash(user.id, password_hash)
+                                        key.secret_sha256, ["admin"], user.user_id)
+        await unit.identity.set_password_hash(user.user_id, password_hash)
     log.info("demo tenant found: new API key and owner password issued",
              extra={"tenant_id": str(user.tenant_id)})
     return DemoOwner(user.tenant_id, key.plaintext, password)

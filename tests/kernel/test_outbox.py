@@ -36,7 +36,7 @@ async def test_committed_event_survives_a_crash_before_publish(
         relay = OutboxRelay(db, bus, outbox)  # a relay started later, e.g. after a restart
         await relay.relay_once()  # (a relay of a platform running in this session may beat it)
         await eventually(lambda: _async(len(seen.on("conversation.updated")) == 1))
-    async with db.system_unit_of_work() as session:
+    async with db.unit_of_work(tenant_a) as session:
         left = await session.scalar(select(func.count()).select_from(OutboxEvent)
                                     .where(OutboxEvent.tenant_id == tenant_a))
     assert left == 0
@@ -47,7 +47,7 @@ async def test_rolled_back_transaction_publishes_nothing(
     outbox = Outbox(OutboxEvent)
     with contextlib.suppress(RuntimeError):
         await _write_event(db, outbox, tenant_a, fail=True)
-    async with db.system_unit_of_work() as session:
+    async with db.unit_of_work(tenant_a) as session:
         rows = await session.scalar(select(func.count()).select_from(OutboxEvent)
                                     .where(OutboxEvent.tenant_id == tenant_a))
     assert rows == 0
@@ -104,7 +104,7 @@ async def test_an_event_no_stream_takes_is_dead_lettered_and_blocks_nothing(
 
         async def drained() -> bool:
             await relay.relay_once()
-            async with db.system_unit_of_work() as session:
+            async with db.unit_of_work(tenant_a) as session:
                 left = await session.scalar(select(func.count()).select_from(OutboxEvent)
                                             .where(OutboxEvent.tenant_id == tenant_a))
             return left == 0

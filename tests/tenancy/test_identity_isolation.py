@@ -1,5 +1,6 @@
-"""RLS on identity: a bound tenant sees and writes only its rows, no tenant sees nothing, the
-system role only reads the credential tables, and pooled connections carry nothing over."""
+"""RLS on identity: a bound tenant sees and writes only its rows, no tenant sees nothing (a
+credential is found only through its definer function, one row), and pooled connections carry
+nothing over."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.identity import keys
+from gateway.identity.repository import IdentityRepository
 from gateway.identity.service import IdentityService, TenantCreated
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
@@ -90,38 +93,39 @@ async def test_no_tenant_sees_nothing(db: Database, seeded: Seeded) -> None:
             assert await count(session, table) == 0, table
 
 
-async def test_the_system_role_only_reads_credentials(db: Database, seeded: Seeded) -> None:
-    async with db.system_unit_of_work() as session:
+async def test_a_tenantless_unit_finds_one_credential_and_nothing_else(
+        db: Database, seeded: Seeded) -> None:
+    async with db.unscoped_unit_of_work() as session:
+        for table in (*CREDENTIAL_TABLES, "tenants"):
+            assert await count(session, table) == 0, table
+        key = await IdentityRepository(session).api_key_credential(_key_id(seeded.a.api_key))
+        assert key is not None and key.tenant_id == seeded.a.tenant_id
         for table in CREDENTIAL_TABLES:
-            assert await count(session, table, seeded.a.tenant_id) >= 1, table
-            assert await count(session, table, seeded.b.tenant_id) >= 1, table
-    writes = [f"DELETE FROM identity.{table} WHERE tenant_id = :a" for table in CREDENTIAL_TABLES]
-    writes += [f"UPDATE identity.{table} SET updated_at = now() WHERE tenant_id = :a"
-               for table in CREDENTIAL_TABLES]
-    writes += ["INSERT INTO identity.users (id, tenant_id, email, password_hash, role) "
-               "VALUES (gen_random_uuid(), :a, 'sys@example.com', 'x', 'owner')",
-               "SELECT count(*) FROM identity.tenants"]
-    for statement in writes:
-        with pytest.raises(DBAPIError, match="permission denied"):
-            async with db.system_unit_of_work() as session:
-                await session.execute(text(statement), {"a": seeded.a.tenant_id})
+            changed = await session.execute(text(f"UPDATE identity.{table} SET updated_at = now() "
+                                                 f"WHERE tenant_id = :a"), {"a": seeded.a.tenant_id})
+            assert changed.rowcount == 0, table
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with db.unscoped_unit_of_work() as session:
+            await session.execute(text(
+                "INSERT INTO identity.users (id, tenant_id, email, password_hash, role) "
+                "VALUES (gen_random_uuid(), :a, 'nobody@example.com', 'x', 'owner')"),
+                {"a": seeded.a.tenant_id})
 
 
-async def test_a_pooled_connection_carries_no_tenant_or_role(
-        app_url: str, seeded: Seeded) -> None:
+async def test_a_pooled_connection_carries_no_tenant(app_url: str, seeded: Seeded) -> None:
     single = Database(app_url, pool_size=1)
     try:
         async with single.unit_of_work(seeded.a.tenant_id) as session:
             assert await count(session, "users", seeded.a.tenant_id) == 1
         async with single.unscoped_unit_of_work() as session:
             assert await count(session, "users") == 0
-        async with single.system_unit_of_work() as session:
-            assert await count(session, "users", seeded.a.tenant_id) == 1
-        async with single.unscoped_unit_of_work() as session:
             assert await session.scalar(text("SELECT current_user")) == "switchboard_app"
-            assert await count(session, "users") == 0
     finally:
         await single.dispose()
+
+
+def _key_id(api_key: str) -> str:
+    return keys.parse_api_key(api_key)[0]
 
 
 async def test_a_key_cannot_reach_another_tenants_keys(

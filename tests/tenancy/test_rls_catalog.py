@@ -1,12 +1,14 @@
 """Every table in our schemas has RLS enabled and forced, with a tenant policy; the runtime
-role can't bypass it and owns nothing."""
+role can't bypass it and owns nothing. Every SECURITY DEFINER function (the only way across
+tenants) has a pinned search_path, belongs to the NOLOGIN system role nobody can become, and
+only the runtime role may run it."""
 
 from __future__ import annotations
 
 import asyncpg
 import pytest
 
-from migrations.rls import APP_ROLE
+from migrations.rls import APP_ROLE, DEFINER_SEARCH_PATH, SYSTEM_ROLE
 
 SCHEMAS = ("identity", "channels", "conversations", "agent")
 
@@ -52,3 +54,39 @@ async def test_runtime_role_cannot_bypass_rls_and_owns_nothing(owner) -> None:
         SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
         WHERE r.rolname = $1""", APP_ROLE)
     assert owned == 0
+
+
+async def test_every_definer_function_is_pinned_and_runs_for_the_runtime_role_only(owner) -> None:
+    rows = await owner.fetch("""
+        SELECT p.oid::regprocedure::text AS name, p.proconfig AS config, r.rolname AS owner,
+               r.rolsuper OR r.rolbypassrls OR r.rolcanlogin AS powerful,
+               ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+                     FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                     WHERE a.privilege_type = 'EXECUTE' ORDER BY 1) AS executors
+        FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prosecdef AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'""")
+    assert len(rows) >= 10, "expected the credential, webhook, claim and outbox functions"
+    bad = [r["name"] for r in rows
+           if r["config"] != [f"search_path={DEFINER_SEARCH_PATH}"] or r["owner"] != SYSTEM_ROLE
+           or r["powerful"] or sorted(r["executors"]) != sorted([APP_ROLE, SYSTEM_ROLE])]
+    assert bad == []
+
+
+async def test_nobody_can_become_the_owner_of_the_definer_functions(owner) -> None:
+    members = await owner.fetch("""
+        SELECT member::regrole::text FROM pg_auth_members
+        WHERE roleid = $1::regrole AND (set_option OR inherit_option)""", SYSTEM_ROLE)
+    assert [r[0] for r in members] == []
+
+
+async def test_every_outbox_has_its_relay_functions(owner) -> None:
+    rows = await owner.fetch("""
+        SELECT n.nspname AS schema,
+               ARRAY(SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = n.oid
+                     AND p.prosecdef AND p.proname LIKE 'outbox\\_%' ORDER BY 1) AS functions
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND c.relname = 'outbox'""")
+    assert len(rows) >= 3
+    assert {r["schema"]: r["functions"] for r in rows} == {
+        r["schema"]: ["outbox_backlog", "outbox_claim", "outbox_delete"] for r in rows}

@@ -1,5 +1,6 @@
 """RLS on the channels and conversations tables: a tenant sees and changes only its own rows;
-without a tenant nothing is visible; the system role reaches only what its policies allow."""
+without a tenant nothing is visible (not even to the relay, which reads through its definer
+functions: tests/tenancy/test_db_roles.py)."""
 
 from __future__ import annotations
 
@@ -95,29 +96,10 @@ async def test_cannot_write_rows_for_another_tenant(db: Database, tenant_a: uuid
             await session.execute(text(sql), {"a": tenant_a})
 
 
-async def test_system_role_reaches_only_its_tables(db: Database, tenant_a: uuid.UUID) -> None:
-    await _seed(db, tenant_a)
-    readable = {"channels.channel_accounts", "channels.outbox", "conversations.outbox"}
-    for table in TABLES:
-        query = text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t")
-        if table in readable:
-            async with db.system_unit_of_work() as session:
-                assert await session.scalar(query, {"t": tenant_a}) == 1
-        else:  # not even granted: the system role is no superuser
-            with pytest.raises(DBAPIError, match="permission denied"):
-                async with db.system_unit_of_work() as session:
-                    await session.scalar(query, {"t": tenant_a})
-    with pytest.raises(DBAPIError, match="permission denied"):
-        async with db.system_unit_of_work() as session:
-            await session.execute(text("UPDATE channels.channel_accounts SET name = 'x'"))
-
-
 async def test_pooled_connection_does_not_leak_a_tenant(app_url: str, tenant_a: uuid.UUID) -> None:
     single = Database(app_url, pool_size=1)
     try:
         await _seed(single, tenant_a)
-        async with single.system_unit_of_work():
-            pass  # the same pooled connection, now after a system-role transaction
         async with single.unscoped_unit_of_work() as session:
             assert set((await _counts(session, tenant_a)).values()) == {0}
             role = await session.scalar(text("SELECT current_user"))

@@ -1,7 +1,7 @@
 """RLS on the reconciliation tables: `channels.sync_state`, `channels.listings` and
-`channels.chats` show each tenant its own rows only; the system role (the due-row scheduler)
-may read and update `sync_state` across tenants and nothing more — no inserts, no deletes, no
-listings, no chats."""
+`channels.chats` show each tenant its own rows only, and nothing without a tenant; the due-row
+scheduler leases `sync_state` rows across tenants through its definer function alone
+(tests/tenancy/test_db_roles.py)."""
 
 from __future__ import annotations
 
@@ -59,18 +59,15 @@ async def test_a_tenant_sees_and_changes_its_own_rows_only(
         assert changed.rowcount == 0
 
 
-async def test_the_system_role_only_reads_and_updates_sync_state(
-        db: Database, tenant_a: uuid.UUID) -> None:
+async def test_without_a_tenant_nothing_is_changed(db: Database, tenant_a: uuid.UUID) -> None:
     channel = await _seed(db, tenant_a)
-    async with db.system_unit_of_work() as session:
+    async with db.unscoped_unit_of_work() as session:
         moved = await session.execute(text(
             "UPDATE channels.sync_state SET next_due_at = now() + interval '1 minute' "
             "WHERE channel_id = :c"), {"c": channel})
-        assert moved.rowcount == 1
-    for sql in ("SELECT count(*) FROM channels.listings", "SELECT count(*) FROM channels.chats",
-                "DELETE FROM channels.sync_state WHERE channel_id = :c",
+        assert moved.rowcount == 0
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with db.unscoped_unit_of_work() as session:
+            await session.execute(text(
                 "INSERT INTO channels.sync_state (id, tenant_id, channel_id, next_due_at) "
-                "VALUES (gen_random_uuid(), gen_random_uuid(), :c, now())"):
-        with pytest.raises(DBAPIError, match="permission denied"):
-            async with db.system_unit_of_work() as session:
-                await session.execute(text(sql), {"c": channel})
+                "VALUES (gen_random_uuid(), :t, :c, now())"), {"c": channel, "t": tenant_a})

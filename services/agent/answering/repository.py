@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,14 @@ class Claim:
     def idempotency_key(self) -> str:
         """Stable across retries and replicas of this very wait (not of the next one)."""
         return f"agent:{self.id}:{self.revision}"
+
+
+# The scheduler's two cross-tenant needs, in a tenantless unit (RLS shows it nothing else):
+# definer functions of migration 0011, one statement per batch.
+_CLAIM_DUE = text("SELECT id, tenant_id, conversation_id, channel_id, revision, attempts, "
+                  "message_ids, first_unanswered_at "
+                  "FROM agent.claim_due_replies(:now, :lease, :limit)")
+_NEXT_DUE = text("SELECT agent.next_reply_due(:now)")
 
 
 class PendingRepository:
@@ -72,24 +80,16 @@ class PendingRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def next_due(self, now: datetime) -> datetime | None:
-        """When the earliest wait not leased elsewhere ends (system role: every tenant)."""
-        return await self.session.scalar(select(func.min(PendingReply.due_at)).where(
-            or_(PendingReply.locked_until.is_(None), PendingReply.locked_until <= now)))
+        """When the earliest wait not leased elsewhere ends (tenantless unit: every tenant)."""
+        due: datetime | None = await self.session.scalar(_NEXT_DUE, {"now": now})
+        return due
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Claim]:
-        """Lease due rows of every tenant (system role); a row leased elsewhere is skipped."""
-        rows = (await self.session.scalars(
-            select(PendingReply)
-            .where(PendingReply.due_at <= now,
-                   or_(PendingReply.locked_until.is_(None), PendingReply.locked_until <= now))
-            .order_by(PendingReply.due_at).limit(limit).with_for_update(skip_locked=True))).all()
-        if not rows:
-            return []
-        await self.session.execute(
-            update(PendingReply).where(PendingReply.id.in_([r.id for r in rows]))
-            .values(locked_until=now + lease, attempts=PendingReply.attempts + 1))
+        """Lease due rows of every tenant (tenantless unit); a row leased elsewhere is skipped.
+        `attempts` counts this run."""
+        rows = await self.session.execute(_CLAIM_DUE, {"now": now, "lease": lease, "limit": limit})
         return [Claim(r.id, r.tenant_id, r.conversation_id, r.channel_id, r.revision,
-                      r.attempts + 1, tuple(r.message_ids), r.first_unanswered_at) for r in rows]
+                      r.attempts, tuple(r.message_ids), r.first_unanswered_at) for r in rows]
 
     async def complete(self, claim: Claim, silence: timedelta) -> bool:
         """Done with this wait. If the buyer wrote again meanwhile, a new wait starts from that

@@ -1,7 +1,8 @@
 """The debounce scheduler: leases due pending replies and answers them.
 
-Claiming runs as the system role across tenants (`FOR UPDATE SKIP LOCKED`, lease via
-locked_until), so any number of replicas share the work and none takes a row another holds;
+Claiming runs across tenants in a tenantless unit, through one definer function
+(`agent.claim_due_replies`: `FOR UPDATE SKIP LOCKED`, lease via locked_until, one statement per
+batch), so any number of replicas share the work and none takes a row another holds;
 each claimed row is then answered in its own tenant's units of work. A run that fails keeps its
 row, retried after a growing delay; past the attempt budget it is dropped (logged, counted).
 The rows live in PostgreSQL: a restart in the middle of a wait loses nothing. Runs that fail
@@ -59,7 +60,7 @@ class Scheduler:
 
     async def until_next_due(self) -> float:
         """Seconds until the earliest unleased wait ends, capped by the poll interval."""
-        async with self.units.system() as unit:
+        async with self.units.tenantless() as unit:
             due = await unit.pending.next_due(self.clock.now())
         poll = self.config.agent_scheduler_poll_s
         return poll if due is None else min(poll, max(0.0, (due - self.clock.now()).total_seconds()))
@@ -67,7 +68,7 @@ class Scheduler:
     async def tick(self) -> int:
         """Lease the rows due now and answer them; returns how many were leased."""
         now = self.clock.now()
-        async with self.units.system() as unit:
+        async with self.units.tenantless() as unit:
             claims = await unit.pending.claim_due(
                 now, timedelta(seconds=self.config.agent_lease_s), self.config.agent_scheduler_batch)
         if claims:

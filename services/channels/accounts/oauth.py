@@ -2,10 +2,11 @@
 
 start:    a single-use state (only its SHA-256 is stored) and the consent URL to send the
           seller to.
-complete: the callback's state names the tenant (found as the system role), is claimed in the
-          tenant's unit of work (single use, even for two racing callbacks), the code is
-          exchanged for tokens, and the account is connected by the same path as one connected
-          with its own client_id/secret (connect.py).
+complete: the callback's state names the tenant (its hash -> the tenant, through a narrow
+          definer function in a tenantless unit), is read and claimed in the tenant's unit of
+          work (single use, even for two racing callbacks), the code is exchanged for tokens,
+          and the account is connected by the same path as one connected with its own
+          client_id/secret (connect.py).
 Until the account is saved its rotating refresh token lives in memory (`MemoryRotation`);
 afterwards `tokens.PersistedRotation` spends and stores it.
 """
@@ -80,21 +81,19 @@ class AvitoAuthorization:
         if not state or not code:
             raise InvalidArgument(f"the callback needs both `state` and `code`: {START_AGAIN}")
         self._partner_app()
-        async with units.system() as unit:
-            found = await unit.oauth_states.find(_sha256(state))
-        now = datetime.now(UTC)
-        if found is None:
+        state_sha256 = _sha256(state)
+        async with units.tenantless() as unit:
+            tenant_id = await unit.oauth_states.tenant_of(state_sha256)
+        if tenant_id is None:
             raise InvalidArgument(f"unknown authorization state: {START_AGAIN}")
-        if found.used_at is not None or found.expires_at <= now:
-            raise InvalidArgument(
-                f"this authorization was already used or has expired: {START_AGAIN}")
-        with tenant_scope(found.tenant_id):
+        with tenant_scope(tenant_id):
             async with units() as unit:
-                if not await unit.oauth_states.claim(found.id, now):
+                found = await unit.oauth_states.find(state_sha256)
+                if found is None or not await unit.oauth_states.claim(found.id, datetime.now(UTC)):
                     raise InvalidArgument(
                         f"this authorization was already used or has expired: {START_AGAIN}")
             connected = await self._connect(units, found, code)
-        return Completed(found.tenant_id, connected)
+        return Completed(tenant_id, connected)
 
     async def _connect(self, units: Units[ChannelsUnit], found: OAuthState,
                        code: str) -> Connected:

@@ -3,8 +3,10 @@ cache and the `chats` whose buyer was looked up (on `ChannelsUnit`: `unit.sync_s
 `unit.listings`, `unit.chats`). Flushes, never commits.
 
 `sync_state` is a due-row table: whoever drives it (our scheduler loop today, the scheduling
-service later) claims due rows with FOR UPDATE SKIP LOCKED, pushes `next_due_at` forward as a
-lease and commits; the pass then completes or fails the claim. Completing compares the lease,
+service later) claims due rows of every tenant with FOR UPDATE SKIP LOCKED, pushes
+`next_due_at` forward as a lease and commits — in a tenantless unit, through the definer
+function `channels.claim_due_syncs` (one statement per batch; RLS shows the unit nothing else);
+the pass then completes or fails the claim in the row's tenant's unit. Completing compares the lease,
 so a row moved meanwhile (SyncChannel, or a scheduler) keeps its new due time. The scheduler's
 times come from its clock (`sync/clock.py`: a test moves it by hand); SyncChannel's and a new
 account's "due now" are the database's, which the system clock agrees with.
@@ -18,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, case, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels.models import ChannelAccount, Chat, Listing, SyncState
@@ -41,6 +43,14 @@ class SyncClaim:
     scheduled_since: datetime  # when the row was made: the account's connection
 
 
+_CLAIM_DUE = text(
+    "SELECT id, tenant_id, channel_id, lease_until, synced_until, backfilled_at, last_synced_at, "
+    "created_at FROM channels.claim_due_syncs(:now, :limit, :lease, :exclude)"
+).bindparams(bindparam("exclude", type_=ARRAY(UUID(as_uuid=True))))
+_OVERDUE = text("SELECT channels.overdue_syncs(:now, :grace)")
+_CATCH_UP = text("SELECT channels.catch_up_syncs(:since)")
+
+
 class SyncStateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -57,22 +67,12 @@ class SyncStateRepository:
 
     async def claim_due(self, now: datetime, limit: int, lease_s: float,
                         exclude: Collection[uuid.UUID] = ()) -> list[SyncClaim]:
-        """Lease up to `limit` rows due at `now` (the scheduler's clock), of any tenant (system
-        unit of work); rows another claimer holds are skipped, not waited for."""
-        query = (select(SyncState.id).where(SyncState.next_due_at <= now)
-                 .order_by(SyncState.next_due_at).limit(limit).with_for_update(skip_locked=True))
-        if exclude:
-            query = query.where(SyncState.channel_id.not_in(list(exclude)))
-        ids = list((await self.session.scalars(query)).all())
-        if not ids:
-            return []
-        rows = await self.session.execute(
-            update(SyncState).where(SyncState.id.in_(ids))
-            .values(next_due_at=now + timedelta(seconds=lease_s), updated_at=func.now())
-            .returning(SyncState.id, SyncState.tenant_id, SyncState.channel_id,
-                       SyncState.next_due_at, SyncState.synced_until,
-                       SyncState.backfilled_at, SyncState.last_synced_at, SyncState.created_at))
-        return [SyncClaim(r.id, r.tenant_id, r.channel_id, r.next_due_at, r.synced_until,
+        """Lease up to `limit` rows due at `now` (the scheduler's clock), of any tenant
+        (tenantless unit); rows another claimer holds are skipped, not waited for."""
+        rows = await self.session.execute(_CLAIM_DUE, {
+            "now": now, "limit": limit, "lease": timedelta(seconds=lease_s),
+            "exclude": list(exclude)})
+        return [SyncClaim(r.id, r.tenant_id, r.channel_id, r.lease_until, r.synced_until,
                           r.backfilled_at is not None, r.last_synced_at, r.created_at)
                 for r in rows]
 
@@ -110,10 +110,15 @@ class SyncStateRepository:
             .returning(SyncState.next_due_at))).scalar_one()
 
     async def overdue(self, now: datetime, grace_s: float) -> int:
-        """Accounts past their due time by more than `grace_s` (system unit of work)."""
+        """Accounts of every tenant past their due time by more than `grace_s` (tenantless
+        unit: a count, through `channels.overdue_syncs`)."""
         return int(await self.session.scalar(
-            select(func.count()).select_from(SyncState)
-            .where(SyncState.next_due_at < now - timedelta(seconds=grace_s))) or 0)
+            _OVERDUE, {"now": now, "grace": timedelta(seconds=grace_s)}) or 0)
+
+    async def catch_up(self, since: datetime) -> int:
+        """Every tenant's connected accounts that had a webhook since `since` and are not due
+        yet become due now (tenantless unit, through `channels.catch_up_syncs`); how many."""
+        return int(await self.session.scalar(_CATCH_UP, {"since": since}) or 0)
 
     @staticmethod
     def _unless_moved(claim: SyncClaim, value: Any) -> Any:

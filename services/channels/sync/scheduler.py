@@ -1,6 +1,6 @@
 """The reconciliation scheduler: a loop of the channels runtime that drives `sync_state`.
 
-Each round claims due accounts (system unit of work: SELECT ... FOR UPDATE SKIP LOCKED, lease
+Each round claims due accounts (tenantless unit, a definer function: FOR UPDATE SKIP LOCKED, lease
 = next_due_at pushed forward, commit), so replicas never take the same account; then runs a
 pass for each (`reconcile.Reconciler`, tenant units of work, tenant from the row) and records
 the outcome: success -> next in `sync_interval_s` ± jitter; failure -> failures + 1, the reason,
@@ -117,7 +117,7 @@ class SyncScheduler:
 
     async def claim(self, limit: int | None = None) -> list[SyncClaim]:
         s = self._settings
-        async with self._units.system() as unit:
+        async with self._units.tenantless() as unit:
             repo = unit.sync_states
             claims = await repo.claim_due(self._clock.now(), limit or s.sync_batch,
                                           s.sync_lease_s, self._in_flight)

@@ -141,7 +141,7 @@ async def test_a_repeated_run_of_one_claim_sends_once(stack: Stack, emulator_res
     conv = await stack.buyer_writes(tenant_a, uuid.uuid4(), chat(), "Цена окончательная?",
                                     revision=1)
     stack.clock.advance(20)
-    async with stack.db.system_unit_of_work() as session:
+    async with stack.db.unscoped_unit_of_work() as session:
         [claim] = [c for c in await PendingRepository(session).claim_due(
             stack.clock.now(), timedelta(minutes=3), 100) if c.tenant_id == tenant_a]
     responder = stack.agent.scheduler.responder
