@@ -50,11 +50,12 @@ _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 
 
 class UrlRefused(Exception):
-    """The URL must not be called. `reason` says why, for the operator log only."""
+    """The URL must not be called. `reason` says why, for the operator log only; `malformed`
+    tells a URL that is not one (a port with letters) from an address the guard refuses."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, malformed: bool = False) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.malformed = reason, malformed
 
 
 @dataclass(frozen=True)
@@ -67,21 +68,21 @@ class Target:
 def parse(url: str) -> Target:
     """The scheme, host and port of an http(s) URL, or UrlRefused for anything else."""
     if not url or any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
-        raise UrlRefused("empty, or whitespace, control characters or backslashes in the URL")
+        raise UrlRefused("empty, or whitespace, control characters or backslashes in the URL", malformed=True)
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:  # a port with letters, out of range, a broken IPv6 literal
-        raise UrlRefused(f"malformed URL: {exc}") from None
+        raise UrlRefused(f"malformed URL: {exc}", malformed=True) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise UrlRefused(f"scheme {scheme!r} is not http or https")
+        raise UrlRefused(f"scheme {scheme!r} is not http or https", malformed=True)
     if parts.username is not None or parts.password is not None:
-        raise UrlRefused("credentials in the URL")
+        raise UrlRefused("credentials in the URL", malformed=True)
     if not parts.hostname:
-        raise UrlRefused("no host")
+        raise UrlRefused("no host", malformed=True)
     if port == 0:
-        raise UrlRefused("port 0")
+        raise UrlRefused("port 0", malformed=True)
     bracketed = parts.netloc.rsplit("@", 1)[-1].startswith("[")
     return Target(scheme, normalize_host(parts.hostname, bracketed=bracketed),
                   port or (443 if scheme == "https" else 80))
@@ -94,21 +95,21 @@ def normalize_host(host: str, *, bracketed: bool = False) -> str:
     literal = _literal(host)
     if literal is not None:
         if bracketed != (literal.version == 6):
-            raise UrlRefused("an IPv6 address must be in brackets, an IPv4 address must not")
+            raise UrlRefused("an IPv6 address must be in brackets, an IPv4 address must not", malformed=True)
         return str(literal)
     if ":" in host:
-        raise UrlRefused("a malformed IPv6 literal")
+        raise UrlRefused("a malformed IPv6 literal", malformed=True)
     try:
         name = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
-        raise UrlRefused("the host is not a valid international domain name") from None
+        raise UrlRefused("the host is not a valid international domain name", malformed=True) from None
     name = name.removesuffix(".")
     labels = name.split(".")
     if _NUMERIC_LABEL.match(labels[-1]):
         # WHATWG and inet_aton read such a host as an IPv4 address in some other notation.
         raise UrlRefused("a numeric host that is not a dotted-decimal IPv4 address")
     if len(name) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise UrlRefused("the host is not a valid DNS name")
+        raise UrlRefused("the host is not a valid DNS name", malformed=True)
     return name
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.agent.settings.endpoint import NOT_PUBLIC
 from services.kernel.errors import InvalidArgument
 from services.kernel.urls import UrlRefused
 from services.kernel.urls import parse as parse_url
@@ -165,14 +166,14 @@ def _number(low: float, high: float, *, integer: bool = True) -> Callable[[str, 
 
 def _base_url(path: str, value: Any) -> str:
     """The form only (a port with letters, another scheme, an integer host are refused); where
-    it points is vetted by settings/endpoint.py, which resolves the name."""
+    a name points is vetted by settings/endpoint.py, which resolves it."""
     url = str(value).strip().rstrip("/")
     if url:
         try:
             parse_url(url)
-        except UrlRefused:
-            raise InvalidArgument("base_url must be an http(s) URL with a host name or public "
-                                  "address, e.g. https://api.openai.com/v1") from None
+        except UrlRefused as exc:  # 2130706433, 0x7f000001 are addresses in disguise
+            raise InvalidArgument("base_url must be an http(s) URL, e.g. https://api.openai.com/v1"
+                                  if exc.malformed else NOT_PUBLIC) from None
     return url
 
 
