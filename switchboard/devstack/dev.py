@@ -147,6 +147,9 @@ def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dic
             "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
             "service_token": secret["service_token"], "http_port": options.port,
             "public_base_url": base, "avito_sandbox_url": emulator_url,
+            # A tenant's model endpoint may reach the LLM emulator at `switchboard emulate llm`'s
+            # default address and nothing else inside (SWITCHBOARD_OUTBOUND_ALLOW replaces it).
+            "outbound_allow": os.environ.get("SWITCHBOARD_OUTBOUND_ALLOW") or "127.0.0.1:8091",
             "log_level": options.log_level}
 
 

@@ -23,6 +23,8 @@ from services.agent.config import AgentSettings
 from services.agent.settings.endpoint import ENDPOINT_FAILED, NOT_PUBLIC
 from services.agent.settings.repository import SettingsRepository
 from services.kernel.urls import IPAddress, OutboundGuard
+from switchboard.devstack.dev import DevOptions
+from switchboard.devstack.dev import _settings as dev_settings
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.http_server import BackgroundServer
 from tests.fixtures.inside import Inside
@@ -174,3 +176,10 @@ async def test_the_model_client_follows_no_redirect_inside_and_re_vets_a_moved_n
                                [{"role": "user", "content": "hi"}])
         await llm.close()
         assert hidden.seen == []
+
+
+def test_the_dev_stack_allowlists_its_llm_emulator_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SWITCHBOARD_OUTBOUND_ALLOW", raising=False)
+    values = dev_settings(DevOptions(), "postgresql://db", "nats://bus", {"secret_key": "k", "service_token": "t"},
+                          "http://127.0.0.1:8090")
+    assert OutboundGuard(values["outbound_allow"]).allowed == {("127.0.0.1", 8091)}
