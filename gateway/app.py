@@ -39,6 +39,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await _connect(settings)
         app.state.gateway = state
+        state.webhooks.recovery.start()  # channels syncs what arrived while no gateway listened
         try:
             yield
         finally:

@@ -93,6 +93,11 @@ class ChannelsClient(ServiceClient):
                              request: pb.BlacklistUserRequest) -> None:
         await self._call(self._stub.BlacklistUser, request, tenant_id)
 
+    async def catch_up(self, reason: str) -> int:
+        """Tenant-less: sync now every account that had webhooks lately; how many."""
+        resp = await self._call(self._stub.CatchUp, pb.CatchUpRequest(reason=reason), None)
+        return resp.accounts
+
     async def sync_channel(self, tenant_id: uuid.UUID, id_: str) -> pb.SyncChannelResponse:
         """Reconcile now: the account is due at once; returns when it was scheduled for."""
         return await self._call(self._stub.SyncChannel, pb.SyncChannelRequest(id=id_), tenant_id)

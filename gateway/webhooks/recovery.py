@@ -10,8 +10,8 @@ otherwise this retry stored it (`retaken`). Then every account that had a delive
 synced (`SyncChannel`), for whatever Avito could not deliver meanwhile.
 
 What is kept is bounded (count, bytes, age below JetStream's 10-minute duplicate window) and
-lives in this process only: a gateway that dies with refusals pending loses them (the periodic
-reconciliation brings them).
+lives in this process only: a gateway that dies with refusals pending loses them, and its
+successor's `CatchUp` at start (below) has channels sync every recently active account instead.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ MAX_KEPT_BYTES = 32 * 1024 * 1024
 MAX_AGE_S = 300.0
 RETRY_BACKOFF_S = (0.25, 5.0)  # first pause, longest pause (full jitter, doubling)
 SYNC_ATTEMPTS = 5
+CATCH_UP_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,11 @@ class HandoffRecovery:
         """A delivery was just handed off: JetStream is back, retry the kept ones now."""
         if self._kept:
             self._wake.set()
+
+    def start(self) -> None:
+        """Ask channels to sync the accounts active before this gateway started (in the
+        background: channels may still be starting too)."""
+        self._spawn(self._catch_up())
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -203,6 +209,13 @@ class HandoffRecovery:
         if await self._attempts(call, SYNC_ATTEMPTS):
             log.info("account synced after refused webhook deliveries",
                      extra={"channel_id": channel_id, "tenant_id": str(tenant_id)})
+
+    async def _catch_up(self) -> None:
+        async def call() -> None:
+            accounts = await self._channels.catch_up("gateway started")
+            log.info("channels asked to sync the accounts active before this gateway started",
+                     extra={"accounts": accounts})
+        await self._attempts(call, CATCH_UP_ATTEMPTS)
 
     async def _attempts(self, call: Callable[[], Awaitable[None]], attempts: int) -> bool:
         """`call` until it succeeds, `attempts` times at most, backed off with jitter; a

@@ -53,6 +53,11 @@ class ChannelsSettings(KernelSettings):
     # How often the scheduler looks for due accounts, and how many it takes (and runs) at once.
     sync_poll_s: float = Field(default=2.0, gt=0)
     sync_batch: int = Field(default=4, ge=1, le=100)
+    # Catching up: when channels starts, and when a gateway starts (CatchUp), every account
+    # that had a webhook within this window is synced at once — deliveries refused while the
+    # platform was down come in seconds, not at the next pass. 0 turns it off. Beyond the
+    # sync interval an account is due anyway.
+    sync_catch_up_window_s: float = Field(default=900.0, ge=0)
     # Chats and messages this close to the last watermark are looked at again (clock skew,
     # messages landing in the same second as the last pass).
     sync_overlap_s: int = Field(default=30, ge=0)

@@ -70,7 +70,8 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
         address=listen_address(settings.channels_target, settings.grpc_listen),
         tenantless=TENANTLESS)
     scheduler = SyncScheduler(
-        units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings)
+        units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings,
+        on_start=lambda: service.catch_up(units, "channels started"))
     return ChannelsRuntime(
         name="channels", db=db, bus=bus, grpc=grpc, relays=[OutboxRelay(db, bus, units.outbox)],
         consumers=consumers.specs(), loops=[scheduler.run], http=http, sync=scheduler,

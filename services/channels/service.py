@@ -8,10 +8,11 @@ transaction is held open while Avito is called).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from services.channels.accounts.actions import ChannelActions
 from services.channels.accounts.connect import AccountConnector, AccountDraft, Connected, base_url
@@ -33,6 +34,8 @@ from services.kernel.repository import (
     parse_uuid,
 )
 from services.kernel.unit import Units
+
+log = logging.getLogger(__name__)
 
 MASKED_TOKEN = "****"
 
@@ -120,6 +123,21 @@ class ChannelsService:
             if account.signing_secret_enc else ""
         return WebhookTarget(account.tenant_id, account.kind, account.status,
                              account.webhook_token_sha256, signing)
+
+    async def catch_up(self, units: Units[ChannelsUnit], reason: str) -> int:
+        """CatchUp, and the sync scheduler's first step when channels starts: every connected
+        account that had a webhook within `sync_catch_up_window_s` is due now — unless it is
+        due already (a lease, perhaps of a pass that died with its process, is cut short: a
+        second pass of an account is harmless, its imports are idempotent). How many."""
+        window = self._settings.sync_catch_up_window_s
+        if window <= 0:
+            return 0
+        since = datetime.now(UTC) - timedelta(seconds=window)
+        async with units.tenantless() as unit:
+            moved = await unit.sync_states.catch_up(since)
+        log.info("accounts with recent webhooks are due for a sync",
+                 extra={"reason": reason[:100], "accounts": moved})
+        return moved
 
     async def request_sync(self, unit: ChannelsUnit, channel_id: str) -> datetime:
         """SyncChannel: the account is due now; returns when (the scheduler picks it up then)."""

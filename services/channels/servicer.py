@@ -20,7 +20,8 @@ _BLACKLIST_REASONS = {pb.BLACKLIST_REASON_SPAM: "spam", pb.BLACKLIST_REASON_FRAU
                       pb.BLACKLIST_REASON_INSULTS: "insults", pb.BLACKLIST_REASON_OTHER: "other"}
 # Called by the gateway before it knows the tenant: service credential only.
 TENANTLESS = frozenset({f"/{SERVICE_NAME}/ResolveWebhook",
-                        f"/{SERVICE_NAME}/CompleteAvitoAuthorization"})
+                        f"/{SERVICE_NAME}/CompleteAvitoAuthorization",
+                        f"/{SERVICE_NAME}/CatchUp"})
 
 
 class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
@@ -76,6 +77,11 @@ class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
         response = pb.SyncChannelResponse()
         response.scheduled_for.FromDatetime(due)
         return response
+
+    async def CatchUp(self, request: pb.CatchUpRequest, context: Any) -> pb.CatchUpResponse:
+        # Tenant-less: every tenant's recently active accounts (one definer function).
+        accounts = await self.service.catch_up(self.units, request.reason or "asked")
+        return pb.CatchUpResponse(accounts=accounts)
 
     async def GetVoiceUrl(self, request: pb.GetVoiceUrlRequest,
                           context: Any) -> pb.GetVoiceUrlResponse:

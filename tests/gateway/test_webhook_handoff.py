@@ -143,3 +143,22 @@ async def test_a_delivery_whose_owner_cannot_be_looked_up_is_a_503_kept_for_a_re
         assert gateway.app.state.gateway.webhooks.recovery.pending == 1
     finally:
         await gateway.stop()
+
+
+async def test_a_gateway_that_starts_has_channels_sync_the_recently_active_accounts(
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop) -> None:
+    """Deliveries refused while no gateway listened (a crash, a deploy) are Avito's to
+    retry — or not: the account is synced as soon as a gateway is back."""
+    await synced_since(seller, shop, None)
+    await platform.buyer_writes(shop, "Велосипед ещё продаётся?")
+
+    async def noted() -> bool:  # channels took the webhook: the account is recently active
+        resp = await seller.http.get(f"/v1/channels/{shop.channel['id']}")
+        return resp.raise_for_status().json()["last_webhook_at"] is not None
+    await eventually(noted, within=20.0, interval=0.2)
+    before_sync = await last_sync_at(seller, shop)
+    gateway = await second_gateway(platform)
+    try:
+        await synced_since(seller, shop, before_sync)
+    finally:
+        await gateway.stop()

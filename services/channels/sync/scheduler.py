@@ -6,7 +6,9 @@ pass for each (`reconcile.Reconciler`, tenant units of work, tenant from the row
 the outcome: success -> next in `sync_interval_s` ± jitter; failure -> failures + 1, the reason,
 and an exponential backoff capped at the interval; disconnected -> looked at again later.
 `claim`, `complete`, `fail` are small so the scheduling service can drive the table later.
-SyncChannel (`ChannelsService.request_sync`) only makes an account due now. Time — due times and
+SyncChannel (`ChannelsService.request_sync`) only makes an account due now; so does, for every
+account with recent webhooks, the catch-up the loop runs first (`on_start`: what was refused
+while channels was down comes at once, not at the next pass). Time — due times and
 the loop's waits — comes from an injectable clock (`sync/clock.py`), so a test can move it and
 watch the loop run a pass by itself.
 """
@@ -18,6 +20,7 @@ import logging
 import random
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -57,8 +60,10 @@ _OVERDUE_EVERY_S = 15.0
 class SyncScheduler:
     def __init__(self, units: Units[ChannelsUnit], reconciler: Reconciler,
                  settings: ChannelsSettings, rng: random.Random | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None,
+                 on_start: Callable[[], Awaitable[object]] | None = None) -> None:
         self._units, self._reconciler, self._settings = units, reconciler, settings
+        self._on_start = on_start
         self._rng = rng or random.Random()
         self._clock = clock or SystemClock()
         self._in_flight: set[uuid.UUID] = set()
@@ -74,6 +79,7 @@ class SyncScheduler:
         stopping = asyncio.create_task(stop.wait())
         try:
             while not stop.is_set():
+                await self._started()
                 claims = await self._claim_logged(batch - len(running))
                 running |= {asyncio.create_task(self.work(c, stop)) for c in claims}
                 # Slots left and work found: claim again now; none found: poll; full: wait.
@@ -85,6 +91,18 @@ class SyncScheduler:
         finally:
             stopping.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    async def _started(self) -> None:
+        """`on_start`, once it worked (until then, again every round: the database may be
+        coming up too)."""
+        if self._on_start is None:
+            return
+        try:
+            await self._on_start()
+        except Exception:
+            log.exception("catching up at start failed; trying again next round")
+            return
+        self._on_start = None
 
     async def _wait(self, stopping: asyncio.Task[bool], running: set[asyncio.Task[str]],
                     idle_s: float | None) -> set[asyncio.Task[str]]:

@@ -261,6 +261,18 @@ class SyncChannelResponse(_message.Message):
     scheduled_for: _timestamp_pb2.Timestamp
     def __init__(self, scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class CatchUpRequest(_message.Message):
+    __slots__ = ("reason",)
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    def __init__(self, reason: _Optional[str] = ...) -> None: ...
+
+class CatchUpResponse(_message.Message):
+    __slots__ = ("accounts",)
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    accounts: int
+    def __init__(self, accounts: _Optional[int] = ...) -> None: ...
+
 class GetVoiceUrlRequest(_message.Message):
     __slots__ = ("channel_id", "voice_id")
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]

@@ -91,6 +91,11 @@ class ChannelsServiceStub:
                 request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.SerializeToString,
                 response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.FromString,
                 _registered_method=True)
+        self.CatchUp = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/CatchUp',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpResponse.FromString,
+                _registered_method=True)
         self.GetVoiceUrl = channel.unary_unary(
                 '/switchboard.channels.v1.ChannelsService/GetVoiceUrl',
                 request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetVoiceUrlRequest.SerializeToString,
@@ -182,6 +187,15 @@ class ChannelsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CatchUp(self, request, context):
+        """Tenant-less, service credential only: every account that had webhooks lately (within the
+        service's catch-up window) is synced now. The gateway asks when it starts: deliveries
+        refused while no gateway listened are fetched in seconds, not at the next periodic pass.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetVoiceUrl(self, request, context):
         """A fresh download URL for a voice message (Avito's links expire after an hour).
         """
@@ -252,6 +266,11 @@ def add_ChannelsServiceServicer_to_server(servicer, server):
                     servicer.SyncChannel,
                     request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.FromString,
                     response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.SerializeToString,
+            ),
+            'CatchUp': grpc.unary_unary_rpc_method_handler(
+                    servicer.CatchUp,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpResponse.SerializeToString,
             ),
             'GetVoiceUrl': grpc.unary_unary_rpc_method_handler(
                     servicer.GetVoiceUrl,
@@ -563,6 +582,33 @@ class ChannelsService:
             '/switchboard.channels.v1.ChannelsService/SyncChannel',
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelRequest.SerializeToString,
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SyncChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CatchUp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/CatchUp',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.CatchUpResponse.FromString,
             options,
             channel_credentials,
             insecure,
