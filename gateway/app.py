@@ -14,7 +14,10 @@ from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from gateway import health
+from gateway.agent.rest import knowledge
+from gateway.body_limit import BodyLimit, BodyLimits
 from gateway.config import GatewaySettings
+from gateway.conversations.rest import media
 from gateway.errors import UnexpectedErrors, install_error_handlers
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
@@ -23,6 +26,7 @@ from gateway.openapi import install_openapi
 from gateway.rest import api_router
 from gateway.state import GatewayState
 from gateway.webhooks.avito import webhook_ingress
+from gateway.webhooks.ingress import PREFIX as WEBHOOKS
 from gateway.webhooks.ingress import AvitoWebhookIngress
 from services.kernel.bus import Bus
 from services.kernel.db import Database
@@ -59,14 +63,27 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     # The last added runs first: metrics and the span around everything, then the catch-all
-    # for crashes (inside the span: its correlation id is the trace id).
+    # for crashes (inside the span: its correlation id is the trace id), then the bound on
+    # bodies, ahead of every route and of the webhook ingress.
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
+    app.add_middleware(BodyLimit, limits=body_limits(settings))
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health.router)
     app.include_router(api_router, prefix="/v1")
     app.include_router(graphql_router(settings), prefix="/graphql")
     return app
+
+
+def body_limits(settings: GatewaySettings) -> BodyLimits:
+    """JSON and GraphQL small; uploads by their domains' limits; webhooks by their own."""
+    return BodyLimits(
+        default=settings.http_max_body_bytes,
+        routes={("POST", "/v1/media"): media.MAX_BODY_BYTES,
+                ("POST", "/v1/agent/knowledge/documents"): knowledge.MAX_BODY_BYTES},
+        prefixes=[(WEBHOOKS, settings.webhook_max_body_bytes)],
+        idle_timeout_s=settings.http_body_idle_timeout_s, timeout_s=settings.http_body_timeout_s,
+        upload_timeout_s=settings.http_upload_timeout_s)
 
 
 def begin_shutdown(app: FastAPI) -> None:

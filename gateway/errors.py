@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kernel.errors import DomainError, Internal
@@ -100,6 +101,8 @@ class UnexpectedErrors:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except ClientDisconnect:
+            return  # gone while its body was read: nobody to answer, nothing broken
         except Exception as exc:
             if started:
                 raise

@@ -1,7 +1,8 @@
 """The OpenAPI schema as the gateway really answers: every error is application/problem+json
-(FastAPI documents its 422 as application/json), a body that does not parse is a 400,
-and an authenticated route may answer 401 and 403. Clients generated from the schema, and the
-fuzz suite (tests/fuzz), hold the gateway to it."""
+(FastAPI documents its 422 as application/json), a body that does not parse is a 400, one
+past the route's limit a 413 (gateway/body_limit.py), and an authenticated route may answer
+401 and 403. Clients generated from the schema, and the fuzz suite (tests/fuzz), hold the
+gateway to it."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _problems(operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     extra = []
     if "requestBody" in operation:
-        extra.append(400)  # the body does not parse (JSON, multipart)
+        extra += [400, 413]  # the body does not parse (JSON, multipart), or is too large
     if operation.get("security"):
         extra += [401, 403]
     for status in extra:

@@ -37,8 +37,11 @@ class GatewayRuntime:
     """The gateway's HTTP server in this process's event loop."""
 
     def __init__(self, settings: GatewaySettings) -> None:
-        self.server = BackgroundServer(create_app(settings), host=settings.http_host,
-                                       port=settings.http_port)
+        self.server = BackgroundServer(
+            create_app(settings), host=settings.http_host, port=settings.http_port,
+            header_timeout_s=settings.http_header_timeout_s,
+            max_header_bytes=settings.http_max_header_bytes,
+            timeout_keep_alive=settings.http_keep_alive_s)
 
     @property
     def url(self) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
+from starlette.datastructures import UploadFile
 
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
 from gateway.agent.schemas import (
@@ -20,7 +22,8 @@ from gateway.agent.schemas import (
 from gateway.auth import AUTH_PROBLEMS, Reader, Writer, problem_responses
 from gateway.errors import ProblemError
 from gateway.schemas import PageOut
-from gateway.state import State
+from gateway.state import GatewayState, State
+from gateway.uploads import multipart_body, multipart_files, upload_body_limit
 
 router = APIRouter(prefix="/agent/knowledge", tags=["knowledge"])
 
@@ -28,25 +31,26 @@ router = APIRouter(prefix="/agent/knowledge", tags=["knowledge"])
 # file is reported as that file's error instead of failing the whole upload.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_FILES = 20
-_MULTIPART_SLACK = 1024 * 1024
+# The edge's bound on the whole body (gateway/app.py): 413 past it, before it is read.
+MAX_BODY_BYTES = upload_body_limit(MAX_FILES, MAX_DOCUMENT_BYTES)
 
 
 @router.post("/documents", status_code=207, response_model=UploadOut,
-             responses={**AUTH_PROBLEMS, **problem_responses(413, 422)})
-async def upload_documents(
-        request: Request, principal: Writer, state: State,
-        files: Annotated[list[UploadFile], File(description=".txt, .md, .csv (вопрос;ответ), "
-                                                            ".docx, .xlsx, .pdf — up to 20 MB each")],
-) -> UploadOut:
+             responses={**AUTH_PROBLEMS, **problem_responses(413, 422)},
+             openapi_extra=multipart_body("files", ".txt, .md, .csv (вопрос;ответ), .docx, "
+                                                   ".xlsx, .pdf — up to 20 MB each", many=True))
+async def upload_documents(request: Request, principal: Writer, state: State) -> UploadOut:
     """Upload several documents at once (multipart, field `files`). The answer is 207
     Multi-Status: one result per file, stored or rejected with the reason; a rejected file
     leaves nothing behind and does not stop the others. Uploading the same content again
     replaces the earlier document."""
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > MAX_FILES * MAX_DOCUMENT_BYTES + _MULTIPART_SLACK:
-        raise ProblemError(413, f"upload at most {MAX_FILES} files of up to 20 MB each")
-    if not files or len(files) > MAX_FILES:
-        raise ProblemError(422, f"send between 1 and {MAX_FILES} files in the `files` field")
+    async with multipart_files(request, "files", max_files=MAX_FILES + 1) as files:
+        if not files or len(files) > MAX_FILES:
+            raise ProblemError(422, f"send between 1 and {MAX_FILES} files in the `files` field")
+        return await _upload(files, principal.tenant_id, state)
+
+
+async def _upload(files: list[UploadFile], tenant_id: uuid.UUID, state: GatewayState) -> UploadOut:
     results: list[pb.DocumentResult | None] = []
     uploads: list[pb.DocumentUpload] = []
     for file in files:
@@ -58,7 +62,7 @@ async def upload_documents(
         results.append(None)
         uploads.append(pb.DocumentUpload(name=name, mime_type=file.content_type or "",
                                          content=content))
-    stored = iter(await state.knowledge.upload_documents(principal.tenant_id, uploads)
+    stored = iter(await state.knowledge.upload_documents(tenant_id, uploads)
                   if uploads else [])
     merged = [r if r is not None else next(stored) for r in results]
     out = [DocumentResultOut.from_proto(r) for r in merged]
