@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.errors import problem
+from gateway.errors import WatchedSend, problem
 
 CLOSE = {"Connection": "close"}  # the rest of a refused body is not read: end the connection
 
@@ -74,17 +74,11 @@ class BodyLimit:
             return
         reader = _Reader(receive, limit, self.limits.idle_timeout_s,
                          asyncio.get_running_loop().time() + timeout_s)
-        started = False
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, reader.receive, send_wrapper)
+            await self.app(scope, reader.receive, watched)
         except BodyRefused as exc:  # raised where no handler turned it into a response
-            if started:
+            if watched.started:
                 raise
             await _refuse(exc, scope, receive, send)
 

@@ -92,21 +92,27 @@ class UnexpectedErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, watched)
         except ClientDisconnect:
             return  # gone while its body was read: nobody to answer, nothing broken
         except Exception as exc:
-            if started:
+            if watched.started:
                 raise
             await internal_error(scope["path"], exc)(scope, receive, send)
+
+
+class WatchedSend:
+    """`send` that remembers whether the response has started: until then an error can still
+    be answered with a problem of its own."""
+
+    def __init__(self, send: Send) -> None:
+        self._send, self.started = send, False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
 
 
 def _validation_detail(errors: list[dict[str, Any]]) -> str:
