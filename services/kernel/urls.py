@@ -197,7 +197,7 @@ class OutboundGuard:
         try:
             target = parse(url)
         except UrlRefused as exc:
-            _log_refusal(url, None, exc.reason)
+            _log_refusal(_shown(url), None, exc.reason)
             raise
         await self.addresses(target.host, target.port)
         return target
@@ -236,6 +236,12 @@ class OutboundGuard:
         return httpx.AsyncClient(
             transport=self.transport(limits=limits or httpx.Limits()), timeout=timeout,
             follow_redirects=False, trust_env=False)
+
+
+def _shown(url: str) -> str:
+    """A URL for the log: its scheme and host part only, never credentials, path or query."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].rsplit('@', 1)[-1]}"
 
 
 def _log_refusal(where: str, port: int | None, reason: str) -> None:

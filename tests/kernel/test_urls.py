@@ -232,3 +232,17 @@ async def test_tls_is_checked_against_the_name_not_the_pinned_address(
             assert resp.json() == {"host": f"llm.test:{server.port}"}
             with pytest.raises(httpx.ConnectError, match="certificate"):  # the IP is not the name
                 await client.get(f"https://127.0.0.1:{server.port}/v1")
+
+
+async def test_a_refusal_is_logged_for_the_operator_without_credentials(
+        caplog: pytest.LogCaptureFixture) -> None:
+    guard = OutboundGuard()
+    with caplog.at_level("WARNING", logger="services.kernel.urls"):
+        for url in ("ftp://user:s3cret@llm.example.com/v1?key=s3cret",
+                    "http://user:s3cret@127.0.0.1:8080/v1?key=s3cret", "http://127.0.0.1:9/v1"):
+            with pytest.raises(UrlRefused):
+                await guard.check(url)
+    logged = [(r.outbound_host, r.reason) for r in caplog.records  # type: ignore[attr-defined]
+              if r.getMessage() == "outbound call refused"]
+    assert len(logged) == 3 and "s3cret" not in str(logged)
+    assert logged[2] == ("127.0.0.1", "127.0.0.1 resolves to 127.0.0.1, a loopback address")
