@@ -16,7 +16,7 @@ from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
 from nats.js.errors import NoStreamResponseError, NotFoundError
-from sqlalchemy import DateTime, LargeBinary, Row, String, bindparam, func, text
+from sqlalchemy import DateTime, LargeBinary, Row, String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -84,24 +84,25 @@ class RelayRepository:
 
     def __init__(self, session: AsyncSession, schema: str) -> None:
         self.session = session
-        self._claim = text(f"SELECT * FROM {schema}.outbox_claim(:limit)")
-        self._delete = text(f"SELECT {schema}.outbox_delete(:ids)").bindparams(
-            bindparam("ids", type_=ARRAY(UUID(as_uuid=True))))
-        self._backlog = text(f"SELECT waiting, oldest FROM {schema}.outbox_backlog()")
+        self._functions = getattr(func, schema)  # renders <schema>.<function>(...)
 
     async def claim(self, limit: int) -> list[Row[Any]]:
         """Lock up to `limit` of the oldest rows of any tenant (skipping rows another relay
         holds) until this transaction ends: id, subject, event_type, payload, headers,
         created_at."""
-        return list((await self.session.execute(self._claim, {"limit": limit})).all())
+        rows = self._functions.outbox_claim(limit).table_valued(
+            "id", "subject", "event_type", "payload", "headers", "created_at")
+        return list((await self.session.execute(select(rows))).all())
 
     async def delete(self, ids: list[uuid.UUID]) -> None:
         if ids:
-            await self.session.execute(self._delete, {"ids": ids})
+            await self.session.execute(select(self._functions.outbox_delete(
+                bindparam("ids", ids, type_=ARRAY(UUID(as_uuid=True))))))
 
     async def backlog(self) -> tuple[int, datetime | None]:
         """How many rows wait, and when the oldest was written."""
-        waiting, oldest = (await self.session.execute(self._backlog)).one()
+        sample = self._functions.outbox_backlog().table_valued("waiting", "oldest")
+        waiting, oldest = (await self.session.execute(select(sample))).one()
         return int(waiting), oldest
 
 
