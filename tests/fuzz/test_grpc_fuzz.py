@@ -36,9 +36,10 @@ SERVICES = {  # the component serving it -> its services
     "agent": [agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"],
               knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"]],
 }
-# Tenant-less by design: the gateway resolves a webhook's owner, and the OAuth callback's
-# single-use state names its tenant.
-TENANTLESS = {"ResolveWebhook", "CompleteAvitoAuthorization"}
+# Tenant-less by design: the gateway resolves a webhook's owner, the OAuth callback's
+# single-use state names its tenant, and a starting gateway asks channels to catch every
+# tenant's accounts up.
+TENANTLESS = {"ResolveWebhook", "CompleteAvitoAuthorization", "CatchUp"}
 # RESOURCE_EXHAUSTED: the answer's message did not fit gRPC's 16 KB of trailers, so the caller
 # got a transport error (a 503 at the edge) instead of it.
 CRASHES = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.RESOURCE_EXHAUSTED}
