@@ -1,4 +1,5 @@
-"""create_app(settings): the public edge — REST, GraphQL, webhooks, SSE, health, metrics."""
+"""create_app(settings): the public edge — REST, GraphQL, webhooks, SSE, health. (Metrics are
+served on their own port: switchboard/platform.py, `http_metrics.metrics_app`.)"""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from gateway.errors import UnexpectedErrors, install_error_handlers
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
-from gateway.openapi import install_openapi
+from gateway.openapi import install_docs, install_openapi
 from gateway.rest import api_router
+from gateway.security_headers import SecurityHeaders, page_policy
 from gateway.state import GatewayState
 from gateway.webhooks.avito import webhook_ingress
 from gateway.webhooks.ingress import PREFIX as WEBHOOKS
@@ -59,19 +61,26 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # FastAPI's own OpenTelemetry is off: HttpMetricsMiddleware already makes the server span
     # and the RED metrics (with our bounded labels); both would double every request's cost.
     app = FastAPI(title="Switchboard API", version="1.0.0", description=DESCRIPTION,
-                  lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
+                  lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False},
+                  docs_url=None, redoc_url=None)
     install_error_handlers(app)
     install_openapi(app)
-    # The last added runs first: metrics and the span around everything, then the catch-all
-    # for crashes (inside the span: its correlation id is the trace id), then the bound on
-    # bodies, ahead of every route and of the webhook ingress.
+    graphql = graphql_router(settings)
+    pages = {"/docs": page_policy(install_docs(app))}
+    if settings.graphql_ide:
+        pages["/graphql"] = page_policy(graphql.graphql_ide_html)
+    # The last added runs first: security headers on every response; metrics and the span
+    # around everything else, then the catch-all for crashes (inside the span: its correlation
+    # id is the trace id), then the bound on bodies, ahead of every route and the webhooks.
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
     app.add_middleware(BodyLimit, limits=body_limits(settings))
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetricsMiddleware)
+    app.add_middleware(SecurityHeaders, pages=pages,
+                       hsts=settings.public_base_url.startswith("https://"))
     app.include_router(health.router)
     app.include_router(api_router, prefix="/v1")
-    app.include_router(graphql_router(settings), prefix="/graphql")
+    app.include_router(graphql, prefix="/graphql")
     return app
 
 
@@ -97,16 +106,17 @@ def begin_shutdown(app: FastAPI) -> None:
 
 
 async def _connect(settings: GatewaySettings) -> GatewayState:
-    token = settings.service_token.get_secret_value()
+    caller = settings.caller("gateway")
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
-    bus = await Bus.connect(settings.nats_url, name="gateway", replicas=settings.stream_replicas)
-    await bus.ensure_streams(topics.STREAMS)
-    channels = ChannelsClient(open_channel(settings.channels_target), token)
+    bus = await Bus.connect_as(settings, "gateway")
+    await bus.require_streams(topics.STREAMS)
+    channels = ChannelsClient(open_channel(settings.channels_target, caller), caller)
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
-        conversations=ConversationsClient(open_channel(settings.conversations_target), token),
+        conversations=ConversationsClient(open_channel(settings.conversations_target, caller),
+                                          caller),
         channels=channels,
-        agent=AgentClient(open_channel(settings.agent_target), token),
-        knowledge=KnowledgeClient(open_channel(settings.agent_target), token),
+        agent=AgentClient(open_channel(settings.agent_target, caller), caller),
+        knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
         webhooks=webhook_ingress(settings, bus, channels))

@@ -31,21 +31,10 @@ class GatewaySettings(KernelSettings):
     # How long a resolved webhook URL / API key stays cached in this process.
     auth_cache_ttl_s: float = 30.0
     graphql_max_depth: int = 8
-    # The edge's bounds (gateway/body_limit.py, switchboard/http_server.py). A JSON or GraphQL
-    # body larger than this is refused with 413 before it is read; uploads have their domain's
-    # limits (media 24 MB, knowledge 20 files of 20 MB), webhooks `webhook_max_body_bytes`.
-    http_max_body_bytes: int = Field(default=1024 * 1024, ge=64 * 1024)
-    # A body that sends nothing for `http_body_idle_timeout_s`, or is not complete within
-    # `http_body_timeout_s` of the request (uploads: `http_upload_timeout_s`), is cut with 408.
-    http_body_idle_timeout_s: float = Field(default=15.0, gt=0)
-    http_body_timeout_s: float = Field(default=60.0, gt=0)
-    http_upload_timeout_s: float = Field(default=900.0, gt=0)
-    # Request heads: complete within this of the connection (or of the request's first byte
-    # on a kept-alive connection), else 408; at most `http_max_header_bytes`, else 431.
-    http_header_timeout_s: float = Field(default=10.0, gt=0)
-    http_max_header_bytes: int = Field(default=64 * 1024, ge=8 * 1024)
-    # An idle kept-alive connection is closed after this.
-    http_keep_alive_s: int = Field(default=5, ge=1)
+    # GraphiQL at GET /graphql, and introspection (__schema, __type): on for development,
+    # off in production (the chart's default): the schema is documented, not discoverable.
+    graphql_ide: bool = True
+    graphql_introspection: bool = True
     # The edge's bounds (gateway/body_limit.py, switchboard/http_server.py). A JSON or GraphQL
     # body larger than this is refused with 413 before it is read; uploads have their domain's
     # limits (media 24 MB, knowledge 20 files of 20 MB), webhooks `webhook_max_body_bytes`.

@@ -1,5 +1,6 @@
-"""Liveness (/healthz), readiness (/readyz: database, NATS, and every gRPC service the gateway
-calls: conversations, channels, the agent and the knowledge service it hosts) and /metrics."""
+"""Liveness (/healthz) and readiness (/readyz: database, NATS, and every gRPC service the gateway
+calls: conversations, channels, the agent and the knowledge service it hosts). Metrics are not
+on this (public) port: `http_metrics.metrics_app` on SWITCHBOARD_METRICS_PORT."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import asyncio
 
 from fastapi import APIRouter, Response
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 
 from clients.rpc.base import ServiceClient
@@ -49,11 +49,6 @@ async def readyz(state: State) -> Response:
         return Response('{"status":"ready"}', media_type="application/json")
     failing = ", ".join(name for name, ok in checks.items() if not ok)
     return problem(503, f"not ready: {failing}", checks=checks)
-
-
-@router.get("/metrics")
-async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def _database_ok(state: GatewayState) -> bool:

@@ -1,5 +1,6 @@
-"""HTTP RED metrics labelled by route template (never the raw path), and a server span per
-request so one trace runs from the HTTP call through gRPC and NATS."""
+"""HTTP RED metrics labelled by route template (never the raw path), a server span per request
+so one trace runs from the HTTP call through gRPC and NATS, and `metrics_app`: /metrics on a
+port of its own (SWITCHBOARD_METRICS_PORT), which the Ingress does not route."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import time
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from prometheus_client import Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kernel.telemetry import extract_trace_context, tracer
@@ -18,7 +23,7 @@ HTTP_LATENCY = Histogram(
     "switchboard_http_request_duration_seconds", "HTTP request time", ["route", "method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
-_SKIP = {"/metrics", "/healthz", "/readyz"}
+_SKIP = {"/healthz", "/readyz"}
 # Only these request headers matter to the propagator (W3C trace context and baggage).
 _TRACE_HEADERS = {b"traceparent", b"tracestate", b"baggage"}
 _tracer = tracer("switchboard.http")
@@ -74,3 +79,12 @@ def route_template(scope: Scope) -> str:
         if candidate:
             return str(candidate)
     return "unmatched"
+
+
+async def _metrics(_: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def metrics_app() -> Starlette:
+    """The process's metrics (every component's, in `serve all`), for Prometheus alone."""
+    return Starlette(routes=[Route("/metrics", _metrics)])

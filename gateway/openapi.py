@@ -9,8 +9,10 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 
 from gateway.errors import PROBLEM_JSON
 
@@ -38,6 +40,19 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def install_docs(app: FastAPI, path: str = "/docs") -> str:
+    """Swagger UI at `path` (FastAPI's own is off: `docs_url=None`), rendered once, so that its
+    Content-Security-Policy can be derived from exactly the page served. Returns the page."""
+    html = bytes(get_swagger_ui_html(openapi_url=str(app.openapi_url),
+                                     title=f"{app.title} - Swagger UI").body).decode()
+
+    async def docs(_: Request) -> HTMLResponse:
+        return HTMLResponse(html)
+
+    app.add_route(path, docs, include_in_schema=False)
+    return html
 
 
 def _problems(operation: dict[str, Any]) -> None:

@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
                                              "(the Helm hook runs it after migrate)")
     streams.set_defaults(handler=_streams)
 
+    credentials = sub.add_parser(
+        "credentials", help="make every component's NATS password and gRPC token (an env file "
+                            "for the credentials Secret) and the nats-server authorization block")
+    credentials.add_argument("--out", type=Path, required=True,
+                             help="where credentials.env and nats-auth.conf go (mode 0600)")
+    credentials.add_argument("--from", dest="source", type=Path,
+                             help="a credentials.env to keep the secrets of (what it lacks is made)")
+    credentials.set_defaults(handler=_credentials)
+
     migrate = sub.add_parser("migrate", help="apply (or roll back) database migrations")
     migrate.add_argument("--url", default=os.environ.get("SWITCHBOARD_MIGRATION_DATABASE_URL", ""),
                          help="the schema owner's URL (default: $SWITCHBOARD_MIGRATION_DATABASE_URL)")
@@ -111,6 +120,18 @@ def _streams(args: argparse.Namespace) -> None:
     settings = KernelSettings()
     names = asyncio.run(ensure_streams(settings))
     print(f"streams ready ({settings.stream_replicas} replica(s)): {', '.join(names)}")
+
+
+def _credentials(args: argparse.Namespace) -> None:
+    from switchboard.credentials import Credentials, write_private
+
+    kept = Credentials.from_secret_env(args.source.read_text()) if args.source else None
+    made = Credentials.generate(kept)
+    write_private(args.out / "credentials.env", made.secret_env())
+    write_private(args.out / "nats-auth.conf", made.nats_authorization())
+    print(f"wrote {args.out / 'credentials.env'} (the credentials Secret: kubectl create secret "
+          f"generic NAME --from-env-file=...) and {args.out / 'nats-auth.conf'} (include it in "
+          "the nats-server configuration); docs/operations.md, \"Credentials\"")
 
 
 def _migrate(args: argparse.Namespace) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+import os
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gateway.app import begin_shutdown, create_app
 from gateway.config import GatewaySettings
+from gateway.http_metrics import metrics_app
 from services.kernel.config import KernelSettings
 from services.kernel.logging import configure_logging
 from services.kernel.runtime import ServiceRuntime, serve_metrics, wait_for_shutdown_signal
@@ -42,6 +44,10 @@ class GatewayRuntime:
             header_timeout_s=settings.http_header_timeout_s,
             max_header_bytes=settings.http_max_header_bytes,
             timeout_keep_alive=settings.http_keep_alive_s)
+        # /metrics on a port of its own: the public one (the Ingress routes it) never has it.
+        self.metrics = BackgroundServer(metrics_app(), host=settings.http_host,
+                                        port=settings.metrics_port) \
+            if settings.metrics_port else None
 
     @property
     def url(self) -> str:
@@ -53,6 +59,8 @@ class GatewayRuntime:
         return self.server.app
 
     async def start(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.start()
         await self.server.start()
 
     async def stop(self, grace_s: float = 10) -> None:
@@ -60,6 +68,8 @@ class GatewayRuntime:
         # uvicorn waits for open responses before the app's lifespan exit could end them.
         begin_shutdown(self.app)
         await self.server.stop()
+        if self.metrics is not None:
+            await self.metrics.stop()
 
 
 async def build_gateway(settings: GatewaySettings) -> GatewayRuntime:
@@ -97,9 +107,20 @@ async def _each(phase: str, steps: list[Coroutine[Any, Any, None]]) -> None:
                                                               "error": repr(outcome)})
 
 
-async def start_platform(components: tuple[str, ...], **overrides: Any) -> Platform:
+def component_env(name: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """`SWITCHBOARD_<COMPONENT>__<SETTING>`: one component's own value of a setting in a process
+    composing several (each component's NATS password and gRPC token in `serve all`)."""
+    prefix = f"SWITCHBOARD_{name.upper()}__"
+    return {key.removeprefix(prefix).lower(): value for key, value in environ.items()
+            if key.startswith(prefix)}
+
+
+async def start_platform(components: tuple[str, ...],
+                         per_component: Mapping[str, Mapping[str, Any]] | None = None,
+                         **overrides: Any) -> Platform:
     """Start the named components, in the table's order. Settings come from env, then
-    `overrides` on top; a service bound to port 0 (tests) tells the later ones where it is."""
+    `overrides`, then each component's own (`component_env`, then `per_component[name]`: its
+    credentials) on top; a service bound to port 0 (tests) tells the later ones where it is."""
     unknown = set(components) - set(BY_NAME)
     if unknown:
         raise ValueError(f"unknown component(s) {sorted(unknown)}; choose from {COMPONENTS}")
@@ -108,7 +129,9 @@ async def start_platform(components: tuple[str, ...], **overrides: Any) -> Platf
         for component in TABLE:
             if component.name not in components:
                 continue
-            settings = component.settings_class()(**{"service_name": component.name, **overrides})
+            own = {**component_env(component.name), **(per_component or {}).get(component.name, {})}
+            settings = component.settings_class()(
+                **{"service_name": component.name, **overrides, **own})
             runtime = await component.builder()(settings)
             await runtime.start()
             if isinstance(runtime, GatewayRuntime):
@@ -132,6 +155,6 @@ async def serve_forever(components: tuple[str, ...]) -> None:
     platform = await start_platform(components)
     tune_garbage_collector()
     if "gateway" not in components:
-        serve_metrics(settings.metrics_port)  # the gateway serves /metrics itself
+        serve_metrics(settings.metrics_port)  # else the gateway serves it on that port
     await wait_for_shutdown_signal()
     await platform.stop(settings.shutdown_grace_s)

@@ -1,4 +1,6 @@
-"""Test session: one embedded PostgreSQL (migrated) and one nats-server with JetStream, real.
+"""Test session: one embedded PostgreSQL (migrated) and one nats-server with JetStream, real,
+with the production users and permissions (the components connect as themselves, the test
+harness as the admin: tests/fixtures/bus.py).
 
 Every test gets fresh tenants (random ids), so tests do not need to clean up after each other.
 """
@@ -7,20 +9,20 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from clients.rpc import topics
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
+from switchboard.credentials import Credentials
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
+from tests.fixtures.bus import admin_bus, provisioned
 
 pytest_plugins = ["tests.fixtures.tenants", "tests.fixtures.platform"]
 
@@ -53,17 +55,32 @@ def app_url(owner_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def nats_url(servers_dir: Path) -> Iterator[str]:
+def nats_server(servers_dir: Path) -> Iterator[EmbeddedNats]:
     with EmbeddedNats(servers_dir / "nats") as server:
-        yield server.url
+        yield server
 
 
 @pytest.fixture(scope="session")
-def settings(app_url: str, nats_url: str) -> KernelSettings:
+def credentials(nats_server: EmbeddedNats) -> Credentials:
+    """Every component's NATS password and gRPC token for this session."""
+    return nats_server.credentials
+
+
+@pytest.fixture(scope="session")
+async def nats_url(nats_server: EmbeddedNats) -> str:
+    """The session's nats-server, its streams made (by the admin, as the Helm hook does)."""
+    return await provisioned(nats_server)
+
+
+@pytest.fixture(scope="session")
+def settings(app_url: str, nats_url: str, credentials: Credentials) -> KernelSettings:
+    """What every component shares; a test calling a service directly calls as the gateway
+    (`settings.caller("gateway")`). A component built from it takes its own credentials
+    (`tests.fixtures.bus.as_component`)."""
     return KernelSettings(
         database_url=app_url, nats_url=nats_url, secret_key=SecretBox.generate_key(),
-        service_token=f"test-{uuid.uuid4().hex}", log_json=True,
-        channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0",
+        grpc_callers=credentials.grpc_callers, grpc_token=credentials.grpc["gateway"],
+        log_json=True, channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0",
         agent_target="127.0.0.1:0")
 
 
@@ -75,9 +92,10 @@ async def db(app_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="session")
-async def bus(nats_url: str) -> AsyncIterator[Bus]:
-    connected = await Bus.connect(nats_url, name="tests")
-    await connected.ensure_streams(topics.STREAMS)
+async def bus(nats_server: EmbeddedNats, nats_url: str) -> AsyncIterator[Bus]:
+    """The harness's connection, as the admin (it plays the producers and consumers tests
+    stand in for)."""
+    connected = await admin_bus(nats_server)
     yield connected
     await connected.close()
 

@@ -10,7 +10,13 @@ import grpc
 
 from services.kernel.errors import DomainError, error_for_status
 from services.kernel.telemetry import inject_trace_headers
-from services.kernel.wire import MESSAGE_SIZE_OPTIONS, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
+from services.kernel.wire import (
+    CALLER_METADATA_KEY,
+    MESSAGE_SIZE_OPTIONS,
+    SERVICE_TOKEN_METADATA_KEY,
+    TENANT_METADATA_KEY,
+    Caller,
+)
 
 R = TypeVar("R")
 
@@ -21,22 +27,27 @@ _RETRY_CONFIG = (
     '"retryableStatusCodes": ["UNAVAILABLE"]}}]}')
 
 
-def open_channel(target: str) -> grpc.aio.Channel:
-    """An insecure loopback/cluster channel; UNAVAILABLE is retried with backoff by gRPC."""
-    return grpc.aio.insecure_channel(target, options=[
-        ("grpc.enable_retries", 1), ("grpc.service_config", _RETRY_CONFIG),
-        ("grpc.keepalive_time_ms", 30_000), *MESSAGE_SIZE_OPTIONS])
+def open_channel(target: str, caller: Caller | None = None) -> grpc.aio.Channel:
+    """A channel to a service: TLS verified with the caller's CA when it has one, plaintext
+    otherwise (loopback); UNAVAILABLE is retried with backoff by gRPC."""
+    options = [("grpc.enable_retries", 1), ("grpc.service_config", _RETRY_CONFIG),
+               ("grpc.keepalive_time_ms", 30_000), *MESSAGE_SIZE_OPTIONS]
+    if caller is not None and caller.ca is not None:
+        return grpc.aio.secure_channel(
+            target, grpc.ssl_channel_credentials(root_certificates=caller.ca), options=options)
+    return grpc.aio.insecure_channel(target, options=options)
 
 
 class ServiceClient:
-    def __init__(self, channel: grpc.aio.Channel, service_token: str,
+    def __init__(self, channel: grpc.aio.Channel, caller: Caller,
                  deadline_s: float = DEFAULT_DEADLINE_S) -> None:
         self.channel = channel
-        self._token = service_token
+        self._caller = caller
         self._deadline_s = deadline_s
 
     def _metadata(self, tenant_id: uuid.UUID | None) -> list[tuple[str, str]]:
-        meta = inject_trace_headers({SERVICE_TOKEN_METADATA_KEY: self._token})
+        meta = inject_trace_headers({CALLER_METADATA_KEY: self._caller.name,
+                                     SERVICE_TOKEN_METADATA_KEY: self._caller.token})
         if tenant_id is not None:
             meta[TENANT_METADATA_KEY] = str(tenant_id)
         return list(meta.items())

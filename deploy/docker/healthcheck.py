@@ -25,7 +25,8 @@ def _http_ok(port: str) -> bool:
 
 
 def main() -> int:
-    listen = os.environ.get("SWITCHBOARD_GRPC_LISTEN", "")
+    # With gRPC TLS on, health is asked on its plaintext, health-only port.
+    listen = os.environ.get("SWITCHBOARD_GRPC_HEALTH_LISTEN") or os.environ.get("SWITCHBOARD_GRPC_LISTEN", "")
     try:
         ok = _grpc_ok(listen) if listen else _http_ok(os.environ.get("SWITCHBOARD_HTTP_PORT", "8080"))
     except Exception as exc:

@@ -2,7 +2,8 @@
 
 Authentication. HTTP: exactly REST's rules (`Authorization: Bearer sb_...`, else the session
 cookie); missing or bad credentials get 401 problem+json before any operation runs, so one
-client-side handler covers both APIs. The GraphiQL page itself loads without credentials.
+client-side handler covers both APIs. The GraphiQL page itself loads without credentials, when
+`graphql_ide` is on (its Content-Security-Policy: gateway/security_headers.py).
 WebSocket: browsers cannot set headers on it, so the key comes in the connection_init payload
 (`{"Authorization": "Bearer sb_..."}`), else an Authorization header on the upgrade request,
 else the session cookie; without a valid one the connection is refused (close 4403 for
@@ -131,7 +132,8 @@ async def authenticate_websocket(context: Context) -> Principal | None:
 
 def graphql_router(settings: GatewaySettings) -> GraphQLRouter[Context, None]:
     return SwitchboardGraphQLRouter(
-        build_schema(settings), context_getter=get_context, graphql_ide="graphiql",
+        build_schema(settings), context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphql_ide else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         # An unauthenticated socket must not be held open for long.
         connection_init_wait_timeout=timedelta(seconds=10))

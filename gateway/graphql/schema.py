@@ -3,7 +3,7 @@ the error policy."""
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -50,6 +50,8 @@ def build_schema(settings: GatewaySettings) -> Schema:
     # conversations. (A limiter built per request makes new rule classes every time.)
     rules = [*QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
              *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
+    if not settings.graphql_introspection:  # __typename stays: clients need it
+        rules.append(NoSchemaIntrospectionCustomRule)
     return SwitchboardSchema(
         query=Query, mutation=Mutation, subscription=Subscription,
         extensions=[

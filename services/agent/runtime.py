@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from clients.rpc import topics
+from clients.rpc import permissions, topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
@@ -69,13 +69,13 @@ class AgentRuntime(ServiceRuntime):
 async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) -> AgentRuntime:
     """`clock` is for tests that move time by hand; the process uses the system clock."""
     clock = clock or SystemClock()
-    token = settings.service_token.get_secret_value()
-    db, bus = await connect(settings, topics.STREAMS)
+    caller = settings.caller("agent")
+    db, bus = await connect(settings, topics.STREAMS, "agent")
     units = Units(db, AgentUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
-    channel = open_channel(settings.conversations_target)
-    conversations = ConversationsClient(channel, token)
+    channel = open_channel(settings.conversations_target, caller)
+    conversations = ConversationsClient(channel, caller)
     guard = OutboundGuard(settings.outbound_allow)  # every call to a tenant's model endpoint
     llm = LlmClient(settings, guard=guard)
     embedders = TenantEmbedders(units, store, settings.agent_llm_timeout_s,
@@ -94,7 +94,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
         [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),
          ServiceBinding(knowledge_rpc.add_KnowledgeServiceServicer_to_server, knowledge_servicer,
                         KNOWLEDGE_SERVICE_NAME)],
-        service_token=token, address=listen_address(settings.agent_target, settings.grpc_listen))
+        settings=settings, accepts=permissions.CALLERS["agent"],
+        address=listen_address(settings.agent_target, settings.grpc_listen))
     return AgentRuntime(
         name="agent", db=db, bus=bus, grpc=grpc_server,
         relays=[OutboxRelay(db, bus, units.outbox)],

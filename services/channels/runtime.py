@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import grpc
 import httpx
 
-from clients.rpc import topics
+from clients.rpc import permissions, topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
@@ -50,7 +50,7 @@ class ChannelsRuntime(ServiceRuntime):
 
 async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     box = SecretBox(settings.secret_key.get_secret_value())
-    db, bus = await connect(settings, topics.STREAMS)
+    db, bus = await connect(settings, topics.STREAMS, "channels")
     units = Units(db, ChannelsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(
@@ -58,15 +58,15 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     clients = AvitoClients(http, settings, box, token_persister(units, box),
                            persisted_rotation(units, box))
     service = ChannelsService(settings, box, clients)
-    conversations = open_channel(settings.conversations_target)
-    media = media_from(ConversationsClient(conversations,
-                                           settings.service_token.get_secret_value()))
+    caller = settings.caller("channels")
+    conversations = open_channel(settings.conversations_target, caller)
+    media = media_from(ConversationsClient(conversations, caller))
     listings = ListingRefresher(units, clients, settings.listing_ttl_s)
     consumers = ChannelsConsumers(settings, units, bus, clients, media, listings)
     grpc = GrpcServer(
         [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
                         ChannelsServicer(units, service), SERVICE_NAME)],
-        service_token=settings.service_token.get_secret_value(),
+        settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
         tenantless=TENANTLESS)
     scheduler = SyncScheduler(

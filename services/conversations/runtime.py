@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clients.rpc import topics
+from clients.rpc import permissions, topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
 from services.conversations.consumers import ConversationConsumers
 from services.conversations.ingest.inbound import Ingestor
@@ -21,13 +21,13 @@ SERVICE_NAME = "switchboard.conversations.v1.ConversationsService"
 
 
 async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
-    db, bus = await connect(settings, topics.STREAMS)
+    db, bus = await connect(settings, topics.STREAMS, "conversations")
     units = Units(db, ConversationsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     servicer = ConversationsServicer(units, ConversationsService())
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_ConversationsServiceServicer_to_server, servicer, SERVICE_NAME)],
-        service_token=settings.service_token.get_secret_value(),
+        settings=settings, accepts=permissions.CALLERS["conversations"],
         address=listen_address(settings.conversations_target, settings.grpc_listen))
     return ServiceRuntime(
         name="conversations", db=db, bus=bus, grpc=grpc_server,

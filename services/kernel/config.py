@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.kernel.wire import Caller
 
 
 class KernelSettings(BaseSettings):
@@ -16,10 +20,30 @@ class KernelSettings(BaseSettings):
     database_pool_size: int = 10
     # One server, or a cluster's seed list separated by commas.
     nats_url: str = "nats://127.0.0.1:4222"
+    # This component's NATS user (default: its own name, e.g. "channels") and password; the
+    # user's permissions are those of clients/rpc/permissions.py. Empty: no credentials.
+    nats_user: str = ""
+    nats_password: SecretStr = SecretStr("")
+    # TLS to NATS: the CA (PEM file) the server's certificate is verified with; a client
+    # certificate and key when the server asks for one (mutual TLS).
+    nats_tls_ca: str = ""
+    nats_tls_cert: str = ""
+    nats_tls_key: str = ""
     # Fernet keys, comma-separated, newest first (MultiFernet rotation).
     secret_key: SecretStr = SecretStr("")
-    # Shared credential every internal gRPC call carries; a bare tenant header is worthless.
-    service_token: SecretStr = SecretStr("")
+    # This component's own gRPC token, sent with its name on every call to a service.
+    grpc_token: SecretStr = SecretStr("")
+    # What a service checks callers against: "<caller>:<sha256 of its token>", comma-separated
+    # (`switchboard credentials` prints it). A service accepts only the callers its row of
+    # permissions.CALLERS names; a bare tenant header is worthless without one of these.
+    grpc_callers: str = ""
+    # TLS for gRPC: a service's certificate and key (PEM files), and the CA every caller
+    # verifies the services with. A service with TLS also answers plaintext gRPC health on
+    # grpc_health_listen (Kubernetes' gRPC probes speak no TLS).
+    grpc_tls_cert: str = ""
+    grpc_tls_key: str = ""
+    grpc_tls_ca: str = ""
+    grpc_health_listen: str = ""
     log_level: str = "INFO"
     log_json: bool = True
     # JetStream stream replicas (1 for the embedded stack, 3 on a cluster).
@@ -37,6 +61,11 @@ class KernelSettings(BaseSettings):
     # The gateway's public URL: webhook URLs registered with channels are built from it.
     public_base_url: str = "http://127.0.0.1:8080"
     shutdown_grace_s: float = 10.0
+
+    def caller(self, component: str) -> Caller:
+        """How `component` calls the services: its name, its token, the CA to verify them by."""
+        ca = Path(self.grpc_tls_ca).read_bytes() if self.grpc_tls_ca else None
+        return Caller(component, self.grpc_token.get_secret_value(), ca)
 
 
 def async_database_url(url: str) -> str:

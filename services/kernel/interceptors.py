@@ -1,4 +1,4 @@
-"""gRPC server interceptors: tracing, metrics, errors, service credential, tenant, request.
+"""gRPC server interceptors: tracing, metrics, errors, the caller's credential, tenant, request.
 
 Each wraps unary-unary handlers (every RPC of ours is unary). Health and reflection pass
 through untouched so probes need no credentials.
@@ -10,7 +10,8 @@ import abc
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -20,10 +21,15 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from services.kernel import telemetry
-from services.kernel.errors import DomainError, InvalidArgument, Unauthenticated
+from services.kernel.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
 from services.kernel.tenancy import current_tenant, parse_tenant
 from services.kernel.validation import check_message_text
-from services.kernel.wire import SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
+from services.kernel.wire import (
+    CALLER_METADATA_KEY,
+    SERVICE_TOKEN_METADATA_KEY,
+    TENANT_METADATA_KEY,
+    token_digest,
+)
 
 log = logging.getLogger(__name__)
 _OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
@@ -121,25 +127,59 @@ class ErrorInterceptor(UnaryInterceptor):
             await context.abort(grpc.StatusCode.INTERNAL, "internal error")
 
 
-class AuthInterceptor(UnaryInterceptor):
-    """Checks the service credential, then binds the tenant from metadata.
+@dataclass(frozen=True)
+class CallerPolicy:
+    """Who may call a service: the digest of each known caller's token (SWITCHBOARD_GRPC_CALLERS)
+    and the callers this service accepts (its row of clients/rpc/permissions.CALLERS)."""
 
-    Methods in `tenantless` (cross-tenant plumbing such as webhook resolution) need the
-    credential but no tenant.
+    digests: Mapping[str, str]
+    accepted: frozenset[str]
+
+    @classmethod
+    def parse(cls, callers: str, accepted: Iterable[str]) -> CallerPolicy:
+        """`callers`: "<name>:<sha256 hex>,..."; refuses to serve with none of `accepted` in it
+        (secure by default: no credential, no calls, rather than any call)."""
+        digests: dict[str, str] = {}
+        for entry in filter(None, (e.strip() for e in callers.split(","))):
+            name, _, digest = entry.partition(":")
+            if not name or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+                raise ValueError(f"SWITCHBOARD_GRPC_CALLERS: {entry[:40]!r} is not <caller>:<sha256 hex>")
+            digests[name] = digest
+        policy = cls(digests, frozenset(accepted))
+        if not policy.accepted & set(digests):
+            raise ValueError("SWITCHBOARD_GRPC_CALLERS names none of the callers this service "
+                             f"accepts ({', '.join(sorted(policy.accepted))}): nobody could call it")
+        return policy
+
+    def check(self, caller: str, token: str) -> None:
+        digest = self.digests.get(caller, "")
+        if not token or not hmac.compare_digest(token_digest(token), digest):
+            raise Unauthenticated("unknown caller or wrong credential")
+        if caller not in self.accepted:
+            raise PermissionDenied(f"caller {caller!r} may not call this service")
+
+
+class AuthInterceptor(UnaryInterceptor):
+    """Checks the caller's name and token, then binds the tenant from metadata.
+
+    Methods in `tenantless` (cross-tenant plumbing such as webhook resolution) need a caller
+    but no tenant.
     """
 
-    def __init__(self, service_token: str, tenantless: frozenset[str] = frozenset()) -> None:
-        if not service_token:
-            raise ValueError("a service token is required to serve gRPC")
-        self._token = service_token.encode()
+    def __init__(self, callers: CallerPolicy, tenantless: frozenset[str] = frozenset()) -> None:
+        self._callers = callers
         self._tenantless = tenantless
 
     async def around(self, method: str, request: Any, context: ServicerContext,
                      call_next: CallNext) -> Any:
         meta = metadata_of(context)
-        presented = meta.get(SERVICE_TOKEN_METADATA_KEY, "").encode()
-        if not hmac.compare_digest(presented, self._token):
-            raise Unauthenticated("missing or wrong service credential")
+        caller = meta.get(CALLER_METADATA_KEY, "")
+        try:
+            self._callers.check(caller, meta.get(SERVICE_TOKEN_METADATA_KEY, ""))
+        except DomainError as exc:
+            log.warning("gRPC call refused", extra={"method": method, "caller": caller[:64],
+                                                    "reason": exc.message})
+            raise
         if method in self._tenantless:
             return await call_next(request, context)
         token = current_tenant.set(parse_tenant(meta.get(TENANT_METADATA_KEY)))
@@ -187,9 +227,9 @@ class RequestInterceptor(UnaryInterceptor):
         return await call_next(request, context)
 
 
-def kernel_interceptors(service_token: str,
+def kernel_interceptors(callers: CallerPolicy,
                         tenantless: frozenset[str] = frozenset()) -> list[grpc.aio.ServerInterceptor]:
     """Outermost first: the trace spans everything, errors are mapped before metrics see them,
     and only an authenticated caller's request is looked into."""
     return [TracingInterceptor(), MetricsInterceptor(), ErrorInterceptor(),
-            AuthInterceptor(service_token, tenantless), RequestInterceptor()]
+            AuthInterceptor(callers, tenantless), RequestInterceptor()]

@@ -101,12 +101,17 @@ async def _finish(tasks: list[asyncio.Task[None]], grace_s: float) -> None:
 S = TypeVar("S", bound=KernelSettings)
 
 
-async def connect(settings: KernelSettings, streams: Iterable[Stream]) -> tuple[Database, Bus]:
-    """The process's database pool and bus connection, with the streams it uses in place."""
+async def connect(settings: KernelSettings, streams: Iterable[Stream],
+                  component: str) -> tuple[Database, Bus]:
+    """The process's database pool and its bus connection as `component`'s NATS user, once
+    the streams it uses are there (`switchboard streams` makes them, not the components)."""
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
-    bus = await Bus.connect(settings.nats_url, name=settings.service_name,
-                            replicas=settings.stream_replicas)
-    await bus.ensure_streams(streams)
+    bus = await Bus.connect_as(settings, component)
+    try:
+        await bus.require_streams(streams)
+    except BaseException:
+        await bus.close()
+        raise
     return db, bus
 
 

@@ -8,14 +8,42 @@ here, so a client needs nothing of the server. The bus's catalogue of actual top
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
 
-# gRPC metadata: the caller's service credential and the tenant the call acts for.
+# gRPC metadata: who calls (a component's name) with its own credential, and the tenant the
+# call acts for.
 TENANT_METADATA_KEY = "x-switchboard-tenant"
-SERVICE_TOKEN_METADATA_KEY = "x-switchboard-service-token"
+CALLER_METADATA_KEY = "x-switchboard-caller"
+SERVICE_TOKEN_METADATA_KEY = "x-switchboard-service-token"  # noqa: S105 - a header name
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A component calling the services: its name, its own token (each caller has one, so a
+    leaked token speaks for one component only), and the CA its channels verify the services'
+    TLS certificates with (None: plaintext, e.g. loopback)."""
+
+    name: str
+    token: str = field(repr=False)
+    ca: bytes | None = field(default=None, repr=False)
+
+
+def token_digest(token: str) -> str:
+    """What a service knows of a caller's token (SWITCHBOARD_GRPC_CALLERS): its sha256, so a
+    service's configuration never holds a credential that could call the others. Tokens are
+    random 256-bit strings, so no salt or slow hash is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def inbox_prefix(user: str) -> str:
+    """Where a NATS user's replies come (JetStream acks, API answers, pulled messages): its own
+    `_INBOX.<user>.…`, the only subjects its permissions let it subscribe to, so no component
+    reads what another pulled."""
+    return f"_INBOX.{user}"
 
 # Media for replies (up to 24 MB) travels in one message; gRPC's default cap is 4 MB.
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024

@@ -20,10 +20,12 @@ import asyncpg
 import httpx
 
 from clients.rpc import topics
+from clients.rpc.permissions import ADMIN
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
 from services.channels.models import AccountStatus
+from services.kernel.config import KernelSettings
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
 from services.kernel.logging import configure_logging
@@ -38,6 +40,7 @@ from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.http_server import BackgroundServer
 from switchboard.platform import Platform, start_platform
+from switchboard.streams import ensure_streams
 
 # The consumers an inbound message and its reply pass through (idle = none has work left).
 PIPELINE_DURABLES = (topics.CHANNELS_WEBHOOKS, topics.CHANNELS_WEBHOOKS_OVERFLOW,
@@ -69,6 +72,8 @@ class BenchStack:
     platform: Platform | None = None
     db: Database | None = None
     owner_url: str = ""
+    # The bench's own connections (purges, pauses, backlog checks) play the bus's operator:
+    # the admin user's URL, credentials in it. The components connect as themselves.
     nats_url: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -87,7 +92,11 @@ class BenchStack:
         await migrate_database(self.owner_url)
         await self._retire_earlier_shops()
         self.nats = EmbeddedNats(self.data_dir / "nats")
-        self.nats_url = await asyncio.to_thread(self.nats.start)
+        await asyncio.to_thread(self.nats.start)
+        admin = self.nats.credentials.nats_login(ADMIN)
+        self.nats_url = f"nats://{admin['user']}:{admin['password']}@127.0.0.1:{self.nats.port}"
+        await ensure_streams(KernelSettings(
+            nats_url=self.nats.url, **self.nats.credentials.admin_settings()))
 
     async def start_platform(self) -> None:
         self.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
@@ -97,8 +106,9 @@ class BenchStack:
         port = free_port()
         app_url = runtime_url(self.owner_url)
         self.settings = {
-            "database_url": app_url, "nats_url": self.nats_url,
-            "secret_key": self._secret_key(), "service_token": uuid.uuid4().hex,
+            "database_url": app_url, "nats_url": self.nats.url,
+            "secret_key": self._secret_key(),
+            "grpc_callers": self.nats.credentials.grpc_callers,
             "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
             "avito_sandbox_url": self.emulator.url, "log_level": "WARNING",
             "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
@@ -108,7 +118,8 @@ class BenchStack:
             "avito_rate_per_s": 1e6, "avito_rate_burst": 10**6}
         self.settings |= await register_partner_app(self.emulator.url,
                                                     self.settings["public_base_url"])
-        self.platform = await start_platform(COMPONENTS, **self.settings)
+        self.platform = await start_platform(
+            COMPONENTS, self.nats.credentials.per_component(), **self.settings)
         self.db = Database(app_url, pool_size=4)
 
     async def _retire_earlier_shops(self) -> None:

@@ -2,7 +2,8 @@
 fault suite's "one node dies" scenario (streams with 3 replicas survive the loss of one).
 
 `with NatsCluster(path) as cluster: cluster.url` — node i keeps its data in `path/n<i>/`
-and its ports for its whole life, so a killed node comes back as the same member.
+and its ports for its whole life, so a killed node comes back as the same member. Every node
+has the same users and permissions as the embedded server (`devstack/nats.py`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from switchboard.credentials import Credentials, write_private
 from switchboard.devstack.errors import EmbeddedServerError
-from switchboard.devstack.nats import nats_server_binary
+from switchboard.devstack.nats import nats_server_binary, server_config
 from switchboard.devstack.ports import free_ports
 
 CLUSTER_NAME = "switchboard"
@@ -58,11 +60,14 @@ class ClusterNode:
 class NatsCluster:
     """`size` JetStream nodes with full-mesh routes on 127.0.0.1."""
 
-    def __init__(self, data_dir: Path, size: int = 3) -> None:
+    def __init__(self, data_dir: Path, size: int = 3, *,
+                 credentials: Credentials | None = None) -> None:
         self.data_dir = Path(data_dir).absolute()
         ports = iter(free_ports(3 * size))  # client, route and monitoring port of each
         self.nodes = [ClusterNode(f"n{i}", self.data_dir / f"n{i}", next(ports), next(ports),
                                   next(ports)) for i in range(1, size + 1)]
+        self.credentials = credentials or Credentials.load_or_create(
+            self.data_dir / "credentials.json")
 
     @property
     def url(self) -> str:
@@ -151,12 +156,12 @@ class NatsCluster:
                 f'http: "127.0.0.1:{node.monitor_port}"\n'
                 f'jetstream {{ store_dir: "{node.data_dir / "jetstream"}" }}\n'
                 f'cluster {{ name: "{CLUSTER_NAME}", listen: "127.0.0.1:{node.cluster_port}", '
-                f'routes: [{routes}] }}\n')
+                f'routes: [{routes}] }}\n' + server_config(self.credentials))
 
     def _spawn(self, node: ClusterNode) -> None:
         node.data_dir.mkdir(parents=True, exist_ok=True)
         config = node.data_dir / "nats.conf"
-        config.write_text(self._config(node))
+        write_private(config, self._config(node))
         with (node.data_dir / "nats.log").open("ab") as log:
             node.proc = subprocess.Popen(
                 [str(nats_server_binary()), "-c", str(config)], cwd=node.data_dir,

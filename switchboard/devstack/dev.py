@@ -2,7 +2,8 @@
 
 PostgreSQL and nats-server come from wheels; data lives in the data folder, so a second run
 picks up where the first stopped. External servers are used instead when
-SWITCHBOARD_DATABASE_URL / SWITCHBOARD_NATS_URL are set.
+SWITCHBOARD_DATABASE_URL / SWITCHBOARD_NATS_URL are set. Every component connects with
+credentials of its own, made once per data folder (`credentials.json`, mode 0600).
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from gateway.config import GatewaySettings
+from services.kernel.config import KernelSettings
 from services.kernel.crypto import SecretBox
 from services.kernel.logging import configure_logging
 from services.kernel.runtime import wait_for_shutdown_signal
 from services.kernel.telemetry import configure_tracing
 from switchboard.components import COMPONENTS
+from switchboard.credentials import Credentials, write_private
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import remembered_port
@@ -33,6 +37,7 @@ from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.eventloop import tune_garbage_collector
 from switchboard.http_server import BackgroundServer
 from switchboard.platform import Platform, start_platform
+from switchboard.streams import ensure_streams
 
 DATABASE = "switchboard"
 
@@ -87,28 +92,33 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
     configure_tracing("switchboard-dev")
     progress = progress or Progress(6)
     stack = DevStack(options)
+    credentials = Credentials.load_or_create(data / "credentials.json")
     try:
-        database_url, nats_url = await _servers(stack, data, progress)
+        database_url, nats_url = await _servers(stack, data, progress, credentials)
         secret = _secrets(data / "secrets.json")
         with progress.task("Starting the Avito emulator (sandbox)"):
+            # Its buyers start writing once the gateway listens (below), not before.
             stack.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
-                chatter_interval_s=options.chatter_interval_s or None,
                 state_file=data / "avito-emulator.json")),
                 port=remembered_port(data / "emulator_port", options.emulator_port))
             await stack.emulator.start()
         settings = _settings(options, database_url, nats_url, secret, stack.emulator.url)
         settings |= await register_partner_app(stack.emulator.url, settings["public_base_url"])
         with progress.task(f"Starting gateway, conversations, channels and agent on :{options.port}"):
-            stack.platform = await start_platform(COMPONENTS, **settings)
+            stack.platform = await start_platform(
+                COMPONENTS, _own_credentials(credentials, external_nats=stack.nats is None),
+                grpc_callers=credentials.grpc_callers, **settings)
         with progress.task("Seeding the demo tenant and its sandbox Avito shop"):
             stack.info = await _dev_info(data / "dev.json", settings, stack)
+        await _start_chatter(stack.emulator.url, options.chatter_interval_s)
     except BaseException:
         await stack.stop()
         raise
     return stack
 
 
-async def _servers(stack: DevStack, data: Path, progress: Progress) -> tuple[str, str]:
+async def _servers(stack: DevStack, data: Path, progress: Progress,
+                   credentials: Credentials) -> tuple[str, str]:
     database_url = os.environ.get("SWITCHBOARD_DATABASE_URL", "")
     nats_url = os.environ.get("SWITCHBOARD_NATS_URL", "")
     with progress.task("Starting PostgreSQL" + (" (external)" if database_url else "")):
@@ -126,17 +136,37 @@ async def _servers(stack: DevStack, data: Path, progress: Progress) -> tuple[str
         database_url = database_url or runtime_url(owner_url)
     with progress.task("Starting nats-server with JetStream" + (" (external)" if nats_url else "")):
         if not nats_url:
-            stack.nats = EmbeddedNats(data / "nats")
+            stack.nats = EmbeddedNats(data / "nats", credentials=credentials)
             nats_url = await asyncio.to_thread(stack.nats.start)
+            admin = credentials.admin_settings()
+        else:  # an external server: its admin from SWITCHBOARD_NATS_USER / _PASSWORD
+            admin = {}
+        await ensure_streams(KernelSettings(**{"nats_url": nats_url, **admin}))
     return database_url, nats_url
+
+
+def _own_credentials(credentials: Credentials, external_nats: bool) -> dict[str, dict[str, Any]]:
+    """Each component's own; with an external NATS, its users' passwords come from env
+    (SWITCHBOARD_<COMPONENT>__NATS_PASSWORD), not from this data folder."""
+    own = credentials.per_component()
+    if external_nats:
+        for settings in own.values():
+            del settings["nats_user"], settings["nats_password"]
+    return own
+
+
+async def _start_chatter(emulator_url: str, interval_s: float) -> None:
+    async with httpx.AsyncClient(base_url=emulator_url, timeout=10) as control:
+        resp = await control.put("/_emulator/chatter", json={"interval_s": interval_s or None})
+        resp.raise_for_status()
 
 
 def _secrets(path: Path) -> dict[str, str]:
     """Generated once per data folder: the Fernet key must outlive restarts (stored secrets)."""
     if path.exists():
         return json.loads(path.read_text())
-    values = {"secret_key": SecretBox.generate_key(), "service_token": secrets.token_urlsafe(32)}
-    _write_private(path, json.dumps(values))
+    values = {"secret_key": SecretBox.generate_key()}
+    write_private(path, json.dumps(values))
     return values
 
 
@@ -145,7 +175,7 @@ def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dic
     base = f"http://127.0.0.1:{options.port}"
     return {"database_url": database_url, "nats_url": nats_url,
             "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
-            "service_token": secret["service_token"], "http_port": options.port,
+            "http_port": options.port,
             "public_base_url": base, "avito_sandbox_url": emulator_url,
             # A tenant's model endpoint may reach the LLM emulator at `switchboard emulate llm`'s
             # default address and nothing else inside (SWITCHBOARD_OUTBOUND_ALLOW replaces it).
@@ -163,17 +193,12 @@ async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> di
     info = {"gateway_url": gateway_url, "api_key": seeded.api_key, "tenant_id": seeded.tenant_id,
             "login": {"email": seeded.email, "password": seeded.password}, "avito": seeded.avito,
             "nats_url": settings["nats_url"], "database_url": settings["database_url"]}
-    await asyncio.to_thread(_write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
+    await asyncio.to_thread(write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
     return info
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
-
-
-def _write_private(path: Path, text: str) -> None:
-    path.write_text(text)
-    path.chmod(0o600)
 
 
 def _print_summary(stack: DevStack) -> None:

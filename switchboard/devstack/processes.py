@@ -23,6 +23,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from switchboard.components import BY_NAME, TABLE
+from switchboard.credentials import Credentials
 from switchboard.devstack.errors import EmbeddedServerError, log_tail
 from switchboard.devstack.ports import free_ports
 
@@ -128,13 +129,15 @@ class ProcessPlatform:
     """Every component of the table as its own `switchboard serve` process.
 
     `env` holds the settings all share (`SWITCHBOARD_DATABASE_URL`, `_NATS_URL`, `_SECRET_KEY`,
-    `_SERVICE_TOKEN`, and whatever else the caller wants, e.g. `_STREAM_REPLICAS`); the
-    service targets, each service's `GRPC_LISTEN`, the gateway's port and public URL are
+    and whatever else the caller wants, e.g. `_STREAM_REPLICAS`); each component's own NATS
+    user, password and gRPC token (from `credentials`, as the chart maps them from its Secret),
+    the service targets, each service's `GRPC_LISTEN`, the gateway's port and public URL are
     filled in here.
     """
 
     data_dir: Path
     env: Mapping[str, str]
+    credentials: Credentials
     components: dict[str, ComponentProcess] = field(default_factory=dict)
     http_port: int = 0
 
@@ -149,7 +152,7 @@ class ProcessPlatform:
                   "NO_PROXY": "*", "no_proxy": "*",
                   **{f"SWITCHBOARD_{name.upper()}": target for name, target in targets.items()}}
         for component in TABLE:
-            env = {**shared}
+            env = {**shared, **_env(self.credentials.settings_for(component.name))}
             if component.target:
                 env["SWITCHBOARD_GRPC_LISTEN"] = targets[component.target]
                 ready = grpc_serving(targets[component.target])
@@ -168,7 +171,7 @@ class ProcessPlatform:
     def create_streams(self, attempts: int = 3) -> None:
         """`switchboard streams`, as the chart's hook runs it before the components start
         (on a cluster that has just elected its leaders, a first try may time out)."""
-        env = self.components["gateway"].env
+        env = {**self.components["gateway"].env, **_env(self.credentials.admin_settings())}
         for attempt in range(1, attempts + 1):
             done = subprocess.run([sys.executable, "-m", "switchboard", "streams"], env=env,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -204,3 +207,7 @@ class ProcessPlatform:
         """SIGTERM everything, the gateway first (a rolling drain), then the services."""
         for name in ("gateway", *reversed([c.name for c in TABLE if c.target])):
             self.components[name].stop()
+
+
+def _env(settings: Mapping[str, str]) -> dict[str, str]:
+    return {f"SWITCHBOARD_{name.upper()}": value for name, value in settings.items()}

@@ -7,6 +7,8 @@ tenant, the sandbox account and its channel, the FAQ — rather than making it t
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,16 +47,32 @@ async def seed_demo(settings: GatewaySettings, gateway_url: str, emulator_url: s
                "user_id": shop.user_id, "webhook_url": shop.webhook_url})
 
 
-async def register_partner_app(emulator_url: str, public_base_url: str) -> dict[str, str]:
+async def register_partner_app(emulator_url: str, public_base_url: str,
+                               credentials: tuple[str, str] | None = None) -> dict[str, str]:
     """A partner app on the emulator standing in for the platform's Avito app (the
     authorization-code flow), returned as ChannelsSettings overrides. Avito redirects the
-    seller's browser to the gateway's callback after consent."""
+    seller's browser to the gateway's callback after consent. With `credentials` (client id,
+    secret) it is that app, registered again (the emulator keeps it across restarts)."""
+    spec = {"redirect_uri": f"{public_base_url}/v1/channels/avito/oauth/callback",
+            "name": "Switchboard (sandbox)"}
+    if credentials is not None:
+        spec |= {"client_id": credentials[0], "client_secret": credentials[1]}
     async with httpx.AsyncClient(timeout=10) as http:
-        app = (await http.post(f"{emulator_url}/_emulator/apps", json={
-            "redirect_uri": f"{public_base_url}/v1/channels/avito/oauth/callback",
-            "name": "Switchboard (sandbox)"})).raise_for_status().json()
-    return {"avito_oauth_client_id": app["client_id"],
-            "avito_oauth_client_secret": app["client_secret"],
+        app = (await http.post(f"{emulator_url}/_emulator/apps",
+                               json=spec)).raise_for_status().json()
+    return partner_app_settings(emulator_url, app["client_id"], app["client_secret"])
+
+
+def partner_app_credentials(secret_key: str) -> tuple[str, str]:
+    """The dev stack's partner app: the same client id and secret on every run of a data
+    folder (derived from its secret key), so the platform is configured with them before the
+    emulator is up, and registers them once it is."""
+    digest = hmac.new(secret_key.encode(), b"avito partner app", hashlib.sha256).hexdigest()
+    return f"switchboard-dev-{digest[:12]}", digest[12:52]
+
+
+def partner_app_settings(emulator_url: str, client_id: str, client_secret: str) -> dict[str, str]:
+    return {"avito_oauth_client_id": client_id, "avito_oauth_client_secret": client_secret,
             "avito_oauth_url": f"{emulator_url}/oauth"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
 import pytest
 
 from switchboard.devstack.ports import free_port
@@ -19,7 +21,8 @@ from switchboard.devstack.ports import free_port
 pytestmark = pytest.mark.slow
 
 
-def _start(data: Path, port: int, emulator_port: int) -> subprocess.Popen[str]:
+def _start(data: Path, port: int, emulator_port: int,
+           chatter_s: float = 0) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_NATS_URL")}
     # The services' default gRPC ports may be taken on a busy machine: use free ones.
@@ -27,7 +30,7 @@ def _start(data: Path, port: int, emulator_port: int) -> subprocess.Popen[str]:
         env[f"SWITCHBOARD_{service}_TARGET"] = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
         [sys.executable, "-m", "switchboard", "dev", "--data-dir", str(data), "--port", str(port),
-         "--emulator-port", str(emulator_port), "--chatter-interval", "0"],
+         "--emulator-port", str(emulator_port), "--chatter-interval", str(chatter_s)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
@@ -69,6 +72,11 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         assert set(info) == {"gateway_url", "api_key", "tenant_id", "login", "avito", "nats_url",
                              "database_url"}
         assert set(info["avito"]) == {"emulator_url", "channel_id", "user_id", "webhook_url"}
+        # The bus is the production one: anonymous clients refused, the components' credentials
+        # made once for this data folder, readable by its owner only (issue #19).
+        assert "Authorization Violation" in _anonymous_nats(info["nats_url"])
+        credentials = (data / "credentials.json").read_text()
+        assert (data / "credentials.json").stat().st_mode & 0o777 == 0o600
         auth = {"Authorization": f"Bearer {info['api_key']}"}
         httpx.post(f"{info['avito']['emulator_url']}/_emulator/accounts/{info['avito']['user_id']}"
                    "/incoming", json={"text": "Первый запуск"}, timeout=5).raise_for_status()
@@ -82,6 +90,7 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         _wait_ready(proc, url)
         again = json.loads((data / "dev.json").read_text())
         assert again["api_key"] == info["api_key"] and again["tenant_id"] == info["tenant_id"]
+        assert (data / "credentials.json").read_text() == credentials  # reused
         # The data survived: the conversation is still there, and the sandbox account too.
         _eventually_conversations(url, auth, 1)
         httpx.post(f"{info['avito']['emulator_url']}/_emulator/accounts/{info['avito']['user_id']}"
@@ -89,6 +98,18 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         _eventually_conversations(url, auth, 2)
     finally:
         _stop(proc)
+
+
+def _anonymous_nats(url: str) -> str:
+    """What the server says to a client without credentials."""
+    async def connect() -> str:
+        try:
+            nc = await nats.connect(url, allow_reconnect=False, connect_timeout=3)
+        except nats.errors.Error as refused:
+            return str(refused)
+        await nc.close()
+        return "connected"
+    return asyncio.run(connect())
 
 
 def test_dev_restarts_when_dev_json_is_lost_but_the_data_is_not(tmp_path: Path) -> None:

@@ -29,7 +29,9 @@ from tests.deploy.chart import (
 )
 
 KUBE_VERSION = "1.36"  # the version Helm's engine renders for; kubernetes-validate ships it
-CRDS = {"ServiceMonitor": "monitoring.coreos.com/v1", "PrometheusRule": "monitoring.coreos.com/v1"}
+CRDS = {"ServiceMonitor": "monitoring.coreos.com/v1", "PrometheusRule": "monitoring.coreos.com/v1",
+        "Certificate": "cert-manager.io/v1"}
+CRD_SPEC = {"ServiceMonitor": "endpoints", "PrometheusRule": "groups", "Certificate": "dnsNames"}
 PROFILES = ["default", "production"]
 
 
@@ -47,7 +49,7 @@ def test_every_manifest_is_valid_kubernetes(profile: str) -> None:
     for obj in objects:
         if obj["kind"] in CRDS:  # no schema shipped for operator CRDs: check their shape instead
             assert obj["apiVersion"] == CRDS[obj["kind"]] and obj["metadata"]["name"]
-            assert obj["spec"]["endpoints" if obj["kind"] == "ServiceMonitor" else "groups"]
+            assert obj["spec"][CRD_SPEC[obj["kind"]]]
             continue
         kubernetes_validate.validate(obj, KUBE_VERSION, strict=True)
 
@@ -113,8 +115,10 @@ def test_probes_and_graceful_termination(profile: str) -> None:
             assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
             assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
         else:
+            # With gRPC TLS on, the plaintext health-only port (probes speak no TLS).
             for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
-                assert container[probe]["grpc"] == {"port": ports["grpc"]}, (name, probe)
+                assert container[probe]["grpc"] == {"port": ports.get("health", ports["grpc"])}, \
+                    (name, probe)
         # preStop pause, then the gRPC drain and the consumers' drain, each up to the grace.
         pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
         assert spec["terminationGracePeriodSeconds"] > pre_stop + 2 * grace
@@ -125,7 +129,7 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
     objects = rendered(profile)
     fields = set(GatewaySettings.model_fields) | set(ChannelsSettings.model_fields)
     names = set(one(objects, "ConfigMap", f"{FULLNAME}-config")["data"])
-    for secret in find(objects, "Secret"):
+    for secret in find(objects, "Secret", f"{FULLNAME}-secrets"):  # the one pods take as env
         names |= set(secret["stringData"])
     for _, spec in pod_specs(objects):
         for container in spec["containers"] + spec.get("initContainers", []):
@@ -138,7 +142,7 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
     gateway = one(objects, "Deployment", f"{FULLNAME}-gateway")["spec"]["template"]["spec"]
     assert {"name": "SWITCHBOARD_HTTP_HOST", "value": "0.0.0.0"} in gateway["containers"][0]["env"]
     for name in SERVICES:
-        env = {e["name"]: e["value"] for e in one(objects, "Deployment", f"{FULLNAME}-{name}")
+        env = {e["name"]: e.get("value") for e in one(objects, "Deployment", f"{FULLNAME}-{name}")
                ["spec"]["template"]["spec"]["containers"][0]["env"]}
         assert env["SWITCHBOARD_GRPC_LISTEN"].startswith("0.0.0.0:") and env["SWITCHBOARD_METRICS_PORT"]
         target = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"][f"SWITCHBOARD_{name.upper()}_TARGET"]
@@ -148,11 +152,10 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
 def test_secret_is_generated_with_a_usable_key_unless_an_existing_one_is_named() -> None:
     secret = one(rendered("default"), "Secret", f"{FULLNAME}-secrets")["stringData"]
     assert set(secret) >= {"SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_MIGRATION_DATABASE_URL",
-                           "SWITCHBOARD_NATS_URL", "SWITCHBOARD_SECRET_KEY", "SWITCHBOARD_SERVICE_TOKEN"}
+                           "SWITCHBOARD_NATS_URL", "SWITCHBOARD_SECRET_KEY"}
     Fernet(secret["SWITCHBOARD_SECRET_KEY"])  # a valid key, or this raises
-    assert len(secret["SWITCHBOARD_SERVICE_TOKEN"]) >= 32
     production = rendered("production")
-    assert find(production, "Secret") == []
+    assert find(production, "Secret") == []  # the credentials too: tests/deploy/test_chart_security.py
     existing = values_of("production")["existingSecret"]  # type: ignore[index]
     for _, spec in pod_specs(production):
         refs = [e["secretRef"]["name"] for c in spec["containers"] for e in c["envFrom"] if "secretRef" in e]
@@ -229,7 +232,26 @@ def test_operator_objects_are_optional() -> None:
     assert not find(default, "ServiceMonitor") and not find(default, "PrometheusRule")
     monitors = find(production, "ServiceMonitor")
     assert sorted(m["metadata"]["name"] for m in monitors) == sorted(f"{FULLNAME}-{c}" for c in COMPONENTS)
-    assert {m["spec"]["endpoints"][0]["port"] for m in monitors} == {"http", "metrics"}
+    assert {m["spec"]["endpoints"][0]["port"] for m in monitors} == {"metrics"}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_metrics_and_graphql_tooling_stay_off_the_public_port(profile: str) -> None:
+    """The Ingress routes the gateway's `http` port: /metrics is served on `metrics` only (the
+    ServiceMonitor's, the metrics policy's), and GraphiQL and introspection are off."""
+    objects = rendered(profile)
+    gateway = one(objects, "Deployment", f"{FULLNAME}-gateway")["spec"]["template"]["spec"]
+    container = gateway["containers"][0]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["SWITCHBOARD_METRICS_PORT"] == str(ports["metrics"]) != env["SWITCHBOARD_HTTP_PORT"]
+    service = {p["name"]: p["targetPort"] for p in
+               one(objects, "Service", f"{FULLNAME}-gateway")["spec"]["ports"]}
+    assert service == {"http": "http", "metrics": "metrics"}
+    scraped = _ports(_policy(objects, "metrics-ingress")["ingress"])
+    assert ports["metrics"] in scraped and ports["http"] not in scraped
+    config = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"]
+    assert config["SWITCHBOARD_GRAPHQL_IDE"] == config["SWITCHBOARD_GRAPHQL_INTROSPECTION"] == "false"
 
 
 @pytest.mark.parametrize("bad", [

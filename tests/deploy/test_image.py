@@ -15,6 +15,7 @@ import pytest
 from clients.rpc.topics import STREAMS
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
+from switchboard.credentials import Credentials
 from switchboard.devstack.ports import free_port
 from switchboard.streams import ensure_streams
 from tests.deploy.chart import ROOT
@@ -97,8 +98,9 @@ async def test_healthcheck_script_checks_http_and_grpc(platform: RunningPlatform
     assert await _healthcheck(SWITCHBOARD_GRPC_LISTEN=f"0.0.0.0:{closed}") == 1
 
 
-async def test_stream_provisioning_is_idempotent(nats_url: str, bus: Bus) -> None:
-    settings = KernelSettings(nats_url=nats_url, stream_replicas=1)
+async def test_stream_provisioning_is_idempotent(nats_url: str, bus: Bus,
+                                                credentials: Credentials) -> None:
+    settings = KernelSettings(nats_url=nats_url, stream_replicas=1, **credentials.admin_settings())
     for _ in range(2):
         assert await ensure_streams(settings) == [spec.name for spec in STREAMS]
     for spec in STREAMS:

@@ -129,8 +129,9 @@ def _agent_replied(scrape: str) -> bool:
 
 @pytest.fixture(scope="module")
 async def scrape(platform: RunningPlatform) -> str:
-    """The gateway's /metrics (every component's, in `serve all`) after a buyer's message and a
-    reply went through, and the AI agent answered another buyer from its FAQ."""
+    """The gateway's /metrics on its metrics port (every component's, in `serve all`) after a
+    buyer's message and a reply went through, and the AI agent answered another buyer from
+    its FAQ."""
     await _agent_answers_a_buyer(platform)
     seller = await platform.new_tenant("Metrics shop")
     shop = await platform.connect_sandbox_shop(seller)
@@ -149,10 +150,22 @@ async def scrape(platform: RunningPlatform) -> str:
     await seller.http.aclose()
 
     async def metrics() -> str:  # the agent counts its outcome after sending the reply
-        text = (await platform.emulator.get(f"{platform.gateway_url}/metrics")).text
+        text = (await platform.emulator.get(_metrics_url(platform))).text
         assert _agent_replied(text), "the agent's reply is not counted yet"
         return text
     return await eventually(metrics)
+
+
+def _metrics_url(platform: RunningPlatform) -> str:
+    return f"http://127.0.0.1:{platform.settings.metrics_port}/metrics"
+
+
+async def test_metrics_are_served_on_their_own_port_only(platform: RunningPlatform) -> None:
+    """Not on the public port, which the chart's Ingress routes (was: anyone could read them)."""
+    public = await platform.emulator.get(f"{platform.gateway_url}/metrics")
+    assert public.status_code == 404 and "switchboard_" not in public.text
+    scraped = await platform.emulator.get(_metrics_url(platform))
+    assert scraped.status_code == 200 and "switchboard_http_requests_total" in scraped.text
 
 
 def _samples(scrape: str) -> list[Any]:

@@ -12,6 +12,7 @@ import nats
 import pytest
 from nats.js.api import StorageType
 
+from clients.rpc.permissions import ADMIN
 from switchboard.devstack.errors import EmbeddedServerError
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import free_port, remembered_port
@@ -88,8 +89,8 @@ def test_postgres_url_quotes_credentials(tmp_path: Path) -> None:
 
 async def test_nats_jetstream_file_storage_survives_restart(tmp_path: Path) -> None:
     with EmbeddedNats(tmp_path / "nats") as server:
-        url = server.url
-        nc = await nats.connect(url)
+        url, admin = server.url, server.credentials.nats_login(ADMIN)
+        nc = await nats.connect(url, **admin)
         js = nc.jetstream()
         await js.add_stream(name="EVENTS", subjects=["sb.>"], storage=StorageType.FILE)
         await js.publish("sb.test.created", b"hello", headers={"Nats-Msg-Id": "m1"})
@@ -102,8 +103,8 @@ async def test_nats_jetstream_file_storage_survives_restart(tmp_path: Path) -> N
     server.stop()  # idempotent
 
     with EmbeddedNats(tmp_path / "nats") as again:
-        assert again.url == url
-        nc = await nats.connect(url)
+        assert again.url == url and again.credentials.nats_login(ADMIN) == admin  # kept
+        nc = await nats.connect(url, **admin)
         info = await nc.jetstream().stream_info("EVENTS")
         assert info.state.messages == 1
         await nc.close()

@@ -19,9 +19,11 @@ from clients.rpc.agent import AgentClient
 from clients.rpc.base import open_channel
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as agent_pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
+from clients.rpc.permissions import ADMIN
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
+from switchboard.credentials import Credentials
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
 from switchboard.http_server import BackgroundServer
@@ -46,13 +48,12 @@ async def llm() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def platform(settings: KernelSettings, stack_db_url: str, stack_nats_url: str,
-                   llm: httpx.AsyncClient) -> AsyncIterator[Platform]:
+async def platform(settings: KernelSettings, credentials: Credentials, stack_db_url: str,
+                   stack_nats_url: str, llm: httpx.AsyncClient) -> AsyncIterator[Platform]:
     """conversations and agent; each test stops it itself (a second stop does nothing)."""
     running = await start_platform(
-        ("conversations", "agent"), **{
+        ("conversations", "agent"), credentials.per_component(), **{
             **settings.model_dump(), "secret_key": settings.secret_key.get_secret_value(),
-            "service_token": settings.service_token.get_secret_value(),
             "database_url": stack_db_url, "nats_url": stack_nats_url,
             "agent_scheduler_poll_s": 0.2, "agent_llm_timeout_s": 20,
             "agent_llm_client_retries": 0, "outbound_allow": llm.base_url.netloc.decode()})
@@ -68,14 +69,15 @@ async def db(stack_db_url: str) -> AsyncIterator[Database]:
 
 
 async def busy_scheduler(platform: Platform, settings: KernelSettings, nats_url: str,
-                         llm: httpx.AsyncClient, db: Database) -> uuid.UUID:
+                         llm: httpx.AsyncClient, db: Database,
+                         credentials: Credentials) -> uuid.UUID:
     """A tenant whose agent is answering CHATS buyers, every answer waiting for the model."""
     tenant = uuid.uuid4()
     (await llm.post("/_emulator/reset")).raise_for_status()
     (await llm.post("/_emulator/faults", json={
         "endpoint": "chat", "latency_ms": LLM_LATENCY_MS, "count": CHATS})).raise_for_status()
-    token = settings.service_token.get_secret_value()
-    agent = AgentClient(open_channel(platform.runtimes["agent"].grpc.address), token)
+    agent = AgentClient(open_channel(platform.runtimes["agent"].grpc.address),
+                        settings.caller("gateway"))
     try:
         fields = {"enabled": True, "base_url": str(llm.base_url).rstrip("/") + "/v1", "model": MODEL,
                   "silence_window_s": 600, "max_wait_s": 600}
@@ -84,7 +86,7 @@ async def busy_scheduler(platform: Platform, settings: KernelSettings, nats_url:
             api_key="sk-test"))
     finally:
         await agent.channel.close()
-    bus = await Bus.connect(nats_url, name="shutdown-test")
+    bus = await Bus.connect(nats_url, name="shutdown-test", **credentials.nats_login(ADMIN))
     try:
         channel = uuid.uuid4()
         for n in range(CHATS):
@@ -121,8 +123,9 @@ def noisy(records: list[logging.LogRecord]) -> list[str]:
 
 async def test_stopping_with_the_scheduler_busy_lets_it_finish_quietly(
         platform: Platform, settings: KernelSettings, stack_nats_url: str,
-        llm: httpx.AsyncClient, db: Database, caplog: pytest.LogCaptureFixture) -> None:
-    tenant = await busy_scheduler(platform, settings, stack_nats_url, llm, db)
+        llm: httpx.AsyncClient, db: Database, caplog: pytest.LogCaptureFixture,
+        credentials: Credentials) -> None:
+    tenant = await busy_scheduler(platform, settings, stack_nats_url, llm, db, credentials)
     caplog.set_level(logging.INFO)
     caplog.clear()
     await platform.stop(10)  # the positive signal: the stop returned
@@ -138,9 +141,10 @@ async def test_stopping_with_the_scheduler_busy_lets_it_finish_quietly(
 
 async def test_a_run_cut_short_by_shutdown_is_one_line_and_keeps_its_row(
         platform: Platform, settings: KernelSettings, stack_nats_url: str,
-        llm: httpx.AsyncClient, db: Database, caplog: pytest.LogCaptureFixture) -> None:
+        llm: httpx.AsyncClient, db: Database, caplog: pytest.LogCaptureFixture,
+        credentials: Credentials) -> None:
     """As when each component runs in its own pod: conversations goes away first."""
-    tenant = await busy_scheduler(platform, settings, stack_nats_url, llm, db)
+    tenant = await busy_scheduler(platform, settings, stack_nats_url, llm, db, credentials)
     caplog.set_level(logging.INFO)
     await platform.runtimes.pop("conversations").stop(1)
     caplog.clear()

@@ -32,18 +32,21 @@ class Tally:
     unlisted: int = 0  # a conversation about a listing without its details
     refused: int = 0  # replies the API refused (4xx) although they were valid
     recovery_s: float | None = None
+    # From the heal until every message written before it was stored: catching up.
+    caught_up_s: float | None = None
     drain_s: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         recovery = "-" if self.recovery_s is None else f"{self.recovery_s:.1f}s"
+        caught_up = "-" if self.caught_up_s is None else f"{self.caught_up_s:.1f}s"
         return (f"[fault] {self.fault:<22} inbound offered={self.offered} "
                 f"via-webhook={self.by_webhook} stored={self.stored} "
                 f"duplicated={self.duplicated} lost={self.lost} | replies accepted={self.replies} "
                 f"sent={self.sent} failed={self.failed} duplicated={self.reply_duplicated} "
                 f"lost={self.reply_lost} | agent replies={self.agent_replies} "
                 f"doubled={self.agent_doubled} | unlisted={self.unlisted} | "
-                f"recovery={recovery} drain={self.drain_s:.1f}s")
+                f"recovery={recovery} caught-up={caught_up} drain={self.drain_s:.1f}s")
 
     @property
     def clean(self) -> bool:
@@ -84,6 +87,7 @@ async def _inbound(stack: FaultStack, load: Load, tally: Tally, healed_at: float
     delivered = {d["message_id"] for d in await stack.deliveries()
                  if d["state"] == "delivered" and not d["duplicate"]}
     first: float | None = None
+    last_before: float | None = None  # the last message written before the heal, stored
     for o in load.offered:
         row = found.get((o.shop.channel_id, o.message_id))
         tally.by_webhook += o.message_id in delivered
@@ -98,6 +102,10 @@ async def _inbound(stack: FaultStack, load: Load, tally: Tally, healed_at: float
             tally.problems.append(f"inbound {o.message_id} stored {row['n']} times")
         if o.at >= healed_at:
             first = float(row["at"]) if first is None else min(first, float(row["at"]))
+        else:
+            last_before = max(last_before or 0.0, float(row["at"]))
+    if last_before is not None and not tally.lost:
+        tally.caught_up_s = max(0.0, last_before - healed_at)
     return first
 
 

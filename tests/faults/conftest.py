@@ -47,7 +47,8 @@ async def stack(faults_dir: Path, faults_postgres: EmbeddedPostgres,
                 faults_nats: EmbeddedNats) -> AsyncIterator[FaultStack]:
     """The platform on one nats-server: every component its own process."""
     owner_url = await migrated(faults_postgres, "faults")
-    built = await FaultStack.create(faults_dir / "platform", owner_url, [faults_nats.url])
+    built = await FaultStack.create(faults_dir / "platform", owner_url, [faults_nats.url],
+                                    faults_nats.credentials)
     yield built
     await built.close()
 

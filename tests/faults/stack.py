@@ -19,11 +19,13 @@ from nats.aio.client import Client as NatsClient
 from pydantic import SecretStr
 
 from clients.rpc import topics
+from clients.rpc.permissions import ADMIN
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from services.channels.models import SendStatus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
+from switchboard.credentials import Credentials
 from switchboard.devstack.agent_seed import enable_sandbox_agent
 from switchboard.devstack.database import runtime_url
 from switchboard.devstack.processes import ProcessPlatform
@@ -84,9 +86,9 @@ class FaultStack:
     data_dir: Path
     owner_url: str
     nats_urls: list[str]
+    credentials: Credentials  # the NATS server's users, and the gRPC tokens
     replicas: int = 1
     secret_key: str = field(default_factory=SecretBox.generate_key)
-    service_token: str = field(default_factory=lambda: uuid.uuid4().hex)
     emulator: BackgroundServer | None = None
     control: httpx.AsyncClient | None = None
     processes: ProcessPlatform | None = None
@@ -96,9 +98,9 @@ class FaultStack:
     shops: list[Shop] = field(default_factory=list)
 
     @classmethod
-    async def create(cls, data_dir: Path, owner_url: str, nats_urls: list[str], *,
-                     replicas: int = 1) -> FaultStack:
-        stack = cls(data_dir, owner_url, nats_urls, replicas)
+    async def create(cls, data_dir: Path, owner_url: str, nats_urls: list[str],
+                     credentials: Credentials, *, replicas: int = 1) -> FaultStack:
+        stack = cls(data_dir, owner_url, nats_urls, credentials, replicas)
         try:
             await stack._start()
         except BaseException:
@@ -112,15 +114,15 @@ class FaultStack:
         await self.emulator.start()
         self.control = httpx.AsyncClient(base_url=self.emulator.url, timeout=15)
         self.owner = await asyncpg.create_pool(self.owner_url, min_size=1, max_size=3)
-        self.nc = await nats.connect(self.nats_urls, max_reconnect_attempts=-1,
+        self.nc = await nats.connect(self.nats_urls, **self.credentials.nats_login(ADMIN),
+                                     max_reconnect_attempts=-1,
                                      reconnect_time_wait=0.2, connect_timeout=5)
         self.processes = ProcessPlatform(self.data_dir, {
             **PROCESS_ENV, "SWITCHBOARD_DATABASE_URL": runtime_url(self.owner_url),
             "SWITCHBOARD_NATS_URL": self.nats_urls[0],
             "SWITCHBOARD_STREAM_REPLICAS": str(self.replicas),
             "SWITCHBOARD_SECRET_KEY": self.secret_key,
-            "SWITCHBOARD_SERVICE_TOKEN": self.service_token,
-            "SWITCHBOARD_AVITO_SANDBOX_URL": self.emulator.url})
+            "SWITCHBOARD_AVITO_SANDBOX_URL": self.emulator.url}, self.credentials)
         await asyncio.to_thread(self.processes.start)
         await self._seed()
 
@@ -203,8 +205,8 @@ class FaultStack:
 
     async def backlog(self) -> dict[str, int]:
         """Everything not yet processed: webhooks the emulator is still delivering, per durable
-        pending + unacked, per outbox its rows, the agent's waits, sends under way, and each
-        stream's last sequence (to see it stand still)."""
+        pending + unacked, per outbox its rows, the agent's waits, sends and sync passes under
+        way, and each stream's last sequence (to see it stand still)."""
         assert self.nc is not None and self.owner is not None
         js = self.nc.jetstream(timeout=5)
         seen = {"webhooks:pending": sum(d["state"] == "pending" for d in await self.deliveries())}
@@ -220,6 +222,12 @@ class FaultStack:
             seen["channels:sending"] = await conn.fetchval(
                 "SELECT count(*) FROM channels.outbound_sends WHERE status = ANY($1::int[])",
                 [int(SendStatus.PENDING), int(SendStatus.SENDING)])
+            # Sync passes asked for (due now: a catch-up, a SyncChannel) or under way (a claim
+            # leases a row SYNC_LEASE_S, 900 s, past its update; a pass that ended sets it at
+            # most SYNC_INTERVAL_S, 300 s + 10 %, ahead).
+            seen["channels:syncing"] = await conn.fetchval(
+                "SELECT count(*) FROM channels.sync_state WHERE next_due_at <= now() "
+                "OR next_due_at > updated_at + interval '600 seconds'")
         return seen
 
     async def drained(self, within_s: float = 90.0) -> float:

@@ -67,8 +67,10 @@ def timeouts(tick: int) -> list[dict[str, Any]]:
 
 
 async def test_avito_errors_rate_limits_and_lost_webhooks(stack: FaultStack) -> None:
+    # Webhooks Avito drops reach nobody on our side: the periodic reconciliation is their
+    # designed recovery, asked for here rather than waited for.
     async with failing(stack, errors) as (inject, heal):
-        tally = await run_scenario(stack, "Avito 5xx/429/drops", inject, heal)
+        tally = await run_scenario(stack, "Avito 5xx/429/drops", inject, heal, reconcile=True)
     assert tally.clean, explain(tally)
     assert tally.offered > tally.by_webhook, explain(tally)  # some came by reconciliation
     assert tally.replies and tally.agent_replies, explain(tally)

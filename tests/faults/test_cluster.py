@@ -32,7 +32,7 @@ async def cluster_stack(faults_dir: Path, faults_postgres: EmbeddedPostgres,
     # A database of its own: this stack's schedulers must never claim the other's accounts.
     owner_url = await migrated(faults_postgres, "faults_cluster")
     built = await FaultStack.create(faults_dir / "cluster-platform", owner_url, cluster.urls,
-                                    replicas=3)
+                                    cluster.credentials, replicas=3)
     yield built
     await built.close()
 

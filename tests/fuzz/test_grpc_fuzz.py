@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2, knowledge_service_pb2
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from services.kernel.wire import SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
+from services.kernel.wire import CALLER_METADATA_KEY, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 from tests.fixtures.platform import RunningPlatform
 from tests.fuzz.conftest import FUZZ, NOWHERE, World, report, stored
 
@@ -71,7 +71,7 @@ class Caller:
     """Blocking calls (from the fuzzers' worker thread) to the platform's gRPC servers."""
 
     def __init__(self, platform: RunningPlatform) -> None:
-        self.token = platform.settings.service_token.get_secret_value()
+        self.token = platform.settings.caller("gateway").token  # every service accepts it
         self.channels = {name: grpc.insecure_channel(runtime.grpc.address)
                          for name, runtime in platform.platform.runtimes.items()}
 
@@ -97,7 +97,8 @@ def caller(platform: RunningPlatform) -> Iterator[Caller]:
 
 
 def metadata(token: str | None, tenant: str | None) -> list[tuple[str, str]]:
-    meta = [] if token is None else [(SERVICE_TOKEN_METADATA_KEY, token)]
+    meta = [] if token is None else [(CALLER_METADATA_KEY, "gateway"),
+                                     (SERVICE_TOKEN_METADATA_KEY, token)]
     return meta if tenant is None else [*meta, (TENANT_METADATA_KEY, tenant)]
 
 

@@ -22,6 +22,7 @@ from gateway.identity.service import IdentityService
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.errors import Internal, NotFound, Unavailable
+from switchboard.credentials import Credentials
 from switchboard.http_server import BackgroundServer
 
 PROBLEM = "application/problem+json"
@@ -49,13 +50,15 @@ class Edge:
 
 
 @pytest.fixture(scope="module")
-async def edge(settings: KernelSettings, db: Database) -> AsyncIterator[Edge]:
+async def edge(settings: KernelSettings, credentials: Credentials,
+               db: Database) -> AsyncIterator[Edge]:
     failing = Failing()
     server = grpc.aio.server()
     server.add_generic_rpc_handlers([failing])
     target = f"127.0.0.1:{server.add_insecure_port('127.0.0.1:0')}"
     await server.start()
-    gateway = GatewaySettings(**{**settings.model_dump(), "conversations_target": target,
+    gateway = GatewaySettings(**{**settings.model_dump(), **credentials.settings_for("gateway"),
+                                 "conversations_target": target,
                                  "channels_target": target, "agent_target": target})
     created = await IdentityService(db, gateway).create_tenant(
         "Errors", f"owner-{uuid.uuid4().hex[:10]}@example.com", "password-123")

@@ -38,7 +38,8 @@ from services.kernel import errors as domain
 TENANT_A = uuid.uuid4()
 CHANNEL_1, CHANNEL_2 = str(uuid.uuid4()), str(uuid.uuid4())
 READ_KEY, WRITE_KEY = "sb_readkey", "sb_writekey"
-SETTINGS = SimpleNamespace(graphql_max_depth=8, live_auth_check_s=0.05)
+SETTINGS = SimpleNamespace(graphql_max_depth=8, live_auth_check_s=0.05, graphql_ide=True,
+                           graphql_introspection=True)
 SCHEMA = build_schema(SETTINGS)  # type: ignore[arg-type]
 
 
@@ -197,7 +198,8 @@ async def test_depth_limit_rejects_a_deep_query(state: SimpleNamespace) -> None:
                "{ attachments { kind } } } } } } } }")
     assert (await run(state, deepest)).errors is None  # the schema's deepest path fits the default
     calls = len(state.conversations.calls)
-    shallow = build_schema(SimpleNamespace(graphql_max_depth=4))  # type: ignore[arg-type]
+    shallow = build_schema(SimpleNamespace(graphql_max_depth=4,  # type: ignore[arg-type]
+                                           graphql_introspection=True))
     result = await shallow.execute(deepest, context_value=Context(state, principal("read")))  # type: ignore[arg-type]
     assert result.errors and "exceeds maximum operation depth of 4" in result.errors[0].message
     assert len(state.conversations.calls) == calls  # refused before any service call

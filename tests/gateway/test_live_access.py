@@ -14,9 +14,8 @@ import httpx
 import pytest
 import websockets
 
-from gateway.config import GatewaySettings
 from switchboard.platform import GatewayRuntime
-from tests.fixtures.platform import RunningPlatform, Tenant
+from tests.fixtures.platform import RunningPlatform, Tenant, second_gateway
 from tests.gateway.live import sse, subscription
 
 pytestmark = pytest.mark.slow
@@ -99,11 +98,7 @@ async def test_agent_preview_needs_write(platform: RunningPlatform, seller: Tena
 @contextlib.asynccontextmanager
 async def own_gateway(platform: RunningPlatform, **overrides: Any) -> AsyncIterator[GatewayRuntime]:
     """A second gateway on the platform's services (port 0), to stop or to misconfigure."""
-    assert platform.platform.gateway is not None
-    running: GatewaySettings = platform.platform.gateway.app.state.gateway.settings  # real targets
-    settings = running.model_copy(update={"http_port": 0, **overrides})
-    runtime = GatewayRuntime(settings)
-    await runtime.start()
+    runtime = await second_gateway(platform, **overrides)
     try:
         yield runtime
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -14,13 +14,13 @@ import pytest
 from prometheus_client import REGISTRY
 
 from clients.rpc import topics
-from gateway.config import GatewaySettings
-from services.kernel.bus import Bus
+from switchboard.credentials import Credentials
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import free_port
 from switchboard.platform import GatewayRuntime
+from tests.fixtures.bus import admin_bus, provisioned
 from tests.fixtures.events import eventually
-from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant, second_gateway
 from tests.gateway.test_webhooks import delivery
 
 pytestmark = pytest.mark.slow
@@ -39,26 +39,16 @@ async def shop(platform: RunningPlatform, seller: Tenant) -> SandboxShop:
 
 
 @pytest.fixture
-def private_nats(tmp_path: Path) -> Iterator[EmbeddedNats]:
-    server = EmbeddedNats(tmp_path / "nats")
+async def private_nats(tmp_path: Path, credentials: Credentials) -> AsyncIterator[EmbeddedNats]:
+    server = EmbeddedNats(tmp_path / "nats", credentials=credentials)
     server.start()
     try:
+        await provisioned(server)  # the streams, as `switchboard streams` makes them
         yield server
     finally:
         server.stop()
 
 
-async def second_gateway(platform: RunningPlatform, **overrides: object) -> GatewayRuntime:
-    """Another gateway beside the session's, on the session's services and database."""
-    port = free_port()
-    targets = {f"{name}_target": runtime.grpc.address
-               for name, runtime in platform.platform.runtimes.items()}
-    settings = platform.settings.model_copy(update={
-        "http_port": port, "public_base_url": f"http://127.0.0.1:{port}", **targets,
-        **overrides})
-    gateway = GatewayRuntime(GatewaySettings(**settings.model_dump()))
-    await gateway.start()
-    return gateway
 
 
 @pytest.fixture
@@ -117,7 +107,7 @@ async def test_a_delivery_jetstream_cannot_take_is_answered_in_time_retried_and_
         assert settled <= 1
         return settled == 1
     await eventually(outcome_known, within=20.0, interval=0.1)
-    bus = await Bus.connect(private_nats.url, name="handoff-test")
+    bus = await admin_bus(private_nats, "handoff-test")
     try:
         subject = topics.AVITO_WEBHOOK_RECEIVED.subject(seller.tenant_id)
         info = await bus.js.stream_info(topics.WEBHOOKS.name, subjects_filter=subject)

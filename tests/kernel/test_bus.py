@@ -8,8 +8,10 @@ import uuid
 import pytest
 from google.protobuf.empty_pb2 import Empty
 
+from clients.rpc.permissions import ADMIN
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, run_consumers
 from services.kernel.wire import Durable, Stream, Topic
+from switchboard.credentials import Credentials
 from tests.fixtures.events import eventually
 
 TENANT = uuid.uuid4()
@@ -260,12 +262,14 @@ async def test_backlog_says_when_a_consumer_has_more_than_its_limit_waiting(
     assert not await Backlog(bus, Durable("no-such-consumer", topic, "tests"), limit=0).over_limit()
 
 
-async def test_a_list_of_servers_connects_past_one_that_is_down(nats_url: str) -> None:
+async def test_a_list_of_servers_connects_past_one_that_is_down(
+        nats_url: str, credentials: Credentials) -> None:
     """A process starting while the first node of a cluster is down reaches another."""
     from switchboard.devstack.ports import free_port
 
     down = f"nats://127.0.0.1:{free_port()}"
-    connected = await Bus.connect(f"{down}, {nats_url}", name="tests-seed-list")
+    connected = await Bus.connect(f"{down}, {nats_url}", name="tests-seed-list",
+                                  **credentials.nats_login(ADMIN))
     try:
         assert connected.nc.is_connected
     finally:

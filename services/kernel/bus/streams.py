@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import ssl
 import uuid
 from collections.abc import Iterable
 
@@ -16,7 +17,9 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 
 from services.kernel import telemetry
-from services.kernel.wire import Stream, Topic
+from services.kernel.config import KernelSettings
+from services.kernel.tls import nats_ssl_context
+from services.kernel.wire import Stream, Topic, inbox_prefix
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +36,46 @@ class Bus:
         self.replicas = replicas
 
     @classmethod
-    async def connect(cls, url: str, *, name: str, replicas: int = 1) -> Bus:
+    async def connect(cls, url: str, *, name: str, replicas: int = 1, user: str = "",
+                      password: str = "", tls: ssl.SSLContext | None = None) -> Bus:
         """`url`: one server, or a cluster's as a comma-separated list (a process that starts
-        while one node is down connects to another; running ones learn the rest anyway)."""
+        while one node is down connects to another; running ones learn the rest anyway).
+
+        As `user`, replies come to the user's own inboxes (`wire.inbox_prefix`), the only ones
+        its permissions let it read."""
         servers = [u.strip() for u in url.split(",") if u.strip()]
+        login = {"user": user, "password": password, "inbox_prefix": inbox_prefix(user)} \
+            if user else {}
         nc = await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1,
-                                reconnect_time_wait=0.5, connect_timeout=5, drain_timeout=5)
+                                reconnect_time_wait=0.5, connect_timeout=5, drain_timeout=5,
+                                tls=tls, **login)
         return cls(nc, replicas=replicas)
+
+    @classmethod
+    async def connect_as(cls, settings: KernelSettings, user: str) -> Bus:
+        """Connect with the settings' URL, TLS and password as `user` (unless the settings
+        name another with SWITCHBOARD_NATS_USER)."""
+        return await cls.connect(
+            settings.nats_url, name=user, replicas=settings.stream_replicas,
+            user=settings.nats_user or user, password=settings.nats_password.get_secret_value(),
+            tls=nats_ssl_context(settings))
+
+    async def require_streams(self, streams: Iterable[Stream]) -> None:
+        """Check that these streams exist: components create none (their NATS users may not),
+        `switchboard streams` does, as the admin user, before they start."""
+        missing = []
+        for spec in streams:
+            try:
+                await self.js.stream_info(spec.name)
+            except NotFoundError:
+                missing.append(spec.name)
+        if missing:
+            raise RuntimeError(f"JetStream stream(s) {', '.join(missing)} missing: run "
+                               "`switchboard streams` as the NATS admin user first")
 
     async def ensure_streams(self, streams: Iterable[Stream]) -> None:
         """Create or update these streams (the catalogue's `STREAMS`; idempotent, safe from
-        several processes)."""
+        several processes). Needs a user allowed to manage streams (the admin)."""
         for spec in streams:
             config = StreamConfig(
                 name=spec.name, subjects=spec.subjects, storage=StorageType.FILE,

@@ -17,7 +17,7 @@ from switchboard.emulators.avito import (
     oauth,
     persistence,
 )
-from switchboard.emulators.avito.chatter import run_chatter
+from switchboard.emulators.avito.chatter import Chatter
 from switchboard.emulators.avito.emulator import Emulator
 from switchboard.emulators.avito.errors import install_error_handlers
 from switchboard.emulators.avito.guard import install_rate_headers
@@ -26,6 +26,7 @@ from switchboard.emulators.avito.settings import AvitoEmulatorSettings
 
 def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
     emulator = Emulator(settings or AvitoEmulatorSettings())
+    chatter = Chatter(emulator)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -35,14 +36,14 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
             state_file.restore(emulator)
         async with emulator.dispatcher:
             tasks: list[asyncio.Task[None]] = []
-            if interval := emulator.settings.chatter_interval_s:
-                tasks.append(asyncio.create_task(run_chatter(emulator, interval)))
+            await chatter.set(emulator.settings.chatter_interval_s)
             if state_file:
                 tasks.append(asyncio.create_task(
                     state_file.autosave(emulator, persistence.SAVE_INTERVAL_S)))
             try:
                 yield
             finally:
+                await chatter.stop()
                 for task in tasks:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -52,6 +53,7 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Avito API emulator", lifespan=lifespan)
     app.state.emulator = emulator
+    app.state.chatter = chatter
     install_error_handlers(app)
     install_rate_headers(app)
     app.include_router(oauth.router)

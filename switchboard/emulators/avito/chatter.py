@@ -4,6 +4,7 @@ and price, sometimes in a burst of messages, sometimes coming back to an earlier
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from itertools import islice
 
@@ -42,6 +43,31 @@ _OFFERS = ("Отдадите за {offer}?", "За {offer} заберу прям
 _RECENT_CHATS = 20  # buyers come back to chats that are still fresh
 _ITEM_SAMPLE = 50
 _MEMORY = 10  # a buyer does not repeat what they wrote in the last messages
+
+
+class Chatter:
+    """The buyers' one background task, which the control plane starts, changes and stops at
+    run time (`PUT /_emulator/chatter`): the dev stack lets them write only once the gateway
+    listens, so no webhook of theirs meets a closed port."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
+        self._task: asyncio.Task[None] | None = None
+        self.interval_s: float | None = None
+
+    async def set(self, interval_s: float | None) -> None:
+        """Write every `interval_s` on average from now on; None: stop writing."""
+        await self.stop()
+        if interval_s:
+            self.interval_s = interval_s
+            self._task = asyncio.create_task(run_chatter(self._emulator, interval_s))
+
+    async def stop(self) -> None:
+        task, self._task, self.interval_s = self._task, None, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def run_chatter(emulator: Emulator, interval_s: float) -> None:

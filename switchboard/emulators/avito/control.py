@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
 from switchboard.emulators.avito import render
 from switchboard.emulators.avito.emulator import Blacklisted, Emulator, EmulatorDep
@@ -15,6 +15,7 @@ from switchboard.emulators.avito.model import Account, Conflict, NotFound
 from switchboard.emulators.avito.schemas import (
     AccountPatch,
     AccountSpec,
+    ChatterSpec,
     ClockAdvance,
     FaultSpec,
     IncomingSpec,
@@ -115,3 +116,10 @@ async def clear_faults(emulator: EmulatorDep) -> dict[str, Any]:
 async def advance_clock(body: ClockAdvance, emulator: EmulatorDep) -> dict[str, Any]:
     emulator.clock.advance(body.advance_seconds)
     return {"now": emulator.clock.now()}
+
+
+@router.put("/chatter")
+async def set_chatter(spec: ChatterSpec, request: Request) -> dict[str, Any]:
+    """Sandbox buyers write every `interval_s` on average from now on; null stops them."""
+    await request.app.state.chatter.set(spec.interval_s)
+    return {"interval_s": spec.interval_s}

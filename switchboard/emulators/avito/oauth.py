@@ -15,7 +15,7 @@ from switchboard.emulators.avito.endpoints import parse_scope
 from switchboard.emulators.avito.errors import CONTROL_PREFIX, oauth_error
 from switchboard.emulators.avito.guard import admit
 from switchboard.emulators.avito.schemas import AppSpec, AuthorizeSpec, SessionSpec
-from switchboard.emulators.avito.tokens import InvalidGrant, PartnerApp
+from switchboard.emulators.avito.tokens import InvalidGrant, PartnerApp, secret_matches
 
 router = APIRouter()
 control_router = APIRouter(prefix=CONTROL_PREFIX, tags=["emulator control"])
@@ -126,10 +126,22 @@ def _chooser(request: Request, emulator: Emulator) -> HTMLResponse:
     return HTMLResponse(f"<html><body><h1>Войти в Авито как</h1><ul>{links}</ul></body></html>")
 
 
+def _registered_again(spec: AppSpec, emulator: Emulator) -> dict[str, Any]:
+    """The same app (client id and secret) registered again, by a restarted dev stack: its
+    redirect URI and name follow. Anything else taking a used client id is a conflict."""
+    app = emulator.store.tokens.apps.get(spec.client_id or "")
+    if app is None or not spec.client_secret or \
+            not secret_matches(app.client_secret, spec.client_secret):
+        raise HTTPException(409, f"client_id {spec.client_id} already exists")
+    app.redirect_uri, app.name = spec.redirect_uri, spec.name or app.name
+    emulator.store.dirty = True
+    return _app(app)
+
+
 @control_router.post("/apps")
 async def register_app(spec: AppSpec, emulator: EmulatorDep) -> dict[str, Any]:
     if spec.client_id and emulator.store.client_taken(spec.client_id):
-        raise HTTPException(409, f"client_id {spec.client_id} already exists")
+        return _registered_again(spec, emulator)
     ids = emulator.ids
     app = PartnerApp(spec.client_id or ids.client_id(), spec.client_secret or ids.client_secret(),
                      spec.redirect_uri, spec.name or "Partner app")

@@ -153,6 +153,10 @@ class ClockAdvance(BaseModel):
     advance_seconds: float = Field(ge=0)
 
 
+class ChatterSpec(BaseModel):
+    interval_s: float | None = Field(default=None, gt=0)
+
+
 class SendText(BaseModel):
     text: str = Field(min_length=1, max_length=1000)
 

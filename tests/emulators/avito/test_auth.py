@@ -120,6 +120,20 @@ async def test_apps_are_registered_and_listed(avito: Avito) -> None:
     assert bad.status_code == 422
 
 
+async def test_the_same_app_registered_again_takes_its_new_redirect(avito: Avito) -> None:
+    """A restarted dev stack registers its partner app again, perhaps on another port."""
+    app = await register_app(avito, client_id="dev-app", client_secret="s3cret-dev")
+    moved = "https://partner.example/elsewhere/cb"
+    again = await avito.ok("POST", "/_emulator/apps", json={
+        "redirect_uri": moved, "client_id": "dev-app", "client_secret": "s3cret-dev"})
+    assert again == {**app, "redirect_uri": moved}
+    assert [a for a in (await avito.control("/apps"))["apps"]
+            if a["client_id"] == "dev-app"] == [again]
+    other = await avito.http.post("/_emulator/apps", json={
+        "redirect_uri": moved, "client_id": "dev-app", "client_secret": "not-the-secret"})
+    assert other.status_code == 409
+
+
 async def test_consent_page_redirects_with_code_and_state(avito: Avito) -> None:
     app, seller = await register_app(avito), await avito.seller()
     response = await avito.http.get("/oauth", params=consent_url(app, user_id=seller.user_id))

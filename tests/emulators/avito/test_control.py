@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from switchboard.emulators.avito.chatter import chat_once
 from switchboard.emulators.avito.schemas import AccountSpec
 from tests.emulators.avito.helpers import ITEMS, Avito, Receiver, Start
+from tests.fixtures.events import eventually
 
 
 async def test_control_accounts_and_incoming_errors(start: Start) -> None:
@@ -121,6 +123,31 @@ async def test_chatter_writes_to_sellers(start: Start, receiver: Receiver) -> No
     value = (await receiver.values(1))[0]
     assert value["user_id"] == seller.user_id and value["author_id"] != seller.user_id
     assert re.search("[а-яА-Я]", value["content"]["text"])
+
+
+async def test_chatter_starts_and_stops_when_told(start: Start, receiver: Receiver) -> None:
+    """The dev stack starts the buyers once its gateway listens (`PUT /_emulator/chatter`)."""
+    avito = await start(seed=5)  # no chatter configured: nobody writes
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    assert await avito.ok("PUT", "/_emulator/chatter", json={"interval_s": 0.02}) == \
+        {"interval_s": 0.02}
+    first = await receiver.values(3)
+    assert all(v["author_id"] != seller.user_id for v in first)
+
+    await avito.ok("PUT", "/_emulator/chatter", json={"interval_s": None})
+    written = sum(len(c.messages) for c in avito.emulator.store.accounts[seller.user_id].chats.values())
+    marker = await avito.incoming(seller, text="marker")  # its webhook: the stop has settled
+    await eventually(lambda: _delivered(receiver, marker["message_id"]))
+    chats = avito.emulator.store.accounts[seller.user_id].chats.values()
+    assert sum(len(c.messages) for c in chats) == written + 1
+    bad = await avito.http.put("/_emulator/chatter", json={"interval_s": -1})
+    assert bad.status_code == 422
+
+
+async def _delivered(receiver: Receiver, message_id: str) -> bool | None:
+    return any(json.loads(body)["payload"]["value"]["id"] == message_id
+               for _, body in receiver.calls) or None
 
 
 async def test_chatter_names_listings_bursts_and_comes_back(start: Start) -> None:

@@ -9,7 +9,7 @@ Import the fixtures you use into the test module (`from ...answering_stack impor
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as agent_pb
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as knowledge_pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from clients.rpc.knowledge import KnowledgeClient
+from clients.rpc.permissions import ADMIN
 from services.agent.answering.models import PendingReply
 from services.agent.answering.repository import PendingRepository
 from services.agent.config import AgentSettings
@@ -34,12 +35,15 @@ from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
+from services.kernel.wire import Caller
+from switchboard.credentials import Credentials
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.emulators.llm import LlmEmulatorSettings
 from switchboard.emulators.llm import create_app as create_llm_emulator
 from switchboard.http_server import BackgroundServer
+from tests.fixtures.bus import as_component, provisioned
 from tests.fixtures.events import eventually, publish_inbound, unified
 
 MODEL = "sandbox-chat"
@@ -70,6 +74,7 @@ class Stack:
     client: AgentClient
     llm_url: str
     llm: httpx.AsyncClient
+    caller: Caller  # the tests call the services as the gateway
     extra: list[AgentRuntime] = field(default_factory=list)
 
     async def restart(self, between: Any = None) -> None:
@@ -83,8 +88,7 @@ class Stack:
         self.agent.loops = []
         await self.agent.start()
         old = self.client.channel
-        self.client = AgentClient(open_channel(self.agent.grpc.address),
-                                  self.settings.service_token.get_secret_value())
+        self.client = AgentClient(open_channel(self.agent.grpc.address), self.caller)
         await old.close()
 
     async def replica(self) -> AgentRuntime:
@@ -144,8 +148,7 @@ class Stack:
 
     async def upload_faq(self, tenant: uuid.UUID) -> None:
         """The Russian FAQ set of the knowledge tests, through KnowledgeService."""
-        client = KnowledgeClient(open_channel(self.agent.grpc.address),
-                                 self.settings.service_token.get_secret_value())
+        client = KnowledgeClient(open_channel(self.agent.grpc.address), self.caller)
         try:
             [result] = await client.upload_documents(tenant, [knowledge_pb.DocumentUpload(
                 name="faq.csv", mime_type="text/csv", content=FAQ.read_bytes())])
@@ -166,23 +169,25 @@ async def stack_db_url(postgres: EmbeddedPostgres) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack_nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with EmbeddedNats(tmp_path_factory.mktemp("answering-nats")) as server:
-        yield server.url
+async def stack_nats_url(tmp_path_factory: pytest.TempPathFactory,
+                         credentials: Credentials) -> AsyncIterator[str]:
+    with EmbeddedNats(tmp_path_factory.mktemp("answering-nats"), credentials=credentials) as server:
+        yield await provisioned(server)
 
 
 @pytest.fixture(scope="module")
-async def stack(settings: KernelSettings, stack_db_url: str,
+async def stack(settings: KernelSettings, credentials: Credentials, stack_db_url: str,
                 stack_nats_url: str) -> AsyncIterator[Stack]:
     base = {**settings.model_dump(), "secret_key": settings.secret_key.get_secret_value(),
-            "service_token": settings.service_token.get_secret_value(),
             "database_url": stack_db_url, "nats_url": stack_nats_url}
-    token = settings.service_token.get_secret_value()
+    caller = settings.caller("gateway")
     async with BackgroundServer(create_llm_emulator(LlmEmulatorSettings())) as llm_server:
-        conversations_rt: ServiceRuntime = await build_conversations(KernelSettings(**base))
+        conversations_rt: ServiceRuntime = await build_conversations(
+            as_component(KernelSettings(**base), credentials, "conversations"))
         await conversations_rt.start()
         agent_settings = AgentSettings(**{
-            **base, "conversations_target": conversations_rt.grpc.address,
+            **base, **credentials.settings_for("agent"),
+            "conversations_target": conversations_rt.grpc.address,
             "agent_target": "127.0.0.1:0", "agent_llm_timeout_s": 5, "agent_llm_client_retries": 0,
             "outbound_allow": f"{llm_server.host}:{llm_server.port}",
             "agent_llm_retries": 1, "agent_llm_backoff_s": 0.01, "agent_breaker_failures": 2,
@@ -192,13 +197,14 @@ async def stack(settings: KernelSettings, stack_db_url: str,
         agent = await build_runtime(agent_settings, clock=clock)
         agent.loops = []  # the tests tick the scheduler themselves
         await agent.start()
-        db, bus = Database(stack_db_url, pool_size=3), await Bus.connect(stack_nats_url, name="t")
+        db, bus = Database(stack_db_url, pool_size=3), await Bus.connect(
+            stack_nats_url, name="t", **credentials.nats_login(ADMIN))
         conv_channel = open_channel(conversations_rt.grpc.address)
         async with httpx.AsyncClient(base_url=llm_server.url, timeout=10) as llm:
             built = Stack(db, bus, agent_settings, clock, agent,
-                          ConversationsClient(conv_channel, token),
-                          AgentClient(open_channel(agent.grpc.address), token),
-                          llm_server.url, llm)
+                          ConversationsClient(conv_channel, caller),
+                          AgentClient(open_channel(agent.grpc.address), caller),
+                          llm_server.url, llm, caller)
             yield built
         for rt in [*built.extra, built.agent]:
             await rt.stop(1)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from clients.rpc import topics
+from clients.rpc import permissions, topics
 from clients.rpc.base import open_channel
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as rpc
@@ -80,14 +80,14 @@ async def knowledge(db: Database, settings: KernelSettings) -> AsyncIterator[Kno
         return embedders.get(tenant)
 
     binding, _ = _knowledge_parts(db, embedder_for)
-    token = settings.service_token.get_secret_value()
-    server = GrpcServer([binding], service_token=token)
+    caller = settings.caller("gateway")
+    server = GrpcServer([binding], settings=settings, accepts=permissions.CALLERS["agent"])
     await server.start()
     channel = open_channel(server.address)
     async with BackgroundServer(create_llm_emulator(LlmEmulatorSettings())) as llm, \
             httpx.AsyncClient(base_url=llm.url) as control, \
             OutboundGuard(f"{llm.host}:{llm.port}").client(timeout=30) as http:
-        yield Knowledge(KnowledgeClient(channel, token), embedders, llm.url, control, http)
+        yield Knowledge(KnowledgeClient(channel, caller), embedders, llm.url, control, http)
     await channel.close()
     await server.stop(1)
 

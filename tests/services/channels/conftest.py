@@ -22,7 +22,6 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
-from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
@@ -32,11 +31,13 @@ from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
+from switchboard.credentials import Credentials
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.emulators.avito import AvitoEmulatorSettings, create_app
 from switchboard.http_server import BackgroundServer
+from tests.fixtures.bus import admin_bus, as_component, provisioned
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within_s: float = 10) -> Any:
@@ -153,15 +154,20 @@ async def stack_db(stack_db_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="module")
-def stack_nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with EmbeddedNats(tmp_path_factory.mktemp("channels-nats")) as server:
-        yield server.url
+def stack_nats(tmp_path_factory: pytest.TempPathFactory,
+               credentials: Credentials) -> Iterator[EmbeddedNats]:
+    with EmbeddedNats(tmp_path_factory.mktemp("channels-nats"), credentials=credentials) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-async def stack_bus(stack_nats_url: str) -> AsyncIterator[Bus]:
-    connected = await Bus.connect(stack_nats_url, name="channels-tests")
-    await connected.ensure_streams(topics.STREAMS)
+async def stack_nats_url(stack_nats: EmbeddedNats) -> str:
+    return await provisioned(stack_nats)
+
+
+@pytest.fixture(scope="module")
+async def stack_bus(stack_nats: EmbeddedNats, stack_nats_url: str) -> AsyncIterator[Bus]:
+    connected = await admin_bus(stack_nats, "channels-tests")
     yield connected
     await connected.close()
 
@@ -199,10 +205,12 @@ async def webhook_sink() -> AsyncIterator[WebhookSink]:
 
 
 @pytest.fixture(scope="module")
-def channels_settings(settings: KernelSettings, avito: Avito, webhook_sink: WebhookSink,
-                      stack_db_url: str, stack_nats_url: str) -> ChannelsSettings:
+def channels_settings(settings: KernelSettings, credentials: Credentials, avito: Avito,
+                      webhook_sink: WebhookSink, stack_db_url: str,
+                      stack_nats_url: str) -> ChannelsSettings:
     return ChannelsSettings(**{
-        **settings.model_dump(), "service_name": "channels-tests",
+        **as_component(settings, credentials, "channels").model_dump(),
+        "service_name": "channels-tests",
         "database_url": stack_db_url, "nats_url": stack_nats_url, "channels_target": "127.0.0.1:0",
         "avito_api_base_url": avito.url, "public_base_url": webhook_sink.url,
         "avito_max_attempts": 3, "avito_backoff_base_s": 0.05, "avito_backoff_max_s": 0.2,
@@ -222,9 +230,9 @@ async def runtime(channels_settings: ChannelsSettings) -> AsyncIterator[ServiceR
 
 @pytest.fixture(scope="module")
 async def channels(runtime: ServiceRuntime,
-                   channels_settings: ChannelsSettings) -> AsyncIterator[ChannelsClient]:
+                   settings: KernelSettings) -> AsyncIterator[ChannelsClient]:
     channel = open_channel(runtime.grpc.address)
-    yield ChannelsClient(channel, channels_settings.service_token.get_secret_value())
+    yield ChannelsClient(channel, settings.caller("gateway"))
     await channel.close()
 
 

@@ -23,7 +23,10 @@ from services.kernel.errors import (
     Unauthenticated,
 )
 from services.kernel.runtime import ServiceRuntime
+from services.kernel.wire import Caller
 from tests.services.channels.conftest import Avito, WebhookSink, connect_avito
+
+WRONG = Caller("gateway", "wrong-token")
 
 
 async def test_connect_checks_the_credentials_first(
@@ -132,8 +135,8 @@ async def test_resolve_webhook_is_tenantless_but_authenticated(
     grpc_channel = open_channel(runtime.grpc.address)
     try:
         with pytest.raises(Unauthenticated):
-            await ChannelsClient(grpc_channel, "wrong-token").resolve_webhook(channel.id)
+            await ChannelsClient(grpc_channel, WRONG).resolve_webhook(channel.id)
         with pytest.raises(Unauthenticated):  # a tenant header does not replace the credential
-            await ChannelsClient(grpc_channel, "wrong-token").get_channel(tenant_a, channel.id)
+            await ChannelsClient(grpc_channel, WRONG).get_channel(tenant_a, channel.id)
     finally:
         await grpc_channel.close()

@@ -242,7 +242,7 @@ async def test_when_avito_says_the_hour_is_over_the_reason_is_kept(
         "items": [{"title": "Кресло", "price": 7000}]})).raise_for_status().json()
     grpc_channel = open_channel(platform.platform.runtimes["channels"].grpc.address)
     try:
-        await ChannelsClient(grpc_channel, platform.settings.service_token.get_secret_value()) \
+        await ChannelsClient(grpc_channel, platform.settings.caller("gateway")) \
             .connect_avito_account(seller.tenant_id, channels_pb.ConnectAvitoAccountRequest(
                 name="Second shop", client_id=account["client_id"],
                 client_secret=account["client_secret"], api_base_url=str(own_avito.base_url),

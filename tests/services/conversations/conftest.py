@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from clients.rpc import topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from services.conversations.runtime import build_runtime
@@ -18,21 +17,29 @@ from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
+from switchboard.credentials import Credentials
 from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.postgres import EmbeddedPostgres
+from tests.fixtures.bus import admin_bus, as_component, provisioned
 from tests.fixtures.databases import private_database
 
 
 @pytest.fixture(scope="module")
-def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with EmbeddedNats(tmp_path_factory.mktemp("conversations-nats")) as server:
-        yield server.url
+def own_nats_server(tmp_path_factory: pytest.TempPathFactory,
+                    credentials: Credentials) -> Iterator[EmbeddedNats]:
+    with EmbeddedNats(tmp_path_factory.mktemp("conversations-nats"),
+                      credentials=credentials) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-async def bus(own_nats: str) -> AsyncIterator[Bus]:
-    connected = await Bus.connect(own_nats, name="conversations-tests")
-    await connected.ensure_streams(topics.STREAMS)
+async def own_nats(own_nats_server: EmbeddedNats) -> str:
+    return await provisioned(own_nats_server)
+
+
+@pytest.fixture(scope="module")
+async def bus(own_nats_server: EmbeddedNats, own_nats: str) -> AsyncIterator[Bus]:
+    connected = await admin_bus(own_nats_server, "conversations-tests")
     yield connected
     await connected.close()
 
@@ -51,10 +58,10 @@ async def db(own_db_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings, own_nats: str,
+async def runtime(settings: KernelSettings, credentials: Credentials, own_nats: str,
                   own_db_url: str) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(settings.model_copy(update={"nats_url": own_nats,
-                                                         "database_url": own_db_url}))
+    rt = await build_runtime(as_component(settings, credentials, "conversations",
+                                          nats_url=own_nats, database_url=own_db_url))
     await rt.start()
     yield rt
     await rt.stop(1)
@@ -63,7 +70,6 @@ async def runtime(settings: KernelSettings, own_nats: str,
 @pytest.fixture(scope="module")
 async def client(runtime: ServiceRuntime,
                  settings: KernelSettings) -> AsyncIterator[ConversationsClient]:
-    c = ConversationsClient(open_channel(runtime.grpc.address),
-                            settings.service_token.get_secret_value())
+    c = ConversationsClient(open_channel(runtime.grpc.address), settings.caller("gateway"))
     yield c
     await c.channel.close()

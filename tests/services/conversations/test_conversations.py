@@ -15,6 +15,7 @@ from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as ev
 from services.kernel.bus import Bus
 from services.kernel.errors import InvalidArgument, NotFound, Unauthenticated
 from services.kernel.runtime import ServiceRuntime
+from services.kernel.wire import Caller
 from tests.fixtures.events import Recorder, eventually, publish_inbound, unified
 
 
@@ -181,7 +182,7 @@ class TestListing:
 
 async def test_calls_without_the_service_credential_are_refused(runtime: ServiceRuntime,
                                                                 tenant_a: uuid.UUID) -> None:
-    bad = ConversationsClient(open_channel(runtime.grpc.address), "wrong-token")
+    bad = ConversationsClient(open_channel(runtime.grpc.address), Caller("gateway", "wrong-token"))
     with pytest.raises(Unauthenticated):
         await bad.list_conversations(tenant_a)
     await bad.channel.close()

@@ -1,8 +1,8 @@
 {{/*
 One component: ServiceAccount, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget.
 Called as (dict "root" $ "name" "<component>") from a one-line template per component. The
-gateway speaks HTTP (probes /healthz and /readyz, metrics on its HTTP port); every other
-component is a gRPC service (native gRPC probes, metrics on metricsPort).
+gateway speaks HTTP (probes /healthz and /readyz); every other component is a gRPC service
+(native gRPC probes). Every one serves /metrics on metricsPort, which the Ingress never routes.
 */}}
 {{- define "switchboard.component" -}}
 {{- $root := .root -}}
@@ -10,6 +10,7 @@ component is a gRPC service (native gRPC probes, metrics on metricsPort).
 {{- $c := index $root.Values.components $name -}}
 {{- $fullname := include "switchboard.componentName" . -}}
 {{- $gateway := eq $name "gateway" -}}
+{{- $healthPort := ternary $root.Values.tls.grpc.healthPort $c.port $root.Values.tls.grpc.enabled -}}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -46,11 +47,11 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: grpc
+    {{- end }}
     - name: metrics
       port: {{ $c.metricsPort }}
       targetPort: metrics
       protocol: TCP
-    {{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -125,6 +126,7 @@ spec:
           env:
             - name: OTEL_SERVICE_NAME
               value: {{ printf "switchboard-%s" $name | quote }}
+            {{- include "switchboard.identityEnv" (dict "root" $root "name" $name) | nindent 12 }}
             {{- if $gateway }}
             - name: SWITCHBOARD_HTTP_HOST
               value: "0.0.0.0"
@@ -133,9 +135,9 @@ spec:
             {{- else }}
             - name: SWITCHBOARD_GRPC_LISTEN
               value: {{ printf "0.0.0.0:%v" $c.port | quote }}
+            {{- end }}
             - name: SWITCHBOARD_METRICS_PORT
               value: {{ $c.metricsPort | quote }}
-            {{- end }}
             {{- range $key, $value := $c.extraEnv }}
             - name: {{ $key }}
               value: {{ $value | quote }}
@@ -145,6 +147,9 @@ spec:
             - name: http
               containerPort: {{ $c.port }}
               protocol: TCP
+            - name: metrics
+              containerPort: {{ $c.metricsPort }}
+              protocol: TCP
             {{- else }}
             - name: grpc
               containerPort: {{ $c.port }}
@@ -152,6 +157,12 @@ spec:
             - name: metrics
               containerPort: {{ $c.metricsPort }}
               protocol: TCP
+            {{- if $root.Values.tls.grpc.enabled }}
+            # Plaintext gRPC health only, for the probes (they speak no TLS).
+            - name: health
+              containerPort: {{ $healthPort }}
+              protocol: TCP
+            {{- end }}
             {{- end }}
           {{- if $gateway }}
           startupProbe:
@@ -170,16 +181,16 @@ spec:
             failureThreshold: 2
           {{- else }}
           startupProbe:
-            grpc: {port: {{ $c.port }}}
+            grpc: {port: {{ $healthPort }}}
             periodSeconds: 2
             failureThreshold: 30
           livenessProbe:
-            grpc: {port: {{ $c.port }}}
+            grpc: {port: {{ $healthPort }}}
             periodSeconds: 10
             timeoutSeconds: 3
             failureThreshold: 3
           readinessProbe:
-            grpc: {port: {{ $c.port }}}
+            grpc: {port: {{ $healthPort }}}
             periodSeconds: 5
             timeoutSeconds: 3
             failureThreshold: 2
@@ -194,8 +205,10 @@ spec:
             {{- include "switchboard.containerSecurityContext" $root | nindent 12 }}
           volumeMounts:
             {{- include "switchboard.tmpMount" $root | nindent 12 }}
+            {{- include "switchboard.tlsMounts" $root | nindent 12 }}
       volumes:
         {{- include "switchboard.tmpVolume" $root | nindent 8 }}
+        {{- include "switchboard.tlsVolumes" $root | nindent 8 }}
 {{- if $c.autoscaling.enabled }}
 ---
 apiVersion: autoscaling/v2

@@ -116,3 +116,125 @@ seccompProfile:
 {{- end -}}
 {{- join "," $names -}}
 {{- end -}}
+
+{{/* The NATS users and the gRPC callers of clients/rpc/permissions.py (a test holds them equal):
+     each has its own password or token in the credentials Secret. */}}
+{{- define "switchboard.natsUsers" -}}admin,gateway,conversations,channels,agent{{- end -}}
+{{- define "switchboard.grpcCallers" -}}agent,channels,gateway{{- end -}}
+
+{{/* One user's permissions (of files/nats-permissions.json) in nats-server's syntax, subjects
+     quoted as they are (JSON would escape ">", which nats-server does not read back). */}}
+{{- define "switchboard.natsRules" -}}
+{{- $parts := list -}}
+{{- range $kind := list "publish" "subscribe" -}}
+{{- $rules := get $ $kind -}}
+{{- $lists := list -}}
+{{- range $verdict := list "allow" "deny" -}}
+{{- if hasKey $rules $verdict -}}
+{{- $subjects := list -}}
+{{- range (get $rules $verdict) }}{{ $subjects = append $subjects (quote .) }}{{ end -}}
+{{- $lists = append $lists (printf "%s: [%s]" $verdict (join ", " $subjects)) -}}
+{{- end -}}
+{{- end -}}
+{{- $parts = append $parts (printf "%s: {%s}" $kind (join ", " $lists)) -}}
+{{- end -}}
+{{- printf "{%s}" (join ", " $parts) -}}
+{{- end -}}
+
+{{- define "switchboard.credentialsName" -}}
+{{- default (printf "%s-credentials" (include "switchboard.fullname" .)) .Values.credentials.existingSecret -}}
+{{- end -}}
+
+{{/* One key of the credentials Secret as an env var: (dict "root" $ "env" NAME "key" KEY) */}}
+{{- define "switchboard.credentialEnv" -}}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "switchboard.credentialsName" .root }}
+      key: {{ .key }}
+{{- end -}}
+
+{{/* Who this container is on the bus and towards the services, and how it reaches them over
+     TLS: (dict "root" $ "name" COMPONENT). Only its own password and token; a service also
+     the digests it checks its callers against. */}}
+{{- define "switchboard.identityEnv" -}}
+{{- $root := .root -}}
+- name: SWITCHBOARD_NATS_USER
+  value: {{ .name | quote }}
+{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_NATS_PASSWORD" "key" (printf "nats-password-%s" .name)) }}
+{{- if has .name (splitList "," (include "switchboard.grpcCallers" $root)) }}
+{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_GRPC_TOKEN" "key" (printf "grpc-token-%s" .name)) }}
+{{- end }}
+{{- if ne .name "gateway" }}
+{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_GRPC_CALLERS" "key" "grpc-callers") }}
+{{- end }}
+{{ include "switchboard.natsTlsEnv" $root }}
+{{- if $root.Values.tls.grpc.enabled }}
+- name: SWITCHBOARD_GRPC_TLS_CA
+  value: /etc/switchboard/tls/grpc/ca.crt
+{{- if ne .name "gateway" }}
+- name: SWITCHBOARD_GRPC_TLS_CERT
+  value: /etc/switchboard/tls/grpc/tls.crt
+- name: SWITCHBOARD_GRPC_TLS_KEY
+  value: /etc/switchboard/tls/grpc/tls.key
+- name: SWITCHBOARD_GRPC_HEALTH_LISTEN
+  value: {{ printf "0.0.0.0:%v" $root.Values.tls.grpc.healthPort | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "switchboard.natsTlsEnv" -}}
+{{- if .Values.tls.nats.enabled }}
+- name: SWITCHBOARD_NATS_TLS_CA
+  value: /etc/switchboard/tls/nats/ca.crt
+{{- if .Values.tls.nats.clientCertificate }}
+- name: SWITCHBOARD_NATS_TLS_CERT
+  value: /etc/switchboard/tls/nats/tls.crt
+- name: SWITCHBOARD_NATS_TLS_KEY
+  value: /etc/switchboard/tls/nats/tls.key
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The Secret holding the services' certificate: the operator's, or cert-manager's. */}}
+{{- define "switchboard.grpcTlsSecret" -}}
+{{- default (printf "%s-grpc-tls" (include "switchboard.fullname" .)) .Values.tls.grpc.secretName -}}
+{{- end -}}
+
+{{/* Certificates mounted read-only where the settings above point (NATS's alone for the
+     migration hook, which runs before cert-manager could have issued the services' one). */}}
+{{- define "switchboard.natsTlsMount" -}}
+{{- if .Values.tls.nats.enabled }}
+- name: nats-tls
+  mountPath: /etc/switchboard/tls/nats
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "switchboard.natsTlsVolume" -}}
+{{- if .Values.tls.nats.enabled }}
+- name: nats-tls
+  secret:
+    secretName: {{ required "tls.nats.secretName is required with tls.nats.enabled" .Values.tls.nats.secretName }}
+    defaultMode: 0440
+{{- end }}
+{{- end -}}
+
+{{- define "switchboard.tlsMounts" -}}
+{{- include "switchboard.natsTlsMount" . }}
+{{- if .Values.tls.grpc.enabled }}
+- name: grpc-tls
+  mountPath: /etc/switchboard/tls/grpc
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "switchboard.tlsVolumes" -}}
+{{- include "switchboard.natsTlsVolume" . }}
+{{- if .Values.tls.grpc.enabled }}
+- name: grpc-tls
+  secret:
+    secretName: {{ include "switchboard.grpcTlsSecret" . }}
+    defaultMode: 0440
+{{- end }}
+{{- end -}}
