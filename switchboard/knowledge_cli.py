@@ -12,10 +12,11 @@ import asyncio
 import json
 import mimetypes
 import os
-import random
 import sys
 from pathlib import Path
 from typing import Any
+
+from services.kernel.backoff import equal_jitter
 
 DEV_FILE = Path(".switchboard") / "dev.json"
 TIMEOUT_S = 300.0
@@ -83,7 +84,7 @@ async def _post(http: Any, path: Path) -> dict[str, Any]:
         except httpx.TransportError:
             if attempt == ATTEMPTS:
                 raise
-        await asyncio.sleep(0.5 * 2 ** attempt * random.uniform(0.5, 1.5))
+        await asyncio.sleep(equal_jitter(attempt, 1.0))
     if resp.status_code != 207:
         detail = resp.json().get("detail", resp.text) if resp.content else resp.reason_phrase
         raise RuntimeError(f"{path.name}: HTTP {resp.status_code}: {detail}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from clients.rpc import topics
 from gateway.conversations.live import LiveEvent, decode
 from gateway.conversations.pull import ConsumerLost, OrderedPull
 from gateway.state import GatewayState
+from services.kernel.backoff import full_jitter
 from services.kernel.bus import Bus
 from services.kernel.errors import Unavailable
 
@@ -159,7 +159,7 @@ class TenantFeed:
                 log.warning("live feed consumer lost; re-creating it",
                             extra={"error": repr(error), "attempt": failures})
                 await self._drop()
-                await asyncio.sleep(_backoff(failures))
+                await asyncio.sleep(full_jitter(failures, BACKOFF_BASE_S, BACKOFF_MAX_S))
                 continue
             failures = 0
             if msg is None:
@@ -181,11 +181,6 @@ class TenantFeed:
         pull, self._pull = self._pull, None
         if pull is not None:
             await pull.stop()
-
-
-def _backoff(attempt: int) -> float:
-    """Full jitter: uniform up to the capped exponential step."""
-    return random.uniform(0, min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
 
 
 def tenant_feed(state: GatewayState, tenant_id: uuid.UUID) -> TenantFeed:

@@ -95,7 +95,7 @@ class HandoffRecovery:
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
-        self._rng = random.Random()
+        self._rng = random.Random()  # noqa: S311 - jitter, not a secret
         for outcome in OUTCOMES:
             REFUSALS.labels(outcome)
 

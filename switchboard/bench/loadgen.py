@@ -128,7 +128,7 @@ class Sse:
         want = self.spec.get("event", "message.received")
         status = self.spec.get("status")
         headers = {"Authorization": f"Bearer {self.spec['api_key']}"}
-        async with httpx.AsyncClient(timeout=None) as http, \
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0, read=None)) as http, \
                 http.stream("GET", self.spec["url"], headers=headers) as resp:
             event = ""
             async for line in resp.aiter_lines():

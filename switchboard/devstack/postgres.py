@@ -182,7 +182,7 @@ class EmbeddedPostgres:
         if len(os.fsencode(self.data_dir / f".s.PGSQL.{port}")) <= _SOCKET_PATH_MAX:
             return self.data_dir
         digest = hashlib.sha256(os.fsencode(self.data_dir)).hexdigest()[:12]
-        short = Path("/tmp") / f"switchboard-pg-{digest}"
+        short = Path("/tmp") / f"switchboard-pg-{digest}"  # noqa: S108 - owner checked below
         short.mkdir(mode=0o700, exist_ok=True)
         self._short_socket_dir = short
         owner = self._account.pw_uid if self._account else os.geteuid()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import random
 import time
 import uuid
 from collections import OrderedDict
@@ -29,6 +28,7 @@ from openai import AsyncOpenAI
 from services.agent.answering import metrics
 from services.agent.config import AgentSettings
 from services.agent.settings import endpoint
+from services.kernel.backoff import equal_jitter
 from services.kernel.urls import OutboundGuard, UrlRefused, parse
 
 # Ollama and vLLM accept any key; the openai client insists on one.
@@ -154,8 +154,7 @@ class LlmClient:
         raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.settings.agent_llm_backoff_s * 2 ** (attempt - 1)
-        return base / 2 + random.uniform(0, base / 2)  # jitter: replicas do not retry in step
+        return equal_jitter(attempt, self.settings.agent_llm_backoff_s)  # replicas out of step
 
     def _client(self, endpoint: Endpoint) -> AsyncOpenAI:
         """One client (and connection pool) per endpoint and key, the least used evicted."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from services.channels.avito.ratelimit import EndpointLimits, RateLimitPaused, T
 from services.channels.avito.sync_calls import SyncCalls
 from services.channels.avito.text import MAX_TEXT_LEN
 from services.kernel import telemetry
+from services.kernel.backoff import full_jitter
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """Full jitter: a uniform wait up to the capped exponential step (retry 1, 2, ...)."""
-        return random.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2 ** (retry - 1)))
+        return full_jitter(retry, self.backoff_base_s, self.backoff_max_s)
 
 
 @dataclass(frozen=True)

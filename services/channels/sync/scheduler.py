@@ -64,7 +64,7 @@ class SyncScheduler:
                  on_start: Callable[[], Awaitable[object]] | None = None) -> None:
         self._units, self._reconciler, self._settings = units, reconciler, settings
         self._on_start = on_start
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self._clock = clock or SystemClock()
         self._in_flight: set[uuid.UUID] = set()
         self._overdue_at = 0.0
