@@ -180,7 +180,7 @@ async def test_the_model_client_follows_no_redirect_inside_and_re_vets_a_moved_n
 
 def test_the_dev_stack_allowlists_its_llm_emulator_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SWITCHBOARD_OUTBOUND_ALLOW", raising=False)
-    secrets = {"secret_key": "k", "service_token": "t"}
+    secrets = {"secret_key": "k"}
     values = dev_settings(DevOptions(), "postgresql://db", "nats://bus", secrets,
                           "http://127.0.0.1:8090")
     assert OutboundGuard(values["outbound_allow"]).allowed == {("127.0.0.1", 8091)}
