@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install dev test test-fast proto lint fmt migrate clean bench
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/sdk/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/pip install --quiet -e clients/sdk
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,92 @@
+"""Switchboard's public Python SDK: the inbox, channels, the AI agent and live events, over the
+platform's GraphQL, REST and WebSocket APIs. Async, typed; imports nothing of the platform."""
+
+from __future__ import annotations
+
+from switchboard_sdk._codec import UNSET, OpenEnum, Unset
+from switchboard_sdk._version import __version__
+from switchboard_sdk.agent import (
+    AgentChunk,
+    AgentLimits,
+    AgentPreview,
+    AgentSettings,
+    AgentSettingsChange,
+    AgentSettingsLevels,
+    BusinessHours,
+    DayHours,
+    DocumentUpload,
+    HandoffChange,
+    HandoffRules,
+    KnowledgeChunkKind,
+    KnowledgeDocument,
+    KnowledgeDocumentKind,
+    KnowledgeDocumentStatus,
+    KnowledgeHit,
+    KnowledgeUpload,
+    LimitsChange,
+)
+from switchboard_sdk.client import Switchboard
+from switchboard_sdk.errors import (
+    AuthenticationError,
+    Conflict,
+    ConnectionFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+    SwitchboardError,
+)
+from switchboard_sdk.inbox import ConversationFilter
+from switchboard_sdk.live import EventStream
+from switchboard_sdk.models import (
+    CONVERSATION_READ,
+    CONVERSATION_UPDATED,
+    MESSAGE_CREATED,
+    MESSAGE_RECEIVED,
+    MESSAGE_STATUS_CHANGED,
+    MESSAGE_UPDATED,
+    NOTE_ADDED,
+    Attachment,
+    AuthKind,
+    BlockReason,
+    Channel,
+    ChannelDiagnostics,
+    ChannelKind,
+    ChannelStatus,
+    Contact,
+    Conversation,
+    ConversationEvent,
+    ConversationMode,
+    ConversationSort,
+    ConversationStatus,
+    DiagnosticCheck,
+    Direction,
+    Listing,
+    LiveEvent,
+    Media,
+    Message,
+    MessageStatus,
+    Page,
+    ResetEvent,
+    SenderKind,
+)
+from switchboard_sdk.retry import Backoff
+
+__all__ = [
+    "CONVERSATION_READ", "CONVERSATION_UPDATED", "MESSAGE_CREATED", "MESSAGE_RECEIVED",
+    "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED", "NOTE_ADDED", "UNSET",
+    "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings", "AgentSettingsChange",
+    "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError", "Backoff",
+    "BlockReason", "BusinessHours", "Channel", "ChannelDiagnostics", "ChannelKind",
+    "ChannelStatus", "Conflict", "ConnectionFailed", "Contact", "Conversation",
+    "ConversationEvent", "ConversationFilter", "ConversationMode", "ConversationSort",
+    "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction", "DocumentUpload",
+    "EventStream", "HandoffChange", "HandoffRules", "InvalidInput", "KnowledgeChunkKind",
+    "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus", "KnowledgeHit",
+    "KnowledgeUpload", "LimitsChange", "Listing", "LiveEvent", "Media", "Message",
+    "MessageStatus", "NotFound", "OpenEnum", "Page", "PermissionDenied", "ProtocolError",
+    "RateLimited", "ResetEvent", "SenderKind", "ServerError", "Switchboard", "SwitchboardError",
+    "Unset", "__version__",
+]

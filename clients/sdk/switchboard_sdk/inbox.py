@@ -1,0 +1,132 @@
+"""The inbox: conversations and their messages, replies (with images), and what a seller does
+to a conversation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from switchboard_sdk import queries
+from switchboard_sdk._base import MAX_PAGE, Api, every, page_of
+from switchboard_sdk._codec import UNSET, Unset, decode
+from switchboard_sdk.errors import NotFound
+from switchboard_sdk.files import FileLike, read_file
+from switchboard_sdk.models import (
+    BlockReason,
+    Conversation,
+    ConversationMode,
+    ConversationSort,
+    ConversationStatus,
+    Media,
+    Message,
+    Page,
+)
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    """Which conversations to list; None leaves a criterion out."""
+
+    status: ConversationStatus | None = None
+    mode: ConversationMode | None = None
+    unread_only: bool = False
+    channel_id: str | None = None
+
+
+class InboxApi(Api):
+    async def conversations(self, filter: ConversationFilter | None = None, *,
+                            sort: ConversationSort = ConversationSort.RECENT, first: int = 20,
+                            after: str | None = None) -> Page[Conversation]:
+        """One page of the inbox (at most 100); `after` is the previous page's `end_cursor`."""
+        found = await self._data(queries.CONVERSATIONS, "conversations", filter=filter,
+                                 sort=sort, first=first, after=after)
+        return page_of(Conversation, found)
+
+    def iter_conversations(self, filter: ConversationFilter | None = None, *,
+                           sort: ConversationSort = ConversationSort.RECENT,
+                           page_size: int = MAX_PAGE) -> AsyncIterator[Conversation]:
+        """Every conversation that matches, page after page as you iterate."""
+        return every(lambda after: self.conversations(filter, sort=sort, first=page_size,
+                                                      after=after))
+
+    async def conversation(self, id: str) -> Conversation:
+        """One conversation, with its channel; NotFound if your tenant has none with this id."""
+        found = await self._data(queries.CONVERSATION_BY_ID, "conversation", id=id)
+        if found is None:
+            raise NotFound(f"no conversation {id}")
+        return decode(Conversation, found)
+
+    async def messages(self, conversation_id: str, *, first: int = 50,
+                       after: str | None = None) -> Page[Message]:
+        """One page of a conversation's messages, newest first (`after` goes back in time)."""
+        found = await self._data(queries.MESSAGES, "messages", conversation_id=conversation_id,
+                                 first=first, after=after)
+        return page_of(Message, found)
+
+    def iter_messages(self, conversation_id: str, *,
+                      page_size: int = MAX_PAGE) -> AsyncIterator[Message]:
+        """Every message of a conversation, newest first."""
+        return every(lambda after: self.messages(conversation_id, first=page_size, after=after))
+
+    async def send_message(self, conversation_id: str, text: str = "", *,
+                           media_ids: Sequence[str] = (),
+                           idempotency_key: str | None = None) -> Message:
+        """Queue a reply (text, images uploaded with `upload_media`, or both): it comes back
+        PENDING and turns SENT or FAILED (see `conversation_events`). An idempotency key (one is
+        made if you give none) lets the SDK retry a send that may not have arrived: the server
+        answers a repeat with the first message instead of sending twice."""
+        key = idempotency_key or uuid.uuid4().hex
+        attachments = [{"kind": "image", "mediaId": media_id} for media_id in media_ids]
+        sent = await self._data(queries.SEND_MESSAGE, "sendMessage", safe=True, input={
+            "conversationId": conversation_id, "text": text, "idempotencyKey": key,
+            "attachments": attachments or None})
+        return decode(Message, sent)
+
+    async def upload_media(self, file: FileLike, *, filename: str | None = None,
+                           content_type: str | None = None) -> Media:
+        """Upload an image (JPEG, PNG, GIF, BMP or HEIC, up to 24 MB) for `send_message`."""
+        name, content, mime = read_file(file, filename, content_type)
+        body = await self._transport.rest("POST", "/v1/media", safe=False,
+                                          files={"file": (name, content, mime)})
+        return decode(Media, body)
+
+    async def reply_with_media(self, conversation_id: str, text: str,
+                               files: Sequence[FileLike]) -> Message:
+        """Upload the images and send them after the text, as one reply."""
+        media = [await self.upload_media(file) for file in files]
+        return await self.send_message(conversation_id, text,
+                                       media_ids=[m.media_id for m in media])
+
+    async def update_conversation(
+            self, id: str, *, status: ConversationStatus | Unset = UNSET,
+            mode: ConversationMode | Unset = UNSET, assignee_user_id: str | Unset | None = UNSET,
+            pinned: bool | Unset = UNSET, labels: Sequence[str] | Unset | None = UNSET,
+    ) -> Conversation:
+        """Change what is given; `assignee_user_id=None` unassigns, `labels=None` clears them.
+        Safe to retry: it sets values, it does not add to them."""
+        changes = {"status": status, "mode": mode, "assigneeUserId": assignee_user_id,
+                   "pinned": pinned, "labels": list(labels) if isinstance(labels, Sequence) else labels}
+        given = {key: value for key, value in changes.items() if value is not UNSET}
+        updated = await self._data(queries.UPDATE_CONVERSATION, "updateConversation",
+                                   input={"id": id, **given})
+        return decode(Conversation, updated)
+
+    async def mark_read(self, conversation_id: str) -> Conversation:
+        """Zero the unread count (the channel is told too)."""
+        read = await self._data(queries.MARK_READ, "markRead", conversation_id=conversation_id)
+        return decode(Conversation, read)
+
+    async def delete_message(self, conversation_id: str, message_id: str) -> Message:
+        """Delete one of your replies on the channel (Avito: within an hour of sending).
+        Asynchronous: the message becomes content type "deleted" or gets a failure reason."""
+        deleted = await self._data(queries.DELETE_MESSAGE, "deleteMessage", safe=False,
+                                   conversation_id=conversation_id, message_id=message_id)
+        return decode(Message, deleted)
+
+    async def block_contact(self, conversation_id: str,
+                            reason: BlockReason = BlockReason.OTHER) -> Conversation:
+        """Blacklist the conversation's buyer on the channel."""
+        blocked = await self._data(queries.BLOCK_CONTACT, "blockContact", safe=False,
+                                   conversation_id=conversation_id, reason=reason)
+        return decode(Conversation, blocked)

@@ -1,0 +1,101 @@
+"""Channels and the AI agent: channel accounts and their diagnostics, the agent's settings and
+preview, and its knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+
+from switchboard_sdk import queries
+from switchboard_sdk._base import MAX_PAGE, Api, every, page_of
+from switchboard_sdk._codec import decode, decode_list, encode
+from switchboard_sdk.agent import (
+    AgentPreview,
+    AgentSettingsChange,
+    AgentSettingsLevels,
+    KnowledgeDocument,
+    KnowledgeHit,
+    KnowledgeUpload,
+)
+from switchboard_sdk.errors import InvalidInput, ProtocolError
+from switchboard_sdk.files import FileLike, read_file
+from switchboard_sdk.models import Channel, ChannelDiagnostics, Page
+
+
+class ChannelsApi(Api):
+    async def channels(self) -> list[Channel]:
+        """Your channel accounts (a tenant has a handful)."""
+        return decode_list(Channel, await self._data(queries.CHANNELS, "channels", first=MAX_PAGE))
+
+    async def channel_diagnostics(self, channel_id: str) -> ChannelDiagnostics:
+        """What is wrong with a channel and how to fix it (asks Avito; takes a few seconds)."""
+        found = await self._data(queries.CHANNEL_DIAGNOSTICS, "channelDiagnostics", id=channel_id)
+        return decode(ChannelDiagnostics, found)
+
+    async def sync_channel(self, channel_id: str) -> datetime:
+        """Import what webhooks missed, now: returns when the sync is due (it runs within
+        seconds, in the background). Safe to repeat."""
+        due = await self._data(queries.SYNC_CHANNEL, "syncChannel", id=channel_id)
+        try:
+            return datetime.fromisoformat(str(due))
+        except ValueError:
+            raise ProtocolError(f"syncChannel answered {due!r}, not a date and time") from None
+
+
+class AgentApi(Api):
+    async def agent_settings(self, channel_id: str | None = None) -> AgentSettingsLevels:
+        """The agent's settings: effective, the tenant's, and a channel's override if asked."""
+        found = await self._data(queries.AGENT_SETTINGS, "agentSettings", channel_id=channel_id)
+        return decode(AgentSettingsLevels, found)
+
+    async def update_agent_settings(self, change: AgentSettingsChange, *,
+                                    channel_id: str | None = None) -> AgentSettingsLevels:
+        """Change the tenant's settings, or a channel's override (needs an admin key)."""
+        patch = encode(change)
+        if channel_id is not None:
+            patch["channelId"] = channel_id
+        updated = await self._data(queries.UPDATE_AGENT_SETTINGS, "updateAgentSettings",
+                                   safe=False, input=patch)
+        return decode(AgentSettingsLevels, updated)
+
+    async def agent_preview(self, question: str, *, channel_id: str | None = None,
+                            listing_title: str | None = None) -> AgentPreview:
+        """What the agent would answer; sends nothing to a buyer, but calls your model (which
+        you pay for) and writes an audit record: it needs write, and is never retried."""
+        found = await self._data(queries.AGENT_PREVIEW, "agentPreview", safe=False,
+                                 question=question, channel_id=channel_id,
+                                 listing_title=listing_title)
+        return decode(AgentPreview, found)
+
+    async def knowledge_documents(self, *, first: int = 50,
+                                  after: str | None = None) -> Page[KnowledgeDocument]:
+        """One page of the knowledge base's documents, newest first."""
+        found = await self._data(queries.KNOWLEDGE_DOCUMENTS, "knowledgeDocuments", first=first,
+                                 after=after)
+        return page_of(KnowledgeDocument, found)
+
+    def iter_knowledge_documents(self, *,
+                                 page_size: int = MAX_PAGE) -> AsyncIterator[KnowledgeDocument]:
+        return every(lambda after: self.knowledge_documents(first=page_size, after=after))
+
+    async def search_knowledge(self, query: str, *, limit: int = 5) -> list[KnowledgeHit]:
+        """What the agent would find for a buyer's question, best first."""
+        found = await self._data(queries.SEARCH_KNOWLEDGE, "searchKnowledge", query=query,
+                                 limit=limit)
+        return decode_list(KnowledgeHit, found)
+
+    async def delete_knowledge_document(self, document_id: str) -> None:
+        """Delete a document and its chunks (NotFound if there is none)."""
+        await self._data(queries.DELETE_KNOWLEDGE_DOCUMENT, "deleteKnowledgeDocument",
+                         safe=False, id=document_id)
+
+    async def upload_knowledge(self, files: Sequence[FileLike]) -> KnowledgeUpload:
+        """Upload documents (.txt, .md, .csv as question;answer, .docx, .xlsx, .pdf; up to 20
+        of 20 MB each): one result per file, stored or rejected with the reason. The same
+        content again replaces the earlier document, so a retry is safe."""
+        if not files:
+            raise InvalidInput("give at least one file", field="files")
+        parts = [("files", read_file(file)) for file in files]
+        body = await self._transport.rest("POST", "/v1/agent/knowledge/documents", safe=True,
+                                          files=parts)
+        return decode(KnowledgeUpload, body)
