@@ -101,7 +101,12 @@ def _checked(response: httpx.Response) -> httpx.Response:
     except ValueError:
         body = None
     retry_after = parse_retry_after(response.headers.get("retry-after"))
-    error = from_problem(response.status_code, body, retry_after)
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict) and "message" in errors[0]:
+        error = from_graphql(errors[0])  # GraphQL's answer with an HTTP error status
+        error.status = response.status_code
+    else:
+        error = from_problem(response.status_code, body, retry_after)
     if response.status_code in RETRY_STATUSES:
         raise _Retryable(error, retry_after)
     raise error

@@ -99,6 +99,8 @@ _BY_STATUS: dict[int, type[SwitchboardError]] = {
 }
 _REST_LOCATIONS = {"body", "query", "path", "header", "cookie"}
 _LEADING_NAME = re.compile(r"^`?([A-Za-z_][A-Za-z0-9_.]*)`?(?::|\s)")
+# GraphQL's own verdict on a variable: "Variable '$input' got invalid value ... at 'input.mode'".
+_VARIABLE = re.compile(r"^Variable '\$(\w+)'(?:.*? at '([\w.]+)')?")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -132,7 +134,8 @@ def from_graphql(error: Mapping[str, Any], variables: Mapping[str, Any] | None =
     cls = _BY_CODE.get(code, SwitchboardError)
     if cls is InvalidInput:
         field = extensions.get("field") or _named_field(message, variables or {})
-        return InvalidInput(message, field=snake(field) if field else None, code=code)
+        named = ".".join(map(snake, str(field).split("."))) if field else None
+        return InvalidInput(message, field=named, code=code)
     if cls is ServerError:
         return ServerError(message, correlation_id=extensions.get("correlationId"),
                            status=_STATUS_OF_CODE.get(code), code=code)
@@ -152,6 +155,9 @@ def _rest_field(errors: Any) -> str | None:
 def _named_field(message: str, variables: Mapping[str, Any]) -> str | None:
     """The argument a message starts with ("text is longer than ...", "`first` must be ..."),
     if it is one of those sent; GraphQL errors carry no field of their own."""
+    if (variable := _VARIABLE.match(message)) is not None:
+        path = (variable.group(2) or variable.group(1)).split(".")
+        return ".".join(path[1:] if len(path) > 1 and path[0] == "input" else path)
     match = _LEADING_NAME.match(message)
     if match is None:
         return None

@@ -93,6 +93,10 @@ def test_details_travel_with_the_exception() -> None:
                            "extensions": {"code": "BAD_USER_INPUT"}},
                           {"input": {"silenceWindowS": 0}})
     assert isinstance(nested, InvalidInput) and nested.field == "silence_window_s"
+    variable = from_graphql({"message": "Variable '$input' got invalid value 'X' at 'input.mode'; "
+                                        "Value 'X' does not exist in 'ConversationMode' enum.",
+                             "extensions": {"code": "BAD_USER_INPUT"}})
+    assert isinstance(variable, InvalidInput) and variable.field == "mode"
     vague = from_graphql({"message": "a message needs text or attachments",
                           "extensions": {"code": "BAD_USER_INPUT"}}, {"input": {"text": ""}})
     assert isinstance(vague, InvalidInput) and vague.field is None
