@@ -140,6 +140,22 @@ async def test_subscription_resumes_after_its_last_event(platform: RunningPlatfo
         assert int(x["eventId"]) < int(y["eventId"])
 
 
+async def test_a_subscription_that_drops_before_any_event_resumes_from_its_start(
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop) -> None:
+    """`announceStart` gives a GraphQL client its position before any event (SSE's first id)."""
+    conv = await conversation_of(platform, seller, shop)
+    query = """subscription { conversationEvents(announceStart: true) { type eventId conversation
+      { id } } }"""
+    async with live.subscription(platform.gateway_url, seller.api_key, query) as ws:
+        start = await next_event(ws, "start")
+    assert start["conversation"] is None and start["eventId"].isdigit()
+    await patch_labels(seller, conv, "while away")  # the client is gone before any event
+    async with subscription(platform, seller.api_key, after=start["eventId"]) as ws:
+        (missed,) = await labelled(ws, 1)
+    assert missed["conversation"]["labels"] == ["while away"]
+    assert int(missed["eventId"]) > int(start["eventId"])
+
+
 @pytest.mark.parametrize("last_event_id", ["99999999999", "not-an-id"])
 async def test_an_unknown_id_gets_a_reset_then_live_events(
         platform: RunningPlatform, seller: Tenant, shop: SandboxShop, last_event_id: str) -> None:

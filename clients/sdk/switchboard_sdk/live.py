@@ -37,6 +37,7 @@ from switchboard_sdk.retry import Backoff
 
 PROTOCOL = "graphql-transport-ws"
 RESET = "reset"
+START = "start"  # the position the stream begins after: kept as last_event_id, not handed out
 _SUBSCRIPTION_ID = "1"
 # Closes that no reconnect will cure: the protocol was misused (our bug, or a server far newer).
 _PROTOCOL_CLOSES = {4400: "bad message", 4406: "subprotocol not acceptable",
@@ -50,8 +51,9 @@ class _Dropped(Exception):
 class EventStream:
     """`async for event in stream`: ConversationEvent or ResetEvent, forever (until `aclose`).
 
-    `last_event_id` is the id of the last event handed out: keep it, and pass it as `after`
-    when you open a stream again (after a restart of your app) to miss nothing.
+    `last_event_id` is the id of the last event handed out (before the first, the position the
+    stream began after): keep it, and pass it as `after` when you open a stream again (after a
+    restart of your app) to miss nothing.
     """
 
     def __init__(self, ws_url: str, api_key: str, after: str | None, *, open_timeout: float,
@@ -153,6 +155,9 @@ class EventStream:
         data = (payload.get("data") or {}).get("conversationEvents")
         if not isinstance(data, dict):
             raise ProtocolError("a live event without conversationEvents")
+        if data.get("type") == START:
+            self.last_event_id = str(data["eventId"])
+            return None
         if data.get("type") == RESET:
             return ResetEvent(event_id=str(data["eventId"]), reason=str(data.get("reason") or ""))
         return decode(ConversationEvent, data)

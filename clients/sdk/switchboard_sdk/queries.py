@@ -136,7 +136,7 @@ mutation DeleteKnowledgeDocument($id: ID!) { deleteKnowledgeDocument(id: $id) }"
 
 CONVERSATION_EVENTS = _doc("""
 subscription ConversationEvents($after: String) {
-  conversationEvents(after: $after) {
+  conversationEvents(after: $after, announceStart: true) {
     type eventId reason conversation { ...ConversationFields } message { ...MessageFields }
   }
 }""", *CONVERSATION_ALL, MESSAGE)

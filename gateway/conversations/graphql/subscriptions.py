@@ -16,20 +16,22 @@ from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_input
 
 log = logging.getLogger(__name__)
+START = "start"
 
 
 @strawberry.type
 class ConversationEvent:
     type: str = strawberry.field(description=(
         "message.received | message.created | message.status_changed | message.updated | "
-        "conversation.updated | conversation.read | note.added, or reset: the events since "
-        "`after` cannot be replayed (too old or too many), refetch your lists; the events "
-        "from then on follow"))
+        "conversation.updated | conversation.read | note.added; reset: the events since "
+        "`after` cannot be replayed (too old or too many), refetch your lists, the events "
+        "from then on follow; start (only with `announceStart`): the position this stream "
+        "begins after, no change"))
     event_id: str = strawberry.field(description=(
         "Unique per event, increasing: pass the last one you received as `after` when you "
         "subscribe again"))
     conversation: Conversation | None = strawberry.field(description=(
-        "The conversation after the event (null only for reset)"))
+        "The conversation after the event (null only for reset and start)"))
     message: Message | None
     reason: str | None = strawberry.field(default=None, description="Why, for reset")
 
@@ -38,6 +40,10 @@ class ConversationEvent:
         return cls(type=event.type, event_id=event.event_id,
                    conversation=Conversation.from_proto(event.conversation),
                    message=Message.from_proto(event.message) if event.message else None)
+
+    @classmethod
+    def started(cls, start: Start) -> ConversationEvent:
+        return cls(type=START, event_id=str(start.position), conversation=None, message=None)
 
     @classmethod
     def reset(cls, start: Start) -> ConversationEvent:
@@ -55,6 +61,10 @@ class Subscription:
             after: Annotated[str | None, strawberry.argument(description=(
                 "The eventId of the last event you received: the events since then come "
                 "first, in order, each once"))] = None,
+            announce_start: Annotated[bool, strawberry.argument(description=(
+                "First send a `start` event whose eventId is the position this stream begins "
+                "after (SSE's first `id:`), so a client that drops before any event resumes "
+                "from there without a gap"))] = False,
     ) -> AsyncGenerator[ConversationEvent, None]:
         tenant_id = info.context.require("read").tenant_id
         if after is not None and not valid_event_id(after):
@@ -62,7 +72,9 @@ class Subscription:
         # When the client unsubscribes, the generator is closed and the feed's consumer with it.
         async with live_feed(info.context.state, tenant_id, after) as feed:
             if feed.start.reset:
-                yield ConversationEvent.reset(feed.start)
+                yield ConversationEvent.reset(feed.start)  # carries the position too
+            elif announce_start:
+                yield ConversationEvent.started(feed.start)
             async for event in feed.events():
                 if (shown := _shown(event)) is not None:
                     yield shown

@@ -20,6 +20,7 @@ from switchboard_sdk import (
 
 from tests.clients.sdk.conftest import client, conversation_of
 from tests.clients.sdk.proxy import CuttableProxy
+from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 
 
@@ -93,6 +94,27 @@ async def test_a_dropped_connection_resumes_after_the_last_event(
     assert [t for t in received if t.startswith("Пока")] == ["Пока нет связи 0", "Пока нет связи 1"]
     assert first.message is not None and received.count(first.message.text) == 1
     assert proxy.connections >= 2
+
+
+async def test_a_drop_before_the_first_event_loses_nothing(
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop, sb: Switchboard) -> None:
+    """The server announces where a new stream begins: a drop before any event resumes there."""
+    seen: list[LiveEvent] = []
+    async with CuttableProxy(platform.gateway_url) as proxy, \
+            client(proxy.url, seller.api_key) as through_proxy:
+        stream = through_proxy.conversation_events(max_reconnects=None)
+        reading = asyncio.create_task(until_received(stream, "Пока нет связи", seen, within=60))
+
+        async def subscribed() -> bool:
+            return stream.last_event_id is not None
+        await eventually(subscribed, within=20)
+        proxy.cut()  # before any event reached the stream
+        await conversation_of(sb, await platform.buyer_writes(shop, "Пока нет связи"))
+        proxy.restore()
+        event = await reading
+        await stream.aclose()
+    assert event.message is not None and stream.reconnects >= 1
+    assert [e.event_id for e in seen] == sorted(set(e.event_id for e in seen), key=int)
 
 
 async def test_an_after_the_server_cannot_replay_is_a_reset(platform: RunningPlatform,
