@@ -72,9 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=_tenant_create)
 
     emulate = sub.add_parser("emulate", help="run an emulator of an external API")
-    emulate.add_argument("api", choices=["avito", "llm"])
+    emulate.add_argument("api", choices=["avito", "llm", "telegram"])
     emulate.add_argument("--host", default="127.0.0.1")
-    emulate.add_argument("--port", type=int, help="default 8090 (avito), 8091 (llm)")
+    emulate.add_argument("--port", type=int, help="default 8090 (avito), 8091 (llm), 8092 (telegram)")
     emulate.add_argument("--chatter-interval", type=float, default=0.0)
     emulate.add_argument("--state-file", type=Path)
     emulate.add_argument("--api-key", action="append", dest="api_keys",
@@ -174,6 +174,11 @@ def _emulate(args: argparse.Namespace) -> None:
 
         run_llm(host=args.host, port=args.port or 8091, api_keys=args.api_keys,
                 rules_file=args.rules_file)
+        return
+    if args.api == "telegram":
+        from switchboard.emulators.telegram import run as run_telegram
+
+        run_telegram(host=args.host, port=args.port or 8092, state_file=args.state_file)
         return
     from switchboard.emulators.avito import run
 
