@@ -34,6 +34,7 @@ class Updates:
         self._signals: dict[int, asyncio.Event] = {}
         self._polls: dict[int, int] = {}  # the latest getUpdates of each bot
         self.dirty = False  # a queue changed since the state file's last save
+        self.closing = False  # the server is stopping: polls answer now rather than hold it
 
     def publish(self, bot: Bot, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         """Queue an update for the bot; None when the bot does not take this kind."""
@@ -51,6 +52,12 @@ class Updates:
         event = self._signals.pop(bot_id, None)
         if event is not None:
             event.set()
+
+    def close(self) -> None:
+        """Waiting polls answer with what they have; the server need not wait for them."""
+        self.closing = True
+        for bot_id in list(self._signals):
+            self.wake(bot_id)
 
     def changed(self, bot_id: int) -> asyncio.Event:
         """An event set at the bot's next change."""
@@ -100,7 +107,7 @@ class Updates:
                     raise TelegramError(409, WEBHOOK_CONFLICT)
                 self.purge(bot)
                 left = deadline - loop.time()
-                if bot.pending or left <= 0:
+                if bot.pending or left <= 0 or self.closing:
                     return [u.body for u in bot.pending[:max(1, min(limit, MAX_LIMIT))]]
                 if await self._wait(bot.id, left, gone):
                     return []

@@ -91,3 +91,15 @@ async def test_updates_and_deletions_expire_as_telegram_says(telegram: Telegram)
     refused(await telegram.api(bot, "deleteMessage", chat_id=user["id"],
                                message_id=own["message_id"]), 400,
             "Bad Request: message can't be deleted")
+
+
+async def test_a_stopping_server_answers_waiting_polls_at_once(telegram: Telegram) -> None:
+    bot = await telegram.bot()
+    poll = asyncio.create_task(telegram.api(bot, "getUpdates", timeout=50))
+
+    async def waiting() -> bool:
+        return bool(telegram.emulator.updates._polls.get(bot["id"]))
+
+    await eventually(waiting)
+    telegram.emulator.updates.close()  # what `switchboard emulate telegram` does on Ctrl-C
+    assert ok(await poll) == []
