@@ -49,6 +49,10 @@ CONVERSATION_UPDATED = Topic(CONVERSATIONS, "conversations", "conversation", "up
 CONVERSATION_READ = Topic(CONVERSATIONS, "conversations", "conversation", "read",
                           conversations.ConversationRead)
 NOTE_ADDED = Topic(CONVERSATIONS, "conversations", "note", "added", conversations.NoteAdded)
+# The agent's handoff, recorded on the conversation: on conversations' own stream for live views.
+CONVERSATION_HANDOFF_REQUESTED = Topic(CONVERSATIONS, "conversations", "conversation",
+                                       "handoff_requested",
+                                       conversations.ConversationHandoffRequested)
 
 HANDOFF_REQUESTED = Topic(AGENT, "agent", "conversation", "handoff_requested",
                           agent.HandoffRequested)
@@ -60,6 +64,7 @@ TOPICS = (
     LISTING_UPDATED, CONTACT_UPDATED,
     MESSAGE_RECEIVED, MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED,
     MESSAGE_DELETE_REQUESTED, CONVERSATION_UPDATED, CONVERSATION_READ, NOTE_ADDED,
+    CONVERSATION_HANDOFF_REQUESTED,
     HANDOFF_REQUESTED, AUTO_REPLY_SENT,
 )
 
@@ -79,6 +84,8 @@ CONVERSATIONS_DELIVERY = Durable("conversations-delivery", MESSAGE_DELIVERY, "co
 CONVERSATIONS_DELETION = Durable("conversations-deletion", MESSAGE_DELETION, "conversations")
 CONVERSATIONS_LISTINGS = Durable("conversations-listings", LISTING_UPDATED, "conversations")
 CONVERSATIONS_CONTACTS = Durable("conversations-contacts", CONTACT_UPDATED, "conversations")
+# The agent handed over: the conversation shows it until a person acts.
+CONVERSATIONS_HANDOFFS = Durable("conversations-handoffs", HANDOFF_REQUESTED, "conversations")
 
 AGENT_INBOUND = Durable("agent-inbound", MESSAGE_RECEIVED, "agent")
 AGENT_HUMAN = Durable("agent-human", MESSAGE_SEND_REQUESTED, "agent")
@@ -88,7 +95,7 @@ DURABLES = (
     CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_SENDER, CHANNELS_READ,
     CHANNELS_DELETER, CHANNELS_LISTINGS,
     CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
-    CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS,
+    CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS, CONVERSATIONS_HANDOFFS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
 )
 

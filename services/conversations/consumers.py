@@ -1,17 +1,20 @@
 """What the conversations service reacts to: normalized channel messages, delivery and deletion
-outcomes, listing details, buyers' names. One unit of work per message (per tenant batch for inbound)."""
+outcomes, listing details, buyers' names, the agent's handoffs. One unit of work per message
+(per tenant batch for inbound)."""
 
 from __future__ import annotations
 
 from clients.rpc import topics
+from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent_events
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from services.conversations.ingest.contacts import ContactUpdater
+from services.conversations.ingest.handoffs import HandoffRecorder
 from services.conversations.ingest.inbound import Ingestor
 from services.conversations.ingest.listings import ListingUpdater
 from services.conversations.ingest.metrics import observe_webhook_to_stored
 from services.conversations.outgoing.deletion import Deletions
 from services.conversations.repository import ConversationsUnit
-from services.kernel.bus import ConsumerSpec, Delivery, Poison, uuid_field
+from services.kernel.bus import MSG_ID_HEADER, ConsumerSpec, Delivery, Poison, uuid_field
 from services.kernel.unit import Units
 
 INBOUND_CONCURRENCY = 8  # below the database pool size (10), leaving room for the API
@@ -24,6 +27,7 @@ class ConversationConsumers:
         self.deletions = Deletions()
         self.listings = ListingUpdater()
         self.contacts = ContactUpdater()
+        self.handoffs = HandoffRecorder()
 
     def specs(self) -> list[ConsumerSpec]:
         return [
@@ -36,6 +40,7 @@ class ConversationConsumers:
             ConsumerSpec(topics.CONVERSATIONS_DELETION, self.on_deletion),
             ConsumerSpec(topics.CONVERSATIONS_LISTINGS, self.on_listing_updated),
             ConsumerSpec(topics.CONVERSATIONS_CONTACTS, self.on_contact_updated),
+            ConsumerSpec(topics.CONVERSATIONS_HANDOFFS, self.on_handoff_requested),
         ]
 
     async def on_inbound_batch(self, deliveries: list[Delivery]) -> None:
@@ -73,6 +78,13 @@ class ConversationConsumers:
         uuid_field(event.channel_id, "contact.updated channel_id")
         async with self.units(delivery.tenant_id) as unit:
             await self.contacts.apply(unit, event)
+
+    async def on_handoff_requested(self, delivery: Delivery) -> None:
+        event: agent_events.HandoffRequested = delivery.event
+        conversation_id = uuid_field(event.conversation.id, "handoff_requested conversation.id")
+        async with self.units(delivery.tenant_id) as unit:
+            await self.handoffs.apply(unit, conversation_id, event,
+                                      delivery.headers.get(MSG_ID_HEADER, ""))
 
 
 def _inbound(delivery: Delivery) -> channel_events.MessageInbound:

@@ -26,7 +26,15 @@ def conversation_to_proto(c: Conversation, contact: Contact) -> pb.Conversation:
             external_id=c.listing_external_id, title=c.listing_title,
             price_minor=c.listing_price_minor or 0, has_price=c.listing_price_minor is not None,
             url=c.listing_url, image_url=c.listing_image_url),
-        created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at))
+        created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at),
+        handoff=_handoff(c))
+
+
+def _handoff(c: Conversation) -> pb.Handoff | None:
+    if c.handoff_requested_at is None:
+        return None
+    return pb.Handoff(requested_at=timestamp(c.handoff_requested_at), reason=c.handoff_reason,
+                      kind=c.handoff_kind)
 
 
 def message_to_proto(m: Message) -> pb.Message:
@@ -90,6 +98,12 @@ def status_changed(conversation: Conversation, contact: Contact,
 
 def conversation_updated(conversation: Conversation, contact: Contact) -> ev.ConversationUpdated:
     return ev.ConversationUpdated(conversation=conversation_to_proto(conversation, contact))
+
+
+def handoff_requested(conversation: Conversation,
+                      contact: Contact) -> ev.ConversationHandoffRequested:
+    return ev.ConversationHandoffRequested(
+        conversation=conversation_to_proto(conversation, contact))
 
 
 def note_added(conversation: Conversation, contact: Contact, note: Message) -> ev.NoteAdded:

@@ -101,6 +101,8 @@ class Conversation(TenantMixin, Base):
         Index("ix_conversations_price", "tenant_id", "listing_price_minor", "id"),
         Index("ix_conversations_price_desc", "tenant_id",
               text("listing_price_minor DESC NULLS LAST"), text("id DESC")),
+        Index("ix_conversations_handoff", "tenant_id", text("last_message_at DESC"),
+              text("id DESC"), postgresql_where=text("handoff_requested_at IS NOT NULL")),
     )
 
     channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
@@ -121,6 +123,11 @@ class Conversation(TenantMixin, Base):
     listing_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     listing_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
     listing_image_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The agent's open handoff (inbox/handoffs.py); the event id outlives it (redeliveries).
+    handoff_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handoff_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    handoff_kind: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    handoff_event_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class Message(TenantMixin, Base):

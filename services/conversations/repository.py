@@ -239,6 +239,16 @@ class MessageRepository(RepositoryBase[Message]):
             Message.attachments.contains([{"kind": "image"}]),
         ).order_by(Message.created_at.desc()).limit(1).with_for_update())).first()
 
+    async def human_reply_since(self, conversation_id: uuid.UUID, since: datetime) -> bool:
+        """Whether a person on the seller's side (inbox, API, the channel's app) replied at or
+        after `since` (a handoff they answered before it reached us stays closed)."""
+        return bool(await self.session.scalar(select(select(Message.id).where(
+            Message.conversation_id == conversation_id,
+            Message.direction == Direction.OUTBOUND,
+            Message.sender.in_([Sender.USER, Sender.CHANNEL_APP]),
+            Message.content_type != "note",
+            Message.sent_at >= since).exists())))
+
     async def delete(self, id_: uuid.UUID) -> None:
         await self.session.execute(delete(Message).where(Message.id == id_))
 

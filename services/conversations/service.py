@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from clients.rpc import topics
 from services.conversations import events
+from services.conversations.inbox import handoffs
 from services.conversations.inbox.filters import (
     UPDATABLE_FIELDS,
     ConversationChanges,
@@ -73,6 +74,8 @@ class ConversationsService:
             if name in ("status", "mode") and value is None:
                 raise InvalidArgument(f"{name} must be set when it is listed in update_fields")
             setattr(conversation, name, value)
+        if handoffs.clears_on_update(changes):
+            handoffs.clear(conversation)
         await unit.flush()
         unit.emit(topics.CONVERSATION_UPDATED, events.conversation_updated(conversation, contact))
         return conversation, contact
@@ -129,8 +132,11 @@ class ConversationsService:
         conversation.last_message_at = now
         conversation.last_message_preview = preview(text, content_type)
         conversation.waiting_since = None
+        answered = handoffs.clears_on_reply(conversation, sender, now)
         await unit.flush()
         unit.emit(topics.MESSAGE_SEND_REQUESTED, events.send_requested(conversation, contact, message))
+        if answered:  # a person replied: the conversation no longer needs a manager
+            unit.emit(topics.CONVERSATION_UPDATED, events.conversation_updated(conversation, contact))
         return message
 
     async def mark_read(self, unit: ConversationsUnit, id_: uuid.UUID) -> ConversationRow:

@@ -148,7 +148,7 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
 def _filter(f: pb.ConversationFilter) -> ConversationFilter:
     return ConversationFilter(
         status=_enum(Status, f.status, "status"), mode=_enum(Mode, f.mode, "mode"),
-        unread_only=f.unread_only,
+        unread_only=f.unread_only, needs_manager=f.needs_manager,
         channel_id=parse_uuid(f.channel_id, "channel_id") if f.channel_id else None)
 
 

@@ -27,6 +27,7 @@ class ConversationFilter:
     mode: Mode | None = None
     unread_only: bool = False
     channel_id: uuid.UUID | None = None
+    needs_manager: bool = False  # an open handoff (inbox/handoffs.py)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def page_query(flt: ConversationFilter, sort: Sort, limit: int,
         else:
             after, values["p"] = "p", c["p"]
     shape = frozenset(values) - {"limit", "id", "t", "p"}
-    return _page_statement(sort, shape, flt.unread_only, after), values
+    return _page_statement(sort, shape, flt.unread_only, after, flt.needs_manager), values
 
 
 def _price(value: Any) -> int | None:
@@ -65,9 +65,9 @@ def page_statement(flt: ConversationFilter, sort: Sort, limit: int,
     return stmt.params(values)
 
 
-@functools.cache  # at most 3 sorts x 8 sets of filters x 2 (unread) x 3 kinds of cursor
+@functools.cache  # at most 3 sorts x 8 sets of filters x 2 x 2 (flags) x 3 kinds of cursor
 def _page_statement(sort: Sort, filters: frozenset[str], unread_only: bool,
-                    after: str) -> Select[ConversationRow]:
+                    after: str, needs_manager: bool = False) -> Select[ConversationRow]:
     """The page is picked from conversations alone (filters, keyset, sort, LIMIT) so the
     planner walks the sort's index and stops at the limit, then contacts are joined to those
     rows only. (Joined before the LIMIT, the planner read all the tenant's conversations and
@@ -79,6 +79,8 @@ def _page_statement(sort: Sort, filters: frozenset[str], unread_only: bool,
         picked = picked.where(column == bindparam(name, type_=column.type))
     if unread_only:
         picked = picked.where(Conversation.unread_count > 0)
+    if needs_manager:  # ix_conversations_handoff (partial) serves the recent sort
+        picked = picked.where(Conversation.handoff_requested_at.is_not(None))
     if after:
         picked = picked.where(_after(sort, after))
     page = aliased(Conversation, picked.order_by(*order(Conversation))

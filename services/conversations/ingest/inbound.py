@@ -16,6 +16,7 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from services.conversations import events
 from services.conversations.events import attachments_to_rows
+from services.conversations.inbox import handoffs
 from services.conversations.ingest.metrics import ID_COLLISIONS
 from services.conversations.models import (
     DEFAULT_MODE,
@@ -153,7 +154,11 @@ class Ingestor:
             conversation.last_message_at = message.sent_at
             conversation.last_message_preview = preview(message.text, message.content_type)
             conversation.waiting_since = None
+        answered = handoffs.clears_on_reply(conversation, Sender.CHANNEL_APP, message.sent_at)
         await unit.announce(topics.MESSAGE_RECEIVED, events.message_received, conversation, message)
+        if answered:  # replied in the channel's app: the conversation no longer needs a manager
+            await unit.announce(topics.CONVERSATION_UPDATED, events.conversation_updated,
+                                conversation)
         return message
 
     async def _update_deleted(self, unit: ConversationsUnit, conversation: Conversation,

@@ -84,7 +84,7 @@ class Contact(_message.Message):
     def __init__(self, id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
 
 class Conversation(_message.Message):
-    __slots__ = ("id", "channel_id", "channel", "external_chat_id", "contact", "status", "mode", "assignee_user_id", "pinned", "labels", "unread_count", "waiting_since", "last_message_at", "last_message_preview", "listing", "created_at", "updated_at")
+    __slots__ = ("id", "channel_id", "channel", "external_chat_id", "contact", "status", "mode", "assignee_user_id", "pinned", "labels", "unread_count", "waiting_since", "last_message_at", "last_message_preview", "listing", "created_at", "updated_at", "handoff")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -102,6 +102,7 @@ class Conversation(_message.Message):
     LISTING_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    HANDOFF_FIELD_NUMBER: _ClassVar[int]
     id: str
     channel_id: str
     channel: _message_pb2.ChannelKind
@@ -119,7 +120,18 @@ class Conversation(_message.Message):
     listing: _message_pb2.Listing
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., channel_id: _Optional[str] = ..., channel: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_chat_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., unread_count: _Optional[int] = ..., waiting_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_preview: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    handoff: Handoff
+    def __init__(self, id: _Optional[str] = ..., channel_id: _Optional[str] = ..., channel: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_chat_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., unread_count: _Optional[int] = ..., waiting_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_preview: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., handoff: _Optional[_Union[Handoff, _Mapping]] = ...) -> None: ...
+
+class Handoff(_message.Message):
+    __slots__ = ("requested_at", "reason", "kind")
+    REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    requested_at: _timestamp_pb2.Timestamp
+    reason: str
+    kind: str
+    def __init__(self, requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class Message(_message.Message):
     __slots__ = ("id", "conversation_id", "direction", "sender", "sender_user_id", "content_type", "text", "attachments", "status", "failure_reason", "external_message_id", "sent_at", "created_at", "quoted_message_id", "historical")
@@ -164,16 +176,18 @@ class OutgoingAttachment(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., media_id: _Optional[str] = ...) -> None: ...
 
 class ConversationFilter(_message.Message):
-    __slots__ = ("status", "mode", "unread_only", "channel_id")
+    __slots__ = ("status", "mode", "unread_only", "channel_id", "needs_manager")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MODE_FIELD_NUMBER: _ClassVar[int]
     UNREAD_ONLY_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_MANAGER_FIELD_NUMBER: _ClassVar[int]
     status: ConversationStatus
     mode: ConversationMode
     unread_only: bool
     channel_id: str
-    def __init__(self, status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., unread_only: _Optional[bool] = ..., channel_id: _Optional[str] = ...) -> None: ...
+    needs_manager: bool
+    def __init__(self, status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., unread_only: _Optional[bool] = ..., channel_id: _Optional[str] = ..., needs_manager: _Optional[bool] = ...) -> None: ...
 
 class ListConversationsRequest(_message.Message):
     __slots__ = ("filter", "sort", "page")

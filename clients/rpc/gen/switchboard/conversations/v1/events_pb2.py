@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)switchboard/conversations/v1/events.proto\x12\x1cswitchboard.conversations.v1\x1a\x38switchboard/conversations/v1/conversations_service.proto\"\x8b\x01\n\x0fMessageReceived\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"\xc0\x02\n\x14MessageSendRequested\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x36\n\x07message\x18\x06 \x01(\x0b\x32%.switchboard.conversations.v1.Message\x12@\n\x0c\x63onversation\x18\x07 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x45\n\x0b\x61ttachments\x18\x08 \x03(\x0b\x32\x30.switchboard.conversations.v1.OutgoingAttachment\"\x90\x01\n\x14MessageStatusChanged\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"W\n\x13\x43onversationUpdated\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"T\n\x10\x43onversationRead\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"\x8a\x02\n\x16MessageDeleteRequested\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x36\n\x07message\x18\x06 \x01(\x0b\x32%.switchboard.conversations.v1.Message\x12@\n\x0c\x63onversation\x18\x07 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"\x8a\x01\n\x0eMessageUpdated\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"\x85\x01\n\tNoteAdded\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Messageb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)switchboard/conversations/v1/events.proto\x12\x1cswitchboard.conversations.v1\x1a\x38switchboard/conversations/v1/conversations_service.proto\"\x8b\x01\n\x0fMessageReceived\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"\xc0\x02\n\x14MessageSendRequested\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x36\n\x07message\x18\x06 \x01(\x0b\x32%.switchboard.conversations.v1.Message\x12@\n\x0c\x63onversation\x18\x07 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x45\n\x0b\x61ttachments\x18\x08 \x03(\x0b\x32\x30.switchboard.conversations.v1.OutgoingAttachment\"\x90\x01\n\x14MessageStatusChanged\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"W\n\x13\x43onversationUpdated\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"`\n\x1c\x43onversationHandoffRequested\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"T\n\x10\x43onversationRead\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"\x8a\x02\n\x16MessageDeleteRequested\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x36\n\x07message\x18\x06 \x01(\x0b\x32%.switchboard.conversations.v1.Message\x12@\n\x0c\x63onversation\x18\x07 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\"\x8a\x01\n\x0eMessageUpdated\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Message\"\x85\x01\n\tNoteAdded\x12@\n\x0c\x63onversation\x18\x01 \x01(\x0b\x32*.switchboard.conversations.v1.Conversation\x12\x36\n\x07message\x18\x02 \x01(\x0b\x32%.switchboard.conversations.v1.Messageb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,12 +40,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MESSAGESTATUSCHANGED']._serialized_end=743
   _globals['_CONVERSATIONUPDATED']._serialized_start=745
   _globals['_CONVERSATIONUPDATED']._serialized_end=832
-  _globals['_CONVERSATIONREAD']._serialized_start=834
-  _globals['_CONVERSATIONREAD']._serialized_end=918
-  _globals['_MESSAGEDELETEREQUESTED']._serialized_start=921
-  _globals['_MESSAGEDELETEREQUESTED']._serialized_end=1187
-  _globals['_MESSAGEUPDATED']._serialized_start=1190
-  _globals['_MESSAGEUPDATED']._serialized_end=1328
-  _globals['_NOTEADDED']._serialized_start=1331
-  _globals['_NOTEADDED']._serialized_end=1464
+  _globals['_CONVERSATIONHANDOFFREQUESTED']._serialized_start=834
+  _globals['_CONVERSATIONHANDOFFREQUESTED']._serialized_end=930
+  _globals['_CONVERSATIONREAD']._serialized_start=932
+  _globals['_CONVERSATIONREAD']._serialized_end=1016
+  _globals['_MESSAGEDELETEREQUESTED']._serialized_start=1019
+  _globals['_MESSAGEDELETEREQUESTED']._serialized_end=1285
+  _globals['_MESSAGEUPDATED']._serialized_start=1288
+  _globals['_MESSAGEUPDATED']._serialized_end=1426
+  _globals['_NOTEADDED']._serialized_start=1429
+  _globals['_NOTEADDED']._serialized_end=1562
 # @@protoc_insertion_point(module_scope)

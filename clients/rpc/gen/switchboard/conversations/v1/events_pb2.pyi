@@ -49,6 +49,12 @@ class ConversationUpdated(_message.Message):
     conversation: _conversations_service_pb2.Conversation
     def __init__(self, conversation: _Optional[_Union[_conversations_service_pb2.Conversation, _Mapping]] = ...) -> None: ...
 
+class ConversationHandoffRequested(_message.Message):
+    __slots__ = ("conversation",)
+    CONVERSATION_FIELD_NUMBER: _ClassVar[int]
+    conversation: _conversations_service_pb2.Conversation
+    def __init__(self, conversation: _Optional[_Union[_conversations_service_pb2.Conversation, _Mapping]] = ...) -> None: ...
+
 class ConversationRead(_message.Message):
     __slots__ = ("conversation",)
     CONVERSATION_FIELD_NUMBER: _ClassVar[int]
