@@ -1,17 +1,22 @@
 """Channel accounts (Avito, ...) of the caller's tenant in GraphQL: the `Channel` type (also
-reached from `Conversation.channel`), the list, diagnostics and a sync."""
+reached from `Conversation.channel`), the list, diagnostics, a sync, and managing them as REST
+does (connect, consent flow, webhook settings, disconnect: `management.py`, admin scope)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Any, TypeVar
 
 import strawberry
+from pydantic import BaseModel, ValidationError
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
+from gateway.channels import management
 from gateway.channels.diagnostics import channel_diagnostics as channel_diagnostics_of
 from gateway.graphql.context import Info
+from gateway.graphql.errors import invalid_input
 from gateway.graphql.pagination import page_size
 from gateway.graphql.values import optional, timestamp
 
@@ -43,7 +48,8 @@ class Channel:
     external_account_id: str = strawberry.field(description="The account's id on the channel")
     external_account_name: str | None
     webhook_url: str | None = strawberry.field(
-        description="Where the channel delivers events (the token in it masked)")
+        description="Where the channel delivers events (the token in it masked, except in "
+                    "connectAvitoChannel's answer)")
     webhook_subscribed: bool = strawberry.field(
         description="Whether Avito had the webhook URL when last checked")
     auth_kind: AuthKind | None
@@ -114,3 +120,82 @@ class ChannelMutation:
         tenant_id = info.context.require("write").tenant_id
         resp = await info.context.state.channels.sync_channel(tenant_id, str(id))
         return resp.scheduled_for.ToDatetime(tzinfo=UTC)
+
+
+Form = TypeVar("Form", bound=BaseModel)
+
+
+@strawberry.input(description="An Avito account by the seller's own client_id/secret "
+                              "(Avito's developer page); secrets are write-only")
+class ConnectAvitoChannelInput:
+    name: str = strawberry.field(description="Your name for this shop")
+    client_id: str
+    client_secret: str
+    signing_secret: str | None = strawberry.field(
+        default=None, description="Optional HMAC key for X-Avito-Messenger-Signature")
+    sandbox: bool = strawberry.field(default=False,
+                                     description="Connect to the Avito emulator (sandbox mode)")
+    subscribe_webhook: bool = True
+
+
+@strawberry.input
+class StartAvitoAuthorizationInput:
+    name: str = strawberry.field(description="Your name for this shop")
+    sandbox: bool = strawberry.field(default=False,
+                                     description="Consent on the Avito emulator (sandbox)")
+
+
+@strawberry.type
+class AvitoAuthorization:
+    authorization_url: str = strawberry.field(description=(
+        "Send the seller here: they log in to Avito and allow access, then Avito redirects "
+        "their browser to /v1/channels/avito/oauth/callback, which connects the account"))
+    state: str = strawberry.field(description="Single-use; it comes back in the callback")
+    expires_at: datetime
+
+
+def _form(model: type[Form], fields: dict[str, Any]) -> Form:
+    """The shared request model REST validates with; a null means "not given"."""
+    try:
+        return model.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        raise invalid_input(exc) from exc
+
+
+@strawberry.type
+class ChannelManagementMutation:
+    @strawberry.mutation(description="Connect an Avito account: the credentials are checked with "
+                                     "Avito, stored encrypted, and the webhook subscribed (admin)")
+    async def connect_avito_channel(self, info: Info, input: ConnectAvitoChannelInput) -> Channel:
+        tenant_id = info.context.require("admin").tenant_id
+        form = _form(management.ConnectAvito, strawberry.asdict(input))
+        return Channel.from_proto(await management.connect_avito(info.context.state, tenant_id, form))
+
+    @strawberry.mutation(description="Start connecting an Avito account through the platform's "
+                                     "partner app (no client secret needed; admin); an "
+                                     "error says when this installation has none")
+    async def start_avito_authorization(self, info: Info,
+                                        input: StartAvitoAuthorizationInput) -> AvitoAuthorization:
+        tenant_id = info.context.require("admin").tenant_id
+        form = _form(management.StartAuthorization, strawberry.asdict(input))
+        resp = await management.start_avito_authorization(info.context.state, tenant_id, form)
+        return AvitoAuthorization(authorization_url=resp.authorization_url, state=resp.state,
+                                  expires_at=resp.expires_at.ToDatetime(tzinfo=UTC))
+
+    @strawberry.mutation(description="Switch webhook deliveries on or off and/or set the signing "
+                                     "secret (an empty string clears it); admin")
+    async def set_channel_webhook(self, info: Info, id: strawberry.ID, enabled: bool | None = None,
+                                  signing_secret: str | None = None) -> Channel:
+        tenant_id = info.context.require("admin").tenant_id
+        form = _form(management.WebhookSettings,
+                     {"enabled": enabled, "signing_secret": signing_secret})
+        return Channel.from_proto(
+            await management.set_webhook(info.context.state, tenant_id, str(id), form))
+
+    @strawberry.mutation(description="Unsubscribe the webhook, stop sync and sending; the "
+                                     "conversations stay. Connecting the account again "
+                                     "re-activates the channel (admin)")
+    async def disconnect_channel(self, info: Info, id: strawberry.ID) -> Channel:
+        tenant_id = info.context.require("admin").tenant_id
+        return Channel.from_proto(
+            await management.disconnect(info.context.state, tenant_id, str(id)))

@@ -10,22 +10,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from gateway.auth import AUTH_PROBLEMS, Admin, Reader, Writer, problem_responses
+from gateway.channels import management
 from gateway.channels.diagnostics import channel_diagnostics as channel_diagnostics_of
+from gateway.channels.management import ConnectAvito, StartAuthorization, WebhookSettings
 from gateway.channels.schemas import (
     AuthorizationOut,
     ChannelDiagnosticsOut,
     ChannelList,
     ChannelOut,
-    ConnectAvito,
-    StartAuthorization,
     SyncScheduled,
-    WebhookSettings,
 )
 from gateway.errors import ProblemError
 from gateway.schemas import PageOut
-from gateway.state import GatewayState, State
+from gateway.state import State
 from services.kernel.errors import InvalidArgument
 
 router = APIRouter(prefix="/channels", tags=["channels"])
@@ -40,21 +38,7 @@ async def connect_avito(body: ConnectAvito, principal: Admin, state: State) -> C
     """Validate the credentials with Avito, store them encrypted and subscribe the webhook.
 
     The response's `webhook_url` is shown in full only here."""
-    base_url = sandbox_api_url(state, body.sandbox)
-    channel = await state.channels.connect_avito_account(principal.tenant_id, pb.ConnectAvitoAccountRequest(
-        name=body.name, client_id=body.client_id, client_secret=body.client_secret,
-        signing_secret=body.signing_secret, api_base_url=base_url,
-        public_base_url=state.settings.public_base_url, subscribe_webhook=body.subscribe_webhook))
-    return ChannelOut.from_proto(channel)
-
-
-def sandbox_api_url(state: GatewayState, sandbox: bool) -> str:
-    """The Avito emulator's URL for a sandbox account; "" (the real Avito) otherwise."""
-    if not sandbox:
-        return ""
-    if not state.settings.avito_sandbox_url:
-        raise ProblemError(422, "sandbox mode is not available on this installation")
-    return state.settings.avito_sandbox_url
+    return ChannelOut.from_proto(await management.connect_avito(state, principal.tenant_id, body))
 
 
 @router.get("", response_model=ChannelList)
@@ -86,10 +70,7 @@ async def authorize_avito(body: StartAuthorization, principal: Admin,
                           state: State) -> AuthorizationOut:
     """Start connecting an Avito account through the platform's partner app (no client_secret
     needed). 409 when no partner app is configured on this installation."""
-    resp = await state.channels.start_avito_authorization(
-        principal.tenant_id, pb.StartAvitoAuthorizationRequest(
-            name=body.name, api_base_url=sandbox_api_url(state, body.sandbox),
-            public_base_url=state.settings.public_base_url))
+    resp = await management.start_avito_authorization(state, principal.tenant_id, body)
     return AuthorizationOut(authorization_url=resp.authorization_url, state=resp.state,
                             expires_at=resp.expires_at.ToDatetime(tzinfo=UTC))
 
@@ -134,13 +115,8 @@ async def set_webhook(channel_id: str, body: WebhookSettings, principal: Admin,
     """Switch webhook deliveries on or off and set the signing secret; Avito's subscription
     list is reconciled with the result. A new secret applies on this gateway at once and on
     other replicas within `SWITCHBOARD_AUTH_CACHE_TTL_S` (30 s by default)."""
-    try:
-        channel = await state.channels.set_webhook(principal.tenant_id, channel_id,
-                                                   enabled=body.enabled,
-                                                   signing_secret=body.signing_secret)
-    finally:  # even when Avito failed after the setting was saved
-        state.webhooks.resolver.forget(channel_id)
-    return ChannelOut.from_proto(channel)
+    return ChannelOut.from_proto(
+        await management.set_webhook(state, principal.tenant_id, channel_id, body))
 
 
 @router.get("/{channel_id}/diagnostics", response_model=ChannelDiagnosticsOut,
@@ -158,8 +134,5 @@ async def channel_diagnostics(channel_id: str, principal: Reader,
 async def disconnect_channel(channel_id: str, principal: Admin, state: State) -> ChannelOut:
     """Unsubscribe the webhook (best effort), stop sync and sending; conversations and their
     history stay. Connecting the same Avito account again re-activates this channel."""
-    try:
-        channel = await state.channels.disconnect_channel(principal.tenant_id, channel_id)
-    finally:
-        state.webhooks.resolver.forget(channel_id)
-    return ChannelOut.from_proto(channel)
+    return ChannelOut.from_proto(
+        await management.disconnect(state, principal.tenant_id, channel_id))

@@ -1,11 +1,12 @@
-"""REST representations of channel accounts: connecting, the account itself, diagnostics."""
+"""REST representations of channel accounts: the account itself, diagnostics, the consent
+flow's start. The requests' models are shared with GraphQL (`management.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
@@ -76,24 +77,9 @@ class ChannelDiagnosticsOut(BaseModel):
                    checks=checks)
 
 
-class ConnectAvito(BaseModel):
-    name: str = Field(min_length=1, max_length=255, description="Your name for this shop")
-    client_id: str = Field(min_length=1, max_length=255)
-    client_secret: str = Field(min_length=1, max_length=255)
-    signing_secret: str = Field(default="", max_length=255,
-                                description="Optional HMAC key for X-Avito-Messenger-Signature")
-    subscribe_webhook: bool = True
-    sandbox: bool = Field(default=False, description="Connect to the Avito emulator (sandbox mode)")
-
-
 class SyncScheduled(BaseModel):
     scheduled_for: datetime = Field(description="When the sync is due (now): it starts within "
                                                 "seconds and imports what webhooks missed")
-
-
-class StartAuthorization(BaseModel):
-    name: str = Field(min_length=1, max_length=255, description="Your name for this shop")
-    sandbox: bool = Field(default=False, description="Consent on the Avito emulator (sandbox)")
 
 
 class AuthorizationOut(BaseModel):
@@ -102,18 +88,3 @@ class AuthorizationOut(BaseModel):
         "their browser to /v1/channels/avito/oauth/callback, which connects the account"))
     state: str = Field(description="Single-use; it comes back in the callback")
     expires_at: datetime
-
-
-class WebhookSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool | None = Field(default=None, description=(
-        "Subscribe (true) or unsubscribe (false) the channel's webhook URL on Avito"))
-    signing_secret: str | None = Field(default=None, max_length=255, description=(
-        "HMAC key for X-Avito-Messenger-Signature; an empty string clears it"))
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> Self:
-        if self.enabled is None and self.signing_secret is None:
-            raise ValueError("give `enabled`, `signing_secret` or both")
-        return self

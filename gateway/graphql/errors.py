@@ -66,8 +66,8 @@ def bad_input(message: str) -> GraphQLError:
 
 def invalid_input(error: ValidationError) -> GraphQLError:
     """A shared REST model's verdict on an input, each problem with the field it is about."""
-    return bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                               for e in error.errors()))
+    return bad_input("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"]
+                               else e["msg"] for e in error.errors()))  # no field: the whole input
 
 
 def is_unexpected(error: GraphQLError) -> bool:

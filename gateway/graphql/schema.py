@@ -18,10 +18,11 @@ from strawberry.types import ExecutionContext
 
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
-from gateway.channels.graphql import ChannelMutation, ChannelQuery
+from gateway.channels.graphql import ChannelManagementMutation, ChannelMutation, ChannelQuery
 from gateway.config import GatewaySettings
 from gateway.conversations.graphql.actions import ActionMutation
 from gateway.conversations.graphql.inbox import ConversationMutation, ConversationQuery
+from gateway.conversations.graphql.notes import NoteMutation
 from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
@@ -32,8 +33,8 @@ MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery))
-Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ActionMutation,
-                                    AgentMutation, KnowledgeMutation))
+Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
+                                    ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation))
 
 
 class SwitchboardSchema(Schema):
