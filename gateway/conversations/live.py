@@ -25,6 +25,8 @@ PUBLIC_NAMES: dict[Topic, str] = {
     topics.CONVERSATION_UPDATED: "conversation.updated",
     topics.CONVERSATION_READ: "conversation.read",
     topics.NOTE_ADDED: "note.added",  # a private note (the agent's handoff reason)
+    # The AI handed over; the conversation's `handoff` holds why and since when.
+    topics.CONVERSATION_HANDOFF_REQUESTED: "conversation.handoff_requested",
 }
 
 # Not a conversation event: the events since the client's id cannot be replayed (too old, too

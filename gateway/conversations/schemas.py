@@ -48,6 +48,22 @@ class ListingOut(BaseModel):
     image_url: str
 
 
+class HandoffOut(BaseModel):
+    """The AI handed the conversation over and no person has acted yet ("needs a manager")."""
+
+    requested_at: datetime | None = Field(description="Since when it waits for a person")
+    reason: str = Field(description="Why the AI handed over, in the agent's words")
+    kind: str = Field(description="tool, keywords, low_confidence, no_answer, llm_failure, "
+                                  "circuit_open, outside_hours or reply_limit")
+
+    @classmethod
+    def from_proto(cls, c: pb.Conversation) -> HandoffOut | None:
+        if not c.HasField("handoff"):
+            return None
+        h = c.handoff
+        return cls(requested_at=to_datetime(h.requested_at), reason=h.reason, kind=h.kind)
+
+
 class ConversationOut(BaseModel):
     id: str
     channel_id: str
@@ -66,6 +82,9 @@ class ConversationOut(BaseModel):
     listing: ListingOut | None
     created_at: datetime | None
     updated_at: datetime | None
+    handoff: HandoffOut | None = Field(
+        default=None, description="Set while the AI's handoff waits for a person: cleared by a "
+                                  "human reply, an assignment, resolving or AI mode")
 
     @classmethod
     def from_proto(cls, c: pb.Conversation) -> ConversationOut:
@@ -84,7 +103,8 @@ class ConversationOut(BaseModel):
                 external_id=listing.external_id, title=listing.title,
                 price_minor=listing.price_minor if listing.has_price else None, url=listing.url,
                 image_url=listing.image_url) if listing.external_id or listing.title else None,
-            created_at=to_datetime(c.created_at), updated_at=to_datetime(c.updated_at))
+            created_at=to_datetime(c.created_at), updated_at=to_datetime(c.updated_at),
+            handoff=HandoffOut.from_proto(c))
 
 
 class AttachmentOut(BaseModel):

@@ -30,6 +30,8 @@ class ConversationFilterInput:
     mode: ConversationMode | None = None
     unread_only: bool = False
     channel_id: strawberry.ID | None = None
+    needs_manager: bool = strawberry.field(
+        default=False, description="Only conversations the AI handed over that no person took yet")
 
 
 @strawberry.input(description="A file uploaded with POST /v1/media, sent after the text")
@@ -143,7 +145,8 @@ def _filter(f: ConversationFilterInput | None) -> pb.ConversationFilter | None:
         return None
     return pb.ConversationFilter(
         status=f.status.value if f.status else 0, mode=f.mode.value if f.mode else 0,
-        unread_only=f.unread_only, channel_id=str(f.channel_id or ""))
+        unread_only=f.unread_only, channel_id=str(f.channel_id or ""),
+        needs_manager=f.needs_manager)
 
 
 def _not_null(value: T | None, name: str) -> T:

@@ -23,7 +23,8 @@ START = "start"
 class ConversationEvent:
     type: str = strawberry.field(description=(
         "message.received | message.created | message.status_changed | message.updated | "
-        "conversation.updated | conversation.read | note.added; reset: the events since "
+        "conversation.updated | conversation.read | note.added | conversation.handoff_requested "
+        "(the AI handed over: `conversation.handoff` says why); reset: the events since "
         "`after` cannot be replayed (too old or too many), refetch your lists, the events "
         "from then on follow; start (only with `announceStart`): the position this stream "
         "begins after, no change"))

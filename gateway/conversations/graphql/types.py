@@ -147,6 +147,22 @@ async def message_page(context: Context, conversation_id: str, first: int,
     return connection([Message.from_proto(m) for m in resp.messages], resp.page_info)
 
 
+@strawberry.type(description="The AI handed the conversation over and no person has acted yet")
+class Handoff:
+    requested_at: datetime | None = strawberry.field(description="Since when it waits for a person")
+    reason: str = strawberry.field(description="Why the AI handed over, in the agent's words")
+    kind: str = strawberry.field(description=(
+        "tool | keywords | low_confidence | no_answer | llm_failure | circuit_open | "
+        "outside_hours | reply_limit"))
+
+    @classmethod
+    def from_proto(cls, c: pb.Conversation) -> Handoff | None:
+        if not c.HasField("handoff"):
+            return None
+        return cls(requested_at=timestamp(c.handoff, "requested_at"), reason=c.handoff.reason,
+                   kind=c.handoff.kind)
+
+
 @strawberry.type
 class Conversation:
     id: strawberry.ID
@@ -167,6 +183,9 @@ class Conversation:
     listing: Listing | None
     created_at: datetime | None
     updated_at: datetime | None
+    handoff: Handoff | None = strawberry.field(description=(
+        "Set while the AI's handoff waits for a person (\"needs a manager\"): cleared by a human "
+        "reply, an assignment, resolving or AI mode"))
 
     @strawberry.field(description="The channel account; one batched call for a whole page")
     async def channel(self, info: Info) -> Channel | None:
@@ -196,4 +215,5 @@ class Conversation:
             last_message_at=timestamp(c, "last_message_at"),
             last_message_preview=optional(c.last_message_preview),
             listing=Listing.from_proto(c.listing),
-            created_at=timestamp(c, "created_at"), updated_at=timestamp(c, "updated_at"))
+            created_at=timestamp(c, "created_at"), updated_at=timestamp(c, "updated_at"),
+            handoff=Handoff.from_proto(c))

@@ -26,7 +26,8 @@ router = APIRouter(tags=["events"])
 
 _DESCRIPTION = (
     "`event:` is message.received, message.created, message.status_changed, message.updated, "
-    "conversation.updated, conversation.read or note.added, with `data:` JSON "
+    "conversation.updated, conversation.read, note.added or conversation.handoff_requested "
+    "(the AI handed over: `conversation.handoff` says why and since when), with `data:` JSON "
     "{conversation, message}; `id:` is the event's id. `reset` (data {reason, detail}): the "
     "events since your id cannot be replayed, refetch your lists; `end` (data {reason, detail, "
     "reconnect}): the stream ends, reconnect only if `reconnect` is true.")

@@ -41,11 +41,13 @@ async def list_conversations(
         status: Status | None = None, mode: Mode | None = None,
         unread: Annotated[bool, Query(description="Only conversations with unread messages")] = False,
         channel: str | None = None,
+        needs_manager: Annotated[bool, Query(
+            description="Only conversations the AI handed over that no person took yet")] = False,
         sort: Literal["recent", "price", "price_desc"] = "recent",
         limit: Annotated[int, Query(ge=1, le=100)] = 50, cursor: str = "") -> ConversationList:
     flt = pb.ConversationFilter(status=STATUS_TO_PB[status] if status else 0,
                                 mode=MODE_TO_PB[mode] if mode else 0, unread_only=unread,
-                                channel_id=channel or "")
+                                channel_id=channel or "", needs_manager=needs_manager)
     resp = await state.conversations.list_conversations(
         principal.tenant_id, filter=flt, sort=_SORTS[sort], page_size=limit, cursor=cursor)
     return ConversationList(
