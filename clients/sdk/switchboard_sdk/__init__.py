@@ -41,6 +41,7 @@ from switchboard_sdk.errors import (
 from switchboard_sdk.inbox import ConversationFilter
 from switchboard_sdk.live import EventStream
 from switchboard_sdk.models import (
+    CONVERSATION_HANDOFF_REQUESTED,
     CONVERSATION_READ,
     CONVERSATION_UPDATED,
     MESSAGE_CREATED,
@@ -63,6 +64,7 @@ from switchboard_sdk.models import (
     ConversationStatus,
     DiagnosticCheck,
     Direction,
+    Handoff,
     Listing,
     LiveEvent,
     Media,
@@ -75,15 +77,15 @@ from switchboard_sdk.models import (
 from switchboard_sdk.retry import Backoff
 
 __all__ = [
-    "CONVERSATION_READ", "CONVERSATION_UPDATED", "MESSAGE_CREATED", "MESSAGE_RECEIVED",
-    "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED", "NOTE_ADDED", "UNSET",
+    "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
+    "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED", "NOTE_ADDED", "UNSET",
     "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings", "AgentSettingsChange",
     "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError", "Backoff",
     "BlockReason", "BusinessHours", "Channel", "ChannelDiagnostics", "ChannelKind",
     "ChannelStatus", "Conflict", "ConnectionFailed", "Contact", "Conversation",
     "ConversationEvent", "ConversationFilter", "ConversationMode", "ConversationSort",
     "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction", "DocumentUpload",
-    "EventStream", "HandoffChange", "HandoffRules", "InvalidInput", "KnowledgeChunkKind",
+    "EventStream", "Handoff", "HandoffChange", "HandoffRules", "InvalidInput", "KnowledgeChunkKind",
     "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus", "KnowledgeHit",
     "KnowledgeUpload", "LimitsChange", "Listing", "LiveEvent", "Media", "Message",
     "MessageStatus", "NotFound", "OpenEnum", "Page", "PermissionDenied", "ProtocolError",

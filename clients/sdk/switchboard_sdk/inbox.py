@@ -32,6 +32,7 @@ class ConversationFilter:
     mode: ConversationMode | None = None
     unread_only: bool = False
     channel_id: str | None = None
+    needs_manager: bool = False  # only those the AI handed over that no person took yet
 
 
 class InboxApi(Api):

@@ -183,6 +183,17 @@ class ChannelDiagnostics:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """The AI handed the conversation over and no person has acted yet ("needs a manager"):
+    `kind` is tool, keywords, low_confidence, no_answer, llm_failure, circuit_open,
+    outside_hours or reply_limit (a newer server may add kinds)."""
+
+    requested_at: datetime | None = None
+    reason: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class Conversation:
     id: str
     channel_id: str
@@ -202,6 +213,9 @@ class Conversation:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     channel: Channel | None = None  # filled by `conversation()`, not by lists
+    # Set while the AI's handoff waits for a person; None once someone replied, took it
+    # (assigned), resolved it or returned it to the AI.
+    handoff: Handoff | None = None
 
 
 # The `type` of a ConversationEvent.
@@ -212,6 +226,7 @@ MESSAGE_UPDATED = "message.updated"
 CONVERSATION_UPDATED = "conversation.updated"
 CONVERSATION_READ = "conversation.read"
 NOTE_ADDED = "note.added"
+CONVERSATION_HANDOFF_REQUESTED = "conversation.handoff_requested"  # see Conversation.handoff
 
 
 @dataclass(frozen=True)

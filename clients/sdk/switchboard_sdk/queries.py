@@ -9,7 +9,7 @@ CONVERSATION = """
 fragment ConversationFields on Conversation {
   id channelId channelKind externalChatId contact { ...ContactFields } status mode
   assigneeUserId pinned labels unreadCount waitingSince lastMessageAt lastMessagePreview
-  listing { ...ListingFields } createdAt updatedAt
+  listing { ...ListingFields } createdAt updatedAt handoff { requestedAt reason kind }
 }"""
 MESSAGE = """
 fragment MessageFields on Message {
