@@ -75,12 +75,14 @@ from switchboard_sdk.models import (
     SenderKind,
 )
 from switchboard_sdk.retry import Backoff
+from switchboard_sdk.shop import AvitoAuthorization
 
 __all__ = [
     "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
     "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED", "NOTE_ADDED", "UNSET",
     "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings", "AgentSettingsChange",
-    "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError", "Backoff",
+    "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError", "AvitoAuthorization",
+    "Backoff",
     "BlockReason", "BusinessHours", "Channel", "ChannelDiagnostics", "ChannelKind",
     "ChannelStatus", "Conflict", "ConnectionFailed", "Contact", "Conversation",
     "ConversationEvent", "ConversationFilter", "ConversationMode", "ConversationSort",

@@ -84,6 +84,16 @@ class InboxApi(Api):
             "attachments": attachments or None})
         return decode(Message, sent)
 
+    async def add_note(self, conversation_id: str, text: str, *,
+                       idempotency_key: str | None = None) -> Message:
+        """A private note on the conversation (content type "note", at most 4000 characters):
+        your team sees it, the buyer never does; live clients get `note.added`. Written by the
+        key (sender USER, no user id). Retried like `send_message`, with an idempotency key."""
+        note = await self._data(queries.ADD_NOTE, "addNote", safe=True,
+                                conversation_id=conversation_id, text=text,
+                                idempotency_key=idempotency_key or uuid.uuid4().hex)
+        return decode(Message, note)
+
     async def upload_media(self, file: FileLike, *, filename: str | None = None,
                            content_type: str | None = None) -> Media:
         """Upload an image (JPEG, PNG, GIF, BMP or HEIC, up to 24 MB) for `send_message`."""

@@ -140,3 +140,28 @@ subscription ConversationEvents($after: String) {
     type eventId reason conversation { ...ConversationFields } message { ...MessageFields }
   }
 }""", *CONVERSATION_ALL, MESSAGE)
+
+ADD_NOTE = _doc("""
+mutation AddNote($conversationId: ID!, $text: String!, $idempotencyKey: String) {
+  addNote(conversationId: $conversationId, text: $text, idempotencyKey: $idempotencyKey) {
+    ...MessageFields
+  }
+}""", MESSAGE)
+
+CONNECT_AVITO_CHANNEL = _doc("""
+mutation ConnectAvitoChannel($input: ConnectAvitoChannelInput!) {
+  connectAvitoChannel(input: $input) { ...ChannelFields }
+}""", CHANNEL)
+
+START_AVITO_AUTHORIZATION = """
+mutation StartAvitoAuthorization($input: StartAvitoAuthorizationInput!) {
+  startAvitoAuthorization(input: $input) { authorizationUrl state expiresAt }
+}""".strip()
+
+SET_CHANNEL_WEBHOOK = _doc("""
+mutation SetChannelWebhook($id: ID!, $enabled: Boolean, $signingSecret: String) {
+  setChannelWebhook(id: $id, enabled: $enabled, signingSecret: $signingSecret) { ...ChannelFields }
+}""", CHANNEL)
+
+DISCONNECT_CHANNEL = _doc("""
+mutation DisconnectChannel($id: ID!) { disconnectChannel(id: $id) { ...ChannelFields } }""", CHANNEL)

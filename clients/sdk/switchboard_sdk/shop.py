@@ -1,9 +1,10 @@
-"""Channels and the AI agent: channel accounts and their diagnostics, the agent's settings and
-preview, and its knowledge base."""
+"""Channels and the AI agent: channel accounts (connecting, webhook settings, disconnecting)
+and their diagnostics, the agent's settings and preview, and its knowledge base."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from switchboard_sdk import queries
@@ -20,6 +21,16 @@ from switchboard_sdk.agent import (
 from switchboard_sdk.errors import InvalidInput, ProtocolError
 from switchboard_sdk.files import FileLike, read_file
 from switchboard_sdk.models import Channel, ChannelDiagnostics, Page
+
+
+@dataclass(frozen=True)
+class AvitoAuthorization:
+    """Where to send the seller to allow access on Avito; Avito then sends their browser back to
+    Switchboard, which connects the account. `state` is single-use and expires."""
+
+    authorization_url: str
+    state: str = ""
+    expires_at: datetime | None = None
 
 
 class ChannelsApi(Api):
@@ -40,6 +51,45 @@ class ChannelsApi(Api):
             return datetime.fromisoformat(str(due))
         except ValueError:
             raise ProtocolError(f"syncChannel answered {due!r}, not a date and time") from None
+
+
+    async def connect_avito_channel(self, name: str, client_id: str, client_secret: str, *,
+                                    signing_secret: str | None = None, sandbox: bool = False,
+                                    subscribe_webhook: bool = True) -> Channel:
+        """Connect an Avito account with its own client_id/secret (Avito's developer page): they
+        are checked with Avito and stored encrypted, the webhook subscribed. Needs an admin
+        key; `webhook_url` is in full only in this answer. Never retried blindly."""
+        connected = await self._data(queries.CONNECT_AVITO_CHANNEL, "connectAvitoChannel",
+                                     safe=False, input={
+                                         "name": name, "clientId": client_id,
+                                         "clientSecret": client_secret,
+                                         "signingSecret": signing_secret, "sandbox": sandbox,
+                                         "subscribeWebhook": subscribe_webhook})
+        return decode(Channel, connected)
+
+    async def start_avito_authorization(self, name: str, *,
+                                        sandbox: bool = False) -> AvitoAuthorization:
+        """Connect an Avito account through the platform's partner app, without its secret:
+        send the seller to `authorization_url` (admin key)."""
+        started = await self._data(queries.START_AVITO_AUTHORIZATION, "startAvitoAuthorization",
+                                   safe=False, input={"name": name, "sandbox": sandbox})
+        return decode(AvitoAuthorization, started)
+
+    async def set_channel_webhook(self, channel_id: str, *, enabled: bool | None = None,
+                                  signing_secret: str | None = None) -> Channel:
+        """Switch webhook deliveries on or off and/or set the signing secret ("" clears it);
+        None leaves a setting as it is. Admin key; safe to repeat."""
+        if enabled is None and signing_secret is None:
+            raise InvalidInput("give enabled, signing_secret or both", field="enabled")
+        changed = await self._data(queries.SET_CHANNEL_WEBHOOK, "setChannelWebhook",
+                                   id=channel_id, enabled=enabled, signing_secret=signing_secret)
+        return decode(Channel, changed)
+
+    async def disconnect_channel(self, channel_id: str) -> Channel:
+        """Unsubscribe the webhook, stop sync and sending; conversations stay. Connecting the
+        account again re-activates the channel. Admin key; safe to repeat."""
+        return decode(Channel, await self._data(queries.DISCONNECT_CHANNEL, "disconnectChannel",
+                                                id=channel_id))
 
 
 class AgentApi(Api):

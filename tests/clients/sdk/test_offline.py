@@ -37,7 +37,10 @@ COVERED = {
     "conversations", "conversation", "messages", "channels", "channelDiagnostics",
     "agentSettings", "agentPreview", "knowledgeDocuments", "searchKnowledge",
     "sendMessage", "updateConversation", "markRead", "syncChannel", "deleteMessage",
-    "blockContact", "updateAgentSettings", "deleteKnowledgeDocument", "conversationEvents"}
+    "blockContact", "updateAgentSettings", "deleteKnowledgeDocument", "conversationEvents",
+    # What the Telegram bot needed (issue #12).
+    "addNote", "connectAvitoChannel", "startAvitoAuthorization", "setChannelWebhook",
+    "disconnectChannel"}
 
 
 def test_every_document_is_valid_against_the_schema() -> None:
