@@ -154,3 +154,40 @@ class Chat(TenantMixin, Base):
     buyer_user_id: Mapped[str] = mapped_column(String(128), nullable=False, default="")
     buyer_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     looked_up_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class TelegramDelivery(IntEnum):
+    """telegram_bots.delivery; the values are those of channels.v1.TelegramDelivery."""
+
+    WEBHOOK = 1  # Telegram POSTs updates to the gateway
+    POLLING = 2  # no webhook: the bot runner calls getUpdates (local development)
+
+
+class TelegramBotStatus(IntEnum):
+    """telegram_bots.status; the values are those of channels.v1.TelegramBotStatus."""
+
+    ACTIVE = 1
+
+
+class TelegramBot(TenantMixin, Base):
+    """A tenant's Telegram bot. The token and the runner's API key are Fernet-encrypted; of the
+    webhook secret only its SHA-256 is kept (the plaintext went to Telegram once)."""
+
+    __tablename__ = "telegram_bots"
+    __table_args__ = (Index("uq_telegram_bots_telegram_id", "telegram_id", unique=True),)
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    first_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    token_enc: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    delivery: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    webhook_secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # The gateway's public URL the webhook was set under ("" for polling).
+    public_base_url: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The supergroup the runner posts conversations to; None until one is linked.
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    group_title: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    # The gateway's API key for the bot runner (identity's key row id), and the key itself.
+    runner_api_key_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    runner_api_key_enc: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    status: Mapped[int] = mapped_column(SmallInteger, nullable=False)

@@ -50,6 +50,12 @@ DEFINERS = {
         "last_synced_at timestamp with time zone, created_at timestamp with time zone)",
     "channels.overdue_syncs(timestamp with time zone,interval)": "bigint",
     "channels.catch_up_syncs(timestamp with time zone)": "bigint",
+    "channels.telegram_webhook_target(uuid)":
+        "TABLE(tenant_id uuid, webhook_secret_sha256 text, status smallint, delivery smallint)",
+    "channels.telegram_bot_tenant(bigint)": "uuid",
+    "channels.telegram_bot_credentials(uuid,integer)":
+        "TABLE(id uuid, tenant_id uuid, telegram_id bigint, username text, token_enc bytea, "
+        "delivery smallint, runner_api_key_enc bytea, group_chat_id bigint)",
     "agent.claim_due_replies(timestamp with time zone,interval,integer)":
         "TABLE(id uuid, tenant_id uuid, conversation_id uuid, channel_id uuid, revision integer, "
         "attempts integer, message_ids uuid[], first_unanswered_at timestamp with time zone)",
