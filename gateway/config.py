@@ -16,6 +16,8 @@ class GatewaySettings(KernelSettings):
     # Avito deliveries are small JSON; anything bigger is refused before it is parsed.
     webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
+    # How long a one-time code that links a Telegram account stays redeemable.
+    telegram_link_code_ttl_s: float = Field(default=600.0, gt=0, le=24 * 3600)
     # Send the session cookie only over HTTPS (turn off for plain-HTTP local dev).
     cookie_secure: bool = False
     # Per tenant and gateway process: deliveries beyond this rate (after a burst) take the

@@ -26,15 +26,18 @@ from gateway.conversations.graphql.notes import NoteMutation
 from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
+from gateway.identity.graphql import TelegramLinkMutation, TelegramLinkQuery
 
 # Size limits, with `first` <= 100 (pagination.page_size) and the depth limit from settings, bound
 # the work one document can ask for. Generous for any real inbox query.
 MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
-Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery))
+Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
+                              TelegramLinkQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
-                                    ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation))
+                                    ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
+                                    TelegramLinkMutation))
 
 
 class SwitchboardSchema(Schema):

@@ -1,11 +1,12 @@
-"""Identity tables (schema "identity"): tenants, users, browser sessions, API keys."""
+"""Identity tables (schema "identity"): tenants, users, browser sessions, API keys, and the
+Telegram accounts linked to users (with the one-time codes that link them)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, func, text
+from sqlalchemy import BigInteger, DateTime, Index, String, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,3 +62,32 @@ class ApiKey(TenantMixin, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TelegramLink(TenantMixin, Base):
+    """A user's Telegram account: one per user and one user per account, within a tenant."""
+
+    __tablename__ = "telegram_links"
+    __table_args__ = (
+        Index("uq_telegram_links_telegram_user", "tenant_id", "telegram_user_id", unique=True),
+        Index("uq_telegram_links_user", "tenant_id", "user_id", unique=True),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    telegram_username: Mapped[str | None] = mapped_column(String(64))
+
+
+class TelegramLinkCode(TenantMixin, Base):
+    """A one-time code a user sends the tenant's bot: only its SHA-256 is kept."""
+
+    __tablename__ = "telegram_link_codes"
+    __table_args__ = (
+        Index("uq_telegram_link_codes_code", "tenant_id", "code_sha256", unique=True),
+        Index("ix_telegram_link_codes_user", "tenant_id", "user_id"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    code_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

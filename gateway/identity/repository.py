@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.models import ApiKey, BrowserSession, Tenant, User
+from gateway.identity.telegram_repository import TelegramLinkRepository
 from services.kernel.errors import Conflict
 from services.kernel.outbox import Outbox
 from services.kernel.unit import Unit
@@ -179,3 +180,4 @@ class IdentityUnit(Unit):
     def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
         super().__init__(session, outbox)
         self.identity = IdentityRepository(session)
+        self.telegram_links = TelegramLinkRepository(session)

@@ -22,6 +22,7 @@ from gateway.identity.models import ApiKey
 from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from gateway.identity.principal import Principal
 from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityUnit
+from gateway.identity.telegram_links import TelegramLinks
 from gateway.identity.validation import check_password, clean_email, clean_name
 from services.kernel.db import Database
 from services.kernel.errors import Conflict, NotFound, PermissionDenied, Unauthenticated
@@ -77,6 +78,8 @@ class IdentityService:
         self._sessions: TtlCache[Principal] = TtlCache(ttl, CACHE_MAX_ENTRIES)
         self._recently_used: TtlCache[bool] = TtlCache(
             LAST_USED_RESOLUTION.total_seconds(), CACHE_MAX_ENTRIES)
+        self.telegram_links = TelegramLinks(
+            self.units, timedelta(seconds=settings.telegram_link_code_ttl_s))
 
     # --- tenants -----------------------------------------------------------------------------
 
