@@ -101,3 +101,49 @@ class ChannelsClient(ServiceClient):
     async def sync_channel(self, tenant_id: uuid.UUID, id_: str) -> pb.SyncChannelResponse:
         """Reconcile now: the account is due at once; returns when it was scheduled for."""
         return await self._call(self._stub.SyncChannel, pb.SyncChannelRequest(id=id_), tenant_id)
+
+    # ---- tenants' Telegram bots ----------------------------------------------------------
+
+    async def register_telegram_bot(
+            self, tenant_id: uuid.UUID,
+            request: pb.RegisterTelegramBotRequest) -> pb.RegisterTelegramBotResponse:
+        """getMe, then setWebhook or deleteWebhook: Telegram's calls, retried by the service."""
+        return await self._call(self._stub.RegisterTelegramBot, request, tenant_id,
+                                deadline_s=CONNECT_DEADLINE_S)
+
+    async def list_telegram_bots(self, tenant_id: uuid.UUID, *, page_size: int = 0,
+                                 cursor: str = "") -> pb.ListTelegramBotsResponse:
+        request = pb.ListTelegramBotsRequest(
+            page=pagination_pb2.PageRequest(page_size=page_size, cursor=cursor))
+        return await self._call(self._stub.ListTelegramBots, request, tenant_id)
+
+    async def get_telegram_bot(self, tenant_id: uuid.UUID, id_: str) -> pb.TelegramBot:
+        resp = await self._call(self._stub.GetTelegramBot, pb.GetTelegramBotRequest(id=id_),
+                                tenant_id)
+        return resp.bot
+
+    async def set_telegram_bot_group(self, tenant_id: uuid.UUID, id_: str, chat_id: int,
+                                     title: str) -> pb.TelegramBot:
+        """chat_id 0 unlinks the group."""
+        resp = await self._call(self._stub.SetTelegramBotGroup, pb.SetTelegramBotGroupRequest(
+            id=id_, chat_id=chat_id, title=title), tenant_id)
+        return resp.bot
+
+    async def remove_telegram_bot(self, tenant_id: uuid.UUID, id_: str) -> str:
+        """Deletes the webhook, then the bot; the runner's API key id, to revoke."""
+        resp = await self._call(self._stub.RemoveTelegramBot, pb.RemoveTelegramBotRequest(id=id_),
+                                tenant_id, deadline_s=CONNECT_DEADLINE_S)
+        return resp.runner_api_key_id
+
+    async def resolve_telegram_webhook(self, bot_id: str) -> pb.ResolveTelegramWebhookResponse:
+        """Tenant-less, the gateway only: whose bot a webhook URL names."""
+        return await self._call(self._stub.ResolveTelegramWebhook,
+                                pb.ResolveTelegramWebhookRequest(bot_id=bot_id), None)
+
+    async def list_telegram_bot_credentials(
+            self, after: str = "", limit: int = 0) -> pb.ListTelegramBotCredentialsResponse:
+        """Tenant-less, the bot runner only (caller telegram_bot): every tenant's bots with
+        their tokens and runner keys."""
+        return await self._call(self._stub.ListTelegramBotCredentials,
+                                pb.ListTelegramBotCredentialsRequest(after=after, limit=limit),
+                                None)

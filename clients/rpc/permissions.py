@@ -20,17 +20,32 @@ from services.kernel.wire import DLQ_PREFIX, Durable, Stream, inbox_prefix
 # The bus's operator: creates and updates the streams (`switchboard streams`, the Helm hook),
 # and plays the bus's role in tests and the bench. No component runs as it.
 ADMIN = "admin"
-COMPONENTS = ("gateway", "conversations", "channels", "agent")
+# `telegram_bot`: the runner of tenants' Telegram bots (clients/telegram_bot), a component
+# with a bus user and a gRPC credential of its own, though it serves no gRPC itself.
+COMPONENTS = ("gateway", "conversations", "channels", "agent", "telegram_bot")
 USERS = (ADMIN, *COMPONENTS)
 
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
 CALLERS: dict[str, tuple[str, ...]] = {
     "conversations": ("gateway", "channels", "agent"),
-    "channels": ("gateway",),
+    "channels": ("gateway", "telegram_bot"),
     "agent": ("gateway",),
+}
+# Callers held to RPCs of their own: a service refuses them every other RPC, and these RPCs to
+# every other caller. The bot runner reads every tenant's bot tokens (it serves them all from
+# one process) and nothing else; no other caller, the gateway included, reads those tokens.
+OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
+    "channels": {"telegram_bot": ("ListTelegramBotCredentials",)},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))
+
+
+def own_rpcs(service: str, full_name: str) -> dict[str, tuple[str, ...]]:
+    """`OWN_RPCS[service]` as the service's server checks it: caller -> full method names
+    (`/<full_name>/<Rpc>`)."""
+    return {caller: tuple(f"/{full_name}/{rpc}" for rpc in rpcs)
+            for caller, rpcs in OWN_RPCS.get(service, {}).items()}
 
 # Another component's durable whose backlog a component reads (flow control): the gateway slows
 # overflow webhooks while their lane lags, channels holds that lane while inbound lags.

@@ -24,6 +24,9 @@ STREAMS = (WEBHOOKS, CHANNELS, CONVERSATIONS, AGENT, DEAD_LETTER)
 # Verified webhook deliveries, raw: the tenant's regular lane and its overflow lane.
 AVITO_WEBHOOK_RECEIVED = Topic(WEBHOOKS, "gateway", "avito", "received", channels.WebhookReceived)
 AVITO_WEBHOOK_OVERFLOW = Topic(WEBHOOKS, "gateway", "avito", "overflow", channels.WebhookReceived)
+# A tenant's Telegram bot's update, verified by its webhook secret, raw: the bot runner's input.
+TELEGRAM_UPDATE_RECEIVED = Topic(WEBHOOKS, "gateway", "telegram", "update",
+                                 channels.TelegramUpdateReceived)
 
 CHANNEL_CONNECTED = Topic(CHANNELS, "channels", "channel", "connected", channels.ChannelConnected)
 CHANNEL_DISCONNECTED = Topic(CHANNELS, "channels", "channel", "disconnected",
@@ -59,7 +62,7 @@ HANDOFF_REQUESTED = Topic(AGENT, "agent", "conversation", "handoff_requested",
 AUTO_REPLY_SENT = Topic(AGENT, "agent", "reply", "sent", agent.AutoReplySent)
 
 TOPICS = (
-    AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW,
+    AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW, TELEGRAM_UPDATE_RECEIVED,
     CHANNEL_CONNECTED, CHANNEL_DISCONNECTED, MESSAGE_INBOUND, MESSAGE_DELIVERY, MESSAGE_DELETION,
     LISTING_UPDATED, CONTACT_UPDATED,
     MESSAGE_RECEIVED, MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED,
@@ -91,12 +94,16 @@ AGENT_INBOUND = Durable("agent-inbound", MESSAGE_RECEIVED, "agent")
 AGENT_HUMAN = Durable("agent-human", MESSAGE_SEND_REQUESTED, "agent")
 AGENT_LISTINGS = Durable("agent-listings", LISTING_UPDATED, "agent")
 
+# Every tenant's bot updates, for the bot runner (one durable: a restart loses none).
+TELEGRAM_BOT_UPDATES = Durable("telegram-bot-updates", TELEGRAM_UPDATE_RECEIVED, "telegram_bot")
+
 DURABLES = (
     CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_SENDER, CHANNELS_READ,
     CHANNELS_DELETER, CHANNELS_LISTINGS,
     CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
     CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS, CONVERSATIONS_HANDOFFS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
+    TELEGRAM_BOT_UPDATES,
 )
 
 _BY_SUFFIX = {(t.stream.token, t.suffix): t for t in TOPICS}

@@ -63,3 +63,12 @@ class ChannelsSettings(KernelSettings):
     sync_overlap_s: int = Field(default=30, ge=0)
     # Cached listings older than this are fetched again when a pass touches their chat.
     listing_ttl_s: float = Field(default=6 * 3600.0, gt=0)
+    # The Telegram Bot API (tenants' bots): its server (the emulator in the sandbox and tests),
+    # a timeout per request, attempts per call with full-jitter backoff between them (5xx,
+    # timeouts, connection errors), and the longest 429 retry_after waited out in-process.
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_timeout_s: float = Field(default=10.0, gt=0)
+    telegram_max_attempts: int = Field(default=4, ge=1, le=10)
+    telegram_backoff_base_s: float = Field(default=0.5, ge=0)
+    telegram_backoff_max_s: float = Field(default=8.0, ge=0)
+    telegram_retry_after_max_s: float = Field(default=30.0, ge=0)

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.channels.bots.repository import TelegramBotsRepository
 from services.channels.models import (
     AccountStatus,
     ChannelAccount,
@@ -183,3 +184,4 @@ class ChannelsUnit(Unit):
         self.sync_states = SyncStateRepository(session)
         self.listings = ListingsRepository(session)
         self.chats = ChatsRepository(session)
+        self.telegram_bots = TelegramBotsRepository(session)

@@ -23,6 +23,7 @@ from services.channels.servicer import SERVICE_NAME, TENANTLESS, ChannelsService
 from services.channels.sync.listings import ListingRefresher
 from services.channels.sync.reconcile import Reconciler
 from services.channels.sync.scheduler import SyncScheduler
+from services.channels.telegram.client import TelegramApi, TelegramRetry
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
@@ -36,6 +37,7 @@ class ChannelsRuntime(ServiceRuntime):
     """The kernel runtime plus the shared Avito HTTP client, closed once consumers are done."""
 
     http: httpx.AsyncClient | None = None
+    telegram: TelegramApi | None = None
     sync: SyncScheduler | None = None
     # To the conversations service, which owns the files attached to replies.
     conversations: grpc.aio.Channel | None = None
@@ -44,6 +46,8 @@ class ChannelsRuntime(ServiceRuntime):
         await super().close(grace_s)
         if self.http is not None:
             await self.http.aclose()
+        if self.telegram is not None:
+            await self.telegram.close()
         if self.conversations is not None:
             await self.conversations.close()
 
@@ -57,7 +61,12 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
         max_connections=200, max_keepalive_connections=50))
     clients = AvitoClients(http, settings, box, token_persister(units, box),
                            persisted_rotation(units, box))
-    service = ChannelsService(settings, box, clients)
+    telegram = TelegramApi(settings.telegram_api_base_url, settings.telegram_timeout_s,
+                           TelegramRetry(settings.telegram_max_attempts,
+                                         settings.telegram_backoff_base_s,
+                                         settings.telegram_backoff_max_s,
+                                         settings.telegram_retry_after_max_s))
+    service = ChannelsService(settings, box, clients, telegram)
     caller = settings.caller("channels")
     conversations = open_channel(settings.conversations_target, caller)
     media = media_from(ConversationsClient(conversations, caller))
@@ -68,11 +77,11 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                         ChannelsServicer(units, service), SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
-        tenantless=TENANTLESS)
+        tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME))
     scheduler = SyncScheduler(
         units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings,
         on_start=lambda: service.catch_up(units, "channels started"))
     return ChannelsRuntime(
         name="channels", db=db, bus=bus, grpc=grpc, relays=[OutboxRelay(db, bus, units.outbox)],
-        consumers=consumers.specs(), loops=[scheduler.run], http=http, sync=scheduler,
-        conversations=conversations)
+        consumers=consumers.specs(), loops=[scheduler.run], http=http, telegram=telegram,
+        sync=scheduler, conversations=conversations)

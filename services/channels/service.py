@@ -20,9 +20,11 @@ from services.channels.accounts.diagnostics import ChannelDiagnostics
 from services.channels.accounts.management import ChannelManagement
 from services.channels.accounts.oauth import AvitoAuthorization
 from services.channels.avito.pool import AvitoClients
+from services.channels.bots.service import TelegramBots
 from services.channels.config import ChannelsSettings
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount
 from services.channels.repository import ChannelsUnit
+from services.channels.telegram.client import TelegramApi
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import (
@@ -68,7 +70,8 @@ class WebhookTarget:
 
 
 class ChannelsService:
-    def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients) -> None:
+    def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients,
+                 telegram: TelegramApi) -> None:
         self._settings, self._box, self._clients = settings, box, clients
         self._connector = AccountConnector(box)
         # Connecting through the partner app, webhook on/off, disconnecting, diagnostics.
@@ -76,6 +79,7 @@ class ChannelsService:
         self.management = ChannelManagement(settings, box, clients)
         self.diagnostics = ChannelDiagnostics(clients)
         self.actions = ChannelActions(clients)  # voice URLs, blacklist
+        self.bots = TelegramBots(settings, box, telegram)  # tenants' Telegram bots
 
     async def connect_avito(self, units: Units[ChannelsUnit], form: ConnectAvito) -> Connected:
         """Check the credentials with Avito, register the webhook, then save: a refusal at

@@ -9,6 +9,7 @@ from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from services.channels.accounts.management import WebhookChange
+from services.channels.bots.servicer import TelegramBotsRpcs
 from services.channels.models import ChannelAccount
 from services.channels.repository import ChannelsUnit
 from services.channels.service import ChannelsService, ConnectAvito
@@ -18,15 +19,21 @@ from services.kernel.unit import Units
 SERVICE_NAME = "switchboard.channels.v1.ChannelsService"
 _BLACKLIST_REASONS = {pb.BLACKLIST_REASON_SPAM: "spam", pb.BLACKLIST_REASON_FRAUD: "fraud",
                       pb.BLACKLIST_REASON_INSULTS: "insults", pb.BLACKLIST_REASON_OTHER: "other"}
-# Called by the gateway before it knows the tenant: service credential only.
+# Called by the gateway before it knows the tenant: service credential only. And the bot
+# runner's list of every tenant's bots (its caller may make no other call: permissions.OWN_RPCS).
 TENANTLESS = frozenset({f"/{SERVICE_NAME}/ResolveWebhook",
                         f"/{SERVICE_NAME}/CompleteAvitoAuthorization",
-                        f"/{SERVICE_NAME}/CatchUp"})
+                        f"/{SERVICE_NAME}/CatchUp",
+                        f"/{SERVICE_NAME}/ResolveTelegramWebhook",
+                        f"/{SERVICE_NAME}/ListTelegramBotCredentials"})
 
 
-class ChannelsServicer(pb_grpc.ChannelsServiceServicer):
+class ChannelsServicer(TelegramBotsRpcs, pb_grpc.ChannelsServiceServicer):
+    """Channel accounts here; tenants' Telegram bots in bots/servicer.py."""
+
     def __init__(self, units: Units[ChannelsUnit], service: ChannelsService) -> None:
         self.units, self.service = units, service
+        self.bots = service.bots
 
     async def ConnectAvitoAccount(self, request: pb.ConnectAvitoAccountRequest,
                                   context: Any) -> pb.ConnectAvitoAccountResponse:

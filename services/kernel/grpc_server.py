@@ -4,7 +4,7 @@ health, reflection, graceful stop."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,13 +30,17 @@ class ServiceBinding:
 
 
 class GrpcServer:
-    """`accepts`: the callers this service serves (its row of clients/rpc/permissions.CALLERS);
-    their tokens' digests, the TLS certificate and a plaintext health port come from `settings`."""
+    """`accepts`: the callers this service serves (its row of clients/rpc/permissions.CALLERS),
+    `own`: those of them held to RPCs of their own (full method names, which no other caller
+    may make); their tokens' digests, the TLS certificate and a plaintext health port come
+    from `settings`."""
 
     def __init__(self, bindings: Sequence[ServiceBinding], *, settings: KernelSettings,
                  accepts: Iterable[str], address: str = "127.0.0.1:0",
-                 tenantless: frozenset[str] = frozenset(), max_workers_hint: int = 100) -> None:
-        callers = CallerPolicy.parse(settings.grpc_callers, accepts)
+                 tenantless: frozenset[str] = frozenset(),
+                 own: Mapping[str, Iterable[str]] | None = None,
+                 max_workers_hint: int = 100) -> None:
+        callers = CallerPolicy.parse(settings.grpc_callers, accepts, own)
         self._server = grpc.aio.server(
             interceptors=kernel_interceptors(callers, tenantless),
             maximum_concurrent_rpcs=max_workers_hint * 10,

@@ -11,7 +11,7 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -129,14 +129,18 @@ class ErrorInterceptor(UnaryInterceptor):
 
 @dataclass(frozen=True)
 class CallerPolicy:
-    """Who may call a service: the digest of each known caller's token (SWITCHBOARD_GRPC_CALLERS)
-    and the callers this service accepts (its row of clients/rpc/permissions.CALLERS)."""
+    """Who may call a service: the digest of each known caller's token (SWITCHBOARD_GRPC_CALLERS),
+    the callers this service accepts (its row of clients/rpc/permissions.CALLERS), and the
+    callers held to RPCs of their own (`own`: caller -> full method names; those RPCs are
+    refused to every other caller, every other RPC to them)."""
 
     digests: Mapping[str, str]
     accepted: frozenset[str]
+    own: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, callers: str, accepted: Iterable[str]) -> CallerPolicy:
+    def parse(cls, callers: str, accepted: Iterable[str],
+              own: Mapping[str, Iterable[str]] | None = None) -> CallerPolicy:
         """`callers`: "<name>:<sha256 hex>,..."; refuses to serve with none of `accepted` in it
         (secure by default: no credential, no calls, rather than any call)."""
         digests: dict[str, str] = {}
@@ -145,18 +149,24 @@ class CallerPolicy:
             if not name or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
                 raise ValueError(f"SWITCHBOARD_GRPC_CALLERS: {entry[:40]!r} is not <caller>:<sha256 hex>")
             digests[name] = digest
-        policy = cls(digests, frozenset(accepted))
+        policy = cls(digests, frozenset(accepted),
+                     {name: frozenset(methods) for name, methods in (own or {}).items()})
         if not policy.accepted & set(digests):
             raise ValueError("SWITCHBOARD_GRPC_CALLERS names none of the callers this service "
                              f"accepts ({', '.join(sorted(policy.accepted))}): nobody could call it")
         return policy
 
-    def check(self, caller: str, token: str) -> None:
+    def check(self, caller: str, token: str, method: str = "") -> None:
         digest = self.digests.get(caller, "")
         if not token or not hmac.compare_digest(token_digest(token), digest):
             raise Unauthenticated("unknown caller or wrong credential")
         if caller not in self.accepted:
             raise PermissionDenied(f"caller {caller!r} may not call this service")
+        mine = self.own.get(caller)
+        if mine is not None and method not in mine:
+            raise PermissionDenied(f"caller {caller!r} may not call {method}")
+        if mine is None and any(method in others for others in self.own.values()):
+            raise PermissionDenied(f"{method} is not for caller {caller!r}")
 
 
 class AuthInterceptor(UnaryInterceptor):
@@ -175,7 +185,7 @@ class AuthInterceptor(UnaryInterceptor):
         meta = metadata_of(context)
         caller = meta.get(CALLER_METADATA_KEY, "")
         try:
-            self._callers.check(caller, meta.get(SERVICE_TOKEN_METADATA_KEY, ""))
+            self._callers.check(caller, meta.get(SERVICE_TOKEN_METADATA_KEY, ""), method)
         except DomainError as exc:
             log.warning("gRPC call refused", extra={"method": method, "caller": caller[:64],
                                                     "reason": exc.message})

@@ -21,10 +21,12 @@ from google.protobuf.message_factory import GetMessageClass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clients.rpc import permissions
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2, knowledge_service_pb2
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from services.kernel.wire import CALLER_METADATA_KEY, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
+from switchboard.credentials import Credentials
 from tests.fixtures.platform import RunningPlatform
 from tests.fuzz.conftest import FUZZ, NOWHERE, World, report, stored
 
@@ -36,10 +38,14 @@ SERVICES = {  # the component serving it -> its services
     "agent": [agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"],
               knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"]],
 }
-# Tenant-less by design: the gateway resolves a webhook's owner, the OAuth callback's
-# single-use state names its tenant, and a starting gateway asks channels to catch every
-# tenant's accounts up.
-TENANTLESS = {"ResolveWebhook", "CompleteAvitoAuthorization", "CatchUp"}
+# Tenant-less by design: the gateway resolves a webhook's owner (Avito's, a Telegram bot's),
+# the OAuth callback's single-use state names its tenant, a starting gateway asks channels to
+# catch every tenant's accounts up, and the bot runner serves every tenant's bots.
+TENANTLESS = {"ResolveWebhook", "CompleteAvitoAuthorization", "CatchUp", "ResolveTelegramWebhook",
+              "ListTelegramBotCredentials"}
+# RPCs held to a caller of their own (permissions.OWN_RPCS); every other is the gateway's.
+OWN_CALLER = {rpc: caller for rpcs in permissions.OWN_RPCS.values()
+              for caller, names in rpcs.items() for rpc in names}
 # RESOURCE_EXHAUSTED: the answer's message did not fit gRPC's 16 KB of trailers, so the caller
 # got a transport error (a 503 at the edge) instead of it.
 CRASHES = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.RESOURCE_EXHAUSTED}
@@ -70,12 +76,18 @@ RPCS = [Rpc(component, method) for component, services in SERVICES.items()
 class Caller:
     """Blocking calls (from the fuzzers' worker thread) to the platform's gRPC servers."""
 
-    def __init__(self, platform: RunningPlatform) -> None:
+    def __init__(self, platform: RunningPlatform, credentials: Credentials) -> None:
         self.token = platform.settings.caller("gateway").token  # every service accepts it
+        self.tokens = {name: credentials.grpc[name] for name in OWN_CALLER.values()}
         self.channels = {name: grpc.insecure_channel(runtime.grpc.address)
                          for name, runtime in platform.platform.runtimes.items()}
 
     def status(self, rpc: Rpc, request: bytes, metadata: list[tuple[str, str]]) -> tuple[Any, str]:
+        own = OWN_CALLER.get(rpc.method.name)
+        if own is not None:  # the same call, as the one caller the RPC is for
+            metadata = [(k, own if k == CALLER_METADATA_KEY else
+                         self.tokens[own] if k == SERVICE_TOKEN_METADATA_KEY and v == self.token
+                         else v) for k, v in metadata]
         call = self.channels[rpc.component].unary_unary(
             rpc.path, request_serializer=lambda raw: raw, response_deserializer=lambda raw: raw)
         try:
@@ -90,8 +102,8 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
-def caller(platform: RunningPlatform) -> Iterator[Caller]:
-    made = Caller(platform)
+def caller(platform: RunningPlatform, credentials: Credentials) -> Iterator[Caller]:
+    made = Caller(platform, credentials)
     yield made
     made.close()
 

@@ -1,9 +1,10 @@
 """Issue #19, "The bus has no authentication" and "one shared gRPC service token": probes as
 someone inside the network would make them. Anonymous NATS clients are refused; a component's
 NATS user may publish and read exactly what clients/rpc/permissions.py gives it (the gateway
-forges no conversation event and reads no subject, the agent forges no webhook, nobody but
-the admin manages streams or takes another's consumer); a gRPC caller is known by its own
-token, and a service serves only the callers that need it.
+forges no conversation event and reads no subject, the agent forges no webhook, the bot runner
+only reads its updates, nobody but the admin manages streams or takes another's consumer); a
+gRPC caller is known by its own token, a service serves only the callers that need it, and
+an RPC held to one caller (the bot runner's credentials) serves that caller alone.
 
 The probes use raw clients (nats-py, grpc with plain metadata), not the platform's wrappers,
 as an intruder would; each refusal is the server's own answer (an -ERR for a NATS subject, a
@@ -33,7 +34,11 @@ SERVICE_RPCS = {
     "conversations": "/switchboard.conversations.v1.ConversationsService/ListConversations",
     "channels": "/switchboard.channels.v1.ChannelsService/ListChannels",
     "agent": "/switchboard.agent.v1.AgentService/GetUsage",
+    # Tenant-less, held to the bot runner's caller (permissions.OWN_RPCS).
+    "telegram_credentials":
+        "/switchboard.channels.v1.ChannelsService/ListTelegramBotCredentials",
 }
+SERVED_BY = {"telegram_credentials": "channels"}
 REFUSED = {grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED}
 
 
@@ -132,7 +137,7 @@ async def test_the_agent_forges_no_webhook(probes: Any, bus: Bus) -> None:
         assert await stored(bus, topics.WEBHOOKS.name, subject) == 0
 
 
-@pytest.mark.parametrize("user", ["gateway", "conversations", "channels", "agent"])
+@pytest.mark.parametrize("user", ["gateway", "conversations", "channels", "agent", "telegram_bot"])
 async def test_no_component_manages_streams(probes: Any, bus: Bus, user: str) -> None:
     probe = await probes(user)
     for api in (f"$JS.API.STREAM.DELETE.{topics.CONVERSATIONS.name}",
@@ -142,6 +147,25 @@ async def test_no_component_manages_streams(probes: Any, bus: Bus, user: str) ->
         await probe.nc.publish(api, b"{}")
         await probe.refused("publish", api)
     assert (await bus.js.stream_info(topics.CONVERSATIONS.name)).config.name
+
+
+async def test_the_bot_runner_reads_its_updates_and_forges_nothing(probes: Any, bus: Bus) -> None:
+    """telegram_bot: its own durable of Telegram updates, nothing else of the bus."""
+    runner, tenant = await probes("telegram_bot"), uuid.uuid4()
+    for topic in (topics.TELEGRAM_UPDATE_RECEIVED, topics.AVITO_WEBHOOK_RECEIVED,
+                  topics.MESSAGE_RECEIVED):
+        subject = topic.subject(tenant)
+        await runner.nc.publish(subject, b"forged")
+        await runner.refused("publish", subject)
+        assert await stored(bus, topic.stream.name, subject) == 0
+    webhooks = topics.CHANNELS_WEBHOOKS
+    api = f"$JS.API.CONSUMER.MSG.NEXT.{webhooks.topic.stream.name}.{webhooks.name}"
+    await runner.nc.publish(api, b"{}")
+    await runner.refused("publish", api)
+    own = topics.TELEGRAM_BOT_UPDATES
+    info = await runner.nc.request(
+        f"$JS.API.CONSUMER.INFO.{own.topic.stream.name}.{own.name}", b"", timeout=5)
+    assert b"consumer not found" in info.data or own.name.encode() in info.data  # answered
 
 
 async def test_no_component_takes_another_ones_consumer(probes: Any) -> None:
@@ -166,7 +190,7 @@ async def test_no_component_takes_another_ones_consumer(probes: Any) -> None:
 
 def _call(platform: RunningPlatform, service: str, caller: str, token: str) -> grpc.StatusCode:
     """One RPC of `service`, as `caller` with `token`, on a tenant of nobody's."""
-    address = platform.platform.runtimes[service].grpc.address
+    address = platform.platform.runtimes[SERVED_BY.get(service, service)].grpc.address
     with grpc.insecure_channel(address) as channel:
         rpc = channel.unary_unary(SERVICE_RPCS[service], request_serializer=lambda raw: raw,
                                   response_deserializer=lambda raw: raw)
@@ -186,14 +210,18 @@ async def _status(platform: RunningPlatform, service: str, caller: str, token: s
 async def test_each_caller_reaches_the_services_it_needs(platform: RunningPlatform,
                                                          credentials: Any) -> None:
     for service, callers in (("conversations", ("gateway", "channels", "agent")),
-                             ("channels", ("gateway",)), ("agent", ("gateway",))):
+                             ("channels", ("gateway",)), ("agent", ("gateway",)),
+                             ("telegram_credentials", ("telegram_bot",))):
         for caller in callers:
             status = await _status(platform, service, caller, credentials.grpc[caller])
             assert status not in REFUSED, (caller, service, status)
 
 
-@pytest.mark.parametrize(("caller", "service"), [("channels", "agent"), ("agent", "channels"),
-                                                 ("channels", "channels")])
+@pytest.mark.parametrize(("caller", "service"), [
+    ("channels", "agent"), ("agent", "channels"), ("channels", "channels"),
+    # The bot runner reads bot credentials and nothing else; nobody else reads those.
+    ("telegram_bot", "channels"), ("telegram_bot", "conversations"), ("telegram_bot", "agent"),
+    ("gateway", "telegram_credentials")])
 async def test_a_caller_a_service_does_not_serve_is_refused(
         platform: RunningPlatform, credentials: Any, caller: str, service: str) -> None:
     status = await _status(platform, service, caller, credentials.grpc[caller])

@@ -31,6 +31,17 @@ class BlacklistReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     BLACKLIST_REASON_FRAUD: _ClassVar[BlacklistReason]
     BLACKLIST_REASON_INSULTS: _ClassVar[BlacklistReason]
     BLACKLIST_REASON_OTHER: _ClassVar[BlacklistReason]
+
+class TelegramDelivery(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TELEGRAM_DELIVERY_UNSPECIFIED: _ClassVar[TelegramDelivery]
+    TELEGRAM_DELIVERY_WEBHOOK: _ClassVar[TelegramDelivery]
+    TELEGRAM_DELIVERY_POLLING: _ClassVar[TelegramDelivery]
+
+class TelegramBotStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TELEGRAM_BOT_STATUS_UNSPECIFIED: _ClassVar[TelegramBotStatus]
+    TELEGRAM_BOT_STATUS_ACTIVE: _ClassVar[TelegramBotStatus]
 AUTH_KIND_UNSPECIFIED: AuthKind
 AUTH_KIND_CLIENT_CREDENTIALS: AuthKind
 AUTH_KIND_AUTHORIZATION_CODE: AuthKind
@@ -42,6 +53,11 @@ BLACKLIST_REASON_SPAM: BlacklistReason
 BLACKLIST_REASON_FRAUD: BlacklistReason
 BLACKLIST_REASON_INSULTS: BlacklistReason
 BLACKLIST_REASON_OTHER: BlacklistReason
+TELEGRAM_DELIVERY_UNSPECIFIED: TelegramDelivery
+TELEGRAM_DELIVERY_WEBHOOK: TelegramDelivery
+TELEGRAM_DELIVERY_POLLING: TelegramDelivery
+TELEGRAM_BOT_STATUS_UNSPECIFIED: TelegramBotStatus
+TELEGRAM_BOT_STATUS_ACTIVE: TelegramBotStatus
 
 class Channel(_message.Message):
     __slots__ = ("id", "kind", "name", "status", "external_account_id", "external_account_name", "webhook_url", "webhook_subscribed", "created_at", "auth_kind", "webhook_enabled", "signing_secret_set", "last_webhook_at", "last_sync_at")
@@ -304,3 +320,157 @@ class BlacklistUserRequest(_message.Message):
 class BlacklistUserResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class TelegramBot(_message.Message):
+    __slots__ = ("id", "telegram_id", "username", "first_name", "delivery", "status", "group_chat_id", "group_title", "webhook_url", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TELEGRAM_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    GROUP_CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_TITLE_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_URL_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    telegram_id: int
+    username: str
+    first_name: str
+    delivery: TelegramDelivery
+    status: TelegramBotStatus
+    group_chat_id: int
+    group_title: str
+    webhook_url: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., telegram_id: _Optional[int] = ..., username: _Optional[str] = ..., first_name: _Optional[str] = ..., delivery: _Optional[_Union[TelegramDelivery, str]] = ..., status: _Optional[_Union[TelegramBotStatus, str]] = ..., group_chat_id: _Optional[int] = ..., group_title: _Optional[str] = ..., webhook_url: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RegisterTelegramBotRequest(_message.Message):
+    __slots__ = ("token", "delivery", "public_base_url", "runner_api_key", "runner_api_key_id")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    RUNNER_API_KEY_FIELD_NUMBER: _ClassVar[int]
+    RUNNER_API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    delivery: TelegramDelivery
+    public_base_url: str
+    runner_api_key: str
+    runner_api_key_id: str
+    def __init__(self, token: _Optional[str] = ..., delivery: _Optional[_Union[TelegramDelivery, str]] = ..., public_base_url: _Optional[str] = ..., runner_api_key: _Optional[str] = ..., runner_api_key_id: _Optional[str] = ...) -> None: ...
+
+class RegisterTelegramBotResponse(_message.Message):
+    __slots__ = ("bot", "replaced_runner_api_key_id")
+    BOT_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_RUNNER_API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    bot: TelegramBot
+    replaced_runner_api_key_id: str
+    def __init__(self, bot: _Optional[_Union[TelegramBot, _Mapping]] = ..., replaced_runner_api_key_id: _Optional[str] = ...) -> None: ...
+
+class ListTelegramBotsRequest(_message.Message):
+    __slots__ = ("page",)
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    page: _pagination_pb2.PageRequest
+    def __init__(self, page: _Optional[_Union[_pagination_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListTelegramBotsResponse(_message.Message):
+    __slots__ = ("bots", "page_info")
+    BOTS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_INFO_FIELD_NUMBER: _ClassVar[int]
+    bots: _containers.RepeatedCompositeFieldContainer[TelegramBot]
+    page_info: _pagination_pb2.PageInfo
+    def __init__(self, bots: _Optional[_Iterable[_Union[TelegramBot, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class GetTelegramBotRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetTelegramBotResponse(_message.Message):
+    __slots__ = ("bot",)
+    BOT_FIELD_NUMBER: _ClassVar[int]
+    bot: TelegramBot
+    def __init__(self, bot: _Optional[_Union[TelegramBot, _Mapping]] = ...) -> None: ...
+
+class SetTelegramBotGroupRequest(_message.Message):
+    __slots__ = ("id", "chat_id", "title")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    chat_id: int
+    title: str
+    def __init__(self, id: _Optional[str] = ..., chat_id: _Optional[int] = ..., title: _Optional[str] = ...) -> None: ...
+
+class SetTelegramBotGroupResponse(_message.Message):
+    __slots__ = ("bot",)
+    BOT_FIELD_NUMBER: _ClassVar[int]
+    bot: TelegramBot
+    def __init__(self, bot: _Optional[_Union[TelegramBot, _Mapping]] = ...) -> None: ...
+
+class RemoveTelegramBotRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class RemoveTelegramBotResponse(_message.Message):
+    __slots__ = ("runner_api_key_id",)
+    RUNNER_API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    runner_api_key_id: str
+    def __init__(self, runner_api_key_id: _Optional[str] = ...) -> None: ...
+
+class ResolveTelegramWebhookRequest(_message.Message):
+    __slots__ = ("bot_id",)
+    BOT_ID_FIELD_NUMBER: _ClassVar[int]
+    bot_id: str
+    def __init__(self, bot_id: _Optional[str] = ...) -> None: ...
+
+class ResolveTelegramWebhookResponse(_message.Message):
+    __slots__ = ("tenant_id", "secret_sha256", "active")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SECRET_SHA256_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    secret_sha256: str
+    active: bool
+    def __init__(self, tenant_id: _Optional[str] = ..., secret_sha256: _Optional[str] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class ListTelegramBotCredentialsRequest(_message.Message):
+    __slots__ = ("after", "limit")
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    after: str
+    limit: int
+    def __init__(self, after: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class TelegramBotCredentials(_message.Message):
+    __slots__ = ("bot_id", "tenant_id", "telegram_id", "username", "token", "delivery", "runner_api_key", "group_chat_id")
+    BOT_ID_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TELEGRAM_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    RUNNER_API_KEY_FIELD_NUMBER: _ClassVar[int]
+    GROUP_CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    bot_id: str
+    tenant_id: str
+    telegram_id: int
+    username: str
+    token: str
+    delivery: TelegramDelivery
+    runner_api_key: str
+    group_chat_id: int
+    def __init__(self, bot_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., telegram_id: _Optional[int] = ..., username: _Optional[str] = ..., token: _Optional[str] = ..., delivery: _Optional[_Union[TelegramDelivery, str]] = ..., runner_api_key: _Optional[str] = ..., group_chat_id: _Optional[int] = ...) -> None: ...
+
+class ListTelegramBotCredentialsResponse(_message.Message):
+    __slots__ = ("bots", "next_after")
+    BOTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_AFTER_FIELD_NUMBER: _ClassVar[int]
+    bots: _containers.RepeatedCompositeFieldContainer[TelegramBotCredentials]
+    next_after: str
+    def __init__(self, bots: _Optional[_Iterable[_Union[TelegramBotCredentials, _Mapping]]] = ..., next_after: _Optional[str] = ...) -> None: ...

@@ -106,6 +106,41 @@ class ChannelsServiceStub:
                 request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.SerializeToString,
                 response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.FromString,
                 _registered_method=True)
+        self.RegisterTelegramBot = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/RegisterTelegramBot',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotResponse.FromString,
+                _registered_method=True)
+        self.ListTelegramBots = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/ListTelegramBots',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsResponse.FromString,
+                _registered_method=True)
+        self.GetTelegramBot = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/GetTelegramBot',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotResponse.FromString,
+                _registered_method=True)
+        self.SetTelegramBotGroup = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/SetTelegramBotGroup',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupResponse.FromString,
+                _registered_method=True)
+        self.RemoveTelegramBot = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/RemoveTelegramBot',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotResponse.FromString,
+                _registered_method=True)
+        self.ResolveTelegramWebhook = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/ResolveTelegramWebhook',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookResponse.FromString,
+                _registered_method=True)
+        self.ListTelegramBotCredentials = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/ListTelegramBotCredentials',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.FromString,
+                _registered_method=True)
 
 
 class ChannelsServiceServicer:
@@ -209,6 +244,55 @@ class ChannelsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterTelegramBot(self, request, context):
+        """Tenant Telegram bots (issue #12). Registering validates the token with getMe, then sets the
+        webhook (with a fresh secret) or deletes it (polling); the same bot again updates it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTelegramBots(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTelegramBot(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTelegramBotGroup(self, request, context):
+        """The supergroup the bot runner posts conversations to; chat_id 0 unlinks it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveTelegramBot(self, request, context):
+        """Deletes the webhook on Telegram, then the bot; returns the runner's API key id to revoke.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveTelegramWebhook(self, request, context):
+        """Tenant-less, the gateway only: whose bot a webhook URL names and its secret's hash.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTelegramBotCredentials(self, request, context):
+        """Tenant-less, the bot runner only (caller telegram_bot): every tenant's bots with their
+        tokens and runner API keys decrypted — what one runner process needs to serve them all.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -281,6 +365,41 @@ def add_ChannelsServiceServicer_to_server(servicer, server):
                     servicer.BlacklistUser,
                     request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.FromString,
                     response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.SerializeToString,
+            ),
+            'RegisterTelegramBot': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterTelegramBot,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotResponse.SerializeToString,
+            ),
+            'ListTelegramBots': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTelegramBots,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsResponse.SerializeToString,
+            ),
+            'GetTelegramBot': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTelegramBot,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotResponse.SerializeToString,
+            ),
+            'SetTelegramBotGroup': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTelegramBotGroup,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupResponse.SerializeToString,
+            ),
+            'RemoveTelegramBot': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveTelegramBot,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotResponse.SerializeToString,
+            ),
+            'ResolveTelegramWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveTelegramWebhook,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookResponse.SerializeToString,
+            ),
+            'ListTelegramBotCredentials': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTelegramBotCredentials,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -663,6 +782,195 @@ class ChannelsService:
             '/switchboard.channels.v1.ChannelsService/BlacklistUser',
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserRequest.SerializeToString,
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.BlacklistUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterTelegramBot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/RegisterTelegramBot',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RegisterTelegramBotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTelegramBots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/ListTelegramBots',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTelegramBot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/GetTelegramBot',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramBotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTelegramBotGroup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/SetTelegramBotGroup',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.SetTelegramBotGroupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveTelegramBot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/RemoveTelegramBot',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.RemoveTelegramBotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveTelegramWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/ResolveTelegramWebhook',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ResolveTelegramWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTelegramBotCredentials(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/ListTelegramBotCredentials',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,6 +33,18 @@ class WebhookReceived(_message.Message):
     body: bytes
     def __init__(self, channel_id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., delivery_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., body: _Optional[bytes] = ...) -> None: ...
 
+class TelegramUpdateReceived(_message.Message):
+    __slots__ = ("bot_id", "update_id", "body", "received_at")
+    BOT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    bot_id: str
+    update_id: int
+    body: bytes
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, bot_id: _Optional[str] = ..., update_id: _Optional[int] = ..., body: _Optional[bytes] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class MessageInbound(_message.Message):
     __slots__ = ("message", "received_at", "historical")
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
