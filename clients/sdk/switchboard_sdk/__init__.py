@@ -76,6 +76,7 @@ from switchboard_sdk.models import (
 )
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AvitoAuthorization
+from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLinkCode, UserRole
 
 __all__ = [
     "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
@@ -89,8 +90,8 @@ __all__ = [
     "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction", "DocumentUpload",
     "EventStream", "Handoff", "HandoffChange", "HandoffRules", "InvalidInput", "KnowledgeChunkKind",
     "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus", "KnowledgeHit",
-    "KnowledgeUpload", "LimitsChange", "Listing", "LiveEvent", "Media", "Message",
+    "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent", "Media", "Message",
     "MessageStatus", "NotFound", "OpenEnum", "Page", "PermissionDenied", "ProtocolError",
     "RateLimited", "ResetEvent", "SenderKind", "ServerError", "Switchboard", "SwitchboardError",
-    "Unset", "__version__",
+    "TelegramLink", "TelegramLinkCode", "Unset", "UserRole", "__version__",
 ]
