@@ -11,7 +11,7 @@ from switchboard import migrate
 from switchboard.devstack.database import ensure_database
 from switchboard.devstack.postgres import EmbeddedPostgres
 
-SCHEMAS = ["agent", "channels", "conversations", "identity"]
+SCHEMAS = ["agent", "channels", "conversations", "identity", "telegram_bot"]
 
 
 async def _schemas(url: str) -> list[str]:
