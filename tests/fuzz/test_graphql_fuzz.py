@@ -59,7 +59,9 @@ def _nested(depth: int) -> Any:
 FIELDS = ["conversations", "conversation", "messages", "channels", "channelDiagnostics",
           "agentSettings", "agentPreview", "knowledgeDocuments", "searchKnowledge",
           "sendMessage", "updateConversation", "markRead", "syncChannel", "deleteMessage",
-          "blockContact", "updateAgentSettings", "deleteKnowledgeDocument"]
+          "blockContact", "updateAgentSettings", "deleteKnowledgeDocument",
+          # Linking Telegram users (issue #12).
+          "createTelegramLinkCode", "linkTelegramUser", "telegramLink", "unlinkTelegramUser"]
 
 
 def operations(world: World) -> list[tuple[str, st.SearchStrategy[dict[str, Any]]]]:
@@ -117,6 +119,15 @@ def operations(world: World) -> list[tuple[str, st.SearchStrategy[dict[str, Any]
         ("mutation($i: UpdateAgentSettingsInput!) { updateAgentSettings(input: $i) "
          "{ effective { model } } }", variables(i=settings_input)),
         ("mutation($id: ID!) { deleteKnowledgeDocument(id: $id) }", variables(id=v["id"])),
+        ("mutation($id: ID) { createTelegramLinkCode(userId: $id) { code } }",
+         variables(id=v["id"])),
+        ("mutation($i: LinkTelegramUserInput!) { linkTelegramUser(input: $i) { user { id } } }",
+         variables(i=st.fixed_dictionaries({"code": v["text"], "telegramUserId": v["int"] | v["id"]},
+                                           optional={"telegramUsername": v["text"]}) | v["any"])),
+        ("query($t: ID!) { telegramLink(telegramUserId: $t) { user { id } } }",
+         variables(t=v["int"] | v["id"])),
+        ("mutation($t: ID!) { unlinkTelegramUser(telegramUserId: $t) }",
+         variables(t=v["int"] | v["id"])),
     ]
 
 
