@@ -27,6 +27,7 @@ from services.conversations.models import (
     preview,
 )
 from services.conversations.outgoing.deletion import Deletions
+from services.conversations.outgoing.keys import check_idempotency_key
 from services.conversations.outgoing.media import MediaStore, OutgoingAttachment
 from services.conversations.outgoing.notes import Notes
 from services.conversations.repository import ConversationsUnit
@@ -115,6 +116,7 @@ class ConversationsService:
             raise InvalidArgument(f"text is longer than {MAX_OUTGOING_TEXT} characters")
         if sender not in (Sender.USER, Sender.AGENT):
             raise InvalidArgument("sender must be USER or AGENT")
+        check_idempotency_key(idempotency_key)
         conversation, contact = await self._locked(unit, conversation_id)
         messages = unit.messages
         if idempotency_key:

@@ -127,6 +127,9 @@ async def test_send_message_shows_up_and_reaches_avito(platform: RunningPlatform
     assert message["status"] == "PENDING" and message["direction"] == "OUTBOUND"
     again = await gql(seller, SEND, id=conv["id"], text="Да, после шести", key="gql-1")
     assert again["data"]["sendMessage"]["id"] == message["id"]  # idempotent retry
+    too_long = await gql(seller, SEND, id=conv["id"], text="Да, после шести", key="k" * 129)
+    assert codes(too_long) == ["BAD_USER_INPUT"], too_long  # was INTERNAL_SERVER_ERROR
+    assert "128" in too_long["errors"][0]["message"]
 
     texts = [e["node"]["text"] for e in
              (await gql(seller, MESSAGES, id=conv["id"]))["data"]["messages"]["edges"]]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from clients.rpc import topics
 from services.conversations import events
 from services.conversations.models import Direction, Message, MessageStatus, Sender
+from services.conversations.outgoing.keys import check_idempotency_key
 from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import InvalidArgument, NotFound
 
@@ -31,6 +32,7 @@ class Notes:
             raise InvalidArgument(f"a note is at most {MAX_NOTE_TEXT} characters")
         if author not in (Sender.USER, Sender.AGENT):
             raise InvalidArgument("a note's author must be USER or AGENT")
+        check_idempotency_key(idempotency_key)
         conversation = await unit.conversations.lock(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")
