@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway.identity.keys import sha256_hex
 from gateway.identity.principal import Principal
 from gateway.identity.repository import IdentityUnit
-from gateway.identity.telegram_repository import Link, LinkedUser
+from gateway.identity.telegram_repository import Link
 from services.kernel.errors import (
     Conflict,
     FailedPrecondition,
@@ -198,5 +198,3 @@ def clean_username(username: str | None) -> str | None:
         raise InvalidArgument(f"telegram_username is at most {MAX_USERNAME_CHARS} characters")
     return value or None
 
-
-__all__ = ["Link", "LinkCode", "LinkedUser", "TelegramLinks"]  # what callers use

@@ -73,6 +73,8 @@ async def test_a_signed_in_person_gets_a_code_for_themself(world: LinkWorld, sho
             minutes=10)
     own = await new_code(shop.agent.session, user_id=str(shop.agent.user_id))
     assert own["user_id"] == str(shop.agent.user_id)
+    no_body = await shop.owner.session.post("/v1/telegram/link-codes")
+    assert no_body.status_code == 201 and no_body.json()["user_id"] == str(shop.owner.user_id)
 
 
 async def test_only_an_admin_creates_a_code_for_someone_else(
