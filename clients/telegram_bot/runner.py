@@ -34,6 +34,7 @@ class BotStatus:
     restarts: int
     handled: int  # events handled by the current (or the last) window
     last_error: str | None
+    position: str | None  # the live stream's last event id (set once it has subscribed)
 
 
 class BotTask:
@@ -52,7 +53,8 @@ class BotTask:
     def status(self) -> BotStatus:
         window = self._window
         return BotStatus(self.config.bot_id, window is not None, self._restarts,
-                         window.handled if window else self._handled, self._last_error)
+                         window.handled if window else self._handled, self._last_error,
+                         window.position if window else None)
 
     async def stop(self, grace_s: float) -> None:
         self._stopping.set()

@@ -74,6 +74,11 @@ class BotWindow:
             if watcher is not None:
                 watcher.cancel()
 
+    @property
+    def position(self) -> str | None:
+        """The stream's last event id: where it began (once subscribed) or the last event."""
+        return self._stream.last_event_id if self._stream is not None else None
+
     async def interrupt(self) -> None:
         """Stop after the event in hand (a waiting stream is closed at once)."""
         self._stopping = True

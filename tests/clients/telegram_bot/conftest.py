@@ -114,6 +114,14 @@ async def subscribed(store: Store, config: BotConfig) -> str:
     return found
 
 
+async def listening(runner: Runner, config: BotConfig) -> None:
+    """This runner's window of the bot has subscribed (a positive signal per replica)."""
+    async def positioned() -> bool:
+        status = runner.status(config.bot_id)
+        return status is not None and status.position is not None
+    await eventually(positioned, within=20, interval=0.05)
+
+
 @contextlib.asynccontextmanager
 async def running(store: Store, configs: Iterable[BotConfig],
                   settings: RunnerSettings = FAST) -> AsyncIterator[Runner]:
@@ -122,7 +130,7 @@ async def running(store: Store, configs: Iterable[BotConfig],
     await runner.start()
     try:
         for config in configs:
-            await subscribed(store, config)
+            await listening(runner, config)
         yield runner
     finally:
         await runner.stop()
