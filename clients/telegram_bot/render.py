@@ -26,7 +26,7 @@ from switchboard_sdk import (
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 TOPIC_NAME_LIMIT = 128
-_COUNTER_ROOM = 12  # " <i>(NN/NN)</i>" after a split message's header: room kept for it
+_COUNTER_ROOM = len(" <i>(999/999)</i>")  # after a split message's header: room kept for it
 _MEDIA = {"image": "photo", "voice": "voice", "file": "document"}
 _KIND_LABELS = {"video": "видео", "link": "ссылка", "location": "место", "item": "объявление",
                 "image": "изображение", "voice": "голосовое", "file": "файл"}
@@ -189,7 +189,7 @@ def _header(conversation: Conversation, msg: Message) -> str:
         return "📱 <b>Продавец</b> (в приложении площадки) → покупателю"
     if msg.sender == SenderKind.USER or msg.direction == Direction.OUTBOUND:
         return "👤 <b>Менеджер</b> → покупателю"
-    return f"📩 <b>{escape(buyer_name(conversation))}</b>"
+    return f"📩 <b>{escape(_shorten(buyer_name(conversation), 64))}</b>"
 
 
 def _media(attachment: Attachment) -> Media | None:

@@ -73,6 +73,13 @@ def test_a_long_text_is_split_at_words_within_the_limit_and_loses_nothing() -> N
     assert " ".join(bodies).split() == words
 
 
+def test_every_part_fits_with_its_counter_however_long_the_buyers_name() -> None:
+    conv = conversation(contact=Contact(id="k", name="Очень-длинное-имя" * 400))
+    parts = render.message(conv, message("а" * 50_000))
+    assert len(parts) > 10
+    assert all(isinstance(p, Text) and render.utf16_len(p.html) <= render.TEXT_LIMIT for p in parts)
+
+
 def test_splitting_counts_utf16_and_cuts_a_word_too_long_to_fit() -> None:
     emoji = "😀" * 3000  # two UTF-16 units each, no space to cut at
     parts = render.split("<b>h</b>", emoji, limit=1000)
