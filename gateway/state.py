@@ -18,6 +18,7 @@ from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.recovery import HandoffRecovery
 from gateway.webhooks.resolver import WebhookResolver
+from gateway.webhooks.telegram import TelegramBotResolver
 from services.kernel.bus import Backlog, Bus
 from services.kernel.db import Database
 
@@ -27,12 +28,13 @@ class WebhookState:
     """Webhook ingress, per process: who owns a URL (cached), each tenant's lane, whether
     the overflow lane is backed up (answers slow down while it is), and the deliveries it
     answered 503, retried until JetStream takes them (`gateway/webhooks/avito.webhook_ingress`
-    builds it)."""
+    builds it); and whose Telegram bot an update's URL names (cached: `webhooks/telegram.py`)."""
 
     resolver: WebhookResolver
     lanes: TenantLanes
     overflow_backlog: Backlog
     recovery: HandoffRecovery
+    telegram: TelegramBotResolver
 
 
 @dataclass

@@ -27,6 +27,7 @@ from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
 from gateway.identity.graphql import TelegramLinkMutation, TelegramLinkQuery
+from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
 
 # Size limits, with `first` <= 100 (pagination.page_size) and the depth limit from settings, bound
 # the work one document can ask for. Generous for any real inbox query.
@@ -34,10 +35,10 @@ MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
-                              TelegramLinkQuery))
+                              TelegramLinkQuery, TelegramBotQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
-                                    TelegramLinkMutation))
+                                    TelegramLinkMutation, TelegramBotMutation))
 
 
 class SwitchboardSchema(Schema):

@@ -9,7 +9,8 @@ from gateway.agent import rest as agent
 from gateway.channels import rest as channels
 from gateway.conversations import rest as conversations
 from gateway.identity import rest as identity
+from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
-for domain in (identity, conversations, channels, agent):
+for domain in (identity, conversations, channels, agent, telegram):
     api_router.include_router(domain.router)

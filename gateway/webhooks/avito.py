@@ -29,6 +29,7 @@ from gateway.state import GatewayState, WebhookState
 from gateway.webhooks.fairness import LANE_TOPICS, OVERFLOW, TenantLanes
 from gateway.webhooks.recovery import Delivery, HandedOff, HandoffRecovery, Refused
 from gateway.webhooks.resolver import WebhookOwner, WebhookResolver
+from gateway.webhooks.telegram import TelegramBotResolver
 from services.kernel.bus import Backlog, Bus
 from services.kernel.errors import DomainError
 from services.kernel.validation import json_text_problem
@@ -42,7 +43,8 @@ MAX_DELIVERY_ID = 200
 
 def webhook_ingress(settings: GatewaySettings, bus: Bus, channels: ChannelsClient) -> WebhookState:
     """The gateway's webhook ingress: owner cache, tenant lanes, overflow backlog, and the
-    recovery of refused deliveries (which hands them off again the same way)."""
+    recovery of refused deliveries (which hands them off again the same way); and the owner
+    cache of tenants' Telegram bots."""
     budget = settings.webhook_handoff_timeout_s
 
     async def again(delivery: Delivery) -> HandedOff | None:
@@ -53,7 +55,8 @@ def webhook_ingress(settings: GatewaySettings, bus: Bus, channels: ChannelsClien
         lanes=TenantLanes(settings.webhook_tenant_rate_per_s, settings.webhook_tenant_burst),
         overflow_backlog=Backlog(bus, topics.CHANNELS_WEBHOOKS_OVERFLOW,
                                  settings.webhook_overflow_backlog),
-        recovery=HandoffRecovery(again, channels))
+        recovery=HandoffRecovery(again, channels),
+        telegram=TelegramBotResolver(channels, settings.auth_cache_ttl_s))
     return ingress
 
 

@@ -76,6 +76,7 @@ from switchboard_sdk.models import (
 )
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AvitoAuthorization
+from switchboard_sdk.telegram_bots import TelegramBot, TelegramBotGroup, TelegramDelivery
 from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLinkCode, UserRole
 
 __all__ = [
@@ -93,5 +94,6 @@ __all__ = [
     "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent", "Media", "Message",
     "MessageStatus", "NotFound", "OpenEnum", "Page", "PermissionDenied", "ProtocolError",
     "RateLimited", "ResetEvent", "SenderKind", "ServerError", "Switchboard", "SwitchboardError",
-    "TelegramLink", "TelegramLinkCode", "Unset", "UserRole", "__version__",
+    "TelegramBot", "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode",
+    "Unset", "UserRole", "__version__",
 ]

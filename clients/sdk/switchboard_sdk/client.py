@@ -17,12 +17,13 @@ from switchboard_sdk.inbox import InboxApi
 from switchboard_sdk.live import EventStream
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AgentApi, ChannelsApi
+from switchboard_sdk.telegram_bots import TelegramBotsApi
 from switchboard_sdk.telegram_links import TelegramLinksApi
 
 USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
-class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi):
+class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how

@@ -11,6 +11,7 @@ Nothing is saved unless Telegram took the change; the plaintext secret goes to T
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
@@ -95,8 +96,20 @@ class TelegramBots:
     def __init__(self, settings: ChannelsSettings, box: SecretBox, api: TelegramApi) -> None:
         self._settings, self._box, self._api = settings, box, api
 
-    async def register(self, units: Units[ChannelsUnit], form: Registration) -> Registered:
+    async def register(self, units: Units[ChannelsUnit], form: Registration,
+                       budget_s: float | None = None) -> Registered:
+        """Within `budget_s` (the caller's deadline, less a margin) or not at all: a caller
+        that gave up must not find the bot saved with the runner key it revoked meanwhile."""
         form, key_id = self._validated(form)
+        try:
+            async with asyncio.timeout(budget_s):
+                return await self._register(units, form, key_id)
+        except TimeoutError:
+            raise Unavailable("Telegram answered too slowly to register the bot: nothing was "
+                              "saved, try again") from None
+
+    async def _register(self, units: Units[ChannelsUnit], form: Registration,
+                        key_id: uuid.UUID) -> Registered:
         me = await _telegram(self._api.get_me(form.token), "check the token")
         async with units() as unit:
             await unit.telegram_bots.lock_telegram_id(me.telegram_id)

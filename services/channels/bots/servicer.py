@@ -13,6 +13,9 @@ from services.channels.models import TelegramBot, TelegramBotStatus, TelegramDel
 from services.channels.repository import ChannelsUnit
 from services.kernel.unit import Units
 
+# Registering ends this long before the caller's deadline, saved or not (bots/service.py).
+DEADLINE_MARGIN_S = 1.0
+
 
 class TelegramBotsRpcs:
     units: Units[ChannelsUnit]
@@ -20,10 +23,12 @@ class TelegramBotsRpcs:
 
     async def RegisterTelegramBot(self, request: pb.RegisterTelegramBotRequest,
                                   context: Any) -> pb.RegisterTelegramBotResponse:
+        remaining = context.time_remaining()
         done = await self.bots.register(self.units, Registration(
             token=request.token, delivery=request.delivery,
             public_base_url=request.public_base_url, runner_api_key=request.runner_api_key,
-            runner_api_key_id=request.runner_api_key_id))
+            runner_api_key_id=request.runner_api_key_id),
+            budget_s=None if remaining is None else max(0.0, remaining - DEADLINE_MARGIN_S))
         replaced = done.replaced_runner_api_key_id
         return pb.RegisterTelegramBotResponse(
             bot=bot_proto(done.bot), replaced_runner_api_key_id=str(replaced) if replaced else "")

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import grpc
 import pytest
 from sqlalchemy import update
 
@@ -326,3 +327,19 @@ async def test_registration_needs_the_runner_key(channels: ChannelsClient, teleg
         await channels.register_telegram_bot(tenant_a, registration(bot, runner_api_key_id="x"))
     with pytest.raises(InvalidArgument, match="public_base_url must be an http"):
         await channels.register_telegram_bot(tenant_a, registration(bot, public_base_url="ftp://x"))
+
+
+async def test_registering_gives_up_before_the_callers_deadline_with_nothing_saved(
+        channels: ChannelsClient, telegram: Telegram, tenant_a: uuid.UUID) -> None:
+    """A gateway that timed out revokes the runner key it minted: the service must not save
+    the bot with it after that (it stops a second before the caller's deadline)."""
+    bot = await telegram.bot()
+    await telegram.fault(method="getMe", bot_id=bot["id"], latency_ms=6000, count=5)
+    started = time.monotonic()
+    with pytest.raises(grpc.aio.AioRpcError) as failed:
+        await channels._stub.RegisterTelegramBot(registration(bot), timeout=3,
+                                                 metadata=channels._metadata(tenant_a))
+    assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "too slowly" in (failed.value.details() or "")
+    assert time.monotonic() - started < 3
+    assert bot["id"] not in [b.telegram_id for b in (await channels.list_telegram_bots(tenant_a)).bots]
