@@ -25,6 +25,7 @@ from gateway.identity.service import IdentityService
 from services.channels.models import SendStatus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
+from switchboard.components import COMPONENTS
 from switchboard.credentials import Credentials
 from switchboard.devstack.agent_seed import enable_sandbox_agent
 from switchboard.devstack.database import runtime_url
@@ -211,6 +212,8 @@ class FaultStack:
         js = self.nc.jetstream(timeout=5)
         seen = {"webhooks:pending": sum(d["state"] == "pending" for d in await self.deliveries())}
         for durable in topics.DURABLES:
+            if durable.owner not in COMPONENTS:  # no process of it here (the bot runner)
+                continue
             info = await js.consumer_info(durable.topic.stream.name, durable.name)
             seen[durable.name] = info.num_pending + info.num_ack_pending
         for stream in topics.STREAMS:
