@@ -72,8 +72,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # The last added runs first: security headers on every response; metrics and the span
     # around everything else, then the catch-all for crashes (inside the span: its correlation
     # id is the trace id), then the bound on bodies, ahead of every route and the webhooks.
+    app.add_middleware(TelegramWebhookIngress)  # asked after Avito's ingress, the hot path
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
-    app.add_middleware(TelegramWebhookIngress)
     app.add_middleware(BodyLimit, limits=body_limits(settings))
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetricsMiddleware)
