@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from switchboard.emulators.telegram.emulator import Emulator, EmulatorDep
-from switchboard.emulators.telegram.methods import chats, forum, media, messages, webhooks
+from switchboard.emulators.telegram.methods import chats, forum, media, messages, reactions, webhooks
 from switchboard.emulators.telegram.methods.call import Call, Described, Handler
 from switchboard.emulators.telegram.model import Bot, TelegramError
 from switchboard.emulators.telegram.params import Params
@@ -22,7 +22,7 @@ router = APIRouter(tags=["Bot API"])
 log = logging.getLogger(__name__)
 
 METHODS: dict[str, Handler] = {**chats.METHODS, **messages.METHODS, **media.METHODS,
-                               **forum.METHODS, **webhooks.METHODS}
+                               **forum.METHODS, **webhooks.METHODS, **reactions.METHODS}
 # What a "429 storm" refuses: every send and edit.
 STORMED = frozenset({"sendmessage", "sendphoto", "sendvoice", "senddocument",
                      "editmessagetext", "editmessagereplymarkup", "createforumtopic",

@@ -176,8 +176,9 @@ async def open_topic(chat_id: int, spec: TopicSpec, emulator: EmulatorDep) -> di
 @router.get("/chats/{chat_id}/messages")
 async def chat_messages(chat_id: int, emulator: EmulatorDep, bot_id: int | None = None,
                         message_thread_id: int | None = None) -> dict[str, Any]:
-    """A chat's whole history, deleted messages included (`deleted`); a private chat is
-    named by the user's id and `bot_id`."""
+    """A chat's whole history, deleted messages included (`deleted`), with the reactions
+    bots set (`reactions`: bot id -> ReactionTypes); a private chat is named by the user's id
+    and `bot_id`."""
     world = emulator.world
     if chat_id > 0:
         if bot_id is None:
@@ -187,7 +188,8 @@ async def chat_messages(chat_id: int, emulator: EmulatorDep, bot_id: int | None 
             raise ControlError(404, f"no chat of bot {bot_id} with user {chat_id}")
     else:
         chat = world.group(chat_id)
-    return {"messages": [{**emulator.render(chat, m), "deleted": m.deleted}
+    return {"messages": [{**emulator.render(chat, m), "deleted": m.deleted,
+                          "reactions": m.reactions}
                          for m in chat.messages.values()
                          if message_thread_id in (None, m.thread_id)]}
 

@@ -150,6 +150,8 @@ class Message:
     edit_date: int | None = None
     edits: list[dict[str, Any]] = field(default_factory=list)  # what each edit set
     deleted: bool = False
+    # setMessageReaction: who reacted (a user's id, as a string: JSON keys) -> ReactionTypes.
+    reactions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
