@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class BotConfig:
-    """One tenant's bot: its Telegram token, an API key of its tenant (scopes read + write),
-    the forum supergroup it posts the conversations to (None: not linked yet, nothing runs),
-    the gateway's base URL and the Bot API's (Telegram's, or the emulator's)."""
+    """One tenant's bot: its Telegram token, an API key of its tenant (the runner's admin
+    key: it reads, writes and redeems link codes), the forum supergroup it posts the
+    conversations to (None: not linked yet, no window runs, updates are still handled), the
+    gateway's base URL, the Bot API's (Telegram's, or the emulator's), and how its updates
+    come: "webhook" (the composition root feeds them to `Runner.handle_update`) or "polling"
+    (the runner calls getUpdates itself)."""
 
     bot_id: str
     tenant_id: str
@@ -22,6 +25,14 @@ class BotConfig:
     group_chat_id: int | None
     api_base_url: str
     telegram_api_base_url: str = "https://api.telegram.org"
+    delivery: str = "webhook"
+
+    def __post_init__(self) -> None:
+        if self.delivery not in DELIVERIES:
+            raise ValueError(f"delivery must be one of {DELIVERIES}, got {self.delivery!r}")
+
+
+DELIVERIES = ("webhook", "polling")
 
 
 @dataclass(frozen=True)
@@ -82,3 +93,12 @@ class RunnerSettings:
     reconcile_horizon_s: float = 86_400.0
     reconcile_max_conversations: int = 500
     reconcile_max_messages: int = 50
+    # Who a Telegram user is (their link, role, active) is asked again after this long.
+    link_cache_s: float = 30.0
+    # "Link your account first" is said to a person at most once in this long.
+    link_hint_every_s: float = 600.0
+    # The window waits at most this long for a manager's reply in flight to be linked to the
+    # platform message it became (so it does not post the manager's words back).
+    reply_settle_s: float = 30.0
+    # A polling bot's getUpdates waits this long for updates (Telegram's long polling).
+    poll_timeout_s: int = 25

@@ -38,9 +38,14 @@ _HANDOFF_KINDS = {"tool": "ИИ решил передать диалог", "keyw
                   "outside_hours": "нерабочее время", "reply_limit": "исчерпан лимит ответов ИИ"}
 
 
+Button = tuple[str, str]  # its label, its callback data
+Keyboard = tuple[tuple[Button, ...], ...]  # rows of inline buttons
+
+
 @dataclass(frozen=True)
 class Text:
     html: str
+    keyboard: Keyboard = ()
 
 
 @dataclass(frozen=True)

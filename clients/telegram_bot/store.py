@@ -93,6 +93,10 @@ class Store:
             await conn.execute(_BIND_TENANT, {"tenant": str(tenant_id)})
             yield conn
 
+    def transaction(self, tenant_id: uuid.UUID) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        """A transaction bound to the tenant, for the package's other row sets (ledger.py)."""
+        return self._unit(tenant_id)
+
     # The live stream's position.
 
     async def cursor(self, tenant_id: uuid.UUID, bot_id: str) -> Cursor | None:

@@ -10,9 +10,16 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import LinkPreviewOptions, Message
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReactionTypeEmoji,
+    ReplyParameters,
+)
 
-from clients.telegram_bot.render import Media, Part, Text
+from clients.telegram_bot.render import Keyboard, Media, Part, Text
 from clients.telegram_bot.sending import Reason, Rejected, SendQueue
 
 
@@ -38,19 +45,34 @@ class Group:
         await _unless_unchanged(self.queue.call(self.chat_id, lambda: self.bot.edit_forum_topic(
             self.chat_id, thread_id, name=name), paced=False))
 
-    async def edit(self, message_id: int, html: str) -> None:
+    async def edit(self, message_id: int, html: str, keyboard: Keyboard = ()) -> None:
+        """Edit a post's text; its keyboard is given again (an edit without one drops it)."""
         await _unless_unchanged(self.queue.call(self.chat_id, lambda: self.bot.edit_message_text(
-            text=html, chat_id=self.chat_id, message_id=message_id), paced=False))
+            text=html, chat_id=self.chat_id, message_id=message_id,
+            reply_markup=markup(keyboard)), paced=False))
 
     async def post(self, thread_id: int, part: Part) -> int:
         """Post one part in the topic; the Telegram message id."""
         sent: Message = await self.queue.call(self.chat_id, lambda: self._send(thread_id, part))
         return sent.message_id
 
+    async def reply(self, thread_id: int, message_id: int, html: str) -> int:
+        """A post in the topic answering one of its messages (posted anyway if that is gone)."""
+        sent: Message = await self.queue.call(self.chat_id, lambda: self.bot.send_message(
+            self.chat_id, html, message_thread_id=thread_id, reply_parameters=ReplyParameters(
+                message_id=message_id, allow_sending_without_reply=True)))
+        return sent.message_id
+
+    async def react(self, message_id: int, emoji: str) -> None:
+        """Set the bot's reaction on a message (not paced: Telegram counts sends)."""
+        await self.queue.call(self.chat_id, lambda: self.bot.set_message_reaction(
+            self.chat_id, message_id, [ReactionTypeEmoji(emoji=emoji)]), paced=False)
+
     async def _send(self, thread_id: int, part: Part) -> Message:
         chat, caption = self.chat_id, None
         if isinstance(part, Text):
-            return await self.bot.send_message(chat, part.html, message_thread_id=thread_id)
+            return await self.bot.send_message(chat, part.html, message_thread_id=thread_id,
+                                               reply_markup=markup(part.keyboard))
         assert isinstance(part, Media)
         caption = part.caption or None
         if part.kind == "photo":
@@ -61,6 +83,14 @@ class Group:
                                              message_thread_id=thread_id)
         return await self.bot.send_document(chat, part.url, caption=caption,
                                             message_thread_id=thread_id)
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+        for row in keyboard])
 
 
 async def _unless_unchanged(call: Awaitable[object]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from switchboard_sdk import Conversation, Switchboard
 
 from clients.telegram_bot import render
+from clients.telegram_bot.buttons import card_keyboard
 from clients.telegram_bot.config import RunnerSettings
 from clients.telegram_bot.sending import Reason, Rejected
 from clients.telegram_bot.store import Claim, Scope, Store, Topic
@@ -57,8 +58,14 @@ class ChannelNames:
         return self._names.get(channel_id, "")
 
 
-def digest(html: str) -> str:
-    return hashlib.sha256(html.encode()).hexdigest()
+def digest(html: str, keyboard: render.Keyboard = ()) -> str:
+    """What a card shows, text and buttons: an edit is made only when this changes."""
+    return hashlib.sha256(f"{html}\n{keyboard!r}".encode()).hexdigest()
+
+
+def card(conversation: Conversation, channel_name: str) -> render.Text:
+    """The card with its buttons (every post and edit gives them: an edit without drops them)."""
+    return render.Text(render.card(conversation, channel_name), card_keyboard(conversation))
 
 
 class Topics:
@@ -97,14 +104,15 @@ class Topics:
                 thread_id = await self.group.create_topic(name)
                 if not await self.store.topic_created(self.scope, topic, thread_id, name):
                     return None
-            html = render.card(conversation, await self.channels.name(conversation.channel_id))
-            card_id = await self.group.post(thread_id, render.Text(html))
-            if not await self.store.card_posted(self.scope, topic, card_id, digest(html)):
+            shown = card(conversation, await self.channels.name(conversation.channel_id))
+            card_id = await self.group.post(thread_id, shown)
+            sha = digest(shown.html, shown.keyboard)
+            if not await self.store.card_posted(self.scope, topic, card_id, sha):
                 return None
         log.info("telegram topic opened", extra={"bot_id": self.scope.bot_id,
                                                   "conversation_id": conversation.id})
         return replace(topic, thread_id=thread_id, card_message_id=card_id, name=name,
-                       card_sha256=digest(html), claim=Claim.DONE)
+                       card_sha256=sha, claim=Claim.DONE)
 
     async def _fresh(self, conversation: Conversation) -> Conversation:
         """The conversation as it is now: an event's copy may predate the buyer's name and the
@@ -126,14 +134,15 @@ class Topics:
         # that lacks the other's: render what is stored now, not the event's copy.
         conversation = await self._fresh(conversation)
         name = render.topic_name(conversation)
-        html = render.card(conversation, await self.channels.name(conversation.channel_id))
-        if name == topic.name and digest(html) == topic.card_sha256:
+        shown = card(conversation, await self.channels.name(conversation.channel_id))
+        sha = digest(shown.html, shown.keyboard)
+        if name == topic.name and sha == topic.card_sha256:
             return
         try:
             if name != topic.name:
                 await self.group.rename_topic(topic.thread_id, name)
-            if digest(html) != topic.card_sha256:
-                await self.group.edit(topic.card_message_id, html)
+            if sha != topic.card_sha256:
+                await self.group.edit(topic.card_message_id, shown.html, shown.keyboard)
         except Rejected as rejected:
             if rejected.reason is Reason.GROUP_UNUSABLE:
                 raise
@@ -141,7 +150,7 @@ class Topics:
                 await self.store.forget_topic(self.scope, conversation.id, topic.thread_id)
             log.warning("telegram: topic not updated: %s", rejected.description)
             return
-        await self.store.topic_shown(self.scope, conversation.id, name, digest(html))
+        await self.store.topic_shown(self.scope, conversation.id, name, sha)
 
     async def forget(self, topic: Topic) -> None:
         assert topic.thread_id is not None

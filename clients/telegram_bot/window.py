@@ -19,15 +19,20 @@ from switchboard_sdk import (
     CONVERSATION_UPDATED,
     MESSAGE_CREATED,
     MESSAGE_RECEIVED,
+    MESSAGE_STATUS_CHANGED,
+    MESSAGE_UPDATED,
     NOTE_ADDED,
     ConversationEvent,
     EventStream,
     LiveEvent,
     ResetEvent,
+    SenderKind,
     Switchboard,
 )
 
 from clients.telegram_bot.config import BotConfig, RunnerSettings
+from clients.telegram_bot.delivery import Delivery
+from clients.telegram_bot.ledger import Ledger
 from clients.telegram_bot.posting import Poster
 from clients.telegram_bot.reconcile import reconcile
 from clients.telegram_bot.store import Scope, Store
@@ -47,6 +52,7 @@ class BotWindow:
         self.scope = Scope(self.tenant_id, config.bot_id, config.group_chat_id)
         self.topics = Topics(store, self.scope, group, sb, settings)
         self.poster = Poster(store, self.scope, group, self.topics, settings)
+        self.delivery = Delivery(Ledger(store), self.scope, group, settings)
         self.handled = 0
         self._since: datetime | None = None  # when the last event handled was
         self._stream: EventStream | None = None
@@ -95,7 +101,12 @@ class BotWindow:
             return
         assert isinstance(event, ConversationEvent)
         if event.type in _POSTED and event.message is not None:
+            if event.type == MESSAGE_CREATED and event.message.sender == SenderKind.USER:
+                # Perhaps a manager's reply from a topic: posted there already once linked.
+                await self.delivery.settle(event.conversation.id)
             await self.poster.message(event.conversation, event.message)
+        elif event.type in (MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED) and event.message is not None:
+            await self.delivery.show(event.message)
         elif event.type == CONVERSATION_UPDATED:
             await self.topics.refresh(event.conversation)
         elif event.type == CONVERSATION_HANDOFF_REQUESTED:

@@ -1,0 +1,68 @@
+"""One aiogram Dispatcher for every bot: an update is fed with its bot and its runtime (`rt`,
+injected into the handlers), and what goes wrong is sorted for whoever delivered it.
+
+- Telegram, the platform or the store unreachable, failing or throttling -> `TransientUpdateError`
+  (delivered again later; the handlers are idempotent).
+- Telegram refusing a call for good (a blocked bot, a deleted message, no rights) -> logged,
+  and the update counts as handled: no redelivery changes the answer.
+- Anything else (a malformed update, a bug, a refusal of the platform a handler did not turn
+  into a reply) -> raised as it is: the caller dead-letters it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+
+from aiogram import Dispatcher
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.types import Update
+from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from clients.telegram_bot import card_actions, group, private, replies
+from clients.telegram_bot.bots import BotRuntime
+from clients.telegram_bot.errors import PLATFORM_TRANSIENT, MalformedUpdate, TransientUpdateError
+from clients.telegram_bot.sending import TRANSIENT, Rejected, Unavailable, classify
+
+log = logging.getLogger("clients.telegram_bot")
+
+
+@functools.cache
+def build_dispatcher() -> Dispatcher:
+    """Private chat first (/start, /help), then group commands, then replies in topics and the
+    buttons. No FSM: every step is one update. One per process (a router is attached to one
+    dispatcher only, and the handlers keep no state: all of it comes in with `rt`)."""
+    dispatcher = Dispatcher(disable_fsm=True, name="telegram-bots")
+    dispatcher.include_routers(private.router, group.router, replies.router, card_actions.router)
+    return dispatcher
+
+
+def parse(rt: BotRuntime, body: bytes) -> Update:
+    """The raw Update Telegram posted (JSON bytes)."""
+    try:
+        return Update.model_validate(json.loads(body), context={"bot": rt.bot})
+    except (ValueError, ValidationError) as exc:
+        raise MalformedUpdate(f"not a Telegram update: {str(exc)[:200]}") from None
+
+
+async def feed(dispatcher: Dispatcher, rt: BotRuntime, update: Update) -> None:
+    """Handle one update of the bot; see the module's doc for what it raises."""
+    where = {"bot_id": rt.config.bot_id, "update_id": update.update_id}
+    try:
+        await dispatcher.feed_update(rt.bot, update, rt=rt)
+    except TransientUpdateError:
+        raise
+    except (Unavailable, TelegramRetryAfter, *TRANSIENT) as exc:
+        raise TransientUpdateError(f"Telegram: {exc}") from exc
+    except PLATFORM_TRANSIENT as exc:
+        raise TransientUpdateError(f"Switchboard: {exc}") from exc
+    except (OperationalError, InterfaceError) as exc:  # the runner's own database
+        raise TransientUpdateError(f"the store: {exc}") from exc
+    except Rejected as rejected:
+        log.warning("telegram refused a call while handling an update: %s",
+                    rejected.description, extra=where)
+    except TelegramAPIError as exc:  # a call made outside the queue (the filters' getMe)
+        log.warning("telegram refused a call while handling an update (%s): %s",
+                    classify(exc).value, exc.message, extra=where)

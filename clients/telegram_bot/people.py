@@ -1,0 +1,53 @@
+"""Who a Telegram user is in the bot's tenant: their link (`telegram_link` through the SDK),
+cached for a short while per bot, so a manager typing fast does not cost a lookup a message,
+while a person disabled or unlinked loses their power within the cache's time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from switchboard_sdk import Switchboard, TelegramLink, UserRole
+
+ROLE_NAMES = {UserRole.OWNER: "владелец", UserRole.ADMIN: "администратор",
+              UserRole.AGENT: "менеджер"}
+_MAX_ENTRIES = 10_000  # people per bot; past it the oldest are asked again
+
+
+def may_act(link: TelegramLink | None) -> bool:
+    """A linked, active person: may reply to buyers and press the card's buttons."""
+    return link is not None and link.user.active
+
+
+def may_administer(link: TelegramLink | None) -> bool:
+    """An active owner or admin: may also link and unlink the group."""
+    return may_act(link) and link is not None and link.user.role in (UserRole.OWNER,
+                                                                      UserRole.ADMIN)
+
+
+def role_name(link: TelegramLink) -> str:
+    role = link.user.role
+    return ROLE_NAMES.get(role, str(role)) if role is not None else "без роли"
+
+
+class People:
+    def __init__(self, sb: Switchboard, ttl_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._sb, self._ttl, self._clock = sb, ttl_s, clock
+        self._known: dict[int, tuple[float, TelegramLink | None]] = {}
+
+    async def who(self, telegram_user_id: int) -> TelegramLink | None:
+        """Their link (None: not linked); asked of the platform at most once per `ttl_s`."""
+        now = self._clock()
+        cached = self._known.get(telegram_user_id)
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        link = await self._sb.telegram_link(telegram_user_id)
+        if len(self._known) >= _MAX_ENTRIES:
+            self._known.pop(next(iter(self._known)))
+        self._known[telegram_user_id] = (now, link)
+        return link
+
+    def forget(self, telegram_user_id: int) -> None:
+        """Ask again next time (they were just linked)."""
+        self._known.pop(telegram_user_id, None)
