@@ -22,6 +22,14 @@ class Component:
     # The KernelSettings field the others reach this component's gRPC server by ("" if none).
     target: str = ""
 
+    @property
+    def identity(self) -> str:
+        """Who it is on the bus and towards the services (its NATS user and gRPC caller in
+        clients/rpc/permissions.py, its credentials, its SWITCHBOARD_<IDENTITY>__ env): the
+        name with underscores, as Kubernetes names (the CLI's and the chart's) take no
+        underscore and those take no dash."""
+        return self.name.replace("-", "_")
+
     def settings_class(self) -> Any:
         return _resolve(self.settings)
 
@@ -29,7 +37,8 @@ class Component:
         return _resolve(self.build)
 
 
-# In start order: a component starts after those it calls (the gateway calls them all).
+# In start order: a component starts after those it calls (the gateway calls them all; the
+# bot runner calls channels and, as a third party does, the gateway's public API).
 TABLE = (
     Component("conversations", "services.conversations.config:ConversationsSettings",
               "services.conversations.runtime:build_runtime", "conversations_target"),
@@ -38,11 +47,16 @@ TABLE = (
     Component("agent", "services.agent.config:AgentSettings",
               "services.agent.runtime:build_runtime", "agent_target"),
     Component("gateway", "gateway.config:GatewaySettings", "switchboard.platform:build_gateway"),
+    Component("telegram-bot", "switchboard.telegram_bot.config:TelegramBotSettings",
+              "switchboard.telegram_bot.runtime:build_runtime"),
 )
 
 BY_NAME = {c.name: c for c in TABLE}
+# The gRPC services (the others reach them by their target).
 SERVICES = tuple(c.name for c in TABLE if c.target)
-COMPONENTS = ("gateway", *SERVICES)
+# Everything `serve all` runs: the services, the gateway, and the workers that serve no gRPC
+# (the bot runner), in the table's order.
+COMPONENTS = tuple(c.name for c in TABLE)
 
 
 def _resolve(reference: str) -> Any:

@@ -20,7 +20,7 @@ from gateway.config import GatewaySettings
 from gateway.http_metrics import metrics_app
 from services.kernel.config import KernelSettings
 from services.kernel.logging import configure_logging
-from services.kernel.runtime import ServiceRuntime, serve_metrics, wait_for_shutdown_signal
+from services.kernel.runtime import serve_metrics, wait_for_shutdown_signal
 from services.kernel.telemetry import configure_tracing
 from switchboard.components import BY_NAME, COMPONENTS, TABLE
 from switchboard.eventloop import tune_garbage_collector
@@ -33,6 +33,15 @@ class Runtime(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self, grace_s: float = 10) -> None: ...
+
+
+class ComponentRuntime(Runtime, Protocol):
+    """A component but the gateway: a service's `ServiceRuntime`, or a worker's (the bot
+    runner's) that stops in the same two phases."""
+
+    async def quiesce(self, grace_s: float = 10) -> None: ...
+
+    async def close(self, grace_s: float = 10) -> None: ...
 
 
 class GatewayRuntime:
@@ -80,7 +89,7 @@ async def build_gateway(settings: GatewaySettings) -> GatewayRuntime:
 class Platform:
     """Running components, stopped in an order where nothing calls what already stopped."""
 
-    runtimes: dict[str, ServiceRuntime] = field(default_factory=dict)
+    runtimes: dict[str, ComponentRuntime] = field(default_factory=dict)
     gateway: GatewayRuntime | None = None
 
     @property
@@ -89,14 +98,24 @@ class Platform:
         return self.gateway.url
 
     async def stop(self, grace_s: float = 10) -> None:
-        """The gateway first (no new requests, in-flight ones finish); then every component's
-        consumers and schedulers (`quiesce`), which call the others' gRPC servers; only then
-        those servers, the relays and the connections (`close`)."""
+        """The gateway's own clients first (the bot runner, after it in the table: what it
+        has in hand still reaches the API); then the gateway (no new requests, in-flight ones
+        finish); then every component's consumers and schedulers (`quiesce`), which call the
+        others' gRPC servers; only then those servers, the relays and the connections
+        (`close`)."""
+        clients = [rt for name, rt in self.runtimes.items() if _calls_the_gateway(name)]
+        await _each("quiesce", [rt.quiesce(grace_s) for rt in clients])
         if self.gateway is not None:
             await self.gateway.stop(grace_s)
         runtimes = list(self.runtimes.values())
         await _each("quiesce", [rt.quiesce(grace_s) for rt in runtimes])
         await _each("close", [rt.close(grace_s) for rt in runtimes])
+
+
+def _calls_the_gateway(name: str) -> bool:
+    """Started after the gateway (the table's order): a client of its public API."""
+    order = [c.name for c in TABLE]
+    return "gateway" in order and order.index(name) > order.index("gateway")
 
 
 async def _each(phase: str, steps: list[Coroutine[Any, Any, None]]) -> None:
@@ -119,8 +138,8 @@ async def start_platform(components: tuple[str, ...],
                          per_component: Mapping[str, Mapping[str, Any]] | None = None,
                          **overrides: Any) -> Platform:
     """Start the named components, in the table's order. Settings come from env, then
-    `overrides`, then each component's own (`component_env`, then `per_component[name]`: its
-    credentials) on top; a service bound to port 0 (tests) tells the later ones where it is."""
+    `overrides`, then each component's own (`component_env`, then `per_component[identity]`:
+    its credentials) on top; a service bound to port 0 (tests) tells the later ones where it is."""
     unknown = set(components) - set(BY_NAME)
     if unknown:
         raise ValueError(f"unknown component(s) {sorted(unknown)}; choose from {COMPONENTS}")
@@ -129,7 +148,8 @@ async def start_platform(components: tuple[str, ...],
         for component in TABLE:
             if component.name not in components:
                 continue
-            own = {**component_env(component.name), **(per_component or {}).get(component.name, {})}
+            own = {**component_env(component.identity),
+                   **(per_component or {}).get(component.identity, {})}
             settings = component.settings_class()(
                 **{"service_name": component.name, **overrides, **own})
             runtime = await component.builder()(settings)

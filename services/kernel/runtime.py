@@ -62,7 +62,7 @@ class ServiceRuntime:
         await self.grpc.health.enter_graceful_shutdown()
         for relay in self.relays:
             relay.stop()
-        await _finish(self._tasks, grace_s)
+        await finish_tasks(self._tasks, grace_s)
 
     async def close(self, grace_s: float = 10) -> None:
         """Phase two: drain in-flight RPCs, then close the connections. Call it once whatever
@@ -82,8 +82,9 @@ class ServiceRuntime:
         await self.close(grace_s)
 
 
-async def _finish(tasks: list[asyncio.Task[None]], grace_s: float) -> None:
-    """Wait up to `grace_s` for `tasks` to end by themselves, then cancel what is left."""
+async def finish_tasks(tasks: list[asyncio.Task[None]], grace_s: float) -> None:
+    """Wait up to `grace_s` for `tasks` to end by themselves, then cancel what is left (the
+    composition root's runtimes without a gRPC service stop theirs with it too)."""
     if not tasks:
         return
     _, late = await asyncio.wait(tasks, timeout=grace_s)

@@ -143,19 +143,23 @@ class ProcessPlatform:
 
     def __post_init__(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        services = [c for c in TABLE if c.target]
-        *ports, http_port = free_ports(len(services) + 1)
+        # Every component but the gateway listens for gRPC: a service's API and health, a
+        # worker's (the bot runner's) health alone.
+        grpc_components = [c for c in TABLE if c.name != "gateway"]
+        *ports, http_port = free_ports(len(grpc_components) + 1)
         self.http_port = self.http_port or http_port
-        targets = {c.target: f"127.0.0.1:{port}" for c, port in zip(services, ports, strict=True)}
+        listen = {c.name: f"127.0.0.1:{port}"
+                  for c, port in zip(grpc_components, ports, strict=True)}
+        targets = {c.target: listen[c.name] for c in grpc_components if c.target}
         shared = {**os.environ, **self.env, "SWITCHBOARD_HTTP_PORT": str(self.http_port),
                   "SWITCHBOARD_PUBLIC_BASE_URL": self.gateway_url,
                   "NO_PROXY": "*", "no_proxy": "*",
                   **{f"SWITCHBOARD_{name.upper()}": target for name, target in targets.items()}}
         for component in TABLE:
-            env = {**shared, **_env(self.credentials.settings_for(component.name))}
-            if component.target:
-                env["SWITCHBOARD_GRPC_LISTEN"] = targets[component.target]
-                ready = grpc_serving(targets[component.target])
+            env = {**shared, **_env(self.credentials.settings_for(component.identity))}
+            if component.name in listen:
+                env["SWITCHBOARD_GRPC_LISTEN"] = listen[component.name]
+                ready = grpc_serving(listen[component.name])
             else:
                 ready = gateway_ready(self.gateway_url)
             self.components[component.name] = ComponentProcess(
@@ -204,9 +208,10 @@ class ProcessPlatform:
                 self.restart(name)
 
     def stop(self) -> None:
-        """SIGTERM everything, the gateway first (a rolling drain), then the services."""
-        for name in ("gateway", *reversed([c.name for c in TABLE if c.target])):
-            self.components[name].stop()
+        """SIGTERM everything in the reverse of the table's order: the gateway's clients (the
+        bot runner), the gateway (a rolling drain), then the services."""
+        for component in reversed(TABLE):
+            self.components[component.name].stop()
 
 
 def _env(settings: Mapping[str, str]) -> dict[str, str]:

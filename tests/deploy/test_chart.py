@@ -11,8 +11,7 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
-from gateway.config import GatewaySettings
-from services.channels.config import ChannelsSettings
+from switchboard import components
 from tests.deploy.chart import (
     CHART,
     COMPONENTS,
@@ -81,7 +80,9 @@ def test_every_component_has_its_objects(profile: str) -> None:
                       )["components"][name]["autoscaling"]["enabled"]
         assert bool(find(objects, "HorizontalPodAutoscaler", full)) == autoscaled
         assert ("replicas" in deployment["spec"]) != autoscaled
-    assert len(find(rendered("default"), "HorizontalPodAutoscaler")) == len(COMPONENTS)
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())["components"]
+    assert len(find(rendered("default"), "HorizontalPodAutoscaler")) == \
+        sum(defaults[name]["autoscaling"]["enabled"] for name in COMPONENTS)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -127,7 +128,8 @@ def test_probes_and_graceful_termination(profile: str) -> None:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
     objects = rendered(profile)
-    fields = set(GatewaySettings.model_fields) | set(ChannelsSettings.model_fields)
+    fields = {name for component in components.TABLE
+              for name in component.settings_class().model_fields}
     names = set(one(objects, "ConfigMap", f"{FULLNAME}-config")["data"])
     for secret in find(objects, "Secret", f"{FULLNAME}-secrets"):  # the one pods take as env
         names |= set(secret["stringData"])
@@ -147,6 +149,11 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
         assert env["SWITCHBOARD_GRPC_LISTEN"].startswith("0.0.0.0:") and env["SWITCHBOARD_METRICS_PORT"]
         target = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"][f"SWITCHBOARD_{name.upper()}_TARGET"]
         assert target == f"{FULLNAME}-{name}:{env['SWITCHBOARD_GRPC_LISTEN'].rsplit(':', 1)[1]}"
+    # The bot runner: gRPC health on its port, the public API through the gateway's Service.
+    config = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"]
+    http_port = {e["name"]: e.get("value") for e in gateway["containers"][0]["env"]}["SWITCHBOARD_HTTP_PORT"]
+    assert config["SWITCHBOARD_TELEGRAM_BOT_GATEWAY_URL"] == f"http://{FULLNAME}-gateway:{http_port}"
+    assert not any(key.startswith("SWITCHBOARD_TELEGRAM-BOT") for key in config)
 
 
 def test_secret_is_generated_with_a_usable_key_unless_an_existing_one_is_named() -> None:
@@ -211,7 +218,20 @@ def test_network_policies_deny_by_default_and_allow_only_the_platform_paths(prof
     assert {53, 5432, 4222} | {ports[s]["grpc"] for s in SERVICES} <= _ports(egress)
     external = _policy(objects, "external-egress")
     assert _ports(external["egress"]) == {443}
-    assert set(external["podSelector"]["matchExpressions"][0]["values"]) <= set(SERVICES)
+    assert set(external["podSelector"]["matchExpressions"][0]["values"]) <= \
+        set(COMPONENTS) - {"gateway"}
+    # The workers (the bot runner) call the gateway's public API through its Service, and are
+    # let in whatever gatewayFrom narrows the gateway's clients to.
+    workers = set(COMPONENTS) - set(SERVICES) - {"gateway"}
+    assert workers == {"telegram-bot"}
+    [to_gateway] = _policy(objects, "workers-egress")["egress"]
+    assert set(_policy(objects, "workers-egress")["podSelector"]["matchExpressions"][0]["values"]) \
+        == workers
+    assert to_gateway["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "gateway"
+    assert _ports([to_gateway]) == {ports["gateway"]["http"]}
+    from_workers = gateway["ingress"][-1]
+    assert set(from_workers["from"][0]["podSelector"]["matchExpressions"][0]["values"]) == workers
+    assert all(s not in workers for s in services["podSelector"]["matchExpressions"][0]["values"])
     if profile == "production":  # peers narrowed to the ingress controller, databases, NATS
         assert gateway["ingress"][0]["from"]
         assert all(rule.get("to") for rule in egress)

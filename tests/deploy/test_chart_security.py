@@ -20,6 +20,7 @@ import yaml
 from clients.rpc import permissions
 from gateway.config import GatewaySettings
 from services.kernel.config import KernelSettings
+from switchboard import components
 from switchboard.devstack.nats import nats_server_binary
 from switchboard.devstack.ports import free_port
 from tests.deploy.chart import CHART, FULLNAME, SERVICES, find, one, pod_specs, render, rendered
@@ -61,15 +62,16 @@ def test_the_chart_knows_the_users_and_callers_of_the_permissions_table() -> Non
 def test_each_component_gets_its_own_credentials_and_nothing_of_the_others(profile: str) -> None:
     objects = rendered(profile)
     secret = CREDENTIALS if profile == "default" else "switchboard-credentials"
-    for name in ("gateway", *SERVICES):
+    for component in components.TABLE:
+        name, user = component.name, component.identity  # telegram-bot is telegram_bot
         [container] = _deployment(objects, name)["containers"]
-        expected = {(secret, f"nats-password-{name}")}
-        if name in permissions.GRPC_CALLERS:
-            expected.add((secret, f"grpc-token-{name}"))
+        expected = {(secret, f"nats-password-{user}")}
+        if user in permissions.GRPC_CALLERS:
+            expected.add((secret, f"grpc-token-{user}"))
         if name in permissions.CALLERS:  # a service checks its callers against their digests
             expected.add((secret, "grpc-callers"))
         assert _secret_keys(container) == expected, name
-        assert _env(container)["SWITCHBOARD_NATS_USER"] == name
+        assert _env(container)["SWITCHBOARD_NATS_USER"] == user
         assert all(ref.get("secretRef", {}).get("name") != secret for ref in container["envFrom"])
     job = one(objects, "Job", f"{FULLNAME}-migrate")["spec"]["template"]["spec"]
     [streams] = job["containers"]
@@ -171,6 +173,14 @@ def test_tls_on_gives_every_pod_the_settings_the_code_reads() -> None:
         target_host = config[f"SWITCHBOARD_{name.upper()}_TARGET"].rsplit(":", 1)[0]
         assert target_host in certificate["spec"]["dnsNames"]
     assert certificate["spec"]["issuerRef"]["name"] == values["grpc"]["certManager"]["issuerRef"]["name"]
+    # The bot runner calls channels over TLS and serves no API: the CA, no certificate of its
+    # own, its probes on the same plaintext health port.
+    [worker] = _deployment(objects, "telegram-bot")["containers"]
+    env = _env(worker)
+    assert env["SWITCHBOARD_GRPC_TLS_CA"] == "/etc/switchboard/tls/grpc/ca.crt"
+    assert "SWITCHBOARD_GRPC_TLS_CERT" not in env and "SWITCHBOARD_GRPC_TLS_KEY" not in env
+    health = int(env["SWITCHBOARD_GRPC_HEALTH_LISTEN"].rsplit(":", 1)[1])
+    assert worker["readinessProbe"]["grpc"]["port"] == health
     [streams] = one(objects, "Job", f"{FULLNAME}-migrate")["spec"]["template"]["spec"]["containers"]
     assert _env(streams)["SWITCHBOARD_NATS_TLS_CA"].startswith("/etc/switchboard/tls/nats/")
 

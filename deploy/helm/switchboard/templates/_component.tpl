@@ -1,8 +1,9 @@
 {{/*
 One component: ServiceAccount, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget.
 Called as (dict "root" $ "name" "<component>") from a one-line template per component. The
-gateway speaks HTTP (probes /healthz and /readyz); every other component is a gRPC service
-(native gRPC probes). Every one serves /metrics on metricsPort, which the Ingress never routes.
+gateway speaks HTTP (probes /healthz and /readyz); every other component answers gRPC health
+(native gRPC probes): a service on its API's port, a worker (the bot runner) on a port of
+health alone. Every one serves /metrics on metricsPort, which the Ingress never routes.
 */}}
 {{- define "switchboard.component" -}}
 {{- $root := .root -}}

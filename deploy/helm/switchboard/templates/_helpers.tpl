@@ -106,15 +106,26 @@ seccompProfile:
   mountPath: /tmp
 {{- end -}}
 
-{{/* The gRPC services: every component but the gateway, comma-separated (splitList ","). */}}
+{{/* The workers: components that serve no gRPC API (gRPC health alone) and call the gateway's
+     public API like a third party (switchboard/components.py: no target). */}}
+{{- define "switchboard.workers" -}}telegram-bot{{- end -}}
+
+{{/* The gRPC services: every component but the gateway and the workers, comma-separated
+     (splitList ","). */}}
 {{- define "switchboard.serviceNames" -}}
+{{- $workers := splitList "," (include "switchboard.workers" .) -}}
 {{- $names := list -}}
 {{- range $name, $_ := .Values.components -}}
-{{- if ne $name "gateway" -}}
+{{- if and (ne $name "gateway") (not (has $name $workers)) -}}
 {{- $names = append $names $name -}}
 {{- end -}}
 {{- end -}}
 {{- join "," $names -}}
+{{- end -}}
+
+{{/* The gateway's URL inside the cluster (its Service): what the workers' SDK calls. */}}
+{{- define "switchboard.gatewayUrl" -}}
+{{- printf "http://%s:%v" (include "switchboard.componentName" (dict "root" . "name" "gateway")) .Values.components.gateway.port -}}
 {{- end -}}
 
 {{/* The NATS users and the gRPC callers of clients/rpc/permissions.py (a test holds them equal):
@@ -156,16 +167,19 @@ seccompProfile:
 
 {{/* Who this container is on the bus and towards the services, and how it reaches them over
      TLS: (dict "root" $ "name" COMPONENT). Only its own password and token; a service also
-     the digests it checks its callers against. */}}
+     the digests it checks its callers against. Its NATS user and gRPC caller name is the
+     component's with underscores (telegram-bot is telegram_bot: Kubernetes names take no
+     underscore, those no dash). */}}
 {{- define "switchboard.identityEnv" -}}
 {{- $root := .root -}}
+{{- $user := .name | replace "-" "_" -}}
 - name: SWITCHBOARD_NATS_USER
-  value: {{ .name | quote }}
-{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_NATS_PASSWORD" "key" (printf "nats-password-%s" .name)) }}
-{{- if has .name (splitList "," (include "switchboard.grpcCallers" $root)) }}
-{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_GRPC_TOKEN" "key" (printf "grpc-token-%s" .name)) }}
+  value: {{ $user | quote }}
+{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_NATS_PASSWORD" "key" (printf "nats-password-%s" $user)) }}
+{{- if has $user (splitList "," (include "switchboard.grpcCallers" $root)) }}
+{{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_GRPC_TOKEN" "key" (printf "grpc-token-%s" $user)) }}
 {{- end }}
-{{- if ne .name "gateway" }}
+{{- if has .name (splitList "," (include "switchboard.serviceNames" $root)) }}
 {{ include "switchboard.credentialEnv" (dict "root" $root "env" "SWITCHBOARD_GRPC_CALLERS" "key" "grpc-callers") }}
 {{- end }}
 {{ include "switchboard.natsTlsEnv" $root }}
@@ -173,10 +187,12 @@ seccompProfile:
 - name: SWITCHBOARD_GRPC_TLS_CA
   value: /etc/switchboard/tls/grpc/ca.crt
 {{- if ne .name "gateway" }}
+{{- if has .name (splitList "," (include "switchboard.serviceNames" $root)) }}
 - name: SWITCHBOARD_GRPC_TLS_CERT
   value: /etc/switchboard/tls/grpc/tls.crt
 - name: SWITCHBOARD_GRPC_TLS_KEY
   value: /etc/switchboard/tls/grpc/tls.key
+{{- end }}
 - name: SWITCHBOARD_GRPC_HEALTH_LISTEN
   value: {{ printf "0.0.0.0:%v" $root.Values.tls.grpc.healthPort | quote }}
 {{- end }}
