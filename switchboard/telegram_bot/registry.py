@@ -108,4 +108,5 @@ class Registry:
             bot_id=bot.bot_id, tenant_id=bot.tenant_id, token=bot.token,
             api_key=bot.runner_api_key, group_chat_id=bot.group_chat_id or None,
             api_base_url=self.settings.gateway_url,
-            telegram_api_base_url=self.settings.telegram_api_base_url)
+            telegram_api_base_url=self.settings.telegram_api_base_url,
+            delivery="polling" if bot.delivery == pb.TELEGRAM_DELIVERY_POLLING else "webhook")

@@ -27,6 +27,7 @@ from services.kernel.runtime import finish_tasks
 from services.kernel.wire import DEAD_LETTER
 from switchboard.telegram_bot import metrics
 from switchboard.telegram_bot.config import TelegramBotSettings
+from switchboard.telegram_bot.consumer import UpdateConsumer
 from switchboard.telegram_bot.health import HealthServer
 from switchboard.telegram_bot.registry import Registry
 
@@ -122,4 +123,5 @@ async def build_runtime(settings: TelegramBotSettings) -> TelegramBotRuntime:
     channel = open_channel(settings.channels_target, caller)
     registry = Registry(ChannelsClient(channel, caller), settings, runner.update_bots)
     return TelegramBotRuntime(bus=bus, runner=runner, store=store, registry=registry,
-                              channel=channel, health=HealthServer(settings))
+                              channel=channel, health=HealthServer(settings),
+                              consumers=[UpdateConsumer(runner, registry, settings).spec()])

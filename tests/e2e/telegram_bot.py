@@ -15,6 +15,7 @@ from clients.telegram_bot import BotConfig, BotStatus
 from switchboard.credentials import Credentials
 from switchboard.platform import Platform, start_platform
 from tests.clients.telegram_bot.conftest import Linked
+from tests.clients.telegram_bot.inbound import owner_of
 from tests.emulators.telegram.helpers import Telegram
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, Tenant
@@ -79,6 +80,35 @@ class SellerBot(Linked):
 
     async def chats_posted_to(self) -> set[int]:
         return {int(s["message"]["chat"]["id"]) for s in await self.telegram.sent(self.bot)}
+
+    async def link_owner(self) -> None:
+        """The owner links their Telegram account: a code made through REST with the admin
+        key, sent to the bot as `/start <code>` (Telegram -> the gateway's webhook -> the
+        durable -> the component's runner, which redeems it), and the bot's welcome."""
+        assert self.seller is not None and self.owner is not None
+        resp = await self.seller.http.post("/v1/telegram/link-codes",
+                                           json={"user_id": await owner_of(self.seller)})
+        assert resp.status_code == 201, resp.text
+        await self.telegram.write(from_user_id=self.owner["id"], bot_id=self.bot["id"],
+                                  text=resp.json()["start_command"])
+
+        async def welcomed() -> bool:
+            sent = await self.telegram.sent(self.bot, chat_id=self.owner["id"])  # type: ignore[index]
+            return any(s["message"].get("text", "").startswith("✅ Готово") for s in sent)
+        await eventually(welcomed, within=30, interval=0.1)
+
+    async def reply_in_topic(self, thread_id: int, text: str) -> dict[str, Any]:
+        """The owner, as a manager, writes in the conversation's topic."""
+        assert self.owner is not None
+        written = await self.telegram.write(from_user_id=self.owner["id"], chat_id=self.chat_id,
+                                            message_thread_id=thread_id, text=text)
+        return dict(written["message"])
+
+    async def reactions(self, message_id: int) -> dict[str, Any]:
+        """What the bot set on a message of the group (bot id -> reactions)."""
+        found = await self.telegram.ok("GET", f"/chats/{self.chat_id}/messages")
+        [message] = [m for m in found["messages"] if m["message_id"] == message_id]
+        return dict(message.get("reactions") or {})
 
 
 async def seller_bot(platform: RunningPlatform, seller: Tenant, title: str) -> SellerBot:

@@ -1,7 +1,9 @@
-"""The telegram-bot component on the real platform, driven like sellers and buyers: a seller
-registers a bot and links its group through REST, and from then on every conversation is a
-topic of that group; the component picks bots up (and drops them) from the registry at run
-time, a restart loses and repeats nothing, and two tenants' bots see only their own."""
+"""The telegram-bot component on the real platform, driven like sellers, managers and buyers: a
+seller registers a bot and links its group through REST, and from then on every conversation is
+a topic of that group, and a linked manager's reply typed in a topic (Telegram's webhook, the
+gateway, the durable, the component) reaches the buyer on Avito; the component picks bots up
+(and drops them) from the registry at run time, a restart loses and repeats nothing, and two
+tenants' bots see only their own."""
 
 from __future__ import annotations
 
@@ -40,28 +42,63 @@ async def _gone(component: object, bot_id: str) -> bool:
     return status(component, bot_id) is None  # type: ignore[arg-type]
 
 
+async def test_a_linked_managers_reply_typed_in_the_topic_reaches_the_buyer_on_avito(
+        platform: RunningPlatform, credentials: Credentials) -> None:
+    """Telegram's webhook all the way: the owner's /start and reply reach the gateway's route,
+    the durable and the component's runner, which sends the reply through the public API."""
+    seller = await platform.new_tenant("Replying shop")
+    shop = await platform.connect_sandbox_shop(seller)
+    async with bot_component(platform, credentials) as component:
+        linked = await seller_bot(platform, seller, "Магазин")
+        await following(component, linked.bot_id)
+        await linked.link_owner()
+        await new_buyer(platform, shop, "Диван можно забрать сегодня?", name="Марк", item=1)
+        topic = await linked.topic("Марк")
+        await linked.texts_until(topic["message_thread_id"], "Диван можно забрать сегодня?")
+        reply = await linked.reply_in_topic(topic["message_thread_id"], "Да, до 20:00, ждём вас!")
+
+        async def at_avito() -> bool:
+            return any(s.get("text") == "Да, до 20:00, ждём вас!" for s in await platform.sent(shop))
+        await eventually(at_avito, within=30, interval=0.2)
+        # The topic shows it was delivered (a reaction on the manager's message).
+        await eventually(lambda: linked.reactions(reply["message_id"]), within=30, interval=0.2)
+    sent = [s for s in await platform.sent(shop) if s.get("text") == "Да, до 20:00, ждём вас!"]
+    assert len(sent) == 1, sent
+
+
 async def test_a_restart_of_the_component_loses_and_repeats_nothing(
         platform: RunningPlatform, credentials: Credentials) -> None:
+    """What comes while the component is stopped — a buyer's message (live events) and a
+    manager's reply (Telegram's webhook, kept in the durable) — is handled once after it starts
+    again, and nothing handled before is repeated."""
     seller = await platform.new_tenant("Restarted shop")
     shop = await platform.connect_sandbox_shop(seller)
     chat = "u2i-restart-" + seller.tenant_id.hex[:10]
     async with bot_component(platform, credentials) as component:
         linked = await seller_bot(platform, seller, "Магазин")
         await following(component, linked.bot_id)
+        await linked.link_owner()
         await new_buyer(platform, shop, "Первое сообщение", name="Инна", chat_id=chat)
         topic = await linked.topic("Инна")
-        await linked.texts_until(topic["message_thread_id"], "Первое сообщение")
-    # Stopped: the buyer goes on writing.
+        thread = topic["message_thread_id"]
+        await linked.texts_until(thread, "Первое сообщение")
+    # Stopped: the buyer goes on writing, and the manager answers in the topic.
     await new_buyer(platform, shop, "Второе, пока бот остановлен", name="Инна", chat_id=chat)
+    reply = await linked.reply_in_topic(thread, "Ответ, пока бот остановлен")
     async with bot_component(platform, credentials) as component:
         await following(component, linked.bot_id)
         await new_buyer(platform, shop, "Третье, после перезапуска", name="Инна", chat_id=chat)
-        # One chat's posts keep their order: once the third is there, so is all before it.
-        texts = await linked.texts_until(topic["message_thread_id"], "Третье, после перезапуска")
+        # One chat's posts keep their order: once the third is there, so is all before it;
+        # once the reply shows it was delivered, the window has seen the reply's message too.
+        await linked.texts_until(thread, "Третье, после перезапуска")
+        await eventually(lambda: linked.reactions(reply["message_id"]), within=30, interval=0.2)
+        texts = await linked.texts_until(thread, "Третье, после перезапуска")
     wrote = ["Первое сообщение", "Второе, пока бот остановлен", "Третье, после перезапуска"]
     assert len(texts) == 1 + len(wrote), texts  # the card, then each message once, in order
     assert all(text.endswith(w) for text, w in zip(texts[1:], wrote, strict=True)), texts
     assert len(await linked.topics()) == 1
+    answered = [s for s in await platform.sent(shop) if s.get("text") == "Ответ, пока бот остановлен"]
+    assert len(answered) == 1, answered
 
 
 async def test_two_tenants_bots_see_only_their_own_conversations(

@@ -212,7 +212,9 @@ class FaultStack:
         js = self.nc.jetstream(timeout=5)
         seen = {"webhooks:pending": sum(d["state"] == "pending" for d in await self.deliveries())}
         for durable in topics.DURABLES:
-            if durable.owner not in COMPONENTS:  # no process of it here (the bot runner)
+            # The bot runner's durable (owner telegram_bot, not a component name): the suite
+            # registers no bots, and the durable exists only once that process consumes.
+            if durable.owner not in COMPONENTS:
                 continue
             info = await js.consumer_info(durable.topic.stream.name, durable.name)
             seen[durable.name] = info.num_pending + info.num_ack_pending
