@@ -87,8 +87,8 @@ async def _upload_photo(rt: BotRuntime, message: Message) -> str:
     path = file.file_path
     content = await rt.control(lambda: rt.bot.download_file(path, timeout=60))
     assert content is not None
-    media = await rt.sb.upload_media(content.read(), filename=path.rsplit("/", 1)[-1] or "photo.jpg",
-                                     content_type="image/jpeg")
+    # Telegram keeps photos as JPEG (photos/file_N.jpg); the platform checks the content anyway.
+    media = await rt.sb.upload_media(content.read(), filename=path.rsplit("/", 1)[-1] or "photo.jpg")
     return media.media_id
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from switchboard_sdk import Switchboard
 
 from clients.telegram_bot import BotConfig, Pacing, Retries, Runner, RunnerSettings, Store
 from tests.emulators.telegram.helpers import Telegram, serving
@@ -80,6 +81,13 @@ async def store(app_url: str) -> AsyncIterator[Store]:
 @pytest.fixture
 async def seller(platform: RunningPlatform) -> Tenant:
     return await platform.new_tenant("Telegram seller")
+
+
+@pytest.fixture
+async def sb(platform: RunningPlatform, seller: Tenant) -> AsyncIterator[Switchboard]:
+    """The SDK with the seller's admin key."""
+    async with Switchboard(platform.gateway_url, api_key=seller.api_key) as client:
+        yield client
 
 
 @pytest.fixture

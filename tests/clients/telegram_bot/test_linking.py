@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from switchboard_sdk import Switchboard, UserRole
@@ -21,12 +20,6 @@ from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def sb(platform: RunningPlatform, seller: Tenant) -> AsyncIterator[Switchboard]:
-    async with Switchboard(platform.gateway_url, api_key=seller.api_key) as client:
-        yield client
 
 
 async def test_start_with_a_code_links_and_a_wrong_code_says_how_to_get_one(
