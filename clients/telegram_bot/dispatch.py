@@ -5,8 +5,9 @@ injected into the handlers), and what goes wrong is sorted for whoever delivered
   (delivered again later; the handlers are idempotent).
 - Telegram refusing a call for good (a blocked bot, a deleted message, no rights) -> logged,
   and the update counts as handled: no redelivery changes the answer.
-- Anything else (a malformed update, a bug, a refusal of the platform a handler did not turn
-  into a reply) -> raised as it is: the caller dead-letters it.
+- The platform refusing a call no handler turned into an answer (a 4xx: the bot's key lacks
+  a scope, was revoked) -> the person is told what happened and what to do; handled.
+- Anything else (a malformed update, a bug) -> raised as it is: the caller dead-letters it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Update
 from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from switchboard_sdk import SwitchboardError
 
-from clients.telegram_bot import card_actions, group, private, replies
+from clients.telegram_bot import card_actions, group, phrases, private, replies
 from clients.telegram_bot.bots import BotRuntime
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT, MalformedUpdate, TransientUpdateError
 from clients.telegram_bot.sending import TRANSIENT, Rejected, Unavailable, classify
@@ -58,6 +60,10 @@ async def feed(dispatcher: Dispatcher, rt: BotRuntime, update: Update) -> None:
         raise TransientUpdateError(f"Telegram: {exc}") from exc
     except PLATFORM_TRANSIENT as exc:
         raise TransientUpdateError(f"Switchboard: {exc}") from exc
+    except SwitchboardError as refused:
+        log.warning("the platform refused a call while handling an update: %s", refused.message,
+                    extra=where)
+        await _tell(rt, update, refused)
     except (OperationalError, InterfaceError) as exc:  # the runner's own database
         raise TransientUpdateError(f"the store: {exc}") from exc
     except Rejected as rejected:
@@ -66,3 +72,20 @@ async def feed(dispatcher: Dispatcher, rt: BotRuntime, update: Update) -> None:
     except TelegramAPIError as exc:  # a call made outside the queue (the filters' getMe)
         log.warning("telegram refused a call while handling an update (%s): %s",
                     classify(exc).value, exc.message, extra=where)
+
+
+async def _tell(rt: BotRuntime, update: Update, refused: SwitchboardError) -> None:
+    """Say to whoever sent the update that the platform refused, and what to do."""
+    try:
+        if update.callback_query is not None:
+            await rt.answer(update.callback_query.id, phrases.alert_text(
+                f"Не получилось: {refused.message}. {phrases.what_to_do(refused)}"), alert=True)
+        elif update.message is not None:
+            message = update.message
+            thread = message.message_thread_id if message.is_topic_message else None
+            await rt.say(message.chat.id, phrases.refused(refused), reply_to=message.message_id,
+                         thread_id=thread)
+    except Rejected as rejected:
+        log.warning("telegram refused the answer: %s", rejected.description)
+    except Unavailable as exc:
+        raise TransientUpdateError(f"Telegram: {exc}") from exc

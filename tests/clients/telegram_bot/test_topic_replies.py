@@ -6,6 +6,7 @@ conversation."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -137,3 +138,29 @@ async def test_people_not_linked_are_told_once_and_the_general_topic_is_no_conve
         assert hints[0]["text"].startswith("Сообщение не отправлено покупателю.")
         general = await s.telegram.sent(s.bot, chat_id=s.chat_id)
         assert all(r["message_thread_id"] is not None for r in general)  # nothing said in General
+
+
+async def test_a_refusal_of_the_platform_is_answered_with_what_to_do(
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop, sb: Switchboard,
+        store: Store) -> None:
+    s = await seat(platform, seller, sb)
+    async with s.running(store):
+        await s.link(s.agent)
+        await new_buyer(platform, shop, "Есть размер M?", name="Яна")
+        thread = await opened(s, "Яна")
+    made = await seller.http.post("/v1/api-keys", json={"name": "read only", "scopes": ["read"]})
+    assert made.status_code == 201, made.text
+    # A key that may read but not look people up nor send: every step is refused by the API.
+    async with s.running(store, dataclasses.replace(s.config, api_key=made.json()["key"])):
+        written = await s.write(s.agent, "Есть", message_thread_id=thread)
+
+        async def answered() -> dict[str, Any] | None:
+            found = [p for p in await bot_posts(s, thread)
+                     if (p.get("reply_to_message") or {}).get("message_id") == written["message_id"]]
+            return found[0] if found else None
+        reply = await eventually(answered, within=30, interval=0.1)
+    assert reply["text"].startswith("⚠️ Не получилось:")
+    assert reply["text"].endswith("У ключа бота нет прав на это: зарегистрируйте бота заново "
+                                  "(владелец аккаунта).")
+    chat = (await conversation_of(sb, "Яна")).external_chat_id
+    assert [m for m in await platform.sent(shop) if m["chat_id"] == chat] == []
