@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     dev = sub.add_parser("dev", help="run the whole platform on embedded PostgreSQL and NATS")
     dev.add_argument("--data-dir", type=Path, default=Path(".switchboard"))
     dev.add_argument("--port", type=int, default=8080)
-    dev.add_argument("--emulator-port", type=int, default=8090)
+    dev.add_argument("--emulator-port", type=int, default=8090, help="the Avito emulator's")
+    dev.add_argument("--telegram-port", type=int, default=8092, help="the Telegram emulator's")
     dev.add_argument("--chatter-interval", type=float, default=45.0,
                      help="seconds between sandbox buyers' messages (0 = none)")
     dev.set_defaults(handler=_dev)
@@ -103,6 +104,7 @@ def _dev(args: argparse.Namespace) -> None:
 
     eventloop.run(run_dev(DevOptions(data_dir=args.data_dir, port=args.port,
                                      emulator_port=args.emulator_port,
+                                     telegram_emulator_port=args.telegram_port,
                                      chatter_interval_s=args.chatter_interval)))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +33,19 @@ from switchboard.devstack.ports import remembered_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.progress import Progress
 from switchboard.devstack.seed import register_partner_app, seed_demo, still_valid
+from switchboard.devstack.telegram_sandbox import TelegramSandbox, sandbox_ids
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
+from switchboard.emulators.telegram import TelegramEmulatorSettings
+from switchboard.emulators.telegram import create_app as create_telegram_emulator
 from switchboard.eventloop import tune_garbage_collector
 from switchboard.http_server import BackgroundServer
 from switchboard.platform import Platform, start_platform
 from switchboard.streams import ensure_streams
+from switchboard.telegram_bot.runtime import TelegramBotRuntime
 
 DATABASE = "switchboard"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,6 +53,7 @@ class DevOptions:
     data_dir: Path = Path(".switchboard")
     port: int = 8080
     emulator_port: int = 8090
+    telegram_emulator_port: int = 8092
     chatter_interval_s: float = 45.0
     log_level: str = "INFO"
 
@@ -59,14 +66,16 @@ class DevStack:
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     emulator: BackgroundServer | None = None
+    telegram: BackgroundServer | None = None
     platform: Platform | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
     async def stop(self) -> None:
         if self.platform is not None:
             await self.platform.stop(5)
-        if self.emulator is not None:
-            await self.emulator.stop()
+        for emulator in (self.emulator, self.telegram):
+            if emulator is not None:
+                await emulator.stop()
         for server in (self.nats, self.postgres):
             if server is not None:
                 with contextlib.suppress(Exception):
@@ -96,15 +105,14 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
     try:
         database_url, nats_url = await _servers(stack, data, progress, credentials)
         secret = _secrets(data / "secrets.json")
-        with progress.task("Starting the Avito emulator (sandbox)"):
-            # Its buyers start writing once the gateway listens (below), not before.
-            stack.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
-                state_file=data / "avito-emulator.json")),
-                port=remembered_port(data / "emulator_port", options.emulator_port))
-            await stack.emulator.start()
-        settings = _settings(options, database_url, nats_url, secret, stack.emulator.url)
+        with progress.task("Starting the Avito and Telegram emulators (sandbox)"):
+            await _start_emulators(stack, data)
+        assert stack.emulator is not None and stack.telegram is not None
+        settings = _settings(options, database_url, nats_url, secret, stack.emulator.url,
+                             stack.telegram.url)
         settings |= await register_partner_app(stack.emulator.url, settings["public_base_url"])
-        with progress.task(f"Starting gateway, conversations, channels and agent on :{options.port}"):
+        with progress.task("Starting gateway, conversations, channels, agent and the Telegram "
+                           f"bot runner on :{options.port}"):
             stack.platform = await start_platform(
                 COMPONENTS, _own_credentials(credentials, external_nats=stack.nats is None),
                 grpc_callers=credentials.grpc_callers, **settings)
@@ -115,6 +123,21 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
         await stack.stop()
         raise
     return stack
+
+
+async def _start_emulators(stack: DevStack, data: Path) -> None:
+    """Avito's buyers start writing once the gateway listens (later), not before. Telegram's
+    updates restored from its state file may meet a gateway not listening yet: the emulator
+    keeps them and retries with backoff, as Telegram does."""
+    options = stack.options
+    stack.emulator = BackgroundServer(create_avito_emulator(AvitoEmulatorSettings(
+        state_file=data / "avito-emulator.json")),
+        port=remembered_port(data / "emulator_port", options.emulator_port))
+    await stack.emulator.start()
+    stack.telegram = BackgroundServer(create_telegram_emulator(TelegramEmulatorSettings(
+        state_file=data / "telegram-emulator.json")),
+        port=remembered_port(data / "telegram_emulator_port", options.telegram_emulator_port))
+    await stack.telegram.start()
 
 
 async def _servers(stack: DevStack, data: Path, progress: Progress,
@@ -171,12 +194,14 @@ def _secrets(path: Path) -> dict[str, str]:
 
 
 def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dict[str, str],
-              emulator_url: str) -> dict[str, Any]:
+              emulator_url: str, telegram_url: str) -> dict[str, Any]:
     base = f"http://127.0.0.1:{options.port}"
     return {"database_url": database_url, "nats_url": nats_url,
             "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
             "http_port": options.port,
             "public_base_url": base, "avito_sandbox_url": emulator_url,
+            # Channels (registering bots) and the bot runner both call the Telegram emulator.
+            "telegram_api_base_url": telegram_url,
             # A tenant's model endpoint may reach the LLM emulator at `switchboard emulate llm`'s
             # default address and nothing else inside (SWITCHBOARD_OUTBOUND_ALLOW replaces it).
             "outbound_allow": os.environ.get("SWITCHBOARD_OUTBOUND_ALLOW") or "127.0.0.1:8091",
@@ -188,13 +213,42 @@ async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> di
     gateway_url = stack.platform.gateway_url
     saved = await asyncio.to_thread(_read_json, path)
     if saved and await still_valid(gateway_url, saved.get("api_key", "")):
-        return saved
-    seeded = await seed_demo(GatewaySettings(**settings), gateway_url, stack.emulator.url)
-    info = {"gateway_url": gateway_url, "api_key": seeded.api_key, "tenant_id": seeded.tenant_id,
-            "login": {"email": seeded.email, "password": seeded.password}, "avito": seeded.avito,
-            "nats_url": settings["nats_url"], "database_url": settings["database_url"]}
-    await asyncio.to_thread(write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
+        info = saved
+    else:
+        seeded = await seed_demo(GatewaySettings(**settings), gateway_url, stack.emulator.url)
+        info = {"gateway_url": gateway_url, "api_key": seeded.api_key,
+                "tenant_id": seeded.tenant_id,
+                "login": {"email": seeded.email, "password": seeded.password},
+                "avito": seeded.avito, "nats_url": settings["nats_url"],
+                "database_url": settings["database_url"]}
+    # Every run: a lost emulator state (or a dev.json from before the bot) is made good again.
+    telegram = await _telegram_sandbox(info, settings, stack)
+    await _bot_following(stack.platform, telegram["bot_id"])
+    if info != saved or info.get("telegram") != telegram:
+        info = {**info, "telegram": telegram}
+        await asyncio.to_thread(write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
     return info
+
+
+async def _bot_following(platform: Platform, bot_id: str) -> None:
+    """The runner reads the registry now rather than at its next interval, so what buyers
+    write once the stack says it is ready reaches the sandbox group."""
+    runtime = platform.runtimes.get("telegram-bot")
+    if not isinstance(runtime, TelegramBotRuntime):
+        return
+    try:
+        await runtime.following(bot_id)
+    except Exception as exc:  # the stack still serves everything else; the runner retries
+        log.warning("the sandbox Telegram bot is not running yet", extra={"error": repr(exc)})
+
+
+async def _telegram_sandbox(info: dict[str, Any], settings: dict[str, Any],
+                            stack: DevStack) -> dict[str, Any]:
+    assert stack.telegram is not None
+    async with httpx.AsyncClient(timeout=30) as http:
+        sandbox = TelegramSandbox(http, info["gateway_url"], stack.telegram.url, info["api_key"],
+                                  sandbox_ids(settings["secret_key"]))
+        return await sandbox.ensure(info["login"])
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -203,7 +257,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _print_summary(stack: DevStack) -> None:
     info, url = stack.info, stack.info["gateway_url"]
-    avito = info["avito"]
+    avito, tg = info["avito"], info["telegram"]
     print(f"""
 Switchboard is running.
   REST docs      {url}/docs
@@ -211,6 +265,7 @@ Switchboard is running.
   API key        {info['api_key']}
   Login          {info['login']['email']} / {info['login']['password']}
   Avito sandbox  {avito['emulator_url']}  (account {avito['user_id']})
+  Telegram       {tg['emulator_url']}  (bot @{tg['bot_username']}, group {tg['group_chat_id']})
   Saved in       {stack.options.data_dir / 'dev.json'}
   Logs (JSON)    {stack.options.data_dir / 'switchboard.log'}
 
@@ -220,6 +275,8 @@ Make a buyer write:
 Then: curl -H 'Authorization: Bearer {info['api_key']}' {url}/v1/conversations
 The AI agent answers the sandbox shop from its FAQ after 20 s of silence: ask it
 "а доставка в Казань есть?", or ask for a manager to be handed over (docs/agent.md).
+Every conversation is a topic of the Telegram group; reply in one as the owner (README, "Try it"):
+  curl {tg['emulator_url']}/_emulator/chats/{tg['group_chat_id']}/topics
 
 Ctrl-C stops everything.""", flush=True)
 

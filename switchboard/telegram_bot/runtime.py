@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 COMPONENT = "telegram_bot"
 # How often the runner's per-bot status becomes the metrics.
 SAMPLE_EVERY_S = 5.0
+FOLLOW_POLL_S = 0.05
 
 Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
@@ -95,6 +96,18 @@ class TelegramBotRuntime:
     async def stop(self, grace_s: float = 10) -> None:
         await self.quiesce(grace_s)
         await self.close(grace_s)
+
+    async def following(self, bot_id: str, within_s: float = 30.0) -> None:
+        """Read the registry now and wait until the bot's window follows its tenant's live
+        events (the dev stack's sandbox bot: ready means it posts whatever comes next; a
+        bot's first window starts from that moment). TimeoutError past `within_s`."""
+        await self.registry.refresh()
+        for _ in range(max(1, round(within_s / FOLLOW_POLL_S))):  # the runner has no event
+            status = self.runner.status(bot_id)
+            if status is not None and status.position is not None:
+                return
+            await asyncio.sleep(FOLLOW_POLL_S)
+        raise TimeoutError(f"bot {bot_id} not following its live events within {within_s} s")
 
     async def _sample(self, stop: asyncio.Event) -> None:
         sampler = metrics.RunnerSampler(self.runner)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 def _start(data: Path, port: int, emulator_port: int,
-           chatter_s: float = 0) -> subprocess.Popen[str]:
+           chatter_s: float = 0, telegram_port: int | None = None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_NATS_URL")}
     # The services' default gRPC ports may be taken on a busy machine: use free ones.
@@ -30,8 +30,14 @@ def _start(data: Path, port: int, emulator_port: int,
         env[f"SWITCHBOARD_{service}_TARGET"] = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
         [sys.executable, "-m", "switchboard", "dev", "--data-dir", str(data), "--port", str(port),
-         "--emulator-port", str(emulator_port), "--chatter-interval", str(chatter_s)],
+         "--emulator-port", str(emulator_port),
+         "--telegram-port", str(telegram_port or _telegram_ports.setdefault(data, free_port())),
+         "--chatter-interval", str(chatter_s)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+
+# One Telegram emulator port per data folder across restarts (its URL is in the bot's records).
+_telegram_ports: dict[Path, int] = {}
 
 
 def _wait_ready(proc: subprocess.Popen[str], url: str, deadline_s: float = 90) -> str:
@@ -70,8 +76,10 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
             assert step in output
         info = json.loads((data / "dev.json").read_text())
         assert set(info) == {"gateway_url", "api_key", "tenant_id", "login", "avito", "nats_url",
-                             "database_url"}
+                             "database_url", "telegram"}
         assert set(info["avito"]) == {"emulator_url", "channel_id", "user_id", "webhook_url"}
+        assert set(info["telegram"]) == {"emulator_url", "bot_id", "bot_username",
+                                         "group_chat_id", "owner_telegram_user_id"}
         # The bus is the production one: anonymous clients refused, the components' credentials
         # made once for this data folder, readable by its owner only (issue #19).
         assert "Authorization Violation" in _anonymous_nats(info["nats_url"])
@@ -81,6 +89,10 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         httpx.post(f"{info['avito']['emulator_url']}/_emulator/accounts/{info['avito']['user_id']}"
                    "/incoming", json={"text": "Первый запуск"}, timeout=5).raise_for_status()
         _eventually_conversations(url, auth, 1)
+        _eventually_topic(info, "Первый запуск")  # the sandbox bot posts it to its group
+        owner = httpx.get(f"{url}/v1/telegram/links/{info['telegram']['owner_telegram_user_id']}",
+                          headers=auth, timeout=5)
+        assert owner.status_code == 200 and owner.json()["user"]["role"] == "owner", owner.text
     finally:
         _stop(proc)
     assert not _listening(port)
@@ -90,12 +102,14 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         _wait_ready(proc, url)
         again = json.loads((data / "dev.json").read_text())
         assert again["api_key"] == info["api_key"] and again["tenant_id"] == info["tenant_id"]
+        assert again["telegram"] == info["telegram"]
         assert (data / "credentials.json").read_text() == credentials  # reused
         # The data survived: the conversation is still there, and the sandbox account too.
         _eventually_conversations(url, auth, 1)
         httpx.post(f"{info['avito']['emulator_url']}/_emulator/accounts/{info['avito']['user_id']}"
                    "/incoming", json={"text": "Второй запуск"}, timeout=5).raise_for_status()
         _eventually_conversations(url, auth, 2)
+        _eventually_topic(info, "Второй запуск")
     finally:
         _stop(proc)
 
@@ -133,8 +147,12 @@ def test_dev_restarts_when_dev_json_is_lost_but_the_data_is_not(tmp_path: Path) 
 
     (data / "dev.json").unlink()
     (data / "avito-emulator.json").unlink()
+    (data / "telegram-emulator.json").unlink()
     third = _restarted_with_the_same_shop(data, port, emulator_port, first)
     assert third["avito"]["webhook_url"] != first["avito"]["webhook_url"]  # connected again
+    # The sandbox bot, its group and its owner are made again with the same ids, and the
+    # platform's bot (registered again: the webhook was lost with the state) is the same.
+    assert third["telegram"] == first["telegram"]
 
 
 def _restarted_with_the_same_shop(data: Path, port: int, emulator_port: int,
@@ -163,9 +181,23 @@ def _restarted_with_the_same_shop(data: Path, port: int, emulator_port: int,
         assert count >= 1  # the first run's conversation is still there
         _buyer_writes(info, "После перезапуска")  # and the channel still receives
         _eventually_conversations(url, auth, count + 1)
+        _eventually_topic(info, "После перезапуска")  # and the group still gets it
     finally:
         _stop(proc)
     return info
+
+
+def _eventually_topic(info: dict[str, Any], text: str) -> None:
+    """A topic of the sandbox group has the bot's post of `text` (the runner at work)."""
+    telegram = info["telegram"]
+    control = f"{telegram['emulator_url']}/_emulator"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = httpx.get(f"{control}/chats/{telegram['group_chat_id']}/messages", timeout=5)
+        if any((m.get("text") or "").endswith(text) for m in found.json()["messages"]):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no post of {text!r} in the sandbox group")
 
 
 def _buyer_writes(info: dict[str, Any], text: str) -> None:
