@@ -38,6 +38,7 @@ def _bot(emulator: Emulator, bot: Bot) -> dict[str, Any]:
             "webhook": None if hook is None else {"url": hook.url,
                                                   "secret_token": hook.secret_token},
             "allowed_updates": bot.allowed_updates, "pending_update_count": len(bot.pending),
+            "flood_refusals": emulator.limiter.refused.get(bot.id, 0),
             "private_chats": {str(user_id): status for user_id, status in bot.private.items()}}
 
 
@@ -89,7 +90,8 @@ async def sent(bot_id: int, emulator: EmulatorDep, chat_id: int | None = None,
             continue
         records.append({"seq": record.seq, "method": record.method, "chat_id": chat.id,
                         "message_id": message.message_id, "message_thread_id": message.thread_id,
-                        "date": message.date, "deleted": message.deleted, "edits": message.edits,
+                        "date": message.date, "recorded_at": record.at,
+                        "deleted": message.deleted, "edits": message.edits,
                         "message": emulator.render(chat, message)})
     return {"sent": records}
 

@@ -72,6 +72,9 @@ class SentRecord:
     method: str
     chat_id: int
     message_id: int
+    # The emulator's clock when it was made, to the microsecond (a message's `date` is whole
+    # seconds): what the bench times a post by.
+    at: float = 0.0
 
 
 @dataclass

@@ -16,6 +16,8 @@ class RateLimiter:
         self._clock = clock
         self.limits = limits
         self._hits: dict[tuple[int, int], deque[float]] = {}  # (bot id, chat id or 0)
+        # 429s answered per bot since the emulator started (the bench counts a storm by it).
+        self.refused: dict[int, int] = {}
 
     def _scopes(self, bot_id: int, chat: Chat) -> list[tuple[tuple[int, int], Limit]]:
         scopes = [((bot_id, 0), self.limits.bot)]
@@ -40,6 +42,7 @@ class RateLimiter:
                 # The slot frees when the oldest of the last `count` sends leaves the window.
                 waits.append(hits[-limit.count] + limit.period_s - now)
         if waits:
+            self.refused[bot_id] = self.refused.get(bot_id, 0) + 1
             return max(1, math.ceil(max(waits)))
         for key, _ in scopes:
             self._hits[key].append(now)

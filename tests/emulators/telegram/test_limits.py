@@ -53,6 +53,11 @@ async def test_a_group_has_its_own_window(start: Start) -> None:
     response = await telegram.api(bot, "sendMessage", chat_id=chat["id"], text="x")
     assert response.status_code == 429
     assert 55 <= response.json()["parameters"]["retry_after"] <= 60
+    # The refusal is counted per bot; every send made is timed to the microsecond, in order.
+    assert (await telegram.ok("GET", f"/bots/{bot['id']}"))["flood_refusals"] == 1
+    made = [record["recorded_at"] for record in await telegram.sent(bot)]
+    assert len(made) == 20 and made == sorted(made) and made[0] > 1e9
+    assert any(at != int(at) for at in made)
     limits = await telegram.ok("GET", "/limits")
     assert limits["group"] == {"count": 20, "period_s": 60.0}
     await telegram.ok("PUT", "/limits", json={"enabled": False})

@@ -41,7 +41,7 @@ class Call:
     def record(self, method: str, chat: Chat, message: Message) -> dict[str, Any]:
         """Keep the bot's new message in its sent log; the message as the answer shows it."""
         self.bot.sent.append(SentRecord(self.world.next_sent_seq(), method, chat.id,
-                                        message.message_id))
+                                        message.message_id, self.emulator.clock.now()))
         return self.emulator.render(chat, message)
 
 
