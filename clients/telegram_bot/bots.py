@@ -66,11 +66,14 @@ class BotRuntime:
             reply_markup=markup(keyboard)))
         return int(sent.message_id)
 
-    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
-        """Replace a message's text (and drop its keyboard); unchanged is no failure."""
+    async def edit(self, chat_id: int, message_id: int, html: str, *,
+                   keyboard: Keyboard = ()) -> None:
+        """Replace a message's text (its keyboard: `keyboard`, none by default); unchanged is
+        no failure."""
         try:
             await self.queue.call(chat_id, lambda: self.bot.edit_message_text(
-                text=html, chat_id=chat_id, message_id=message_id), paced=False)
+                text=html, chat_id=chat_id, message_id=message_id,
+                reply_markup=markup(keyboard)), paced=False)
         except Rejected as rejected:
             if rejected.reason is not Reason.NOT_MODIFIED:
                 raise

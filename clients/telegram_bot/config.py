@@ -26,6 +26,11 @@ class BotConfig:
     api_base_url: str
     telegram_api_base_url: str = "https://api.telegram.org"
     delivery: str = "webhook"
+    # An AI handoff nobody picked up within this long gets an alert in the General topic.
+    handoff_alert_after_s: float = 600.0
+    # Avito accounts connected through the console are sandbox ones (the platform's Avito
+    # emulator): the dev stack's sandbox bot.
+    connect_sandbox: bool = False
 
     def __post_init__(self) -> None:
         if self.delivery not in DELIVERIES:
@@ -102,3 +107,7 @@ class RunnerSettings:
     reply_settle_s: float = 30.0
     # A polling bot's getUpdates waits this long for updates (Telegram's long polling).
     poll_timeout_s: int = 25
+    # How often overdue handoffs are looked for, and the channels' diagnostics asked for
+    # problems to alert about (each asks Avito: not often).
+    alert_check_s: float = 5.0
+    channel_check_s: float = 300.0

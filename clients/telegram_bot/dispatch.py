@@ -23,21 +23,28 @@ from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from switchboard_sdk import SwitchboardError
 
-from clients.telegram_bot import card_actions, group, phrases, private, replies
+from clients.telegram_bot import accounts, card_actions, connect, group, phrases, private, replies
 from clients.telegram_bot.bots import BotRuntime
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT, MalformedUpdate, TransientUpdateError
+from clients.telegram_bot.fsm import StoreStorage
 from clients.telegram_bot.sending import TRANSIENT, Rejected, Unavailable, classify
 
 log = logging.getLogger("clients.telegram_bot")
 
 
+# The guided dialogs' state, in the runner's store (the runner binds each bot to its tenant).
+STORAGE = StoreStorage()
+
+
 @functools.cache
 def build_dispatcher() -> Dispatcher:
-    """Private chat first (/start, /help), then group commands, then replies in topics and the
-    buttons. No FSM: every step is one update. One per process (a router is attached to one
-    dispatcher only, and the handlers keep no state: all of it comes in with `rt`)."""
-    dispatcher = Dispatcher(disable_fsm=True, name="telegram-bots")
-    dispatcher.include_routers(private.router, group.router, replies.router, card_actions.router)
+    """The console's dialogs first (/cancel, the steps), then its commands, then the private
+    chat (/start, /help), group commands, replies in topics and the buttons. One per process
+    (a router is attached to one dispatcher only); the handlers keep no state of their own:
+    the bot comes in with `rt`, a dialog's step from the FSM storage."""
+    dispatcher = Dispatcher(storage=STORAGE, name="telegram-bots")
+    dispatcher.include_routers(connect.router, accounts.router, private.router, group.router,
+                               replies.router, card_actions.router)
     return dispatcher
 
 

@@ -23,8 +23,9 @@ from aiogram.types import Update
 from switchboard_sdk import Backoff, Switchboard
 
 from clients.telegram_bot.bots import BotRuntime
+from clients.telegram_bot.commands import set_commands
 from clients.telegram_bot.config import BotConfig, RunnerSettings
-from clients.telegram_bot.dispatch import build_dispatcher, feed, parse
+from clients.telegram_bot.dispatch import STORAGE, build_dispatcher, feed, parse
 from clients.telegram_bot.errors import TransientUpdateError, UnknownBot
 from clients.telegram_bot.polling import Poller
 from clients.telegram_bot.sending import SendQueue
@@ -124,6 +125,8 @@ class RunningBot:
         self.window = self._window(config)
         self.poller = Poller(self.rt, runner._feed) if config.delivery == "polling" else None
         self.closing = False
+        STORAGE.bind(self.rt.bot.id, runner.store, self.rt.tenant_id, config.bot_id)
+        self.menus = asyncio.create_task(set_commands(self.rt), name=f"menus-{config.bot_id}")
 
     @property
     def config(self) -> BotConfig:
@@ -150,7 +153,10 @@ class RunningBot:
 
     async def stop(self, grace_s: float) -> None:
         self.closing = True
-        await asyncio.gather(*(part.stop(grace_s) for part in (self.window, self.poller) if part))
+        self.menus.cancel()
+        await asyncio.gather(*(part.stop(grace_s) for part in (self.window, self.poller) if part),
+                             self.menus, return_exceptions=True)
+        STORAGE.unbind(self.rt.bot.id, self.config.bot_id)
         await self.rt.close()
 
 

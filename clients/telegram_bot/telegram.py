@@ -51,8 +51,8 @@ class Group:
             text=html, chat_id=self.chat_id, message_id=message_id,
             reply_markup=markup(keyboard)), paced=False))
 
-    async def post(self, thread_id: int, part: Part) -> int:
-        """Post one part in the topic; the Telegram message id."""
+    async def post(self, thread_id: int | None, part: Part) -> int:
+        """Post one part in the topic (None: the General topic); the Telegram message id."""
         sent: Message = await self.queue.call(self.chat_id, lambda: self._send(thread_id, part))
         return sent.message_id
 
@@ -68,7 +68,7 @@ class Group:
         await self.queue.call(self.chat_id, lambda: self.bot.set_message_reaction(
             self.chat_id, message_id, [ReactionTypeEmoji(emoji=emoji)]), paced=False)
 
-    async def _send(self, thread_id: int, part: Part) -> Message:
+    async def _send(self, thread_id: int | None, part: Part) -> Message:
         chat, caption = self.chat_id, None
         if isinstance(part, Text):
             return await self.bot.send_message(chat, part.html, message_thread_id=thread_id,

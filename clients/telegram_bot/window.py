@@ -30,6 +30,7 @@ from switchboard_sdk import (
     Switchboard,
 )
 
+from clients.telegram_bot.alerts import Alerts
 from clients.telegram_bot.config import BotConfig, RunnerSettings
 from clients.telegram_bot.delivery import Delivery
 from clients.telegram_bot.ledger import Ledger
@@ -53,6 +54,8 @@ class BotWindow:
         self.topics = Topics(store, self.scope, group, sb, settings)
         self.poster = Poster(store, self.scope, group, self.topics, settings)
         self.delivery = Delivery(Ledger(store), self.scope, group, settings)
+        self.alerts = Alerts(config, store, settings, sb=sb, group=group, poster=self.poster,
+                             scope=self.scope)
         self.handled = 0
         self._since: datetime | None = None  # when the last event handled was
         self._stream: EventStream | None = None
@@ -65,6 +68,7 @@ class BotWindow:
         self._since = cursor.updated_at if cursor else None
         stream = self._stream = self.sb.conversation_events(after=after)
         watcher = asyncio.create_task(self._remember_start(stream)) if after is None else None
+        alerts = asyncio.create_task(self.alerts.watch(), name=f"alerts-{self.bot_id}")
         try:
             async with stream:
                 if self._stopping:
@@ -77,8 +81,10 @@ class BotWindow:
                     if self._stopping:
                         return
         finally:
+            alerts.cancel()
             if watcher is not None:
                 watcher.cancel()
+            await asyncio.gather(alerts, return_exceptions=True)
 
     @property
     def position(self) -> str | None:
@@ -112,6 +118,7 @@ class BotWindow:
         elif event.type == CONVERSATION_HANDOFF_REQUESTED:
             await self.topics.refresh(event.conversation)
             await self.poster.handoff(event.conversation)
+            await self.alerts.handoff(event.conversation)
         # Other types (statuses, reads, a newer server's) change nothing in the window.
 
     async def _remember_start(self, stream: EventStream) -> None:
