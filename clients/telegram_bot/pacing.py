@@ -1,9 +1,12 @@
 """Telegram's flood limits as sliding windows: how long a send to a chat must wait now.
 
 Pure bookkeeping over a clock the caller passes in, so the schedule it computes can be checked
-without waiting. A send is recorded at the moment it goes out (`record`), never ahead of time:
-the times in each window are then in order, and a window is full exactly when its `count`-th
-most recent send is younger than `period_s`.
+without waiting. A send is recorded at the moment it goes out (`record`), never ahead of time,
+and moved to the moment its answer came (`settle`): Telegram counts it on arrival, somewhere in
+between, so a window counted from the sends alone frees early by the requests' varying delay
+and the next window's first send can land inside Telegram's (a 429; the bench's fan-out at the
+group limit measured them). The times in each window are kept in order, and a window is full
+exactly when its `count`-th most recent send is younger than `period_s`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,19 @@ class Pacer:
                 # Free once the count-th most recent send has left the window.
                 wait = max(wait, times[-window.count] + window.period_s - now)
         return wait
+
+    def settle(self, chat_id: int, sent_at: float, now: float) -> None:
+        """The send recorded at `sent_at` was answered (or failed) at `now`: it holds its
+        windows from then on."""
+        if not self.pacing.enabled:
+            return
+        for key, _ in self._windows(chat_id):
+            times = self._sent.get(key)
+            if times is None or sent_at not in times:
+                continue  # left the window already
+            at = list(times)
+            at[len(at) - 1 - at[::-1].index(sent_at)] = now  # the latest send of that moment
+            self._sent[key] = deque(sorted(at))
 
     def record(self, chat_id: int, now: float) -> None:
         """A send to `chat_id` went out at `now` (after `wait` said 0)."""

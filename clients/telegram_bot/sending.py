@@ -170,10 +170,8 @@ class SendQueue:
     async def _run(self, chat_id: int, job: _Job) -> None:
         failures = throttled = 0
         while True:
-            if job.paced:
-                await self._pace(chat_id)
             try:
-                result = await job.operation()
+                result = await self._attempt(chat_id, job)
             except TelegramRetryAfter as exc:
                 throttled += 1
                 if throttled > self._retries.max_retry_after:
@@ -192,10 +190,22 @@ class SendQueue:
             else:
                 return _settle(job, result=result)
 
-    async def _pace(self, chat_id: int) -> None:
+    async def _attempt(self, chat_id: int, job: _Job) -> Any:
+        """One try; a paced one holds the flood windows from its send until its answer."""
+        if not job.paced:
+            return await job.operation()
+        sent_at = await self._pace(chat_id)
+        try:
+            return await job.operation()
+        finally:
+            self._pacer.settle(chat_id, sent_at, self._clock())
+
+    async def _pace(self, chat_id: int) -> float:
         while (wait := self._pacer.wait(chat_id, self._clock())) > 0:
             await self._sleep(wait)
-        self._pacer.record(chat_id, self._clock())
+        sent_at = self._clock()
+        self._pacer.record(chat_id, sent_at)
+        return sent_at
 
 
 def _settle(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:

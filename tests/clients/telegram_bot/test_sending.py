@@ -103,6 +103,34 @@ def test_the_bot_limit_spans_chats_and_private_chats_have_no_group_limit() -> No
     assert Pacer(Pacing(enabled=False)).wait(GROUP, 0.0) == 0
 
 
+async def test_a_window_is_counted_from_the_answers_so_a_slow_request_cannot_cause_a_429() -> None:
+    """Telegram counts a send when it arrives, somewhere between our send and its answer: the
+    window holds each send until its answer, so the next window's first send can never land
+    inside Telegram's (counted from the sends, the third would go at 1.0)."""
+    time = VirtualTime()
+    calls: list[float] = []
+
+    async def slow() -> str:
+        calls.append(time.now)
+        await time.sleep(0.25)
+        return "sent"
+
+    q = queue(time, Pacing(per_chat=Window(2, 1.0), per_group=Window(100, 1.0),
+                           per_bot=Window(100, 1.0)))
+
+    async def scenario() -> None:
+        for future in [await q.submit(GROUP, slow) for _ in range(4)]:
+            await future
+
+    await time.run(scenario())
+    assert calls == [0.0, 0.25, 1.25, 1.5]
+    pacer = Pacer(Pacing())
+    pacer.record(GROUP, 0.0)
+    pacer.settle(GROUP, 0.0, 0.4)
+    pacer.settle(GROUP, 5.0, 6.0)  # a send the windows no longer hold changes nothing
+    assert pacer.wait(GROUP, 1.0) == pytest.approx(0.4)
+
+
 async def test_order_is_kept_in_a_chat_while_chats_go_side_by_side() -> None:
     time = VirtualTime()
     telegram, q = Telegram(time), queue(time)
