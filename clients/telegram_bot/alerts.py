@@ -99,8 +99,7 @@ class Alerts:
         topic = await self.store.topic(self.scope, conversation.id)
         title = (topic.name if topic and topic.name
                  else (conversation.contact.name if conversation.contact else None) or conversation.id)
-        minutes = max(1, round(self.config.handoff_alert_after_s / 60))
-        return say.handoff_overdue(minutes, title, topic_link(
+        return say.handoff_overdue(self.config.handoff_alert_after_s, title, topic_link(
             self.scope.chat_id, topic.thread_id if topic else None))
 
     async def _done(self, due: DueHandoff, outcome: str) -> None:

@@ -87,9 +87,11 @@ def mention(username: str | None, user_id: int, name: str) -> str:
     return f'<a href="tg://user?id={user_id}">{escape(name or "менеджер")}</a>'
 
 
-def handoff_overdue(minutes: int, title: str, link: str | None) -> str:
+def handoff_overdue(after_s: float, title: str, link: str | None) -> str:
     where = f'<a href="{escape(link)}">{escape(title)}</a>' if link else escape(title)
-    return f"⏰ Диалог «{where}» ждёт менеджера больше {minutes} мин: ИИ передал его, никто не взял."
+    # Minutes as configured (10 by default); a setting under a minute is told in seconds.
+    waited = f"{round(after_s / 60)} мин" if after_s >= 60 else f"{max(1, round(after_s))} с"
+    return f"⏰ Диалог «{where}» ждёт менеджера больше {waited}: ИИ передал его, никто не взял."
 
 
 def channel_problems(name: str, problems: list[str]) -> str:

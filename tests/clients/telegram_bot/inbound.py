@@ -110,10 +110,11 @@ class Seat:
         assert said[-1].startswith("✅ Готово"), said[-1]
 
     @contextlib.asynccontextmanager
-    async def running(self, store: Store, config: BotConfig | None = None) -> AsyncIterator[Runner]:
+    async def running(self, store: Store, config: BotConfig | None = None,
+                      settings: RunnerSettings = PACED) -> AsyncIterator[Runner]:
         """A runner polling the bot (its window listening, if a group is linked)."""
         config = config or self.config
-        runner = Runner([config], store, PACED, stop_grace_s=5)
+        runner = Runner([config], store, settings, stop_grace_s=5)
         await runner.start()
         try:
             if config.group_chat_id is not None:
