@@ -200,8 +200,9 @@ def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dic
             "secret_key": os.environ.get("SWITCHBOARD_SECRET_KEY") or secret["secret_key"],
             "http_port": options.port,
             "public_base_url": base, "avito_sandbox_url": emulator_url,
-            # Channels (registering bots) and the bot runner both call the Telegram emulator.
-            "telegram_api_base_url": telegram_url,
+            # Channels (registering bots) and the bot runner both call the Telegram emulator;
+            # the sandbox bot's console connects Avito accounts on the Avito emulator.
+            "telegram_api_base_url": telegram_url, "telegram_bot_connect_sandbox": True,
             # A tenant's model endpoint may reach the LLM emulator at `switchboard emulate llm`'s
             # default address and nothing else inside (SWITCHBOARD_OUTBOUND_ALLOW replaces it).
             "outbound_allow": os.environ.get("SWITCHBOARD_OUTBOUND_ALLOW") or "127.0.0.1:8091",

@@ -37,6 +37,12 @@ class TelegramBotSettings(KernelSettings):
     telegram_bot_pacing: bool = True
     # Each Bot API request and each request to the platform.
     telegram_bot_request_timeout_s: float = Field(default=20.0, gt=0)
+    # An AI handoff no manager picked up within this long is alerted in the group's General
+    # topic (every bot's; a per-bot setting may come later).
+    telegram_bot_handoff_alert_after_s: float = Field(default=600.0, gt=0)
+    # The consoles connect Avito accounts in sandbox mode (the gateway's avito_sandbox_url, the
+    # Avito emulator): `switchboard dev`, whose bots all live on the Telegram emulator.
+    telegram_bot_connect_sandbox: bool = False
 
     @property
     def gateway_url(self) -> str:

@@ -109,4 +109,6 @@ class Registry:
             api_key=bot.runner_api_key, group_chat_id=bot.group_chat_id or None,
             api_base_url=self.settings.gateway_url,
             telegram_api_base_url=self.settings.telegram_api_base_url,
-            delivery="polling" if bot.delivery == pb.TELEGRAM_DELIVERY_POLLING else "webhook")
+            delivery="polling" if bot.delivery == pb.TELEGRAM_DELIVERY_POLLING else "webhook",
+            handoff_alert_after_s=self.settings.telegram_bot_handoff_alert_after_s,
+            connect_sandbox=self.settings.telegram_bot_connect_sandbox)
