@@ -5,7 +5,8 @@ worker serves, which would measure the client), N connections, closed loop (as f
 answers come) or open loop (`rate` requests/s scheduled on a clock; latency counts from the
 scheduled time, so a stalled server cannot hide queueing). Optionally a live SSE subscriber
 (`GET /v1/events`, httpx) matches each sent message by the `t=<ns>` stamp in its text and records
-send -> arrival. Prints one JSON object: rates, HTTP latency and end-to-end histograms.
+send -> arrival (and, asked, each arrival's time by stamp). Prints one JSON object: rates, HTTP
+latency and end-to-end histograms.
 """
 
 from __future__ import annotations
@@ -123,6 +124,8 @@ class Sse:
         self.all_in = asyncio.Event()
         self.expected: int | None = None
         self.received = 0
+        # `arrivals: true`: each stamped message's arrival (ns), by its stamp (warm-up included).
+        self.by_stamp: dict[int, int] | None = {} if spec.get("arrivals") else None
 
     async def run(self) -> None:
         want = self.spec.get("event", "message.received")
@@ -146,6 +149,8 @@ class Sse:
                         continue
                     sent = int(m.group(1))
                     self.received += 1
+                    if self.by_stamp is not None:
+                        self.by_stamp[sent] = now
                     self.all_arrivals.append(now)
                     if sent >= self.measure_after_ns:
                         self.hist.record((now - sent) / 1e9)
@@ -159,6 +164,7 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
     connections = int(spec.get("connections", 50))
     duration, warmup = float(spec["duration_s"]), float(spec.get("warmup_s", 1.0))
     rate = spec.get("rate")
+    count = spec.get("count")  # open loop: at most this many requests, then stop
     bodies = Bodies(spec)
     hist, errors = Histogram(), 0
     statuses: dict[int, int] = {}
@@ -207,7 +213,7 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         i = 0
         while True:
             scheduled = start + i * interval
-            if scheduled >= stop_at:
+            if scheduled >= stop_at or (count is not None and i >= count):
                 break
             delay = scheduled - time.monotonic()
             if delay > 0:
@@ -250,6 +256,8 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
                       # Throughput at the subscriber while it had work: every arrival over the
                       # span from the first to the last (the maximum sustainable rate).
                       e2e_throughput=_throughput(sse.all_arrivals))
+        if sse.by_stamp is not None:
+            result["e2e_arrivals"] = {str(k): v for k, v in sse.by_stamp.items()}
     return result
 
 

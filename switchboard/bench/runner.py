@@ -18,7 +18,8 @@ from switchboard.bench.stack import BenchStack
 from switchboard.devstack.progress import Progress
 
 # Order matters: the pipeline and noisy scenarios reuse nothing, inbox generates (or reuses) data.
-SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge", "agent")
+SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge", "agent",
+             "telegram_fanout", "telegram_latency")
 
 
 @dataclass
@@ -48,8 +49,8 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
     try:
         with progress.task("Starting PostgreSQL (fast mode) and NATS, migrating"):
             await stack.start_servers()
-        with progress.task("Starting the platform (gateway, conversations, channels, agent) "
-                           "and the Avito emulator"):
+        with progress.task("Starting the platform (gateway, conversations, channels, agent, "
+                           "telegram-bot) and the Avito and Telegram emulators"):
             await stack.start_platform()
             eventloop.tune_garbage_collector()  # as `serve` does
         for name in chosen:

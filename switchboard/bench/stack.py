@@ -1,5 +1,7 @@
 """The bench's own stack: embedded PostgreSQL (fast mode) and NATS under `.switchboard/bench/`,
-migrated, the Avito emulator (rate limits off), and the platform in-process (`start_platform`)."""
+migrated, the Avito emulator (rate limits off), the Telegram emulator (flood limits off until a
+scenario sets its own), and the platform in-process (`start_platform`, the bot runner
+included)."""
 
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.seed import register_partner_app
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
+from switchboard.emulators.telegram import Limits, TelegramEmulatorSettings
+from switchboard.emulators.telegram import create_app as create_telegram_emulator
 from switchboard.http_server import BackgroundServer
 from switchboard.platform import Platform, start_platform
 from switchboard.streams import ensure_streams
@@ -56,6 +60,8 @@ class BenchTenant:
     webhook_path: str = ""
     secret: str = ""
     user_id: int = 0
+    email: str = ""
+    password: str = ""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -69,6 +75,7 @@ class BenchStack:
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     emulator: BackgroundServer | None = None
+    telegram: BackgroundServer | None = None
     platform: Platform | None = None
     db: Database | None = None
     owner_url: str = ""
@@ -103,6 +110,9 @@ class BenchStack:
             rate_limit_per_minute=10**9, rate_limits={"items": 10**9, "item": 10**9},
             webhook_timeout_s=5.0)))
         await self.emulator.start()
+        self.telegram = BackgroundServer(create_telegram_emulator(TelegramEmulatorSettings(
+            limits=Limits(enabled=False))))
+        await self.telegram.start()
         port = free_port()
         app_url = runtime_url(self.owner_url)
         self.settings = {
@@ -111,6 +121,8 @@ class BenchStack:
             "grpc_callers": self.nats.credentials.grpc_callers,
             "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
             "avito_sandbox_url": self.emulator.url, "log_level": "WARNING",
+            # Channels (registering bots) and the bot runner call the Telegram emulator.
+            "telegram_api_base_url": self.telegram.url,
             "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
             "agent_target": "127.0.0.1:0",
             # Our client's per-account Avito budget (5/s, Avito's own limit) is lifted like the
@@ -147,9 +159,10 @@ class BenchStack:
     async def new_tenant(self, name: str = "Bench shop", *, with_channel: bool = True) -> BenchTenant:
         """A tenant (agent left disabled: the default) with a sandbox Avito shop connected."""
         assert self.db is not None and self.emulator is not None
+        email, password = f"bench-{uuid.uuid4().hex[:10]}@example.com", "password-123"
         created = await IdentityService(self.db, GatewaySettings(**self.settings)).create_tenant(
-            name, f"bench-{uuid.uuid4().hex[:10]}@example.com", "password-123")
-        tenant = BenchTenant(created.tenant_id, created.api_key)
+            name, email, password)
+        tenant = BenchTenant(created.tenant_id, created.api_key, email=email, password=password)
         if not with_channel:
             return tenant
         async with httpx.AsyncClient(timeout=30) as http:
@@ -199,8 +212,9 @@ class BenchStack:
             await self.db.dispose()
         if self.platform is not None:
             await self.platform.stop(3)
-        if self.emulator is not None:
-            await self.emulator.stop()
+        for emulator in (self.emulator, self.telegram):
+            if emulator is not None:
+                await emulator.stop()
         for server in (self.nats, self.postgres):
             if server is not None:
                 with contextlib.suppress(Exception):

@@ -4,23 +4,18 @@ platform, two scenarios, latest.json with the expected keys."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.bench.quick import run_quick_bench
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_quick_bench_of_two_scenarios_writes_latest_json(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-c", "from switchboard.cli import main; main()", "bench", "--quick",
-         "knowledge", "agent", "--out", str(out)],
-        cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=300,
-        env={**os.environ, "SWITCHBOARD_BENCH_DIR": str(tmp_path / "data")})
+    done = run_quick_bench(tmp_path, "knowledge", "agent")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "| scenario | figure |" in done.stdout
     doc = json.loads((out / "latest.json").read_text())
