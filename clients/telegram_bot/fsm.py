@@ -4,7 +4,8 @@ and data survive a runner restart, and every replica sees the same step.
 aiogram keys a dialog by the Telegram bot's numeric id (from its token); the storage maps it
 to the bot's tenant (rows are tenant rows under RLS) and registry id. The runner binds each
 bot when it starts and unbinds it when it stops. The dispatcher (and so this storage) is one
-per process; two runners of one process serving the same bot share its binding.
+per process; two runners of one process serving the same bot share its binding, counted: it
+lasts until the last of them stops.
 """
 
 from __future__ import annotations
@@ -31,11 +32,20 @@ class _Binding:
 class StoreStorage(BaseStorage):
     def __init__(self) -> None:
         self._bots: dict[int, _Binding] = {}
+        self._holders: dict[tuple[int, str], int] = {}  # runners holding each binding
 
     def bind(self, telegram_bot_id: int, store: Store, tenant_id: uuid.UUID, bot_id: str) -> None:
         self._bots[telegram_bot_id] = _Binding(ConsoleStore(store), tenant_id, bot_id)
+        key = (telegram_bot_id, bot_id)
+        self._holders[key] = self._holders.get(key, 0) + 1
 
     def unbind(self, telegram_bot_id: int, bot_id: str) -> None:
+        key = (telegram_bot_id, bot_id)
+        left = self._holders.get(key, 0) - 1
+        if left > 0:  # another runner of this process still serves the bot
+            self._holders[key] = left
+            return
+        self._holders.pop(key, None)
         binding = self._bots.get(telegram_bot_id)
         if binding is not None and binding.bot_id == bot_id:
             del self._bots[telegram_bot_id]

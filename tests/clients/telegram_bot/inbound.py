@@ -6,6 +6,7 @@ with the bot as its topic-managing administrator, and a runner that polls it."""
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -166,3 +167,13 @@ async def seat(platform: RunningPlatform, seller: Tenant, sb: Switchboard, *,
         await sb.set_telegram_bot_group(registered.id, found.chat_id, group["title"])
         found.config = replace(config, group_chat_id=found.chat_id)
     return found
+
+
+def private_update(person: dict[str, Any], update_id: int, command: str) -> bytes:
+    """A raw update as Telegram posts it to a webhook: the person sends `command` in private."""
+    return json.dumps({"update_id": update_id, "message": {
+        "message_id": 1, "date": 1_764_000_000, "text": command,
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        "chat": {"id": person["id"], "type": "private", "first_name": person["first_name"]},
+        "from": {"id": person["id"], "is_bot": False, "first_name": person["first_name"]}}},
+        ensure_ascii=False).encode()

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from switchboard_sdk import Switchboard
 
-from clients.telegram_bot import Store
-from tests.clients.telegram_bot.inbound import Person, Seat, seat
+from clients.telegram_bot import Runner, Store
+from tests.clients.telegram_bot.inbound import PACED, Person, Seat, private_update, seat
 from tests.fixtures.platform import RunningPlatform, Tenant
 
 pytestmark = pytest.mark.slow
@@ -121,3 +121,25 @@ async def test_ai_toggles_the_channel_override_and_a_manager_may_only_read(
         names = {scope: [c["command"] for c in cmds] for scope, cmds in menus.items()}
         assert any("accounts" in cmds and "ai" in cmds for cmds in names.values())
         assert any("link" in cmds and "accounts" not in cmds for cmds in names.values())
+
+
+async def test_a_dialog_still_works_when_another_runner_of_the_process_stops_the_bot(
+        platform: RunningPlatform, seller: Tenant, sb: Switchboard, store: Store) -> None:
+    """The FSM storage is one per process: a runner stopping a bot another runner of the same
+    process still serves leaves the bot's dialogs working there."""
+    found = await seat(platform, seller, sb, group_linked=False)
+    webhook = dataclasses.replace(found.config, delivery="webhook")
+    person = found.stranger.tg
+    await found.telegram.start(found.bot, person)
+    first, second = (Runner([webhook], store, PACED, stop_grace_s=5) for _ in range(2))
+    await first.start()
+    await second.start()
+    try:
+        await first.stop()
+        # Returns once handled: answered.
+        await second.handle_update(webhook.bot_id, private_update(person, 900_000_101, "/cancel"))
+        [said] = [s["message"]["text"] for s in await found.telegram.sent(
+            found.bot, chat_id=person["id"])]
+        assert "нет начатого" in said
+    finally:
+        await second.stop()

@@ -7,7 +7,6 @@ there); /unlink clears it. And the webhook path: a raw update given to `handle_u
 from __future__ import annotations
 
 import dataclasses
-import json
 import uuid
 
 import pytest
@@ -15,7 +14,7 @@ from switchboard_sdk import Switchboard, UserRole
 
 from clients.telegram_bot import MalformedUpdate, Runner, Store, UnknownBot
 from tests.clients.telegram_bot.conftest import listening, new_buyer
-from tests.clients.telegram_bot.inbound import PACED, Seat, seat
+from tests.clients.telegram_bot.inbound import PACED, Seat, private_update, seat
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 
@@ -114,12 +113,7 @@ async def test_handle_update_takes_a_raw_update_as_telegram_posted_it(
     await runner.start()
     try:
         person = bot_seat.stranger.tg
-        body = json.dumps({"update_id": 900_000_001, "message": {
-            "message_id": 1, "date": 1_764_000_000, "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-            "chat": {"id": person["id"], "type": "private", "first_name": person["first_name"]},
-            "from": {"id": person["id"], "is_bot": False, "first_name": person["first_name"]}}},
-            ensure_ascii=False).encode()
+        body = private_update(person, 900_000_001, "/help")
         await runner.handle_update(webhook.bot_id, body)  # returns once handled: answered
         [said] = [s["message"]["text"] for s in await bot_seat.telegram.sent(
             bot_seat.bot, chat_id=person["id"])]
