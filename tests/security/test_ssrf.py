@@ -182,5 +182,5 @@ def test_the_dev_stack_allowlists_its_llm_emulator_only(monkeypatch: pytest.Monk
     monkeypatch.delenv("SWITCHBOARD_OUTBOUND_ALLOW", raising=False)
     secrets = {"secret_key": "k"}
     values = dev_settings(DevOptions(), "postgresql://db", "nats://bus", secrets,
-                          "http://127.0.0.1:8090")
+                          "http://127.0.0.1:8090", "http://127.0.0.1:8092")
     assert OutboundGuard(values["outbound_allow"]).allowed == {("127.0.0.1", 8091)}
