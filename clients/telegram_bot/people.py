@@ -4,6 +4,7 @@ while a person disabled or unlinked loses their power within the cache's time.""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -12,6 +13,8 @@ from switchboard_sdk import Switchboard, TelegramLink, UserRole
 ROLE_NAMES = {UserRole.OWNER: "владелец", UserRole.ADMIN: "администратор",
               UserRole.AGENT: "менеджер"}
 _MAX_ENTRIES = 10_000  # people per bot; past it the oldest are asked again
+_UNKNOWN_RETRY_S = 5.0  # an assignee not among the names: the list is asked again after this
+log = logging.getLogger("clients.telegram_bot")
 
 
 def may_act(link: TelegramLink | None) -> bool:
@@ -51,3 +54,31 @@ class People:
     def forget(self, telegram_user_id: int) -> None:
         """Ask again next time (they were just linked)."""
         self._known.pop(telegram_user_id, None)
+
+
+class Assignees:
+    """A platform user id -> what a card calls them (name, else e-mail). The public API names
+    users only through their Telegram links, so a person not linked stays unnamed (the card
+    then omits the line). The list is asked again after `ttl_s`, or sooner (at most every
+    few seconds) for an id it lacks: a card edit never costs a lookup each."""
+
+    def __init__(self, sb: Switchboard, ttl_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._sb, self._ttl, self._clock = sb, ttl_s, clock
+        self._names: dict[str, str] = {}
+        self._asked_at: float | None = None
+
+    async def name(self, user_id: str | None) -> str:
+        if not user_id:
+            return ""
+        now = self._clock()
+        age = None if self._asked_at is None else now - self._asked_at
+        if age is None or age >= self._ttl or (user_id not in self._names
+                                                and age >= _UNKNOWN_RETRY_S):
+            self._asked_at = now
+            try:
+                self._names = {link.user.id: link.user.name.strip() or link.user.email
+                               for link in await self._sb.telegram_links()}
+            except Exception:  # the card goes without the line rather than not at all
+                log.warning("telegram: the linked people were not listed", exc_info=True)
+        return self._names.get(user_id, "")

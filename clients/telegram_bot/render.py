@@ -81,8 +81,9 @@ def topic_name(conversation: Conversation) -> str:
     return f"{buyer} · {_shorten(title, TOPIC_NAME_LIMIT - len(buyer) - 3)}"
 
 
-def card(conversation: Conversation, channel_name: str) -> str:
-    """The topic's first post: who, about what, for how much, who answers, where it stands."""
+def card(conversation: Conversation, channel_name: str, assignee: str = "") -> str:
+    """The topic's first post: who, about what, for how much, who answers (and who is
+    responsible, when the conversation is assigned to someone named), where it stands."""
     listing = conversation.listing
     kind = str(conversation.channel_kind).capitalize()
     lines = [f"📋 <b>{escape(topic_name(conversation))}</b>",
@@ -94,6 +95,8 @@ def card(conversation: Conversation, channel_name: str) -> str:
         lines.append(f"Цена: {price(listing.price_minor, listing.price_rub)}")
     mode = "🤖 отвечает ИИ" if conversation.mode == ConversationMode.BOT else "👤 отвечает менеджер"
     lines.append(f"Режим: {mode}")
+    if assignee.strip():
+        lines.append(f"Ответственный: {escape(_shorten(assignee.strip(), 100))}")
     lines.append(f"Статус: {_STATUS.get(conversation.status, escape(str(conversation.status)))}")
     if conversation.handoff is not None:
         lines.append(f"⚠️ <b>Нужен менеджер</b>: {escape(_handoff_reason(conversation))}")

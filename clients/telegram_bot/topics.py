@@ -17,6 +17,7 @@ from switchboard_sdk import Conversation, Switchboard
 from clients.telegram_bot import render
 from clients.telegram_bot.buttons import card_keyboard
 from clients.telegram_bot.config import RunnerSettings
+from clients.telegram_bot.people import Assignees
 from clients.telegram_bot.sending import Reason, Rejected
 from clients.telegram_bot.store import Claim, Scope, Store, Topic
 from clients.telegram_bot.telegram import Group
@@ -63,9 +64,10 @@ def digest(html: str, keyboard: render.Keyboard = ()) -> str:
     return hashlib.sha256(f"{html}\n{keyboard!r}".encode()).hexdigest()
 
 
-def card(conversation: Conversation, channel_name: str) -> render.Text:
+def card(conversation: Conversation, channel_name: str, assignee: str = "") -> render.Text:
     """The card with its buttons (every post and edit gives them: an edit without drops them)."""
-    return render.Text(render.card(conversation, channel_name), card_keyboard(conversation))
+    return render.Text(render.card(conversation, channel_name, assignee),
+                       card_keyboard(conversation))
 
 
 class Topics:
@@ -74,6 +76,7 @@ class Topics:
         self.store, self.scope, self.group, self.sb = store, scope, group, sb
         self.settings = settings
         self.channels = ChannelNames(sb)
+        self.assignees = Assignees(sb, settings.link_cache_s)
 
     async def ensure(self, conversation: Conversation) -> Topic:
         """The conversation's ready topic (card posted), made now if it has none."""
@@ -104,7 +107,7 @@ class Topics:
                 thread_id = await self.group.create_topic(name)
                 if not await self.store.topic_created(self.scope, topic, thread_id, name):
                     return None
-            shown = card(conversation, await self.channels.name(conversation.channel_id))
+            shown = await self._card(conversation)
             card_id = await self.group.post(thread_id, shown)
             sha = digest(shown.html, shown.keyboard)
             if not await self.store.card_posted(self.scope, topic, card_id, sha):
@@ -134,7 +137,7 @@ class Topics:
         # that lacks the other's: render what is stored now, not the event's copy.
         conversation = await self._fresh(conversation)
         name = render.topic_name(conversation)
-        shown = card(conversation, await self.channels.name(conversation.channel_id))
+        shown = await self._card(conversation)
         sha = digest(shown.html, shown.keyboard)
         if name == topic.name and sha == topic.card_sha256:
             return
@@ -151,6 +154,10 @@ class Topics:
             log.warning("telegram: topic not updated: %s", rejected.description)
             return
         await self.store.topic_shown(self.scope, conversation.id, name, sha)
+
+    async def _card(self, conversation: Conversation) -> render.Text:
+        return card(conversation, await self.channels.name(conversation.channel_id),
+                    await self.assignees.name(conversation.assignee_user_id))
 
     async def forget(self, topic: Topic) -> None:
         assert topic.thread_id is not None

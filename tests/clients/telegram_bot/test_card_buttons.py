@@ -55,7 +55,7 @@ async def test_buttons_switch_mode_and_status_and_the_card_follows(
         assert (await press("👤 Взять себе", card))["text"].startswith("Диалог ваш")
         taken = await sb.conversation(conversation.id)
         assert taken.mode == ConversationMode.MANAGER and taken.assignee_user_id == s.agent.user_id
-        card = await card_showing(s, thread, "отвечает менеджер")
+        card = await card_showing(s, thread, "отвечает менеджер", "Ответственный: Мария")
         assert "🤖 Вернуть ИИ" in buttons(card)
 
         assert (await press("🤖 Вернуть ИИ", card))["text"] == "Диалог вернули ИИ."

@@ -112,6 +112,15 @@ def test_card_shows_account_buyer_listing_price_mode_status_and_a_handoff() -> N
     assert render.price(1_850_050, None) == "18\u00a0500,50\u00a0₽"
 
 
+def test_card_names_the_assignee_when_known_and_omits_the_line_otherwise() -> None:
+    assigned = conversation(assignee_user_id="u1")
+    card = render.card(assigned, "Shop", "Мария <старший>")
+    assert "Ответственный: Мария &lt;старший&gt;" in card
+    assert card.index("Режим:") < card.index("Ответственный:") < card.index("Статус:")
+    assert "Ответственный" not in render.card(assigned, "Shop", "")
+    assert "Ответственный" not in render.card(conversation(), "Shop")
+
+
 def test_a_message_line_marks_direction_and_ai_replies() -> None:
     def header(**fields: object) -> str:
         [part] = render.message(conversation(), message("Да", **fields))
