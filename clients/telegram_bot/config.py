@@ -98,6 +98,10 @@ class RunnerSettings:
     reconcile_horizon_s: float = 86_400.0
     reconcile_max_conversations: int = 500
     reconcile_max_messages: int = 50
+    # A first start (no stored position) reconciles conversations active since the bot's
+    # first window began minus this: it must exceed the time from a group's link to the
+    # runner's knowing it (the composition root's registry refresh, 15 s by default).
+    first_start_lookback_s: float = 120.0
     # Who a Telegram user is (their link, role, active) is asked again after this long.
     link_cache_s: float = 30.0
     # "Link your account first" is said to a person at most once in this long.

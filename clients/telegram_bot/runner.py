@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from aiogram.types import Update
 from switchboard_sdk import Backoff, Switchboard
@@ -58,6 +59,7 @@ class BotTask:
         self._window: BotWindow | None = None
         self._handled = self._restarts = 0
         self._last_error: str | None = None
+        self._began = datetime.now(UTC)  # a first start looks back from here, restarts too
         self._task = asyncio.create_task(self._supervise(), name=f"telegram-bot-{config.bot_id}")
 
     @property
@@ -101,7 +103,7 @@ class BotTask:
         config, rt = self.config, self.rt
         assert config.group_chat_id is not None
         window = BotWindow(config, self.store, self.settings, sb=rt.sb,
-                           group=Group(rt.bot, rt.queue, config.group_chat_id))
+                           group=Group(rt.bot, rt.queue, config.group_chat_id), began=self._began)
         try:
             self._window = window
             if not self._stopping.is_set():

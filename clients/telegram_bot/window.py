@@ -5,6 +5,13 @@ Events are handled one after another, in the order the platform gives them (a gr
 at 20 posts a minute anyway, so handling several at once would buy nothing), and the position
 is stored after each: a restart resumes after the last event handled, and what it replays is
 found already posted. A reset (the gap is too old to replay) is reconciled from the lists.
+
+A first start (no stored position: the group was just linked) begins "now", yet buyers may
+have written between the link and the subscription (the runner learns of a group within the
+registry's refresh). So once subscribed it reconciles the conversations active since the bot
+first ran here minus `first_start_lookback_s` (the public API does not tell when the group was
+linked), before it handles any event, and stores its position only then: a failure restarts it
+as a first start again. The posts table makes it idempotent.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ _POSTED = (MESSAGE_RECEIVED, MESSAGE_CREATED, NOTE_ADDED)
 
 class BotWindow:
     def __init__(self, config: BotConfig, store: Store, settings: RunnerSettings, *,
-                 sb: Switchboard, group: Group) -> None:
+                 sb: Switchboard, group: Group, began: datetime | None = None) -> None:
         assert config.group_chat_id is not None
         self.tenant_id = uuid.UUID(config.tenant_id)
         self.bot_id, self.store, self.sb, self.settings = config.bot_id, store, sb, settings
@@ -58,8 +65,10 @@ class BotWindow:
                              scope=self.scope)
         self.handled = 0
         self._since: datetime | None = None  # when the last event handled was
+        self._began = began or datetime.now(UTC)  # when the bot's first window here began
         self._stream: EventStream | None = None
         self._stopping = False
+        self._closing: set[asyncio.Task[None]] = set()  # a stream's close under way
 
     async def run(self) -> None:
         """Follow the live events until `interrupt` (or a failure, raised to the supervisor)."""
@@ -67,19 +76,26 @@ class BotWindow:
         after = cursor.last_event_id if cursor else None
         self._since = cursor.updated_at if cursor else None
         stream = self._stream = self.sb.conversation_events(after=after)
-        watcher = asyncio.create_task(self._remember_start(stream)) if after is None else None
+        watcher = None
+        if after is None:  # a failed first start closes the stream: run() raises its error
+            watcher = asyncio.create_task(self._first_start(stream))
+            watcher.add_done_callback(self._close_if_failed)
         alerts = asyncio.create_task(self.alerts.watch(), name=f"alerts-{self.bot_id}")
         try:
             async with stream:
                 if self._stopping:
                     return
                 async for event in stream:
+                    if watcher is not None:  # what came before the subscription goes first
+                        await watcher
                     await self.handle(event)
                     await self.store.save_cursor(self.tenant_id, self.bot_id, event.event_id)
                     self._since = datetime.now(UTC)
                     self.handled += 1
                     if self._stopping:
                         return
+            if watcher is not None and watcher.done() and not watcher.cancelled():
+                watcher.result()  # raises what failed the first start
         finally:
             alerts.cancel()
             if watcher is not None:
@@ -121,17 +137,24 @@ class BotWindow:
             await self.alerts.handoff(event.conversation)
         # Other types (statuses, reads, a newer server's) change nothing in the window.
 
-    async def _remember_start(self, stream: EventStream) -> None:
-        """A first subscription begins "now": keep that position as soon as the server tells
-        it, so a restart before the first event still resumes from there. (The SDK offers no
-        signal for it, only the attribute: looked at for up to a minute.)"""
-        for _ in range(1200):
+    def _close_if_failed(self, task: asyncio.Task[None]) -> None:
+        """A first start that failed ends the stream (which may be waiting for an event)."""
+        if not task.cancelled() and task.exception() is not None and self._stream is not None:
+            closing = asyncio.create_task(self._stream.aclose())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+
+    async def _first_start(self, stream: EventStream) -> None:
+        """Once the first subscription has begun (the SDK offers no signal for it, only the
+        attribute), post what became active since the bot began here, then keep the start
+        position so a restart resumes from there."""
+        while True:  # cancelled with run(); the first event (if sooner) sets it too
             if stream.last_event_id is not None:
                 break
             await asyncio.sleep(0.05)
-        if stream.last_event_id is None or self.handled:
-            return
-        try:
+        since = self._began - timedelta(seconds=self.settings.first_start_lookback_s)
+        looked = await reconcile(self.sb, self.poster, self.topics, since, self.settings)
+        log.info("telegram: first start, %d recent conversations looked at", looked,
+                 extra={"bot_id": self.bot_id})
+        if not self.handled and stream.last_event_id is not None:
             await self.store.save_cursor(self.tenant_id, self.bot_id, stream.last_event_id)
-        except Exception:  # the first event handled stores a position anyway
-            log.warning("telegram: the start position was not stored", exc_info=True)

@@ -85,6 +85,32 @@ async def test_a_gap_too_old_to_replay_is_reconciled_from_the_lists(
         assert len(await linked.posts(thread)) == 3
 
 
+async def test_a_buyer_who_wrote_between_the_link_and_the_first_window_gets_a_topic(
+        platform: RunningPlatform, seller: Tenant, shop: SandboxShop, linked: Linked,
+        store: Store) -> None:
+    # The group is linked (no position stored yet); the buyer writes before the runner
+    # learns of the group, so the first subscription begins after the message.
+    chat = (await new_buyer(platform, shop, "Написал сразу после привязки", name="Нина"))["chat_id"]
+
+    async def stored() -> bool:
+        items = (await seller.http.get("/v1/conversations")).json()["items"]
+        return any(c["external_chat_id"] == chat for c in items)
+    await eventually(stored, within=20)
+    async with running(store, [linked.config]):
+        await subscribed(store, linked.config)  # stored once the first start is done
+        thread = (await linked.topic("Нина"))["message_thread_id"]
+        await platform.buyer_writes(shop, "И ещё вживую", chat_id=chat)
+        texts = await linked.texts(thread, 3)
+        assert [t.partition("\n")[2] for t in texts[1:]] == [
+            "Написал сразу после привязки", "И ещё вживую"]
+    # A restart is no first start: it resumes, and posts nothing twice.
+    async with running(store, [linked.config]):
+        await platform.buyer_writes(shop, "После перезапуска", chat_id=chat)
+        texts = await linked.texts(thread, 4)
+        assert texts[3].endswith("После перезапуска") and len(await linked.posts(thread)) == 4
+        assert len(await linked.topics()) == 1
+
+
 async def test_two_replicas_and_two_messages_at_once_make_one_topic_and_post_each_once(
         platform: RunningPlatform, shop: SandboxShop, linked: Linked, store: Store) -> None:
     async with running(store, [linked.config]) as one, running(store, [linked.config]) as two:
