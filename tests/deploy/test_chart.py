@@ -154,6 +154,17 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
     http_port = {e["name"]: e.get("value") for e in gateway["containers"][0]["env"]}["SWITCHBOARD_HTTP_PORT"]
     assert config["SWITCHBOARD_TELEGRAM_BOT_GATEWAY_URL"] == f"http://{FULLNAME}-gateway:{http_port}"
     assert not any(key.startswith("SWITCHBOARD_TELEGRAM-BOT") for key in config)
+    assert config["SWITCHBOARD_TELEGRAM_BOT_HANDOFF_ALERT_AFTER_S"] == "600"
+    assert config["SWITCHBOARD_TELEGRAM_API_BASE_URL"] == "https://api.telegram.org"
+
+
+def test_the_bot_runners_settings_come_from_values() -> None:
+    objects = render({"telegramBot": {"handoffAlertAfterSeconds": 120, "registryRefreshSeconds": 5,
+                                      "botApiUrl": "http://bot-api.internal:8081"}})
+    config = one(tuple(objects), "ConfigMap", f"{FULLNAME}-config")["data"]
+    assert config["SWITCHBOARD_TELEGRAM_BOT_HANDOFF_ALERT_AFTER_S"] == "120"
+    assert config["SWITCHBOARD_TELEGRAM_BOT_REFRESH_S"] == "5"
+    assert config["SWITCHBOARD_TELEGRAM_API_BASE_URL"] == "http://bot-api.internal:8081"
 
 
 def test_secret_is_generated_with_a_usable_key_unless_an_existing_one_is_named() -> None:
@@ -279,6 +290,8 @@ def test_metrics_and_graphql_tooling_stay_off_the_public_port(profile: str) -> N
     {"nats": {"streamReplicas": 7}},
     {"image": {"pullPolicy": "Sometimes"}},
     {"config": {"shutdownGraceSeconds": "soon"}},
+    {"telegramBot": {"handoffAlertAfterSeconds": 0}},
+    {"telegramBot": {"botApiUrl": "api.telegram.org"}},
     {"replicaCount": 3},
 ])
 def test_values_schema_rejects_bad_values(bad: dict[str, Any]) -> None:
