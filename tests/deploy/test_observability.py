@@ -14,7 +14,9 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from switchboard.components import COMPONENTS
+from switchboard.credentials import Credentials
 from tests.deploy.chart import CHART, FULLNAME, ROOT, find, rendered
+from tests.e2e.telegram_bot import bot_component
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform
 
@@ -90,7 +92,7 @@ def test_alert_rules_are_complete() -> None:
     names = {r["alert"] for r in rules}
     assert {"SwitchboardPipelineStalled", "SwitchboardConsumerLagGrowing", "SwitchboardDeadLetters",
             "SwitchboardWebhooksSilent", "SwitchboardHttpErrors", "SwitchboardGrpcErrors",
-            "SwitchboardOutboxStale"} <= names
+            "SwitchboardOutboxStale", "SwitchboardTelegramUpdatesDeadLettered"} <= names
     assert len(names) == len(rules)
     for rule in rules:
         assert set(rule) == {"alert", "expr", "for", "labels", "annotations"}, rule["alert"]
@@ -128,7 +130,7 @@ def _agent_replied(scrape: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-async def scrape(platform: RunningPlatform) -> str:
+async def scrape(platform: RunningPlatform, credentials: Credentials) -> str:
     """The gateway's /metrics on its metrics port (every component's, in `serve all`) after a
     buyer's message and a reply went through, and the AI agent answered another buyer from
     its FAQ."""
@@ -148,12 +150,21 @@ async def scrape(platform: RunningPlatform) -> str:
         return any(s["text"] == "Да" for s in await platform.sent(shop))
     await eventually(sent)
     await seller.http.aclose()
+    # The telegram-bot component beside them (`serve all` runs it in the same process, whose
+    # /metrics this is): its series exist from its start.
+    async with bot_component(platform, credentials):
+        await eventually(lambda: _has_telegram_series(platform))
 
     async def metrics() -> str:  # the agent counts its outcome after sending the reply
         text = (await platform.emulator.get(_metrics_url(platform))).text
         assert _agent_replied(text), "the agent's reply is not counted yet"
         return text
     return await eventually(metrics)
+
+
+async def _has_telegram_series(platform: RunningPlatform) -> bool:
+    text = (await platform.emulator.get(_metrics_url(platform))).text
+    return any(s.name == "switchboard_telegram_updates_total" for s in _samples(text))
 
 
 def _metrics_url(platform: RunningPlatform) -> str:
