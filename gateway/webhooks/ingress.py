@@ -10,6 +10,8 @@ request passes through untouched.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import ProblemError, problem
@@ -26,7 +28,7 @@ _SECRET = telegram.SECRET_HEADER.encode()
 _OK = b'{"ok":true}'
 
 
-class _WebhookIngress:
+class _WebhookIngress(ABC):
     """One webhook route: `parts` path segments after `prefix`, POST only, the body bounded
     before it is read, `accept` verifies and publishes (or raises ProblemError), 200 after."""
 
@@ -56,9 +58,10 @@ class _WebhookIngress:
             return
         await _ok(send)
 
+    @abstractmethod
     async def accept(self, state: GatewayState, parts: list[str],
                      headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        raise NotImplementedError
+        """Verify and publish one delivery; ProblemError says why not."""
 
 
 class AvitoWebhookIngress(_WebhookIngress):
