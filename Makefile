@@ -26,7 +26,7 @@ dev: install
 ## The whole suite, as CI runs it: contracts fresh, lint, then every test (slow ones included)
 test: install lint
 	$(BIN)/python -m switchboard.protogen --check
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=30
 
 ## Quick loop: skip the tests marked slow
 test-fast: install
