@@ -16,6 +16,7 @@ from switchboard.emulators.avito import (
     messenger,
     oauth,
     persistence,
+    stats,
 )
 from switchboard.emulators.avito.chatter import Chatter
 from switchboard.emulators.avito.emulator import Emulator
@@ -59,6 +60,7 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
     app.include_router(oauth.router)
     app.include_router(api.router)
     app.include_router(items.router)
+    app.include_router(stats.router)
     # Before messenger: `.../messages/image` must win over deleting `.../messages/{message_id}`.
     app.include_router(media_routes.router)
     app.include_router(messenger.router)

@@ -10,7 +10,7 @@ Endpoint = Literal[
     "token", "oauth", "self", "balance", "items", "item",
     "chats", "chat", "messages", "send", "send_image", "upload_images", "delete_message",
     "read", "voice_files", "blacklist", "webhook", "unsubscribe", "subscriptions",
-    "voice_download",
+    "voice_download", "item_stats", "item_analytics", "spendings", "calls_stats", "cpa_balance",
 ]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
@@ -20,6 +20,8 @@ SCOPES: dict[str, str] = {
     "balance": "user_balance:read",
     "items": "items:info",
     "item": "items:info",
+    "calls_stats": "items:info",
+    **dict.fromkeys(("item_stats", "item_analytics", "spendings"), "stats:read"),
     **dict.fromkeys(("chats", "chat", "messages", "read", "voice_files",
                      "webhook", "unsubscribe", "subscriptions"), "messenger:read"),
     **dict.fromkeys(("send", "send_image", "upload_images", "delete_message", "blacklist"),
@@ -35,7 +37,10 @@ KNOWN_SCOPES = frozenset({
 MESSENGER = frozenset(endpoint for endpoint, scope in SCOPES.items()
                       if scope.startswith("messenger:"))
 # Limits Avito documents (requests per minute); the rest use the configured default.
-DOCUMENTED_LIMITS: dict[str, int] = {"items": 25, "item": 500}
+DOCUMENTED_LIMITS: dict[str, int] = {"items": 25, "item": 500, "item_analytics": 1,
+                                     "spendings": 1, "cpa_balance": 1}
+# The CPA API is for client_credentials tokens only (cpa.json's security).
+CLIENT_CREDENTIALS_ONLY = frozenset({"cpa_balance"})
 
 # The items API answers errors flat, `{"code": "...", "message": "..."}`, and 429 with `{}`.
 _FLAT_ERRORS = re.compile(r"^/core/v1/(items/?$|accounts/[^/]+/items/)")

@@ -79,6 +79,8 @@ async def _avito_error(request: Request, exc: Exception) -> Response:
         page = _PROXY_PAGE.format(status=exc.status, message=MESSAGES[exc.status])
         return HTMLResponse(page, status_code=exc.status, headers=exc.headers)
     body = exc.body
+    if exc.status == 429 and request.url.path.startswith("/cpa/"):
+        body = {"error": {"code": 429}}  # cpa.json's tooManyRequestsError has no message
     if flat_errors(request.url.path) and isinstance(body.get("error"), dict):
         body = _flat(exc)
     return JSONResponse(body, status_code=exc.status, headers=exc.headers)

@@ -8,7 +8,12 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from switchboard.emulators.avito.emulator import Emulator, emulator_of
-from switchboard.emulators.avito.endpoints import MESSENGER, SCOPES, Endpoint
+from switchboard.emulators.avito.endpoints import (
+    CLIENT_CREDENTIALS_ONLY,
+    MESSENGER,
+    SCOPES,
+    Endpoint,
+)
 from switchboard.emulators.avito.errors import api_error
 from switchboard.emulators.avito.model import Account
 from switchboard.emulators.avito.tokens import AccessToken
@@ -41,6 +46,8 @@ def authorized(endpoint: Endpoint,
             raise api_error(foreign_status)
         scope = SCOPES.get(endpoint)
         if token.scopes is not None and scope is not None and scope not in token.scopes:
+            raise api_error(403)
+        if token.scopes is not None and endpoint in CLIENT_CREDENTIALS_ONLY:
             raise api_error(403)
         if endpoint in MESSENGER and not account.messenger_access:
             raise api_error(402)

@@ -158,6 +158,7 @@ class Account:
     messenger_access: bool = True
     balance_real: float = 0.0
     balance_bonus: float = 0.0
+    balance_cpa: int = 0  # kopecks, may be negative
     voices: dict[str, str] = field(init=False, repr=False)  # voice_id -> chat_id
     buyer_chats: dict[tuple[int, str, int | None], Chat] = field(init=False, repr=False)
 

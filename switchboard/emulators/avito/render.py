@@ -123,7 +123,8 @@ def control_account(account: Account) -> dict[str, Any]:
         "items": [control_item(i) for i in account.items.values()],
         "subscriptions": list(account.subscriptions),
         "messenger_access": account.messenger_access,
-        "balance": {"real": account.balance_real, "bonus": account.balance_bonus},
+        "balance": {"real": account.balance_real, "bonus": account.balance_bonus,
+                    "cpa": account.balance_cpa},
     }
 
 

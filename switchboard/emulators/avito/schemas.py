@@ -41,6 +41,7 @@ class ItemPatch(BaseModel):
 class Balance(BaseModel):
     real: float = 0.0
     bonus: float = 0.0
+    cpa: int = 0  # the CPA balance, kopecks (may be negative)
 
 
 class AccountSpec(BaseModel):

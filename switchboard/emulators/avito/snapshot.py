@@ -52,7 +52,8 @@ def _dump_account(a: Account) -> dict[str, Any]:
     return {"person": asdict(a.person), "client_id": a.client_id,
             "client_secret": a.client_secret, "email": a.email, "phone": a.phone,
             "messenger_access": a.messenger_access,
-            "balance": {"real": a.balance_real, "bonus": a.balance_bonus},
+            "balance": {"real": a.balance_real, "bonus": a.balance_bonus,
+                        "cpa": a.balance_cpa},
             "items": [asdict(i) for i in a.items.values()], "subscriptions": a.subscriptions,
             "sent": [asdict(s) for s in a.sent],
             "blacklist": [asdict(e) for e in a.blacklist.values()],
@@ -113,4 +114,5 @@ def _load_account(d: dict[str, Any]) -> Account:
                    blacklist={e["user_id"]: BlacklistEntry(**e) for e in d["blacklist"]},
                    messenger_access=bool(d["messenger_access"]),
                    balance_real=float(d["balance"]["real"]),
-                   balance_bonus=float(d["balance"]["bonus"]))
+                   balance_bonus=float(d["balance"]["bonus"]),
+                   balance_cpa=int(d["balance"].get("cpa", 0)))

@@ -80,6 +80,7 @@ class Store:
             messenger_access=spec.messenger_access,
             balance_real=spec.balance.real,
             balance_bonus=spec.balance.bonus,
+            balance_cpa=spec.balance.cpa,
         )
         for item in spec.items:
             self.add_item(account, item)
@@ -95,6 +96,7 @@ class Store:
             account.messenger_access = patch.messenger_access
         if patch.balance is not None:
             account.balance_real, account.balance_bonus = patch.balance.real, patch.balance.bonus
+            account.balance_cpa = patch.balance.cpa
         self.dirty = True
 
     def _unused(self, draw: Callable[[], int], taken: Collection[int]) -> int:

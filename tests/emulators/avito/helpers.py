@@ -10,6 +10,7 @@ import struct
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -206,4 +207,24 @@ def endpoint_calls(seller: Seller, chat_id: str, message_id: str,
         "unsubscribe": ("POST", "/messenger/v1/webhook/unsubscribe", hook),
         "subscriptions": ("POST", "/messenger/v1/subscriptions", {}),
         "voice_download": ("GET", "/_emulator/voice/v", {"params": {"expires": 1, "sig": "x"}}),
+        **stats_calls(seller, item_id),
+    }
+
+
+def stats_calls(seller: Seller, item_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """One well-formed request per statistics endpoint, about today."""
+    day = datetime.now(UTC).date().isoformat()
+    span = {"dateFrom": day, "dateTo": day}
+    stats = f"/stats/v2/accounts/{seller.user_id}"
+    return {
+        "item_stats": ("POST", f"/stats/v1/accounts/{seller.user_id}/items",
+                       {"json": {**span, "itemIds": [item_id]}}),
+        "item_analytics": ("POST", f"{stats}/items", {"json": {
+            **span, "metrics": ["views"], "grouping": "totals", "limit": 10, "offset": 0}}),
+        "spendings": ("POST", f"{stats}/spendings",
+                      {"json": {**span, "spendingTypes": ["all"], "grouping": "day"}}),
+        "calls_stats": ("POST", f"/core/v1/accounts/{seller.user_id}/calls/stats/",
+                        {"json": span}),
+        "cpa_balance": ("POST", "/cpa/v3/balanceInfo",
+                        {"json": {}, "headers": {"X-Source": "switchboard-tests"}}),
     }

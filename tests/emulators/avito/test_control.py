@@ -18,7 +18,8 @@ async def test_control_accounts_and_incoming_errors(start: Start) -> None:
     assert await avito.token({"client_id": "cid", "client_secret": "secret"})
     made = await avito.account(name="Ателье", client_secret="s2", items=ITEMS[:1])
     assert made["name"] == "Ателье" and made["client_secret"] == "s2"
-    assert made["messenger_access"] is True and made["balance"] == {"real": 0.0, "bonus": 0.0}
+    assert made["messenger_access"] is True and made["balance"] == {"real": 0.0, "bonus": 0.0,
+                                                                  "cpa": 0}
     assert len(str(made["items"][0]["id"])) == 10
     listed = (await avito.control("/accounts"))["accounts"]
     assert [a["user_id"] for a in listed] == [111222333, made["user_id"]]

@@ -98,7 +98,8 @@ async def test_every_endpoint_can_be_faulted(avito: Avito) -> None:
     assert set(calls) == set(ENDPOINTS)
     for endpoint, (method, path, kwargs) in calls.items():
         await avito.fault(endpoint=endpoint, status=503)
-        response = await avito.http.request(method, path, headers=seller.headers, **kwargs)
+        headers = {**seller.headers, **kwargs.pop("headers", {})}
+        response = await avito.http.request(method, path, headers=headers, **kwargs)
         assert response.status_code == 503, (endpoint, response.text)
     assert (await avito.control("/faults"))["armed"] == []
 
