@@ -46,6 +46,8 @@ TABLE = (
               "services.channels.runtime:build_runtime", "channels_target"),
     Component("agent", "services.agent.config:AgentSettings",
               "services.agent.runtime:build_runtime", "agent_target"),
+    Component("analytics", "services.analytics.config:AnalyticsSettings",
+              "services.analytics.runtime:build_runtime", "analytics_target"),
     Component("gateway", "gateway.config:GatewaySettings", "switchboard.platform:build_gateway"),
     Component("telegram-bot", "switchboard.telegram_bot.config:TelegramBotSettings",
               "switchboard.telegram_bot.runtime:build_runtime"),

@@ -22,7 +22,7 @@ from services.kernel.wire import DLQ_PREFIX, Durable, Stream, inbox_prefix
 ADMIN = "admin"
 # `telegram_bot`: the runner of tenants' Telegram bots (clients/telegram_bot), a component
 # with a bus user and a gRPC credential of its own, though it serves no gRPC itself.
-COMPONENTS = ("gateway", "conversations", "channels", "agent", "telegram_bot")
+COMPONENTS = ("gateway", "conversations", "channels", "agent", "analytics", "telegram_bot")
 USERS = (ADMIN, *COMPONENTS)
 
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
@@ -30,6 +30,7 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "conversations": ("gateway", "channels", "agent"),
     "channels": ("gateway", "telegram_bot"),
     "agent": ("gateway",),
+    "analytics": ("gateway",),
 }
 # Callers held to RPCs of their own: a service refuses them every other RPC, and these RPCs to
 # every other caller. The bot runner reads every tenant's bot tokens (it serves them all from

@@ -54,6 +54,7 @@ class KernelSettings(BaseSettings):
     conversations_target: str = "127.0.0.1:50062"
     # The agent process serves AgentService and KnowledgeService on one port.
     agent_target: str = "127.0.0.1:50063"
+    analytics_target: str = "127.0.0.1:50065"
     # Listen address override for a service in its own pod, e.g. "0.0.0.0:50051".
     grpc_listen: str = ""
     # Standalone processes serve /metrics here (0 = off; `serve all` exposes the gateway's).

@@ -28,7 +28,7 @@ from services.kernel.outbox import RelayRepository
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.postgres import EmbeddedPostgres
 
-SCHEMAS = ("identity", "channels", "conversations", "agent")
+SCHEMAS = ("identity", "channels", "conversations", "agent", "analytics")
 OUTBOXES = ("channels", "conversations", "agent")
 # Every definer function and exactly what it returns: widening one is a change of this list.
 DEFINERS = {

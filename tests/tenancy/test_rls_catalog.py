@@ -10,7 +10,7 @@ import pytest
 
 from migrations.rls import APP_ROLE, DEFINER_SEARCH_PATH, SYSTEM_ROLE
 
-SCHEMAS = ("identity", "channels", "conversations", "agent", "telegram_bot")
+SCHEMAS = ("identity", "channels", "conversations", "agent", "telegram_bot", "analytics")
 
 
 @pytest.fixture

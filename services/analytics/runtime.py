@@ -1,0 +1,25 @@
+"""Builds the analytics service process: gRPC server and the projections' consumers."""
+
+from __future__ import annotations
+
+from clients.rpc import permissions, topics
+from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
+from services.analytics.repository import AnalyticsUnit
+from services.analytics.servicer import AnalyticsServicer
+from services.kernel.config import KernelSettings
+from services.kernel.grpc_server import GrpcServer, ServiceBinding
+from services.kernel.runtime import ServiceRuntime, connect, listen_address
+from services.kernel.unit import Units
+
+SERVICE_NAME = "switchboard.analytics.v1.AnalyticsService"
+
+
+async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
+    db, bus = await connect(settings, topics.STREAMS, "analytics")
+    units = Units(db, AnalyticsUnit)
+    servicer = AnalyticsServicer(units)
+    grpc_server = GrpcServer(
+        [ServiceBinding(rpc.add_AnalyticsServiceServicer_to_server, servicer, SERVICE_NAME)],
+        settings=settings, accepts=permissions.CALLERS["analytics"],
+        address=listen_address(settings.analytics_target, settings.grpc_listen))
+    return ServiceRuntime(name="analytics", db=db, bus=bus, grpc=grpc_server)
