@@ -32,6 +32,7 @@ from services.channels.avito.errors import (
 )
 from services.channels.avito.media import MediaCalls
 from services.channels.avito.ratelimit import EndpointLimits, RateLimitPaused, TokenBucket
+from services.channels.avito.stats_calls import STATS_LIMITS, StatsCalls
 from services.channels.avito.sync_calls import SyncCalls
 from services.channels.avito.text import MAX_TEXT_LEN
 from services.kernel import telemetry
@@ -96,7 +97,7 @@ class _TokenRefused(Exception):  # internal signal: 401/403 on a resource call
         self.message = message
 
 
-class AvitoClient(MediaCalls, SyncCalls):
+class AvitoClient(MediaCalls, SyncCalls, StatsCalls):
     def __init__(self, http: httpx.AsyncClient, *, base_url: str, client_id: str,
                  client_secret: str, policy: RetryPolicy, bucket: TokenBucket,
                  token: AccessToken | None = None, on_token: TokenSink | None = None,
@@ -108,6 +109,7 @@ class AvitoClient(MediaCalls, SyncCalls):
         self._policy, self._bucket = policy, bucket
         # Per-endpoint limits learnt from X-RateLimit-* (never faster than the bucket).
         self._limits = limits or EndpointLimits(bucket.rate)
+        self._limits.preset(STATS_LIMITS)  # documented, so never learnt from a 429 first
         self._token, self._on_token = token, on_token
         self._refresher = refresher  # None: client_credentials with the stored secret
         self._refused: str | None = None  # the last token Avito refused
@@ -239,7 +241,8 @@ class AvitoClient(MediaCalls, SyncCalls):
 
     async def _request(self, endpoint: str, method: str, path: str, *, token: str | None = None,
                        **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {**kwargs.pop("headers", {}),
+                   **({"Authorization": f"Bearer {token}"} if token else {})}
         failure: AvitoError = AvitoUnavailable("Avito was not called")
         for attempt in range(1, self._policy.max_attempts + 1):
             await self._pace(endpoint)

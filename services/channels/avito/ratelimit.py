@@ -40,6 +40,22 @@ class TokenBucket:
                 await self._sleep(delay)
                 waited += delay
 
+    def reserve(self, max_wait_s: float) -> float | None:
+        """Take a token now, possibly one not refilled yet: the seconds to wait before using
+        it, or None (nothing taken) when that is longer than `max_wait_s`. Synchronous, so
+        concurrent callers queue one behind the other without a lock."""
+        self._refill()
+        wait = max(0.0, (1 - _EPSILON - self._tokens) / self.rate)
+        if wait > max_wait_s:
+            return None
+        self._tokens -= 1
+        return wait
+
+    @property
+    def tokens(self) -> float:
+        self._refill()
+        return self._tokens
+
     def _refill(self) -> None:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
@@ -76,6 +92,7 @@ class EndpointLimits:
         self._clock, self._sleep = clock, sleep
         self._buckets: dict[str, TokenBucket] = {}
         self._paused_until: dict[str, float] = {}
+        self._documented: set[str] = set()
 
     def rate(self, endpoint: str) -> float:
         """The rate the endpoint is paced at now (requests per second)."""
@@ -91,8 +108,23 @@ class EndpointLimits:
         if pause > 0:
             await self._sleep(pause)
         bucket = self._buckets.get(endpoint)
-        if bucket is not None:
+        if bucket is None:
+            return
+        if endpoint not in self._documented:
             await bucket.acquire()
+            return
+        # A documented limit (1/min for some): its wait is bounded like a pause.
+        wait = bucket.reserve(max_wait_s)
+        if wait is None:
+            raise RateLimitPaused(endpoint, (1 - bucket.tokens) / bucket.rate)
+        if wait > 0:
+            await self._sleep(wait)
+
+    def preset(self, per_minute: dict[str, int]) -> None:
+        """Limits Avito documents, kept from the first call on (headers may still adapt them)."""
+        for endpoint, limit in per_minute.items():
+            self._documented.add(endpoint)
+            self._adapt(endpoint, limit / RATE_WINDOW_S)
 
     def observe(self, endpoint: str, limit: str | None, remaining: str | None,
                 retry_after_s: float | None) -> None:
