@@ -46,7 +46,7 @@ async def test_three_buyers_of_one_listing_get_three_topics_each_with_the_listin
         for name in ("Анна", "Борис", "Вера"):
             thread = (await linked.topic(name, "Диван"))["message_thread_id"]
 
-            async def card_with_listing() -> list[str] | None:  # the card is edited after the rename
+            async def card_with_listing(thread: int = thread) -> list[str] | None:  # edited after the rename
                 texts = await linked.texts(thread, 2)
                 return texts if "Диван" in texts[0] else None
             texts = await eventually(card_with_listing, within=20, interval=0.1)
