@@ -8,7 +8,7 @@ from __future__ import annotations
 from clients.telegram_bot.config import BotConfig, Pacing, Retries, RunnerSettings, Window
 from clients.telegram_bot.errors import MalformedUpdate, TransientUpdateError, UnknownBot
 from clients.telegram_bot.runner import BotStatus, Runner
-from clients.telegram_bot.sending import Rejected, SendQueue, Unavailable
+from clients.telegram_bot.sending.queue import Rejected, SendQueue, Unavailable
 from clients.telegram_bot.store import Store
 
 __all__ = ["BotConfig", "BotStatus", "MalformedUpdate", "Pacing", "Rejected", "Retries", "Runner",

@@ -19,7 +19,7 @@ from clients.telegram_bot.config import BotConfig, RunnerSettings
 from clients.telegram_bot.ledger import Ledger
 from clients.telegram_bot.people import People
 from clients.telegram_bot.render import Keyboard
-from clients.telegram_bot.sending import Reason, Rejected, SendQueue
+from clients.telegram_bot.sending.queue import Reason, Rejected, SendQueue
 from clients.telegram_bot.store import Scope, Store
 from clients.telegram_bot.telegram import markup
 

@@ -9,7 +9,7 @@ import logging
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
 from clients.telegram_bot.bots import BotRuntime
-from clients.telegram_bot.sending import Rejected, Unavailable
+from clients.telegram_bot.sending.queue import Rejected, Unavailable
 
 log = logging.getLogger("clients.telegram_bot")
 

@@ -23,11 +23,13 @@ from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from switchboard_sdk import SwitchboardError
 
-from clients.telegram_bot import accounts, card_actions, connect, group, phrases, private, replies
+from clients.telegram_bot import phrases
 from clients.telegram_bot.bots import BotRuntime
+from clients.telegram_bot.console import accounts, connect, private
+from clients.telegram_bot.console.fsm import StoreStorage
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT, MalformedUpdate, TransientUpdateError
-from clients.telegram_bot.fsm import StoreStorage
-from clients.telegram_bot.sending import TRANSIENT, Rejected, Unavailable, classify
+from clients.telegram_bot.group import card_actions, link, replies
+from clients.telegram_bot.sending.queue import TRANSIENT, Rejected, Unavailable, classify
 
 log = logging.getLogger("clients.telegram_bot")
 
@@ -43,7 +45,7 @@ def build_dispatcher() -> Dispatcher:
     (a router is attached to one dispatcher only); the handlers keep no state of their own:
     the bot comes in with `rt`, a dialog's step from the FSM storage."""
     dispatcher = Dispatcher(storage=STORAGE, name="telegram-bots")
-    dispatcher.include_routers(connect.router, accounts.router, private.router, group.router,
+    dispatcher.include_routers(connect.router, accounts.router, private.router, link.router,
                                replies.router, card_actions.router)
     return dispatcher
 

@@ -21,7 +21,7 @@ from switchboard_sdk import Backoff
 
 from clients.telegram_bot.bots import BotRuntime
 from clients.telegram_bot.errors import TransientUpdateError
-from clients.telegram_bot.sending import TRANSIENT
+from clients.telegram_bot.sending.queue import TRANSIENT
 
 log = logging.getLogger("clients.telegram_bot")
 # What the webhook of a registered bot asks for (services/channels: allowed_updates).

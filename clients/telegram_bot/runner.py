@@ -29,10 +29,10 @@ from clients.telegram_bot.config import BotConfig, RunnerSettings
 from clients.telegram_bot.dispatch import STORAGE, build_dispatcher, feed, parse
 from clients.telegram_bot.errors import TransientUpdateError, UnknownBot
 from clients.telegram_bot.polling import Poller
-from clients.telegram_bot.sending import SendQueue
+from clients.telegram_bot.sending.queue import SendQueue
 from clients.telegram_bot.store import Store
 from clients.telegram_bot.telegram import Group, make_bot
-from clients.telegram_bot.window import BotWindow
+from clients.telegram_bot.window.follow import BotWindow
 
 log = logging.getLogger("clients.telegram_bot")
 

@@ -20,7 +20,7 @@ from aiogram.types import (
 )
 
 from clients.telegram_bot.render import Keyboard, Media, Part, Text
-from clients.telegram_bot.sending import Reason, Rejected, SendQueue
+from clients.telegram_bot.sending.queue import Reason, Rejected, SendQueue
 
 
 def make_bot(token: str, api_base_url: str, timeout_s: float) -> Bot:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from clients.telegram_bot.console_store import ConsoleStore, DialogKey
+from clients.telegram_bot.console.store import ConsoleStore, DialogKey
 from clients.telegram_bot.store import Store
 from services.kernel.db import Database
 

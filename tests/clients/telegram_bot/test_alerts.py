@@ -13,7 +13,7 @@ import pytest
 from switchboard_sdk import Switchboard
 
 from clients.telegram_bot import Store
-from clients.telegram_bot.alerts import topic_link
+from clients.telegram_bot.console.alerts import topic_link
 from tests.clients.telegram_bot.conftest import new_buyer
 from tests.clients.telegram_bot.inbound import PACED, Seat, seat
 from tests.e2e.test_agent import enable_agent

@@ -18,7 +18,7 @@ from switchboard_sdk import (
 )
 
 from clients.telegram_bot import BotConfig, phrases
-from clients.telegram_bot.buttons import CALLBACK_DATA_LIMIT, CardAct, CardAction, card_keyboard
+from clients.telegram_bot.group.buttons import CALLBACK_DATA_LIMIT, CardAct, CardAction, card_keyboard
 from clients.telegram_bot.people import People, may_act, may_administer
 
 

@@ -20,8 +20,8 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage
 
 from clients.telegram_bot.config import Pacing, Retries, Window
-from clients.telegram_bot.pacing import Pacer
-from clients.telegram_bot.sending import Reason, Rejected, SendQueue, Unavailable
+from clients.telegram_bot.sending.pacing import Pacer
+from clients.telegram_bot.sending.queue import Reason, Rejected, SendQueue, Unavailable
 
 GROUP, OTHER_GROUP = -1001, -1002
 METHOD = SendMessage(chat_id=GROUP, text="x")

@@ -20,7 +20,7 @@ from switchboard_sdk import Message, MessageStatus
 from clients.telegram_bot import phrases
 from clients.telegram_bot.config import RunnerSettings
 from clients.telegram_bot.ledger import Ledger, Outcome, Reply
-from clients.telegram_bot.sending import Reason, Rejected
+from clients.telegram_bot.sending.queue import Reason, Rejected
 from clients.telegram_bot.store import Scope
 from clients.telegram_bot.telegram import Group
 

@@ -18,13 +18,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from switchboard_sdk import SwitchboardError
 
-from clients.telegram_bot import console_phrases as say
 from clients.telegram_bot import phrases
-from clients.telegram_bot.accounts import AccountAct, AccountAction, show_account
 from clients.telegram_bot.bots import BotRuntime
+from clients.telegram_bot.console import phrases as say
+from clients.telegram_bot.console.accounts import AccountAct, AccountAction, show_account
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT
 from clients.telegram_bot.people import may_administer
-from clients.telegram_bot.sending import Rejected
+from clients.telegram_bot.sending.queue import Rejected
 
 log = logging.getLogger("clients.telegram_bot")
 router = Router(name="console connect")

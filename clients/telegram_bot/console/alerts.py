@@ -22,14 +22,14 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from switchboard_sdk import ChannelStatus, Conversation, Handoff, Switchboard, SwitchboardError
 
-from clients.telegram_bot import console_phrases as say
 from clients.telegram_bot.config import BotConfig, RunnerSettings
-from clients.telegram_bot.console_store import ConsoleStore, DueHandoff
-from clients.telegram_bot.posting import Poster
+from clients.telegram_bot.console import phrases as say
+from clients.telegram_bot.console.store import ConsoleStore, DueHandoff
 from clients.telegram_bot.render import Text
-from clients.telegram_bot.sending import Rejected, Unavailable
+from clients.telegram_bot.sending.queue import Rejected, Unavailable
 from clients.telegram_bot.store import Claim, Scope, Store
 from clients.telegram_bot.telegram import Group
+from clients.telegram_bot.window.posting import Poster
 
 log = logging.getLogger("clients.telegram_bot")
 # The checks worth waking someone for: Avito refusing the token or the Messenger API, the

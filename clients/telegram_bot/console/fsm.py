@@ -18,7 +18,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
-from clients.telegram_bot.console_store import ConsoleStore, DialogKey
+from clients.telegram_bot.console.store import ConsoleStore, DialogKey
 from clients.telegram_bot.store import Store
 
 

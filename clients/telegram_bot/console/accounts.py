@@ -24,9 +24,9 @@ from switchboard_sdk import (
     TelegramLink,
 )
 
-from clients.telegram_bot import console_phrases as say
 from clients.telegram_bot import phrases
 from clients.telegram_bot.bots import BotRuntime
+from clients.telegram_bot.console import phrases as say
 from clients.telegram_bot.errors import is_refusal
 from clients.telegram_bot.people import may_act, may_administer, role_name
 from clients.telegram_bot.render import Keyboard, escape

@@ -21,8 +21,8 @@ from switchboard_sdk import (
 
 from clients.telegram_bot import phrases
 from clients.telegram_bot.bots import BotRuntime
-from clients.telegram_bot.buttons import CardAct, CardAction
 from clients.telegram_bot.errors import is_refusal
+from clients.telegram_bot.group.buttons import CardAct, CardAction
 from clients.telegram_bot.people import may_act
 
 log = logging.getLogger("clients.telegram_bot")

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from switchboard_sdk import ConversationSort, Message, Switchboard
 
 from clients.telegram_bot.config import RunnerSettings
-from clients.telegram_bot.posting import Poster
-from clients.telegram_bot.topics import Topics
+from clients.telegram_bot.window.posting import Poster
+from clients.telegram_bot.window.topics import Topics
 
 log = logging.getLogger("clients.telegram_bot")
 # Clocks differ and the position was stored after its event: look a little further back.

@@ -39,7 +39,7 @@ from aiogram.exceptions import (
 from switchboard_sdk import Backoff
 
 from clients.telegram_bot.config import Pacing, Retries
-from clients.telegram_bot.pacing import Pacer
+from clients.telegram_bot.sending.pacing import Pacer
 
 T = TypeVar("T")
 Operation = Callable[[], Awaitable[T]]

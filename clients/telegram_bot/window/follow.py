@@ -37,15 +37,15 @@ from switchboard_sdk import (
     Switchboard,
 )
 
-from clients.telegram_bot.alerts import Alerts
 from clients.telegram_bot.config import BotConfig, RunnerSettings
-from clients.telegram_bot.delivery import Delivery
+from clients.telegram_bot.console.alerts import Alerts
 from clients.telegram_bot.ledger import Ledger
-from clients.telegram_bot.posting import Poster
-from clients.telegram_bot.reconcile import reconcile
 from clients.telegram_bot.store import Scope, Store
 from clients.telegram_bot.telegram import Group
-from clients.telegram_bot.topics import Topics
+from clients.telegram_bot.window.delivery import Delivery
+from clients.telegram_bot.window.posting import Poster
+from clients.telegram_bot.window.reconcile import reconcile
+from clients.telegram_bot.window.topics import Topics
 
 log = logging.getLogger("clients.telegram_bot")
 _POSTED = (MESSAGE_RECEIVED, MESSAGE_CREATED, NOTE_ADDED)

@@ -17,10 +17,10 @@ from switchboard_sdk import Conversation, Message
 from clients.telegram_bot import render
 from clients.telegram_bot.config import RunnerSettings
 from clients.telegram_bot.render import Media, Part
-from clients.telegram_bot.sending import Reason, Rejected
+from clients.telegram_bot.sending.queue import Reason, Rejected
 from clients.telegram_bot.store import Claim, Post, Scope, Store, Topic
 from clients.telegram_bot.telegram import Group
-from clients.telegram_bot.topics import ClaimTimeout, Topics, holding
+from clients.telegram_bot.window.topics import ClaimTimeout, Topics, holding
 
 log = logging.getLogger("clients.telegram_bot")
 

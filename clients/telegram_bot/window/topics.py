@@ -15,10 +15,10 @@ from dataclasses import replace
 from switchboard_sdk import Conversation, Switchboard
 
 from clients.telegram_bot import render
-from clients.telegram_bot.buttons import card_keyboard
 from clients.telegram_bot.config import RunnerSettings
+from clients.telegram_bot.group.buttons import card_keyboard
 from clients.telegram_bot.people import Assignees
-from clients.telegram_bot.sending import Reason, Rejected
+from clients.telegram_bot.sending.queue import Reason, Rejected
 from clients.telegram_bot.store import Claim, Scope, Store, Topic
 from clients.telegram_bot.telegram import Group
 

@@ -20,8 +20,8 @@ from switchboard_sdk import SwitchboardError
 
 from clients.telegram_bot import phrases
 from clients.telegram_bot.bots import BotRuntime
-from clients.telegram_bot.buttons import GroupAct, GroupAction, confirm_link_keyboard
 from clients.telegram_bot.errors import is_refusal
+from clients.telegram_bot.group.buttons import GroupAct, GroupAction, confirm_link_keyboard
 from clients.telegram_bot.people import may_administer
 
 log = logging.getLogger("clients.telegram_bot")
