@@ -94,6 +94,13 @@ AGENT_INBOUND = Durable("agent-inbound", MESSAGE_RECEIVED, "agent")
 AGENT_HUMAN = Durable("agent-human", MESSAGE_SEND_REQUESTED, "agent")
 AGENT_LISTINGS = Durable("agent-listings", LISTING_UPDATED, "agent")
 
+# The inbox metrics' projection (services/analytics/projection): messages in and replies sent,
+# conversations' state (listing, assignee, resolved) and the agent's handoffs.
+ANALYTICS_RECEIVED = Durable("analytics-received", MESSAGE_RECEIVED, "analytics")
+ANALYTICS_SENT = Durable("analytics-sent", MESSAGE_STATUS_CHANGED, "analytics")
+ANALYTICS_CONVERSATIONS = Durable("analytics-conversations", CONVERSATION_UPDATED, "analytics")
+ANALYTICS_HANDOFFS = Durable("analytics-handoffs", HANDOFF_REQUESTED, "analytics")
+
 # Every tenant's bot updates, for the bot runner (one durable: a restart loses none).
 TELEGRAM_BOT_UPDATES = Durable("telegram-bot-updates", TELEGRAM_UPDATE_RECEIVED, "telegram_bot")
 
@@ -103,6 +110,7 @@ DURABLES = (
     CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
     CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS, CONVERSATIONS_HANDOFFS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
+    ANALYTICS_RECEIVED, ANALYTICS_SENT, ANALYTICS_CONVERSATIONS, ANALYTICS_HANDOFFS,
     TELEGRAM_BOT_UPDATES,
 )
 

@@ -30,7 +30,9 @@ def upgrade() -> None:
       updated_at timestamptz NOT NULL DEFAULT now())""")
     rls.tenant_table("analytics", "settings")
 
-    # Only to count a message once, whatever the redeliveries.
+    # A message seen (counted once whatever the redeliveries) and, for a reply, the wait it
+    # ended: from the first buyer message after the previous reply, in seconds and in
+    # business seconds (the tenant's hours when it was measured).
     op.execute("""
     CREATE TABLE analytics.message_facts (
       tenant_id uuid NOT NULL,
@@ -39,9 +41,16 @@ def upgrade() -> None:
       direction varchar(3) NOT NULL CHECK (direction IN ('in', 'out')),
       sender varchar(8) NOT NULL CHECK (sender IN ('buyer', 'manager', 'ai', 'app')),
       at timestamptz NOT NULL,
+      wait_from timestamptz,
+      reply_s double precision,
+      reply_business_s double precision,
       PRIMARY KEY (tenant_id, message_id))""")
+    op.execute("CREATE INDEX ix_message_facts_conversation ON analytics.message_facts "
+               "(tenant_id, conversation_id, at)")
     rls.tenant_table("analytics", "message_facts")
 
+    # Every figure of a conversation is keyed by its channel, its listing and its assignee as
+    # they are now: a change moves its figures (services/analytics/projection).
     op.execute("""
     CREATE TABLE analytics.conversation_facts (
       tenant_id uuid NOT NULL,
@@ -51,13 +60,11 @@ def upgrade() -> None:
       listing_title varchar(255) NOT NULL DEFAULT '',
       assignee varchar(64) NOT NULL DEFAULT '',
       started_at timestamptz NOT NULL,
-      first_buyer_at timestamptz,
-      first_response_at timestamptz,
-      first_response_by varchar(8) NOT NULL DEFAULT '',
-      awaiting_since timestamptz,
-      last_reply_at timestamptz,
-      resolved_at timestamptz,
+      status smallint NOT NULL DEFAULT 0,
       state_at timestamptz,
+      first_reply_id uuid,
+      awaiting_since timestamptz,
+      resolved_at timestamptz,
       ai_replied_at timestamptz,
       handed_off_at timestamptz,
       PRIMARY KEY (tenant_id, conversation_id))""")

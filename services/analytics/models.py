@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, SmallInteger, String, Uuid
+from sqlalchemy import BigInteger, DateTime, Double, SmallInteger, String, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,7 +33,8 @@ class TenantSettings(Base):
 
 
 class MessageFact(Base):
-    """One row per message seen: what makes a redelivered event count once."""
+    """One row per message seen: what makes a redelivered event count once. A reply keeps the
+    wait it ended (from the first unanswered buyer message), measured once."""
 
     __tablename__ = "message_facts"
 
@@ -43,10 +44,13 @@ class MessageFact(Base):
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     sender: Mapped[str] = mapped_column(String(8))  # buyer | manager | ai | app
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    wait_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reply_s: Mapped[float | None] = mapped_column(Double)
+    reply_business_s: Mapped[float | None] = mapped_column(Double)
 
 
 class ConversationFact(Base):
-    """One row per conversation: the moments its metrics are measured between."""
+    """One row per conversation: its dimensions now and the moments its figures come from."""
 
     __tablename__ = "conversation_facts"
 
@@ -57,15 +61,13 @@ class ConversationFact(Base):
     listing_title: Mapped[str] = mapped_column(String(255), default="")
     assignee: Mapped[str] = mapped_column(String(64), default="")
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    first_buyer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    first_response_by: Mapped[str] = mapped_column(String(8), default="")
-    # The first buyer message nobody has answered yet (None: answered, or nothing asked).
-    awaiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The conversation's updated_at last applied: older conversation.updated events are stale.
+    status: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The conversation's updated_at last applied: an older snapshot changes nothing.
     state_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reply_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The first buyer message after the last reply (None: answered, or nothing asked).
+    awaiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the first time
     ai_replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.analytics.metrics.repository import MetricsRepository
+from services.analytics.projection.repository import FactsRepository
 from services.analytics.settings.repository import SettingsRepository
 from services.kernel.outbox import Outbox
 from services.kernel.unit import Unit
@@ -17,3 +19,5 @@ class AnalyticsUnit(Unit):
     def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
         super().__init__(session, outbox)
         self.settings = SettingsRepository(session)
+        self.facts = FactsRepository(session)
+        self.metrics = MetricsRepository(session)

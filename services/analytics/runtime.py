@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clients.rpc import permissions, topics
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
+from services.analytics.consumers import AnalyticsConsumers
 from services.analytics.repository import AnalyticsUnit
 from services.analytics.servicer import AnalyticsServicer
 from services.kernel.config import KernelSettings
@@ -22,4 +23,5 @@ async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
         [ServiceBinding(rpc.add_AnalyticsServiceServicer_to_server, servicer, SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["analytics"],
         address=listen_address(settings.analytics_target, settings.grpc_listen))
-    return ServiceRuntime(name="analytics", db=db, bus=bus, grpc=grpc_server)
+    return ServiceRuntime(name="analytics", db=db, bus=bus, grpc=grpc_server,
+                          consumers=AnalyticsConsumers(units).specs())

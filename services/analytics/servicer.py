@@ -6,9 +6,15 @@ from grpc.aio import ServicerContext
 
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2 as pb
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
+from services.analytics.metrics import mapping
+from services.analytics.metrics.business_hours import InvalidHours, zone
 from services.analytics.metrics.catalogue import CATALOGUE
+from services.analytics.metrics.service import inbox_metrics
 from services.analytics.repository import AnalyticsUnit
 from services.analytics.settings import service as settings
+from services.kernel.errors import InvalidArgument
+from services.kernel.repository import parse_uuid
+from services.kernel.timestamps import to_datetime
 from services.kernel.unit import Units
 
 
@@ -21,6 +27,20 @@ class AnalyticsServicer(rpc.AnalyticsServiceServicer):
         return pb.ListMetricsResponse(metrics=[
             pb.MetricInfo(key=m.key, title=m.title, unit=m.unit, source=m.source,
                           default=m.default) for m in CATALOGUE])
+
+    async def GetInboxMetrics(self, request: pb.GetInboxMetricsRequest,
+                              context: ServicerContext) -> pb.GetInboxMetricsResponse:
+        start, end = to_datetime(getattr(request, "from")), to_datetime(request.to)
+        if start is None or end is None:
+            raise InvalidArgument("'from' and 'to' are required")
+        channels = [parse_uuid(request.channel_id, "channel_id")] if request.channel_id else []
+        async with self.units() as unit:
+            zone_name = request.time_zone or (await settings.load(unit.settings)).time_zone
+            _check_zone(zone_name)
+            metrics = await inbox_metrics(unit.metrics, start, end, channels,
+                                          mapping.GROUPS.get(request.group_by, ""),
+                                          zone_name or "UTC")
+        return mapping.inbox_pb(metrics)
 
     async def GetSettings(self, request: pb.GetSettingsRequest,
                           context: ServicerContext) -> pb.GetSettingsResponse:
@@ -35,6 +55,13 @@ class AnalyticsServicer(rpc.AnalyticsServiceServicer):
         async with self.units() as unit:
             stored = await settings.store(unit.settings, request.settings.time_zone, days)
         return pb.UpdateSettingsResponse(settings=_settings_pb(stored))
+
+
+def _check_zone(name: str) -> None:
+    try:
+        zone(name)
+    except InvalidHours as exc:
+        raise InvalidArgument(str(exc)) from exc
 
 
 def _settings_pb(value: settings.Settings) -> pb.AnalyticsSettings:
