@@ -48,6 +48,8 @@ TABLE = (
               "services.agent.runtime:build_runtime", "agent_target"),
     Component("analytics", "services.analytics.config:AnalyticsSettings",
               "services.analytics.runtime:build_runtime", "analytics_target"),
+    Component("scheduling", "services.scheduling.config:SchedulingSettings",
+              "services.scheduling.runtime:build_runtime", "scheduling_target"),
     Component("gateway", "gateway.config:GatewaySettings", "switchboard.platform:build_gateway"),
     Component("telegram-bot", "switchboard.telegram_bot.config:TelegramBotSettings",
               "switchboard.telegram_bot.runtime:build_runtime"),

@@ -81,7 +81,8 @@ def settings(app_url: str, nats_url: str, credentials: Credentials) -> KernelSet
         database_url=app_url, nats_url=nats_url, secret_key=SecretBox.generate_key(),
         grpc_callers=credentials.grpc_callers, grpc_token=credentials.grpc["gateway"],
         log_json=True, channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0",
-        agent_target="127.0.0.1:0", scheduling_target="127.0.0.1:0")
+        agent_target="127.0.0.1:0", scheduling_target="127.0.0.1:0",
+        analytics_target="127.0.0.1:0")
 
 
 @pytest.fixture(scope="session")

@@ -22,21 +22,27 @@ from services.kernel.wire import DLQ_PREFIX, Durable, Stream, inbox_prefix
 ADMIN = "admin"
 # `telegram_bot`: the runner of tenants' Telegram bots (clients/telegram_bot), a component
 # with a bus user and a gRPC credential of its own, though it serves no gRPC itself.
-COMPONENTS = ("gateway", "conversations", "channels", "agent", "analytics", "telegram_bot")
+COMPONENTS = ("gateway", "conversations", "channels", "agent", "analytics", "scheduling",
+              "telegram_bot")
 USERS = (ADMIN, *COMPONENTS)
 
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
 CALLERS: dict[str, tuple[str, ...]] = {
     "conversations": ("gateway", "channels", "agent"),
-    "channels": ("gateway", "telegram_bot"),
+    "channels": ("gateway", "telegram_bot", "scheduling"),
     "agent": ("gateway",),
-    "analytics": ("gateway",),
+    "analytics": ("gateway", "scheduling"),
+    "scheduling": ("gateway",),
 }
 # Callers held to RPCs of their own: a service refuses them every other RPC, and these RPCs to
 # every other caller. The bot runner reads every tenant's bot tokens (it serves them all from
 # one process) and nothing else; no other caller, the gateway included, reads those tokens.
+# Scheduling sends reports through the tenants' bots (TelegramDeliveryService, served by the
+# channels process beside ChannelsService) and may call nothing else there. An RPC of another
+# service of the same process is named "<Service>/<Rpc>".
 OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
-    "channels": {"telegram_bot": ("ListTelegramBotCredentials",)},
+    "channels": {"telegram_bot": ("ListTelegramBotCredentials",),
+                 "scheduling": ("TelegramDeliveryService/SendTelegramMessage",)},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))
@@ -44,8 +50,10 @@ GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller i
 
 def own_rpcs(service: str, full_name: str) -> dict[str, tuple[str, ...]]:
     """`OWN_RPCS[service]` as the service's server checks it: caller -> full method names
-    (`/<full_name>/<Rpc>`)."""
-    return {caller: tuple(f"/{full_name}/{rpc}" for rpc in rpcs)
+    (`/<full_name>/<Rpc>`, or `/<package>.<Service>/<Rpc>` for a qualified one)."""
+    package = full_name.rpartition(".")[0]
+    return {caller: tuple(f"/{package}.{rpc}" if "/" in rpc else f"/{full_name}/{rpc}"
+                          for rpc in rpcs)
             for caller, rpcs in OWN_RPCS.get(service, {}).items()}
 
 # Another component's durable whose backlog a component reads (flow control): the gateway slows

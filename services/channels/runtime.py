@@ -11,8 +11,11 @@ from clients.rpc import permissions, topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
+from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2_grpc as delivery_grpc
 from services.channels.accounts.tokens import persisted_rotation, token_persister
 from services.channels.avito.pool import AvitoClients
+from services.channels.bots.delivery import BotMessages
+from services.channels.bots.servicer import TelegramDeliveryServicer
 from services.channels.config import ChannelsSettings
 from services.channels.consumers import ChannelsConsumers
 from services.channels.messaging.media import media_from
@@ -30,6 +33,8 @@ from services.kernel.outbox import Outbox, OutboxRelay
 from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
+
+DELIVERY_SERVICE_NAME = "switchboard.channels.v1.TelegramDeliveryService"
 
 
 @dataclass
@@ -74,7 +79,10 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     consumers = ChannelsConsumers(settings, units, bus, clients, media, listings)
     grpc = GrpcServer(
         [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
-                        ChannelsServicer(units, service), SERVICE_NAME)],
+                        ChannelsServicer(units, service), SERVICE_NAME),
+         ServiceBinding(delivery_grpc.add_TelegramDeliveryServiceServicer_to_server,
+                        TelegramDeliveryServicer(units, BotMessages(box, telegram)),
+                        DELIVERY_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
         tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME))

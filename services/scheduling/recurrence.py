@@ -15,6 +15,7 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.kernel.errors import InvalidArgument
@@ -159,3 +160,31 @@ def wall_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def _wall(timestamp: int, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(timestamp, zone).replace(tzinfo=None)
+
+
+def to_json(recurrence: Recurrence) -> dict[str, object]:
+    """The stored form (schedules.recurrence)."""
+    if isinstance(recurrence, EveryNDays):
+        return {"kind": "every_n_days", "n": recurrence.n,
+                "start_date": recurrence.start_date.isoformat()}
+    if isinstance(recurrence, Weekly):
+        return {"kind": "weekly", "weekdays": sorted(recurrence.weekdays)}
+    if isinstance(recurrence, Monthly):
+        return {"kind": "monthly", "day_of_month": recurrence.day_of_month}
+    return {"kind": "daily"}
+
+
+def from_json(value: dict[str, Any]) -> Recurrence:
+    kind = value.get("kind")
+    if kind == "every_n_days":
+        return EveryNDays(int(value["n"]), date.fromisoformat(value["start_date"]))
+    if kind == "weekly":
+        return Weekly(frozenset(int(d) for d in value["weekdays"]))
+    if kind == "monthly":
+        return Monthly(int(value["day_of_month"]))
+    return Daily()
+
+
+def rule_of(recurrence: dict[str, Any], local_time: str, zone: str) -> Rule:
+    """A stored schedule's rule."""
+    return Rule(from_json(recurrence), parse_local_time(local_time), parse_zone(zone))

@@ -28,7 +28,7 @@ from services.kernel.outbox import RelayRepository
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
 from switchboard.devstack.postgres import EmbeddedPostgres
 
-SCHEMAS = ("identity", "channels", "conversations", "agent", "analytics")
+SCHEMAS = ("identity", "channels", "conversations", "agent", "analytics", "scheduling")
 OUTBOXES = ("channels", "conversations", "agent")
 # Every definer function and exactly what it returns: widening one is a change of this list.
 DEFINERS = {
@@ -60,6 +60,13 @@ DEFINERS = {
         "TABLE(id uuid, tenant_id uuid, conversation_id uuid, channel_id uuid, revision integer, "
         "attempts integer, message_ids uuid[], first_unanswered_at timestamp with time zone)",
     "agent.next_reply_due(timestamp with time zone)": "timestamp with time zone",
+    "scheduling.claim_due_schedules(timestamp with time zone,integer)":
+        "TABLE(id uuid, tenant_id uuid, recurrence jsonb, local_time text, time_zone text, "
+        "missed_run_policy smallint, next_run_at timestamp with time zone)",
+    "scheduling.record_runs(uuid[],timestamp with time zone[],timestamp with time zone[],"
+    "text[],boolean[],text[])": "TABLE(id uuid, tenant_id uuid, schedule_id uuid, status text)",
+    "scheduling.claim_runs(timestamp with time zone,interval,integer)":
+        "TABLE(id uuid, tenant_id uuid, schedule_id uuid, claims integer)",
     **{signature: result for schema in OUTBOXES for signature, result in {
         f"{schema}.outbox_claim(integer)":
             "TABLE(id uuid, subject text, event_type text, payload bytea, headers jsonb, "

@@ -10,7 +10,8 @@ import pytest
 
 from migrations.rls import APP_ROLE, DEFINER_SEARCH_PATH, SYSTEM_ROLE
 
-SCHEMAS = ("identity", "channels", "conversations", "agent", "telegram_bot", "analytics")
+SCHEMAS = ("identity", "channels", "conversations", "agent", "telegram_bot", "analytics",
+           "scheduling")
 
 
 @pytest.fixture

@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as pb
+from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2 as delivery_pb
+from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2_grpc as delivery_grpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from services.channels.bots.delivery import BotMessages
 from services.channels.bots.service import Registration, TelegramBots, webhook_url
 from services.channels.models import TelegramBot, TelegramBotStatus, TelegramDelivery
 from services.channels.repository import ChannelsUnit
@@ -93,3 +96,18 @@ def bot_proto(row: TelegramBot) -> pb.TelegramBot:
     bot.created_at.FromDatetime(row.created_at)
     bot.updated_at.FromDatetime(row.updated_at)
     return bot
+
+
+class TelegramDeliveryServicer(delivery_grpc.TelegramDeliveryServiceServicer):
+    """TelegramDeliveryService (served beside ChannelsService): the scheduling service's
+    reports, sent through the tenant's bot (bots/delivery.py)."""
+
+    def __init__(self, units: Units[ChannelsUnit], messages: BotMessages) -> None:
+        self.units, self.messages = units, messages
+
+    async def SendTelegramMessage(self, request: delivery_pb.SendTelegramMessageRequest,
+                                  context: Any) -> delivery_pb.SendTelegramMessageResponse:
+        thread = request.message_thread_id if request.HasField("message_thread_id") else None
+        ids = await self.messages.send(self.units, request.chat_id, thread, request.html,
+                                       request.photo)
+        return delivery_pb.SendTelegramMessageResponse(message_ids=ids)
