@@ -14,6 +14,7 @@ from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
+from clients.rpc.scheduling import SchedulingClient
 from gateway import health
 from gateway.agent.rest import knowledge
 from gateway.body_limit import BodyLimit, BodyLimits
@@ -55,6 +56,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await state.channels.channel.close()
             await state.agent.channel.close()
             await state.knowledge.channel.close()
+            await state.scheduling.channel.close()
             await state.bus.close()
             await state.db.dispose()
 
@@ -121,4 +123,5 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         channels=channels,
         agent=AgentClient(open_channel(settings.agent_target, caller), caller),
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
+        scheduling=SchedulingClient(open_channel(settings.scheduling_target, caller), caller),
         webhooks=webhook_ingress(settings, bus, channels))

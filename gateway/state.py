@@ -13,6 +13,7 @@ from clients.rpc.agent import AgentClient
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
+from clients.rpc.scheduling import SchedulingClient
 from gateway.config import GatewaySettings
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
@@ -47,6 +48,7 @@ class GatewayState:
     channels: ChannelsClient
     agent: AgentClient
     knowledge: KnowledgeClient
+    scheduling: SchedulingClient
     webhooks: WebhookState
     # Set when the gateway begins to shut down: every open live stream ends with a final event
     # (SSE) or close code (WebSocket) telling clients to reconnect.

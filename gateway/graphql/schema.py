@@ -27,6 +27,7 @@ from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
 from gateway.identity.graphql import TelegramLinkMutation, TelegramLinkQuery
+from gateway.scheduling.graphql import ScheduleMutation, ScheduleQuery
 from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
 
 # Size limits, with `first` <= 100 (pagination.page_size) and the depth limit from settings, bound
@@ -35,10 +36,10 @@ MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
-                              TelegramLinkQuery, TelegramBotQuery))
+                              TelegramLinkQuery, TelegramBotQuery, ScheduleQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
-                                    TelegramLinkMutation, TelegramBotMutation))
+                                    TelegramLinkMutation, TelegramBotMutation, ScheduleMutation))
 
 
 class SwitchboardSchema(Schema):

@@ -9,8 +9,9 @@ from gateway.agent import rest as agent
 from gateway.channels import rest as channels
 from gateway.conversations import rest as conversations
 from gateway.identity import rest as identity
+from gateway.scheduling import rest as scheduling
 from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
-for domain in (identity, conversations, channels, agent, telegram):
+for domain in (identity, conversations, channels, agent, telegram, scheduling):
     api_router.include_router(domain.router)
