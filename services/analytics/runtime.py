@@ -5,6 +5,7 @@ from __future__ import annotations
 from clients.rpc import permissions, topics
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
 from services.analytics.consumers import AnalyticsConsumers
+from services.analytics.reports.service import ReportService
 from services.analytics.repository import AnalyticsUnit
 from services.analytics.servicer import AnalyticsServicer
 from services.kernel.config import KernelSettings
@@ -18,7 +19,7 @@ SERVICE_NAME = "switchboard.analytics.v1.AnalyticsService"
 async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     db, bus = await connect(settings, topics.STREAMS, "analytics")
     units = Units(db, AnalyticsUnit)
-    servicer = AnalyticsServicer(units)
+    servicer = AnalyticsServicer(units, ReportService(units))
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AnalyticsServiceServicer_to_server, servicer, SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["analytics"],

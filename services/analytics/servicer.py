@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from grpc.aio import ServicerContext
 
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2 as pb
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
+from clients.rpc.gen.switchboard.analytics.v1 import report_pb2
 from services.analytics.metrics import mapping
 from services.analytics.metrics.business_hours import InvalidHours, zone
 from services.analytics.metrics.catalogue import CATALOGUE
 from services.analytics.metrics.service import inbox_metrics
+from services.analytics.reports import chart, document, html
+from services.analytics.reports.service import ReportService
 from services.analytics.repository import AnalyticsUnit
 from services.analytics.settings import service as settings
 from services.kernel.errors import InvalidArgument
 from services.kernel.repository import parse_uuid
-from services.kernel.timestamps import to_datetime
+from services.kernel.tenancy import require_tenant
+from services.kernel.timestamps import timestamp, to_datetime
 from services.kernel.unit import Units
 
 
 class AnalyticsServicer(rpc.AnalyticsServiceServicer):
-    def __init__(self, units: Units[AnalyticsUnit]) -> None:
-        self.units = units
+    def __init__(self, units: Units[AnalyticsUnit], reports: ReportService) -> None:
+        self.units, self.reports = units, reports
 
     async def ListMetrics(self, request: pb.ListMetricsRequest,
                           context: ServicerContext) -> pb.ListMetricsResponse:
@@ -41,6 +48,21 @@ class AnalyticsServicer(rpc.AnalyticsServiceServicer):
                                           mapping.GROUPS.get(request.group_by, ""),
                                           zone_name or "UTC")
         return mapping.inbox_pb(metrics)
+
+    async def RenderReport(self, request: pb.RenderReportRequest,
+                           context: ServicerContext) -> pb.RenderReportResponse:
+        report = await self.reports.build(require_tenant(), request.spec, datetime.now(UTC))
+        formats = set(request.formats) or {report_pb2.REPORT_FORMAT_HTML}
+        response = pb.RenderReportResponse(
+            partial=report.partial, problems=report.problems, time_zone=report.zone,
+            period_from=timestamp(report.period.start), period_to=timestamp(report.period.end))
+        if report_pb2.REPORT_FORMAT_HTML in formats:
+            response.html = html.render(report)
+        if report_pb2.REPORT_FORMAT_JSON in formats:
+            response.json = document.render(report)
+        if report_pb2.REPORT_FORMAT_PNG in formats:  # CPU-bound: off the event loop
+            response.png = await asyncio.to_thread(chart.render, report)
+        return response
 
     async def GetSettings(self, request: pb.GetSettingsRequest,
                           context: ServicerContext) -> pb.GetSettingsResponse:

@@ -58,6 +58,11 @@ class MetricsRepository:
             stmt = stmt.where(c.channel_id.in_(channel_ids))
         return {str(k): int(n) for k, n in (await self.session.execute(stmt)).all()}
 
+    async def channels(self) -> list[uuid.UUID]:
+        """The accounts the tenant's conversations came through."""
+        rows = await self.session.execute(select(ConversationFact.channel_id).distinct())
+        return sorted(rows.scalars().all(), key=str)
+
     async def listing_titles(self, listing_ids: Sequence[str]) -> dict[str, str]:
         if not listing_ids:
             return {}
