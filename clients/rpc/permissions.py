@@ -29,7 +29,7 @@ USERS = (ADMIN, *COMPONENTS)
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
 CALLERS: dict[str, tuple[str, ...]] = {
     "conversations": ("gateway", "channels", "agent"),
-    "channels": ("gateway", "telegram_bot", "scheduling"),
+    "channels": ("gateway", "telegram_bot", "scheduling", "analytics"),
     "agent": ("gateway",),
     "analytics": ("gateway", "scheduling"),
     "scheduling": ("gateway",),
@@ -42,7 +42,9 @@ CALLERS: dict[str, tuple[str, ...]] = {
 # service of the same process is named "<Service>/<Rpc>".
 OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     "channels": {"telegram_bot": ("ListTelegramBotCredentials",),
-                 "scheduling": ("TelegramDeliveryService/SendTelegramMessage",)},
+                 "scheduling": ("TelegramDeliveryService/SendTelegramMessage",),
+                 # Analytics fetches accounts' Avito statistics and may call nothing else there.
+                 "analytics": ("AvitoStatisticsService/FetchAvitoStatistics",)},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))

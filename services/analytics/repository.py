@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.analytics.avito.repository import AvitoRepository
 from services.analytics.metrics.repository import MetricsRepository
 from services.analytics.projection.repository import FactsRepository
 from services.analytics.settings.repository import SettingsRepository
@@ -21,3 +22,4 @@ class AnalyticsUnit(Unit):
         self.settings = SettingsRepository(session)
         self.facts = FactsRepository(session)
         self.metrics = MetricsRepository(session)
+        self.avito = AvitoRepository(session)

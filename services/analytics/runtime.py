@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clients.rpc import permissions, topics
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
+from services.analytics.avito.wiring import AnalyticsRuntime, AvitoStatistics
 from services.analytics.consumers import AnalyticsConsumers
 from services.analytics.reports.service import ReportService
 from services.analytics.repository import AnalyticsUnit
@@ -19,10 +20,12 @@ SERVICE_NAME = "switchboard.analytics.v1.AnalyticsService"
 async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     db, bus = await connect(settings, topics.STREAMS, "analytics")
     units = Units(db, AnalyticsUnit)
-    servicer = AnalyticsServicer(units, ReportService(units))
+    avito = AvitoStatistics.build(settings, units)
+    servicer = AnalyticsServicer(units, ReportService(units, avito.source))
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AnalyticsServiceServicer_to_server, servicer, SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["analytics"],
         address=listen_address(settings.analytics_target, settings.grpc_listen))
-    return ServiceRuntime(name="analytics", db=db, bus=bus, grpc=grpc_server,
-                          consumers=AnalyticsConsumers(units).specs())
+    return AnalyticsRuntime(name="analytics", db=db, bus=bus, grpc=grpc_server,
+                            consumers=AnalyticsConsumers(units).specs(),
+                            loops=[avito.refresher.run], avito=avito)

@@ -10,6 +10,7 @@ import httpx
 from clients.rpc import permissions, topics
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
+from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2_grpc as stats_grpc
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2_grpc as delivery_grpc
 from services.channels.accounts.tokens import persisted_rotation, token_persister
@@ -23,6 +24,11 @@ from services.channels.models import OutboxEvent
 from services.channels.repository import ChannelsUnit
 from services.channels.service import ChannelsService
 from services.channels.servicer import SERVICE_NAME, TENANTLESS, ChannelsServicer
+from services.channels.statistics.fetch import StatisticsFetcher
+from services.channels.statistics.servicer import (
+    STATISTICS_SERVICE_NAME,
+    AvitoStatisticsServicer,
+)
 from services.channels.sync.listings import ListingRefresher
 from services.channels.sync.reconcile import Reconciler
 from services.channels.sync.scheduler import SyncScheduler
@@ -82,7 +88,10 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                         ChannelsServicer(units, service), SERVICE_NAME),
          ServiceBinding(delivery_grpc.add_TelegramDeliveryServiceServicer_to_server,
                         TelegramDeliveryServicer(units, BotMessages(box, telegram)),
-                        DELIVERY_SERVICE_NAME)],
+                        DELIVERY_SERVICE_NAME),
+         ServiceBinding(stats_grpc.add_AvitoStatisticsServiceServicer_to_server,
+                        AvitoStatisticsServicer(StatisticsFetcher(units, clients)),
+                        STATISTICS_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
         tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME))

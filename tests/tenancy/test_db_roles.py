@@ -60,6 +60,8 @@ DEFINERS = {
         "TABLE(id uuid, tenant_id uuid, conversation_id uuid, channel_id uuid, revision integer, "
         "attempts integer, message_ids uuid[], first_unanswered_at timestamp with time zone)",
     "agent.next_reply_due(timestamp with time zone)": "timestamp with time zone",
+    "analytics.claim_due_avito_refresh(timestamp with time zone,integer,interval)":
+        "TABLE(tenant_id uuid, channel_id uuid, filled_from date)",
     "scheduling.claim_due_schedules(timestamp with time zone,integer)":
         "TABLE(id uuid, tenant_id uuid, recurrence jsonb, local_time text, time_zone text, "
         "missed_run_policy smallint, next_run_at timestamp with time zone)",

@@ -245,7 +245,14 @@ class AvitoClient(MediaCalls, SyncCalls, StatsCalls):
                    **({"Authorization": f"Bearer {token}"} if token else {})}
         failure: AvitoError = AvitoUnavailable("Avito was not called")
         for attempt in range(1, self._policy.max_attempts + 1):
-            await self._pace(endpoint)
+            try:
+                await self._pace(endpoint)
+            except AvitoUnavailable as paused:
+                if attempt == 1:
+                    raise
+                # A retry the endpoint's limit puts off (1/min): the failure is what to tell.
+                raise AvitoUnavailable(failure.message, status=failure.status,
+                                       retry_after_s=paused.retry_after_s) from None
             try:
                 response = await self._send(endpoint, method, path, headers, kwargs)
             except httpx.TransportError as exc:  # timeouts, refused/reset connections

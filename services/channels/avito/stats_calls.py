@@ -19,8 +19,11 @@ from urllib.parse import quote
 
 from services.channels.avito.errors import AvitoUnavailable
 
-STATS_LIMITS = {"item_analytics": 1, "spendings": 1, "cpa_balance": 1}
+STATS_LIMITS = {"item_analytics": 1, "spendings": 1, "cpa_balance": 1, "list_items": 25}
 MAX_ITEMS_PER_CALL = 200  # stats v1
+ITEMS_PAGE = 100  # the items list's largest page
+MAX_ITEM_PAGES = 100  # 10,000 listings: beyond that an account is not a shop's
+ITEM_STATUSES = ("active", "removed", "old", "blocked", "rejected")
 DEPTH_DAYS = 270  # how far back Avito keeps statistics
 ANALYTICS_PAGE = 1000  # stats v2's largest page
 ANALYTICS_METRICS = ("views", "contacts", "favorites", "impressions", "allSpending",
@@ -83,6 +86,19 @@ class StatsCalls(abc.ABC):
     @abc.abstractmethod
     async def _call(self, endpoint: str, method: str, path: str, **kwargs: Any) -> Any:
         """AvitoClient's authorized call: token, pacing, retries, typed errors."""
+
+    async def list_item_ids(self) -> list[int]:
+        """Every listing of the account, whatever its status (statistics outlive a listing's
+        removal); paged until a short page, as the list has no total."""
+        ids: list[int] = []
+        for page in range(1, MAX_ITEM_PAGES + 1):
+            data = await self._call("list_items", "GET", "/core/v1/items", params={
+                "per_page": ITEMS_PAGE, "page": page, "status": ",".join(ITEM_STATUSES)})
+            resources = _list(_dict(data).get("resources"))
+            ids += [_int(r.get("id")) for r in resources]
+            if len(resources) < ITEMS_PAGE:
+                break
+        return list(dict.fromkeys(ids))
 
     async def item_stats(self, user_id: int | str, item_ids: list[int], first: date,
                          last: date) -> list[ItemDay]:

@@ -1,5 +1,5 @@
 """Statistics (research §5.3-§5.6, item.json) and the CPA balance (§2.4, cpa.json), with the
-figures of figures.py. Days after the emulator's today (UTC) have no statistics yet; a range
+figures of figures.py. Days after the emulator's today (Moscow's) have no statistics yet; a range
 reaching further back than Avito keeps (270 days) is a validation error."""
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from switchboard.emulators.avito.stats_schemas import (
 
 router = APIRouter()
 _V1_DEFAULT_FIELDS = ("uniqViews", "uniqContacts", "uniqFavorites")
+MOSCOW = timedelta(hours=3)
 
 
 def today(emulator: Emulator) -> date:
-    return datetime.fromtimestamp(emulator.clock.now(), UTC).date()
+    """Avito's days are Moscow's (UTC+3, no DST)."""
+    return (datetime.fromtimestamp(emulator.clock.now(), UTC) + MOSCOW).date()
 
 
 def _days(emulator: Emulator, first: date, last: date) -> list[date]:

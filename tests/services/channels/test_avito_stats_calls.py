@@ -61,7 +61,7 @@ def client_of(http: httpx.AsyncClient, avito: Avito, account: dict[str, Any],
 
 async def emulator_today(avito: Avito) -> date:
     now = (await avito.http.post("/_emulator/clock", json={"advance_seconds": 0})).json()["now"]
-    return datetime.fromtimestamp(now, UTC).date()
+    return (datetime.fromtimestamp(now, UTC) + timedelta(hours=3)).date()  # Moscow's day
 
 
 async def test_every_statistics_call_typed(avito: Avito, http: httpx.AsyncClient) -> None:

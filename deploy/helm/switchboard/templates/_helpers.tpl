@@ -131,7 +131,7 @@ seccompProfile:
 {{/* The NATS users and the gRPC callers of clients/rpc/permissions.py (a test holds them equal):
      each has its own password or token in the credentials Secret. */}}
 {{- define "switchboard.natsUsers" -}}admin,gateway,conversations,channels,agent,analytics,scheduling,telegram_bot{{- end -}}
-{{- define "switchboard.grpcCallers" -}}agent,channels,gateway,scheduling,telegram_bot{{- end -}}
+{{- define "switchboard.grpcCallers" -}}agent,analytics,channels,gateway,scheduling,telegram_bot{{- end -}}
 
 {{/* One user's permissions (of files/nats-permissions.json) in nats-server's syntax, subjects
      quoted as they are (JSON would escape ">", which nats-server does not read back). */}}

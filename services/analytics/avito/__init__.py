@@ -1,0 +1,1 @@
+"""The Avito statistics cache: refreshed from channels (AvitoStatisticsService), read by reports."""

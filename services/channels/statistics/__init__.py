@@ -1,0 +1,1 @@
+"""Avito statistics of an account, fetched for the analytics service (AvitoStatisticsService)."""
