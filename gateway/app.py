@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from clients.rpc import topics
 from clients.rpc.agent import AgentClient
+from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
@@ -57,6 +58,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await state.agent.channel.close()
             await state.knowledge.channel.close()
             await state.scheduling.channel.close()
+            await state.analytics.channel.close()
             await state.bus.close()
             await state.db.dispose()
 
@@ -124,4 +126,5 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         agent=AgentClient(open_channel(settings.agent_target, caller), caller),
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
         scheduling=SchedulingClient(open_channel(settings.scheduling_target, caller), caller),
+        analytics=AnalyticsClient(open_channel(settings.analytics_target, caller), caller),
         webhooks=webhook_ingress(settings, bus, channels))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clients.rpc.base import ServiceClient
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2, knowledge_service_pb2
+from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2
 from gateway.errors import problem
@@ -27,6 +28,7 @@ SERVICE_NAMES = {
     "channels": channels_service_pb2.DESCRIPTOR.services_by_name["ChannelsService"].full_name,
     "agent": agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"].full_name,
     "knowledge": knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"].full_name,
+    "analytics": analytics_service_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
 }
 
 
@@ -39,7 +41,7 @@ async def healthz() -> dict[str, str]:
 async def readyz(state: State) -> Response:
     clients: dict[str, ServiceClient] = {
         "conversations": state.conversations, "channels": state.channels,
-        "agent": state.agent, "knowledge": state.knowledge}
+        "agent": state.agent, "knowledge": state.knowledge, "analytics": state.analytics}
     database, *services = await asyncio.gather(
         _database_ok(state), *(_serving(client, SERVICE_NAMES[name])
                                for name, client in clients.items()))

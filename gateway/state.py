@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from clients.rpc.agent import AgentClient
+from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
@@ -49,6 +50,7 @@ class GatewayState:
     agent: AgentClient
     knowledge: KnowledgeClient
     scheduling: SchedulingClient
+    analytics: AnalyticsClient
     webhooks: WebhookState
     # Set when the gateway begins to shut down: every open live stream ends with a final event
     # (SSE) or close code (WebSocket) telling clients to reconnect.

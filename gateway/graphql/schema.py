@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
+from gateway.analytics.graphql import AnalyticsQuery
 from gateway.channels.graphql import ChannelManagementMutation, ChannelMutation, ChannelQuery
 from gateway.config import GatewaySettings
 from gateway.conversations.graphql.actions import ActionMutation
@@ -36,7 +37,8 @@ MAX_TOKENS = 2000
 MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
-                              TelegramLinkQuery, TelegramBotQuery, ScheduleQuery))
+                              TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
+                              AnalyticsQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gateway.agent import rest as agent
+from gateway.analytics import rest as analytics
 from gateway.channels import rest as channels
 from gateway.conversations import rest as conversations
 from gateway.identity import rest as identity
@@ -13,5 +14,5 @@ from gateway.scheduling import rest as scheduling
 from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
-for domain in (identity, conversations, channels, agent, telegram, scheduling):
+for domain in (identity, conversations, channels, agent, telegram, scheduling, analytics):
     api_router.include_router(domain.router)

@@ -1,0 +1,1 @@
+"""The analytics domain of the gateway: inbox metrics, reports and analytics settings."""
