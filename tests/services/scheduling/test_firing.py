@@ -1,19 +1,23 @@
 """Firing on the real runtime with the scheduler's clock moved by hand: a due schedule fires
 once and moves on; after downtime FIRE_ONCE_LATE fires one late run and SKIP records one
 skipped run, both jumping to the next future slot; two replicas on one database fire each
-due run exactly once. The clock only moves forward through this module."""
+due run exactly once; a run a stopped worker left is worked again once its lease runs out,
+and given up after too many. The clock only moves forward through this module."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
 from clients.rpc.gen.switchboard.scheduling.v1 import scheduling_service_pb2 as pb
 from clients.rpc.scheduling import SchedulingClient
+from services.kernel.db import Database
+from services.kernel.tenancy import tenant_scope
+from services.scheduling.repository import RunsRepository
 from services.scheduling.runtime import SchedulingRuntime
 from tests.fixtures.events import eventually
 from tests.services.scheduling.conftest import Clock, Receiver, RuntimeFactory
@@ -118,3 +122,36 @@ async def test_two_replicas_fire_each_due_run_exactly_once(
                                        for i, s in enumerate(created)))
     assert all(len(h.runs) == 1 and h.runs[0].status == pb.RUN_STATUS_DELIVERED
                for h in histories)
+
+
+async def test_a_run_a_stopped_worker_left_is_worked_again_then_given_up(
+        client: SchedulingClient, runtime: SchedulingRuntime, receiver: Receiver,
+        clock: Clock, own_db_url: str) -> None:
+    tenant = uuid.uuid4()
+    disabled = daily(receiver, name="left behind")
+    disabled.enabled = False  # manual runs only
+    schedule = await client.create(tenant, disabled)
+    clock.move_to(utc(2027, 2, 1, 12, 0))
+    db = Database(own_db_url, pool_size=1)
+    left: dict[int, uuid.UUID] = {}
+    try:
+        for claims in (1, 3):  # a worker stopped once; workers stopped three times
+            with tenant_scope(tenant):
+                async with db.unit_of_work(tenant) as session:  # leased, as a claim leaves it
+                    run = RunsRepository(session).manual(uuid.UUID(schedule.id), clock.now())
+                    run.claims, run.lease_until = claims, clock.now() + timedelta(seconds=60)
+            left[claims] = run.id
+    finally:
+        await db.dispose()
+    clock.advance(seconds=61)  # the leases run out
+    assert runtime.scheduler is not None
+    runtime.scheduler.wake()
+
+    async def both_finished() -> dict[str, pb.Run]:
+        done = {r.id: r for r in await finished_runs(client, tenant, schedule.id)}
+        return done if len(done) == 2 else {}
+    done = await eventually(both_finished, within=15)
+    again, given_up = done[str(left[1])], done[str(left[3])]
+    assert again.status == pb.RUN_STATUS_DELIVERED and len(receiver.of_run(again.id)) == 1
+    assert given_up.status == pb.RUN_STATUS_FAILED and not receiver.of_run(given_up.id)
+    assert "a worker stopped while working this run 3 times" in given_up.error
