@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from clients.rpc import permissions
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2, knowledge_service_pb2
-from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2
+from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2, channels_service_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from services.kernel.wire import CALLER_METADATA_KEY, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 from switchboard.credentials import Credentials
@@ -34,7 +34,8 @@ pytestmark = pytest.mark.slow
 
 SERVICES = {  # the component serving it -> its services
     "conversations": [conv_pb.DESCRIPTOR.services_by_name["ConversationsService"]],
-    "channels": [channels_service_pb2.DESCRIPTOR.services_by_name["ChannelsService"]],
+    "channels": [channels_service_pb2.DESCRIPTOR.services_by_name["ChannelsService"],
+                 avito_statistics_pb2.DESCRIPTOR.services_by_name["AvitoStatisticsService"]],
     "agent": [agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"],
               knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"]],
 }
@@ -83,7 +84,9 @@ class Caller:
                          for name, runtime in platform.platform.runtimes.items()}
 
     def status(self, rpc: Rpc, request: bytes, metadata: list[tuple[str, str]]) -> tuple[Any, str]:
-        own = OWN_CALLER.get(rpc.method.name)
+        # OWN_RPCS names an RPC of another service of the process "<Service>/<Rpc>".
+        own = OWN_CALLER.get(rpc.method.name) or OWN_CALLER.get(
+            f"{rpc.method.containing_service.name}/{rpc.method.name}")
         if own is not None:  # the same call, as the one caller the RPC is for
             metadata = [(k, own if k == CALLER_METADATA_KEY else
                          self.tokens[own] if k == SERVICE_TOKEN_METADATA_KEY and v == self.token
