@@ -64,6 +64,8 @@ class AvitoRefresher:
     def __init__(self, units: Units[AnalyticsUnit], channels: StatisticsFetch,
                  settings: RefreshSettings) -> None:
         self._units, self._channels, self.settings = units, channels, settings
+        for outcome in ("ok", "partial", "failed"):  # series exist (at zero) from the start
+            REFRESHES.labels(outcome)
 
     async def refresh(self, tenant_id: uuid.UUID, channel_id: uuid.UUID,
                       filled_from: date | None) -> list[str]:
