@@ -14,7 +14,7 @@ class AnalyticsSettings(KernelSettings):
     # flight, accounts refreshed at once, how often due ones are looked for.
     avito_refresh_interval_s: float = Field(default=900.0, gt=0)
     avito_refresh_retry_s: float = Field(default=60.0, gt=0)
-    avito_refresh_depth_days: int = Field(default=30, ge=1, le=270)
+    avito_refresh_depth_days: int = Field(default=62, ge=1, le=270)
     avito_refresh_lease_s: float = Field(default=300.0, gt=0)
     avito_refresh_batch: int = Field(default=4, ge=1)
     avito_refresh_poll_s: float = Field(default=5.0, gt=0)

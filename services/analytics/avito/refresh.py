@@ -20,6 +20,7 @@ from typing import Protocol
 
 from prometheus_client import Counter
 
+from clients.rpc.avito_statistics import FETCH_DEADLINE_S
 from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2 as pb
 from services.analytics.avito.repository import RefreshClaim
 from services.analytics.repository import AnalyticsUnit
@@ -50,7 +51,7 @@ class StatisticsFetch(Protocol):
 class RefreshSettings:
     interval_s: float = 900.0  # between refreshes of one account
     retry_s: float = 60.0  # after a refresh with problems (or Avito's wait, if longer)
-    depth_days: int = 30  # how far back the cache is filled
+    depth_days: int = 62  # how far back the cache is filled (the previous month, whole)
     lease_s: float = 300.0
     batch: int = 4
     poll_s: float = 5.0
@@ -68,7 +69,8 @@ class AvitoRefresher:
             REFRESHES.labels(outcome)
 
     async def refresh(self, tenant_id: uuid.UUID, channel_id: uuid.UUID,
-                      filled_from: date | None) -> list[str]:
+                      filled_from: date | None, deadline_s: float = FETCH_DEADLINE_S,
+                      ) -> list[str]:
         """One account now; the problems it met ([] = everything fetched)."""
         now = datetime.now(UTC)
         today = avito_today(now)
@@ -76,7 +78,8 @@ class AvitoRefresher:
         first = target if filled_from is None or filled_from > target else today - \
             timedelta(days=1)
         try:
-            answer = await self._channels.fetch(tenant_id, str(channel_id), first, today, KINDS)
+            answer = await self._channels.fetch(tenant_id, str(channel_id), first, today, KINDS,
+                                                deadline_s=deadline_s)
         except DomainError as exc:
             return await self._failed(tenant_id, channel_id, exc, now)
         problems = [p.reason for p in answer.problems]

@@ -9,6 +9,7 @@ covers only the days present), never a zero.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ DAILY_KEYS = {"views": "views", "contacts": "contacts", "favorites": "favorites"
               "spending": "spending_kopecks", "calls": "calls"}
 BALANCE_KEYS = ("balance", "cpa_balance")
 KEYS = (*DAILY_KEYS, *BALANCE_KEYS)
+FIRST_DEADLINE_S = 30.0  # the first refresh of an account, inside a report
 _TITLES = {"views": "просмотры", "contacts": "контакты", "favorites": "избранное",
            "spending": "расходы", "calls": "звонки", "balance": "баланс",
            "cpa_balance": "CPA-баланс"}
@@ -67,8 +69,10 @@ class StatisticsSource:
             known = {s.channel_id for s in await unit.avito.states(channel_ids)}
             new = [c for c in channel_ids if c not in known]
             await unit.avito.register(new, lease)  # leased: the loop leaves them to us
-        for channel_id in new:
-            await self._refresher.refresh(tenant_id, channel_id, None)
+        # Side by side, and short enough to leave the report its time (RenderReport: 60 s);
+        # one not done by then is the loop's once its lease ends.
+        await asyncio.gather(*(self._refresher.refresh(tenant_id, c, None, FIRST_DEADLINE_S)
+                               for c in new))
 
 
 def _expected_days(first: date, last: date, today: date) -> list[date]:
