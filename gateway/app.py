@@ -31,7 +31,13 @@ from gateway.security_headers import SecurityHeaders, page_policy
 from gateway.state import GatewayState
 from gateway.webhooks.avito import webhook_ingress
 from gateway.webhooks.ingress import PREFIX as WEBHOOKS
-from gateway.webhooks.ingress import TELEGRAM_PREFIX, AvitoWebhookIngress, TelegramWebhookIngress
+from gateway.webhooks.ingress import (
+    TELEGRAM_CHANNEL_PREFIX,
+    TELEGRAM_PREFIX,
+    AvitoWebhookIngress,
+    TelegramChannelIngress,
+    TelegramWebhookIngress,
+)
 from services.kernel.bus import Bus
 from services.kernel.db import Database
 
@@ -76,6 +82,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # The last added runs first: security headers on every response; metrics and the span
     # around everything else, then the catch-all for crashes (inside the span: its correlation
     # id is the trace id), then the bound on bodies, ahead of every route and the webhooks.
+    app.add_middleware(TelegramChannelIngress)
     app.add_middleware(TelegramWebhookIngress)  # asked after Avito's ingress, the hot path
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
     app.add_middleware(BodyLimit, limits=body_limits(settings))
@@ -96,7 +103,8 @@ def body_limits(settings: GatewaySettings) -> BodyLimits:
         routes={("POST", "/v1/media"): media.MAX_BODY_BYTES,
                 ("POST", "/v1/agent/knowledge/documents"): knowledge.MAX_BODY_BYTES},
         prefixes=[(WEBHOOKS, settings.webhook_max_body_bytes),
-                  (TELEGRAM_PREFIX, settings.webhook_max_body_bytes)],
+                  (TELEGRAM_PREFIX, settings.webhook_max_body_bytes),
+                  (TELEGRAM_CHANNEL_PREFIX, settings.webhook_max_body_bytes)],
         idle_timeout_s=settings.http_body_idle_timeout_s, timeout_s=settings.http_body_timeout_s,
         upload_timeout_s=settings.http_upload_timeout_s)
 

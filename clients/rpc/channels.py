@@ -84,6 +84,18 @@ class ChannelsClient(ServiceClient):
                                 pb.GetChannelDiagnosticsRequest(id=id_), tenant_id,
                                 deadline_s=DIAGNOSTICS_DEADLINE_S)
 
+    async def connect_telegram_channel(self, tenant_id: uuid.UUID,
+                                       request: pb.ConnectTelegramChannelRequest) -> pb.Channel:
+        resp = await self._call(self._stub.ConnectTelegramChannel, request, tenant_id,
+                                deadline_s=CONNECT_DEADLINE_S)
+        return resp.channel
+
+    async def get_telegram_file(self, tenant_id: uuid.UUID, channel_id: str,
+                                file_id: str) -> pb.GetTelegramFileResponse:
+        """A buyer's file on a Telegram channel (up to 20 MB, read from Telegram)."""
+        return await self._call(self._stub.GetTelegramFile, pb.GetTelegramFileRequest(
+            channel_id=channel_id, file_id=file_id), tenant_id, deadline_s=CONNECT_DEADLINE_S)
+
     async def get_voice_url(self, tenant_id: uuid.UUID, channel_id: str,
                             voice_id: str) -> pb.GetVoiceUrlResponse:
         return await self._call(self._stub.GetVoiceUrl, pb.GetVoiceUrlRequest(

@@ -27,6 +27,9 @@ AVITO_WEBHOOK_OVERFLOW = Topic(WEBHOOKS, "gateway", "avito", "overflow", channel
 # A tenant's Telegram bot's update, verified by its webhook secret, raw: the bot runner's input.
 TELEGRAM_UPDATE_RECEIVED = Topic(WEBHOOKS, "gateway", "telegram", "update",
                                  channels.TelegramUpdateReceived)
+# A Telegram customer channel's update, verified by its webhook secret, raw: channels' input.
+TELEGRAM_CHANNEL_UPDATE = Topic(WEBHOOKS, "gateway", "telegram", "channel_update",
+                                channels.TelegramChannelUpdate)
 
 CHANNEL_CONNECTED = Topic(CHANNELS, "channels", "channel", "connected", channels.ChannelConnected)
 CHANNEL_DISCONNECTED = Topic(CHANNELS, "channels", "channel", "disconnected",
@@ -63,6 +66,7 @@ AUTO_REPLY_SENT = Topic(AGENT, "agent", "reply", "sent", agent.AutoReplySent)
 
 TOPICS = (
     AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW, TELEGRAM_UPDATE_RECEIVED,
+    TELEGRAM_CHANNEL_UPDATE,
     CHANNEL_CONNECTED, CHANNEL_DISCONNECTED, MESSAGE_INBOUND, MESSAGE_DELIVERY, MESSAGE_DELETION,
     LISTING_UPDATED, CONTACT_UPDATED,
     MESSAGE_RECEIVED, MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED,
@@ -76,6 +80,8 @@ CHANNELS_WEBHOOKS = Durable("channels-webhooks", AVITO_WEBHOOK_RECEIVED, "channe
 # Fetched only while CONVERSATIONS_INBOUND keeps up; the gateway slows answers while it lags.
 CHANNELS_WEBHOOKS_OVERFLOW = Durable("channels-webhooks-overflow", AVITO_WEBHOOK_OVERFLOW,
                                      "channels")
+# Buyers' private messages to tenants' Telegram customer channels.
+CHANNELS_TELEGRAM = Durable("channels-telegram", TELEGRAM_CHANNEL_UPDATE, "channels")
 CHANNELS_SENDER = Durable("channels-sender", MESSAGE_SEND_REQUESTED, "channels")
 CHANNELS_READ = Durable("channels-read", CONVERSATION_READ, "channels")
 CHANNELS_DELETER = Durable("channels-deleter", MESSAGE_DELETE_REQUESTED, "channels")
@@ -105,8 +111,8 @@ ANALYTICS_HANDOFFS = Durable("analytics-handoffs", HANDOFF_REQUESTED, "analytics
 TELEGRAM_BOT_UPDATES = Durable("telegram-bot-updates", TELEGRAM_UPDATE_RECEIVED, "telegram_bot")
 
 DURABLES = (
-    CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_SENDER, CHANNELS_READ,
-    CHANNELS_DELETER, CHANNELS_LISTINGS,
+    CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_TELEGRAM, CHANNELS_SENDER,
+    CHANNELS_READ, CHANNELS_DELETER, CHANNELS_LISTINGS,
     CONVERSATIONS_INBOUND, CONVERSATIONS_DELIVERY, CONVERSATIONS_DELETION,
     CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS, CONVERSATIONS_HANDOFFS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,

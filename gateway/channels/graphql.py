@@ -24,6 +24,7 @@ from gateway.graphql.values import optional, timestamp
 @strawberry.enum
 class ChannelKind(Enum):
     AVITO = common_pb.CHANNEL_KIND_AVITO
+    TELEGRAM = common_pb.CHANNEL_KIND_TELEGRAM
 
 
 @strawberry.enum
@@ -138,6 +139,14 @@ class ConnectAvitoChannelInput:
     subscribe_webhook: bool = True
 
 
+@strawberry.input(description="A Telegram bot as a customer channel: buyers' private messages "
+                              "to it become conversations; the token is write-only")
+class ConnectTelegramChannelInput:
+    token: str = strawberry.field(description="The bot's token from @BotFather")
+    name: str | None = strawberry.field(
+        default=None, description="Your name for this channel; by default the bot's @username")
+
+
 @strawberry.input
 class StartAvitoAuthorizationInput:
     name: str = strawberry.field(description="Your name for this shop")
@@ -170,6 +179,16 @@ class ChannelManagementMutation:
         tenant_id = info.context.require("admin").tenant_id
         form = _form(management.ConnectAvito, strawberry.asdict(input))
         return Channel.from_proto(await management.connect_avito(info.context.state, tenant_id, form))
+
+    @strawberry.mutation(description="Connect a Telegram bot as a customer channel: the token is "
+                                     "checked with Telegram, stored encrypted, and the webhook "
+                                     "set; a bot another account uses is refused (admin)")
+    async def connect_telegram_channel(self, info: Info,
+                                       input: ConnectTelegramChannelInput) -> Channel:
+        tenant_id = info.context.require("admin").tenant_id
+        form = _form(management.ConnectTelegram, strawberry.asdict(input))
+        return Channel.from_proto(
+            await management.connect_telegram(info.context.state, tenant_id, form))
 
     @strawberry.mutation(description="Start connecting an Avito account through the platform's "
                                      "partner app (no client secret needed; admin); an "

@@ -24,6 +24,12 @@ class ConnectAvito(BaseModel):
     sandbox: bool = Field(default=False, description="Connect to the Avito emulator (sandbox mode)")
 
 
+class ConnectTelegram(BaseModel):
+    token: str = Field(min_length=1, max_length=200, description="The bot's token from @BotFather")
+    name: str = Field(default="", max_length=255,
+                      description="Your name for this channel; empty: the bot's @username")
+
+
 class StartAuthorization(BaseModel):
     name: str = Field(min_length=1, max_length=255, description="Your name for this shop")
     sandbox: bool = Field(default=False, description="Consent on the Avito emulator (sandbox)")
@@ -60,6 +66,17 @@ async def connect_avito(state: GatewayState, tenant_id: uuid.UUID, form: Connect
         name=form.name, client_id=form.client_id, client_secret=form.client_secret,
         signing_secret=form.signing_secret, api_base_url=sandbox_api_url(state, form.sandbox),
         public_base_url=state.settings.public_base_url, subscribe_webhook=form.subscribe_webhook))
+
+
+async def connect_telegram(state: GatewayState, tenant_id: uuid.UUID,
+                           form: ConnectTelegram) -> pb.Channel:
+    """A Telegram bot as a customer channel: the token checked with getMe, the webhook set with
+    a fresh secret; a bot another account uses (channel or console bot) is refused (409)."""
+    channel = await state.channels.connect_telegram_channel(
+        tenant_id, pb.ConnectTelegramChannelRequest(
+            token=form.token, name=form.name, public_base_url=state.settings.public_base_url))
+    state.webhooks.resolver.forget(channel.id)  # connected again: its new secret applies at once
+    return channel
 
 
 async def start_avito_authorization(state: GatewayState, tenant_id: uuid.UUID,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from datetime import UTC
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -13,7 +14,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from gateway.auth import AUTH_PROBLEMS, Admin, Reader, Writer, problem_responses
 from gateway.channels import management
 from gateway.channels.diagnostics import channel_diagnostics as channel_diagnostics_of
-from gateway.channels.management import ConnectAvito, StartAuthorization, WebhookSettings
+from gateway.channels.management import (
+    ConnectAvito,
+    ConnectTelegram,
+    StartAuthorization,
+    WebhookSettings,
+)
 from gateway.channels.schemas import (
     AuthorizationOut,
     ChannelDiagnosticsOut,
@@ -39,6 +45,37 @@ async def connect_avito(body: ConnectAvito, principal: Admin, state: State) -> C
 
     The response's `webhook_url` is shown in full only here."""
     return ChannelOut.from_proto(await management.connect_avito(state, principal.tenant_id, body))
+
+
+@router.post("/telegram", status_code=201, response_model=ChannelOut,
+             responses={**AUTH_PROBLEMS, **problem_responses(409, 422, 503)})
+async def connect_telegram(body: ConnectTelegram, principal: Admin, state: State) -> ChannelOut:
+    """Connect a Telegram bot as a customer channel (kind `telegram`): buyers' private messages
+    to it become conversations, replies go back through it. The token is checked with getMe and
+    stored encrypted; the webhook is set with a secret. 409 when another account (or this one)
+    uses the bot already, as a channel or a console bot: a bot has one webhook."""
+    return ChannelOut.from_proto(await management.connect_telegram(state, principal.tenant_id,
+                                                                   body))
+
+
+@router.get("/{channel_id}/files/{file_id}", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}},
+                             "description": "The file's bytes"},
+                       **AUTH_PROBLEMS, **problem_responses(404, 409, 503)})
+async def channel_file(channel_id: str, file_id: str, principal: Reader,
+                       state: State) -> Response:
+    """A file a buyer sent to a Telegram channel (an attachment's `url` points here): read from
+    Telegram by the server, whose file links would reveal the bot's token."""
+    found = await state.channels.get_telegram_file(principal.tenant_id, channel_id, file_id)
+    # Shown inline only when it cannot run script in our origin (no HTML, no SVG).
+    inline = found.mime_type.startswith(("image/", "audio/", "video/")) \
+        and "svg" not in found.mime_type
+    mime = found.mime_type if inline else "application/octet-stream"
+    disposition = f"{'inline' if inline else 'attachment'}; " \
+                  f"filename*=UTF-8''{quote(found.file_name)}"
+    return Response(found.content, media_type=mime, headers={
+        "Content-Disposition": disposition, "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("", response_model=ChannelList)

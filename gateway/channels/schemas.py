@@ -14,7 +14,7 @@ from gateway.schemas import PageOut
 from services.kernel.timestamps import to_datetime
 
 # A channel kind's public name (conversations name their channel the same way).
-CHANNEL_KINDS = {common.CHANNEL_KIND_AVITO: "avito"}
+CHANNEL_KINDS = {common.CHANNEL_KIND_AVITO: "avito", common.CHANNEL_KIND_TELEGRAM: "telegram"}
 _CHANNEL_STATUS = {pb.CHANNEL_STATUS_ACTIVE: "active", pb.CHANNEL_STATUS_DISCONNECTED: "disconnected"}
 _AUTH_KIND = {pb.AUTH_KIND_CLIENT_CREDENTIALS: "client_credentials",
               pb.AUTH_KIND_AUTHORIZATION_CODE: "authorization_code"}

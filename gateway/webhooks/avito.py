@@ -116,7 +116,7 @@ async def _verified_owner(resolver: WebhookResolver, channel_id: str, token: str
     except ValueError:
         raise ProblemError(404, "unknown channel") from None
     owner = await resolver.resolve(channel_id)
-    if owner is None:
+    if owner is None or owner.kind != common.CHANNEL_KIND_AVITO:  # a Telegram channel's id
         raise ProblemError(404, "unknown channel")
     presented = hashlib.sha256(token.encode()).hexdigest()
     if not hmac.compare_digest(presented, owner.token_sha256):

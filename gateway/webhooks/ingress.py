@@ -16,13 +16,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import ProblemError, problem
 from gateway.state import GatewayState
-from gateway.webhooks import telegram
+from gateway.webhooks import telegram, telegram_channel
 from gateway.webhooks.avito import SIGNATURE_HEADER, accept
 
 PREFIX = "/webhooks/avito/"
 ROUTE = "/webhooks/avito/{channel_id}/{webhook_token}"
 TELEGRAM_PREFIX = "/webhooks/telegram/"
 TELEGRAM_ROUTE = "/webhooks/telegram/{bot_id}"
+TELEGRAM_CHANNEL_PREFIX = "/webhooks/telegram-channel/"
+TELEGRAM_CHANNEL_ROUTE = "/webhooks/telegram-channel/{channel_id}"
 _SIGNATURE = SIGNATURE_HEADER.encode()
 _SECRET = telegram.SECRET_HEADER.encode()
 _OK = b'{"ok":true}'
@@ -82,6 +84,18 @@ class TelegramWebhookIngress(_WebhookIngress):
         await telegram.accept_update(state.webhooks.telegram, state.bus,
                                      state.settings.webhook_handoff_timeout_s, parts[0],
                                      _header(headers, _SECRET), body)
+
+
+class TelegramChannelIngress(_WebhookIngress):
+    """Tenants' Telegram customer channels' updates (`gateway/webhooks/telegram_channel.py`)."""
+
+    prefix, route, parts = TELEGRAM_CHANNEL_PREFIX, TELEGRAM_CHANNEL_ROUTE, 1
+
+    async def accept(self, state: GatewayState, parts: list[str],
+                     headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        await telegram_channel.accept_channel_update(
+            state.webhooks.resolver, state.bus, state.settings.webhook_handoff_timeout_s,
+            parts[0], _header(headers, _SECRET), body)
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str:

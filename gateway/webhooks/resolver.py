@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
+from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
 from services.kernel.errors import NotFound
 
 _NEGATIVE_TTL_S = 5.0  # blunts floods of made-up channel ids without hiding a new channel long
@@ -20,6 +21,7 @@ class WebhookOwner:
     active: bool
     token_sha256: str
     signing_secret: str
+    kind: int = common_pb.CHANNEL_KIND_AVITO  # the channel's kind (Avito or Telegram)
 
 
 class WebhookResolver:
@@ -40,7 +42,7 @@ class WebhookResolver:
             resp = await self._channels.resolve_webhook(channel_id)
             owner: WebhookOwner | None = WebhookOwner(
                 uuid.UUID(resp.tenant_id), resp.status == channels_pb.CHANNEL_STATUS_ACTIVE,
-                resp.webhook_token_sha256, resp.signing_secret)
+                resp.webhook_token_sha256, resp.signing_secret, resp.kind)
         except NotFound:
             owner = None
         if len(self._cache) >= self._max:

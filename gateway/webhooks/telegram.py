@@ -19,9 +19,12 @@ import hmac
 import logging
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import orjson
+from google.protobuf.message import Message as ProtoMessage
 
 from clients.rpc import topics
 from clients.rpc.channels import ChannelsClient
@@ -29,12 +32,15 @@ from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channel_events
 from gateway.errors import ProblemError
 from services.kernel.bus import Bus
 from services.kernel.errors import DomainError, NotFound
+from services.kernel.wire import Topic
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 - a header name
 _NEGATIVE_TTL_S = 5.0  # blunts floods of made-up bot ids without hiding a new bot long
 _MAX_UPDATE_ID = 2**63 - 1
+_UNAVAILABLE = "temporarily unable to accept updates"
+T = TypeVar("T")
 
 
 class Gone(enum.Enum):
@@ -95,25 +101,39 @@ async def accept_update(resolver: TelegramBotResolver, bus: Bus, budget_s: float
         uuid.UUID(bot_id)
     except ValueError:
         raise ProblemError(404, "unknown bot") from None
-    try:
-        async with asyncio.timeout(budget_s):
-            owner = await resolver.resolve(bot_id)
-    except (TimeoutError, DomainError) as exc:
-        log.error("could not look a Telegram bot up", extra={"bot_id": bot_id, "error": repr(exc)})
-        raise ProblemError(503, "temporarily unable to accept updates", {"Retry-After": "1"}) from exc
+    owner = await resolved(resolver.resolve(bot_id), budget_s, {"bot_id": bot_id})
     _check(owner, secret)
     assert isinstance(owner, TelegramBotOwner)
-    event = channel_events.TelegramUpdateReceived(bot_id=bot_id, update_id=_update_id(body),
+    event = channel_events.TelegramUpdateReceived(bot_id=bot_id, update_id=update_id_of(body),
                                                   body=body)
     event.received_at.FromNanoseconds(int(received_at * 1_000_000_000))
+    await published(bus, topics.TELEGRAM_UPDATE_RECEIVED, owner.tenant_id, event,
+                    f"telegram:{bot_id}:{event.update_id}", deadline, {"bot_id": bot_id})
+
+
+async def resolved(lookup: Awaitable[T], budget_s: float, extra: dict[str, str]) -> T:
+    """Whose an update's URL is, within `budget_s`; 503 (Telegram retries) past it or when
+    the lookup fails."""
     try:
-        await bus.publish_event(topics.TELEGRAM_UPDATE_RECEIVED, owner.tenant_id, event,
-                                msg_id=f"telegram:{bot_id}:{event.update_id}",
-                                ack_timeout_s=max(0.01, deadline - loop.time()))
+        async with asyncio.timeout(budget_s):
+            return await lookup
+    except (TimeoutError, DomainError) as exc:
+        log.error("could not look a Telegram webhook's owner up",
+                  extra={**extra, "error": repr(exc)})
+        raise ProblemError(503, _UNAVAILABLE, {"Retry-After": "1"}) from exc
+
+
+async def published(bus: Bus, topic: Topic, tenant_id: uuid.UUID, event: ProtoMessage,
+                    msg_id: str, deadline: float, extra: dict[str, str]) -> None:
+    """Published and acked by JetStream before `deadline` (the loop's clock), else 503."""
+    remaining = deadline - asyncio.get_running_loop().time()
+    try:
+        await bus.publish_event(topic, tenant_id, event, msg_id=msg_id,
+                                ack_timeout_s=max(0.01, remaining))
     except Exception as exc:  # timed out or refused: Telegram keeps the update and retries
         log.error("could not hand a Telegram update to the bus",
-                  extra={"bot_id": bot_id, "error": repr(exc)})
-        raise ProblemError(503, "temporarily unable to accept updates", {"Retry-After": "1"}) from exc
+                  extra={**extra, "error": repr(exc)})
+        raise ProblemError(503, _UNAVAILABLE, {"Retry-After": "1"}) from exc
 
 
 def _check(owner: TelegramBotOwner | Gone | None, secret: str) -> None:
@@ -126,7 +146,8 @@ def _check(owner: TelegramBotOwner | Gone | None, secret: str) -> None:
         raise ProblemError(401, f"missing or wrong {SECRET_HEADER}")
 
 
-def _update_id(body: bytes) -> int:
+def update_id_of(body: bytes) -> int:
+    """The Update's update_id; 422 for a body that is not one."""
     try:
         update = orjson.loads(body)
     except orjson.JSONDecodeError:

@@ -5,6 +5,7 @@ workflows that call Avito open their own around those calls.
 
 CHANNELS_WEBHOOKS           avito.received            -> message.inbound
 CHANNELS_WEBHOOKS_OVERFLOW  avito.overflow            (the same, held while conversations lags)
+CHANNELS_TELEGRAM           telegram.channel_update   -> message.inbound
 CHANNELS_SENDER             message.send_requested    -> Avito, message.delivery
 CHANNELS_READ               conversation.read         -> Avito read mark
 CHANNELS_DELETER            message.delete_requested  -> Avito, message.deletion
@@ -34,19 +35,25 @@ from services.channels.messaging.outbound import OutboundSender, ReadMarker, Sen
 from services.channels.repository import ChannelsUnit
 from services.channels.sync.details import ChatDetails, wanted
 from services.channels.sync.listings import ListingRefresher
+from services.channels.telegram.channel import TelegramChannels
+from services.channels.telegram.inbound import TelegramUpdates
+from services.channels.telegram.normalize import MalformedUpdate
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, uuid_field
 from services.kernel.unit import Units
 
 
 class ChannelsConsumers:
     def __init__(self, settings: ChannelsSettings, units: Units[ChannelsUnit], bus: Bus,
-                 clients: AvitoClients, media: MediaFetcher, listings: ListingRefresher) -> None:
+                 clients: AvitoClients, media: MediaFetcher, listings: ListingRefresher,
+                 telegram: TelegramChannels) -> None:
         self.settings, self.units, self.bus = settings, units, bus
         self.webhooks = Webhooks(bus)
+        self.telegram = TelegramUpdates(units, bus)
         # Sends, read marks and deletes call Avito between their own short units of work.
-        self.sender = OutboundSender(units, clients, settings.send_max_deliveries, media)
+        self.sender = OutboundSender(units, clients, settings.send_max_deliveries, media,
+                                     telegram)
         self.reader = ReadMarker(units, clients)
-        self.deleter = MessageDeleter(units, clients, settings.send_max_deliveries)
+        self.deleter = MessageDeleter(units, clients, settings.send_max_deliveries, telegram)
         # The listing cache is shared with reconciliation (one cache, one TTL).
         self.details = ChatDetails(units, clients, listings)
 
@@ -64,6 +71,8 @@ class ChannelsConsumers:
                          batch_handler=self.on_webhooks,
                          hold_while=Backlog(self.bus, topics.CONVERSATIONS_INBOUND,
                                            s.overflow_downstream_limit).over_limit),
+            ConsumerSpec(topics.CHANNELS_TELEGRAM, self.on_telegram_update, concurrency=8,
+                         batch=64),
             # Sends and deletes: one conversation's (one Avito chat's) in stream order,
             # different chats concurrently. Read marks: any order.
             ConsumerSpec(topics.CHANNELS_SENDER, self.on_send_requested,
@@ -98,6 +107,12 @@ class ChannelsConsumers:
         except MalformedWebhook as exc:
             raise Poison(f"malformed Avito webhook: {exc}") from exc
         await self.webhooks.publish(deliveries[0].tenant_id, inbound)
+
+    async def on_telegram_update(self, delivery: Delivery) -> None:
+        try:
+            await self.telegram.handle(delivery.tenant_id, delivery.event)
+        except MalformedUpdate as exc:
+            raise Poison(f"malformed Telegram update: {exc}") from exc
 
     async def on_send_requested(self, delivery: Delivery) -> None:
         request: conversations_ev.MessageSendRequested = delivery.event

@@ -64,7 +64,8 @@ def channel_disconnected(account: ChannelAccount) -> ev.ChannelDisconnected:
 
 
 def channel_connected(account: ChannelAccount) -> ev.ChannelConnected:
-    return ev.ChannelConnected(channel_id=str(account.id), kind=common.CHANNEL_KIND_AVITO,
+    return ev.ChannelConnected(channel_id=str(account.id),
+                               kind=account.kind,  # type: ignore[arg-type]  # same numbering
                                external_account_id=account.external_account_id)
 
 

@@ -22,6 +22,9 @@ class ChannelKind(IntEnum):
     """channel_accounts.kind; the values are those of common.v1.ChannelKind."""
 
     AVITO = 1
+    # A bot taking buyers' private messages: external_account_id is its Telegram id,
+    # client_secret_enc its token, the webhook token its setWebhook secret_token.
+    TELEGRAM = 2
 
 
 class AccountStatus(IntEnum):
@@ -94,6 +97,9 @@ class OutboundSend(TenantMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Parts already taken by a channel whose chats cannot be read back (Telegram): an
+    # interrupted attempt resumes after them instead of reconciling against the chat.
+    parts_sent: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
 
 
 class OAuthState(TenantMixin, Base):

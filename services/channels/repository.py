@@ -48,6 +48,7 @@ class WebhookAccount:
 _WEBHOOK_ACCOUNT = text("SELECT tenant_id, kind, status, webhook_token_sha256, signing_secret_enc "
                         "FROM channels.webhook_target(:channel_id)")
 _OAUTH_STATE_TENANT = text("SELECT channels.oauth_state_tenant(:state_sha256)")
+_TELEGRAM_CHANNEL_TENANT = text("SELECT channels.telegram_channel_tenant(:telegram_id)")
 
 
 class AccountsRepository(RepositoryBase[ChannelAccount]):
@@ -63,6 +64,12 @@ class AccountsRepository(RepositoryBase[ChannelAccount]):
         return await self.session.scalar(select(ChannelAccount).where(
             ChannelAccount.kind == kind,
             ChannelAccount.external_account_id == external_account_id))
+
+    async def telegram_tenant(self, telegram_id: int) -> uuid.UUID | None:
+        """Tenantless: which tenant has this bot connected as a customer channel, if any."""
+        tenant: uuid.UUID | None = await self.session.scalar(
+            _TELEGRAM_CHANNEL_TENANT, {"telegram_id": str(telegram_id)})
+        return tenant
 
     async def page(self, after: tuple[datetime, uuid.UUID] | None,
                    limit: int) -> list[ChannelAccount]:

@@ -82,7 +82,8 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     conversations = open_channel(settings.conversations_target, caller)
     media = media_from(ConversationsClient(conversations, caller))
     listings = ListingRefresher(units, clients, settings.listing_ttl_s)
-    consumers = ChannelsConsumers(settings, units, bus, clients, media, listings)
+    consumers = ChannelsConsumers(settings, units, bus, clients, media, listings,
+                                  service.telegram)
     grpc = GrpcServer(
         [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
                         ChannelsServicer(units, service), SERVICE_NAME),

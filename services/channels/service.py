@@ -22,8 +22,9 @@ from services.channels.accounts.oauth import AvitoAuthorization
 from services.channels.avito.pool import AvitoClients
 from services.channels.bots.service import TelegramBots
 from services.channels.config import ChannelsSettings
-from services.channels.models import AccountStatus, AuthKind, ChannelAccount
+from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind
 from services.channels.repository import ChannelsUnit
+from services.channels.telegram.channel import ConnectTelegram, TelegramChannels, webhook_path
 from services.channels.telegram.client import TelegramApi
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -77,9 +78,11 @@ class ChannelsService:
         # Connecting through the partner app, webhook on/off, disconnecting, diagnostics.
         self.authorization = AvitoAuthorization(settings, box, clients)
         self.management = ChannelManagement(settings, box, clients)
-        self.diagnostics = ChannelDiagnostics(clients)
         self.actions = ChannelActions(clients)  # voice URLs, blacklist
         self.bots = TelegramBots(settings, box, telegram)  # tenants' Telegram bots
+        # Telegram bots as customer channels (kind telegram).
+        self.telegram = TelegramChannels(settings, box, telegram)
+        self.diagnostics = ChannelDiagnostics(clients, self.telegram.diagnose)
 
     async def connect_avito(self, units: Units[ChannelsUnit], form: ConnectAvito) -> Connected:
         """Check the credentials with Avito, register the webhook, then save: a refusal at
@@ -92,6 +95,22 @@ class ChannelsService:
             public_base_url=form.public_base_url, auth_kind=AuthKind.CLIENT_CREDENTIALS,
             client_id=form.client_id, client_secret=form.client_secret,
             signing_secret=form.signing_secret, subscribe_webhook=form.subscribe_webhook))
+
+    async def connect_telegram(self, units: Units[ChannelsUnit],
+                               form: ConnectTelegram) -> ChannelAccount:
+        """getMe, the bot's owners checked, setWebhook, then save (telegram/channel.py)."""
+        return await self.telegram.connect(units, form)
+
+    async def disconnect(self, units: Units[ChannelsUnit], channel_id: str) -> ChannelAccount:
+        """DisconnectChannel: Avito unsubscribes, Telegram deletes the webhook."""
+        async with units() as unit:
+            row = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"),
+                                                   "channel")
+        if row.kind != ChannelKind.TELEGRAM:
+            return await self.management.disconnect(units, channel_id)
+        if row.status == AccountStatus.DISCONNECTED:
+            return row
+        return await self.telegram.disconnect(units, row)
 
     async def list_channels(self, unit: ChannelsUnit, requested_size: int,
                             cursor: str) -> ChannelPage:
@@ -148,10 +167,15 @@ class ChannelsService:
         account = await self.get_channel(unit, channel_id)
         if account.status != AccountStatus.ACTIVE:
             raise FailedPrecondition("the channel is disconnected: connect it again to sync it")
+        if account.kind != ChannelKind.AVITO:
+            raise FailedPrecondition("a Telegram channel has nothing to sync: the Bot API keeps "
+                                     "no history a bot can read; messages arrive by webhook")
         return await unit.sync_states.request_now(account.id)
 
     @staticmethod
     def masked_webhook_url(account: ChannelAccount) -> str:
+        if account.kind == ChannelKind.TELEGRAM:  # the secret travels in a header, not here
+            return account.public_base_url + webhook_path(account.id)
         return f"{account.public_base_url}/webhooks/avito/{account.id}/{MASKED_TOKEN}"
 
     def _validated(self, form: ConnectAvito) -> ConnectAvito:

@@ -13,6 +13,7 @@ from services.channels.bots.servicer import TelegramBotsRpcs
 from services.channels.models import ChannelAccount
 from services.channels.repository import ChannelsUnit
 from services.channels.service import ChannelsService, ConnectAvito
+from services.channels.telegram.channel import ConnectTelegram
 from services.kernel.errors import InvalidArgument
 from services.kernel.unit import Units
 
@@ -128,7 +129,7 @@ class ChannelsServicer(TelegramBotsRpcs, pb_grpc.ChannelsServiceServicer):
 
     async def DisconnectChannel(self, request: pb.DisconnectChannelRequest,
                                 context: Any) -> pb.DisconnectChannelResponse:
-        row = await self.service.management.disconnect(self.units, request.id)
+        row = await self.service.disconnect(self.units, request.id)
         return pb.DisconnectChannelResponse(channel=self._masked(row))
 
     async def SetWebhook(self, request: pb.SetWebhookRequest,
@@ -145,6 +146,18 @@ class ChannelsServicer(TelegramBotsRpcs, pb_grpc.ChannelsServiceServicer):
             channel=self._masked(diagnosis.account),
             checks=[pb.DiagnosticCheck(name=c.name, ok=c.ok, message=c.message, fix=c.fix)
                     for c in diagnosis.checks])
+
+    async def ConnectTelegramChannel(self, request: pb.ConnectTelegramChannelRequest,
+                                     context: Any) -> pb.ConnectTelegramChannelResponse:
+        row = await self.service.connect_telegram(self.units, ConnectTelegram(
+            token=request.token, name=request.name, public_base_url=request.public_base_url))
+        return pb.ConnectTelegramChannelResponse(channel=self._masked(row))
+
+    async def GetTelegramFile(self, request: pb.GetTelegramFileRequest,
+                              context: Any) -> pb.GetTelegramFileResponse:
+        found = await self.service.telegram.file(self.units, request.channel_id, request.file_id)
+        return pb.GetTelegramFileResponse(content=found.content, mime_type=found.mime_type,
+                                          file_name=found.file_name)
 
     def _masked(self, row: ChannelAccount) -> pb.Channel:
         return channel_proto(row, self.service.masked_webhook_url(row))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from services.channels.accounts.errors import avito_call, domain_error
 from services.channels.avito.errors import AvitoError
 from services.channels.avito.pool import AvitoClients
-from services.channels.models import AccountStatus, ChannelAccount
+from services.channels.models import AccountStatus, ChannelAccount, ChannelKind
 from services.channels.repository import ChannelsUnit
 from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import parse_uuid
@@ -77,6 +77,8 @@ async def _active_account(units: Units[ChannelsUnit], channel_id: str) -> Channe
         account = await unit.accounts.get_or_raise(parse_uuid(channel_id, "channel id"), "channel")
     if account.status != AccountStatus.ACTIVE:
         raise FailedPrecondition("the channel is disconnected")
+    if account.kind != ChannelKind.AVITO:  # a Telegram channel's files: GetTelegramFile
+        raise FailedPrecondition("this is an Avito action; the channel is not an Avito account")
     return account
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from services.channels.avito.errors import AvitoAuthError, AvitoError, AvitoPaymentRequired
 from services.channels.avito.pool import AvitoClients
-from services.channels.models import AccountStatus, AuthKind, ChannelAccount, SyncState
+from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind, SyncState
 from services.channels.repository import ChannelsUnit
 from services.kernel.repository import parse_uuid
 from services.kernel.unit import Units
@@ -44,8 +44,9 @@ class Diagnosis:
 
 
 class ChannelDiagnostics:
-    def __init__(self, clients: AvitoClients) -> None:
-        self._clients = clients
+    def __init__(self, clients: AvitoClients,
+                 telegram: Callable[[ChannelAccount], Awaitable[list[Check]]]) -> None:
+        self._clients, self._telegram = clients, telegram
 
     async def diagnose(self, units: Units[ChannelsUnit], channel_id: str) -> Diagnosis:
         async with units() as unit:
@@ -56,6 +57,8 @@ class ChannelDiagnostics:
                 "status", False, f"the channel was disconnected at {_when(row.disconnected_at)}",
                 "connect the account again (POST /v1/channels/avito or "
                 "POST /v1/channels/avito/authorize): its history is kept")])
+        if row.kind == ChannelKind.TELEGRAM:  # its own checks (telegram/channel.py)
+            return Diagnosis(row, [*await self._telegram(row), last_webhook(row)])
         checks = [public_url(row), *await self._avito_checks(row),
                   last_webhook(row), sync_check(row, sync)]
         return Diagnosis(row, checks)

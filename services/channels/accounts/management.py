@@ -20,7 +20,7 @@ from services.channels.accounts.errors import domain_error
 from services.channels.avito.errors import AvitoError
 from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
-from services.channels.models import AccountStatus, ChannelAccount
+from services.channels.models import AccountStatus, ChannelAccount, ChannelKind
 from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import DomainError, FailedPrecondition, InvalidArgument
@@ -53,6 +53,9 @@ class ChannelManagement:
             row = await unit.accounts.lock(channel_id)
             if row.status != AccountStatus.ACTIVE:
                 raise FailedPrecondition("the channel is disconnected: connect it again first")
+            if row.kind != ChannelKind.AVITO:
+                raise FailedPrecondition("a Telegram channel's webhook stays on while it is "
+                                         "connected: disconnect the channel to stop it")
             row = await unit.accounts.save(row, **changes)
         try:
             subscribed = await self.reconcile(row)

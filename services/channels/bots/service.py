@@ -16,10 +16,8 @@ import hashlib
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from services.channels.accounts.connect import base_url
 from services.channels.bots.repository import WebhookBot
@@ -27,16 +25,10 @@ from services.channels.config import ChannelsSettings
 from services.channels.models import TelegramBot, TelegramBotStatus, TelegramDelivery
 from services.channels.repository import ChannelsUnit
 from services.channels.telegram.client import TOKEN, TelegramApi
-from services.channels.telegram.errors import (
-    TelegramError,
-    TelegramTokenRefused,
-    TelegramUnavailable,
-)
+from services.channels.telegram.errors import telegram_call
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import (
     Conflict,
-    DomainError,
-    FailedPrecondition,
     InvalidArgument,
     NotFound,
     Unavailable,
@@ -47,11 +39,9 @@ from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 # What the bot runner handles; Telegram keeps the list until it is given again.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member",
                    "chat_member")
-TOKEN_REFUSED = "Telegram refused this token: check it with @BotFather"  # noqa: S105 - a message
 DEFAULT_CREDENTIALS_PAGE, MAX_CREDENTIALS_PAGE = 100, 500
 
 
@@ -110,14 +100,19 @@ class TelegramBots:
 
     async def _register(self, units: Units[ChannelsUnit], form: Registration,
                         key_id: uuid.UUID) -> Registered:
-        me = await _telegram(self._api.get_me(form.token), "check the token")
+        me = await telegram_call(self._api.get_me(form.token), "check the token")
         async with units() as unit:
             await unit.telegram_bots.lock_telegram_id(me.telegram_id)
             async with units.tenantless() as lookup:
                 owner = await lookup.telegram_bots.tenant_of(me.telegram_id)
+                channel = await lookup.accounts.telegram_tenant(me.telegram_id)
             if owner is not None and owner != unit.tenant_id:
                 raise Conflict(f"@{me.username} is registered by another account: it has to "
                                "be removed there first")
+            if channel is not None:  # a customer channel's webhook: one bot, one webhook
+                raise Conflict(f"@{me.username} is connected as a customer channel: a bot "
+                               "takes one webhook, so use another bot or disconnect that "
+                               "channel first")
             row = await unit.telegram_bots.find_telegram(me.telegram_id)
             bot_id = row.id if row is not None else new_id()
             secret = await self._point_telegram(form, bot_id)
@@ -144,12 +139,12 @@ class TelegramBots:
     async def _point_telegram(self, form: Registration, bot_id: uuid.UUID) -> str:
         """Telegram's side of a registration; the webhook's new secret ("" for polling)."""
         if form.delivery == TelegramDelivery.POLLING:
-            await _telegram(self._api.delete_webhook(form.token), "delete the webhook")
+            await telegram_call(self._api.delete_webhook(form.token), "delete the webhook")
             return ""
         secret = secrets.token_urlsafe(32)
         url = f"{form.public_base_url}/webhooks/telegram/{bot_id}"
-        await _telegram(self._api.set_webhook(form.token, url, secret, ALLOWED_UPDATES),
-                        "set the webhook")
+        await telegram_call(self._api.set_webhook(form.token, url, secret, ALLOWED_UPDATES),
+                            "set the webhook")
         return secret
 
     async def page(self, unit: ChannelsUnit, requested_size: int,
@@ -187,8 +182,8 @@ class TelegramBots:
             await unit.telegram_bots.lock_telegram_id(row.telegram_id)
             row = await unit.telegram_bots.lock(id_)
             try:
-                await _telegram(self._api.delete_webhook(self._box.decrypt(row.token_enc)),
-                                "delete the webhook")
+                await telegram_call(self._api.delete_webhook(self._box.decrypt(row.token_enc)),
+                                    "delete the webhook")
             except InvalidArgument:
                 log.warning("removing a Telegram bot whose token Telegram refuses",
                             extra={"bot_id": str(id_)})
@@ -234,22 +229,6 @@ class TelegramBots:
                           "public_base_url")
         return replace(form, token=token, delivery=delivery, public_base_url=public,
                        runner_api_key=form.runner_api_key.strip()), key_id
-
-
-async def _telegram(call: Awaitable[T], action: str) -> T:
-    """A Telegram call; its failure as the domain error a seller can act on."""
-    try:
-        return await call
-    except TelegramError as exc:
-        raise _domain_error(exc, action) from None
-
-
-def _domain_error(exc: TelegramError, action: str) -> DomainError:
-    if isinstance(exc, TelegramTokenRefused):
-        return InvalidArgument(TOKEN_REFUSED)
-    if isinstance(exc, TelegramUnavailable):
-        return Unavailable(f"Telegram is not answering, could not {action}: {exc.message}")
-    return FailedPrecondition(f"Telegram refused to {action}: {exc.message}")
 
 
 def _sha256(value: str) -> str:

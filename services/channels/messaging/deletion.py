@@ -5,6 +5,8 @@ A reply may have gone out as several parts (long texts, images): every part stil
 is found by content, in order (`parts.find_sent`), and deleted; the id conversations holds is
 deleted too. Avito keeps deleted messages in the chat as type "deleted" and allows it only
 within an hour of sending — its refusal becomes the failure reason the seller sees.
+On a Telegram channel the message conversations holds (a reply's last part) is deleted with
+deleteMessage, which a bot may do within 48 hours; Telegram's refusal is the reason.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnava
 from services.channels.avito.pool import AvitoClients
 from services.channels.messaging.outbound import deferred, failure_reason
 from services.channels.messaging.parts import build_parts, find_sent
-from services.channels.models import AccountStatus, ChannelAccount, OutboundSend
+from services.channels.models import AccountStatus, ChannelAccount, ChannelKind, OutboundSend
 from services.channels.repository import ChannelsUnit
+from services.channels.telegram.channel import TelegramChannels
+from services.channels.telegram.errors import TelegramError, TelegramUnavailable
 from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
@@ -41,8 +45,9 @@ class DeleteCommand:
 
 class MessageDeleter:
     def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients,
-                 max_deliveries: int) -> None:
+                 max_deliveries: int, telegram_channels: TelegramChannels) -> None:
         self._units, self._clients, self._max_deliveries = units, clients, max_deliveries
+        self._telegram = telegram_channels
 
     async def delete(self, cmd: DeleteCommand, delivery: int) -> None:
         """Handle delivery number `delivery` (1-based) of a delete request."""
@@ -53,6 +58,9 @@ class MessageDeleter:
         if problem or account is None:
             await self._report(cmd, problem)
             return
+        if account.kind == ChannelKind.TELEGRAM:
+            await self._delete_telegram(account, cmd, delivery)
+            return
         client = self._clients.for_account(account)
         try:
             for part_id in await self._part_ids(client, account, cmd, send):
@@ -62,6 +70,22 @@ class MessageDeleter:
             await self._report(cmd, deferred(exc, delivery, self._max_deliveries))
         except AvitoError as exc:
             await self._report(cmd, _failure(exc))
+        else:
+            await self._report(cmd, "")
+
+    async def _delete_telegram(self, account: ChannelAccount, cmd: DeleteCommand,
+                               delivery: int) -> None:
+        try:
+            await self._telegram.api.delete_message(
+                self._telegram.token(account), int(cmd.external_chat_id),
+                int(cmd.external_message_id))
+        except TelegramUnavailable as exc:
+            await self._report(cmd, deferred(exc, delivery, self._max_deliveries))
+        except TelegramError as exc:
+            await self._report(cmd, f"Telegram refused to delete it ({exc.status or 'error'}; a "
+                                    f"bot may delete its messages within 48 hours): {exc.message}")
+        except ValueError:
+            await self._report(cmd, "the message has no Telegram chat or message id")
         else:
             await self._report(cmd, "")
 

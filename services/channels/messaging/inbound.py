@@ -37,10 +37,12 @@ Inbound = tuple[common.UnifiedMessage, Timestamp]
 
 async def publish_inbound(bus: Bus, tenant_id: uuid.UUID, message: common.UnifiedMessage, *,
                           received_at: Timestamp | None = None, historical: bool = False) -> None:
+    # Telegram numbers messages per chat, Avito per account: the id is made unique per channel.
+    external_id = f"{message.external_chat_id}:{message.external_message_id}" \
+        if message.channel == common.CHANNEL_KIND_TELEGRAM else message.external_message_id
     await bus.publish_event(
         topics.MESSAGE_INBOUND, tenant_id, events.message_inbound(message, received_at, historical),
-        msg_id=events.inbound_msg_id(message.channel_id, message.external_message_id,
-                                     message.content_type))
+        msg_id=events.inbound_msg_id(message.channel_id, external_id, message.content_type))
 
 
 class Webhooks:

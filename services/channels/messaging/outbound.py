@@ -6,6 +6,8 @@ A send is tracked by its `outbound_sends` row (one per conversations message id)
          found SENDING means an earlier attempt may have got through before it died, so the
          chat's recent messages are checked first and only the missing parts go out
   UoW 2  mark SENT (or FAILED) and write MessageDelivery to the outbox
+The account's kind picks the channel: Avito here and in `parts.py`; Telegram in
+`telegram/sending.py`, which records each part as it goes (its chats cannot be read back).
 """
 
 from __future__ import annotations
@@ -26,8 +28,17 @@ from services.channels.avito.errors import (
 from services.channels.avito.pool import AvitoClients
 from services.channels.messaging.media import MediaFetcher, MediaGone
 from services.channels.messaging.parts import Part, build_parts, find_sent, send_part
-from services.channels.models import AccountStatus, ChannelAccount, OutboundSend, SendStatus
+from services.channels.models import (
+    AccountStatus,
+    ChannelAccount,
+    ChannelKind,
+    OutboundSend,
+    SendStatus,
+)
 from services.channels.repository import ChannelsUnit
+from services.channels.telegram import sending as telegram
+from services.channels.telegram.channel import TelegramChannels
+from services.channels.telegram.errors import TelegramError, TelegramUnavailable
 from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
@@ -57,13 +68,14 @@ class _Attempt:
     parts: list[Part]
     # Set when an earlier attempt was interrupted after it started sending.
     interrupted_at: datetime | None
+    parts_sent: int = 0  # Telegram: parts recorded as sent by earlier attempts
 
 
 class OutboundSender:
     def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients, max_deliveries: int,
-                 media: MediaFetcher) -> None:
+                 media: MediaFetcher, telegram_channels: TelegramChannels) -> None:
         self._units, self._clients, self._max_deliveries = units, clients, max_deliveries
-        self._media = media
+        self._media, self._telegram = media, telegram_channels
 
     async def send(self, cmd: SendCommand, delivery: int) -> None:
         """Handle delivery number `delivery` (1-based) of a send command, idempotently."""
@@ -71,11 +83,16 @@ class OutboundSender:
         if attempt is None:
             return
         try:
-            external_id = await self._deliver(cmd, attempt)
-        except AvitoUnavailable as exc:
+            if attempt.account.kind == ChannelKind.TELEGRAM:
+                external_id = await self._deliver_telegram(cmd, attempt)
+            else:
+                external_id = await self._deliver(cmd, attempt)
+        except (AvitoUnavailable, TelegramUnavailable) as exc:
             await self._finish(cmd, failure=deferred(exc, delivery, self._max_deliveries))
         except AvitoError as exc:
             await self._finish(cmd, failure=failure_reason(exc))
+        except TelegramError as exc:
+            await self._finish(cmd, failure=telegram.failure_reason(exc))
         except MediaGone as exc:
             await self._finish(cmd, failure=exc.reason)
         else:
@@ -93,7 +110,8 @@ class OutboundSender:
                 channel_id=cmd.channel_id, external_chat_id=cmd.external_chat_id)
             if row.status in (SendStatus.SENT, SendStatus.FAILED):
                 return None  # done earlier; its delivery event went out then
-            parts = build_parts(cmd.text, cmd.media_ids)
+            parts = telegram.build_parts(cmd.text, cmd.media_ids) \
+                if account.kind == ChannelKind.TELEGRAM else build_parts(cmd.text, cmd.media_ids)
             problem = _refusal(account, cmd, parts)
             if problem:
                 await unit.sends.save(row, now, status=SendStatus.FAILED, last_error=problem)
@@ -101,7 +119,7 @@ class OutboundSender:
                 return None
             interrupted_at = row.updated_at if row.status == SendStatus.SENDING else None
             await unit.sends.save(row, now, status=SendStatus.SENDING, attempts=row.attempts + 1)
-        return _Attempt(account, parts, interrupted_at)
+        return _Attempt(account, parts, interrupted_at, row.parts_sent)
 
     async def _deliver(self, cmd: SendCommand, attempt: _Attempt) -> str:
         """Send the parts not already on Avito; returns the id of the last part."""
@@ -118,6 +136,28 @@ class OutboundSender:
             sent.append(await send_part(client, account, cmd.external_chat_id, part,
                                         self._media))
         return sent[-1]
+
+    async def _deliver_telegram(self, cmd: SendCommand, attempt: _Attempt) -> str:
+        """The parts no earlier attempt recorded, each recorded as Telegram takes it."""
+        async def progress(parts_sent: int, external_id: str) -> None:
+            async with self._units() as unit:
+                row = await unit.sends.lock(
+                    message_id=cmd.message_id, conversation_id=cmd.conversation_id,
+                    channel_id=cmd.channel_id, external_chat_id=cmd.external_chat_id)
+                await unit.sends.save(row, datetime.now(UTC), parts_sent=parts_sent,
+                                      external_message_id=external_id)
+
+        if attempt.interrupted_at is not None:
+            log.info("resuming an interrupted Telegram send", extra={
+                "message_id": str(cmd.message_id), "parts_sent": attempt.parts_sent})
+        last = await telegram.send_parts(
+            self._telegram.api, self._telegram.token(attempt.account), cmd.external_chat_id,
+            attempt.parts, attempt.parts_sent, self._media, progress)
+        if last:
+            return last
+        async with self._units() as unit:  # every part went out on earlier attempts
+            row = await unit.sends.get_by_message(cmd.message_id)
+        return (row.external_message_id or "") if row is not None else ""
 
     async def _finish(self, cmd: SendCommand, *, external_id: str = "",
                       failure: str = "") -> None:
@@ -148,6 +188,8 @@ class ReadMarker:
     async def mark_read(self, channel_id: uuid.UUID, chat_id: str) -> None:
         async with self._units() as unit:
             account = await unit.accounts.get(channel_id)
+        if account is not None and account.kind == ChannelKind.TELEGRAM:
+            return  # Telegram has no read marks a bot can set
         if account is None or account.status != AccountStatus.ACTIVE or not chat_id:
             log.info("read mark skipped: no active channel or chat",
                      extra={"channel_id": str(channel_id)})
@@ -162,12 +204,14 @@ class ReadMarker:
                 "channel_id": str(channel_id), "status": exc.status, "error": exc.message})
 
 
-def deferred(exc: AvitoUnavailable, delivery: int, max_deliveries: int) -> str:
-    """Avito unavailable on delivery number `delivery` of a command: SendDeferred (the bus
-    retries) while deliveries are left, else the failure reason to report."""
+def deferred(exc: AvitoUnavailable | TelegramUnavailable, delivery: int,
+             max_deliveries: int) -> str:
+    """The channel unavailable on delivery number `delivery` of a command: SendDeferred (the
+    bus retries) while deliveries are left, else the failure reason to report."""
     if delivery < max_deliveries:
         raise SendDeferred(exc.message, exc.retry_after_s) from exc
-    return f"Avito was unavailable on all {delivery} attempts: {exc.message}"
+    channel = "Telegram" if isinstance(exc, TelegramUnavailable) else "Avito"
+    return f"{channel} was unavailable on all {delivery} attempts: {exc.message}"
 
 
 def failure_reason(exc: AvitoError) -> str:
@@ -183,7 +227,10 @@ def failure_reason(exc: AvitoError) -> str:
 def _refusal(account: ChannelAccount, cmd: SendCommand, parts: list[Part]) -> str:
     if account.status != AccountStatus.ACTIVE:
         return "the channel is disconnected"
-    if not cmd.external_chat_id:
+    if account.kind == ChannelKind.TELEGRAM:
+        if not cmd.external_chat_id.lstrip("-").isdigit():
+            return "the conversation has no Telegram chat to send to"
+    elif not cmd.external_chat_id:
         return "the conversation has no Avito chat to send to"
     if not parts:
         return "the message has neither text nor images"

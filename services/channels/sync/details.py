@@ -24,7 +24,7 @@ from services.channels.avito.chats import buyer_name
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import AvitoError, AvitoRejected, AvitoUnavailable
 from services.channels.avito.pool import AvitoClients
-from services.channels.models import ChannelAccount
+from services.channels.models import ChannelAccount, ChannelKind
 from services.channels.repository import ChannelsUnit
 from services.channels.sync.listings import ListingRefresher
 from services.kernel.unit import Units
@@ -64,8 +64,8 @@ class ChatDetails:
         try:
             async with self._units() as unit:
                 account = await unit.accounts.get_active(channel_id)
-                if account is None:
-                    return  # disconnected: nothing is fetched for it any more
+                if account is None or account.kind != ChannelKind.AVITO:
+                    return  # disconnected (nothing is fetched any more), or not Avito's
                 item_id = need.item_id
                 if item_id and await self._listings.announce_cached(
                         unit, channel_id, item_id, need.conversation_id):

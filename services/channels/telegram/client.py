@@ -3,8 +3,9 @@ on a configurable API server (`telegram_api_base_url`: Telegram, or the emulator
 
 Every call is bounded by a timeout and retried a bounded number of times with full-jitter
 exponential backoff on 5xx, timeouts and connection errors; a 429 is waited out for its
-`retry_after` when that is within `retry_after_max_s`. Only idempotent methods are called
-through `call` (getMe, setWebhook, deleteWebhook...): repeating one after a timeout is safe.
+`retry_after` when that is within `retry_after_max_s`. Idempotent methods (getMe, setWebhook,
+deleteWebhook, getFile...) are repeated after a timeout; a send is not (`unsure=False`): it may
+have reached the chat, and the Bot API cannot tell, so the caller decides (messaging/telegram.py).
 Failures come out as the typed errors of `errors.py`, their messages free of the token.
 """
 
@@ -17,17 +18,22 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
     TelegramNetworkError,
+    TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.types import BufferedInputFile
 from prometheus_client import Counter
 
 from services.channels.telegram.errors import (
@@ -44,6 +50,9 @@ REQUESTS = Counter("switchboard_telegram_requests_total", "Telegram Bot API requ
 # "<bot id>:<secret>" as @BotFather gives it (35 characters of secret today; some slack).
 TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$")
 T = TypeVar("T")
+# The Bot API serves files up to 20 MB to bots (getFile).
+FILE_MAX_BYTES = 20 * 1024 * 1024
+_STATUS = ((TelegramForbiddenError, 403), (TelegramNotFound, 404), (TelegramBadRequest, 400))
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,12 @@ class BotIdentity:
     telegram_id: int
     username: str
     first_name: str
+
+
+@dataclass(frozen=True)
+class TelegramFile:
+    content: bytes
+    file_path: str  # Telegram's path (e.g. photos/file_1.jpg); never the URL, which holds the token
 
 
 class TelegramApi:
@@ -89,8 +104,35 @@ class TelegramApi:
         await self.call(token, "deleteWebhook",
                         lambda bot: bot.delete_webhook(drop_pending_updates=False))
 
-    async def call(self, token: str, method: str, request: Callable[[Bot], Awaitable[T]]) -> T:
-        """`request` with the bot of `token`, retried as the module says."""
+    async def send_text(self, token: str, chat_id: int, text: str) -> int:
+        """Plain text (no parse mode: nothing in it is markup); the message id."""
+        sent = await self.call(token, "sendMessage", lambda bot: bot.send_message(
+            chat_id=chat_id, text=text, parse_mode=None), unsure=False)
+        return sent.message_id
+
+    async def send_photo(self, token: str, chat_id: int, content: bytes, filename: str) -> int:
+        sent = await self.call(token, "sendPhoto", lambda bot: bot.send_photo(
+            chat_id=chat_id, photo=BufferedInputFile(content, filename)), unsure=False)
+        return sent.message_id
+
+    async def delete_message(self, token: str, chat_id: int, message_id: int) -> None:
+        await self.call(token, "deleteMessage", lambda bot: bot.delete_message(
+            chat_id=chat_id, message_id=message_id))
+
+    async def get_file(self, token: str, file_id: str) -> TelegramFile:
+        """getFile, then the download, bounded by FILE_MAX_BYTES; the URL stays in here."""
+        found = await self.call(token, "getFile", lambda bot: bot.get_file(file_id))
+        if not found.file_path or (found.file_size or 0) > FILE_MAX_BYTES:
+            raise TelegramRejected("the file is too big for a bot to download (20 MB)",
+                                   status=400)
+        path = found.file_path
+        return TelegramFile(await self.call(token, "downloadFile",
+                                            lambda bot: _download(bot, path)), path)
+
+    async def call(self, token: str, method: str, request: Callable[[Bot], Awaitable[T]], *,
+                   unsure: bool = True) -> T:
+        """`request` with the bot of `token`, retried as the module says; `unsure=False`: a
+        request that may have been carried out (timeout, 5xx) is not repeated."""
         if not TOKEN.match(token):
             raise TelegramRejected("not a bot token", status=404)
         bot = Bot(token, session=self._session)
@@ -105,12 +147,16 @@ class TelegramApi:
                 REQUESTS.labels(method, "401").inc()
                 raise TelegramTokenRefused("Telegram refused the token (401 Unauthorized)",
                                            status=401) from None
-            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+            except (TelegramServerError, TelegramNetworkError, ClientDecodeError,
+                    aiohttp.ClientError) as exc:
                 REQUESTS.labels(method, "unavailable").inc()
                 failure = TelegramUnavailable(f"{method}: {_safe(exc, token)}")
+                if not unsure:
+                    raise failure from None
             except TelegramAPIError as exc:
                 REQUESTS.labels(method, "rejected").inc()
-                raise TelegramRejected(f"{method}: {_safe(exc, token)}") from None
+                status = next((code for cls, code in _STATUS if isinstance(exc, cls)), None)
+                raise TelegramRejected(f"{method}: {_safe(exc, token)}", status=status) from None
             else:
                 REQUESTS.labels(method, "ok").inc()
                 return result
@@ -130,6 +176,19 @@ class TelegramApi:
         if retry_after > self._retry.retry_after_max_s:
             raise failure  # longer than a caller should wait: they retry later
         return failure
+
+
+async def _download(bot: Bot, path: str) -> bytes:
+    """The file's bytes, refused past FILE_MAX_BYTES whatever getFile said."""
+    chunks, size = [], 0
+    async for chunk in bot.session.stream_content(bot.session.api.file_url(bot.token, path),
+                                                  timeout=int(bot.session.timeout)):
+        size += len(chunk)
+        if size > FILE_MAX_BYTES:
+            raise TelegramRejected("the file is too big for a bot to download (20 MB)",
+                                   status=400)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _safe(exc: Exception, token: str) -> str:

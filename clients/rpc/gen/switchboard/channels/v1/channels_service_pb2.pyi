@@ -474,3 +474,37 @@ class ListTelegramBotCredentialsResponse(_message.Message):
     bots: _containers.RepeatedCompositeFieldContainer[TelegramBotCredentials]
     next_after: str
     def __init__(self, bots: _Optional[_Iterable[_Union[TelegramBotCredentials, _Mapping]]] = ..., next_after: _Optional[str] = ...) -> None: ...
+
+class ConnectTelegramChannelRequest(_message.Message):
+    __slots__ = ("token", "name", "public_base_url")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    name: str
+    public_base_url: str
+    def __init__(self, token: _Optional[str] = ..., name: _Optional[str] = ..., public_base_url: _Optional[str] = ...) -> None: ...
+
+class ConnectTelegramChannelResponse(_message.Message):
+    __slots__ = ("channel",)
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ...) -> None: ...
+
+class GetTelegramFileRequest(_message.Message):
+    __slots__ = ("channel_id", "file_id")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    file_id: str
+    def __init__(self, channel_id: _Optional[str] = ..., file_id: _Optional[str] = ...) -> None: ...
+
+class GetTelegramFileResponse(_message.Message):
+    __slots__ = ("content", "mime_type", "file_name")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    mime_type: str
+    file_name: str
+    def __init__(self, content: _Optional[bytes] = ..., mime_type: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...

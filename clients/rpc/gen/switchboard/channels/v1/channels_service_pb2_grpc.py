@@ -141,6 +141,16 @@ class ChannelsServiceStub:
                 request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.SerializeToString,
                 response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.FromString,
                 _registered_method=True)
+        self.ConnectTelegramChannel = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/ConnectTelegramChannel',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelResponse.FromString,
+                _registered_method=True)
+        self.GetTelegramFile = channel.unary_unary(
+                '/switchboard.channels.v1.ChannelsService/GetTelegramFile',
+                request_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileRequest.SerializeToString,
+                response_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileResponse.FromString,
+                _registered_method=True)
 
 
 class ChannelsServiceServicer:
@@ -293,6 +303,24 @@ class ChannelsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConnectTelegramChannel(self, request, context):
+        """A Telegram bot as a customer channel (kind telegram): buyers' private messages to it become
+        conversations. The token is checked with getMe; a bot another account uses (a channel or a
+        console bot, any tenant) is ALREADY_EXISTS; the webhook is set with a fresh secret.
+        DisconnectChannel deletes the webhook.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTelegramFile(self, request, context):
+        """A file a buyer sent to a Telegram channel, fetched by its file_id on the server side (the
+        Bot API's file URLs hold the bot's token, so they never leave the service).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -400,6 +428,16 @@ def add_ChannelsServiceServicer_to_server(servicer, server):
                     servicer.ListTelegramBotCredentials,
                     request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.FromString,
                     response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.SerializeToString,
+            ),
+            'ConnectTelegramChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConnectTelegramChannel,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelResponse.SerializeToString,
+            ),
+            'GetTelegramFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTelegramFile,
+                    request_deserializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileRequest.FromString,
+                    response_serializer=switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -971,6 +1009,60 @@ class ChannelsService:
             '/switchboard.channels.v1.ChannelsService/ListTelegramBotCredentials',
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsRequest.SerializeToString,
             switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ListTelegramBotCredentialsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConnectTelegramChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/ConnectTelegramChannel',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.ConnectTelegramChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTelegramFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.channels.v1.ChannelsService/GetTelegramFile',
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileRequest.SerializeToString,
+            switchboard_dot_channels_dot_v1_dot_channels__service__pb2.GetTelegramFileResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,31 +26,33 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as switchboard_dot_common_dot_v1_dot_message__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$switchboard/channels/v1/events.proto\x12\x17switchboard.channels.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#switchboard/common/v1/message.proto\"\xab\x01\n\x0fWebhookReceived\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x13\n\x0b\x64\x65livery_id\x18\x03 \x01(\t\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x62ody\x18\x05 \x01(\x0c\"z\n\x16TelegramUpdateReceived\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\x12\x11\n\tupdate_id\x18\x02 \x01(\x03\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8d\x01\n\x0eMessageInbound\x12\x36\n\x07message\x18\x01 \x01(\x0b\x32%.switchboard.common.v1.UnifiedMessage\x12/\n\x0breceived_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nhistorical\x18\x03 \x01(\x08\"\x81\x02\n\x0fMessageDelivery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x39\n\x07outcome\x18\x04 \x01(\x0e\x32(.switchboard.channels.v1.DeliveryOutcome\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x06 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\x05\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"u\n\x10\x43hannelConnected\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x1b\n\x13\x65xternal_account_id\x18\x03 \x01(\t\")\n\x13\x43hannelDisconnected\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"e\n\x0eListingUpdated\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12/\n\x07listing\x18\x02 \x01(\x0b\x32\x1e.switchboard.common.v1.Listing\x12\x0e\n\x06status\x18\x03 \x01(\t\"g\n\x0fMessageDeletion\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65leted\x18\x03 \x01(\x08\x12\x16\n\x0e\x66\x61ilure_reason\x18\x04 \x01(\t\"f\n\x0e\x43ontactUpdated\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t*k\n\x0f\x44\x65liveryOutcome\x12 \n\x1c\x44\x45LIVERY_OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45LIVERY_OUTCOME_SENT\x10\x01\x12\x1b\n\x17\x44\x45LIVERY_OUTCOME_FAILED\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$switchboard/channels/v1/events.proto\x12\x17switchboard.channels.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#switchboard/common/v1/message.proto\"\xab\x01\n\x0fWebhookReceived\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x13\n\x0b\x64\x65livery_id\x18\x03 \x01(\t\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x62ody\x18\x05 \x01(\x0c\"z\n\x16TelegramUpdateReceived\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\x12\x11\n\tupdate_id\x18\x02 \x01(\x03\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"}\n\x15TelegramChannelUpdate\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x11\n\tupdate_id\x18\x02 \x01(\x03\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8d\x01\n\x0eMessageInbound\x12\x36\n\x07message\x18\x01 \x01(\x0b\x32%.switchboard.common.v1.UnifiedMessage\x12/\n\x0breceived_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nhistorical\x18\x03 \x01(\x08\"\x81\x02\n\x0fMessageDelivery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x39\n\x07outcome\x18\x04 \x01(\x0e\x32(.switchboard.channels.v1.DeliveryOutcome\x12\x1b\n\x13\x65xternal_message_id\x18\x05 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x06 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\x05\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"u\n\x10\x43hannelConnected\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".switchboard.common.v1.ChannelKind\x12\x1b\n\x13\x65xternal_account_id\x18\x03 \x01(\t\")\n\x13\x43hannelDisconnected\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"e\n\x0eListingUpdated\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12/\n\x07listing\x18\x02 \x01(\x0b\x32\x1e.switchboard.common.v1.Listing\x12\x0e\n\x06status\x18\x03 \x01(\t\"g\n\x0fMessageDeletion\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65leted\x18\x03 \x01(\x08\x12\x16\n\x0e\x66\x61ilure_reason\x18\x04 \x01(\t\"f\n\x0e\x43ontactUpdated\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x18\n\x10\x65xternal_chat_id\x18\x04 \x01(\t*k\n\x0f\x44\x65liveryOutcome\x12 \n\x1c\x44\x45LIVERY_OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45LIVERY_OUTCOME_SENT\x10\x01\x12\x1b\n\x17\x44\x45LIVERY_OUTCOME_FAILED\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.channels.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DELIVERYOUTCOME']._serialized_start=1311
-  _globals['_DELIVERYOUTCOME']._serialized_end=1418
+  _globals['_DELIVERYOUTCOME']._serialized_start=1438
+  _globals['_DELIVERYOUTCOME']._serialized_end=1545
   _globals['_WEBHOOKRECEIVED']._serialized_start=136
   _globals['_WEBHOOKRECEIVED']._serialized_end=307
   _globals['_TELEGRAMUPDATERECEIVED']._serialized_start=309
   _globals['_TELEGRAMUPDATERECEIVED']._serialized_end=431
-  _globals['_MESSAGEINBOUND']._serialized_start=434
-  _globals['_MESSAGEINBOUND']._serialized_end=575
-  _globals['_MESSAGEDELIVERY']._serialized_start=578
-  _globals['_MESSAGEDELIVERY']._serialized_end=835
-  _globals['_CHANNELCONNECTED']._serialized_start=837
-  _globals['_CHANNELCONNECTED']._serialized_end=954
-  _globals['_CHANNELDISCONNECTED']._serialized_start=956
-  _globals['_CHANNELDISCONNECTED']._serialized_end=997
-  _globals['_LISTINGUPDATED']._serialized_start=999
-  _globals['_LISTINGUPDATED']._serialized_end=1100
-  _globals['_MESSAGEDELETION']._serialized_start=1102
-  _globals['_MESSAGEDELETION']._serialized_end=1205
-  _globals['_CONTACTUPDATED']._serialized_start=1207
-  _globals['_CONTACTUPDATED']._serialized_end=1309
+  _globals['_TELEGRAMCHANNELUPDATE']._serialized_start=433
+  _globals['_TELEGRAMCHANNELUPDATE']._serialized_end=558
+  _globals['_MESSAGEINBOUND']._serialized_start=561
+  _globals['_MESSAGEINBOUND']._serialized_end=702
+  _globals['_MESSAGEDELIVERY']._serialized_start=705
+  _globals['_MESSAGEDELIVERY']._serialized_end=962
+  _globals['_CHANNELCONNECTED']._serialized_start=964
+  _globals['_CHANNELCONNECTED']._serialized_end=1081
+  _globals['_CHANNELDISCONNECTED']._serialized_start=1083
+  _globals['_CHANNELDISCONNECTED']._serialized_end=1124
+  _globals['_LISTINGUPDATED']._serialized_start=1126
+  _globals['_LISTINGUPDATED']._serialized_end=1227
+  _globals['_MESSAGEDELETION']._serialized_start=1229
+  _globals['_MESSAGEDELETION']._serialized_end=1332
+  _globals['_CONTACTUPDATED']._serialized_start=1334
+  _globals['_CONTACTUPDATED']._serialized_end=1436
 # @@protoc_insertion_point(module_scope)

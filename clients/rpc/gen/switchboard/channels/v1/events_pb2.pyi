@@ -45,6 +45,18 @@ class TelegramUpdateReceived(_message.Message):
     received_at: _timestamp_pb2.Timestamp
     def __init__(self, bot_id: _Optional[str] = ..., update_id: _Optional[int] = ..., body: _Optional[bytes] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class TelegramChannelUpdate(_message.Message):
+    __slots__ = ("channel_id", "update_id", "body", "received_at")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    channel_id: str
+    update_id: int
+    body: bytes
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, channel_id: _Optional[str] = ..., update_id: _Optional[int] = ..., body: _Optional[bytes] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class MessageInbound(_message.Message):
     __slots__ = ("message", "received_at", "historical")
     MESSAGE_FIELD_NUMBER: _ClassVar[int]

@@ -20,11 +20,13 @@ class ChannelKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CHANNEL_KIND_UNSPECIFIED: _ClassVar[ChannelKind]
     CHANNEL_KIND_AVITO: _ClassVar[ChannelKind]
+    CHANNEL_KIND_TELEGRAM: _ClassVar[ChannelKind]
 DIRECTION_UNSPECIFIED: Direction
 DIRECTION_INBOUND: Direction
 DIRECTION_OUTBOUND: Direction
 CHANNEL_KIND_UNSPECIFIED: ChannelKind
 CHANNEL_KIND_AVITO: ChannelKind
+CHANNEL_KIND_TELEGRAM: ChannelKind
 
 class Attachment(_message.Message):
     __slots__ = ("kind", "url", "external_id", "title", "mime_type", "transcript")
