@@ -129,8 +129,9 @@ async def test_every_route_with_the_tenants_ids(platform: RunningPlatform, world
 
 async def test_a_read_only_key_changes_nothing(platform: RunningPlatform, world: World,
                                                operations: list[Any]) -> None:
+    # Rendering a report is a read sent as POST (its spec is a body): a reader may.
     writes = [op for op in operations if op.method.upper() in ("POST", "PUT", "PATCH", "DELETE")
-              and not op.path.startswith("/v1/auth/")]
+              and not op.path.startswith("/v1/auth/") and op.path != "/v1/analytics/reports"]
     sweep = Sweep(platform.gateway_url, world.read_key)
     await asyncio.to_thread(sweep.run, writes, GenerationMode.POSITIVE, real_ids(world))
     sweep.report("REST, a read-only key")
