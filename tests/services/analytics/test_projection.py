@@ -150,3 +150,21 @@ async def test_a_report_over_the_projected_figures(client: AnalyticsClient,
 async def test_a_report_naming_an_unknown_metric_is_refused(client: AnalyticsClient) -> None:
     with pytest.raises(InvalidArgument, match="unknown metric 'speed'"):
         await client.render_report(uuid.uuid4(), rpb.ReportSpec(metrics=["speed"]), [])
+
+
+async def test_a_section_per_account_or_one_combined(client: AnalyticsClient,
+                                                     seeded: dict[str, uuid.UUID]) -> None:
+    quiet = uuid.uuid4()  # an account with nothing in the period: its section shows zeros
+    period = rpb.ReportPeriod(range=rpb.DateRange(from_date="2026-11-30", to_date="2026-11-30"))
+    accounts = [str(seeded["channel"]), str(quiet)]
+
+    async def sections(combined: bool) -> list[dict[str, object]]:
+        got = await client.render_report(seeded["a"], rpb.ReportSpec(
+            channel_ids=accounts, combined=combined, period=period, time_zone="UTC",
+            metrics=["messages_in"]), [rpb.REPORT_FORMAT_JSON])
+        return json.loads(got.json)["sections"]  # type: ignore[no-any-return]
+    apart = await sections(False)
+    assert [(s["channel_ids"], s["values"]) for s in apart] == [
+        ([accounts[0]], {"messages_in": 3}), ([accounts[1]], {"messages_in": 0})]
+    [together] = await sections(True)
+    assert together["title"] == "Все аккаунты" and together["values"] == {"messages_in": 3}
