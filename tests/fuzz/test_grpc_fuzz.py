@@ -23,8 +23,13 @@ from hypothesis import strategies as st
 
 from clients.rpc import permissions
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2, knowledge_service_pb2
-from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2, channels_service_pb2
+from clients.rpc.gen.switchboard.channels.v1 import (
+    avito_statistics_pb2,
+    channels_service_pb2,
+    telegram_delivery_pb2,
+)
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
+from clients.rpc.gen.switchboard.scheduling.v1 import scheduling_service_pb2
 from services.kernel.wire import CALLER_METADATA_KEY, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 from switchboard.credentials import Credentials
 from tests.fixtures.platform import RunningPlatform
@@ -35,9 +40,11 @@ pytestmark = pytest.mark.slow
 SERVICES = {  # the component serving it -> its services
     "conversations": [conv_pb.DESCRIPTOR.services_by_name["ConversationsService"]],
     "channels": [channels_service_pb2.DESCRIPTOR.services_by_name["ChannelsService"],
-                 avito_statistics_pb2.DESCRIPTOR.services_by_name["AvitoStatisticsService"]],
+                 avito_statistics_pb2.DESCRIPTOR.services_by_name["AvitoStatisticsService"],
+                 telegram_delivery_pb2.DESCRIPTOR.services_by_name["TelegramDeliveryService"]],
     "agent": [agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"],
               knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"]],
+    "scheduling": [scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"]],
 }
 # Tenant-less by design: the gateway resolves a webhook's owner (Avito's, a Telegram bot's),
 # the OAuth callback's single-use state names its tenant, a starting gateway asks channels to
