@@ -33,6 +33,7 @@ from switchboard.devstack.ports import remembered_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.progress import Progress
 from switchboard.devstack.seed import register_partner_app, seed_demo, still_valid
+from switchboard.devstack.telegram_channel_sandbox import TelegramChannelSandbox, channel_ids
 from switchboard.devstack.telegram_sandbox import TelegramSandbox, sandbox_ids
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
@@ -225,8 +226,10 @@ async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> di
     # Every run: a lost emulator state (or a dev.json from before the bot) is made good again.
     telegram = await _telegram_sandbox(info, settings, stack)
     await _bot_following(stack.platform, telegram["bot_id"])
-    if info != saved or info.get("telegram") != telegram:
-        info = {**info, "telegram": telegram}
+    customer = await _telegram_channel_sandbox(info, settings, stack)
+    if info != saved or info.get("telegram") != telegram \
+            or info.get("telegram_channel") != customer:
+        info = {**info, "telegram": telegram, "telegram_channel": customer}
         await asyncio.to_thread(write_private, path, json.dumps(info, indent=2, ensure_ascii=False))
     return info
 
@@ -252,13 +255,23 @@ async def _telegram_sandbox(info: dict[str, Any], settings: dict[str, Any],
         return await sandbox.ensure(info["login"])
 
 
+async def _telegram_channel_sandbox(info: dict[str, Any], settings: dict[str, Any],
+                                    stack: DevStack) -> dict[str, Any]:
+    """The demo tenant's sandbox Telegram customer channel (a second bot; docs/telegram.md)."""
+    assert stack.telegram is not None
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await TelegramChannelSandbox(http, info["gateway_url"], stack.telegram.url,
+                                            info["api_key"],
+                                            channel_ids(settings["secret_key"])).ensure()
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
 def _print_summary(stack: DevStack) -> None:
     info, url = stack.info, stack.info["gateway_url"]
-    avito, tg = info["avito"], info["telegram"]
+    avito, tg, tc = info["avito"], info["telegram"], info["telegram_channel"]
     print(f"""
 Switchboard is running.
   REST docs      {url}/docs
@@ -278,6 +291,9 @@ The AI agent answers the sandbox shop from its FAQ after 20 s of silence: ask it
 "а доставка в Казань есть?", or ask for a manager to be handed over (docs/agent.md).
 Every conversation is a topic of the Telegram group; reply in one as the owner (README, "Try it"):
   curl {tg['emulator_url']}/_emulator/chats/{tg['group_chat_id']}/topics
+A buyer writes to the shop's Telegram bot @{tc['bot_username']} (a customer channel):
+  curl -X POST {tc['emulator_url']}/_emulator/messages -H 'Content-Type: application/json' \\
+       -d '{{"from_user_id": {tc['buyer_user_id']}, "bot_id": {tc['bot_id']}, "text": "Здравствуйте!"}}'
 
 Ctrl-C stops everything.""", flush=True)
 

@@ -76,7 +76,7 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
             assert step in output
         info = json.loads((data / "dev.json").read_text())
         assert set(info) == {"gateway_url", "api_key", "tenant_id", "login", "avito", "nats_url",
-                             "database_url", "telegram"}
+                             "database_url", "telegram", "telegram_channel"}
         assert set(info["avito"]) == {"emulator_url", "channel_id", "user_id", "webhook_url"}
         assert set(info["telegram"]) == {"emulator_url", "bot_id", "bot_username",
                                          "group_chat_id", "owner_telegram_user_id"}
@@ -93,6 +93,7 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         owner = httpx.get(f"{url}/v1/telegram/links/{info['telegram']['owner_telegram_user_id']}",
                           headers=auth, timeout=5)
         assert owner.status_code == 200 and owner.json()["user"]["role"] == "owner", owner.text
+        _telegram_buyer_writes(url, auth, info["telegram_channel"], "Пишу в Telegram")
     finally:
         _stop(proc)
     assert not _listening(port)
@@ -103,6 +104,7 @@ def test_dev_comes_up_writes_dev_json_and_reuses_data(tmp_path: Path) -> None:
         again = json.loads((data / "dev.json").read_text())
         assert again["api_key"] == info["api_key"] and again["tenant_id"] == info["tenant_id"]
         assert again["telegram"] == info["telegram"]
+        assert again["telegram_channel"] == info["telegram_channel"]
         assert (data / "credentials.json").read_text() == credentials  # reused
         # The data survived: the conversation is still there, and the sandbox account too.
         _eventually_conversations(url, auth, 1)
@@ -153,6 +155,8 @@ def test_dev_restarts_when_dev_json_is_lost_but_the_data_is_not(tmp_path: Path) 
     # The sandbox bot, its group and its owner are made again with the same ids, and the
     # platform's bot (registered again: the webhook was lost with the state) is the same.
     assert third["telegram"] == first["telegram"]
+    # The customer-channel bot too: connected again (its webhook was lost), the same channel.
+    assert third["telegram_channel"] == first["telegram_channel"]
 
 
 def _restarted_with_the_same_shop(data: Path, port: int, emulator_port: int,
@@ -167,8 +171,9 @@ def _restarted_with_the_same_shop(data: Path, port: int, emulator_port: int,
             (first["avito"]["channel_id"], first["avito"]["user_id"])
         auth = {"Authorization": f"Bearer {info['api_key']}"}
         channels = httpx.get(f"{url}/v1/channels", headers=auth, timeout=5).json()["items"]
-        assert [(c["id"], c["status"]) for c in channels] == \
-            [(first["avito"]["channel_id"], "active")]
+        assert [(c["id"], c["kind"], c["status"]) for c in channels] == \
+            [(first["avito"]["channel_id"], "avito", "active"),
+             (first["telegram_channel"]["channel_id"], "telegram", "active")]
         accounts = httpx.get(f"{info['avito']['emulator_url']}/_emulator/accounts",
                              timeout=5).json()["accounts"]
         assert [a["user_id"] for a in accounts] == [first["avito"]["user_id"]]
@@ -204,6 +209,22 @@ def _buyer_writes(info: dict[str, Any], text: str) -> None:
     avito = info["avito"]
     httpx.post(f"{avito['emulator_url']}/_emulator/accounts/{avito['user_id']}/incoming",
                json={"text": text}, timeout=5).raise_for_status()
+
+
+def _telegram_buyer_writes(url: str, auth: dict[str, str], channel: dict[str, Any],
+                           text: str) -> None:
+    """The sandbox buyer writes to the customer-channel bot: a conversation of that channel."""
+    httpx.post(f"{channel['emulator_url']}/_emulator/messages", timeout=5, json={
+        "from_user_id": channel["buyer_user_id"], "bot_id": channel["bot_id"],
+        "text": text}).raise_for_status()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        items = httpx.get(f"{url}/v1/conversations", headers=auth, timeout=5,
+                          params={"channel": channel["channel_id"]}).json()["items"]
+        if items and items[0]["channel"] == "telegram" and items[0]["last_message_preview"] == text:
+            return
+        time.sleep(0.2)
+    raise AssertionError("no conversation on the sandbox Telegram channel")
 
 
 def _eventually_conversations(url: str, auth: dict[str, str], count: int) -> None:
