@@ -4,9 +4,10 @@
 The bot is the tenant's active bot whose linked group is the chat, else its oldest active bot.
 HTML goes with parse_mode HTML; a photo takes the HTML as its caption when it fits Telegram's
 caption limit, else goes alone before the text. A text past the message limit is split at
-line ends (report lines keep their tags within a line). Telegram's 429/5xx are retried by the
-client (bounded, honouring retry_after); what is left is UNAVAILABLE, a chat the bot is not in
-FAILED_PRECONDITION with what to do.
+line ends (report lines keep their tags within a line). Telegram's 429 is waited out and
+retried by the client (bounded, honouring retry_after); a send that may have gone through
+(5xx, timeout) is not repeated here (`unsure=False`): it is UNAVAILABLE, and the caller's own
+bounded retry decides. A chat the bot is not in is FAILED_PRECONDITION with what to do.
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ class BotMessages:
             caption = texts.pop(0) if texts and len(texts[0]) <= CAPTION_MAX else None
             message = await self._api.call(token, "sendPhoto", lambda bot: bot.send_photo(
                 chat_id=chat_id, photo=BufferedInputFile(photo, "report.png"), caption=caption,
-                parse_mode="HTML" if caption else None, message_thread_id=thread_id))
+                parse_mode="HTML" if caption else None, message_thread_id=thread_id),
+                unsure=False)
             sent.append(message.message_id)
         for text in texts:
             message = await self._api.call(token, "sendMessage", lambda bot, t=text: bot.send_message(
-                chat_id=chat_id, text=t, parse_mode="HTML", message_thread_id=thread_id))
+                chat_id=chat_id, text=t, parse_mode="HTML", message_thread_id=thread_id),
+                unsure=False)
             sent.append(message.message_id)
         return sent
 

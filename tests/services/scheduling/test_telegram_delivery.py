@@ -92,6 +92,27 @@ async def test_a_report_goes_to_the_group_topic_through_the_tenants_bot(
     assert message["caption_entities"] == [{"offset": 0, "length": 5, "type": "bold"}]
 
 
+async def test_telegrams_429_and_5xx_are_retried_and_the_report_posted_once(
+        platform: RunningPlatform, scheduling: SchedulingClient) -> None:
+    seller = await platform.new_tenant("Флуд-контроль")
+    bot, group = await bot_in_group(platform, seller)
+    schedule = await scheduling.create(seller.tenant_id, to_chat(group))
+    for status in (429, 502):
+        await emulator(platform, "/faults", method="sendPhoto", bot_id=bot["id"], status=status,
+                       retry_after=1, count=1)
+        run = await scheduling.run_now(seller.tenant_id, schedule.id)
+        done = await eventually(
+            lambda r=run: finished(scheduling, seller.tenant_id, schedule.id, r.id), within=20)
+        assert done.status == pb.RUN_STATUS_DELIVERED, done.error
+        # 429: channels waits retry_after and sends again; 502: channels answers UNAVAILABLE
+        # (the send is not repeated there) and the call is retried (gRPC's retry policy, then
+        # the run's own bounded retries).
+        assert 1 <= done.attempt <= 2
+    sent = (await platform.telegram.get(f"/_emulator/bots/{bot['id']}/sent",
+                                        params={"chat_id": group})).json()["sent"]
+    assert len(sent) == 2  # one report per run: the refused sends posted nothing
+
+
 async def test_a_chat_the_bot_is_not_in_fails_the_run_with_what_to_do(
         platform: RunningPlatform, scheduling: SchedulingClient) -> None:
     seller = await platform.new_tenant("Чужой чат")
