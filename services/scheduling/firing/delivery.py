@@ -100,6 +100,12 @@ async def with_retries(send: Callable[[], Awaitable[None]], retry: Retry,
 
 
 def webhook_body(envelope: Envelope, report: Report) -> bytes:
+    """The JSON POSTed; Permanent if analytics' JSON does not parse (a retry renders the
+    same)."""
+    try:
+        rendered = orjson.loads(report.json) if report.json else None
+    except orjson.JSONDecodeError:
+        raise Permanent("analytics returned a report that is not valid JSON") from None
     period = {"from": report.period_from.isoformat() if report.period_from else None,
               "to": report.period_to.isoformat() if report.period_to else None,
               "time_zone": report.time_zone}
@@ -108,7 +114,7 @@ def webhook_body(envelope: Envelope, report: Report) -> bytes:
         "run": {"id": envelope.run_id, "trigger": envelope.trigger,
                 "scheduled_for": envelope.scheduled_for.isoformat()},
         "period": period, "partial": report.partial, "problems": list(report.problems),
-        "report": orjson.loads(report.json) if report.json else None, "html": report.html})
+        "report": rendered, "html": report.html})
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Counter
 
+from services.kernel.errors import DomainError
 from services.kernel.unit import Units
 from services.scheduling import recurrence as rec
 from services.scheduling.config import SchedulingSettings
@@ -34,12 +35,21 @@ RUNS_RECORDED = Counter("switchboard_scheduling_runs_recorded_total",
                         "Scheduled runs recorded, by kind", ["kind"])
 RUNS_FINISHED = Counter("switchboard_scheduling_runs_finished_total",
                         "Runs worked to an outcome", ["status"])
-_KINDS = ("on_time", "late", "skipped")
+_KINDS = ("on_time", "late", "skipped", "failed")
 
 
 def plan(due: DueSchedule, now: datetime, grace_s: float) -> Firing:
-    """The run of a due schedule's slot and its next slot."""
-    rule = rec.rule_of(due.recurrence, due.local_time, due.time_zone)
+    """The run of a due schedule's slot and its next slot. A rule that no longer computes (a
+    zone gone from the system's tz database) fails its run and parks the schedule (no next
+    run until it is updated) instead of failing every round for everyone."""
+    try:
+        rule = rec.rule_of(due.recurrence, due.local_time, due.time_zone)
+        rec.validate(rule.recurrence)
+    except (DomainError, KeyError, ValueError) as exc:
+        log.error("a schedule's rule does not compute", extra={"schedule_id": str(due.id)})
+        reason = exc.message if isinstance(exc, DomainError) else type(exc).__name__
+        return Firing(due.id, due.next_run_at, None, RunStatus.FAILED, late=False, error=(
+            f"the schedule's rule cannot be computed ({reason}); update it to resume"))
     missed = now - due.next_run_at > timedelta(seconds=grace_s)
     next_run_at = rec.next_run(rule, max(now, due.next_run_at))
     if not missed:
@@ -88,7 +98,7 @@ class Scheduler:
             firings = [plan(d, now, s.scheduling_misfire_grace_s) for d in due]
             recorded = await unit.schedules.record(firings)
         for firing in firings:
-            kind = "skipped" if firing.status is RunStatus.SKIPPED else \
+            kind = firing.status.value if firing.status is not RunStatus.PENDING else \
                 "late" if firing.late else "on_time"
             RUNS_RECORDED.labels(kind).inc()
         return recorded

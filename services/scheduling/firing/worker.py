@@ -69,7 +69,12 @@ class RunWorker:
             job = await self._begin(claim)
             if job is None:
                 return None
-            outcome = await self._run(job)
+            try:
+                outcome = await self._run(job)
+            except Exception:  # our bug, not the destination's: recorded, not retried forever
+                log.exception("working a schedule run failed", extra={"run_id": str(claim.id)})
+                outcome = Outcome(RunStatus.FAILED, "internal error while working the run; "
+                                                    "it was logged for the operators")
             async with self._units(claim.tenant_id) as unit:
                 await unit.runs.finish(claim.id, outcome.status, error=outcome.error,
                                        attempts=outcome.attempts, partial=outcome.partial)
