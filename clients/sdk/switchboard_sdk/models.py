@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 class ChannelKind(OpenEnum):
     AVITO = "AVITO"
+    TELEGRAM = "TELEGRAM"  # a Telegram bot buyers write to (a customer channel)
 
 
 class ChannelStatus(OpenEnum):

@@ -153,6 +153,11 @@ mutation ConnectAvitoChannel($input: ConnectAvitoChannelInput!) {
   connectAvitoChannel(input: $input) { ...ChannelFields }
 }""", CHANNEL)
 
+CONNECT_TELEGRAM_CHANNEL = _doc("""
+mutation ConnectTelegramChannel($input: ConnectTelegramChannelInput!) {
+  connectTelegramChannel(input: $input) { ...ChannelFields }
+}""", CHANNEL)
+
 START_AVITO_AUTHORIZATION = """
 mutation StartAvitoAuthorization($input: StartAvitoAuthorizationInput!) {
   startAvitoAuthorization(input: $input) { authorizationUrl state expiresAt }

@@ -10,7 +10,9 @@ import pytest
 from switchboard_sdk import (
     NOTE_ADDED,
     AuthKind,
+    ChannelKind,
     ChannelStatus,
+    Conflict,
     ConversationEvent,
     InvalidInput,
     NotFound,
@@ -58,6 +60,19 @@ async def test_managing_an_avito_account(platform: RunningPlatform, seller: Tena
     async with client(platform.gateway_url, rival.api_key) as other:
         with pytest.raises(NotFound):
             await other.set_channel_webhook(channel.id, enabled=True)
+
+
+async def test_connecting_a_telegram_bot_as_a_channel(platform: RunningPlatform,
+                                                      sb: Switchboard) -> None:
+    bot = (await platform.telegram.post("/_emulator/bots", json={})).raise_for_status().json()
+    channel = await sb.connect_telegram_channel(bot["token"], name="Бот магазина")
+    assert (channel.kind, channel.name, channel.status) == (
+        ChannelKind.TELEGRAM, "Бот магазина", ChannelStatus.ACTIVE)
+    with pytest.raises(Conflict):
+        await sb.connect_telegram_channel(bot["token"])
+    with pytest.raises(InvalidInput):
+        await sb.connect_telegram_channel("123456789:" + "A" * 35)
+    assert (await sb.disconnect_channel(channel.id)).status == ChannelStatus.DISCONNECTED
 
 
 async def test_a_note_is_added_once_and_announced(platform: RunningPlatform, shop: SandboxShop,

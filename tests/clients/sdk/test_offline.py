@@ -40,7 +40,9 @@ COVERED = {
     "blockContact", "updateAgentSettings", "deleteKnowledgeDocument", "conversationEvents",
     # What the Telegram bot needed (issue #12).
     "addNote", "connectAvitoChannel", "startAvitoAuthorization", "setChannelWebhook",
-    "disconnectChannel"}
+    "disconnectChannel",
+    # Telegram bots as customer channels (issue #12).
+    "connectTelegramChannel"}
 
 
 def test_every_document_is_valid_against_the_schema() -> None:
