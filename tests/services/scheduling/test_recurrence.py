@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -177,3 +178,55 @@ def test_chaining_is_idempotent(r: Rule, after: datetime, share: float) -> None:
     second = next_run(r, first)
     assert second > first
     assert next_run(r, first) == second
+
+
+@functools.lru_cache(maxsize=256)
+def _transitions(zone: str, year: int) -> tuple[datetime, ...]:
+    """The UTC hours in `year` at which `zone`'s offset changes (scanned hourly)."""
+    tz, found = ZoneInfo(zone), []
+    at = datetime(year, 1, 1, tzinfo=UTC)
+    previous = at.astimezone(tz).utcoffset()
+    while at.year == year:
+        at += timedelta(hours=1)
+        offset = at.astimezone(tz).utcoffset()
+        if offset != previous:
+            found.append(at)
+        previous = offset
+    return tuple(found)
+
+
+DST_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago",
+             "Europe/Moscow"]  # Moscow: transitions until 2011, none since
+
+
+@st.composite
+def near_transitions(draw: st.DrawFn) -> tuple[Rule, datetime]:
+    """A rule in a zone with DST and an instant up to two days before one of its transitions:
+    where skipped and repeated wall times are."""
+    zone = draw(st.sampled_from(DST_ZONES))
+    transitions = _transitions(zone, draw(st.integers(2000, 2035)))
+    if not transitions:
+        transitions = (datetime(2020, 6, 1, tzinfo=UTC),)
+    when = draw(st.sampled_from(transitions))
+    after = when - timedelta(minutes=draw(st.integers(0, 48 * 60)))
+    at = draw(st.times()).replace(second=0, microsecond=0)
+    # Often the very wall times around the transition: those a gap or a fold touches.
+    if draw(st.booleans()):
+        local = when.astimezone(ZoneInfo(zone))
+        at = (local - timedelta(minutes=draw(st.integers(-90, 90)))).time().replace(
+            second=0, microsecond=0)
+    return Rule(draw(recurrences), at, ZoneInfo(zone)), after
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_transitions())
+def test_around_dst_transitions_the_rule_holds(case: tuple[Rule, datetime]) -> None:
+    r, after = case
+    result = next_run(r, after)
+    assert result > after and lands_on_wall_time(r, result)
+    assert next_run(r, result - timedelta(microseconds=1)) == result
+    day = after.astimezone(r.zone).date() - timedelta(days=1)
+    while day <= result.astimezone(r.zone).date():
+        if fires_on(r.recurrence, day):
+            assert not after < wall_instant(day, r.local_time, r.zone) < result
+        day += timedelta(days=1)
