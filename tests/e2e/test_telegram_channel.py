@@ -121,6 +121,22 @@ async def test_a_buyers_messages_become_a_telegram_conversation(
         assert (await others.get(image["url"])).status_code == 404
 
 
+async def test_a_voice_message_plays_through_the_api(
+        platform: RunningPlatform, seller: Tenant, bot: dict[str, Any],
+        channel: dict[str, Any]) -> None:
+    buyer = await _buyer(platform, first_name="Вера")
+    await _writes(platform, bot, buyer, voice={})
+    conversation = await _conversation(seller, channel, buyer["id"])
+    [message] = await _messages(seller, conversation, 1)
+    assert message["content_type"] == "voice"
+    played = await seller.http.get(
+        f"/v1/conversations/{conversation['id']}/messages/{message['id']}/voice")
+    assert played.status_code == 307
+    assert played.headers["location"] == message["attachments"][0]["url"]
+    audio = await seller.http.get(played.headers["location"])
+    assert audio.status_code == 200 and audio.content.startswith(b"OggS")
+
+
 async def test_a_reply_reaches_the_buyers_private_chat_once(
         platform: RunningPlatform, seller: Tenant, bot: dict[str, Any],
         channel: dict[str, Any]) -> None:

@@ -21,13 +21,17 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 async def voice(conversation_id: str, message_id: str, principal: Reader,
                 state: State) -> RedirectResponse:
     """Play a buyer's voice message: Avito's links expire after an hour, so a fresh one is
-    fetched (and cached for 50 minutes) each time. Opus in an .mp4 container."""
+    fetched (and cached for 50 minutes) each time. Opus in an .mp4 container. A Telegram
+    channel's voice message redirects to its file on this API (`/v1/channels/{id}/files/…`)."""
     message = await state.conversations.get_message(principal.tenant_id, conversation_id,
                                                      message_id)
     recording = next((a for a in message.attachments if a.kind == "voice" and a.external_id),
                      None)
     if recording is None:
         raise ProblemError(404, "the message has no voice recording")
+    if recording.url.startswith("/v1/channels/"):  # a Telegram channel's file, read by us
+        return RedirectResponse(recording.url, status_code=307,
+                                headers={"Cache-Control": "no-store"})
     conversation = await state.conversations.get_conversation(principal.tenant_id,
                                                                conversation_id)
     found = await state.channels.get_voice_url(principal.tenant_id, conversation.channel_id,
