@@ -15,7 +15,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_input, invalid_input
 from gateway.graphql.pagination import page_size
 from gateway.scheduling.forms import ScheduleIn, SchedulePatch, schedule_proto
-from gateway.scheduling.schemas import RunOut, ScheduleOut
+from gateway.scheduling.views import RunOut, ScheduleOut
 from services.kernel.errors import NotFound
 
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from gateway.auth import AUTH_PROBLEMS, Reader, Writer, problem_responses
 from gateway.scheduling.forms import ScheduleIn, SchedulePatch, schedule_proto
-from gateway.scheduling.schemas import RunList, RunOut, ScheduleList, ScheduleOut
+from gateway.scheduling.schemas import RunList, ScheduleList
+from gateway.scheduling.views import RunOut, ScheduleOut
 from gateway.schemas import PageOut
 from gateway.state import State
 
