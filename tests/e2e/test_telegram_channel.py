@@ -96,6 +96,18 @@ async def test_connecting_checks_the_token_and_sets_a_secret_webhook(
     assert hook["url"] == channel["webhook_url"] and len(hook["secret_token"]) >= 32
 
 
+async def test_diagnostics_check_the_token_and_avito_actions_say_they_are_avitos(
+        seller: Tenant, channel: dict[str, Any]) -> None:
+    diagnosis = (await seller.http.get(f"/v1/channels/{channel['id']}/diagnostics")).json()
+    checks = {c["name"]: c for c in diagnosis["checks"]}
+    assert checks["credentials"]["ok"] and "@tg_shop_channel_bot" in checks["credentials"]["message"]
+    sync = await seller.http.post(f"/v1/channels/{channel['id']}/sync")
+    assert sync.status_code == 409 and "nothing to sync" in sync.json()["detail"]
+    webhook = await seller.http.put(f"/v1/channels/{channel['id']}/webhook",
+                                    json={"enabled": False})
+    assert webhook.status_code == 409 and "disconnect the channel" in webhook.json()["detail"]
+
+
 async def test_a_buyers_messages_become_a_telegram_conversation(
         platform: RunningPlatform, seller: Tenant, bot: dict[str, Any],
         channel: dict[str, Any]) -> None:

@@ -1,8 +1,8 @@
 """The send state machine on a Telegram customer channel: the channels runtime (its own database
 and nats-server) and the Telegram emulator over real HTTP. A send command delivered twice goes
 out once; one whose earlier attempt died after Telegram took its first part (the row SENDING,
-`parts_sent` 1) sends only the rest; a blocked buyer fails at once with the reason; a read mark
-asks Telegram nothing; a delete calls deleteMessage."""
+`parts_sent` 1) sends only the rest; a blocked buyer fails at once with the reason; a delete
+calls deleteMessage."""
 
 from __future__ import annotations
 
