@@ -150,9 +150,12 @@ class OutboundSender:
         if attempt.interrupted_at is not None:
             log.info("resuming an interrupted Telegram send", extra={
                 "message_id": str(cmd.message_id), "parts_sent": attempt.parts_sent})
+        async def pace(chat_id: int) -> None:
+            await self._telegram.pacing.wait(attempt.account.external_account_id, chat_id)
+
         last = await telegram.send_parts(
             self._telegram.api, self._telegram.token(attempt.account), cmd.external_chat_id,
-            attempt.parts, attempt.parts_sent, self._media, progress)
+            attempt.parts, attempt.parts_sent, self._media, progress, pace)
         if last:
             return last
         async with self._units() as unit:  # every part went out on earlier attempts

@@ -36,6 +36,7 @@ from services.channels.telegram.errors import (
     telegram_call,
     telegram_error,
 )
+from services.channels.telegram.sending import Pacing
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.models import new_id
@@ -71,6 +72,7 @@ def webhook_path(channel_id: uuid.UUID) -> str:
 class TelegramChannels:
     def __init__(self, settings: ChannelsSettings, box: SecretBox, api: TelegramApi) -> None:
         self._settings, self._box, self._api = settings, box, api
+        self.pacing = Pacing()  # the process's sends, within Telegram's limits
 
     async def connect(self, units: Units[ChannelsUnit], form: ConnectTelegram) -> ChannelAccount:
         form = self._validated(form)

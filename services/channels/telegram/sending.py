@@ -7,12 +7,20 @@ the chat the way Avito's is: each part's success is recorded (`outbound_sends.pa
 soon as Telegram answers, and a later attempt resumes after the last recorded part. A send is
 never repeated within one attempt when it may have arrived (a timeout or 5xx: the client's
 `unsure=False`); only the part whose answer was lost can go out twice, on the next attempt.
+
+Sends are paced per process within Telegram's limits (`Pacing`: about 30 a second per bot, one
+a second per private chat with bursts of 3); a 429 beyond that (other replicas, Telegram's own
+judgement) is waited out or deferred by the client.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
+from services.channels.avito.ratelimit import TokenBucket
 from services.channels.avito.text import split_text
 from services.channels.messaging.media import MediaFetcher
 from services.channels.messaging.parts import Part
@@ -24,9 +32,41 @@ from services.channels.telegram.errors import (
 )
 
 MAX_TEXT_UTF16 = 4096
+K = TypeVar("K")
 
 # (parts sent so far, the last one's Telegram message id) -> recorded.
 Progress = Callable[[int, str], Awaitable[None]]
+# Waits until one more message may go to this chat.
+Pace = Callable[[int], Awaitable[None]]
+
+
+class Pacing:
+    """Per process: `per_bot` messages a second per bot, `per_chat` a second per chat in
+    bursts of `chat_burst` (Telegram's published limits, a little under). The buckets of
+    chats not written to lately are dropped past `max_chats`."""
+
+    def __init__(self, per_bot: float = 25.0, per_chat: float = 1.0, chat_burst: int = 3,
+                 max_chats: int = 10_000, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._per_bot, self._per_chat, self._chat_burst = per_bot, per_chat, chat_burst
+        self._max, self._clock, self._sleep = max_chats, clock, sleep
+        self._bots: dict[str, TokenBucket] = {}
+        self._chats: dict[tuple[str, int], TokenBucket] = {}
+
+    async def wait(self, bot: str, chat_id: int) -> float:
+        """The seconds waited before one more message of `bot` to `chat_id` may go."""
+        if len(self._chats) >= self._max:
+            self._chats.clear()
+        waited = await self._bucket(self._bots, bot, self._per_bot, int(self._per_bot)).acquire()
+        return waited + await self._bucket(self._chats, (bot, chat_id), self._per_chat,
+                                           self._chat_burst).acquire()
+
+    def _bucket(self, buckets: dict[K, TokenBucket], key: K, rate: float,
+                   burst: int) -> TokenBucket:
+        found = buckets.get(key)
+        if found is None:
+            found = buckets[key] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
+        return found
 
 
 def split_message(text: str) -> list[str]:
@@ -45,12 +85,13 @@ def build_parts(text: str, media_ids: Sequence[str]) -> list[Part]:
 
 
 async def send_parts(api: TelegramApi, token: str, chat_id: str, parts: Sequence[Part],
-                     done: int, fetch: MediaFetcher, progress: Progress) -> str:
-    """Send `parts[done:]`, recording each; the last part's Telegram message id."""
+                     done: int, fetch: MediaFetcher, progress: Progress, pace: Pace) -> str:
+    """Send `parts[done:]`, each paced and recorded; the last part's Telegram message id."""
     chat = int(chat_id)
     last = ""
     for index in range(done, len(parts)):
         part = parts[index]
+        await pace(chat)
         if part.kind == "text":
             sent = await api.send_text(token, chat, part.text)
         else:

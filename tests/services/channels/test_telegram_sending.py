@@ -14,7 +14,7 @@ import pytest
 from services.channels.messaging.media import StoredMedia
 from services.channels.telegram.client import TelegramApi, TelegramRetry
 from services.channels.telegram.errors import TelegramRejected, TelegramUnavailable
-from services.channels.telegram.sending import build_parts, failure_reason, send_parts
+from services.channels.telegram.sending import Pacing, build_parts, failure_reason, send_parts
 from switchboard.emulators.telegram.files import sample_png
 from tests.emulators.telegram.helpers import Telegram, serving
 
@@ -56,16 +56,42 @@ async def test_an_interrupted_send_resumes_after_the_parts_recorded(
     parts = build_parts("первая часть " * 400, ["m1"])  # 5,200 characters: two texts, an image
     assert [p.kind for p in parts] == ["text", "text", "image"]
     recorded: list[tuple[int, str]] = []
+    paced: list[int] = []
 
     async def progress(done: int, external_id: str) -> None:
         recorded.append((done, external_id))
 
-    last = await send_parts(api, bot["token"], str(buyer["id"]), parts, 1, media, progress)
+    async def pace(chat_id: int) -> None:
+        paced.append(chat_id)
+
+    last = await send_parts(api, bot["token"], str(buyer["id"]), parts, 1, media, progress,
+                            pace)
     sent = await telegram.sent(bot, chat_id=buyer["id"])
     assert [r["method"] for r in sent] == ["sendMessage", "sendPhoto"]  # part 1 was sent before
     assert sent[0]["message"]["text"] == parts[1].text
     assert recorded == [(2, str(sent[0]["message_id"])), (3, str(sent[1]["message_id"]))]
     assert last == str(sent[1]["message_id"])
+    assert paced == [buyer["id"], buyer["id"]]  # every send waited for its turn
+
+
+async def test_sends_are_paced_within_telegrams_limits() -> None:
+    """Three to one chat at once, the fourth a second later; another chat is not held up; the
+    bot's own limit holds across its chats."""
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacing = Pacing(per_bot=4.0, per_chat=1.0, chat_burst=3, clock=lambda: now[0], sleep=sleep)
+    assert [await pacing.wait("bot", 1) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert await pacing.wait("bot", 1) == pytest.approx(1.0)
+    assert await pacing.wait("bot", 2) == 0.0  # another chat; the bot's bucket refilled
+    before = now[0]
+    for chat in range(3, 8):  # five more chats: the bot's 3 tokens left, then 4 a second
+        await pacing.wait("bot", chat)
+    assert now[0] - before == pytest.approx(0.5)
 
 
 async def test_a_send_that_may_have_arrived_is_not_repeated(telegram: Telegram,
