@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from clients.rpc.base import ServiceClient
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
@@ -59,6 +60,17 @@ class ConversationsClient(ServiceClient):
                                               page_size=page_size)
         resp = await self._call(self._stub.BatchListMessages, request, tenant_id)
         return list(resp.conversations)
+
+    async def export_messages(self, tenant_id: uuid.UUID, since: datetime, until: datetime,
+                              channel_ids: Sequence[str] = (), *, page_size: int = 0,
+                              cursor: str = "") -> pb.ExportMessagesResponse:
+        """A page of the messages sent in [since, until), conversation by conversation; the
+        first page (no cursor) carries the range's totals."""
+        request = pb.ExportMessagesRequest(channel_ids=list(channel_ids), page_size=page_size,
+                                           cursor=cursor)
+        getattr(request, "from").FromDatetime(since)  # `from` is a Python keyword
+        request.to.FromDatetime(until)
+        return await self._call(self._stub.ExportMessages, request, tenant_id)
 
     async def send_message(self, tenant_id: uuid.UUID, conversation_id: str, text: str, *,
                            idempotency_key: str = "", sender_user_id: str = "",

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
+from services.conversations.export.queries import ExportRepository
 from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.inbox.queries import ConversationRow, cursor_fields, page_query
 from services.conversations.models import Contact, Conversation, Direction, Media, Message, Sender
@@ -318,6 +319,7 @@ class ConversationsUnit(Unit):
         self.conversations = ConversationRepository(session)
         self.messages = MessageRepository(session)
         self.media = MediaRepository(session)
+        self.exports = ExportRepository(session)
 
     async def reported(self, message_id: str, settled: Callable[[Message], bool]
                        ) -> tuple[Message, Conversation] | None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from clients.rpc import topics
 from services.conversations import events
+from services.conversations.export.queries import ExportPage, ExportRange
 from services.conversations.inbox import handoffs
 from services.conversations.inbox.filters import (
     UPDATABLE_FIELDS,
@@ -36,6 +37,9 @@ from services.kernel.repository import page_size
 
 # BatchListMessages: a page of conversations at most (GraphQL pages are at most 100).
 MAX_BATCH_CONVERSATIONS = 100
+# ExportMessages: messages per page (default, most) and the longest range (a leap year).
+EXPORT_PAGE_SIZE, MAX_EXPORT_PAGE_SIZE = 500, 1000
+MAX_EXPORT_DAYS = 366
 # Longest reply accepted through the API; channels split it to their own limits.
 MAX_OUTGOING_TEXT = 10_000
 
@@ -96,6 +100,19 @@ class ConversationsService:
             raise InvalidArgument(f"at most {MAX_BATCH_CONVERSATIONS} conversation ids per batch")
         return await unit.messages.newest_of_many(
             list(dict.fromkeys(conversation_ids)), page_size(size))
+
+    async def export_messages(self, unit: ConversationsUnit, rng: ExportRange, size: int,
+                              cursor: str) -> tuple[ExportPage, tuple[int, int] | None]:
+        """A page of the range's messages; the first page (no cursor) also says how many
+        messages and conversations the whole range holds."""
+        if rng.since >= rng.until:
+            raise InvalidArgument("from must be before to")
+        if (rng.until - rng.since).days >= MAX_EXPORT_DAYS:
+            raise InvalidArgument(f"an export covers at most {MAX_EXPORT_DAYS} days")
+        if size < 0 or size > MAX_EXPORT_PAGE_SIZE:
+            raise InvalidArgument(f"page size must be between 1 and {MAX_EXPORT_PAGE_SIZE}")
+        page = await unit.exports.page(rng, size or EXPORT_PAGE_SIZE, cursor)
+        return page, None if cursor else await unit.exports.totals(rng)
 
     async def get_message(self, unit: ConversationsUnit, conversation_id: uuid.UUID,
                           message_id: uuid.UUID) -> Message:

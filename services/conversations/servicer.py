@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from enum import IntEnum
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
 from services.conversations.events import conversation_to_proto, message_to_proto
+from services.conversations.export.queries import ExportRange
 from services.conversations.inbox.filters import ConversationChanges, ConversationFilter, Page, Sort
 from services.conversations.models import Mode, Sender, Status
 from services.conversations.outgoing.media import OutgoingAttachment
@@ -136,6 +138,23 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
                 unit, parse_uuid(request.conversation_id, "conversation id"), request.text,
                 author=author, author_user_id=user, idempotency_key=request.idempotency_key)
         return pb.AddNoteResponse(message=message_to_proto(note))
+
+    async def ExportMessages(self, request: pb.ExportMessagesRequest,
+                             context: ServicerContext) -> pb.ExportMessagesResponse:
+        if not (request.HasField("from") and request.HasField("to")):
+            raise InvalidArgument("from and to are required")
+        rng = ExportRange(
+            since=getattr(request, "from").ToDatetime(UTC), until=request.to.ToDatetime(UTC),
+            channel_ids=tuple(parse_uuid(c, "channel id") for c in request.channel_ids))
+        async with self.units() as unit:
+            page, totals = await self.service.export_messages(
+                unit, rng, request.page_size, request.cursor)
+        return pb.ExportMessagesResponse(
+            messages=[message_to_proto(m) for m in page.messages],
+            conversations=[conversation_to_proto(c, contact) for c, contact in page.conversations],
+            page_info=pagination_pb2.PageInfo(next_cursor=page.cursor, has_more=bool(page.cursor)),
+            total_messages=totals[0] if totals else 0,
+            total_conversations=totals[1] if totals else 0)
 
     async def MarkRead(self, request: pb.MarkReadRequest,
                        context: ServicerContext) -> pb.MarkReadResponse:

@@ -410,3 +410,30 @@ class AddNoteResponse(_message.Message):
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     message: Message
     def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class ExportMessagesRequest(_message.Message):
+    __slots__ = ("to", "channel_ids", "page_size", "cursor")
+    FROM_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    to: _timestamp_pb2.Timestamp
+    channel_ids: _containers.RepeatedScalarFieldContainer[str]
+    page_size: int
+    cursor: str
+    def __init__(self, to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel_ids: _Optional[_Iterable[str]] = ..., page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., **kwargs) -> None: ...
+
+class ExportMessagesResponse(_message.Message):
+    __slots__ = ("messages", "conversations", "page_info", "total_messages", "total_conversations")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_INFO_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[Message]
+    conversations: _containers.RepeatedCompositeFieldContainer[Conversation]
+    page_info: _pagination_pb2.PageInfo
+    total_messages: int
+    total_conversations: int
+    def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., conversations: _Optional[_Iterable[_Union[Conversation, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ..., total_messages: _Optional[int] = ..., total_conversations: _Optional[int] = ...) -> None: ...

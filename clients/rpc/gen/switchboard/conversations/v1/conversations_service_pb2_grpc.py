@@ -101,6 +101,11 @@ class ConversationsServiceStub:
                 request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.SerializeToString,
                 response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.FromString,
                 _registered_method=True)
+        self.ExportMessages = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/ExportMessages',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.FromString,
+                _registered_method=True)
 
 
 class ConversationsServiceServicer:
@@ -193,6 +198,14 @@ class ConversationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportMessages(self, request, context):
+        """The messages of a time range for an export, conversation by conversation (each one's
+        messages oldest first, contiguous), in pages, with the conversations they belong to.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConversationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -260,6 +273,11 @@ def add_ConversationsServiceServicer_to_server(servicer, server):
                     servicer.AddNote,
                     request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.FromString,
                     response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.SerializeToString,
+            ),
+            'ExportMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportMessages,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -615,6 +633,33 @@ class ConversationsService:
             '/switchboard.conversations.v1.ConversationsService/AddNote',
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteRequest.SerializeToString,
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.AddNoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/ExportMessages',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Exports' reads: a time range's messages, conversation by conversation, in keyset pages."""
