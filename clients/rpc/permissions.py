@@ -43,8 +43,9 @@ CALLERS: dict[str, tuple[str, ...]] = {
 OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     "channels": {"telegram_bot": ("ListTelegramBotCredentials",),
                  "scheduling": ("TelegramDeliveryService/SendTelegramMessage",),
-                 # Analytics fetches accounts' Avito statistics and may call nothing else there.
-                 "analytics": ("AvitoStatisticsService/FetchAvitoStatistics",)},
+                 # Analytics fetches accounts' Avito statistics and lists the accounts its
+                 # reports name; it may call nothing else there.
+                 "analytics": ("AvitoStatisticsService/FetchAvitoStatistics", "ListChannels")},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))

@@ -18,3 +18,5 @@ class AnalyticsSettings(KernelSettings):
     avito_refresh_lease_s: float = Field(default=300.0, gt=0)
     avito_refresh_batch: int = Field(default=4, ge=1)
     avito_refresh_poll_s: float = Field(default=5.0, gt=0)
+    # How long a report trusts the tenant's account names and list read from channels.
+    accounts_cache_s: float = Field(default=30.0, ge=0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from clients.rpc import permissions, topics
+from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2_grpc as rpc
 from services.analytics.avito.wiring import AnalyticsRuntime, AvitoStatistics
 from services.analytics.consumers import AnalyticsConsumers
+from services.analytics.reports.accounts import AccountDirectory
 from services.analytics.reports.service import ReportService
 from services.analytics.repository import AnalyticsUnit
 from services.analytics.servicer import AnalyticsServicer
@@ -21,7 +23,10 @@ async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     db, bus = await connect(settings, topics.STREAMS, "analytics")
     units = Units(db, AnalyticsUnit)
     avito = AvitoStatistics.build(settings, units)
-    servicer = AnalyticsServicer(units, ReportService(units, avito.source))
+    # On the channel to channels the Avito statistics use.
+    accounts = AccountDirectory(ChannelsClient(avito.channel, settings.caller("analytics")),
+                                ttl_s=getattr(settings, "accounts_cache_s", 30.0))
+    servicer = AnalyticsServicer(units, ReportService(units, avito.source, accounts))
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AnalyticsServiceServicer_to_server, servicer, SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["analytics"],

@@ -22,9 +22,13 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
+from services.analytics.avito.wiring import AnalyticsRuntime
+from services.analytics.config import AnalyticsSettings
+from services.analytics.runtime import build_runtime as build_runtime_of_analytics
 from services.channels.config import ChannelsSettings
 from services.channels.runtime import build_runtime
 from services.kernel.bus import Bus
@@ -234,6 +238,33 @@ async def channels(runtime: ServiceRuntime,
     channel = open_channel(runtime.grpc.address)
     yield ChannelsClient(channel, settings.caller("gateway"))
     await channel.close()
+
+
+@pytest.fixture(scope="module")
+async def analytics(runtime: ServiceRuntime, settings: KernelSettings, credentials: Credentials,
+                    stack_db_url: str, stack_nats_url: str) -> AsyncIterator[AnalyticsRuntime]:
+    """The analytics runtime on this stack, calling this channels runtime (Avito statistics,
+    account names)."""
+    component = as_component(
+        settings, credentials, "analytics", database_url=stack_db_url, nats_url=stack_nats_url,
+        channels_target=runtime.grpc.address, analytics_target="127.0.0.1:0")
+    # The refresh loop looks for due accounts every 0.1 s here (5 s by default); no cache of
+    # the account list: each report reads the accounts as they are (the cache has its test).
+    built = await build_runtime_of_analytics(AnalyticsSettings(**{
+        **component.model_dump(), "avito_refresh_poll_s": 0.1, "accounts_cache_s": 0}))
+    assert isinstance(built, AnalyticsRuntime) and built.avito is not None
+    await built.start()
+    yield built
+    await built.stop(1)
+
+
+@pytest.fixture(scope="module")
+async def reports(analytics: AnalyticsRuntime,
+                  settings: KernelSettings) -> AsyncIterator[AnalyticsClient]:
+    """RenderReport on the `analytics` runtime of the modules that define one."""
+    client = AnalyticsClient(open_channel(analytics.grpc.address), settings.caller("gateway"))
+    yield client
+    await client.channel.close()
 
 
 async def connect_avito(channels: ChannelsClient, avito: Avito, tenant_id: uuid.UUID,

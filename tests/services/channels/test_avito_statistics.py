@@ -23,9 +23,7 @@ from clients.rpc.gen.switchboard.analytics.v1 import report_pb2 as rpb
 from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2 as pb
 from services.analytics.avito.models import AvitoRefresh
 from services.analytics.avito.wiring import AnalyticsRuntime
-from services.analytics.config import AnalyticsSettings
 from services.analytics.repository import AnalyticsUnit
-from services.analytics.runtime import build_runtime
 from services.kernel.config import KernelSettings
 from services.kernel.errors import InvalidArgument, NotFound, PermissionDenied
 from services.kernel.runtime import ServiceRuntime
@@ -129,29 +127,6 @@ async def test_only_analytics_may_call_and_ranges_are_checked(
 # -- end to end: the analytics cache and a report ---------------------------------------
 
 KEYS = ("views", "contacts", "favorites", "spending", "calls", "balance", "cpa_balance")
-
-
-@pytest.fixture(scope="module")
-async def analytics(runtime: ServiceRuntime, settings: KernelSettings, credentials: Credentials,
-                    stack_db_url: str, stack_nats_url: str) -> AsyncIterator[AnalyticsRuntime]:
-    component = as_component(
-        settings, credentials, "analytics", database_url=stack_db_url, nats_url=stack_nats_url,
-        channels_target=runtime.grpc.address, analytics_target="127.0.0.1:0")
-    # The refresh loop looks for due accounts every 0.1 s here (5 s by default).
-    built = await build_runtime(AnalyticsSettings(**{**component.model_dump(),
-                                                     "avito_refresh_poll_s": 0.1}))
-    assert isinstance(built, AnalyticsRuntime) and built.avito is not None
-    await built.start()
-    yield built
-    await built.stop(1)
-
-
-@pytest.fixture(scope="module")
-async def reports(analytics: AnalyticsRuntime,
-                  settings: KernelSettings) -> AsyncIterator[AnalyticsClient]:
-    client = AnalyticsClient(open_channel(analytics.grpc.address), settings.caller("gateway"))
-    yield client
-    await client.channel.close()
 
 
 async def render(reports: AnalyticsClient, tenant: uuid.UUID, channel_id: uuid.UUID,
