@@ -22,6 +22,7 @@ from gateway.body_limit import BodyLimit, BodyLimits
 from gateway.config import GatewaySettings
 from gateway.conversations.rest import media
 from gateway.errors import UnexpectedErrors, install_error_handlers
+from gateway.exports.jobs import Exports
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
@@ -59,6 +60,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         finally:
             state.closing.set()
             await state.webhooks.recovery.close()
+            await state.exports.close()
             await state.conversations.channel.close()
             await state.channels.channel.close()
             await state.agent.channel.close()
@@ -125,11 +127,12 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
     bus = await Bus.connect_as(settings, "gateway")
     await bus.require_streams(topics.STREAMS)
     channels = ChannelsClient(open_channel(settings.channels_target, caller), caller)
+    conversations = ConversationsClient(open_channel(settings.conversations_target, caller),
+                                        caller)
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
-        conversations=ConversationsClient(open_channel(settings.conversations_target, caller),
-                                          caller),
+        conversations=conversations, exports=Exports(db, conversations),
         channels=channels,
         agent=AgentClient(open_channel(settings.agent_target, caller), caller),
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),

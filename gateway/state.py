@@ -16,6 +16,7 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from clients.rpc.scheduling import SchedulingClient
 from gateway.config import GatewaySettings
+from gateway.exports.jobs import Exports
 from gateway.identity.service import IdentityService
 from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.recovery import HandoffRecovery
@@ -52,6 +53,8 @@ class GatewayState:
     scheduling: SchedulingClient
     analytics: AnalyticsClient
     webhooks: WebhookState
+    # Export jobs (gateway/exports): their rows and files in PostgreSQL, run where requested.
+    exports: Exports
     # Set when the gateway begins to shut down: every open live stream ends with a final event
     # (SSE) or close code (WebSocket) telling clients to reconnect.
     closing: asyncio.Event = field(default_factory=asyncio.Event)

@@ -9,10 +9,12 @@ from gateway.agent import rest as agent
 from gateway.analytics import rest as analytics
 from gateway.channels import rest as channels
 from gateway.conversations import rest as conversations
+from gateway.exports import rest as exports
 from gateway.identity import rest as identity
 from gateway.scheduling import rest as scheduling
 from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
-for domain in (identity, conversations, channels, agent, telegram, scheduling, analytics):
+for domain in (identity, conversations, channels, agent, telegram, scheduling, analytics,
+               exports):
     api_router.include_router(domain.router)

@@ -1,0 +1,160 @@
+"""Exports through the gateway on the session's platform: a job's progress, the XLSX (opened
+with openpyxl) and the CSV (read with the csv module) matching the conversation — buyer,
+Cyrillic and emoji texts, times in the zone, an AI-marked reply — another gateway replica
+serving the same export, and problem+json for bad requests."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import openpyxl
+import pytest
+
+from clients.rpc.base import open_channel
+from clients.rpc.conversations import ConversationsClient
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from services.kernel.config import KernelSettings
+from switchboard.credentials import Credentials
+from tests.fixtures.bus import as_component
+from tests.fixtures.events import eventually
+from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant, second_gateway
+
+ZONE = "Asia/Vladivostok"  # UTC+10: a time off by the zone shows
+
+
+@pytest.fixture(scope="module")
+async def seller(platform: RunningPlatform) -> Tenant:
+    return await platform.new_tenant("Выгрузка")
+
+
+@pytest.fixture(scope="module")
+async def agent_client(platform: RunningPlatform, settings: KernelSettings,
+                       credentials: Credentials) -> AsyncIterator[ConversationsClient]:
+    """The conversations service as the AI agent calls it (its replies are SENDER_KIND_AGENT)."""
+    caller = as_component(settings, credentials, "agent").caller("agent")
+    address = platform.platform.runtimes["conversations"].grpc.address
+    client = ConversationsClient(open_channel(address, caller), caller)
+    yield client
+    await client.channel.close()
+
+
+@pytest.fixture(scope="module")
+async def chat(platform: RunningPlatform, seller: Tenant,
+               agent_client: ConversationsClient) -> tuple[SandboxShop, dict[str, Any]]:
+    """The buyer asked (Cyrillic and an emoji, a line that looks like a formula), the AI
+    answered, a manager answered; returns the shop and the conversation."""
+    shop = await platform.connect_sandbox_shop(seller, "Export shop")
+    first = await platform.buyer_writes(shop, "Диван ещё продаётся? 🛋️", author_name="Зоя")
+    await platform.buyer_writes(shop, "=HYPERLINK(\"x\")", chat_id=first["chat_id"])
+
+    async def listed() -> dict[str, Any] | None:
+        items = (await seller.http.get("/v1/conversations")).json()["items"]
+        return items[0] if items and items[0]["unread_count"] == 2 else None
+    conversation = await eventually(listed, within=15)
+    await agent_client.send_message(seller.tenant_id, conversation["id"], "Да, продаётся 👍",
+                                    sender=pb.SENDER_KIND_AGENT)
+    sent = await seller.http.post(f"/v1/conversations/{conversation['id']}/messages",
+                                  json={"text": "Могу привезти завтра"})
+    assert sent.status_code in (200, 201, 202), sent.text
+    return shop, conversation
+
+
+def _body(fmt: str, **extra: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {"format": fmt, "from": (now - timedelta(hours=1)).isoformat(),
+            "to": (now + timedelta(hours=1)).isoformat(), "time_zone": ZONE, **extra}
+
+
+async def _finished(http: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+    created = await http.post("/v1/exports", json=body)
+    assert created.status_code == 202, created.text
+    export = created.json()
+    assert export["status"] == "queued" and export["download_url"] is None
+    assert created.headers["location"] == f"/v1/exports/{export['id']}"
+
+    async def done() -> dict[str, Any] | None:
+        state = (await http.get(f"/v1/exports/{export['id']}")).json()
+        assert state["status"] != "failed", state
+        return state if state["status"] == "done" else None
+    return await eventually(done, within=20)
+
+
+async def test_xlsx_matches_the_conversation(platform: RunningPlatform, seller: Tenant,
+                                             chat: tuple[SandboxShop, dict[str, Any]]) -> None:
+    shop, conversation = chat
+    done = await _finished(seller.http, _body("xlsx", channel_ids=[shop.channel["id"]]))
+    assert (done["rows_done"], done["rows_total"], done["progress"]) == (4, 4, 1.0)
+    file = await seller.http.get(done["download_url"])
+    assert file.status_code == 200 and "spreadsheetml" in file.headers["content-type"]
+    assert file.headers["content-disposition"].startswith('attachment; filename="switchboard-')
+    book = openpyxl.load_workbook(io.BytesIO(file.content))
+    assert book.sheetnames == ["Диалоги", "Сообщения"]
+    header, *messages = list(book["Сообщения"].iter_rows(values_only=True))
+    assert header[:3] == ("Время", "Диалог", "Аккаунт")
+    got = [(m[5], m[6], m[7]) for m in messages]
+    # Avito times buyers' messages to the second: two in one second are in id order.
+    assert sorted(got[:2]) == [("входящее", "покупатель", "=HYPERLINK(\"x\")"),
+                               ("входящее", "покупатель", "Диван ещё продаётся? 🛋️")]
+    assert got[2:] == [("исходящее", "ИИ", "Да, продаётся 👍"),
+                       ("исходящее", "менеджер", "Могу привезти завтра")]
+    formula = next(row[7] for row in book["Сообщения"].iter_rows(min_row=2, max_row=3)
+                   if str(row[7].value).startswith("="))
+    assert formula.data_type == "s"  # the buyer's "=..." is text, not a formula
+    first = messages[0][0]
+    now_there = datetime.now(ZoneInfo(ZONE)).replace(tzinfo=None)
+    assert abs(now_there - first) < timedelta(minutes=5)  # a wall time in the zone
+    assert {m[1] for m in messages} == {conversation["id"]}
+    _, row = list(book["Диалоги"].iter_rows(values_only=True))
+    assert row[0] == conversation["id"] and row[1] == shop.channel["id"]
+    assert row[11:14] == (2, 2, 1)  # in, out, AI replies
+    assert row[14] is not None and row[14] >= 0  # first response, minutes
+
+
+async def test_csv_parses_and_another_replica_serves_it(
+        platform: RunningPlatform, seller: Tenant,
+        chat: tuple[SandboxShop, dict[str, Any]]) -> None:
+    done = await _finished(seller.http, _body("csv"))
+    other = await second_gateway(platform)
+    try:
+        async with httpx.AsyncClient(base_url=other.url, timeout=15, headers={
+                "Authorization": f"Bearer {seller.api_key}"}) as http:
+            seen = (await http.get(f"/v1/exports/{done['id']}")).json()
+            file = await http.get(done["download_url"])
+    finally:
+        await other.stop()
+    assert seen["status"] == "done" and seen["size_bytes"] == len(file.content)
+    assert file.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(file.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Время" and len(rows) == 5
+    assert sorted(r[7] for r in rows[1:3]) == ["'=HYPERLINK(\"x\")", "Диван ещё продаётся? 🛋️"]
+    assert [r[7] for r in rows[3:]] == ["Да, продаётся 👍", "Могу привезти завтра"]
+    assert [r[6] for r in rows[1:]] == ["покупатель", "покупатель", "ИИ", "менеджер"]
+
+
+@pytest.mark.parametrize(("change", "detail"), [
+    ({"format": "pdf"}, "format"),
+    ({"time_zone": "Mars/Olympus"}, "unknown time zone"),
+    ({"to": "2020-01-01T00:00:00Z"}, "from must be before to"),
+    ({"from": "2024-01-01T00:00:00Z"}, "at most 366 days"),
+    ({"channel_ids": ["nope"]}, "not a valid id"),
+    ({"channel_ids": [str(uuid.uuid4())]}, "not found")])
+async def test_bad_requests_are_problems(seller: Tenant, change: dict[str, Any],
+                                         detail: str) -> None:
+    resp = await seller.http.post("/v1/exports", json={**_body("xlsx"), **change})
+    assert resp.status_code == 422, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    assert detail in resp.text
+
+
+async def test_unknown_and_unfinished_exports(seller: Tenant) -> None:
+    missing = await seller.http.get(f"/v1/exports/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    assert (await seller.http.get("/v1/exports/not-an-id")).status_code == 422
