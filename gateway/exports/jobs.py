@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 KEEP = timedelta(hours=24)  # an export's row and file, from the request
 STALE = timedelta(minutes=2)  # a running job that has not beaten this long is dead
 PAGE_SIZE = 1000
+MAX_ACTIVE = 3  # a tenant's exports queued or running at once
 ATTEMPTS = 4  # per page, on UNAVAILABLE and deadlines (errors.Unavailable)
 
 
@@ -41,9 +42,10 @@ class ExportRequest:
 
 
 class Exports:
-    def __init__(self, db: Database, conversations: ConversationsClient) -> None:
+    def __init__(self, db: Database, conversations: ConversationsClient, *,
+                 page_size: int = PAGE_SIZE) -> None:
         self.units = Units(db, ExportUnit)
-        self.conversations = conversations
+        self.conversations, self.page_size = conversations, page_size
         self._jobs: set[asyncio.Task[None]] = set()
 
     async def create(self, tenant_id: uuid.UUID, user_id: uuid.UUID | None,
@@ -51,6 +53,10 @@ class Exports:
         async with self.units.tenantless() as unit:
             await unit.exports.purge_expired()
         async with self.units(tenant_id) as unit:
+            await unit.exports.fail_stale(datetime.now(UTC) - STALE)
+            if await unit.exports.active() >= MAX_ACTIVE:
+                raise Conflict(f"{MAX_ACTIVE} exports are being written already; "
+                               "request this one when one of them is done")
             export = await unit.exports.add(Export(
                 tenant_id=tenant_id, requested_by=user_id, format=request.format,
                 time_zone=request.time_zone, range_from=request.since, range_to=request.until,
@@ -141,7 +147,7 @@ class Exports:
             try:
                 return await self.conversations.export_messages(
                     tenant_id, request.since, request.until, request.channel_ids,
-                    page_size=PAGE_SIZE, cursor=cursor)
+                    page_size=self.page_size, cursor=cursor)
             except Unavailable:  # deadlines included
                 if attempt == ATTEMPTS:
                     raise

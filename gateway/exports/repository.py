@@ -29,6 +29,11 @@ class ExportRepository:
         return (await self.session.scalars(select(Export).where(
             Export.id == id_, Export.expires_at > func.now()))).first()
 
+    async def active(self) -> int:
+        """The tenant's exports queued or running."""
+        return int(await self.session.scalar(select(func.count()).select_from(Export).where(
+            Export.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]))) or 0)
+
     async def set_fields(self, id_: uuid.UUID, **values: object) -> None:
         await self.session.execute(update(Export).where(Export.id == id_).values(
             heartbeat_at=func.now(), **values))

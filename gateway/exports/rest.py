@@ -17,11 +17,12 @@ router = APIRouter(prefix="/exports", tags=["exports"])
 
 
 @router.post("", status_code=202, response_model=ExportOut, response_model_by_alias=True,
-             responses={**AUTH_PROBLEMS, **problem_responses(422)})
+             responses={**AUTH_PROBLEMS, **problem_responses(409, 422)})
 async def create_export(body: ExportIn, principal: Writer, state: State,
                         response: Response) -> ExportOut:
     """Start exporting the conversations and messages of [from, to) (at most 366 days) of some
-    channel accounts or all; follow it with `GET /v1/exports/{id}` (kept 24 hours)."""
+    channel accounts or all; follow it with `GET /v1/exports/{id}` (kept 24 hours). 409 while
+    three of the tenant's exports are being written."""
     request = await export_request(state, principal.tenant_id, body)
     export = await state.exports.create(principal.tenant_id, principal.user_id, request)
     response.headers["Location"] = f"/v1/exports/{export.id}"

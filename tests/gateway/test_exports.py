@@ -21,6 +21,9 @@ import pytest
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.exports.forms import ExportIn
+from gateway.exports.jobs import ExportRequest, Exports
+from gateway.exports.models import Export, ExportStatus
 from services.kernel.config import KernelSettings
 from switchboard.credentials import Credentials
 from tests.fixtures.bus import as_component
@@ -158,3 +161,59 @@ async def test_unknown_and_unfinished_exports(seller: Tenant) -> None:
     missing = await seller.http.get(f"/v1/exports/{uuid.uuid4()}")
     assert missing.status_code == 404
     assert (await seller.http.get("/v1/exports/not-an-id")).status_code == 422
+
+
+class _Watching:
+    """The conversations client of a job, reading the export's row (as another replica would)
+    before each page after the first: the progress the job reported so far."""
+
+    def __init__(self, client: ConversationsClient, exports: Exports, tenant: Tenant) -> None:
+        self.client, self.exports, self.tenant = client, exports, tenant
+        self.export_id: uuid.UUID | None = None
+        self.seen: list[tuple[int, int | None, str]] = []
+
+    async def export_messages(self, *args: Any, **kwargs: Any) -> pb.ExportMessagesResponse:
+        if kwargs["cursor"]:
+            assert self.export_id is not None
+            row = await self.exports.get(self.tenant.tenant_id, self.export_id)
+            self.seen.append((row.rows_done, row.rows_total, row.status))
+        return await self.client.export_messages(*args, **kwargs)
+
+
+async def test_progress_moves_page_by_page(platform: RunningPlatform, seller: Tenant,
+                                           chat: tuple[SandboxShop, dict[str, Any]]) -> None:
+    caller = platform.settings.caller("gateway")
+    client = ConversationsClient(open_channel(platform.platform.runtimes[
+        "conversations"].grpc.address, caller), caller)
+    watching = _Watching(client, Exports(platform.db, client), seller)
+    exports = Exports(platform.db, watching, page_size=1)  # type: ignore[arg-type]
+    body = ExportIn.model_validate(_body("csv"))
+    request = ExportRequest(body.format, body.from_, body.to, (), body.time_zone)
+    try:
+        export = await exports.create(seller.tenant_id, None, request)
+        watching.export_id = export.id
+
+        async def done() -> bool:
+            row = await exports.get(seller.tenant_id, export.id)
+            return row.status == ExportStatus.DONE
+        await eventually(done, within=20)
+    finally:
+        await exports.close()
+        await client.channel.close()
+    assert watching.seen == [(1, 4, "running"), (2, 4, "running"), (3, 4, "running")]
+    final = await exports.get(seller.tenant_id, export.id)
+    assert (final.rows_done, final.rows_total, final.size_bytes > 0) == (4, 4, True)
+
+
+async def test_a_tenant_writes_three_exports_at_most_at_once(
+        platform: RunningPlatform) -> None:
+    tenant = await platform.new_tenant("Три выгрузки")
+    unit = Exports(platform.db, None)  # type: ignore[arg-type]  # rows only: no job runs
+    async with unit.units(tenant.tenant_id) as u:
+        for _ in range(3):
+            await u.exports.add(Export(
+                tenant_id=tenant.tenant_id, format="csv", time_zone="UTC",
+                range_from=datetime.now(UTC), range_to=datetime.now(UTC),
+                status=ExportStatus.RUNNING, expires_at=datetime.now(UTC) + timedelta(hours=1)))
+    refused = await tenant.http.post("/v1/exports", json=_body("csv"))
+    assert refused.status_code == 409 and "3 exports" in refused.json()["detail"]
