@@ -25,6 +25,7 @@ from gateway.conversations.graphql.actions import ActionMutation
 from gateway.conversations.graphql.inbox import ConversationMutation, ConversationQuery
 from gateway.conversations.graphql.notes import NoteMutation
 from gateway.conversations.graphql.subscriptions import Subscription
+from gateway.exports.graphql import ExportMutation, ExportQuery
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
 from gateway.identity.graphql import TelegramLinkMutation, TelegramLinkQuery
@@ -38,10 +39,11 @@ MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
-                              AnalyticsQuery))
+                              AnalyticsQuery, ExportQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
-                                    TelegramLinkMutation, TelegramBotMutation, ScheduleMutation))
+                                    TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
+                                    ExportMutation))
 
 
 class SwitchboardSchema(Schema):

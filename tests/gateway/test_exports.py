@@ -217,3 +217,36 @@ async def test_a_tenant_writes_three_exports_at_most_at_once(
                 status=ExportStatus.RUNNING, expires_at=datetime.now(UTC) + timedelta(hours=1)))
     refused = await tenant.http.post("/v1/exports", json=_body("csv"))
     assert refused.status_code == 409 and "3 exports" in refused.json()["detail"]
+
+
+_CREATE = """mutation($input: ExportInput!) {
+  createExport(input: $input) { id status format timeZone downloadUrl } }"""
+_GET = "query($id: ID!) { export(id: $id) { status rowsDone rowsTotal progress downloadUrl } }"
+
+
+async def test_graphql_create_and_follow(platform: RunningPlatform, seller: Tenant,
+                                         chat: tuple[SandboxShop, dict[str, Any]]) -> None:
+    body = _body("xlsx")
+    made = (await seller.http.post("/graphql", json={"query": _CREATE, "variables": {
+        "input": {"format": "xlsx", "from": body["from"], "to": body["to"],
+                  "timeZone": ZONE}}})).json()
+    assert made.get("errors") is None, made
+    export = made["data"]["createExport"]
+    assert (export["format"], export["timeZone"]) == ("xlsx", ZONE)
+
+    async def done() -> dict[str, Any] | None:
+        got = (await seller.http.post("/graphql", json={"query": _GET, "variables": {
+            "id": export["id"]}})).json()["data"]["export"]
+        return got if got["status"] == "done" else None
+    finished = await eventually(done, within=20)
+    assert (finished["rowsDone"], finished["rowsTotal"], finished["progress"]) == (4, 4, 1.0)
+    assert (await seller.http.get(finished["downloadUrl"])).status_code == 200
+    stranger = await platform.new_tenant("Чужой")
+    theirs = (await stranger.http.post("/graphql", json={"query": _GET, "variables": {
+        "id": export["id"]}})).json()
+    assert theirs["data"]["export"] is None
+    bad = (await seller.http.post("/graphql", json={"query": _CREATE, "variables": {
+        "input": {"format": "xlsx", "from": body["from"], "to": body["to"],
+                  "timeZone": "Mars/Olympus"}}})).json()
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "unknown time zone" in bad["errors"][0]["message"]
