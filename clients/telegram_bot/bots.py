@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from aiogram import Bot
-from aiogram.types import ReplyParameters
+from aiogram.types import BufferedInputFile, ReplyParameters
 from switchboard_sdk import Switchboard
 
 from clients.telegram_bot.config import BotConfig, RunnerSettings
@@ -64,6 +64,14 @@ class BotRuntime:
         sent = await self.queue.call(chat_id, lambda: self.bot.send_message(
             chat_id, html, message_thread_id=thread_id, reply_parameters=reply,
             reply_markup=markup(keyboard)))
+        return int(sent.message_id)
+
+    async def photo(self, chat_id: int, png: bytes, caption_html: str = "", *,
+                    thread_id: int | None = None) -> int:
+        """Post a picture (a report's chart) with an HTML caption; its message id."""
+        sent = await self.queue.call(chat_id, lambda: self.bot.send_photo(
+            chat_id, BufferedInputFile(png, "chart.png"), caption=caption_html or None,
+            message_thread_id=thread_id))
         return int(sent.message_id)
 
     async def edit(self, chat_id: int, message_id: int, html: str, *,

@@ -1,6 +1,5 @@
 """The command menus Telegram shows (setMyCommands), set when a bot starts: one list for
-private chats (the console), another for groups. Reports (/reports, /report_now, /stats)
-join them when the analytics side lands."""
+private chats (the console), another for groups."""
 
 from __future__ import annotations
 
@@ -15,10 +14,13 @@ log = logging.getLogger("clients.telegram_bot")
 
 PRIVATE = [("accounts", "аккаунты Авито: состояние, подключение, настройки"),
            ("ai", "ИИ по аккаунтам: включить или выключить"),
+           ("reports", "расписания отчётов: список, новое, отправить сейчас"),
+           ("report_now", "отчёт по всем аккаунтам сейчас"),
            ("cancel", "выйти из начатого диалога"),
            ("help", "что я умею для вашей роли"),
            ("start", "начать; /start КОД — связать Telegram с Switchboard")]
-GROUP = [("link", "подключить эту группу (владелец или администратор)"),
+GROUP = [("stats", "отчёт по аккаунтам этого чата: /stats [вчера|сегодня|7|30|даты]"),
+         ("link", "подключить эту группу (владелец или администратор)"),
          ("unlink", "отключить эту группу"),
          ("help", "справка")]
 

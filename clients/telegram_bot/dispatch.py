@@ -25,10 +25,10 @@ from switchboard_sdk import SwitchboardError
 
 from clients.telegram_bot import phrases
 from clients.telegram_bot.bots import BotRuntime
-from clients.telegram_bot.console import accounts, connect, private
+from clients.telegram_bot.console import accounts, connect, private, reports, schedule_dialog
 from clients.telegram_bot.console.fsm import StoreStorage
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT, MalformedUpdate, TransientUpdateError
-from clients.telegram_bot.group import card_actions, link, replies
+from clients.telegram_bot.group import card_actions, link, replies, stats
 from clients.telegram_bot.sending.queue import TRANSIENT, Rejected, Unavailable, classify
 
 log = logging.getLogger("clients.telegram_bot")
@@ -41,11 +41,13 @@ STORAGE = StoreStorage()
 @functools.cache
 def build_dispatcher() -> Dispatcher:
     """The console's dialogs first (/cancel, the steps), then its commands, then the private
-    chat (/start, /help), group commands, replies in topics and the buttons. One per process
+    chat (/start, /help), group commands (/stats before replies: it works in topics too),
+    replies in topics and the buttons. One per process
     (a router is attached to one dispatcher only); the handlers keep no state of their own:
     the bot comes in with `rt`, a dialog's step from the FSM storage."""
     dispatcher = Dispatcher(storage=STORAGE, name="telegram-bots")
-    dispatcher.include_routers(connect.router, accounts.router, private.router, link.router,
+    dispatcher.include_routers(connect.router, schedule_dialog.router, accounts.router,
+                               reports.router, private.router, link.router, stats.router,
                                replies.router, card_actions.router)
     return dispatcher
 

@@ -1,6 +1,6 @@
-"""GraphQL: analytics — `inboxMetrics` (totals and one breakdown) and `report` (a report
-rendered now: JSON or Telegram HTML as text, a PNG chart as base64), through REST's request
-models (`forms.py`: one validation)."""
+"""GraphQL: analytics — `reportMetrics` (the metric catalogue), `inboxMetrics` (totals and one
+breakdown) and `report` (a report rendered now: JSON or Telegram HTML as text, a PNG chart as
+base64), through REST's request models (`forms.py`: one validation)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,15 @@ class InboxFigures:
                 "resolution")})
 
 
+@strawberry.type(description="A metric a report may name")
+class ReportMetric:
+    key: str = strawberry.field(description="The key reports name it by, e.g. messages_in, views")
+    title: str = strawberry.field(description="Its Russian title, as reports print it")
+    unit: str
+    source: str = strawberry.field(description="inbox (projected events) or avito (statistics)")
+    default: bool = strawberry.field(description="In a report that names no metrics")
+
+
 @strawberry.type
 class InboxGroup:
     key: str = strawberry.field(description="Channel id, listing id, assignee id or YYYY-MM-DD")
@@ -96,6 +105,13 @@ class Report:
 
 @strawberry.type
 class AnalyticsQuery:
+    @strawberry.field(description="Every metric key a report may name")
+    async def report_metrics(self, info: Info) -> list[ReportMetric]:
+        tenant_id = info.context.require("read").tenant_id
+        resp = await info.context.state.analytics.list_metrics(tenant_id)
+        return [ReportMetric(key=m.key, title=m.title, unit=m.unit, source=m.source,
+                             default=m.default) for m in resp.metrics]
+
     @strawberry.field(description="Inbox metrics over [from, to), by channel, listing, assignee "
                                   "or day (groupBy)")
     async def inbox_metrics(self, info: Info,

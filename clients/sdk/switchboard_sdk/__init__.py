@@ -1,5 +1,6 @@
-"""Switchboard's public Python SDK: the inbox, channels, the AI agent and live events, over the
-platform's GraphQL, REST and WebSocket APIs. Async, typed; imports nothing of the platform."""
+"""Switchboard's public Python SDK: the inbox, channels, the AI agent, live events, reports and
+their schedules, over the platform's GraphQL, REST and WebSocket APIs.
+Async, typed; imports nothing of the platform."""
 
 from __future__ import annotations
 
@@ -74,6 +75,18 @@ from switchboard_sdk.models import (
     ResetEvent,
     SenderKind,
 )
+from switchboard_sdk.reports import (
+    Period,
+    Recurrence,
+    RecurrenceKind,
+    Report,
+    ReportMetric,
+    ReportSpec,
+    Schedule,
+    ScheduleDestination,
+    ScheduleRun,
+    ScheduleSpec,
+)
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AvitoAuthorization
 from switchboard_sdk.telegram_bots import TelegramBot, TelegramBotGroup, TelegramDelivery
@@ -81,19 +94,20 @@ from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLin
 
 __all__ = [
     "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
-    "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED", "NOTE_ADDED", "UNSET",
-    "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings", "AgentSettingsChange",
-    "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError", "AvitoAuthorization",
-    "Backoff",
-    "BlockReason", "BusinessHours", "Channel", "ChannelDiagnostics", "ChannelKind",
-    "ChannelStatus", "Conflict", "ConnectionFailed", "Contact", "Conversation",
-    "ConversationEvent", "ConversationFilter", "ConversationMode", "ConversationSort",
-    "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction", "DocumentUpload",
-    "EventStream", "Handoff", "HandoffChange", "HandoffRules", "InvalidInput", "KnowledgeChunkKind",
-    "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus", "KnowledgeHit",
-    "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent", "Media", "Message",
-    "MessageStatus", "NotFound", "OpenEnum", "Page", "PermissionDenied", "ProtocolError",
-    "RateLimited", "ResetEvent", "SenderKind", "ServerError", "Switchboard", "SwitchboardError",
-    "TelegramBot", "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode",
-    "Unset", "UserRole", "__version__",
+    "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED",
+    "NOTE_ADDED", "UNSET", "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings",
+    "AgentSettingsChange", "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError",
+    "AvitoAuthorization", "Backoff", "BlockReason", "BusinessHours", "Channel",
+    "ChannelDiagnostics", "ChannelKind", "ChannelStatus", "Conflict", "ConnectionFailed",
+    "Contact", "Conversation", "ConversationEvent", "ConversationFilter", "ConversationMode",
+    "ConversationSort", "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction",
+    "DocumentUpload", "EventStream", "Handoff", "HandoffChange", "HandoffRules", "InvalidInput",
+    "KnowledgeChunkKind", "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus",
+    "KnowledgeHit", "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent",
+    "Media", "Message", "MessageStatus", "NotFound", "OpenEnum", "Page", "Period",
+    "PermissionDenied", "ProtocolError", "RateLimited", "Recurrence", "RecurrenceKind", "Report",
+    "ReportMetric", "ReportSpec", "ResetEvent", "Schedule", "ScheduleDestination", "ScheduleRun",
+    "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError", "TelegramBot",
+    "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode", "Unset",
+    "UserRole", "__version__",
 ]

@@ -15,6 +15,7 @@ from switchboard_sdk._http import Transport
 from switchboard_sdk._version import __version__
 from switchboard_sdk.inbox import InboxApi
 from switchboard_sdk.live import EventStream
+from switchboard_sdk.reports import ReportsApi
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AgentApi, ChannelsApi
 from switchboard_sdk.telegram_bots import TelegramBotsApi
@@ -23,7 +24,7 @@ from switchboard_sdk.telegram_links import TelegramLinksApi
 USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
-class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi):
+class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how
