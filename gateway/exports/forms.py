@@ -37,7 +37,7 @@ class ExportIn(BaseModel):
     def _zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a directory
             raise ValueError(f"unknown time zone {value!r} (an IANA name, "
                              "e.g. Europe/Moscow)") from None
         return value

@@ -145,6 +145,8 @@ async def test_csv_parses_and_another_replica_serves_it(
 @pytest.mark.parametrize(("change", "detail"), [
     ({"format": "pdf"}, "format"),
     ({"time_zone": "Mars/Olympus"}, "unknown time zone"),
+    ({"time_zone": "Europe"}, "unknown time zone"),  # a directory of the tz database
+    ({"from": "0001-01-01T00:00:00", "to": "0001-01-02T00:00:00"}, "years 1 to 9999"),
     ({"to": "2020-01-01T00:00:00Z"}, "from must be before to"),
     ({"from": "2024-01-01T00:00:00Z"}, "at most 366 days"),
     ({"channel_ids": ["nope"]}, "not a valid id"),
