@@ -19,6 +19,7 @@ from switchboard_sdk import (
     AgentSettingsChange,
     Channel,
     ChannelDiagnostics,
+    ChannelKind,
     ChannelStatus,
     SwitchboardError,
     TelegramLink,
@@ -63,10 +64,12 @@ def _button(label: str, act: AccountAct, channel_id: str = "", lst: bool = False
 def account_keyboard(channel: Channel, ai_enabled: bool | None) -> Keyboard:
     if channel.status != ChannelStatus.ACTIVE:
         return ()
-    hook = (_button("🔕 Вебхук выкл", AccountAct.HOOK_OFF, channel.id) if channel.webhook_enabled
-            else _button("🔔 Вебхук вкл", AccountAct.HOOK_ON, channel.id))
     ai = (_button("🤖 ИИ выкл", AccountAct.AI_OFF, channel.id) if ai_enabled
           else _button("🤖 ИИ вкл", AccountAct.AI_ON, channel.id))
+    if channel.kind != ChannelKind.AVITO:  # a Telegram bot: no webhook switch, nothing to sync
+        return ((ai, _button("✖️ Отключить", AccountAct.DISCONNECT, channel.id)),)
+    hook = (_button("🔕 Вебхук выкл", AccountAct.HOOK_OFF, channel.id) if channel.webhook_enabled
+            else _button("🔔 Вебхук вкл", AccountAct.HOOK_ON, channel.id))
     return ((hook, _button("🔄 Синхронизировать", AccountAct.SYNC, channel.id)),
             (ai, _button("✖️ Отключить", AccountAct.DISCONNECT, channel.id)))
 
