@@ -128,6 +128,7 @@ def _anonymous_nats(url: str) -> str:
     return asyncio.run(connect())
 
 
+@pytest.mark.timeout(300)  # three starts of the whole dev stack
 def test_dev_restarts_when_dev_json_is_lost_but_the_data_is_not(tmp_path: Path) -> None:
     """Only hashes of the API key and the password are stored: a restart without dev.json
     reuses the demo tenant, its sandbox account and channel, with a fresh key and password;
