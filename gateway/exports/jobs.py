@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from clients.rpc.conversations import ConversationsClient
@@ -25,8 +26,10 @@ from services.kernel.errors import Conflict, NotFound, Unavailable
 from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 KEEP = timedelta(hours=24)  # an export's row and file, from the request
 STALE = timedelta(minutes=2)  # a running job that has not beaten this long is dead
+BEAT_S = 30.0  # how often a job beats while a long step (zipping a big workbook) runs
 PAGE_SIZE = 1000
 MAX_ACTIVE = 3  # a tenant's exports queued or running at once
 ATTEMPTS = 4  # per page, on UNAVAILABLE and deadlines (errors.Unavailable)
@@ -123,7 +126,8 @@ class Exports:
         cursor, done, seq, size = "", 0, 0, 0
         while True:
             page = await self._page(tenant_id, request, cursor)
-            tally = await asyncio.to_thread(_tabulate, writer, page, tally, zone)
+            tally = await self._beating(tenant_id, export_id, asyncio.to_thread(
+                _tabulate, writer, page, tally, zone))
             done += len(page.messages)
             seq, size = await self._store(tenant_id, export_id, writer, seq, size, final=False)
             progress: dict[str, object] = {"rows_done": done, "status": ExportStatus.RUNNING}
@@ -158,11 +162,23 @@ class Exports:
                      seq: int, size: int, *, final: bool) -> tuple[int, int]:
         """Each chunk the writer has ready (all of the rest when `final`) in its own unit."""
         chunks = writer.finish() if final else writer.ready()
-        while (data := await asyncio.to_thread(next, chunks, None)) is not None:
+        while (data := await self._beating(
+                tenant_id, export_id, asyncio.to_thread(next, chunks, None))) is not None:
             async with self.units(tenant_id) as unit:
                 await unit.exports.add_chunk(export_id, seq, data)
             seq, size = seq + 1, size + len(data)
         return seq, size
+
+    async def _beating(self, tenant_id: uuid.UUID, export_id: uuid.UUID,
+                       work: Awaitable[T]) -> T:
+        """`work`'s result, the row beating every BEAT_S meanwhile (else it would look dead)."""
+        task = asyncio.ensure_future(work)
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=BEAT_S)
+            if done:
+                return task.result()
+            async with self.units(tenant_id) as unit:
+                await unit.exports.set_fields(export_id)
 
 
 def _tabulate(writer: ExportWriter, page: pb.ExportMessagesResponse, tally: Tally | None,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import openpyxl
 import pytest
+from sqlalchemy import text
 
 from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
@@ -252,3 +253,27 @@ async def test_graphql_create_and_follow(platform: RunningPlatform, seller: Tena
                   "timeZone": "Mars/Olympus"}}})).json()
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "unknown time zone" in bad["errors"][0]["message"]
+
+
+async def test_a_job_whose_replica_died_fails_as_interrupted(platform: RunningPlatform) -> None:
+    tenant = await platform.new_tenant("Упавшая реплика")
+    exports = Exports(platform.db, None)  # type: ignore[arg-type]  # rows only: no job runs
+    now = datetime.now(UTC)
+    async with exports.units(tenant.tenant_id) as unit:
+        export = await unit.exports.add(Export(
+            tenant_id=tenant.tenant_id, format="xlsx", time_zone="UTC", range_from=now,
+            range_to=now, status=ExportStatus.RUNNING, rows_done=5, rows_total=10,
+            expires_at=now + timedelta(hours=1)))
+        beating = await unit.exports.add(Export(
+            tenant_id=tenant.tenant_id, format="xlsx", time_zone="UTC", range_from=now,
+            range_to=now, status=ExportStatus.RUNNING, expires_at=now + timedelta(hours=1)))
+        await unit.session.execute(text(
+            "UPDATE identity.exports SET heartbeat_at = now() - interval '3 minutes' "
+            "WHERE id = :e"), {"e": export.id})
+    dead = (await tenant.http.get(f"/v1/exports/{export.id}")).json()
+    assert (dead["status"], dead["progress"]) == ("failed", 0.5)
+    assert dead["error"].startswith("interrupted") and dead["download_url"] is None
+    alive = (await tenant.http.get(f"/v1/exports/{beating.id}")).json()
+    assert alive["status"] == "running"
+    unfinished = await tenant.http.get(f"/v1/exports/{beating.id}/file")
+    assert unfinished.status_code == 409 and "running" in unfinished.json()["detail"]
