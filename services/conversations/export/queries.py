@@ -1,14 +1,17 @@
 """The SQL of ExportMessages. A page walks the tenant's conversations by id (those whose last
-message is not before the range) and, LATERAL, each one's messages in the range through
-ix_messages_timeline, so a page costs its own rows and PostgreSQL never sorts the range."""
+message is not before the range: ids only, sorted) and, LATERAL, each one's messages in the
+range through ix_messages_timeline under the LIMIT, so PostgreSQL never sorts the range's
+messages (tests/bench/test_export_explain.py)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true, tuple_
+from sqlalchemy import DateTime, Select, and_, bindparam, func, or_, select, true, tuple_
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import aliased
 
 from services.conversations.inbox.queries import ConversationRow
@@ -33,28 +36,10 @@ class ExportPage:
 class ExportRepository(RepositoryBase[Message]):
     model = Message
 
-    def _conversations(self, rng: ExportRange) -> list[object]:
-        # last_message_at is the newest message's time: older conversations have none in range
-        where: list[object] = [Conversation.last_message_at >= rng.since]
-        if rng.channel_ids:
-            where.append(Conversation.channel_id.in_(rng.channel_ids))
-        return where
-
     async def page(self, rng: ExportRange, size: int, cursor: str) -> ExportPage:
-        conv_where = self._conversations(rng)
-        msg_where = [Message.sent_at >= rng.since, Message.sent_at < rng.until]
-        if cursor:
-            c = self.cursors.decode(cursor, c=cursor_id, t=cursor_time, id=cursor_id)
-            conv_where.append(Conversation.id >= c["c"])
-            msg_where.append(or_(Message.conversation_id > c["c"],
-                                 tuple_(Message.sent_at, Message.id) > tuple_(c["t"], c["id"])))
-        convs = select(Conversation.id).where(*conv_where).order_by(Conversation.id).subquery("c")
-        inner = (select(Message).where(Message.conversation_id == convs.c.id, *msg_where)
-                 .order_by(Message.sent_at, Message.id).lateral("m"))
-        m = aliased(Message, inner)
-        rows = list((await self.session.scalars(
-            select(m).select_from(convs).join(inner, true())
-            .order_by(m.conversation_id, m.sent_at, m.id).limit(size + 1))).all())
+        after = self.cursors.decode(cursor, c=cursor_id, t=cursor_time, id=cursor_id) \
+            if cursor else None
+        rows = list((await self.session.scalars(page_statement(rng, size + 1, after))).all())
         more = len(rows) > size
         rows = rows[:size]
         next_cursor = ""
@@ -75,10 +60,41 @@ class ExportRepository(RepositoryBase[Message]):
 
     async def totals(self, rng: ExportRange) -> tuple[int, int]:
         """(messages, conversations) in the range: the export's progress denominator."""
-        convs = select(Conversation.id).where(*self._conversations(rng)).subquery("c")
+        convs = select(Conversation.id).where(*_in_range(rng)).subquery("c")
         row = (await self.session.execute(
             select(func.count(Message.id), func.count(func.distinct(Message.conversation_id)))
             .select_from(convs).join(Message, and_(
                 Message.conversation_id == convs.c.id,
                 Message.sent_at >= rng.since, Message.sent_at < rng.until)))).one()
         return int(row[0]), int(row[1])
+
+
+def _in_range(rng: ExportRange) -> list[Any]:
+    # last_message_at is the newest message's time: older conversations have none in range
+    where: list[Any] = [Conversation.last_message_at >= rng.since]
+    if rng.channel_ids:
+        where.append(Conversation.channel_id.in_(rng.channel_ids))
+    return where
+
+
+def page_statement(rng: ExportRange, limit: int, after: dict[str, Any] | None) -> Select[Any]:
+    """`limit` messages of the range past `after` ({"c": conversation, "t": sent_at, "id"}),
+    by conversation id, sent_at, id: conversations walked by id, each one's messages LATERAL."""
+    conv_where = _in_range(rng)
+    msg_where = [Message.sent_at >= rng.since, Message.sent_at < rng.until]
+    if after:  # typed binds: the same statement with its values or prepared (generic)
+        c, t, id_ = (bindparam(f"after_{k}", after[k], type_=kind) for k, kind in (
+            ("c", PG_UUID(as_uuid=True)), ("t", DateTime(timezone=True)),
+            ("id", PG_UUID(as_uuid=True))))
+        conv_where.append(Conversation.id >= c)
+        msg_where.append(or_(Message.conversation_id > c,
+                             tuple_(Message.sent_at, Message.id) > tuple_(t, id_)))
+    convs = select(Conversation.id).where(*conv_where).order_by(Conversation.id).subquery("c")
+    inner = (select(Message).where(Message.conversation_id == convs.c.id, *msg_where)
+             .order_by(Message.sent_at, Message.id).lateral("m"))
+    m = aliased(Message, inner)
+    return (select(m).select_from(convs).join(inner, true())
+            # by the outer id, which PostgreSQL knows the walk is in: an Incremental Sort of
+            # each conversation's few rows, not a Sort of the range
+            .order_by(convs.c.id, m.sent_at, m.id).limit(limit))
+
