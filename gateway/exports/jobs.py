@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from prometheus_client import Counter
+
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.exports.models import Export, ExportStatus
@@ -27,6 +29,11 @@ from services.kernel.unit import Units
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+EXPORTS = Counter("switchboard_exports_total",
+                  "Export jobs ended, by format and outcome (done, failed, interrupted)",
+                  ["format", "outcome"])
+EXPORT_ROWS = Counter("switchboard_export_rows_total", "Messages written to exports", ["format"])
+FORMATS, OUTCOMES = ("xlsx", "csv"), ("done", "failed", "interrupted")
 KEEP = timedelta(hours=24)  # an export's row and file, from the request
 STALE = timedelta(minutes=2)  # a running job that has not beaten this long is dead
 BEAT_S = 30.0  # how often a job beats while a long step (zipping a big workbook) runs
@@ -50,6 +57,10 @@ class Exports:
         self.units = Units(db, ExportUnit)
         self.conversations, self.page_size = conversations, page_size
         self._jobs: set[asyncio.Task[None]] = set()
+        for fmt in FORMATS:  # every series from the start: rates see a zero
+            EXPORT_ROWS.labels(fmt)
+            for outcome in OUTCOMES:
+                EXPORTS.labels(fmt, outcome)
 
     async def create(self, tenant_id: uuid.UUID, user_id: uuid.UUID | None,
                      request: ExportRequest) -> Export:
@@ -107,12 +118,15 @@ class Exports:
                    request: ExportRequest) -> None:
         try:
             await self._write(tenant_id, export_id, request)
+            EXPORTS.labels(request.format, "done").inc()
         except asyncio.CancelledError:
+            EXPORTS.labels(request.format, "interrupted").inc()
             await self._fail(tenant_id, export_id, "interrupted: the gateway stopped; "
                                                    "request the export again")
             raise
         except Exception as exc:  # a job's end is its row: never an unreported task error
             log.exception("export %s failed", export_id)
+            EXPORTS.labels(request.format, "failed").inc()
             await self._fail(tenant_id, export_id, _reason(exc))
 
     async def _fail(self, tenant_id: uuid.UUID, export_id: uuid.UUID, error: str) -> None:
@@ -129,6 +143,7 @@ class Exports:
             tally = await self._beating(tenant_id, export_id, asyncio.to_thread(
                 _tabulate, writer, page, tally, zone))
             done += len(page.messages)
+            EXPORT_ROWS.labels(request.format).inc(len(page.messages))
             seq, size = await self._store(tenant_id, export_id, writer, seq, size, final=False)
             progress: dict[str, object] = {"rows_done": done, "status": ExportStatus.RUNNING}
             if not cursor:

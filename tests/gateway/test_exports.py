@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import openpyxl
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from clients.rpc.base import open_channel
@@ -192,6 +193,7 @@ async def test_progress_moves_page_by_page(platform: RunningPlatform, seller: Te
     exports = Exports(platform.db, watching, page_size=1)  # type: ignore[arg-type]
     body = ExportIn.model_validate(_body("csv"))
     request = ExportRequest(body.format, body.from_, body.to, (), body.time_zone)
+    before = {name: _sample(name, labels) for name, labels in _SERIES}
     try:
         export = await exports.create(seller.tenant_id, None, request)
         watching.export_id = export.id
@@ -206,6 +208,15 @@ async def test_progress_moves_page_by_page(platform: RunningPlatform, seller: Te
     assert watching.seen == [(1, 4, "running"), (2, 4, "running"), (3, 4, "running")]
     final = await exports.get(seller.tenant_id, export.id)
     assert (final.rows_done, final.rows_total, final.size_bytes > 0) == (4, 4, True)
+    assert [_sample(n, labels) - before[n] for n, labels in _SERIES] == [1, 4]
+
+
+_SERIES = (("switchboard_exports_total", {"format": "csv", "outcome": "done"}),
+           ("switchboard_export_rows_total", {"format": "csv"}))
+
+
+def _sample(name: str, labels: dict[str, str]) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 async def test_a_tenant_writes_three_exports_at_most_at_once(
