@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import TypeVar
 
+from google.protobuf.timestamp_pb2 import Timestamp
 from grpc.aio import ServicerContext
 
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
@@ -144,7 +145,7 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
         if not (request.HasField("from") and request.HasField("to")):
             raise InvalidArgument("from and to are required")
         rng = ExportRange(
-            since=getattr(request, "from").ToDatetime(UTC), until=request.to.ToDatetime(UTC),
+            since=_time(getattr(request, "from"), "from"), until=_time(request.to, "to"),
             channel_ids=tuple(parse_uuid(c, "channel id") for c in request.channel_ids))
         async with self.units() as unit:
             page, totals = await self.service.export_messages(
@@ -187,6 +188,13 @@ def _enum(cls: type[E], value: int, name: str) -> E | None:
 
 def _page(page: pagination_pb2.PageRequest) -> Page:
     return Page(size=page.page_size, cursor=page.cursor)
+
+
+def _time(ts: Timestamp, name: str) -> datetime:
+    try:
+        return ts.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):  # nanos out of range, before year 1 or after 9999
+        raise InvalidArgument(f"`{name}` is not a valid time") from None
 
 
 def _labels(labels: list[str]) -> list[str]:

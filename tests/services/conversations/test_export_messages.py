@@ -88,3 +88,12 @@ class TestExportMessages:
                                          page_size=size)
         with pytest.raises(InvalidArgument, match="cursor"):
             await client.export_messages(tenant_a, T0, T0 + timedelta(hours=1), cursor="x.y")
+
+    async def test_times_that_are_not_ones_are_rejected(self, client: ConversationsClient,
+                                                        tenant_a: uuid.UUID) -> None:
+        bad = pb.ExportMessagesRequest(**{"from": {"seconds": 1, "nanos": -5}})
+        bad.to.FromDatetime(T0)
+        with pytest.raises(InvalidArgument, match="`from` is not a valid time"):
+            await client._call(client._stub.ExportMessages, bad, tenant_a)
+        with pytest.raises(InvalidArgument, match="from and to are required"):
+            await client._call(client._stub.ExportMessages, pb.ExportMessagesRequest(), tenant_a)
