@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from services.analytics.metrics.histogram import percentile
 from services.analytics.metrics.repository import MetricsRepository
@@ -45,6 +45,23 @@ class Figures:
         elif metric in self.histograms:
             self.histograms[metric][bucket] += value
 
+    def merge(self, other: Figures) -> None:
+        for metric, value in other.counts.items():
+            self.counts[metric] += value
+        for metric, histogram in other.histograms.items():
+            for bucket, value in histogram.items():
+                self.histograms[metric][bucket] += value
+        self.unanswered += other.unanswered
+        self.waiting += other.waiting
+
+
+@dataclass
+class Daily:
+    """One account's figures over a range and per local day (counts and histograms)."""
+
+    total: Figures = field(default_factory=Figures)
+    days: dict[date, Figures] = field(default_factory=lambda: defaultdict(Figures))
+
 
 @dataclass
 class InboxMetrics:
@@ -80,3 +97,23 @@ async def inbox_metrics(repo: MetricsRepository, start: datetime, end: datetime,
             groups[key].waiting = n
     labels = await repo.listing_titles(list(groups)) if group == "listing" else {}
     return InboxMetrics(total, dict(sorted(groups.items())), labels)
+
+
+async def daily_by_channel(repo: MetricsRepository, start: datetime, end: datetime,
+                           channel_ids: list[uuid.UUID], zone: str) -> dict[uuid.UUID, Daily]:
+    """Per account: the figures of [start, end) and of each local day, from one pass over the
+    hourly rows (a report's sections are sums of these). Unanswered counts waits begun in the
+    range, waiting those open now."""
+    check_range(start, end)
+    out: dict[uuid.UUID, Daily] = defaultdict(Daily)
+    for channel, day, metric, bucket, value in await repo.sums_by_channel_day(
+            start, end, channel_ids, zone):
+        out[channel].total.add(metric, bucket, value)
+        out[channel].days[date.fromisoformat(day)].add(metric, bucket, value)
+    unanswered = await repo.awaiting(start, end, channel_ids, "channel", zone)
+    waiting = await repo.awaiting(None, None, channel_ids, "channel", zone)
+    for key, n in unanswered.items():
+        out[uuid.UUID(key)].total.unanswered = n
+    for key, n in waiting.items():
+        out[uuid.UUID(key)].total.waiting = n
+    return out

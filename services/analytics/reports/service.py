@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from clients.rpc.gen.switchboard.analytics.v1 import report_pb2 as pb
 from services.analytics.metrics.business_hours import InvalidHours, zone
 from services.analytics.metrics.catalogue import AVITO, UnknownMetric, resolve
-from services.analytics.metrics.service import Figures, inbox_metrics
+from services.analytics.metrics.service import Daily, Figures, daily_by_channel
 from services.analytics.reports.accounts import Account, AccountDirectory
 from services.analytics.reports.model import Report, Section
 from services.analytics.reports.periods import Period
@@ -45,10 +45,12 @@ class ReportService:
         async with self.units(tenant_id) as unit:
             zone_name = spec.time_zone or (await settings.load(unit.settings)).time_zone or "UTC"
             period = resolve_period(spec.period, _zone(zone_name), now)
-            channels = asked or _every_account(accounts, await unit.metrics.channels())
-            groups = [channels] if spec.combined or len(channels) <= 1 else [[c] for c in channels]
-            sections = [await self._section(unit, g, period, zone_name, accounts or {})
-                        for g in groups]
+            # One pass over the range for every section (each is a sum of its accounts').
+            figures = await daily_by_channel(unit.metrics, period.start, period.end, asked,
+                                             zone_name)
+        channels = asked or _every_account(accounts, list(figures))
+        groups = [channels] if spec.combined or len(channels) <= 1 else [[c] for c in channels]
+        sections = [_section(g, figures, period, accounts or {}) for g in groups]
         report = Report(period, zone_name, metrics, sections, problems)
         avito_keys = [m.key for m in metrics if m.source == AVITO]
         if avito_keys and channels:
@@ -66,14 +68,6 @@ class ReportService:
             log.warning("channel accounts unavailable for a report", extra={"error": str(exc)})
             problems.append(ACCOUNTS_UNAVAILABLE)
             return None
-
-    async def _section(self, unit: AnalyticsUnit, channels: list[uuid.UUID], period: Period,
-                       zone_name: str, accounts: dict[uuid.UUID, Account]) -> Section:
-        total = await inbox_metrics(unit.metrics, period.start, period.end, channels, "day",
-                                    zone_name)
-        daily = {d: total.groups.get(d.isoformat(), Figures()) for d in period.days}
-        title = "Все аккаунты" if len(channels) != 1 else account_title(channels[0], accounts)
-        return Section(title, channels, total.total, daily)
 
     async def _avito(self, tenant_id: uuid.UUID, report: Report, keys: list[str],
                      accounts: dict[uuid.UUID, Account] | None) -> None:
@@ -102,6 +96,21 @@ class ReportService:
             report.problems.extend(f"{name}: {p}" for p in figures.problems)
 
 
+def _section(channels: list[uuid.UUID], figures: dict[uuid.UUID, Daily], period: Period,
+             accounts: dict[uuid.UUID, Account]) -> Section:
+    total, daily = Figures(), {d: Figures() for d in period.days}
+    for channel in channels or list(figures):  # no account named: whatever there is
+        found = figures.get(channel)
+        if found is None:
+            continue
+        total.merge(found.total)
+        for day, day_figures in found.days.items():
+            if day in daily:
+                daily[day].merge(day_figures)
+    title = "Все аккаунты" if len(channels) != 1 else account_title(channels[0], accounts)
+    return Section(title, channels, total, daily)
+
+
 def account_title(channel: uuid.UUID, accounts: dict[uuid.UUID, Account]) -> str:
     """The account's name as channels has it now; its short id when channels did not say."""
     found = accounts.get(channel)
@@ -112,8 +121,8 @@ def account_title(channel: uuid.UUID, accounts: dict[uuid.UUID, Account]) -> str
 
 def _every_account(accounts: dict[uuid.UUID, Account] | None,
                    seen: list[uuid.UUID]) -> list[uuid.UUID]:
-    """"Every account": each active one, with or without conversations, and any other the
-    tenant's conversations came through (a disconnected account keeps its history)."""
+    """"Every account": each active one, with or without conversations, and any other with
+    figures in the period or conversations waiting now (a disconnected account's history)."""
     active = {a.id for a in (accounts or {}).values() if a.active}
     return sorted(active | set(seen), key=str)
 

@@ -32,11 +32,12 @@ SPEC = rpb.ReportSpec(metrics=["messages_in"], time_zone="UTC", period=rpb.Repor
 
 
 async def _history(analytics: AnalyticsRuntime, tenant: uuid.UUID, channel_id: str) -> None:
-    """A conversation of the account as the projection holds it."""
+    """A conversation of the account as the projection holds it: a buyer waiting since."""
+    at = datetime(2026, 11, 30, 10, tzinfo=UTC)
     async with Units(analytics.db, AnalyticsUnit)(tenant) as unit:
         unit.session.add(ConversationFact(
             tenant_id=tenant, conversation_id=uuid.uuid4(), channel_id=uuid.UUID(channel_id),
-            started_at=datetime(2026, 11, 30, 10, tzinfo=UTC)))
+            started_at=at, awaiting_since=at))
 
 
 async def _reconnect(channels: ChannelsClient, tenant: uuid.UUID, account: dict[str, object],
