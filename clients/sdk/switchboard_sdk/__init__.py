@@ -39,6 +39,7 @@ from switchboard_sdk.errors import (
     ServerError,
     SwitchboardError,
 )
+from switchboard_sdk.exports import Export, ExportStatus
 from switchboard_sdk.inbox import ConversationFilter
 from switchboard_sdk.live import EventStream
 from switchboard_sdk.models import (
@@ -101,7 +102,8 @@ __all__ = [
     "ChannelDiagnostics", "ChannelKind", "ChannelStatus", "Conflict", "ConnectionFailed",
     "Contact", "Conversation", "ConversationEvent", "ConversationFilter", "ConversationMode",
     "ConversationSort", "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction",
-    "DocumentUpload", "EventStream", "Handoff", "HandoffChange", "HandoffRules", "InvalidInput",
+    "DocumentUpload", "EventStream", "Export", "ExportStatus", "Handoff", "HandoffChange",
+    "HandoffRules", "InvalidInput",
     "KnowledgeChunkKind", "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus",
     "KnowledgeHit", "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent",
     "Media", "Message", "MessageStatus", "NotFound", "OpenEnum", "Page", "Period",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -72,6 +72,22 @@ class Transport:
             response = _checked(await self._http.request(method, path, **kwargs))
             return None if response.status_code == 204 else _json(response)
         return await self._retrying(once, safe)
+
+    async def download(self, path: str, sink: BinaryIO) -> int:
+        """A REST GET's body written to `sink` as it streams; the bytes written. Retried only
+        when the request was never sent (bytes may already be in `sink` otherwise)."""
+        async def once() -> int:
+            async with self._http.stream("GET", path) as response:
+                if not response.is_success:
+                    await response.aread()
+                    _checked(response)
+                written = 0
+                async for chunk in response.aiter_bytes():
+                    sink.write(chunk)
+                    written += len(chunk)
+                return written
+        written: int = await self._retrying(once, safe=False)
+        return written
 
     async def _retrying(self, once: Callable[[], Awaitable[Any]], safe: bool) -> Any:
         attempt = 0

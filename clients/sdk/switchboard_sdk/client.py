@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from switchboard_sdk._http import Transport
 from switchboard_sdk._version import __version__
+from switchboard_sdk.exports import ExportsApi
 from switchboard_sdk.inbox import InboxApi
 from switchboard_sdk.live import EventStream
 from switchboard_sdk.reports import ReportsApi
@@ -24,7 +25,8 @@ from switchboard_sdk.telegram_links import TelegramLinksApi
 USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
-class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi):
+class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi,
+                  ExportsApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how
