@@ -51,17 +51,20 @@ class AnalyticsServicer(rpc.AnalyticsServiceServicer):
 
     async def RenderReport(self, request: pb.RenderReportRequest,
                            context: ServicerContext) -> pb.RenderReportResponse:
-        report = await self.reports.build(require_tenant(), request.spec, datetime.now(UTC))
-        formats = set(request.formats) or {report_pb2.REPORT_FORMAT_HTML}
-        response = pb.RenderReportResponse(
-            partial=report.partial, problems=report.problems, time_zone=report.zone,
-            period_from=timestamp(report.period.start), period_to=timestamp(report.period.end))
-        if report_pb2.REPORT_FORMAT_HTML in formats:
-            response.html = html.render(report)
-        if report_pb2.REPORT_FORMAT_JSON in formats:
-            response.json = document.render(report)
-        if report_pb2.REPORT_FORMAT_PNG in formats:  # CPU-bound: off the event loop
-            response.png = await asyncio.to_thread(chart.render, report)
+        tenant_id = require_tenant()
+        async with self.reports.slots(tenant_id):  # one tenant's reports one at a time
+            report = await self.reports.build(tenant_id, request.spec, datetime.now(UTC))
+            formats = set(request.formats) or {report_pb2.REPORT_FORMAT_HTML}
+            response = pb.RenderReportResponse(
+                partial=report.partial, problems=report.problems, time_zone=report.zone,
+                period_from=timestamp(report.period.start),
+                period_to=timestamp(report.period.end))
+            if report_pb2.REPORT_FORMAT_HTML in formats:
+                response.html = html.render(report)
+            if report_pb2.REPORT_FORMAT_JSON in formats:
+                response.json = document.render(report)
+            if report_pb2.REPORT_FORMAT_PNG in formats:  # CPU-bound: off the event loop
+                response.png = await asyncio.to_thread(chart.render, report)
         return response
 
     async def GetSettings(self, request: pb.GetSettingsRequest,

@@ -14,6 +14,7 @@ from services.analytics.metrics.business_hours import InvalidHours, zone
 from services.analytics.metrics.catalogue import AVITO, UnknownMetric, resolve
 from services.analytics.metrics.service import Daily, Figures, daily_by_channel
 from services.analytics.reports.accounts import Account, AccountDirectory
+from services.analytics.reports.fairness import TenantSlots
 from services.analytics.reports.model import Report, Section
 from services.analytics.reports.periods import Period
 from services.analytics.reports.periods import resolve as resolve_period
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 
 class ReportService:
     def __init__(self, units: Units[AnalyticsUnit], statistics: StatisticsSource | None = None,
-                 accounts: AccountDirectory | None = None) -> None:
+                 accounts: AccountDirectory | None = None,
+                 slots: TenantSlots | None = None) -> None:
         self.units, self.statistics, self.accounts = units, statistics, accounts
+        self.slots = slots or TenantSlots()
 
     async def build(self, tenant_id: uuid.UUID, spec: pb.ReportSpec, now: datetime) -> Report:
         try:
