@@ -130,12 +130,24 @@ class Exports:
             await self._fail(tenant_id, export_id, _reason(exc))
 
     async def _fail(self, tenant_id: uuid.UUID, export_id: uuid.UUID, error: str) -> None:
-        async with self.units(tenant_id) as unit:
-            await unit.exports.set_fields(export_id, status=ExportStatus.FAILED, error=error)
+        try:
+            async with self.units(tenant_id) as unit:
+                await unit.exports.set_fields(export_id, status=ExportStatus.FAILED, error=error)
+        except Exception:  # the database too: the row stops beating and fails as stale
+            log.exception("export %s: its failure could not be recorded", export_id)
 
     async def _write(self, tenant_id: uuid.UUID, export_id: uuid.UUID,
                      request: ExportRequest) -> None:
-        zone, writer = ZoneInfo(request.time_zone), writer_for(request.format)
+        writer = writer_for(request.format)
+        try:
+            await self._write_to(writer, tenant_id, export_id, request)
+        except BaseException:
+            writer.discard()
+            raise
+
+    async def _write_to(self, writer: ExportWriter, tenant_id: uuid.UUID, export_id: uuid.UUID,
+                        request: ExportRequest) -> None:
+        zone = ZoneInfo(request.time_zone)
         tally: Tally | None = None
         cursor, done, seq, size = "", 0, 0, 0
         while True:

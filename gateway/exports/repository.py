@@ -30,7 +30,10 @@ class ExportRepository:
             Export.id == id_, Export.expires_at > func.now()))).first()
 
     async def active(self) -> int:
-        """The tenant's exports queued or running."""
+        """The tenant's exports queued or running; the tenant's requests wait for each other
+        from here to their commit, so two at once cannot both pass the limit."""
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                                   {"k": f"exports:{self.session.info['tenant_id']}"})
         return int(await self.session.scalar(select(func.count()).select_from(Export).where(
             Export.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]))) or 0)
 

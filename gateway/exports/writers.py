@@ -5,6 +5,7 @@ a temporary file, zipped at the end into another one read back chunk by chunk)."
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -31,6 +32,7 @@ class ExportWriter(Protocol):
     def conversation(self, row: Sequence[Cell]) -> None: ...
     def ready(self) -> Iterator[bytes]: ...  # full chunks written so far
     def finish(self) -> Iterator[bytes]: ...  # the rest of the file
+    def discard(self) -> None: ...  # a job that failed: its temporary files removed
 
 
 class CsvWriter:
@@ -68,6 +70,10 @@ class CsvWriter:
         if self._out:
             yield bytes(self._out)
             self._out.clear()
+
+
+    def discard(self) -> None:
+        self._out.clear()
 
 
 def _csv_cell(value: Cell) -> str:
@@ -127,6 +133,17 @@ class XlsxWriter:
             file.seek(0)
             while chunk := file.read(CHUNK_BYTES):
                 yield chunk
+
+
+    def discard(self) -> None:
+        """openpyxl removes a sheet's temporary file when it saves, else at exit only."""
+        for sheet in (self._conversations, self._messages):
+            if sheet._writer is None:
+                continue
+            with contextlib.suppress(Exception):  # closed already (a save that failed)
+                sheet.close()  # ends the sheet's XML and closes its file
+            with contextlib.suppress(OSError, ValueError):
+                sheet._writer.cleanup()
 
 
 def writer_for(fmt: str) -> ExportWriter:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_p
 from gateway.exports.forms import ExportIn
 from gateway.exports.jobs import ExportRequest, Exports
 from gateway.exports.models import Export, ExportStatus
+from gateway.exports.writers import XlsxWriter
 from services.kernel.config import KernelSettings
 from switchboard.credentials import Credentials
 from tests.fixtures.bus import as_component
@@ -288,3 +290,38 @@ async def test_a_job_whose_replica_died_fails_as_interrupted(platform: RunningPl
     assert alive["status"] == "running"
     unfinished = await tenant.http.get(f"/v1/exports/{beating.id}/file")
     assert unfinished.status_code == 409 and "running" in unfinished.json()["detail"]
+
+
+async def test_a_job_that_fails_says_so_and_leaves_no_files(
+        platform: RunningPlatform, seller: Tenant) -> None:
+    caller = platform.settings.caller("gateway")
+    client = ConversationsClient(open_channel(platform.platform.runtimes[
+        "conversations"].grpc.address, caller), caller)
+    exports = Exports(platform.db, client)
+    now = datetime.now(UTC)  # an empty range: the service refuses it (the form would)
+    before = _sample("switchboard_exports_total", {"format": "xlsx", "outcome": "failed"})
+    try:
+        export = await exports.create(seller.tenant_id, None,
+                                      ExportRequest("xlsx", now, now, (), "UTC"))
+
+        async def failed() -> Export | None:
+            row = await exports.get(seller.tenant_id, export.id)
+            return row if row.status == ExportStatus.FAILED else None
+        row = await eventually(failed, within=10)
+    finally:
+        await exports.close()
+        await client.channel.close()
+    assert row.error == "the export failed; request it again"
+    assert _sample("switchboard_exports_total",
+                   {"format": "xlsx", "outcome": "failed"}) == before + 1
+
+
+def test_a_discarded_workbook_removes_its_temporary_files() -> None:
+    writer = XlsxWriter()
+    writer.message((datetime(2026, 1, 1), "c", "ch", "Зоя", "Диван", "входящее", "покупатель",
+                    "текст", "", ""))
+    writer.conversation(("c", "ch", "Зоя"))
+    files = [sheet._writer.out for sheet in (writer._conversations, writer._messages)]
+    assert all(os.path.exists(f) for f in files)
+    writer.discard()
+    assert not any(os.path.exists(f) for f in files)
