@@ -73,7 +73,7 @@ def parse_zone(name: str) -> ZoneInfo:
                               "(e.g. Europe/Moscow, UTC)")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: 'Europe' is a folder
         raise InvalidArgument(f"time_zone {name!r} is not an IANA time zone "
                               "(e.g. Europe/Moscow, UTC)") from exc
 

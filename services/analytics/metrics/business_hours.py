@@ -46,7 +46,7 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone `name` ("" = UTC)."""
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: 'Europe' is a folder
         raise InvalidHours(f"unknown time zone {name!r}: use an IANA name such as "
                            "'Europe/Moscow'") from exc
 

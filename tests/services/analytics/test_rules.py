@@ -45,6 +45,8 @@ def test_bad_hours_say_what_to_fix() -> None:
         parse("UTC", [{"weekday": 1, "open": "09:00", "close": "10:00"}] * 2)
     with pytest.raises(InvalidHours, match="unknown time zone"):
         parse("Europe/Atlantis", [])
+    with pytest.raises(InvalidHours, match="unknown time zone"):  # a folder of the zone database
+        parse("Europe", [])
 
 
 def test_percentiles_read_back_within_a_bucket() -> None:
