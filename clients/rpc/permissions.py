@@ -43,21 +43,36 @@ CALLERS: dict[str, tuple[str, ...]] = {
 OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     "channels": {"telegram_bot": ("ListTelegramBotCredentials",),
                  "scheduling": ("TelegramDeliveryService/SendTelegramMessage",),
-                 # Analytics fetches accounts' Avito statistics and lists the accounts its
-                 # reports name; it may call nothing else there.
-                 "analytics": ("AvitoStatisticsService/FetchAvitoStatistics", "ListChannels")},
+                 # Analytics fetches accounts' Avito statistics and may call nothing else
+                 # there but what SHARED_RPCS gives it.
+                 "analytics": ("AvitoStatisticsService/FetchAvitoStatistics",)},
+}
+# RPCs a caller held to its own may make besides them, which stay open to the service's other
+# callers: analytics lists the accounts its reports name (the gateway lists them too).
+SHARED_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
+    "channels": {"analytics": ("ListChannels",)},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))
 
 
+def _full(full_name: str, rpc: str) -> str:
+    """`/<full_name>/<Rpc>`, or `/<package>.<Service>/<Rpc>` for a qualified one."""
+    return f"/{full_name.rpartition('.')[0]}.{rpc}" if "/" in rpc else f"/{full_name}/{rpc}"
+
+
 def own_rpcs(service: str, full_name: str) -> dict[str, tuple[str, ...]]:
-    """`OWN_RPCS[service]` as the service's server checks it: caller -> full method names
-    (`/<full_name>/<Rpc>`, or `/<package>.<Service>/<Rpc>` for a qualified one)."""
-    package = full_name.rpartition(".")[0]
-    return {caller: tuple(f"/{package}.{rpc}" if "/" in rpc else f"/{full_name}/{rpc}"
-                          for rpc in rpcs)
+    """`OWN_RPCS[service]` (with each caller's `SHARED_RPCS`) as the service's server checks
+    it: caller -> full method names."""
+    shared = SHARED_RPCS.get(service, {})
+    return {caller: tuple(_full(full_name, rpc) for rpc in (*rpcs, *shared.get(caller, ())))
             for caller, rpcs in OWN_RPCS.get(service, {}).items()}
+
+
+def shared_rpcs(service: str, full_name: str) -> tuple[str, ...]:
+    """The full names of `SHARED_RPCS[service]`: held callers' RPCs every caller may make."""
+    return tuple(sorted({_full(full_name, rpc) for rpcs in SHARED_RPCS.get(service, {}).values()
+                         for rpc in rpcs}))
 
 # Another component's durable whose backlog a component reads (flow control): the gateway slows
 # overflow webhooks while their lane lags, channels holds that lane while inbound lags.

@@ -95,7 +95,8 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                         STATISTICS_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
-        tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME))
+        tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME),
+        shared=permissions.shared_rpcs("channels", SERVICE_NAME))
     scheduler = SyncScheduler(
         units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings,
         on_start=lambda: service.catch_up(units, "channels started"))

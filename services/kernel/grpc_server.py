@@ -32,15 +32,16 @@ class ServiceBinding:
 class GrpcServer:
     """`accepts`: the callers this service serves (its row of clients/rpc/permissions.CALLERS),
     `own`: those of them held to RPCs of their own (full method names, which no other caller
-    may make); their tokens' digests, the TLS certificate and a plaintext health port come
-    from `settings`."""
+    may make but the `shared` ones); their tokens' digests, the TLS certificate and a
+    plaintext health port come from `settings`."""
 
     def __init__(self, bindings: Sequence[ServiceBinding], *, settings: KernelSettings,
                  accepts: Iterable[str], address: str = "127.0.0.1:0",
                  tenantless: frozenset[str] = frozenset(),
                  own: Mapping[str, Iterable[str]] | None = None,
+                 shared: Iterable[str] = (),
                  max_workers_hint: int = 100) -> None:
-        callers = CallerPolicy.parse(settings.grpc_callers, accepts, own)
+        callers = CallerPolicy.parse(settings.grpc_callers, accepts, own, shared)
         self._server = grpc.aio.server(
             interceptors=kernel_interceptors(callers, tenantless),
             maximum_concurrent_rpcs=max_workers_hint * 10,

@@ -132,15 +132,18 @@ class CallerPolicy:
     """Who may call a service: the digest of each known caller's token (SWITCHBOARD_GRPC_CALLERS),
     the callers this service accepts (its row of clients/rpc/permissions.CALLERS), and the
     callers held to RPCs of their own (`own`: caller -> full method names; those RPCs are
-    refused to every other caller, every other RPC to them)."""
+    refused to every other caller, every other RPC to them) except the `shared` ones among
+    them, which a held caller may make and every other caller too."""
 
     digests: Mapping[str, str]
     accepted: frozenset[str]
     own: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    shared: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, callers: str, accepted: Iterable[str],
-              own: Mapping[str, Iterable[str]] | None = None) -> CallerPolicy:
+              own: Mapping[str, Iterable[str]] | None = None,
+              shared: Iterable[str] = ()) -> CallerPolicy:
         """`callers`: "<name>:<sha256 hex>,..."; refuses to serve with none of `accepted` in it
         (secure by default: no credential, no calls, rather than any call)."""
         digests: dict[str, str] = {}
@@ -150,7 +153,8 @@ class CallerPolicy:
                 raise ValueError(f"SWITCHBOARD_GRPC_CALLERS: {entry[:40]!r} is not <caller>:<sha256 hex>")
             digests[name] = digest
         policy = cls(digests, frozenset(accepted),
-                     {name: frozenset(methods) for name, methods in (own or {}).items()})
+                     {name: frozenset(methods) for name, methods in (own or {}).items()},
+                     frozenset(shared))
         if not policy.accepted & set(digests):
             raise ValueError("SWITCHBOARD_GRPC_CALLERS names none of the callers this service "
                              f"accepts ({', '.join(sorted(policy.accepted))}): nobody could call it")
@@ -165,7 +169,8 @@ class CallerPolicy:
         mine = self.own.get(caller)
         if mine is not None and method not in mine:
             raise PermissionDenied(f"caller {caller!r} may not call {method}")
-        if mine is None and any(method in others for others in self.own.values()):
+        if mine is None and method not in self.shared and any(
+                method in others for others in self.own.values()):
             raise PermissionDenied(f"{method} is not for caller {caller!r}")
 
 

@@ -10,6 +10,8 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+
 from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
@@ -21,6 +23,7 @@ from services.analytics.reports.accounts import AccountDirectory
 from services.analytics.reports.service import ACCOUNTS_UNAVAILABLE, ReportService
 from services.analytics.repository import AnalyticsUnit
 from services.kernel.config import KernelSettings
+from services.kernel.errors import PermissionDenied
 from services.kernel.runtime import ServiceRuntime
 from services.kernel.unit import Units
 from switchboard.credentials import Credentials
@@ -116,3 +119,21 @@ async def test_channels_not_answering_titles_by_id_and_says_so(
         await nobody.close()
     assert [s.title for s in report.sections] == [f"Аккаунт {str(channel_id)[:8]}"]
     assert report.partial and report.problems == [ACCOUNTS_UNAVAILABLE]
+
+
+async def test_analytics_may_list_accounts_and_the_gateway_still_may(
+        runtime: ServiceRuntime, channels: ChannelsClient, settings: KernelSettings,
+        credentials: Credentials, avito: Avito, tenant_a: uuid.UUID) -> None:
+    channel, _ = await connect_avito(channels, avito, tenant_a, name="Витрина")
+    grpc_channel = open_channel(runtime.grpc.address)
+    try:
+        analytics = ChannelsClient(grpc_channel, as_component(
+            settings, credentials, "analytics").caller("analytics"))
+        listed = await analytics.list_channels(tenant_a)
+        assert [(c.id, c.name) for c in listed.channels] == [(channel.id, "Витрина")]
+        with pytest.raises(PermissionDenied):  # nothing else of ChannelsService
+            await analytics.get_channel(tenant_a, channel.id)
+    finally:
+        await grpc_channel.close()
+    # Shared, not held: the gateway (and the bot runner) list accounts as before.
+    assert [c.id for c in (await channels.list_channels(tenant_a)).channels] == [channel.id]
