@@ -1,13 +1,15 @@
 """Reports name the tenant's accounts as channels has them (issue #13), over the real channels
 and analytics runtimes: every active account has a section, chats or not, titled with its name
 (escaped in HTML); a disconnected one only when its conversations are there; a renamed one
-shows its new name once the short cache has passed; and channels not answering leaves a report
-titled by id that says so."""
+shows its new name once the short cache has passed; channels not answering leaves a report
+titled by id that says so; analytics may list accounts (the gateway still may); Avito statistics
+are asked for Avito accounts only (a Telegram customer channel has its section, no refresh)."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -22,13 +24,27 @@ from services.analytics.models import ConversationFact
 from services.analytics.reports.accounts import AccountDirectory
 from services.analytics.reports.service import ACCOUNTS_UNAVAILABLE, ReportService
 from services.analytics.repository import AnalyticsUnit
+from services.channels.config import ChannelsSettings
 from services.kernel.config import KernelSettings
 from services.kernel.errors import PermissionDenied
 from services.kernel.runtime import ServiceRuntime
 from services.kernel.unit import Units
 from switchboard.credentials import Credentials
+from tests.emulators.telegram.helpers import Telegram, serving
 from tests.fixtures.bus import as_component
 from tests.services.channels.conftest import Avito, connect_avito
+
+
+@pytest.fixture(scope="module")
+async def telegram() -> AsyncIterator[Telegram]:
+    async with serving(limits={"enabled": False}) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def channels_settings(channels_settings: ChannelsSettings, telegram: Telegram) -> ChannelsSettings:
+    return channels_settings.model_copy(update={"telegram_api_base_url": telegram.url})
+
 
 SPEC = rpb.ReportSpec(metrics=["messages_in"], time_zone="UTC", period=rpb.ReportPeriod(
     range=rpb.DateRange(from_date="2026-11-30", to_date="2026-11-30")))
@@ -137,3 +153,24 @@ async def test_analytics_may_list_accounts_and_the_gateway_still_may(
         await grpc_channel.close()
     # Shared, not held: the gateway (and the bot runner) list accounts as before.
     assert [c.id for c in (await channels.list_channels(tenant_a)).channels] == [channel.id]
+
+
+async def test_avito_statistics_are_asked_for_avito_accounts_only(
+        analytics: AnalyticsRuntime, reports: AnalyticsClient, channels: ChannelsClient,
+        avito: Avito, telegram: Telegram, tenant_a: uuid.UUID) -> None:
+    shop, _ = await connect_avito(channels, avito, tenant_a, name="Авито-магазин")
+    bot = await telegram.bot()
+    chat = await channels.connect_telegram_channel(tenant_a, channels_pb.ConnectTelegramChannelRequest(
+        token=bot["token"], name="Телеграм-бот", public_base_url="http://127.0.0.1:9"))
+    got = await reports.render_report(tenant_a, rpb.ReportSpec(
+        metrics=["messages_in", "views"], time_zone="UTC", period=SPEC.period),
+        [rpb.REPORT_FORMAT_JSON])
+    sections = {s["channel_ids"][0]: s for s in json.loads(got.json)["sections"]}
+    assert {c: s["title"] for c, s in sections.items()} == {
+        shop.id: "Авито-магазин", chat.id: "Телеграм-бот"}
+    assert sections[chat.id]["values"]["views"] is None  # none to have, and none asked for
+    assert all(p.startswith("Авито-магазин: ") for p in got.problems)  # past days, if any
+    async with Units(analytics.db, AnalyticsUnit)(tenant_a) as unit:
+        asked = {s.channel_id for s in await unit.avito.states(
+            [uuid.UUID(shop.id), uuid.UUID(chat.id)])}
+    assert asked == {uuid.UUID(shop.id)}  # the Telegram channel never registered for refresh
