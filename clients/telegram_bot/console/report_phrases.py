@@ -16,6 +16,10 @@ PERIODS = {Period.YESTERDAY: "вчера", Period.TODAY_SO_FAR: "сегодня"
            Period.MONTH_TO_DATE: "с начала месяца"}
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 DEFAULT_ZONE = "Europe/Moscow"
+# What /report_now and /stats show (seed 003's report and the inbox's): Avito's statistics
+# beside the inbox metrics; a schedule names its own.
+QUICK_METRICS = ("views", "contacts", "favorites", "spending", "balance", "conversations_started",
+                 "messages_in", "first_response_time", "unanswered", "ai_answered", "handed_off")
 
 NO_SCHEDULES = "Расписаний отчётов пока нет."
 NEW_HINT = "Новое расписание — кнопка ниже."

@@ -14,10 +14,11 @@ from switchboard_sdk import Report, ReportSpec, SwitchboardError
 from clients.telegram_bot.bots import BotRuntime
 from clients.telegram_bot.console import report_phrases as say
 from clients.telegram_bot.errors import PLATFORM_TRANSIENT
-from clients.telegram_bot.render import CAPTION_LIMIT, utf16_len
+from clients.telegram_bot.render import CAPTION_LIMIT, escape, utf16_len
 
 log = logging.getLogger("clients.telegram_bot")
-FAILED = "⚠️ Отчёт не получился: {why}. Попробуйте ещё раз через минуту."
+TRY_LATER = "⚠️ Отчёт не получился: платформа не ответила. Попробуйте ещё раз через минуту."
+REFUSED = "⚠️ Отчёт не получился: {why}"
 
 
 async def post_report(rt: BotRuntime, chat_id: int, spec: ReportSpec, *,
@@ -28,8 +29,9 @@ async def post_report(rt: BotRuntime, chat_id: int, spec: ReportSpec, *,
     if isinstance(text, BaseException):
         if not isinstance(text, SwitchboardError):
             raise text
-        why = "платформа не ответила" if isinstance(text, PLATFORM_TRANSIENT) else text.message
-        await rt.say(chat_id, FAILED.format(why=why), thread_id=thread_id)
+        said = (TRY_LATER if isinstance(text, PLATFORM_TRANSIENT)
+                else REFUSED.format(why=escape(text.message)))
+        await rt.say(chat_id, said, thread_id=thread_id)
         return False
     assert isinstance(text, Report)
     if isinstance(chart, SwitchboardError):

@@ -77,7 +77,8 @@ async def report_now_pressed(query: CallbackQuery, callback_data: ReportNow,
         return
     assert query.message is not None
     await rt.answer(query.id, say.PREPARING)
-    await post_report(rt, query.message.chat.id, ReportSpec(relative=callback_data.period))
+    await post_report(rt, query.message.chat.id, ReportSpec(relative=callback_data.period,
+                                                            metrics=list(say.QUICK_METRICS)))
 
 
 def schedule_keyboard(schedule: Schedule) -> Keyboard:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -47,14 +48,20 @@ def parse_period(args: str | None) -> StatsPeriod | None:
     if dates is None:
         return None
     first, last = _iso(dates[1]), _iso(dates[2] or dates[1])
+    if first is None or last is None:
+        return None
     return StatsPeriod(from_date=first, to_date=last)
 
 
-def _iso(text: str) -> str:
+def _iso(text: str) -> str | None:
+    """YYYY-MM-DD of a real day (written so or DD.MM.YYYY), else None."""
     if "." in text:
         day, month, year = text.split(".")
-        return f"{year}-{month}-{day}"
-    return text
+        text = f"{year}-{month}-{day}"
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def bound_accounts(schedules: list[Schedule], chat_id: int,
@@ -87,5 +94,6 @@ async def stats_command(message: Message, command: CommandObject, rt: BotRuntime
         await rt.say(chat_id, say.STATS_UNBOUND, reply_to=message.message_id, thread_id=thread)
         return
     await post_report(rt, chat_id, ReportSpec(
-        channel_ids=accounts or None, combined=True, relative=period.relative,
+        channel_ids=accounts or None, combined=True, metrics=list(say.QUICK_METRICS),
+        relative=period.relative,
         from_date=period.from_date, to_date=period.to_date), thread_id=thread)

@@ -36,6 +36,7 @@ def test_stats_periods_words_numbers_and_dates() -> None:
                                                                to_date="2026-11-30")
     assert parse_period("05.11.2026") == StatsPeriod(from_date="2026-11-05", to_date="2026-11-05")
     assert parse_period("когда-нибудь") is None and parse_period("8") is None
+    assert parse_period("2026-13-01") is None and parse_period("31.02.2026") is None
 
 
 def test_a_chat_is_bound_by_the_schedules_that_deliver_there_or_by_being_the_group() -> None:
