@@ -51,3 +51,4 @@ async def test_a_weekly_combined_report_reaches_the_sellers_telegram_group(
     [photo] = [m["message"] for m in sent]  # the chart, the report as its caption
     assert photo["photo"] and photo["caption"].startswith("Отчёт за ")
     assert "Новые диалоги" in photo["caption"] and "Сообщений от покупателей" in photo["caption"]
+    assert "Часовой пояс: Europe/Moscow" in photo["caption"]  # the schedule's, the report naming none

@@ -95,6 +95,8 @@ class RunWorker:
             schedule = await unit.schedules.get_or_raise(run.schedule_id, "schedule")
             await unit.runs.start(run.id)
             spec = report_pb2.ReportSpec.FromString(schedule.report)
+            if not spec.time_zone:  # a report at 09:00 Moscow time counts Moscow's days
+                spec.time_zone = schedule.time_zone
             secret = self._box.decrypt(schedule.webhook_secret_enc) \
                 if schedule.webhook_secret_enc else ""
             envelope = Envelope(str(schedule.id), schedule.name, str(run.id), run.trigger,
