@@ -112,7 +112,8 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
         settings = _settings(options, database_url, nats_url, secret, stack.emulator.url,
                              stack.telegram.url)
         settings |= await register_partner_app(stack.emulator.url, settings["public_base_url"])
-        with progress.task("Starting gateway, conversations, channels, agent and the Telegram "
+        with progress.task("Starting gateway, conversations, channels, agent, analytics, "
+                           "scheduling and the Telegram "
                            f"bot runner on :{options.port}"):
             stack.platform = await start_platform(
                 COMPONENTS, _own_credentials(credentials, external_nats=stack.nats is None),
