@@ -6,64 +6,18 @@ events on the session's NATS."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
 from services.analytics.runtime import build_runtime
-from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
-from services.kernel.db import Database
 from services.kernel.runtime import ServiceRuntime
-from switchboard.credentials import Credentials
-from switchboard.devstack.nats import EmbeddedNats
-from switchboard.devstack.postgres import EmbeddedPostgres
-from tests.fixtures.bus import admin_bus, as_component, provisioned
-from tests.fixtures.databases import private_database
+from tests.fixtures.private_stack import private_stack
 
-
-@pytest.fixture(scope="module")
-def own_nats_server(tmp_path_factory: pytest.TempPathFactory,
-                    credentials: Credentials) -> Iterator[EmbeddedNats]:
-    with EmbeddedNats(tmp_path_factory.mktemp("analytics-nats"),
-                      credentials=credentials) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-async def own_nats(own_nats_server: EmbeddedNats) -> str:
-    return await provisioned(own_nats_server)
-
-
-@pytest.fixture(scope="module")
-async def bus(own_nats_server: EmbeddedNats, own_nats: str) -> AsyncIterator[Bus]:
-    connected = await admin_bus(own_nats_server, "analytics-tests")
-    yield connected
-    await connected.close()
-
-
-@pytest.fixture(scope="module")
-async def own_db_url(postgres: EmbeddedPostgres) -> str:
-    return await private_database(postgres, "analytics")
-
-
-@pytest.fixture(scope="module")
-async def db(own_db_url: str) -> AsyncIterator[Database]:
-    database = Database(own_db_url, pool_size=5)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture(scope="module")
-async def runtime(settings: KernelSettings, credentials: Credentials, own_nats: str,
-                  own_db_url: str) -> AsyncIterator[ServiceRuntime]:
-    rt = await build_runtime(as_component(settings, credentials, "analytics",
-                                          nats_url=own_nats, database_url=own_db_url))
-    await rt.start()
-    yield rt
-    await rt.stop(1)
+own_nats_server, own_nats, bus, own_db_url, db, runtime = private_stack("analytics", build_runtime)
 
 
 @pytest.fixture(scope="module")
