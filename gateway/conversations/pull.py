@@ -64,8 +64,12 @@ class OrderedPull:
         self._received.put_nowait(msg)
 
     async def pending(self) -> int:
-        """Messages of the filter after the position the consumer started from, not yet sent."""
-        return (await self._js.consumer_info(self._stream, self.consumer)).num_pending or 0
+        """Messages of the filter after the position the consumer started from: those it sent
+        already (the first request goes out at start, so some may be on their way) and those
+        it has yet to send. Counting only the latter told a gap as smaller than it was."""
+        info = await self._js.consumer_info(self._stream, self.consumer)
+        sent = info.delivered.consumer_seq if info.delivered is not None else 0
+        return (sent or 0) + (info.num_pending or 0)
 
     async def next(self) -> Msg | None:
         """The next message, or None after a heartbeat or a finished request (call again);

@@ -53,6 +53,8 @@ DEFINERS = {
     "channels.telegram_webhook_target(uuid)":
         "TABLE(tenant_id uuid, webhook_secret_sha256 text, status smallint, delivery smallint)",
     "channels.telegram_bot_tenant(bigint)": "uuid",
+    "channels.telegram_channel_tenant(text)": "uuid",
+    "identity.purge_expired_exports()": "bigint",
     "channels.telegram_bot_credentials(uuid,integer)":
         "TABLE(id uuid, tenant_id uuid, telegram_id bigint, username text, token_enc bytea, "
         "delivery smallint, runner_api_key_enc bytea, group_chat_id bigint)",
