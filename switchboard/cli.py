@@ -1,4 +1,5 @@
-"""The `switchboard` command: dev stack, serve, streams, migrate, tenant admin, emulators, bench."""
+"""The `switchboard` command: dev stack, serve, streams, migrate, tenant admin, emulators, bench,
+platform jobs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from switchboard import eventloop, knowledge_cli
+from switchboard import eventloop, jobs_cli, knowledge_cli
 from switchboard.components import COMPONENTS
 
 
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, help="where latest.json/.md go (default .switchboard/bench)")
     bench.set_defaults(handler=_bench)
     knowledge_cli.register(sub)
+    jobs_cli.register(sub)
     return parser
 
 

@@ -34,6 +34,8 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "analytics": ("gateway", "scheduling"),
     "scheduling": ("gateway",),
 }
+# The runner every owner of a platform job serves beside its own service (another package).
+PLATFORM_JOB_RUNNER = "switchboard.scheduling.v1.PlatformJobRunner"
 # Callers held to RPCs of their own: a service refuses them every other RPC, and these RPCs to
 # every other caller. The bot runner reads every tenant's bot tokens (it serves them all from
 # one process) and nothing else; no other caller, the gateway included, reads those tokens.
@@ -42,22 +44,31 @@ CALLERS: dict[str, tuple[str, ...]] = {
 # service of the same process is named "<Service>/<Rpc>".
 OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     "channels": {"telegram_bot": ("ListTelegramBotCredentials",),
-                 "scheduling": ("TelegramDeliveryService/SendTelegramMessage",),
+                 # ... and asks for platform jobs' rounds (channels.reconcile).
+                 "scheduling": ("TelegramDeliveryService/SendTelegramMessage",
+                                f"{PLATFORM_JOB_RUNNER}/RunPlatformJob"),
                  # Analytics fetches accounts' Avito statistics and may call nothing else
                  # there but what SHARED_RPCS gives it.
                  "analytics": ("AvitoStatisticsService/FetchAvitoStatistics",)},
+    # Analytics runs its platform job (analytics.avito_statistics) for scheduling alone;
+    # scheduling renders reports there too (RenderReport, open to the gateway: SHARED_RPCS).
+    "analytics": {"scheduling": (f"{PLATFORM_JOB_RUNNER}/RunPlatformJob",)},
 }
 # RPCs a caller held to its own may make besides them, which stay open to the service's other
 # callers: analytics lists the accounts its reports name (the gateway lists them too).
 SHARED_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     "channels": {"analytics": ("ListChannels",)},
+    "analytics": {"scheduling": ("RenderReport",)},
 }
 # Every component that calls a service, hence has a gRPC token of its own.
 GRPC_CALLERS = tuple(sorted({caller for callers in CALLERS.values() for caller in callers}))
 
 
 def _full(full_name: str, rpc: str) -> str:
-    """`/<full_name>/<Rpc>`, or `/<package>.<Service>/<Rpc>` for a qualified one."""
+    """`/<full_name>/<Rpc>`, `/<package>.<Service>/<Rpc>` for `<Service>/<Rpc>`, or the name
+    as given for one of another package (`switchboard.x.v1.Service/Rpc`)."""
+    if "." in rpc.partition("/")[0]:
+        return f"/{rpc}"
     return f"/{full_name.rpartition('.')[0]}.{rpc}" if "/" in rpc else f"/{full_name}/{rpc}"
 
 

@@ -50,9 +50,11 @@ class ChannelsSettings(KernelSettings):
     sync_retry_base_s: float = Field(default=15.0, gt=0)
     # A claimed account is leased this long: if its pass dies, another replica takes it after.
     sync_lease_s: float = Field(default=900.0, gt=0)
-    # How often the scheduler looks for due accounts, and how many it takes (and runs) at once.
-    sync_poll_s: float = Field(default=2.0, gt=0)
+    # Accounts a round takes (and runs side by side); rounds are run when the scheduling
+    # service's platform job channels.reconcile asks (its interval is scheduling's setting).
     sync_batch: int = Field(default=4, ge=1, le=100)
+    # A SyncChannel runs a round in this process at once (off: the job's next slot takes it).
+    sync_on_request: bool = True
     # Catching up: when channels starts, and when a gateway starts (CatchUp), every account
     # that had a webhook within this window is synced at once — deliveries refused while the
     # platform was down come in seconds, not at the next pass. 0 turns it off. Beyond the

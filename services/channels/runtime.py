@@ -13,6 +13,12 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2_grpc as stats_grpc
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2_grpc as delivery_grpc
+from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2_grpc as jobs_grpc
+from clients.rpc.platform_jobs import (
+    RUNNER_SERVICE_NAME,
+    RUNNER_TENANTLESS,
+    PlatformJobRunnerServicer,
+)
 from services.channels.accounts.tokens import persisted_rotation, token_persister
 from services.channels.avito.pool import AvitoClients
 from services.channels.bots.delivery import BotMessages
@@ -84,6 +90,13 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     listings = ListingRefresher(units, clients, settings.listing_ttl_s)
     consumers = ChannelsConsumers(settings, units, bus, clients, media, listings,
                                   service.telegram)
+    scheduler = SyncScheduler(
+        units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings,
+        on_start=lambda: service.catch_up(units, "channels started"))
+    if settings.sync_on_request:
+        service.sync_requested = scheduler.request
+    # Platform jobs this component owns, run when the scheduling service asks.
+    rounds = {"channels.reconcile": scheduler.round}
     grpc = GrpcServer(
         [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
                         ChannelsServicer(units, service), SERVICE_NAME),
@@ -92,15 +105,15 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                         DELIVERY_SERVICE_NAME),
          ServiceBinding(stats_grpc.add_AvitoStatisticsServiceServicer_to_server,
                         AvitoStatisticsServicer(StatisticsFetcher(units, clients)),
-                        STATISTICS_SERVICE_NAME)],
+                        STATISTICS_SERVICE_NAME),
+         ServiceBinding(jobs_grpc.add_PlatformJobRunnerServicer_to_server,
+                        PlatformJobRunnerServicer(rounds), RUNNER_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
-        tenantless=TENANTLESS, own=permissions.own_rpcs("channels", SERVICE_NAME),
+        tenantless=TENANTLESS | RUNNER_TENANTLESS,
+        own=permissions.own_rpcs("channels", SERVICE_NAME),
         shared=permissions.shared_rpcs("channels", SERVICE_NAME))
-    scheduler = SyncScheduler(
-        units, Reconciler(units, bus, clients, listings, settings.sync_overlap_s), settings,
-        on_start=lambda: service.catch_up(units, "channels started"))
     return ChannelsRuntime(
         name="channels", db=db, bus=bus, grpc=grpc, relays=[OutboxRelay(db, bus, units.outbox)],
-        consumers=consumers.specs(), loops=[scheduler.run], http=http, telegram=telegram,
+        consumers=consumers.specs(), loops=[scheduler.serve_requests], http=http, telegram=telegram,
         sync=scheduler, conversations=conversations)

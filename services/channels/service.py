@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -83,6 +83,8 @@ class ChannelsService:
         # Telegram bots as customer channels (kind telegram).
         self.telegram = TelegramChannels(settings, box, telegram)
         self.diagnostics = ChannelDiagnostics(clients, self.telegram.diagnose)
+        # Called once a SyncChannel committed (the runtime: run a sync round now).
+        self.sync_requested: Callable[[], None] = lambda: None
 
     async def connect_avito(self, units: Units[ChannelsUnit], form: ConnectAvito) -> Connected:
         """Check the credentials with Avito, register the webhook, then save: a refusal at

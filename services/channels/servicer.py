@@ -82,6 +82,7 @@ class ChannelsServicer(TelegramBotsRpcs, pb_grpc.ChannelsServiceServicer):
                           context: Any) -> pb.SyncChannelResponse:
         async with self.units() as unit:
             due = await self.service.request_sync(unit, request.id)
+        self.service.sync_requested()
         response = pb.SyncChannelResponse()
         response.scheduled_for.FromDatetime(due)
         return response

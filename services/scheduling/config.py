@@ -28,3 +28,13 @@ class SchedulingSettings(KernelSettings):
     scheduling_webhook_timeout_s: float = Field(default=10.0, gt=0)
     # host:port pairs a webhook may reach though not public (operators only; tests, a lab).
     outbound_allow: str = ""
+    # Platform jobs (jobs/): each job's interval in seconds (0 = disabled), seeded at start;
+    # a round's deadline given to its owner; how long run history is kept.
+    job_channels_reconcile_s: float = Field(default=5.0, ge=0)
+    job_analytics_avito_statistics_s: float = Field(default=10.0, ge=0)
+    job_deadline_s: float = Field(default=60.0, gt=0, le=600)
+    # A round its owner answered UNAVAILABLE (down, restarting) is retried this many times in
+    # all, with equal-jitter backoff from job_backoff_s, then failed until the next slot.
+    job_attempts: int = Field(default=3, ge=1, le=10)
+    job_backoff_s: float = Field(default=1.0, gt=0)
+    job_history_days: float = Field(default=7.0, gt=0)

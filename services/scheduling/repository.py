@@ -19,6 +19,7 @@ from services.kernel.outbox import Outbox
 from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 from services.kernel.unit import Unit
+from services.scheduling.jobs.repository import PlatformJobsRepository
 from services.scheduling.models import Run, RunStatus, Schedule, Trigger
 
 
@@ -178,3 +179,4 @@ class SchedulingUnit(Unit):
         super().__init__(session, outbox)
         self.schedules = SchedulesRepository(session)
         self.runs = RunsRepository(session)
+        self.platform_jobs = PlatformJobsRepository(session)

@@ -12,7 +12,9 @@ import grpc
 from clients.rpc import permissions, topics
 from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
+from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2_grpc as jobs_rpc
 from clients.rpc.gen.switchboard.scheduling.v1 import scheduling_service_pb2_grpc as rpc
+from clients.rpc.platform_jobs import PlatformJobRunnerClient
 from clients.rpc.telegram_delivery import TelegramDeliveryClient
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
@@ -24,6 +26,13 @@ from services.scheduling.config import SchedulingSettings
 from services.scheduling.firing.delivery import Retry, TelegramMessages, WebhookSender
 from services.scheduling.firing.scheduler import Scheduler
 from services.scheduling.firing.worker import RunWorker
+from services.scheduling.jobs.firing import PlatformJobFiring
+from services.scheduling.jobs.service import PlatformJobsService
+from services.scheduling.jobs.servicer import (
+    JOBS_SERVICE_NAME,
+    TENANTLESS,
+    PlatformJobsServicer,
+)
 from services.scheduling.repository import SchedulingUnit
 from services.scheduling.service import SchedulingService
 from services.scheduling.servicer import SERVICE_NAME, SchedulingServicer
@@ -62,12 +71,20 @@ async def build_runtime(settings: SchedulingSettings,
         units, box, analytics.render_report, webhooks, TelegramMessages(telegram.send_message),
         Retry(settings.scheduling_delivery_attempts, settings.scheduling_delivery_backoff_s,
               settings.scheduling_delivery_backoff_max_s), settings.scheduling_max_claims)
-    scheduler = Scheduler(units, worker, settings, now)
+    # Platform jobs run at their owners, on the channels scheduling already holds to them.
+    runners = {"channels": PlatformJobRunnerClient(channels_channel, caller),
+               "analytics": PlatformJobRunnerClient(analytics_channel, caller)}
+    scheduler = Scheduler(units, worker, settings, now, jobs=lambda wake: PlatformJobFiring(
+        units, runners, settings, now, on_more=wake))
     servicer = SchedulingServicer(units, SchedulingService(box, guard, now, scheduler.wake))
     grpc_server = GrpcServer(
-        [ServiceBinding(rpc.add_SchedulingServiceServicer_to_server, servicer, SERVICE_NAME)],
+        [ServiceBinding(rpc.add_SchedulingServiceServicer_to_server, servicer, SERVICE_NAME),
+         ServiceBinding(jobs_rpc.add_PlatformJobsServicer_to_server,
+                        PlatformJobsServicer(units, PlatformJobsService(scheduler.wake)),
+                        JOBS_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["scheduling"],
-        address=listen_address(settings.scheduling_target, settings.grpc_listen))
+        address=listen_address(settings.scheduling_target, settings.grpc_listen),
+        tenantless=TENANTLESS)
     return SchedulingRuntime(
         name="scheduling", db=db, bus=bus, grpc=grpc_server, loops=[scheduler.run],
         scheduler=scheduler, webhooks=webhooks, channels=[analytics_channel, channels_channel])

@@ -50,7 +50,9 @@ PROCESS_ENV = {
     # channels-sender's ack_wait covers a whole batch (services/channels/consumers.py): a send
     # a killed process held is redelivered after it. Smaller batches keep it at its 60 s floor.
     "SWITCHBOARD_SEND_BATCH": "8",
-    "SWITCHBOARD_SYNC_POLL_S": "0.5",
+    # Reconciliation rounds: scheduling's platform job asks channels every half second.
+    "SWITCHBOARD_JOB_CHANNELS_RECONCILE_S": "0.5",
+    "SWITCHBOARD_SCHEDULING_POLL_S": "0.5",
     "SWITCHBOARD_SYNC_RETRY_BASE_S": "2",
     "SWITCHBOARD_AGENT_SCHEDULER_POLL_S": "0.2",
     "SWITCHBOARD_AGENT_RETRY_BACKOFF_S": "[0.5, 1, 2, 3]",

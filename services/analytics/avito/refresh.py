@@ -3,14 +3,15 @@
 A refresh of one account asks channels for yesterday and today (Avito's days: Moscow's) and,
 until the cache reaches `depth_days` back, for the whole gap in the same call; each kind that
 failed leaves its figures as they were (NULL where never fetched) and its reason in
-`avito_refresh.problems`, which reports show. The loop claims due accounts of every tenant
-(a definer function: FOR UPDATE SKIP LOCKED, lease), so replicas never refresh one twice.
+`avito_refresh.problems`, which reports show. A round (`round`, run when the scheduling
+service's platform job `analytics.avito_statistics` asks; no timer here) claims due accounts
+of every tenant (a definer function: FOR UPDATE SKIP LOCKED, lease), so replicas never
+refresh one twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from prometheus_client import Counter
 
 from clients.rpc.avito_statistics import FETCH_DEADLINE_S
 from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2 as pb
+from clients.rpc.platform_jobs import RoundOutcome
 from services.analytics.avito.repository import RefreshClaim
 from services.analytics.repository import AnalyticsUnit
 from services.kernel.errors import DomainError, FailedPrecondition, NotFound
@@ -37,6 +39,7 @@ KINDS = (pb.STATISTICS_KIND_ITEM_STATS, pb.STATISTICS_KIND_SPENDINGS, pb.STATIST
 DAILY_KINDS = {pb.STATISTICS_KIND_ITEM_STATS, pb.STATISTICS_KIND_SPENDINGS,
                pb.STATISTICS_KIND_CALLS}
 _MOSCOW = timedelta(hours=3)  # Avito's days; Moscow keeps no DST
+FETCH_FAILED = "Avito statistics could not be fetched"
 
 
 class StatisticsFetch(Protocol):
@@ -54,7 +57,6 @@ class RefreshSettings:
     depth_days: int = 62  # how far back the cache is filled (the previous month, whole)
     lease_s: float = 300.0
     batch: int = 4
-    poll_s: float = 5.0
 
 
 def avito_today(now: datetime) -> date:
@@ -101,7 +103,7 @@ class AvitoRefresher:
                       now: datetime) -> list[str]:
         """Channels refused or could not answer: nothing stored, the reason kept."""
         gone = isinstance(exc, NotFound | FailedPrecondition)  # asked again only later
-        problems = [f"Avito statistics could not be fetched: {exc.message}"]
+        problems = [f"{FETCH_FAILED}: {exc.message}"]
         due = now + timedelta(seconds=self.settings.interval_s if gone
                               else self.settings.retry_s)
         async with self._units(tenant_id) as unit:
@@ -115,33 +117,34 @@ class AvitoRefresher:
             return now + timedelta(seconds=self.settings.interval_s)
         return now + timedelta(seconds=max([self.settings.retry_s, *waits]))
 
-    async def run_once(self) -> int:
-        """Claim due accounts and refresh them side by side; how many were claimed."""
+    async def round(self, deadline_s: float = FETCH_DEADLINE_S) -> RoundOutcome:
+        """One round, as the platform job `analytics.avito_statistics` asks (scheduling times
+        it): claim up to `batch` due accounts and refresh them side by side, each within the
+        deadline. `remaining` is 1 when the batch was full (more may be due: the job is due
+        again at once), else 0."""
         async with self._units.tenantless() as unit:
             claims = await unit.avito.claim_due(datetime.now(UTC), self.settings.batch,
                                                 self.settings.lease_s)
-        await asyncio.gather(*(self._guarded(c) for c in claims))
-        return len(claims)
+        outcomes = await asyncio.gather(*(self._guarded(c, deadline_s) for c in claims))
+        tally = {o: outcomes.count(o) for o in ("ok", "partial", "failed") if o in outcomes}
+        return RoundOutcome(len(claims), outcomes.count("failed"),
+                            int(len(claims) >= self.settings.batch),
+                            ", ".join(f"{n} {o}" for o, n in tally.items()) or "nothing due")
 
-    async def _guarded(self, claim: RefreshClaim) -> None:
+    async def run_once(self) -> int:
+        """One round (tests); how many accounts were claimed."""
+        return (await self.round()).processed
+
+    async def _guarded(self, claim: RefreshClaim, deadline_s: float) -> str:
         try:
-            await self.refresh(claim.tenant_id, claim.channel_id, claim.filled_from)
+            problems = await self.refresh(claim.tenant_id, claim.channel_id, claim.filled_from,
+                                          min(deadline_s, FETCH_DEADLINE_S))
         except Exception:  # the lease runs out and another round takes it again
             log.exception("refreshing Avito statistics failed",
                           extra={"channel_id": str(claim.channel_id)})
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: refresh what is due, look again every `poll_s` when nothing was."""
-        while not stop.is_set():
-            try:
-                claimed = await self.run_once()
-            except Exception:
-                log.exception("claiming due Avito refreshes failed")
-                claimed = 0
-            if claimed:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.settings.poll_s)
+            return "failed"
+        failed = problems and problems[0].startswith(FETCH_FAILED)
+        return "failed" if failed else "partial" if problems else "ok"
 
 
 def days_of(answer: pb.FetchAvitoStatisticsResponse, first: date,

@@ -1,5 +1,6 @@
 """The Avito statistics cache in the analytics process: the channel to channels
-(AvitoStatisticsService, analytics' only call there), the refresh loop and the source."""
+(AvitoStatisticsService, analytics' only call there), the refresher (its rounds run when
+the scheduling service's platform job asks) and the source."""
 
 from __future__ import annotations
 

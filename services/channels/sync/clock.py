@@ -1,9 +1,8 @@
-"""Time for the sync scheduler, injectable: due times are computed from it and the loop waits on
-it, so a test moves it by hand and watches the loop run a pass on its own."""
+"""Time for the sync rounds, injectable: due times are computed from it, so a test moves it by
+hand and watches the next round take an account whose interval passed."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -13,14 +12,7 @@ class Clock(Protocol):
         """The current time, timezone-aware (UTC)."""
         ...
 
-    async def sleep(self, seconds: float) -> None:
-        """Return once `seconds` have passed on this clock."""
-        ...
-
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)

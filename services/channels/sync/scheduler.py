@@ -1,16 +1,16 @@
-"""The reconciliation scheduler: a loop of the channels runtime that drives `sync_state`.
+"""Reconciliation rounds over `sync_state`, run when asked: by the scheduling service's platform
+job `channels.reconcile` (`round`, through `PlatformJobRunner`; channels keeps no timer of its
+own) and, for a SyncChannel, at once in this process (`request` / `serve_requests`).
 
 Each round claims due accounts (tenantless unit, a definer function: FOR UPDATE SKIP LOCKED, lease
 = next_due_at pushed forward, commit), so replicas never take the same account; then runs a
 pass for each (`reconcile.Reconciler`, tenant units of work, tenant from the row) and records
 the outcome: success -> next in `sync_interval_s` ± jitter; failure -> failures + 1, the reason,
 and an exponential backoff capped at the interval; disconnected -> looked at again later.
-`claim`, `complete`, `fail` are small so the scheduling service can drive the table later.
-SyncChannel (`ChannelsService.request_sync`) only makes an account due now; so does, for every
-account with recent webhooks, the catch-up the loop runs first (`on_start`: what was refused
-while channels was down comes at once, not at the next pass). Time — due times and
-the loop's waits — comes from an injectable clock (`sync/clock.py`), so a test can move it and
-watch the loop run a pass by itself.
+SyncChannel (`ChannelsService.request_sync`) makes an account due now; so does, for every
+account with recent webhooks, the catch-up the first round runs (`on_start`: what was refused
+while channels was down comes at once, not at the next pass). Due times come from an
+injectable clock (`sync/clock.py`), so a test can move it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from clients.rpc.platform_jobs import RoundOutcome
 from services.channels.avito.errors import (
     AvitoAuthError,
     AvitoError,
@@ -68,29 +69,57 @@ class SyncScheduler:
         self._clock = clock or SystemClock()
         self._in_flight: set[uuid.UUID] = set()
         self._overdue_at = 0.0
+        self._requested = asyncio.Event()
         for outcome in OUTCOMES:  # series exist (at zero) before the first pass
             SYNC_RUNS.labels(outcome)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: keep up to `sync_batch` passes going, claiming more as they finish
-        (one slow account does not hold the others up); look again every `sync_poll_s`."""
-        batch, poll = self._settings.sync_batch, self._settings.sync_poll_s
-        running: set[asyncio.Task[str]] = set()
+    async def round(self, deadline_s: float) -> RoundOutcome:
+        """One round, as the platform job `channels.reconcile` asks (scheduling times it):
+        the catch-up first until it worked once, then up to `sync_batch` due accounts side
+        by side; passes still going at the deadline are interrupted (their accounts due again
+        at once). `remaining`: accounts of every tenant still due after the round."""
+        await self._started()
+        claims = await self.claim()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(self.work(claim, stop)) for claim in claims]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=deadline_s)
+            if late:
+                stop.set()  # a pass stops between its Avito calls and gives its account back
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                log.error("sync bookkeeping failed", exc_info=outcome)
+        async with self._units.tenantless() as unit:
+            remaining = await unit.sync_states.overdue(self._clock.now(), 0)
+        failed = sum(o == "failed" or isinstance(o, BaseException) for o in outcomes)
+        tally = {o: outcomes.count(o) for o in OUTCOMES if o in outcomes}
+        return RoundOutcome(len(claims), failed, remaining,
+                           ", ".join(f"{n} {o}" for o, n in tally.items()) or "nothing due")
+
+    def request(self) -> None:
+        """A SyncChannel made an account due: run a round now rather than at the job's next
+        slot (`serve_requests`)."""
+        self._requested.set()
+
+    async def serve_requests(self, stop: asyncio.Event) -> None:
+        """Until `stop`: a round each time `request` was called (no timer: the periodic
+        rounds are scheduling's)."""
         stopping = asyncio.create_task(stop.wait())
         try:
             while not stop.is_set():
-                await self._started()
-                claims = await self._claim_logged(batch - len(running))
-                running |= {asyncio.create_task(self.work(c, stop)) for c in claims}
-                # Slots left and work found: claim again now; none found: poll; full: wait.
-                idle_s = None if len(running) >= batch else 0 if claims else poll
-                for task in await self._wait(stopping, running, idle_s):
-                    running.discard(task)
-                    if task.exception() is not None:
-                        log.error("sync bookkeeping failed", exc_info=task.exception())
+                requested = asyncio.create_task(self._requested.wait())
+                await asyncio.wait({stopping, requested}, return_when=asyncio.FIRST_COMPLETED)
+                requested.cancel()
+                if stop.is_set():
+                    return
+                self._requested.clear()
+                try:
+                    await self.round(self._settings.sync_lease_s)
+                except Exception:  # the database away: the job's next round takes it
+                    log.exception("a requested sync round failed")
         finally:
             stopping.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
 
     async def _started(self) -> None:
         """`on_start`, once it worked (until then, again every round: the database may be
@@ -104,34 +133,12 @@ class SyncScheduler:
             return
         self._on_start = None
 
-    async def _wait(self, stopping: asyncio.Task[bool], running: set[asyncio.Task[str]],
-                    idle_s: float | None) -> set[asyncio.Task[str]]:
-        """The passes that ended while waiting for one to end, for the stop, or for `idle_s`
-        seconds of the clock (None: no limit; 0: not at all)."""
-        sleeper = asyncio.create_task(self._clock.sleep(idle_s)) if idle_s else None
-        try:
-            done, _ = await asyncio.wait(
-                {stopping, *running, *([sleeper] if sleeper else [])},
-                timeout=0 if idle_s == 0 else None, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            if sleeper is not None:
-                sleeper.cancel()
-        return {task for task in running if task in done}
-
     async def run_once(self, stop: asyncio.Event) -> int:
-        """One round: claim up to `sync_batch` due accounts and work them all."""
+        """One round without a deadline (tests): claim up to `sync_batch` due accounts and
+        work them all; how many were claimed."""
         claims = await self.claim()
         await asyncio.gather(*(self.work(claim, stop) for claim in claims))
         return len(claims)
-
-    async def _claim_logged(self, limit: int) -> list[SyncClaim]:
-        if limit <= 0:
-            return []
-        try:
-            return await self.claim(limit)
-        except Exception:  # the database away for a moment: the next poll tries again
-            log.exception("claiming due accounts failed")
-            return []
 
     async def claim(self, limit: int | None = None) -> list[SyncClaim]:
         s = self._settings

@@ -10,6 +10,8 @@ their tenant's unit (`worker.py`).
 After downtime a schedule is due with a slot in the past: past `misfire_grace_s`, its policy
 decides — FIRE_ONCE_LATE records one late run, SKIP one skipped run — and either way the next
 slot is the first one after now, not one per missed slot. `now` is injectable (tests).
+
+Platform jobs (`jobs/firing.py`) are fired by the same loop, the same way, each round.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from services.kernel.unit import Units
 from services.scheduling import recurrence as rec
 from services.scheduling.config import SchedulingSettings
 from services.scheduling.firing.worker import RunWorker
+from services.scheduling.jobs.firing import PlatformJobFiring
 from services.scheduling.models import MissedRunPolicy, RunStatus
 from services.scheduling.repository import DueSchedule, Firing, SchedulingUnit
 
@@ -62,8 +65,11 @@ def plan(due: DueSchedule, now: datetime, grace_s: float) -> Firing:
 
 class Scheduler:
     def __init__(self, units: Units[SchedulingUnit], worker: RunWorker,
-                 settings: SchedulingSettings, now: Callable[[], datetime] | None = None) -> None:
+                 settings: SchedulingSettings, now: Callable[[], datetime] | None = None,
+                 jobs: Callable[[Callable[[], None]], PlatformJobFiring] | None = None) -> None:
         self._units, self._worker, self._settings = units, worker, settings
+        # Built here so a round that left work can wake this loop.
+        self.jobs = jobs(self.wake) if jobs is not None else None
         self._now = now or (lambda: datetime.now(UTC))
         self._woken = asyncio.Event()
         for kind in _KINDS:
@@ -77,17 +83,25 @@ class Scheduler:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: fire what is due, work what is pending; again at once while there was
-        a full batch, else after `scheduling_poll_s` or a wake."""
-        while not stop.is_set():
-            self._woken.clear()
-            busy = False
-            try:
-                busy = await self.fire_due() >= self._settings.scheduling_batch
-                busy = await self.work_pending() >= self._settings.scheduling_concurrency or busy
-            except Exception:  # the database away for a moment: the next round tries again
-                log.exception("a scheduling round failed")
-            if not busy:
-                await _first(stop, self._woken, self._settings.scheduling_poll_s)
+        a full batch, else after `scheduling_poll_s` or a wake. Platform jobs' runs in flight
+        are waited for (each bounded by its deadline) before it returns."""
+        try:
+            while not stop.is_set():
+                self._woken.clear()
+                busy = False
+                try:
+                    if self.jobs is not None:
+                        await self.jobs.fire()
+                    busy = await self.fire_due() >= self._settings.scheduling_batch
+                    busy = await self.work_pending() >= self._settings.scheduling_concurrency \
+                        or busy
+                except Exception:  # the database away for a moment: the next round tries again
+                    log.exception("a scheduling round failed")
+                if not busy:
+                    await _first(stop, self._woken, self._settings.scheduling_poll_s)
+        finally:
+            if self.jobs is not None:
+                await self.jobs.drain()
 
     async def fire_due(self) -> int:
         """Record the runs of every due schedule this transaction could lock; how many."""

@@ -219,9 +219,10 @@ def channels_settings(settings: KernelSettings, credentials: Credentials, avito:
         "avito_api_base_url": avito.url, "public_base_url": webhook_sink.url,
         "avito_max_attempts": 3, "avito_backoff_base_s": 0.05, "avito_backoff_max_s": 0.2,
         "send_max_deliveries": 3, "send_retry_backoff_s": [0.2],
-        # The sync scheduler idles: tests drive it (runtime.sync.run_once), so a background
-        # backfill never races a test's own webhooks.
-        "sync_poll_s": 3600.0})
+        # No scheduling service here, and a SyncChannel runs no round by itself: tests drive
+        # the rounds (runtime.sync.run_once), so a background backfill never races a test's
+        # own webhooks.
+        "sync_on_request": False})
 
 
 @pytest.fixture(scope="module")
@@ -248,10 +249,10 @@ async def analytics(runtime: ServiceRuntime, settings: KernelSettings, credentia
     component = as_component(
         settings, credentials, "analytics", database_url=stack_db_url, nats_url=stack_nats_url,
         channels_target=runtime.grpc.address, analytics_target="127.0.0.1:0")
-    # The refresh loop looks for due accounts every 0.1 s here (5 s by default); no cache of
-    # the account list: each report reads the accounts as they are (the cache has its test).
+    # No cache of the account list: each report reads the accounts as they are (the cache
+    # has its test). Refresh rounds run when a test asks (RunPlatformJob, as scheduling).
     built = await build_runtime_of_analytics(AnalyticsSettings(**{
-        **component.model_dump(), "avito_refresh_poll_s": 0.1, "accounts_cache_s": 0}))
+        **component.model_dump(), "accounts_cache_s": 0}))
     assert isinstance(built, AnalyticsRuntime) and built.avito is not None
     await built.start()
     yield built

@@ -1,6 +1,7 @@
 """Helpers of the sync and listing tests: the emulator as the seller's Avito app, the sync
 state as stored, what reached JetStream, and the fixtures that keep the scheduler's passes
-exactly the ones a test asks for (the runtime's loop idles: conftest sets sync_poll_s)."""
+exactly the ones a test asks for (no scheduling service runs rounds here, and conftest turns
+sync_on_request off)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Backfill and reconciliation of the channels service, for real: the channels runtime on its
 own PostgreSQL database and nats-server, the Avito emulator over HTTP.
 
-The runtime's scheduler loop idles here (conftest: sync_poll_s); tests drive it with
-`runtime.sync.run_once`, so each pass is exactly the one a test asks for.
+No scheduling service asks for rounds here (and conftest turns sync_on_request off); tests
+drive them with `runtime.sync.run_once`, so each pass is exactly the one a test asks for.
 """
 
 from __future__ import annotations

@@ -11,12 +11,17 @@ from typing import Any
 
 from sqlalchemy import text
 
+from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
+from clients.rpc.platform_jobs import PlatformJobRunnerClient
 from services.channels.config import ChannelsSettings
 from services.channels.runtime import ChannelsRuntime, build_runtime
+from services.kernel.config import KernelSettings
 from services.kernel.db import Database
+from switchboard.credentials import Credentials
+from tests.fixtures.bus import as_component
 from tests.services.channels import sync_helpers
-from tests.services.channels.conftest import Avito, eventually
+from tests.services.channels.conftest import Avito
 from tests.services.channels.sync_helpers import connect, sync_row
 
 stop = sync_helpers.stop
@@ -72,24 +77,29 @@ async def test_catch_up_makes_the_recently_active_accounts_of_every_tenant_due(
 
 async def test_a_channels_process_that_starts_syncs_the_recently_active_accounts(
         runtime: ChannelsRuntime, channels: ChannelsClient, avito: Avito, stack_db: Database,
-        channels_settings: ChannelsSettings, tenant_a: uuid.UUID, stop: asyncio.Event) -> None:
+        channels_settings: ChannelsSettings, tenant_a: uuid.UUID, stop: asyncio.Event,
+        settings: KernelSettings, credentials: Credentials) -> None:
     active = await synced_account(channels, avito, runtime, tenant_a, stop)
     quiet = await synced_account(channels, avito, runtime, tenant_a, stop)
     await webhook_lately(stack_db, tenant_a, active, lease_s=900)  # died mid-pass
     synced_before = (await sync_row(stack_db, tenant_a, active)).last_synced_at
     quiet_due = (await sync_row(stack_db, tenant_a, quiet)).next_due_at
 
-    # Another channels process starting (as after a crash): its scheduler's first round.
+    # Another channels process starting (as after a crash): the first round scheduling asks
+    # of it catches up first.
     restarted = await build_runtime(channels_settings.model_copy(
         update={"channels_target": "127.0.0.1:0"}))
     await restarted.start()
+    runner = PlatformJobRunnerClient(open_channel(restarted.grpc.address), as_component(
+        settings, credentials, "scheduling").caller("scheduling"))
     try:
-        async def passed() -> bool:
-            row = await sync_row(stack_db, tenant_a, active)
-            return row.last_synced_at is not None and row.last_synced_at != synced_before \
-                and row.next_due_at > datetime.now(UTC) + timedelta(seconds=200)
-        await eventually(passed)
+        done = await runner.run("channels.reconcile", "test-run", 30.0)
     finally:
+        await runner.channel.close()
         await restarted.stop(2)
+    assert done.processed >= 1 and done.failed == 0, done
+    row = await sync_row(stack_db, tenant_a, active)
+    assert row.last_synced_at is not None and row.last_synced_at != synced_before
+    assert row.next_due_at > datetime.now(UTC) + timedelta(seconds=200)
     # Its first round claimed whatever was due with the active one: the quiet one was not.
     assert (await sync_row(stack_db, tenant_a, quiet)).next_due_at == quiet_due
