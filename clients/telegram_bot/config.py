@@ -81,6 +81,8 @@ class Retries:
 class RunnerSettings:
     pacing: Pacing = Pacing()
     retries: Retries = Retries()
+    # Conversations whose events a bot's window handles at once (each one's in order).
+    window_lanes: int = 8
     # Sends waiting in one bot's queue; a producer past it waits (back-pressure, not loss).
     max_pending: int = 1000
     # Each Bot API request, and each request to the platform (the SDK's timeout).

@@ -1,10 +1,11 @@
 """One bot's single window: the tenant's live events (`conversationEvents` through the SDK)
 turned into forum topics of the bot's group.
 
-Events are handled one after another, in the order the platform gives them (a group is paced
-at 20 posts a minute anyway, so handling several at once would buy nothing), and the position
-is stored after each: a restart resumes after the last event handled, and what it replays is
-found already posted. A reset (the gap is too old to replay) is reconciled from the lists.
+Each conversation's events are handled in the order the platform gives them, several
+conversations side by side (`lanes.py`: the runner's own work per event then overlaps the
+sends instead of sitting between them), and the position stored is the last event before which
+everything is handled: a restart resumes there, and what it replays is found already posted. A
+reset (the gap is too old to replay) waits for the lanes and is reconciled from the lists.
 
 A first start (no stored position: the group was just linked) begins "now", yet buyers may
 have written between the link and the subscription (the runner learns of a group within the
@@ -43,6 +44,7 @@ from clients.telegram_bot.ledger import Ledger
 from clients.telegram_bot.store import Scope, Store
 from clients.telegram_bot.telegram import Group
 from clients.telegram_bot.window.delivery import Delivery
+from clients.telegram_bot.window.lanes import Lanes
 from clients.telegram_bot.window.posting import Poster
 from clients.telegram_bot.window.reconcile import reconcile
 from clients.telegram_bot.window.topics import Topics
@@ -81,6 +83,9 @@ class BotWindow:
             watcher = asyncio.create_task(self._first_start(stream))
             watcher.add_done_callback(self._close_if_failed)
         alerts = asyncio.create_task(self.alerts.watch(), name=f"alerts-{self.bot_id}")
+        lanes = Lanes[LiveEvent](self._work, self._reached, width=self.settings.window_lanes,
+                                 depth=4 * self.settings.window_lanes,
+                                 failed=self._close_stream)
         try:
             async with stream:
                 if self._stopping:
@@ -88,19 +93,35 @@ class BotWindow:
                 async for event in stream:
                     if watcher is not None:  # what came before the subscription goes first
                         await watcher
-                    await self.handle(event)
-                    await self.store.save_cursor(self.tenant_id, self.bot_id, event.event_id)
-                    self._since = datetime.now(UTC)
-                    self.handled += 1
+                    if isinstance(event, ResetEvent):
+                        await lanes.drain()  # the reconcile starts from what is handled
+                        await self._work(event)
+                        await self._reached(event)
+                    else:
+                        await lanes.put(event.conversation.id, event)
                     if self._stopping:
-                        return
+                        break
+            if self._stopping:
+                await lanes.stop()
+            else:
+                await lanes.drain()  # the stream ended (closed): finish what it gave
             if watcher is not None and watcher.done() and not watcher.cancelled():
                 watcher.result()  # raises what failed the first start
         finally:
+            await lanes.cancel()
             alerts.cancel()
             if watcher is not None:
                 watcher.cancel()
             await asyncio.gather(alerts, return_exceptions=True)
+
+    async def _work(self, event: LiveEvent) -> None:
+        await self.handle(event)
+        self.handled += 1
+
+    async def _reached(self, event: LiveEvent) -> None:
+        """`event` and every one before it are handled: store the position."""
+        await self.store.save_cursor(self.tenant_id, self.bot_id, event.event_id)
+        self._since = datetime.now(UTC)
 
     @property
     def position(self) -> str | None:
@@ -139,7 +160,12 @@ class BotWindow:
 
     def _close_if_failed(self, task: asyncio.Task[None]) -> None:
         """A first start that failed ends the stream (which may be waiting for an event)."""
-        if not task.cancelled() and task.exception() is not None and self._stream is not None:
+        if not task.cancelled() and task.exception() is not None:
+            self._close_stream()
+
+    def _close_stream(self) -> None:
+        """End the stream from outside its loop (a failure elsewhere ends the window)."""
+        if self._stream is not None:
             closing = asyncio.create_task(self._stream.aclose())
             self._closing.add(closing)
             closing.add_done_callback(self._closing.discard)
