@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from prometheus_client import Counter
+
 from clients.rpc.gen.switchboard.analytics.v1 import report_pb2 as pb
 from services.analytics.metrics.business_hours import InvalidHours, zone
 from services.analytics.metrics.catalogue import AVITO, UnknownMetric, resolve
@@ -28,6 +30,11 @@ NOT_WIRED = "статистика Avito недоступна: источник �
 ACCOUNTS_UNAVAILABLE = ("названия и список аккаунтов недоступны (сервис каналов не ответил): "
                         "разделы подписаны по id, аккаунты без диалогов не показаны")
 log = logging.getLogger(__name__)
+# Partial: some figures could not be had (Avito refused, channels did not answer); no tenant label.
+REPORTS = Counter("switchboard_analytics_reports_total", "Reports built, complete or partial",
+                  ["outcome"])
+for _outcome in ("complete", "partial"):
+    REPORTS.labels(_outcome)
 
 
 class ReportService:
@@ -58,6 +65,7 @@ class ReportService:
         avito_keys = [m.key for m in metrics if m.source == AVITO]
         if avito_keys and channels:
             await self._avito(tenant_id, report, avito_keys, accounts)
+        REPORTS.labels("partial" if report.partial else "complete").inc()
         return report
 
     async def _accounts(self, tenant_id: uuid.UUID,

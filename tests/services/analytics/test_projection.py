@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.gen.switchboard.analytics.v1 import analytics_service_pb2 as pb
@@ -132,6 +133,8 @@ async def test_a_report_over_the_projected_figures(client: AnalyticsClient,
         from_date="2026-11-27", to_date="2026-11-30")), time_zone="UTC",
         channel_ids=[str(seeded["channel"])],
         metrics=["conversations_started", "first_response_time", "unanswered", "views"])
+    partial_before = REGISTRY.get_sample_value("switchboard_analytics_reports_total",
+                                               {"outcome": "partial"}) or 0.0
     got = await client.render_report(seeded["a"], spec, [
         rpb.REPORT_FORMAT_HTML, rpb.REPORT_FORMAT_JSON, rpb.REPORT_FORMAT_PNG])
     assert (got.period_from.ToDatetime(tzinfo=UTC), got.period_to.ToDatetime(tzinfo=UTC)) == (
@@ -140,6 +143,8 @@ async def test_a_report_over_the_projected_figures(client: AnalyticsClient,
     assert "Новые диалоги: 3" in got.html and "Без ответа: 1" in got.html
     # Avito statistics were asked for but not had: said so, never a zero.
     assert got.partial and got.problems and "Просмотры: нет данных" in got.html
+    assert REGISTRY.get_sample_value("switchboard_analytics_reports_total",  # no tenant label
+                                     {"outcome": "partial"}) == partial_before + 1
     doc = json.loads(got.json)
     [section] = doc["sections"]
     assert section["values"]["views"] is None
