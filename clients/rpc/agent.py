@@ -1,4 +1,4 @@
-"""AgentClient: the AI agent's settings, preview, usage and audit over gRPC."""
+"""AgentClient: the AI agent's settings, preview, usage, audit and health over gRPC."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ class AgentClient(ServiceClient):
             conversation_id=conversation_id,
             page=pagination_pb2.PageRequest(page_size=page_size, cursor=cursor))
         return await self._call(self._stub.ListAudit, request, tenant_id)
+
+    async def get_health(self, tenant_id: uuid.UUID) -> pb.GetAgentHealthResponse:
+        return await self._call(self._stub.GetAgentHealth, pb.GetAgentHealthRequest(), tenant_id)
 
 
 def _ts(value: datetime | None) -> Timestamp | None:

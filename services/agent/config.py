@@ -31,6 +31,10 @@ class AgentSettings(KernelSettings):
     # for this long (handing conversations over meanwhile), then let one call try.
     agent_breaker_failures: int = Field(default=3, ge=1)
     agent_breaker_cooldown_s: float = Field(default=60.0, ge=0)
+    # The agent's health (audit/health.py): `failing` once this many latest model results of
+    # buyers' conversations all failed within the window.
+    agent_health_failures: int = Field(default=3, ge=1, le=50)
+    agent_health_window_s: float = Field(default=3600.0, gt=0)
     agent_tool_rounds: int = Field(default=3, ge=1, le=10)
     # The debounce scheduler: how often it looks for due rows, how many it leases at a time,
     # and how long a lease lasts (longer than a whole pipeline run, LLM retries included).

@@ -5,6 +5,7 @@ opens a transaction gets the one `Units[AgentUnit]` built here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import grpc
 
@@ -88,7 +89,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     knowledge_metrics.initialize()
     knowledge = KnowledgeService(embedders)
     agent_servicer = AgentServicer(units, AgentService(
-        store, Previews(units, store, pipeline, audit, clock), clock, guard))
+        store, Previews(units, store, pipeline, audit, clock), clock, guard,
+        settings.agent_health_failures, timedelta(seconds=settings.agent_health_window_s)))
     knowledge_servicer = KnowledgeServicer(units, knowledge, embedders)
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from services.agent.answering.clock import Clock
 from services.agent.answering.preview import PreviewResult, Previews
+from services.agent.audit.health import Health, host_of, state_of
 from services.agent.audit.models import AuditEntry
 from services.agent.audit.repository import UsageTotals
 from services.agent.repository import AgentUnit
@@ -25,8 +26,10 @@ MAX_USAGE_WINDOW = timedelta(days=366)
 
 class AgentService:
     def __init__(self, store: SettingsStore, previews: Previews, clock: Clock,
-                 guard: OutboundGuard) -> None:
+                 guard: OutboundGuard, health_failures: int = 3,
+                 health_window: timedelta = timedelta(hours=1)) -> None:
         self.store, self.previews, self.clock, self.guard = store, previews, clock, guard
+        self.health_failures, self.health_window = health_failures, health_window
 
     async def get_settings(self, unit: AgentUnit, channel_id: uuid.UUID | None) -> SettingsView:
         return await self.store.view(unit, channel_id)
@@ -54,6 +57,15 @@ class AgentService:
     async def list_audit(self, unit: AgentUnit, conversation_id: uuid.UUID | None,
                          size: int, cursor: str) -> tuple[list[AuditEntry], str]:
         return await unit.audit.list_page(conversation_id, page_size(size), cursor)
+
+    async def health(self, unit: AgentUnit) -> Health:
+        """The tenant's model state from the audit (audit/health.py), with its settings."""
+        now = self.clock.now()
+        facts = await unit.audit.model_facts(self.health_failures, now - timedelta(hours=1))
+        values = (await self.store.view(unit, None)).effective_values
+        return Health(state_of(facts.latest, now, self.health_failures, self.health_window),
+                      facts, enabled=bool(values.get("enabled")), model=values.get("model") or "",
+                      base_url_host=host_of(values.get("base_url") or ""))
 
     async def preview(self, tenant_id: uuid.UUID, question: str, channel_id: uuid.UUID | None,
                       listing: common.Listing) -> PreviewResult:

@@ -11,7 +11,7 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
-from services.agent.audit.mapping import OUTCOME_TO_PB, audit_to_proto
+from services.agent.audit.mapping import OUTCOME_TO_PB, audit_to_proto, health_to_proto
 from services.agent.repository import AgentUnit
 from services.agent.service import AgentService
 from services.agent.settings.mapping import values_from_proto, view_to_proto
@@ -83,6 +83,13 @@ class AgentServicer(rpc.AgentServiceServicer):
         return pb.ListAuditResponse(
             entries=[audit_to_proto(r) for r in rows],
             page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+
+    async def GetAgentHealth(self, request: pb.GetAgentHealthRequest,
+                             context: ServicerContext) -> pb.GetAgentHealthResponse:
+        async with self.units() as unit:
+            health = await self.service.health(unit)
+        return health_to_proto(health, self.service.health_failures,
+                               int(self.service.health_window.total_seconds()))
 
 
 def _channel(value: str) -> uuid.UUID | None:

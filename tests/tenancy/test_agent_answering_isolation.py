@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from services.agent.answering.repository import PendingRepository
+from services.agent.audit.repository import AuditRepository
 from services.kernel.db import Database
 from services.kernel.tenancy import tenant_scope
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
@@ -123,3 +124,24 @@ async def test_a_tenantless_unit_leases_pending_replies_and_sees_nothing_else(
     with tenant_scope(tenant_a):
         async with db.unit_of_work(tenant_a) as session:
             assert await PendingRepository(session).complete(claim, timedelta(seconds=20)) is True
+
+
+async def test_the_model_health_reads_its_own_tenants_audit_only(
+        db: Database, tenant_a: uuid.UUID, tenant_b: uuid.UUID) -> None:
+    """GetAgentHealth's query (ix_audit_model_results) under RLS: tenant A's failures are not
+    tenant B's, and without a tenant nothing is read."""
+    async with db.unit_of_work(tenant_a) as session:
+        for _ in range(3):
+            await session.execute(text(
+                "INSERT INTO agent.audit (id, tenant_id, conversation_id, outcome, model_result, "
+                "reason) VALUES (gen_random_uuid(), :t, gen_random_uuid(), 'handoff', 'auth', "
+                "'ошибка модели')"), {"t": tenant_a})
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    async with db.unit_of_work(tenant_a) as session:
+        mine = await AuditRepository(session).model_facts(3, hour_ago)
+    assert mine.streak == 3 and mine.handed_over == 3 and mine.last_error is not None
+    for unit in (db.unit_of_work(tenant_b), db.unscoped_unit_of_work()):
+        async with unit as session:
+            theirs = await AuditRepository(session).model_facts(3, hour_ago)
+        assert (theirs.latest, theirs.streak, theirs.last_error, theirs.handed_over) == \
+            ([], 0, None, 0)

@@ -8,7 +8,10 @@ from switchboard_sdk._codec import UNSET, OpenEnum, Unset
 from switchboard_sdk._version import __version__
 from switchboard_sdk.agent import (
     AgentChunk,
+    AgentHealth,
     AgentLimits,
+    AgentModelError,
+    AgentModelState,
     AgentPreview,
     AgentSettings,
     AgentSettingsChange,
@@ -96,7 +99,8 @@ from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLin
 __all__ = [
     "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
     "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED",
-    "NOTE_ADDED", "UNSET", "AgentChunk", "AgentLimits", "AgentPreview", "AgentSettings",
+    "NOTE_ADDED", "UNSET", "AgentChunk", "AgentHealth", "AgentLimits", "AgentModelError",
+    "AgentModelState", "AgentPreview", "AgentSettings",
     "AgentSettingsChange", "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError",
     "AvitoAuthorization", "Backoff", "BlockReason", "BusinessHours", "Channel",
     "ChannelDiagnostics", "ChannelKind", "ChannelStatus", "Conflict", "ConnectionFailed",

@@ -1,5 +1,5 @@
-"""The AI agent's types: its settings (and what changes them), a preview's verdict, the knowledge
-base's documents, search hits and upload results."""
+"""The AI agent's types: its settings (and what changes them), a preview's verdict, its model's
+health, the knowledge base's documents, search hits and upload results."""
 
 from __future__ import annotations
 
@@ -158,6 +158,43 @@ class AgentPreview:
     completion_tokens: int = 0
     latency_ms: int = 0
     cost_estimate: float = 0.0
+
+
+class AgentModelState(OpenEnum):
+    """FAILING: the latest `failure_threshold` model results of buyers' conversations all
+    failed within the last `window_s`; UNKNOWN: no model result in that window."""
+
+    OK = "ok"
+    FAILING = "failing"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AgentModelError:
+    """A failed model call: `kind` auth (the key refused), model_not_found, rate_limited (the
+    quota), unavailable (no connection, a timeout, a 5xx), empty_answer or circuit_open."""
+
+    kind: str
+    reason: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AgentHealth:
+    """Whether the agent's model answers, from the audit (previews left out)."""
+
+    state: AgentModelState
+    consecutive_failures: int = 0
+    last_error: AgentModelError | None = None
+    failing_since: datetime | None = None
+    last_success: datetime | None = None
+    last_result_at: datetime | None = None
+    handed_over_last_hour: int = 0  # conversations handed to managers for a model failure
+    enabled: bool = False
+    model: str = ""
+    base_url_host: str | None = None
+    failure_threshold: int = 0
+    window_s: int = 0
 
 
 @dataclass(frozen=True)

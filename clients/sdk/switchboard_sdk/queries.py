@@ -86,6 +86,14 @@ query AgentPreview($question: String!, $channelId: ID, $listingTitle: String) {
   }
 }""")
 
+AGENT_HEALTH = _doc("""
+query AgentHealth {
+  agentHealth {
+    state consecutiveFailures lastError { kind reason at } failingSince lastSuccess lastResultAt
+    handedOverLastHour enabled model baseUrlHost failureThreshold windowS
+  }
+}""")
+
 KNOWLEDGE_DOCUMENTS = _doc(f"""
 query KnowledgeDocuments($first: Int!, $after: String) {{
   knowledgeDocuments(first: $first, after: $after) {{

@@ -11,6 +11,7 @@ from switchboard_sdk import queries
 from switchboard_sdk._base import MAX_PAGE, Api, every, page_of
 from switchboard_sdk._codec import decode, decode_list, encode
 from switchboard_sdk.agent import (
+    AgentHealth,
     AgentPreview,
     AgentSettingsChange,
     AgentSettingsLevels,
@@ -125,6 +126,11 @@ class AgentApi(Api):
                                  question=question, channel_id=channel_id,
                                  listing_title=listing_title)
         return decode(AgentPreview, found)
+
+    async def agent_health(self) -> AgentHealth:
+        """Whether the agent's model answers (ok, failing, unknown), the last error and since
+        when, from the audit of buyers' conversations: what a seller's alert is built on."""
+        return decode(AgentHealth, await self._data(queries.AGENT_HEALTH, "agentHealth"))
 
     async def knowledge_documents(self, *, first: int = 50,
                                   after: str | None = None) -> Page[KnowledgeDocument]:

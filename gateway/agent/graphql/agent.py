@@ -1,4 +1,4 @@
-"""The AI agent in GraphQL: settings (with per-channel overrides) and a dry-run preview.
+"""The AI agent in GraphQL: settings (with per-channel overrides), a dry-run preview, health.
 
 The shapes mirror REST's, built from the same models (gateway/agent/settings.py, preview.py);
 an update goes through the same validation and field-path rules as `PUT /v1/agent/settings`.
@@ -7,12 +7,14 @@ an update goes through the same validation and field-path rules as `PUT /v1/agen
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 import strawberry
 from pydantic import ValidationError
 
 from gateway.agent.channels import require_channel
+from gateway.agent.health import AgentHealthOut
 from gateway.agent.preview import ListingIn, PreviewOut, listing_proto
 from gateway.agent.settings import (
     AgentSettingsOut,
@@ -122,6 +124,36 @@ class AgentPreview:
     cost_estimate: float
 
 
+@strawberry.type
+class AgentModelError:
+    kind: str = strawberry.field(description=(
+        "auth | model_not_found | rate_limited | unavailable | empty_answer | circuit_open"))
+    reason: str
+    at: datetime | None
+
+
+@strawberry.type(description="Whether the agent's model answers, from the audit (REST: "
+                             "GET /v1/agent/health)")
+class AgentHealth:
+    state: str = strawberry.field(description="ok | failing | unknown")
+    consecutive_failures: int
+    last_error: AgentModelError | None
+    failing_since: datetime | None
+    last_success: datetime | None
+    last_result_at: datetime | None
+    handed_over_last_hour: int
+    enabled: bool
+    model: str
+    base_url_host: str | None
+    failure_threshold: int
+    window_s: int
+
+    @classmethod
+    def from_out(cls, h: AgentHealthOut) -> AgentHealth:
+        return cls(**{**h.model_dump(exclude={"last_error"}), "last_error": AgentModelError(
+            **h.last_error.model_dump()) if h.last_error else None})
+
+
 @strawberry.input
 class AgentDayHoursInput:
     weekday: int
@@ -181,6 +213,12 @@ class AgentQuery:
         await require_channel(info.context.state, tenant_id, channel_id or "")
         resp = await info.context.state.agent.get_settings(tenant_id, channel_id or "")
         return AgentSettingsLevels.from_view(AgentSettingsView.from_proto(resp))
+
+    @strawberry.field(description="Whether the agent's model answers (ok | failing | unknown)")
+    async def agent_health(self, info: Info) -> AgentHealth:
+        tenant_id = info.context.require("read").tenant_id
+        return AgentHealth.from_out(AgentHealthOut.from_proto(
+            await info.context.state.agent.get_health(tenant_id)))
 
     @strawberry.field(description=(
         "Answer a test question with the agent's pipeline; sends nothing to the buyer, but "

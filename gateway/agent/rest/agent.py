@@ -1,4 +1,5 @@
-"""REST: the AI agent — settings (tenant level and per-channel overrides), preview, usage, audit."""
+"""REST: the AI agent — settings (tenant level and per-channel overrides), preview, usage, audit,
+health."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from gateway.agent.channels import require_channel
+from gateway.agent.health import AgentHealthOut
 from gateway.agent.preview import PreviewOut, listing_proto
 from gateway.agent.schemas import AuditList, AuditOut, PreviewIn, UsageOut
 from gateway.agent.settings import AgentSettingsPatch, AgentSettingsView, update_request
@@ -65,3 +67,11 @@ async def audit(principal: Reader, state: State, conversation_id: str = "",
                                         page_size=limit, cursor=cursor)
     return AuditList(items=[AuditOut.from_proto(e) for e in resp.entries],
                      page=PageOut.from_proto(resp.page_info))
+
+
+@router.get("/health", response_model=AgentHealthOut, responses=_ERRORS)
+async def health(principal: Reader, state: State) -> AgentHealthOut:
+    """Whether the agent's model answers, from the audit of buyers' conversations (previews
+    left out): `failing` when its latest results all failed within the window, with the last
+    error (what failed, never the key) and how many conversations went to managers for it."""
+    return AgentHealthOut.from_proto(await state.agent.get_health(principal.tenant_id))

@@ -2,12 +2,13 @@
 
 Each call has a timeout and the client's own retries (429, 5xx, dropped connections, with
 exponential backoff and jitter), then ours for a 5xx or connection failure that outlived them.
-A circuit breaker per tenant and endpoint stops calling a failing endpoint for a cool-down:
+A circuit breaker per tenant and endpoint (URL, model, key) stops calling a failing endpoint for a cool-down:
 meanwhile the pipeline hands conversations over instead of making buyers wait on timeouts.
 
 The endpoint is the tenant's: every client's connections go through the kernel's URL guard
 (`http_client=` a pinned client: vetted address only, no redirects), and every failure reads
-the same to the tenant (settings/endpoint.py); the operator log keeps the detail.
+the same to the tenant but for its kind (settings/endpoint.py); the operator log keeps the
+detail.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from openai import AsyncOpenAI
 from services.agent.answering import metrics
 from services.agent.config import AgentSettings
 from services.agent.settings import endpoint
+from services.agent.settings.endpoint import CIRCUIT_OPEN, EMPTY_ANSWER, UNAVAILABLE
 from services.kernel.backoff import equal_jitter
 from services.kernel.urls import OutboundGuard, UrlRefused, parse
 
@@ -37,11 +39,19 @@ MAX_CLIENTS = 64
 
 
 class LlmFailure(Exception):
-    """The model could not give an answer; the message says why (safe to show in a note)."""
+    """The model could not give an answer; the message says why (safe to show in a note),
+    `kind` what failed (settings/endpoint.py: auth, model_not_found, ...)."""
+
+    def __init__(self, message: str, kind: str = UNAVAILABLE) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class CircuitOpen(LlmFailure):
     """The endpoint failed repeatedly; not called until the cool-down ends."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, CIRCUIT_OPEN)
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,8 @@ class LlmClient:
     async def complete(self, tenant_id: uuid.UUID, endpoint: Endpoint,
                        messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
                        tool_choice: str | None = None, max_tokens: int | None = None) -> Completion:
-        key = (tenant_id, endpoint.base_url)
+        # Per endpoint as configured: a fixed key or model name closes the circuit at once.
+        key = (tenant_id, f"{endpoint.base_url} {endpoint.model} {_digest(endpoint.api_key)}")
         if not self.breaker.allow(key):
             metrics.LLM_CALLS.labels("circuit_open").inc()
             raise CircuitOpen("модель недоступна после нескольких ошибок подряд; ответы приостановлены")
@@ -147,7 +158,7 @@ class LlmClient:
             except openai.APIError as exc:
                 raise _failure(exc) from exc
             if not resp.choices:
-                raise LlmFailure("модель вернула пустой ответ")
+                raise LlmFailure("модель вернула пустой ответ", EMPTY_ANSWER)
             usage = resp.usage
             return Completion(resp.choices[0].message, usage.prompt_tokens if usage else 0,
                               usage.completion_tokens if usage else 0)
@@ -158,7 +169,7 @@ class LlmClient:
 
     def _client(self, endpoint: Endpoint) -> AsyncOpenAI:
         """One client (and connection pool) per endpoint and key, the least used evicted."""
-        key = (endpoint.base_url, hashlib.sha256(endpoint.api_key.encode()).hexdigest())
+        key = (endpoint.base_url, _digest(endpoint.api_key))
         client = self._clients.pop(key, None)
         if client is None:
             timeout = httpx.Timeout(self.settings.agent_llm_timeout_s, connect=5.0)
@@ -180,6 +191,11 @@ class LlmClient:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
 
+def _digest(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
 def _failure(exc: Exception) -> LlmFailure:
     endpoint.log_failure("chat", exc)
-    return LlmFailure(endpoint.ENDPOINT_FAILED)
+    kind = endpoint.failure_kind(exc)
+    return LlmFailure(endpoint.FAILURE_TEXT.get(kind, endpoint.ENDPOINT_FAILED), kind)

@@ -27,6 +27,7 @@ from services.agent.answering.tools import TOOLS, ToolBox
 from services.agent.config import AgentSettings
 from services.agent.knowledge.retrieval import Hit
 from services.agent.repository import AgentUnit
+from services.agent.settings.endpoint import EMPTY_ANSWER
 from services.agent.settings.rules import Settings
 from services.kernel.unit import Units
 
@@ -60,6 +61,9 @@ class Answer:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     low_confidence: bool = False
+    # Whether the model was asked and how it went: "" (not asked), "ok", or the failure's kind
+    # (settings/endpoint.py). The audit keeps it: the agent's health is computed from it.
+    model_result: str = ""
 
 
 def handoff(kind: int, reason: str, **extra: Any) -> Answer:
@@ -111,17 +115,22 @@ class Pipeline:
             box.remember(prompt.hits)
             text = await self._converse(turn, endpoint, prompt.messages, box, usage)
         except CircuitOpen as exc:
-            return handoff(agent_events.HANDOFF_KIND_CIRCUIT_OPEN, str(exc), **base)
+            return handoff(agent_events.HANDOFF_KIND_CIRCUIT_OPEN, str(exc), **base,
+                           model_result=exc.kind)
         except LlmFailure as exc:
             return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, f"ошибка модели: {exc}", **base,
-                           prompt_tokens=usage[0], completion_tokens=usage[1])
+                           prompt_tokens=usage[0], completion_tokens=usage[1],
+                           model_result=exc.kind)
         stats = {**base, "hits": list(box.chunks.values()), "prompt_tokens": usage[0],
                  "completion_tokens": usage[1]}
         if box.handoff_reason is not None:
-            return handoff(agent_events.HANDOFF_KIND_TOOL, box.handoff_reason, **stats)
+            return handoff(agent_events.HANDOFF_KIND_TOOL, box.handoff_reason, **stats,
+                           model_result="ok")
         if not text:
-            return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, "модель не дала ответа", **stats)
-        return Answer("reply", fit_length(text, s.max_reply_chars), low_confidence=unsure, **stats)
+            return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, "модель не дала ответа",
+                           **stats, model_result=EMPTY_ANSWER)
+        return Answer("reply", fit_length(text, s.max_reply_chars), low_confidence=unsure,
+                      model_result="ok", **stats)
 
     async def _converse(self, turn: Turn, endpoint: Endpoint, messages: list[dict[str, Any]],
                         box: ToolBox, usage: list[int]) -> str:

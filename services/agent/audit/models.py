@@ -19,6 +19,9 @@ class AuditEntry(TenantMixin, Base):
     __table_args__ = (
         Index("ix_audit_recent", "tenant_id", text("created_at DESC"), text("id DESC")),
         Index("ix_audit_conversation", "tenant_id", "conversation_id", text("created_at DESC")),
+        # The agent's health: the latest model outcomes of live (not preview) runs.
+        Index("ix_audit_model_results", "tenant_id", text("created_at DESC"),
+              postgresql_where=text("model_result <> '' AND NOT preview")),
         Index("uq_audit_idempotency", "tenant_id", "idempotency_key", unique=True,
               postgresql_where=text("idempotency_key IS NOT NULL")),
     )
@@ -39,6 +42,9 @@ class AuditEntry(TenantMixin, Base):
     latency_ms: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     cost: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     low_confidence: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # "" (the model was not asked), "ok", or a failure's kind (settings/endpoint.py).
+    model_result: Mapped[str] = mapped_column(String(24), nullable=False, default="",
+                                              server_default="")
     reply_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     preview: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(160))

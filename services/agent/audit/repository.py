@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.agent.audit.health import SUCCESS, ModelFacts, Result
 from services.agent.audit.models import AuditEntry
+from services.agent.settings.endpoint import CIRCUIT_OPEN
 from services.kernel.repository import cursor_id, cursor_time, cursors_of
 from services.kernel.tenancy import require_tenant
 
@@ -107,3 +109,30 @@ class AuditRepository:
         return rows[:size], cursors_of(self.session).encode({"t": last.created_at.isoformat(),
                                                              "id": str(last.id)})
 
+    async def model_facts(self, latest: int, hour_ago: datetime) -> ModelFacts:
+        """The live runs' model results (ix_audit_model_results): the newest `latest`, the last
+        success, the failures since, and the conversations they handed over in the hour."""
+        live = and_(AuditEntry.model_result != "", AuditEntry.preview.is_(False))
+        failed = and_(live, AuditEntry.model_result != SUCCESS)
+        newest = (AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        rows = (await self.session.execute(
+            select(AuditEntry.created_at, AuditEntry.model_result, AuditEntry.reason)
+            .where(live).order_by(*newest).limit(latest))).all()
+        last_success = await self.session.scalar(
+            select(func.max(AuditEntry.created_at)).where(live, AuditEntry.model_result == SUCCESS))
+        since = failed if last_success is None else and_(failed, AuditEntry.created_at > last_success)
+        streak, first = (await self.session.execute(
+            select(func.count(), func.min(AuditEntry.created_at)).where(since))).one()
+        # The newest failure that says what is wrong (a circuit-open one only says it stopped).
+        said = select(AuditEntry.created_at, AuditEntry.model_result, AuditEntry.reason) \
+            .order_by(*newest).limit(1)
+        error = (await self.session.execute(said.where(
+            failed, AuditEntry.model_result != CIRCUIT_OPEN))).first() or \
+            (await self.session.execute(said.where(failed))).first()
+        handed = await self.session.scalar(
+            select(func.count(distinct(AuditEntry.conversation_id))).where(
+                failed, AuditEntry.outcome == "handoff", AuditEntry.created_at >= hour_ago))
+        return ModelFacts(
+            latest=[Result(*r) for r in rows], last_success=last_success, streak=int(streak),
+            failing_since=first, last_error=Result(*error) if error else None,
+            handed_over=int(handed or 0))

@@ -37,6 +37,7 @@ class AuditWriter:
             "chunk_ids": [h.chunk_id for h in answer.hits], "model": answer.model,
             "prompt_tokens": answer.prompt_tokens, "completion_tokens": answer.completion_tokens,
             "latency_ms": latency_ms, "low_confidence": answer.low_confidence,
+            "model_result": answer.model_result,
             "cost": cost_of(self.prices, answer.model, answer.prompt_tokens,
                             answer.completion_tokens),
             "reply_message_id": uuid.UUID(reply_message_id) if reply_message_id else None,

@@ -42,7 +42,9 @@ COVERED = {
     "addNote", "connectAvitoChannel", "startAvitoAuthorization", "setChannelWebhook",
     "disconnectChannel",
     # Telegram bots as customer channels (issue #12).
-    "connectTelegramChannel"}
+    "connectTelegramChannel",
+    # The bot's "AI is failing" alert (issue #12).
+    "agentHealth"}
 
 
 def test_every_document_is_valid_against_the_schema() -> None:

@@ -131,6 +131,35 @@ class TestHandoffPaths:
         [entry] = (await stack.client.list_audit(tenant_a, conversation_id=conv.id)).entries
         assert entry.outcome == agent_pb.OUTCOME_HANDOFF
 
+    async def test_the_health_follows_the_models_results(
+            self, stack: Stack, emulator_reset: None, tenant_a: uuid.UUID) -> None:
+        """Unknown before any call; failing after three failures (the breaker opened after
+        two: the third is circuit-open), told by the error that says what is wrong; unknown
+        once they are older than the window; ok after one success."""
+        assert (await stack.client.get_health(tenant_a)).state == agent_pb.MODEL_STATE_UNKNOWN
+        await stack.configure(tenant_a, llm=True)
+        await stack.client.update_settings(tenant_a, agent_pb.UpdateSettingsRequest(
+            update_fields=["model"], settings=agent_pb.AgentSettings(model="no-such-model")))
+        started = stack.clock.now()
+        for question in ("Когда отправите?", "Есть в наличии?", "Ау?"):
+            await ask(stack, tenant_a, question)
+        health = await stack.client.get_health(tenant_a)
+        assert health.state == agent_pb.MODEL_STATE_FAILING and health.consecutive_failures == 3
+        assert health.last_error.kind == "model_not_found"
+        assert "does not know this model" in health.last_error.reason
+        assert health.failing_since.ToDatetime(tzinfo=UTC) >= started
+        assert health.handed_over_last_hour == 3 and not health.HasField("last_success")
+        assert health.model == "no-such-model" and health.base_url_host == \
+            stack.llm_url.removeprefix("http://") and health.failure_threshold == 3
+        stack.clock.advance(3700)
+        assert (await stack.client.get_health(tenant_a)).state == agent_pb.MODEL_STATE_UNKNOWN
+        await stack.configure(tenant_a, llm=True)  # the right model: a new circuit
+        await ask(stack, tenant_a, "Когда отправите?")
+        health = await stack.client.get_health(tenant_a)
+        assert health.state == agent_pb.MODEL_STATE_OK and health.consecutive_failures == 0
+        assert health.HasField("last_success") and health.last_error.kind == "model_not_found"
+        assert health.handed_over_last_hour == 0  # the failures are over an hour old
+
 
 class TestLlmMode:
     async def test_grounded_answer_with_tools_within_the_token_budget(

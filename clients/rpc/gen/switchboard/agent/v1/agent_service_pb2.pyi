@@ -25,6 +25,13 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OUTCOME_REPLY: _ClassVar[Outcome]
     OUTCOME_HANDOFF: _ClassVar[Outcome]
     OUTCOME_SKIPPED: _ClassVar[Outcome]
+
+class ModelState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MODEL_STATE_UNSPECIFIED: _ClassVar[ModelState]
+    MODEL_STATE_UNKNOWN: _ClassVar[ModelState]
+    MODEL_STATE_OK: _ClassVar[ModelState]
+    MODEL_STATE_FAILING: _ClassVar[ModelState]
 OUTSIDE_HOURS_UNSPECIFIED: OutsideHours
 OUTSIDE_HOURS_HOLD_UNTIL_OPEN: OutsideHours
 OUTSIDE_HOURS_REPLY_ANYWAY: OutsideHours
@@ -33,6 +40,10 @@ OUTCOME_UNSPECIFIED: Outcome
 OUTCOME_REPLY: Outcome
 OUTCOME_HANDOFF: Outcome
 OUTCOME_SKIPPED: Outcome
+MODEL_STATE_UNSPECIFIED: ModelState
+MODEL_STATE_UNKNOWN: ModelState
+MODEL_STATE_OK: ModelState
+MODEL_STATE_FAILING: ModelState
 
 class DayHours(_message.Message):
     __slots__ = ("weekday", "open", "close")
@@ -291,3 +302,45 @@ class ListAuditResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
     page_info: _pagination_pb2.PageInfo
     def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class ModelError(_message.Message):
+    __slots__ = ("kind", "reason", "at")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    reason: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, kind: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetAgentHealthRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetAgentHealthResponse(_message.Message):
+    __slots__ = ("state", "consecutive_failures", "last_error", "failing_since", "last_success", "last_result_at", "handed_over_last_hour", "enabled", "model", "base_url_host", "failure_threshold", "window_s")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CONSECUTIVE_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    FAILING_SINCE_FIELD_NUMBER: _ClassVar[int]
+    LAST_SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    LAST_RESULT_AT_FIELD_NUMBER: _ClassVar[int]
+    HANDED_OVER_LAST_HOUR_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    BASE_URL_HOST_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_S_FIELD_NUMBER: _ClassVar[int]
+    state: ModelState
+    consecutive_failures: int
+    last_error: ModelError
+    failing_since: _timestamp_pb2.Timestamp
+    last_success: _timestamp_pb2.Timestamp
+    last_result_at: _timestamp_pb2.Timestamp
+    handed_over_last_hour: int
+    enabled: bool
+    model: str
+    base_url_host: str
+    failure_threshold: int
+    window_s: int
+    def __init__(self, state: _Optional[_Union[ModelState, str]] = ..., consecutive_failures: _Optional[int] = ..., last_error: _Optional[_Union[ModelError, _Mapping]] = ..., failing_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_success: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_result_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., handed_over_last_hour: _Optional[int] = ..., enabled: _Optional[bool] = ..., model: _Optional[str] = ..., base_url_host: _Optional[str] = ..., failure_threshold: _Optional[int] = ..., window_s: _Optional[int] = ...) -> None: ...

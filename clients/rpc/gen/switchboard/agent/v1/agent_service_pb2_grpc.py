@@ -61,6 +61,11 @@ class AgentServiceStub:
                 request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditRequest.SerializeToString,
                 response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditResponse.FromString,
                 _registered_method=True)
+        self.GetAgentHealth = channel.unary_unary(
+                '/switchboard.agent.v1.AgentService/GetAgentHealth',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.FromString,
+                _registered_method=True)
 
 
 class AgentServiceServicer:
@@ -101,6 +106,14 @@ class AgentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAgentHealth(self, request, context):
+        """The model's health from the audit's recent live runs (previews left out): ok, failing
+        (the latest K results all failed within the window) or unknown (no result in the window).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +141,11 @@ def add_AgentServiceServicer_to_server(servicer, server):
                     servicer.ListAudit,
                     request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditRequest.FromString,
                     response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditResponse.SerializeToString,
+            ),
+            'GetAgentHealth': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgentHealth,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -267,6 +285,33 @@ class AgentService:
             '/switchboard.agent.v1.AgentService/ListAudit',
             switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditRequest.SerializeToString,
             switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListAuditResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgentHealth(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.AgentService/GetAgentHealth',
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.FromString,
             options,
             channel_credentials,
             insecure,
