@@ -7,7 +7,11 @@
   forgets none; each alert is a claimed post, so two replicas post it once;
 - channel problems: every `channel_check_s` the diagnostics of each active account; when the
   failing checks change, an alert says what appeared (with the fix) and what cleared. The set
-  told is stored (compare and set): nothing is repeated while it stays the same.
+  told is stored (compare and set): nothing is repeated while it stays the same;
+- the AI model, on the same cycle: when the agent's health (`agent_health`, from the platform's
+  audit) becomes failing, one alert says what failed and what to do; when it is ok again, one
+  "recovered". Told the same way, under the row `MODEL_ROW` of the channels' table (unknown,
+  no result lately, changes nothing: a quiet night is no recovery).
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from switchboard_sdk import ChannelStatus, Conversation, Handoff, Switchboard, SwitchboardError
+from switchboard_sdk import (
+    AgentModelState,
+    ChannelStatus,
+    Conversation,
+    Handoff,
+    Switchboard,
+    SwitchboardError,
+)
 
 from clients.telegram_bot.config import BotConfig, RunnerSettings
 from clients.telegram_bot.console import phrases as say
@@ -35,6 +46,8 @@ log = logging.getLogger("clients.telegram_bot")
 # The checks worth waking someone for: Avito refusing the token or the Messenger API, the
 # webhook unsubscribed or silent, sync failing. (public_url is the platform's own setting.)
 WATCHED = ("credentials", "messenger_access", "webhook_subscription", "last_webhook", "sync")
+# The model's state told last, beside the channels' problems (no channel id looks like it).
+MODEL_ROW, MODEL_FAILING = "agent:model", "failing"
 
 
 def handoff_key(handoff: Handoff) -> str:
@@ -81,6 +94,8 @@ class Alerts:
                 next_channels = time.monotonic() + self.settings.channel_check_s
                 with _logged("channel problems"):
                     await self.channels()
+                with _logged("the AI model"):
+                    await self.model()
             await asyncio.sleep(self.settings.alert_check_s)
 
     async def overdue(self) -> None:
@@ -125,6 +140,22 @@ class Alerts:
                     else say.channel_fine(channel.name))
             await self._general(f"channel:{channel.id}:{','.join(now)}:{time.time_ns()}",
                                 channel.id, html)
+
+    async def model(self) -> None:
+        health = await self.sb.agent_health()
+        before = (await self.rows.channel_problems(self.scope.tenant_id, self.config.bot_id)
+                  ).get(MODEL_ROW, [])
+        if health.state == AgentModelState.FAILING:
+            now = [MODEL_FAILING]
+        elif health.state == AgentModelState.OK:
+            now = []
+        else:
+            return
+        if now == before or not await self.rows.change_problems(
+                self.scope.tenant_id, self.config.bot_id, MODEL_ROW, before, now):
+            return
+        html = say.model_failing(health) if now else say.model_recovered(health)
+        await self._general(f"model:{','.join(now)}:{time.time_ns()}", MODEL_ROW, html)
 
     async def _general(self, key: str, about: str, html: str) -> None:
         """A post in the General topic, claimed under `key` (posted once)."""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from switchboard_sdk import Channel, ChannelDiagnostics, ChannelStatus, SwitchboardError
+from switchboard_sdk import (
+    AgentHealth,
+    Channel,
+    ChannelDiagnostics,
+    ChannelStatus,
+    SwitchboardError,
+)
 
 from clients.telegram_bot.render import escape
 
@@ -100,3 +106,38 @@ def channel_problems(name: str, problems: list[str]) -> str:
 
 def channel_fine(name: str) -> str:
     return f"✅ Аккаунт «{escape(name)}»: проблемы устранены, всё работает."
+
+
+# The agent's model: what failed, by the error's kind, and what to do about it.
+MODEL_FAILURES = {
+    "auth": ("401/403 — ключ API отклонён", "Проверьте ключ API в настройках агента"),
+    "model_not_found": ("404 — модель не найдена", "Проверьте название модели в настройках агента"),
+    "rate_limited": ("429 — исчерпан лимит или квота", "Пополните баланс или поднимите лимит у "
+                     "провайдера модели"),
+    "unavailable": ("провайдер не отвечает (таймаут, ошибка 5xx или нет соединения)",
+                    "Проверьте адрес модели в настройках агента и статус провайдера"),
+    "empty_answer": ("модель возвращает пустые ответы", "Проверьте модель в настройках агента"),
+}
+UNKNOWN_FAILURE = ("ошибка модели", "Проверьте ключ и модель в настройках агента")
+
+
+def _dialogs(count: int) -> str:
+    tail = count % 100
+    if 11 <= tail <= 14 or count % 10 in (0, 5, 6, 7, 8, 9):
+        return f"{count} диалогов переданы"
+    return f"{count} диалог передан" if count % 10 == 1 else f"{count} диалога переданы"
+
+
+def model_failing(health: AgentHealth) -> str:
+    kind = health.last_error.kind if health.last_error else ""
+    what, fix = MODEL_FAILURES.get(kind, UNKNOWN_FAILURE)
+    since = f" с {_when(health.failing_since)}" if health.failing_since else ""
+    handed = health.handed_over_last_hour
+    told = f"; {_dialogs(handed)} менеджерам за последний час" if handed else ""
+    return (f"🚨 ИИ-модель не отвечает{since}: {escape(what)}{told}. "
+            f"{escape(fix)} или выключите ИИ: /ai")
+
+
+def model_recovered(health: AgentHealth) -> str:
+    since = f" (с {_when(health.last_success)})" if health.last_success else ""
+    return f"✅ ИИ-модель снова отвечает{since}: агент отвечает покупателям."

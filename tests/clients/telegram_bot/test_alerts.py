@@ -2,7 +2,8 @@
 (polling, paced): an AI handoff mentions the linked, active managers in its topic; one nobody
 picked up within `handoff_alert_after_s` is alerted once in the General topic with a link to
 the topic, one picked up in time never; an Avito account losing its Messenger API access is
-alerted when it happens and when it is restored, never again while unchanged."""
+alerted when it happens and when it is restored, never again while unchanged; so is the AI
+model failing (here: a model the LLM emulator does not know) and answering again."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from switchboard_sdk import Switchboard
 
 from clients.telegram_bot import Store
 from clients.telegram_bot.console.alerts import topic_link
-from tests.clients.telegram_bot.conftest import new_buyer
+from tests.clients.telegram_bot.conftest import FAST, new_buyer
 from tests.clients.telegram_bot.inbound import PACED, Seat, seat
 from tests.e2e.test_agent import enable_agent
 from tests.fixtures.events import eventually
@@ -139,6 +140,29 @@ async def test_an_account_losing_messenger_access_is_alerted_then_cleared_once(
             assert len(told) == 1, problems
         cleared = [_text(m) for m in await _general(found, "✅ Аккаунт «Первый магазин»")]
         assert len(cleared) == 1, cleared
+
+
+async def test_a_failing_model_is_alerted_once_with_the_fix_then_its_recovery_once(
+        platform: RunningPlatform, seller: Tenant, sb: Switchboard, store: Store) -> None:
+    found = await seat(platform, seller, sb)
+    shop = await platform.connect_sandbox_shop(seller, "Магазин с ИИ")
+    await enable_agent(seller, shop, base_url=f"{platform.llm_url}/v1", model="no-such-model",
+                       api_key="sk-alert-secret")
+    # Unpaced: the three handoffs' topics would hold the alert behind 20 posts a minute.
+    async with found.running(store, settings=dataclasses.replace(ALERTS, pacing=FAST.pacing)):
+        for n in range(3):
+            await platform.buyer_writes(shop, f"Здравствуйте, вопрос {n}")
+        failing = _text(await _posted(found, "🚨 ИИ-модель не отвечает с "))
+        assert "404 — модель не найдена" in failing and "3 диалога переданы" in failing, failing
+        assert "название модели" in failing and "/ai" in failing
+        assert "sk-alert" not in failing
+        fixed = await seller.http.put("/v1/agent/settings", json={"model": "sandbox-chat"})
+        assert fixed.status_code == 200, fixed.text
+        await platform.buyer_writes(shop, "А доставка в Казань есть?")
+        await _posted(found, "✅ ИИ-модель снова отвечает")
+        # Many rounds ran meanwhile (one a second): each change was told once.
+        assert len(await _general(found, "🚨 ИИ-модель")) == 1
+        assert len(await _general(found, "✅ ИИ-модель")) == 1
 
 
 async def _access(platform: RunningPlatform, shop: SandboxShop, messenger: bool) -> None:
