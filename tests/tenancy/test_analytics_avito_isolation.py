@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.analytics.avito.repository import AvitoRepository
 from services.kernel.db import Database
+from tests.tenancy.rows import assert_isolated
 
 TABLES = ("analytics.avito_refresh", "analytics.avito_daily", "analytics.avito_balances")
 
@@ -34,25 +35,11 @@ async def _seed(db: Database, tenant: uuid.UUID, due: datetime | None = None) ->
     return channel
 
 
-async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
-    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
-    async with unit as session:
-        return int(await session.scalar(
-            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t"), {"t": owner}) or 0)
-
-
 @pytest.mark.parametrize("table", TABLES)
 async def test_a_tenant_sees_and_changes_its_own_rows_only(
         db: Database, tenant_a: uuid.UUID, tenant_b: uuid.UUID, table: str) -> None:
     await _seed(db, tenant_a)
-    assert await _count(db, tenant_a, table, tenant_a) == 1
-    assert await _count(db, tenant_b, table, tenant_a) == 0
-    assert await _count(db, None, table, tenant_a) == 0
-    async with db.unit_of_work(tenant_b) as session:
-        gone = await session.execute(text(f"DELETE FROM {table} WHERE tenant_id = :a"),
-                                     {"a": tenant_a})
-        assert gone.rowcount == 0
-    assert await _count(db, tenant_a, table, tenant_a) == 1
+    assert await assert_isolated(db, table, tenant_a, tenant_b, update=None) == 1
 
 
 async def test_without_a_tenant_nothing_is_written(db: Database, tenant_a: uuid.UUID) -> None:

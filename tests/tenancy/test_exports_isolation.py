@@ -5,7 +5,6 @@ a tenant; the one cross-tenant function removes every tenant's expired exports o
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from gateway.exports.repository import ExportUnit
 from services.kernel.db import Database
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.tenancy.rows import assert_isolated
 
 TABLES = ("identity.exports", "identity.export_chunks")
 
@@ -59,28 +59,11 @@ async def exported(shop: tuple[Tenant, SandboxShop]) -> dict[str, Any]:
     return await _done(shop[0], _range())
 
 
-async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
-    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
-    async with unit as session:
-        return int(await session.scalar(
-            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t"), {"t": owner}) or 0)
-
-
 @pytest.mark.parametrize("table", TABLES)
 async def test_a_tenant_sees_changes_and_deletes_its_own_rows_only(
         db: Database, shop: tuple[Tenant, SandboxShop], other: Tenant,
         exported: dict[str, Any], table: str) -> None:
-    owner = shop[0].tenant_id
-    assert await _count(db, owner, table, owner) >= 1
-    assert await _count(db, other.tenant_id, table, owner) == 0
-    assert await _count(db, None, table, owner) == 0
-    async with db.unit_of_work(other.tenant_id) as session:
-        changed = await session.execute(text(
-            f"UPDATE {table} SET updated_at = now() WHERE tenant_id = :t"), {"t": owner})
-        deleted = await session.execute(text(f"DELETE FROM {table} WHERE tenant_id = :t"),
-                                        {"t": owner})
-        assert (changed.rowcount, deleted.rowcount) == (0, 0)
-    assert await _count(db, owner, table, owner) >= 1
+    await assert_isolated(db, table, shop[0].tenant_id, other.tenant_id)
 
 
 async def test_a_tenant_cannot_write_an_export_for_another(

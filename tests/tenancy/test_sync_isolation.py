@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from services.kernel.db import Database
+from tests.tenancy.rows import assert_isolated
 
 TABLES = ("channels.sync_state", "channels.listings", "channels.chats")
 
@@ -39,24 +40,11 @@ async def _seed(db: Database, tenant: uuid.UUID) -> uuid.UUID:
     return channel
 
 
-async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
-    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
-    async with unit as session:
-        return int(await session.scalar(
-            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t"), {"t": owner}) or 0)
-
-
 @pytest.mark.parametrize("table", TABLES)
 async def test_a_tenant_sees_and_changes_its_own_rows_only(
         db: Database, tenant_a: uuid.UUID, tenant_b: uuid.UUID, table: str) -> None:
     await _seed(db, tenant_a)
-    assert await _count(db, tenant_a, table, tenant_a) == 1
-    assert await _count(db, tenant_b, table, tenant_a) == 0
-    assert await _count(db, None, table, tenant_a) == 0
-    async with db.unit_of_work(tenant_b) as session:
-        changed = await session.execute(text(f"UPDATE {table} SET updated_at = now() "
-                                             "WHERE tenant_id = :a"), {"a": tenant_a})
-        assert changed.rowcount == 0
+    assert await assert_isolated(db, table, tenant_a, tenant_b) == 1
 
 
 async def test_without_a_tenant_nothing_is_changed(db: Database, tenant_a: uuid.UUID) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from clients.telegram_bot.store import Claim, Scope, Store
 from services.kernel.db import Database
+from tests.tenancy.rows import assert_isolated
 
 TABLES = ("telegram_bot.topics", "telegram_bot.posts", "telegram_bot.cursors")
 BOT, GROUP = "bot-shared-id", -1001234567890  # the same ids in both tenants: only RLS tells apart
@@ -37,13 +38,6 @@ async def _seed(store: Store, tenant: uuid.UUID) -> Scope:
     return scope
 
 
-async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
-    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
-    async with unit as session:
-        return int(await session.scalar(
-            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :t"), {"t": owner}) or 0)
-
-
 async def test_the_store_shows_each_tenant_its_own_window_only(
         store: Store, tenant_a: uuid.UUID, tenant_b: uuid.UUID) -> None:
     mine = await _seed(store, tenant_a)
@@ -63,14 +57,7 @@ async def test_the_store_shows_each_tenant_its_own_window_only(
 async def test_a_tenant_sees_and_changes_its_own_rows_only(
         db: Database, store: Store, tenant_a: uuid.UUID, tenant_b: uuid.UUID, table: str) -> None:
     await _seed(store, tenant_a)
-    assert await _count(db, tenant_a, table, tenant_a) == 1
-    assert await _count(db, tenant_b, table, tenant_a) == 0
-    assert await _count(db, None, table, tenant_a) == 0
-    async with db.unit_of_work(tenant_b) as session:
-        changed = await session.execute(text(f"DELETE FROM {table} WHERE tenant_id = :a"),
-                                        {"a": tenant_a})
-        assert changed.rowcount == 0
-    assert await _count(db, tenant_a, table, tenant_a) == 1
+    assert await assert_isolated(db, table, tenant_a, tenant_b, update=None) == 1
 
 
 async def test_without_a_tenant_nothing_is_written(db: Database, tenant_a: uuid.UUID) -> None:

@@ -5,7 +5,6 @@ its links — and the same Telegram account may be linked in both tenants, each 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,6 +22,7 @@ from tests.gateway.telegram_links import (
     problem,
     redeem,
 )
+from tests.tenancy.rows import assert_isolated
 
 # What _link_and_leave_a_code leaves: one link, the used code and the unused one.
 ROWS = {"telegram_links": 1, "telegram_link_codes": 2}
@@ -44,13 +44,6 @@ async def other(world: LinkWorld) -> Shop:
     return await world.shop("Other shop")
 
 
-async def _count(db: Database, tenant: uuid.UUID | None, table: str, owner: uuid.UUID) -> int:
-    unit = db.unit_of_work(tenant) if tenant else db.unscoped_unit_of_work()
-    async with unit as session:
-        return int(await session.scalar(text(
-            f"SELECT count(*) FROM identity.{table} WHERE tenant_id = :t"), {"t": owner}) or 0)
-
-
 async def _link_and_leave_a_code(world: LinkWorld, tenant: Shop, telegram_user_id: int) -> str:
     code = (await new_code(tenant.owner.session))["code"]
     assert (await redeem(world, tenant, code, telegram_user_id)).status_code == 201
@@ -61,17 +54,8 @@ async def test_a_tenant_sees_changes_and_deletes_its_own_rows_only(
         world: LinkWorld, db: Database, shop: Shop, other: Shop) -> None:
     await _link_and_leave_a_code(world, shop, 900_000_001)
     for table, rows in ROWS.items():
-        assert await _count(db, shop.tenant_id, table, shop.tenant_id) == rows, table
-        assert await _count(db, other.tenant_id, table, shop.tenant_id) == 0, table
-        assert await _count(db, None, table, shop.tenant_id) == 0, table
-        async with db.unit_of_work(other.tenant_id) as session:
-            changed = await session.execute(text(
-                f"UPDATE identity.{table} SET updated_at = now() WHERE tenant_id = :t"),
-                {"t": shop.tenant_id})
-            deleted = await session.execute(text(
-                f"DELETE FROM identity.{table} WHERE tenant_id = :t"), {"t": shop.tenant_id})
-            assert (changed.rowcount, deleted.rowcount) == (0, 0), table
-        assert await _count(db, shop.tenant_id, table, shop.tenant_id) == rows, table
+        seen = await assert_isolated(db, f"identity.{table}", shop.tenant_id, other.tenant_id)
+        assert seen == rows, table
 
 
 @pytest.mark.parametrize("statement", [
