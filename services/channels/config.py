@@ -63,6 +63,13 @@ class ChannelsSettings(KernelSettings):
     # Chats and messages this close to the last watermark are looked at again (clock skew,
     # messages landing in the same second as the last pass).
     sync_overlap_s: int = Field(default=30, ge=0)
+    # Token health (the platform job channels.token_health): each active Avito account's token
+    # is checked this often (sooner again after Avito did not answer), so many per round; a
+    # token expiring within token_refresh_ahead_s is refreshed by the check.
+    token_check_interval_s: float = Field(default=3600.0, gt=0)
+    token_check_retry_s: float = Field(default=300.0, gt=0)
+    token_check_batch: int = Field(default=20, ge=1, le=200)
+    token_refresh_ahead_s: float = Field(default=900.0, ge=0)
     # Cached listings older than this are fetched again when a pass touches their chat.
     listing_ttl_s: float = Field(default=6 * 3600.0, gt=0)
     # The Telegram Bot API (tenants' bots): its server (the emulator in the sandbox and tests),

@@ -80,6 +80,12 @@ class ChannelAccount(TenantMixin, Base):
     last_webhook_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     disconnected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Token health (the platform job channels.token_health): last check, next one (also its
+    # lease), since when Avito refuses the token (NULL: accepted) and why.
+    token_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_check_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_refused_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
 class OutboundSend(TenantMixin, Base):

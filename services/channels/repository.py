@@ -48,11 +48,39 @@ class WebhookAccount:
 _WEBHOOK_ACCOUNT = text("SELECT tenant_id, kind, status, webhook_token_sha256, signing_secret_enc "
                         "FROM channels.webhook_target(:channel_id)")
 _OAUTH_STATE_TENANT = text("SELECT channels.oauth_state_tenant(:state_sha256)")
+_CLAIM_TOKEN_CHECKS = text("SELECT * FROM channels.claim_token_checks(:now, :limit, :lease)")
 _TELEGRAM_CHANNEL_TENANT = text("SELECT channels.telegram_channel_tenant(:telegram_id)")
+
+
+@dataclass(frozen=True)
+class TokenCheckClaim:
+    channel_id: uuid.UUID
+    tenant_id: uuid.UUID
 
 
 class AccountsRepository(RepositoryBase[ChannelAccount]):
     model = ChannelAccount
+
+    async def claim_token_checks(self, now: datetime, limit: int,
+                                 lease_s: float) -> list[TokenCheckClaim]:
+        """Lease up to `limit` active Avito accounts of any tenant due a token check
+        (tenantless unit, through `channels.claim_token_checks`)."""
+        rows = await self.session.execute(_CLAIM_TOKEN_CHECKS, {
+            "now": now, "limit": limit, "lease": timedelta(seconds=lease_s)})
+        return [TokenCheckClaim(r.id, r.tenant_id) for r in rows]
+
+    async def record_token_check(self, channel_id: uuid.UUID, at: datetime, next_due: datetime,
+                                 *, refused: str | None = None, error: str = "") -> None:
+        """A check's outcome: `refused` (Avito's reason) starts or keeps `token_refused_since`,
+        an accepted token clears it; `error` alone (Avito not answering) leaves it as it was."""
+        values: dict[str, object] = {"token_checked_at": at, "token_check_due_at": next_due,
+                                     "token_error": (refused or error)[:500]}
+        if refused is not None:
+            values["token_refused_since"] = func.coalesce(ChannelAccount.token_refused_since, at)
+        elif not error:
+            values["token_refused_since"] = None
+        await self.session.execute(update(ChannelAccount).where(
+            ChannelAccount.id == channel_id).values(**values))
 
     async def webhook_account(self, channel_id: uuid.UUID) -> WebhookAccount | None:
         """Tenantless: the account a webhook URL names, in whichever tenant."""

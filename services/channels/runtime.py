@@ -19,6 +19,7 @@ from clients.rpc.platform_jobs import (
     RUNNER_TENANTLESS,
     PlatformJobRunnerServicer,
 )
+from services.channels.accounts.health import TokenHealth
 from services.channels.accounts.tokens import persisted_rotation, token_persister
 from services.channels.avito.pool import AvitoClients
 from services.channels.bots.delivery import BotMessages
@@ -96,7 +97,8 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     if settings.sync_on_request:
         service.sync_requested = scheduler.request
     # Platform jobs this component owns, run when the scheduling service asks.
-    rounds = {"channels.reconcile": scheduler.round}
+    rounds = {"channels.reconcile": scheduler.round,
+              "channels.token_health": TokenHealth(units, clients, settings).round}
     grpc = GrpcServer(
         [ServiceBinding(pb_grpc.add_ChannelsServiceServicer_to_server,
                         ChannelsServicer(units, service), SERVICE_NAME),

@@ -31,6 +31,7 @@ class SchedulingSettings(KernelSettings):
     # Platform jobs (jobs/): each job's interval in seconds (0 = disabled), seeded at start;
     # a round's deadline given to its owner; how long run history is kept.
     job_channels_reconcile_s: float = Field(default=5.0, ge=0)
+    job_channels_token_health_s: float = Field(default=60.0, ge=0)
     job_analytics_avito_statistics_s: float = Field(default=10.0, ge=0)
     job_deadline_s: float = Field(default=60.0, gt=0, le=600)
     # A round its owner answered UNAVAILABLE (down, restarting) is retried this many times in

@@ -230,8 +230,8 @@ async def test_diagnostics_rest_and_graphql(platform: RunningPlatform, bus: Bus,
     report = (await seller.http.get(f"/v1/channels/{channel_id}/diagnostics")).json()
     assert report["ok"] and report["channel"]["id"] == channel_id, report
     assert [c["name"] for c in report["checks"]] == [
-        "public_url", "credentials", "messenger_access", "webhook_subscription", "last_webhook",
-        "sync", "ai_agent"]
+        "public_url", "credentials", "messenger_access", "webhook_subscription", "token_health",
+        "last_webhook", "sync", "ai_agent"]
     assert report["checks"][-1]["message"].startswith("the AI agent is off")
     assert "sandbox" in report["checks"][0]["message"]
 

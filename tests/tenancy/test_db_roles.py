@@ -49,6 +49,8 @@ DEFINERS = {
         "synced_until bigint, backfilled_at timestamp with time zone, "
         "last_synced_at timestamp with time zone, created_at timestamp with time zone)",
     "channels.overdue_syncs(timestamp with time zone,interval)": "bigint",
+    "channels.claim_token_checks(timestamp with time zone,integer,interval)":
+        "TABLE(id uuid, tenant_id uuid)",
     "channels.catch_up_syncs(timestamp with time zone)": "bigint",
     "channels.telegram_webhook_target(uuid)":
         "TABLE(tenant_id uuid, webhook_secret_sha256 text, status smallint, delivery smallint)",

@@ -59,7 +59,7 @@ class ChannelDiagnostics:
                 "POST /v1/channels/avito/authorize): its history is kept")])
         if row.kind == ChannelKind.TELEGRAM:  # its own checks (telegram/channel.py)
             return Diagnosis(row, [*await self._telegram(row), last_webhook(row)])
-        checks = [public_url(row), *await self._avito_checks(row),
+        checks = [public_url(row), *await self._avito_checks(row), token_health(row),
                   last_webhook(row), sync_check(row, sync)]
         return Diagnosis(row, checks)
 
@@ -162,6 +162,24 @@ def subscription_check(row: ChannelAccount, failure: AvitoError | None,
                      "Avito still has this channel's URL", f'call {put} {{"enabled": false}}')
     return Check("webhook_subscription", True, "webhook deliveries are switched off: new "
                  "messages arrive with the periodic sync only")
+
+
+def token_health(row: ChannelAccount) -> Check:
+    """What the platform's periodic token check (channels.token_health) last found."""
+    if row.token_refused_since is not None:
+        return Check("token_health", False, f"Avito has refused the account's token since "
+                     f"{_when(row.token_refused_since)} (last checked at "
+                     f"{_when(row.token_checked_at)}): {row.token_error}",
+                     "reconnect the account (POST /v1/channels/avito or "
+                     "POST /v1/channels/avito/authorize)")
+    if row.token_checked_at is None:
+        return Check("token_health", True, "not checked yet: the platform checks every "
+                     "account's token periodically")
+    if row.token_error:
+        return Check("token_health", True, f"the last periodic check, at "
+                     f"{_when(row.token_checked_at)}, could not reach Avito: {row.token_error}")
+    return Check("token_health", True,
+                 f"Avito accepted the token at the last periodic check, {_when(row.token_checked_at)}")
 
 
 def last_webhook(row: ChannelAccount) -> Check:

@@ -48,6 +48,7 @@ class Runner(Protocol):
 def job_specs(s: SchedulingSettings) -> list[JobSpec]:
     """The platform jobs and their intervals from settings (0 = disabled)."""
     declared = {"channels.reconcile": s.job_channels_reconcile_s,
+                "channels.token_health": s.job_channels_token_health_s,
                 "analytics.avito_statistics": s.job_analytics_avito_statistics_s}
     return [JobSpec(name, interval or 3600.0, enabled=interval > 0)
             for name, interval in declared.items()]

@@ -48,7 +48,8 @@ async def list_accounts(emulator: EmulatorDep) -> dict[str, Any]:
 @router.patch("/accounts/{user_id}")
 async def update_account(user_id: int, patch: AccountPatch,
                          emulator: EmulatorDep) -> dict[str, Any]:
-    """E.g. `{"messenger_access": false}`: the tariff lapses and the Messenger API says 402."""
+    """E.g. `{"messenger_access": false}`: the tariff lapses and the Messenger API says 402;
+    `{"client_secret": "..."}`: a new secret, the old one refused at /token."""
     account = _account(emulator, user_id)
     emulator.store.update_account(account, patch)
     return render.control_account(account)

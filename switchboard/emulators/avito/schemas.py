@@ -60,6 +60,8 @@ class AccountSpec(BaseModel):
 class AccountPatch(BaseModel):
     name: str | None = Field(default=None, min_length=1)
     messenger_access: bool | None = None
+    # The seller issued a new client secret in Avito's cabinet: the old one is refused.
+    client_secret: str | None = Field(default=None, min_length=1)
     balance: Balance | None = None
 
 

@@ -94,6 +94,8 @@ class Store:
             account.person.name = patch.name
         if patch.messenger_access is not None:
             account.messenger_access = patch.messenger_access
+        if patch.client_secret is not None:
+            account.client_secret = patch.client_secret
         if patch.balance is not None:
             account.balance_real, account.balance_bonus = patch.balance.real, patch.balance.bonus
             account.balance_cpa = patch.balance.cpa

@@ -271,7 +271,7 @@ async def test_diagnostics_report_what_is_wrong_and_how_to_fix_it(
     channel, account = await connect_avito(channels, avito, tenant_a, subscribe_webhook=True)
     good = checks_of(await channels.get_channel_diagnostics(tenant_a, channel.id))
     assert list(good) == ["public_url", "credentials", "messenger_access",
-                          "webhook_subscription", "last_webhook", "sync"]
+                          "webhook_subscription", "token_health", "last_webhook", "sync"]
     assert all(c.ok and not c.fix for c in good.values()), good
     assert "sandbox" in good["public_url"].message
 
