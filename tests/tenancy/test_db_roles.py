@@ -319,6 +319,26 @@ async def test_sync_claims_lease_due_rows_of_every_tenant_in_one_statement(
         assert await SyncStateRepository(session).overdue(now + timedelta(hours=1), 60) >= 1
 
 
+async def test_token_check_claims_lease_active_avito_accounts_of_every_tenant(
+        db: Database, a: Seeded, b: Seeded, statements: list[str]) -> None:
+    now = datetime.now(UTC)
+    async with db.unit_of_work(b.tenant) as session:  # b's account: disconnected, not due
+        await session.execute(text("UPDATE channels.channel_accounts SET status = 2 "
+                                   "WHERE id = :id"), {"id": b.channel})
+    async with db.unscoped_unit_of_work() as session:
+        statements.clear()
+        claims = await AccountsRepository(session).claim_token_checks(now, 1000, 300.0)
+        assert len(statements) == 2  # binding no tenant, then the claim: nothing per row
+    leased = {c.channel_id: c.tenant_id for c in claims}
+    assert leased.get(a.channel) == a.tenant and b.channel not in leased
+    async with db.unscoped_unit_of_work() as session:  # leased: not due again until it ends
+        again = await AccountsRepository(session).claim_token_checks(now, 1000, 300.0)
+        assert a.channel not in {c.channel_id for c in again}
+        # Nothing else of the row is reachable as no tenant.
+        assert (await session.execute(text(
+            "SELECT count(*) FROM channels.channel_accounts"))).scalar_one() == 0
+
+
 async def test_catch_up_makes_recently_active_accounts_of_every_tenant_due(
         db: Database, a: Seeded, b: Seeded) -> None:
     quiet, later = await _seed(db, due=False), await _seed(db, due=False)
