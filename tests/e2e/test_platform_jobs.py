@@ -1,0 +1,53 @@
+"""The platform jobs in serve all's composition (the session platform, each component with its
+own credentials): asked to run now, scheduling calls channels' and analytics' runners over
+gRPC and records each run ok; a new sandbox shop's account is then token-checked."""
+
+from __future__ import annotations
+
+import uuid
+
+from clients.rpc.base import open_channel
+from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2 as jpb
+from clients.rpc.platform_jobs import PlatformJobsClient
+from services.channels.models import ChannelAccount
+from tests.fixtures.events import eventually
+from tests.fixtures.platform import RunningPlatform
+
+JOBS = ("channels.reconcile", "channels.token_health", "analytics.avito_statistics")
+
+
+async def test_each_platform_job_runs_at_its_owner_when_asked(platform: RunningPlatform) -> None:
+    seller = await platform.new_tenant("Платформенные задачи")
+    shop = await platform.connect_sandbox_shop(seller, "Проверка токена")
+    scheduling = platform.platform.runtimes["scheduling"]
+    client = PlatformJobsClient(open_channel(scheduling.grpc.address),
+                                platform.settings.caller("gateway"))
+    try:
+        async def seeded() -> bool:
+            return {j.name for j in await client.jobs()} >= set(JOBS)
+        await eventually(seeded, within=30)
+        asked = {job: len(await client.runs(job, 200)) for job in JOBS}
+        for job in JOBS:
+            await client.run_now(job)
+
+        async def manual_runs() -> dict[str, jpb.PlatformJobRun] | None:
+            found = {}
+            for job in JOBS:
+                runs = [r for r in await client.runs(job, 200) if r.trigger == "manual"
+                        and r.status != "running"]
+                if len(await client.runs(job, 200)) <= asked[job] or not runs:
+                    return None
+                found[job] = runs[0]
+            return found
+        runs = await eventually(manual_runs, within=60)
+    finally:
+        await client.channel.close()
+    assert {job: (r.status, r.error) for job, r in runs.items()} == {
+        job: ("ok", "") for job in JOBS}, runs
+
+    async def checked() -> bool:  # the shop's token, by this or a scheduled round
+        async with platform.db.unit_of_work(seller.tenant_id) as session:
+            row = await session.get(ChannelAccount, uuid.UUID(shop.channel["id"]))
+        return row is not None and row.token_checked_at is not None \
+            and row.token_refused_since is None
+    await eventually(checked, within=60)
