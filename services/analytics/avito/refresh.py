@@ -131,10 +131,6 @@ class AvitoRefresher:
                             int(len(claims) >= self.settings.batch),
                             ", ".join(f"{n} {o}" for o, n in tally.items()) or "nothing due")
 
-    async def run_once(self) -> int:
-        """One round (tests); how many accounts were claimed."""
-        return (await self.round()).processed
-
     async def _guarded(self, claim: RefreshClaim, deadline_s: float) -> str:
         try:
             problems = await self.refresh(claim.tenant_id, claim.channel_id, claim.filled_from,
