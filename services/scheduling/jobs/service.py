@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from services.kernel.errors import InvalidArgument, NotFound
@@ -9,6 +10,7 @@ from services.scheduling.jobs.repository import JobRun, JobView
 from services.scheduling.repository import SchedulingUnit
 
 DEFAULT_RUNS, MAX_RUNS = 20, 200
+_NAME = re.compile(r"[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}")
 
 
 class PlatformJobsService:
@@ -38,6 +40,7 @@ class PlatformJobsService:
 
 
 def _named(job: str) -> str:
-    if not job.strip():
-        raise InvalidArgument("name the job (e.g. channels.reconcile)")
-    return job.strip()
+    name = job.strip()
+    if not _NAME.fullmatch(name):
+        raise InvalidArgument("name a job as `switchboard jobs` lists it (e.g. channels.reconcile)")
+    return name

@@ -25,7 +25,7 @@ from clients.rpc.platform_jobs import (
     RoundOutcome,
 )
 from services.kernel.config import KernelSettings
-from services.kernel.errors import NotFound
+from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.scheduling.jobs.repository import PlatformJobsRepository
 from services.scheduling.runtime import SchedulingRuntime
@@ -151,7 +151,12 @@ async def test_a_round_that_left_work_is_followed_at_once_and_run_now_is_manual(
     with pytest.raises(NotFound, match=r"no platform job 'channels\.nope'"):
         await jobs.run_now("channels.nope")
     with pytest.raises(NotFound):
-        await jobs.runs("nope")
+        await jobs.runs("nope.nope")
+    for bad in ("", "nope", "channels.reconcile; drop", "x" * 300):
+        with pytest.raises(InvalidArgument, match="name a job as `switchboard jobs` lists it"):
+            await jobs.run_now(bad)
+    with pytest.raises(InvalidArgument, match=r"limit must be 1\.\.200"):
+        await jobs.runs(JOB, 500)
 
 
 async def test_the_history_is_pruned_but_each_jobs_last_run_stays(
@@ -185,9 +190,9 @@ async def test_the_cli_lists_the_jobs_their_runs_and_runs_one_now(
     [line] = capsys.readouterr().out.splitlines()
     assert "manual" in line and newest.trigger == "manual"
     with pytest.raises(SystemExit) as refused:
-        await asyncio.to_thread(cli.main, ["jobs", "runs", "nope"])
+        await asyncio.to_thread(cli.main, ["jobs", "runs", "nope.nope"])
     assert refused.value.code == 1
-    assert "no platform job 'nope'" in capsys.readouterr().err
+    assert "no platform job 'nope.nope'" in capsys.readouterr().err
 
 
 async def _true(value: bool) -> bool:
