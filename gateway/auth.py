@@ -15,18 +15,20 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
 
+from gateway.csrf import SESSION_COOKIE as SESSION_COOKIE  # where routes have imported it
+from gateway.csrf import check_csrf
 from gateway.errors import PROBLEM_JSON, ProblemError
 from gateway.identity.keys import SCOPES
 from gateway.identity.principal import Principal
 from gateway.state import get_state
 
-SESSION_COOKIE = "sb_session"
-
 # Declared as security schemes so /docs offers both; the checks themselves are ours.
 _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey",
                      description="An API key: `Authorization: Bearer sb_...`")
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="Session",
-                       description="The browser session set by `POST /v1/auth/login`")
+                       description="The browser session set by `POST /v1/auth/login`; POST, "
+                       "PUT, PATCH and DELETE by it also send `X-CSRF-Token`: the value of "
+                       "the `sb_csrf` cookie")
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -36,7 +38,8 @@ async def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     session_token: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
-    """The caller, from an API key (Authorization header) or else the session cookie."""
+    """The caller, from an API key (Authorization header) or else the session cookie; an
+    unsafe request by the cookie must carry its CSRF token too (gateway/csrf.py)."""
     identity = get_state(request).identity
     if "authorization" in request.headers:
         # A header that is present decides: a bad one is not rescued by a cookie.
@@ -49,6 +52,7 @@ async def current_principal(
         if principal is None:
             raise ProblemError(401, "the session has expired or ended; log in again",
                                headers=_CHALLENGE)
+        check_csrf(request, get_state(request).settings, session_token)
         return principal
     raise ProblemError(401, "authentication required: an API key (Authorization: Bearer sb_...) "
                        "or a session from POST /v1/auth/login", headers=_CHALLENGE)

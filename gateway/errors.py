@@ -37,15 +37,16 @@ def problem(status: int, detail: str, *, title: str | None = None,
 class ProblemError(Exception):
     """Raised by routes for a plain HTTP error with a clear message."""
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, *,
+                 type: str = "about:blank") -> None:
         super().__init__(detail)
-        self.status, self.detail, self.headers = status, detail, headers
+        self.status, self.detail, self.headers, self.type = status, detail, headers, type
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
-        return problem(exc.status, exc.detail, headers=exc.headers)
+        return problem(exc.status, exc.detail, headers=exc.headers, type=exc.type)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:

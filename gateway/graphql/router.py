@@ -1,7 +1,8 @@
 """`/graphql`: queries and mutations over HTTP, subscriptions over WebSocket, GraphiQL.
 
 Authentication. HTTP: exactly REST's rules (`Authorization: Bearer sb_...`, else the session
-cookie); missing or bad credentials get 401 problem+json before any operation runs, so one
+cookie, whose mutations send `X-CSRF-Token`: gateway/csrf.py); missing or bad credentials
+get 401 problem+json (a missing CSRF token 403) before any operation runs, so one
 client-side handler covers both APIs. The GraphiQL page itself loads without credentials, when
 `graphql_ide` is on (its Content-Security-Policy: gateway/security_headers.py).
 WebSocket: browsers cannot set headers on it, so the key comes in the connection_init payload
@@ -10,7 +11,10 @@ else the session cookie; without a valid one the connection is refused (close 44
 graphql-transport-ws, connection_error for graphql-ws). The tenant is the principal's, always.
 An open connection re-checks that credential every `live_auth_check_s` and is closed with 4401
 (revoked key, ended or expired session) or 4403 (scope gone); when the gateway shuts down it is
-closed with 1012 (service restart: reconnect).
+closed with 1012 (service restart: reconnect). A socket carries no CSRF token, so a handshake
+whose Origin (browsers always send one) is neither the requested host's nor the public base
+URL's is refused before it opens (strawberry's check, close 1008): another site's page cannot
+ride on the session cookie (cross-site WebSocket hijacking).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import SESSION_COOKIE
 from gateway.config import GatewaySettings
+from gateway.csrf import public_origin
 from gateway.errors import ProblemError
 from gateway.graphql.context import Context, get_context
 from gateway.graphql.schema import build_schema
@@ -136,4 +141,6 @@ def graphql_router(settings: GatewaySettings) -> GraphQLRouter[Context, None]:
         graphql_ide="graphiql" if settings.graphql_ide else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         # An unauthenticated socket must not be held open for long.
-        connection_init_wait_timeout=timedelta(seconds=10))
+        connection_init_wait_timeout=timedelta(seconds=10),
+        # Same-origin handshakes pass anyway; this adds the public URL behind a proxy.
+        allowed_origins=(public_origin(settings),))

@@ -23,6 +23,8 @@ class LoginResponse(BaseModel):
     tenant_id: uuid.UUID
     user_id: uuid.UUID
     expires_at: datetime
+    csrf_token: str = Field(description="Also in the `sb_csrf` cookie: send it as "
+                                        "`X-CSRF-Token` with every POST, PUT, PATCH, DELETE")
 
 
 class MeResponse(BaseModel):
@@ -32,6 +34,9 @@ class MeResponse(BaseModel):
     role: str | None
     scopes: list[str] = Field(description="Effective scopes: admin implies write implies read")
     expires_at: datetime | None = Field(description="When the session ends (sessions only)")
+    csrf_token: str | None = Field(default=None, description=(
+        "The session's CSRF token (sessions only): the `sb_csrf` cookie's value, to send as "
+        "`X-CSRF-Token` with every POST, PUT, PATCH and DELETE"))
 
 
 class CreateApiKeyRequest(BaseModel):

@@ -8,6 +8,8 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
+from pydantic import SecretStr
+
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2 as channels_pb
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common_pb
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
@@ -20,7 +22,8 @@ TENANT_A = uuid.uuid4()
 CHANNEL_1, CHANNEL_2 = str(uuid.uuid4()), str(uuid.uuid4())
 READ_KEY, WRITE_KEY = "sb_readkey", "sb_writekey"
 SETTINGS = SimpleNamespace(graphql_max_depth=8, live_auth_check_s=0.05, graphql_ide=True,
-                           graphql_introspection=True)
+                           graphql_introspection=True, secret_key=SecretStr("fake-secret"),
+                           public_base_url="https://inbox.example")
 SCHEMA = build_schema(SETTINGS)  # type: ignore[arg-type]
 
 

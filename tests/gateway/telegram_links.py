@@ -21,6 +21,7 @@ from gateway.identity.service import IdentityService
 from gateway.identity.telegram_links import TelegramLinks
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
+from tests.fixtures.sessions import browser_login
 from tests.gateway import bearer, client_for, gateway_settings, identity_app
 
 PASSWORD = "telegram-link-password"
@@ -79,8 +80,7 @@ class LinkWorld:
     async def login(self, email: str) -> httpx.AsyncClient:
         client = client_for(self.app)
         self._clients.append(client)
-        resp = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
-        assert resp.status_code == 200, resp.text
+        await browser_login(client, email, PASSWORD)
         return client
 
     async def disable(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from gateway.conversations.feed import Start
 from gateway.conversations.graphql import subscriptions
 from gateway.conversations.live import LiveEvent
+from gateway.csrf import CSRF_HEADER, csrf_token
 from gateway.errors import install_error_handlers
 from gateway.graphql.router import graphql_router
 from tests.gateway.graphql_fakes import (
@@ -94,6 +95,41 @@ def test_websocket_accepts_the_session_cookie(client: TestClient) -> None:
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init"})
         assert ws.receive_json()["type"] == "connection_ack"
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null"])
+def test_websocket_refuses_the_cookie_from_another_origin(client: TestClient,
+                                                          origin: str) -> None:
+    client.cookies.set("sb_session", "live-session")
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(
+            "/graphql", subprotocols=["graphql-transport-ws"], headers={"Origin": origin}):
+        pass
+    assert closed.value.code == 1008
+
+
+@pytest.mark.parametrize("origin", [SETTINGS.public_base_url, "http://testserver"])
+def test_websocket_takes_the_cookie_from_our_origin(client: TestClient, origin: str) -> None:
+    client.cookies.set("sb_session", "live-session")
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"],
+                                  headers={"Origin": origin}) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+
+
+def test_http_by_cookie_needs_the_csrf_token(client: TestClient) -> None:
+    client.cookies.set("sb_session", "live-session")
+    query = {"query": "{ conversations { edges { node { id } } } }"}
+    for headers in ({}, {CSRF_HEADER: "wrong"}):
+        refused = client.post("/graphql", json=query, headers=headers)
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["type"] == "/problems/csrf"
+        assert CSRF_HEADER in refused.json()["detail"]
+    token = csrf_token(SETTINGS, "live-session")  # type: ignore[arg-type]
+    ran = client.post("/graphql", json=query, headers={CSRF_HEADER: token})
+    assert ran.status_code == 200 and len(ran.json()["data"]["conversations"]["edges"]) == 3
+    # A query over GET is safe: no token needed.
+    assert client.get("/graphql", params=query).status_code == 200
 
 
 def test_graphql_ws_refusal_says_why(client: TestClient) -> None:

@@ -87,7 +87,8 @@ async def test_new_tenant_gets_an_owner_and_a_working_admin_key(
     assert me.status_code == 200, me.text
     assert me.json() == {
         "tenant_id": str(acme.created.tenant_id), "user_id": None, "kind": "api_key",
-        "role": None, "scopes": ["admin", "read", "write"], "expires_at": None}
+        "role": None, "scopes": ["admin", "read", "write"], "expires_at": None,
+        "csrf_token": None}
     listed = (await client.get("/v1/api-keys", headers=bearer(key))).json()["items"]
     assert [(k["id"], k["name"], k["created_by"]) for k in listed] == [
         (str(acme.created.api_key_id), "default", str(acme.created.owner_user_id))]

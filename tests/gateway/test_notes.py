@@ -11,6 +11,7 @@ import pytest
 
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.fixtures.sessions import browser_login
 from tests.gateway import live
 from tests.gateway.live import next_event, sse
 
@@ -72,9 +73,7 @@ async def test_a_note_by_key_and_by_user_stays_in_the_inbox(
         "note", "Перезвонить после обеда", "user", None, "outbound", conversation)
 
     async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=15) as browser:
-        login = await browser.post("/v1/auth/login",
-                                   json={"email": seller.email, "password": seller.password})
-        assert login.status_code == 200, login.text
+        login = await browser_login(browser, seller.email, seller.password)
         by_user = await browser.post("/graphql", json={"query": ADD_NOTE, "variables": {
             "id": conversation, "text": "Покупатель постоянный"}})
     assert by_user.status_code == 200, by_user.text

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Response
 
-from gateway.auth import AUTH_PROBLEMS, SESSION_COOKIE, Admin, CurrentPrincipal, problem_responses
+from gateway.auth import AUTH_PROBLEMS, Admin, CurrentPrincipal, problem_responses
+from gateway.csrf import clear_session_cookies, csrf_token, set_session_cookies
 from gateway.identity.schemas import (
     ApiKeyCreated,
     ApiKeyList,
@@ -26,35 +27,41 @@ api_keys = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
 @sessions.post("/login", responses=problem_responses(401, 422))
 async def login(body: LoginRequest, response: Response, state: State) -> LoginResponse:
-    """Log in with e-mail and password; the session travels in an HttpOnly cookie."""
+    """Log in with e-mail and password; the session travels in an HttpOnly cookie, its CSRF
+    token in the `sb_csrf` cookie (send it as `X-CSRF-Token` with every POST, PUT, PATCH and
+    DELETE)."""
     token, principal = await state.identity.login(body.email, body.password)
     # A session principal always has a user and an end.
     assert principal.user_id is not None and principal.expires_at is not None
-    response.set_cookie(
-        SESSION_COOKIE, token, expires=principal.expires_at, path="/", httponly=True,
-        samesite="lax", secure=state.settings.cookie_secure)
+    set_session_cookies(response, state.settings, token, principal.expires_at)
     return LoginResponse(tenant_id=principal.tenant_id, user_id=principal.user_id,
-                         expires_at=principal.expires_at)
+                         expires_at=principal.expires_at,
+                         csrf_token=csrf_token(state.settings, token))
 
 
 @sessions.post("/logout", status_code=204)
 async def logout(state: State,
                  sb_session: Annotated[str | None, Cookie()] = None) -> Response:
-    """End this browser's session (if any) and clear the cookie."""
+    """End this browser's session (if any) and clear its cookies. No CSRF token needed: all
+    another site could do with it is sign the person out."""
     if sb_session:
         await state.identity.logout(sb_session)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=state.settings.cookie_secure)
+    clear_session_cookies(response, state.settings)
     return response
 
 
 @sessions.get("/me", responses=AUTH_PROBLEMS)
-async def me(principal: CurrentPrincipal) -> MeResponse:
-    """The caller as the API sees it: tenant, user, kind of credential and scopes."""
+async def me(principal: CurrentPrincipal, state: State,
+             sb_session: Annotated[str | None, Cookie()] = None) -> MeResponse:
+    """The caller as the API sees it: tenant, user, kind of credential and scopes; for a
+    session also its CSRF token (a page that lost the `sb_csrf` cookie recovers it here)."""
+    csrf = (csrf_token(state.settings, sb_session)
+            if principal.kind == "session" and sb_session else None)
     return MeResponse(tenant_id=principal.tenant_id, user_id=principal.user_id,
                       kind=principal.kind, role=principal.role,
-                      scopes=sorted(principal.scopes), expires_at=principal.expires_at)
+                      scopes=sorted(principal.scopes), expires_at=principal.expires_at,
+                      csrf_token=csrf)
 
 
 @api_keys.get("", responses=AUTH_PROBLEMS)
