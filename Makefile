@@ -4,7 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install dev test test-fast proto lint fmt migrate clean bench
+.PHONY: install dev test test-fast proto lint fmt migrate clean bench web web-test browser
+
+# The web inbox (web/: Vite + Preact + TypeScript), served by the gateway from web/dist.
+NPM      ?= npm
+WEB_DEPS := web/node_modules/.deps-stamp
+WEB_OUT  := web/.stamp-built
+WEB_SRC  := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+            web/vite.config.ts web/tsconfig.json web/package.json
 
 $(STAMP): pyproject.toml clients/sdk/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,18 +26,44 @@ install: $(STAMP)
 bench: install
 	$(BIN)/switchboard bench $(BENCH_ARGS)
 
-## Run the whole platform on embedded PostgreSQL + NATS (http://127.0.0.1:8080)
-dev: install
+## Run the whole platform on embedded PostgreSQL + NATS; the web inbox at http://127.0.0.1:8080/
+dev: install web
 	$(BIN)/switchboard dev
 
 ## The whole suite, as CI runs it: contracts fresh, lint, then every test (slow ones included)
-test: install lint
+test: install lint web web-test browser
 	$(BIN)/python -m switchboard.protogen --check
 	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=30
 
 ## Quick loop: skip the tests marked slow
 test-fast: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+
+## Build the web inbox into web/dist (npm ci only when the lock changed; quick when nothing did)
+web: $(WEB_OUT)
+
+$(WEB_DEPS): web/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "make web: npm not found; install Node.js 20+ with npm" \
+	  "(Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	@cd web && $(NPM) ci --no-audit --no-fund || { echo "make web: npm ci failed; is the npm" \
+	  "registry reachable? (npm config get registry)" >&2; exit 1; }
+	touch $@
+
+$(WEB_OUT): $(WEB_DEPS) $(WEB_SRC)
+	cd web && $(NPM) run build
+	touch $@
+
+## The web inbox's unit tests (Vitest)
+web-test: $(WEB_DEPS)
+	cd web && $(NPM) test
+
+## Debian's Chromium for the browser tests (tests/web), installed when /usr/bin/chromium is missing
+browser:
+	@test -x /usr/bin/chromium && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	else echo "make browser: /usr/bin/chromium is missing; as root: apt-get install -y chromium" >&2; exit 1; fi; \
+	{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; } || { \
+	  echo "make browser: apt-get could not install chromium (is the Debian mirror reachable?)" >&2; exit 1; }
 
 ## Regenerate clients/rpc/gen from proto/ (commit the result)
 proto: install

@@ -30,6 +30,7 @@ from gateway.openapi import install_docs, install_openapi
 from gateway.rest import api_router
 from gateway.security_headers import SecurityHeaders, page_policy
 from gateway.state import GatewayState
+from gateway.web import install_web
 from gateway.webhooks.avito import webhook_ingress
 from gateway.webhooks.ingress import PREFIX as WEBHOOKS
 from gateway.webhooks.ingress import (
@@ -95,6 +96,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router, prefix="/v1")
     app.include_router(graphql, prefix="/graphql")
+    install_web(app, settings.web_dist_dir)  # last: never ahead of the API's routes
     return app
 
 

@@ -55,6 +55,9 @@ class GatewaySettings(KernelSettings):
     # The Avito emulator's URL in sandbox mode; `sandbox: true` on connect points an account there.
     avito_sandbox_url: str = ""
     sse_heartbeat_s: float = 15.0
+    # The web inbox's built files, served at "/" (gateway/web.py); empty: the repository's
+    # web/dist, which `make web` builds.
+    web_dist_dir: str = ""
     # Live clients that reconnect with the id of the last event they saw get what they missed,
     # if that event is at most this old and at most `live_replay_max_events` of their tenant's
     # events followed it; otherwise a `reset` tells them to refetch. Bounded by the stream's

@@ -1,0 +1,151 @@
+// The middle column: the conversation's messages and the composer.
+
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Key } from "../i18n";
+import { formatTime, useSession } from "../session";
+import type { Attachment, Conversation, Message } from "../types";
+
+export function Thread({ conversation, messages, onSent }: {
+  conversation: Conversation; messages: Message[]; onSent(m: Message): void;
+}) {
+  const { t } = useSession();
+  const log = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  // Stay at the bottom when new messages come, unless the reader scrolled up.
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages.length, conversation.id]);
+
+  return (
+    <section class="thread" aria-label={conversation.contact.name}>
+      {conversation.mode === "manager" && conversation.handoff?.reason && (
+        <p class="handoff" role="status">{t("handoff", { reason: conversation.handoff.reason })}</p>
+      )}
+      <ol ref={log} class="messages" aria-live="polite" aria-relevant="additions"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}>
+        {messages.map((m) => <MessageItem key={m.id} conversationId={conversation.id} m={m} />)}
+      </ol>
+      <Composer conversationId={conversation.id} onSent={onSent} />
+    </section>
+  );
+}
+
+function MessageItem({ m, conversationId }: { m: Message; conversationId: string }) {
+  const { t, lang } = useSession();
+  const note = m.content_type === "note";
+  const kind = note ? "note" : m.direction === "inbound" ? "in" : m.sender === "agent" ? "ai" : "out";
+  return (
+    <li class={`msg ${kind}`} data-message={m.id}>
+      <div class="meta">
+        {kind === "ai" && <span class="tag ai">{t("aiReply")}</span>}
+        {note && <span class="tag note">{t("note")}</span>}
+        {m.historical && <span class="tag">{t("historical")}</span>}
+        <time>{formatTime(m.sent_at ?? m.created_at, lang)}</time>
+        {m.direction === "outbound" && !note && (
+          <span class={`delivery ${m.status}`} data-status={m.status}
+            title={m.failure_reason ?? undefined}>{deliveryText(m.status, t)}</span>
+        )}
+      </div>
+      {m.text && <p class="text">{m.text}</p>}
+      {m.attachments.map((a, i) => <AttachmentView key={i} a={a} m={m} conversationId={conversationId} />)}
+    </li>
+  );
+}
+
+function deliveryText(status: string, t: ReturnType<typeof useSession>["t"]): string {
+  const key = `delivery_${status}` as Key;
+  return ["pending", "sent", "failed", "received"].includes(status) ? t(key) : status;
+}
+
+function AttachmentView({ a, m, conversationId }: { a: Attachment; m: Message; conversationId: string }) {
+  const { t } = useSession();
+  if (a.kind === "image" && a.url) {
+    return <a href={a.url} target="_blank" rel="noreferrer"><img class="att-img" src={a.url} alt={a.title || t("image")} loading="lazy" width={240} height={180} /></a>;
+  }
+  if (a.kind === "voice") {
+    // The API redirects to a fresh link (Avito's expire in an hour).
+    return (
+      <figure class="voice">
+        <figcaption>{t("voice")}</figcaption>
+        <audio controls preload="none" src={`/v1/conversations/${conversationId}/messages/${m.id}/voice`} />
+        {a.transcript && <p class="transcript">{a.transcript}</p>}
+      </figure>
+    );
+  }
+  return a.url
+    ? <a class="file" href={a.url} target="_blank" rel="noreferrer">{a.title || t("file")}</a>
+    : <span class="file">{a.title || a.kind}</span>;
+}
+
+function Composer({ conversationId, onSent }: { conversationId: string; onSent(m: Message): void }) {
+  const { t, errorText } = useSession();
+  const [text, setText] = useState("");
+  const [image, setImage] = useState<{ mediaId: string; name: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+
+  async function upload(file: File) {
+    setBusy(true);
+    setError("");
+    try {
+      const form = new FormData();
+      form.append("file", file);
+      const out = await api.request<{ media_id: string }>("POST", "/v1/media", { form, timeoutMs: 120_000 });
+      setImage({ mediaId: out.media_id, name: file.name });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function send() {
+    if (busy || (!text.trim() && !image)) return;
+    setBusy(true);
+    setError("");
+    try {
+      const body = { text: text.trim(), attachments: image ? [{ kind: "image", media_id: image.mediaId }] : [] };
+      const m = await api.post<Message>(`/v1/conversations/${conversationId}/messages`, body,
+        { headers: { "Idempotency-Key": crypto.randomUUID() } });
+      setText("");
+      setImage(null);
+      onSent(m);
+    } catch (err) {
+      setError(errorText(err)); // the text stays: nothing typed is lost
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      {error && <p class="error" role="alert">{error}</p>}
+      {image && (
+        <p class="attachment">🖼 {image.name}
+          <button type="button" class="link" onClick={() => setImage(null)}>{t("removeAttachment")}</button></p>
+      )}
+      <label class="sr-only" for="composer-text">{t("composerLabel")}</label>
+      <textarea id="composer-text" rows={2} value={text} placeholder={t("composerHint")}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void send();
+          }
+        }} />
+      <div class="composer-actions">
+        <label class="button secondary">
+          📎<span class="sr-only">{t("attachImage")}</span>
+          <input type="file" accept="image/*" class="sr-only" disabled={busy}
+            onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void upload(f); e.currentTarget.value = ""; }} />
+        </label>
+        <button type="submit" disabled={busy}>{busy ? t("uploading") : t("send")}</button>
+      </div>
+    </form>
+  );
+}
