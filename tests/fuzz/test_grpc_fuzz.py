@@ -29,7 +29,7 @@ from clients.rpc.gen.switchboard.channels.v1 import (
     telegram_delivery_pb2,
 )
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
-from clients.rpc.gen.switchboard.scheduling.v1 import scheduling_service_pb2
+from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2, scheduling_service_pb2
 from services.kernel.wire import CALLER_METADATA_KEY, SERVICE_TOKEN_METADATA_KEY, TENANT_METADATA_KEY
 from switchboard.credentials import Credentials
 from tests.fixtures.platform import RunningPlatform
@@ -41,16 +41,20 @@ SERVICES = {  # the component serving it -> its services
     "conversations": [conv_pb.DESCRIPTOR.services_by_name["ConversationsService"]],
     "channels": [channels_service_pb2.DESCRIPTOR.services_by_name["ChannelsService"],
                  avito_statistics_pb2.DESCRIPTOR.services_by_name["AvitoStatisticsService"],
-                 telegram_delivery_pb2.DESCRIPTOR.services_by_name["TelegramDeliveryService"]],
+                 telegram_delivery_pb2.DESCRIPTOR.services_by_name["TelegramDeliveryService"],
+                 platform_jobs_pb2.DESCRIPTOR.services_by_name["PlatformJobRunner"]],
     "agent": [agent_service_pb2.DESCRIPTOR.services_by_name["AgentService"],
               knowledge_service_pb2.DESCRIPTOR.services_by_name["KnowledgeService"]],
-    "scheduling": [scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"]],
+    "scheduling": [scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"],
+                   platform_jobs_pb2.DESCRIPTOR.services_by_name["PlatformJobs"]],
 }
 # Tenant-less by design: the gateway resolves a webhook's owner (Avito's, a Telegram bot's),
 # the OAuth callback's single-use state names its tenant, a starting gateway asks channels to
 # catch every tenant's accounts up, and the bot runner serves every tenant's bots.
 TENANTLESS = {"ResolveWebhook", "CompleteAvitoAuthorization", "CatchUp", "ResolveTelegramWebhook",
-              "ListTelegramBotCredentials"}
+              "ListTelegramBotCredentials",
+              # ... and the platform's own jobs (scheduling asks owners for rounds; operators).
+              "RunPlatformJob", "ListPlatformJobs", "ListPlatformJobRuns", "RunPlatformJobNow"}
 # RPCs held to a caller of their own (permissions.OWN_RPCS); every other is the gateway's.
 OWN_CALLER = {rpc: caller for rpcs in permissions.OWN_RPCS.values()
               for caller, names in rpcs.items() for rpc in names}
@@ -92,8 +96,11 @@ class Caller:
 
     def status(self, rpc: Rpc, request: bytes, metadata: list[tuple[str, str]]) -> tuple[Any, str]:
         # OWN_RPCS names an RPC of another service of the process "<Service>/<Rpc>".
+        # ... or, for one of another package, "<package>.<Service>/<Rpc>".
+        service = rpc.method.containing_service
         own = OWN_CALLER.get(rpc.method.name) or OWN_CALLER.get(
-            f"{rpc.method.containing_service.name}/{rpc.method.name}")
+            f"{service.name}/{rpc.method.name}") or OWN_CALLER.get(
+            f"{service.full_name}/{rpc.method.name}")
         if own is not None:  # the same call, as the one caller the RPC is for
             metadata = [(k, own if k == CALLER_METADATA_KEY else
                          self.tokens[own] if k == SERVICE_TOKEN_METADATA_KEY and v == self.token

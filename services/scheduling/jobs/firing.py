@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 JOB_RUNS = Counter("switchboard_scheduling_platform_job_runs_total",
                    "Platform job runs finished, by job and status (ok, failed)",
                    ["platform_job", "status"])
-# The lease of a running run outlives its round's deadline by this much (the answer's way).
-_LEASE_MARGIN_S = 30.0
+# The lease of a running run outlives every attempt's deadline by this much (the answers'
+# way, the backoff between attempts).
+_LEASE_MARGIN_S = 60.0
 _PRUNE_EVERY_S = 600.0
 
 
@@ -49,7 +50,8 @@ def job_specs(s: SchedulingSettings) -> list[JobSpec]:
     """The platform jobs and their intervals from settings (0 = disabled)."""
     declared = {"channels.reconcile": s.job_channels_reconcile_s,
                 "channels.token_health": s.job_channels_token_health_s,
-                "analytics.avito_statistics": s.job_analytics_avito_statistics_s}
+                "analytics.avito_statistics": s.job_analytics_avito_statistics_s,
+                "conversations.wake_snoozed": s.job_conversations_wake_snoozed_s}
     return [JobSpec(name, interval or 3600.0, enabled=interval > 0)
             for name, interval in declared.items()]
 
@@ -87,7 +89,8 @@ class PlatformJobFiring:
             async with self._units.tenantless() as unit:
                 await unit.platform_jobs.seed(job_specs(self._settings), self._now())
             self._seeded = True
-        lease_s = self._settings.job_deadline_s + _LEASE_MARGIN_S
+        s = self._settings
+        lease_s = s.job_deadline_s * s.job_attempts + _LEASE_MARGIN_S
         async with self._units.tenantless() as unit:
             now = self._now()
             due = await unit.platform_jobs.claim_due(now, limit=20)
