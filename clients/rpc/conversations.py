@@ -117,3 +117,27 @@ class ConversationsClient(ServiceClient):
                                     author_user_id=author_user_id, idempotency_key=idempotency_key)
         resp = await self._call(self._stub.AddNote, request, tenant_id)
         return resp.message
+
+    async def list_canned_replies(self, tenant_id: uuid.UUID) -> list[pb.CannedReply]:
+        resp = await self._call(self._stub.ListCannedReplies, pb.ListCannedRepliesRequest(),
+                                tenant_id)
+        return list(resp.canned_replies)
+
+    async def create_canned_reply(self, tenant_id: uuid.UUID, title: str, text: str,
+                                  shortcut: str = "") -> pb.CannedReply:
+        request = pb.CreateCannedReplyRequest(title=title, text=text, shortcut=shortcut)
+        return (await self._call(self._stub.CreateCannedReply, request, tenant_id)).canned_reply
+
+    async def update_canned_reply(self, tenant_id: uuid.UUID,
+                                  request: pb.UpdateCannedReplyRequest) -> pb.CannedReply:
+        return (await self._call(self._stub.UpdateCannedReply, request, tenant_id)).canned_reply
+
+    async def delete_canned_reply(self, tenant_id: uuid.UUID, id_: str) -> None:
+        await self._call(self._stub.DeleteCannedReply, pb.DeleteCannedReplyRequest(id=id_),
+                         tenant_id)
+
+    async def render_canned_reply(self, tenant_id: uuid.UUID, id_: str,
+                                  conversation_id: str) -> pb.RenderCannedReplyResponse:
+        """The reply's text for the conversation, with the variables it had no value for."""
+        request = pb.RenderCannedReplyRequest(id=id_, conversation_id=conversation_id)
+        return await self._call(self._stub.RenderCannedReply, request, tenant_id)

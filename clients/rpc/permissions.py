@@ -28,7 +28,7 @@ USERS = (ADMIN, *COMPONENTS)
 
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
 CALLERS: dict[str, tuple[str, ...]] = {
-    "conversations": ("gateway", "channels", "agent"),
+    "conversations": ("gateway", "channels", "agent", "scheduling"),
     "channels": ("gateway", "telegram_bot", "scheduling", "analytics"),
     "agent": ("gateway",),
     "analytics": ("gateway", "scheduling"),
@@ -53,6 +53,8 @@ OWN_RPCS: dict[str, dict[str, tuple[str, ...]]] = {
     # Analytics runs its platform job (analytics.avito_statistics) for scheduling alone;
     # scheduling renders reports there too (RenderReport, open to the gateway: SHARED_RPCS).
     "analytics": {"scheduling": (f"{PLATFORM_JOB_RUNNER}/RunPlatformJob",)},
+    # Conversations wakes snoozed conversations (conversations.wake_snoozed) for it alone.
+    "conversations": {"scheduling": (f"{PLATFORM_JOB_RUNNER}/RunPlatformJob",)},
 }
 # RPCs a caller held to its own may make besides them, which stay open to the service's other
 # callers: analytics lists the accounts its reports name (the gateway lists them too).

@@ -27,7 +27,7 @@ def conversation_to_proto(c: Conversation, contact: Contact) -> pb.Conversation:
             price_minor=c.listing_price_minor or 0, has_price=c.listing_price_minor is not None,
             url=c.listing_url, image_url=c.listing_image_url),
         created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at),
-        handoff=_handoff(c))
+        handoff=_handoff(c), snoozed_until=timestamp(c.snoozed_until))
 
 
 def _handoff(c: Conversation) -> pb.Handoff | None:

@@ -103,6 +103,10 @@ class Conversation(TenantMixin, Base):
               text("listing_price_minor DESC NULLS LAST"), text("id DESC")),
         Index("ix_conversations_handoff", "tenant_id", text("last_message_at DESC"),
               text("id DESC"), postgresql_where=text("handoff_requested_at IS NOT NULL")),
+        # Pinned rows come first in every list (inbox/queries.py); a tenant has few.
+        Index("ix_conversations_pinned", "tenant_id", postgresql_where=text("pinned")),
+        # The wake job's walk (inbox/snooze.py), across tenants through a definer function.
+        Index("ix_conversations_snoozed", "snoozed_until", postgresql_where=text("status = 3")),
     )
 
     channel_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
@@ -128,6 +132,8 @@ class Conversation(TenantMixin, Base):
     handoff_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     handoff_kind: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     handoff_event_id: Mapped[str | None] = mapped_column(String(128))
+    # While snoozed: when it wakes (back to open). Cleared by any other status.
+    snoozed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Message(TenantMixin, Base):
@@ -169,3 +175,15 @@ class Media(TenantMixin, Base):
     filename: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class CannedReply(TenantMixin, Base):
+    """A saved answer with {variables}, rendered for a conversation (inbox/canned.py)."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (Index("uq_canned_replies_shortcut", "tenant_id", "shortcut", unique=True,
+                            postgresql_where=text("shortcut IS NOT NULL")),)
+
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    shortcut: Mapped[str | None] = mapped_column(String(32))

@@ -9,12 +9,25 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
-from sqlalchemy import Select, and_, bindparam, delete, func, or_, select, true, tuple_, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
+from services.conversations.canned.repository import CannedReplyRepository
 from services.conversations.export.queries import ExportRepository
 from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.inbox.queries import ConversationRow, cursor_fields, page_query
@@ -43,6 +56,7 @@ _INSERT_CONVERSATIONS = insert(Conversation).on_conflict_do_nothing(index_elemen
 _INSERT_MESSAGES = insert(Message).on_conflict_do_nothing(
     index_elements=[Message.tenant_id, Message.conversation_id, Message.external_message_id],
     index_where=Message.external_message_id.is_not(None)).returning(Message)
+_SNOOZED_DUE = text("SELECT tenant_id, id FROM conversations.snoozed_due(:now, :limit)")
 
 
 class ContactRepository(RepositoryBase[Contact]):
@@ -167,18 +181,37 @@ class ConversationRepository(RepositoryBase[Conversation]):
             .order_by(Conversation.id).limit(limit).with_for_update(of=Conversation))
         return [(r[0], r[1]) for r in rows]
 
+    async def snoozed_due(self, now: datetime, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(tenant id, conversation id) of snoozed conversations of every tenant due at `now`,
+        the longest due first (a tenantless unit: the definer function reads across tenants)."""
+        rows = await self.session.execute(_SNOOZED_DUE, {"now": now, "limit": limit})
+        return [(r.tenant_id, r.id) for r in rows]
+
     async def list_page(self, flt: ConversationFilter, sort: Sort, size: int,
                         cursor: str) -> tuple[list[ConversationRow], str]:
-        """One keyset page; returns the rows and the next cursor ('' when none)."""
+        """One keyset page, pinned conversations first; returns the rows and the next cursor
+        ('' when none). The cursor says which part (`pin`) its row was in: a page that starts
+        among the pinned reads them, then fills up with the others from their start."""
         after = self.cursors.decode(cursor, **cursor_fields(sort)) if cursor else None
-        stmt, values = page_query(flt, sort, size + 1, after)
-        rows = (await self.session.execute(stmt, values)).all()
-        page = [(r[0], r[1]) for r in rows[:size]]
+        in_pinned = after is None or self.cursors.decode(cursor).get("pin") is True
+        rows: list[ConversationRow] = []
+        if in_pinned:
+            rows = await self._part(flt, sort, size + 1, after, pinned=True)
+            after = None
+        if len(rows) <= size:
+            rows += await self._part(flt, sort, size + 1 - len(rows), after, pinned=False)
+        page = rows[:size]
         if len(rows) <= size:
             return page, ""
         last = page[-1][0]
         return page, self.cursors.encode({"t": last.last_message_at.isoformat(),
-                                          "p": last.listing_price_minor, "id": str(last.id)})
+                                          "p": last.listing_price_minor, "id": str(last.id),
+                                          "pin": last.pinned})
+
+    async def _part(self, flt: ConversationFilter, sort: Sort, limit: int,
+                    after: dict[str, Any] | None, *, pinned: bool) -> list[ConversationRow]:
+        stmt, values = page_query(flt, sort, limit, after, pinned=pinned)
+        return [(r[0], r[1]) for r in (await self.session.execute(stmt, values)).all()]
 
 
 class MessageRepository(RepositoryBase[Message]):
@@ -320,6 +353,7 @@ class ConversationsUnit(Unit):
         self.messages = MessageRepository(session)
         self.media = MediaRepository(session)
         self.exports = ExportRepository(session)
+        self.canned = CannedReplyRepository(session)
 
     async def reported(self, message_id: str, settled: Callable[[Message], bool]
                        ) -> tuple[Message, Conversation] | None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from clients.rpc import permissions, topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
+from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2_grpc as jobs_rpc
+from clients.rpc.platform_jobs import (
+    RUNNER_SERVICE_NAME,
+    RUNNER_TENANTLESS,
+    PlatformJobRunnerServicer,
+)
 from services.conversations.consumers import ConversationConsumers
+from services.conversations.inbox.snooze import Waker
 from services.conversations.ingest.inbound import Ingestor
 from services.conversations.models import OutboxEvent
 from services.conversations.repository import ConversationsUnit
@@ -25,10 +32,15 @@ async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     units = Units(db, ConversationsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     servicer = ConversationsServicer(units, ConversationsService())
+    # The platform job this component owns, run when the scheduling service asks.
+    runner = PlatformJobRunnerServicer({"conversations.wake_snoozed": Waker(units).round})
     grpc_server = GrpcServer(
-        [ServiceBinding(rpc.add_ConversationsServiceServicer_to_server, servicer, SERVICE_NAME)],
+        [ServiceBinding(rpc.add_ConversationsServiceServicer_to_server, servicer, SERVICE_NAME),
+         ServiceBinding(jobs_rpc.add_PlatformJobRunnerServicer_to_server, runner,
+                        RUNNER_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["conversations"],
-        address=listen_address(settings.conversations_target, settings.grpc_listen))
+        address=listen_address(settings.conversations_target, settings.grpc_listen),
+        tenantless=RUNNER_TENANTLESS, own=permissions.own_rpcs("conversations", SERVICE_NAME))
     return ServiceRuntime(
         name="conversations", db=db, bus=bus, grpc=grpc_server,
         relays=[OutboxRelay(db, bus, units.outbox)],

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from clients.rpc import topics
 from services.conversations import events
+from services.conversations.canned.service import CannedReplies
 from services.conversations.export.queries import ExportPage, ExportRange
-from services.conversations.inbox import handoffs
+from services.conversations.inbox import handoffs, snooze
 from services.conversations.inbox.filters import (
     UPDATABLE_FIELDS,
     ConversationChanges,
@@ -49,6 +50,7 @@ class ConversationsService:
         self.media = MediaStore()
         self.deletions = Deletions()
         self.notes = Notes()
+        self.canned = CannedReplies()
 
     async def list_conversations(self, unit: ConversationsUnit, flt: ConversationFilter,
                                  sort: Sort, page: Page) -> tuple[list[ConversationRow], str]:
@@ -73,12 +75,18 @@ class ConversationsService:
         if unknown or not changes.fields:
             raise InvalidArgument(
                 f"update_fields must name some of {sorted(UPDATABLE_FIELDS)}; got {sorted(unknown)}")
+        for name in ("status", "mode"):
+            if name in changes.fields and getattr(changes, name) is None:
+                raise InvalidArgument(f"{name} must be set when it is listed in update_fields")
+        if "status" in changes.fields:
+            until = snooze.snoozed_until(changes, datetime.now(UTC))
+        elif changes.snoozed_until is not None:
+            raise InvalidArgument("snoozed_until comes with status snoozed")
         conversation, contact = await self._locked(unit, id_)
         for name in changes.fields:
-            value = getattr(changes, name)
-            if name in ("status", "mode") and value is None:
-                raise InvalidArgument(f"{name} must be set when it is listed in update_fields")
-            setattr(conversation, name, value)
+            setattr(conversation, name, getattr(changes, name))
+        if "status" in changes.fields:
+            conversation.snoozed_until = until
         if handoffs.clears_on_update(changes):
             handoffs.clear(conversation)
         await unit.flush()

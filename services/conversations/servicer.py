@@ -12,6 +12,7 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2_grpc as rpc
+from services.conversations.canned.servicer import CannedRepliesRpcs
 from services.conversations.events import conversation_to_proto, message_to_proto
 from services.conversations.export.queries import ExportRange
 from services.conversations.inbox.filters import ConversationChanges, ConversationFilter, Page, Sort
@@ -26,7 +27,7 @@ from services.kernel.unit import Units
 E = TypeVar("E", bound=IntEnum)
 
 
-class ConversationsServicer(rpc.ConversationsServiceServicer):
+class ConversationsServicer(CannedRepliesRpcs, rpc.ConversationsServiceServicer):
     def __init__(self, units: Units[ConversationsUnit], service: ConversationsService) -> None:
         self.units, self.service = units, service
 
@@ -61,7 +62,9 @@ class ConversationsServicer(rpc.ConversationsServiceServicer):
             mode=_enum(Mode, request.mode, "mode"),
             assignee_user_id=parse_uuid(request.assignee_user_id, "assignee_user_id")
             if request.assignee_user_id else None,
-            pinned=request.pinned, labels=_labels(request.labels))
+            pinned=request.pinned, labels=_labels(request.labels),
+            snoozed_until=_time(request.snoozed_until, "snoozed_until")
+            if request.HasField("snoozed_until") else None)
         async with self.units() as unit:
             c, contact = await self.service.update(
                 unit, parse_uuid(request.id, "conversation id"), changes)
@@ -169,7 +172,10 @@ def _filter(f: pb.ConversationFilter) -> ConversationFilter:
     return ConversationFilter(
         status=_enum(Status, f.status, "status"), mode=_enum(Mode, f.mode, "mode"),
         unread_only=f.unread_only, needs_manager=f.needs_manager,
-        channel_id=parse_uuid(f.channel_id, "channel_id") if f.channel_id else None)
+        channel_id=parse_uuid(f.channel_id, "channel_id") if f.channel_id else None,
+        assignee_user_id=parse_uuid(f.assignee_user_id, "assignee_user_id")
+        if f.assignee_user_id else None,
+        unassigned=f.unassigned, labels=tuple(_labels(f.labels)), query=f.query)
 
 
 def _sort(value: int) -> Sort:

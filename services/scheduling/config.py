@@ -33,6 +33,7 @@ class SchedulingSettings(KernelSettings):
     job_channels_reconcile_s: float = Field(default=5.0, ge=0)
     job_channels_token_health_s: float = Field(default=60.0, ge=0)
     job_analytics_avito_statistics_s: float = Field(default=10.0, ge=0)
+    job_conversations_wake_snoozed_s: float = Field(default=30.0, ge=0)
     job_deadline_s: float = Field(default=60.0, gt=0, le=600)
     # A round its owner answered UNAVAILABLE (down, restarting) is retried this many times in
     # all, with equal-jitter backoff from job_backoff_s, then failed until the next slot.

@@ -64,6 +64,7 @@ async def build_runtime(settings: SchedulingSettings,
     caller = settings.caller("scheduling")
     analytics_channel = open_channel(settings.analytics_target, caller)
     channels_channel = open_channel(settings.channels_target, caller)
+    conversations_channel = open_channel(settings.conversations_target, caller)
     analytics = AnalyticsClient(analytics_channel, caller)
     telegram = TelegramDeliveryClient(channels_channel, caller)
     webhooks = WebhookSender(guard, settings.scheduling_webhook_timeout_s)
@@ -73,7 +74,8 @@ async def build_runtime(settings: SchedulingSettings,
               settings.scheduling_delivery_backoff_max_s), settings.scheduling_max_claims)
     # Platform jobs run at their owners, on the channels scheduling already holds to them.
     runners = {"channels": PlatformJobRunnerClient(channels_channel, caller),
-               "analytics": PlatformJobRunnerClient(analytics_channel, caller)}
+               "analytics": PlatformJobRunnerClient(analytics_channel, caller),
+               "conversations": PlatformJobRunnerClient(conversations_channel, caller)}
     scheduler = Scheduler(units, worker, settings, now, jobs=lambda wake: PlatformJobFiring(
         units, runners, settings, now, on_more=wake))
     servicer = SchedulingServicer(units, SchedulingService(box, guard, now, scheduler.wake))
@@ -87,4 +89,5 @@ async def build_runtime(settings: SchedulingSettings,
         tenantless=TENANTLESS)
     return SchedulingRuntime(
         name="scheduling", db=db, bus=bus, grpc=grpc_server, loops=[scheduler.run],
-        scheduler=scheduler, webhooks=webhooks, channels=[analytics_channel, channels_channel])
+        scheduler=scheduler, webhooks=webhooks,
+        channels=[analytics_channel, channels_channel, conversations_channel])

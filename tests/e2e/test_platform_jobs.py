@@ -13,7 +13,8 @@ from services.channels.models import ChannelAccount
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform
 
-JOBS = ("channels.reconcile", "channels.token_health", "analytics.avito_statistics")
+JOBS = ("channels.reconcile", "channels.token_health", "analytics.avito_statistics",
+        "conversations.wake_snoozed")
 
 
 async def test_each_platform_job_runs_at_its_owner_when_asked(platform: RunningPlatform) -> None:

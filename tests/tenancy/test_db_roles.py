@@ -23,6 +23,7 @@ from migrations.rls import APP_ROLE
 from services.agent.answering.repository import PendingRepository
 from services.channels.repository import AccountsRepository, OAuthStatesRepository
 from services.channels.sync.repository import SyncStateRepository
+from services.conversations.repository import ConversationRepository
 from services.kernel.db import Database
 from services.kernel.outbox import RelayRepository
 from switchboard.devstack.database import ensure_database, migrate_database, runtime_url
@@ -52,6 +53,8 @@ DEFINERS = {
     "channels.claim_token_checks(timestamp with time zone,integer,interval)":
         "TABLE(id uuid, tenant_id uuid)",
     "channels.catch_up_syncs(timestamp with time zone)": "bigint",
+    "conversations.snoozed_due(timestamp with time zone,integer)":
+        "TABLE(tenant_id uuid, id uuid)",
     "channels.telegram_webhook_target(uuid)":
         "TABLE(tenant_id uuid, webhook_secret_sha256 text, status smallint, delivery smallint)",
     "channels.telegram_bot_tenant(bigint)": "uuid",
@@ -337,6 +340,34 @@ async def test_token_check_claims_lease_active_avito_accounts_of_every_tenant(
         # Nothing else of the row is reachable as no tenant.
         assert (await session.execute(text(
             "SELECT count(*) FROM channels.channel_accounts"))).scalar_one() == 0
+
+
+async def test_snoozed_due_names_due_snoozed_conversations_of_every_tenant_only(
+        db: Database, a: Seeded, b: Seeded) -> None:
+    now = datetime.now(UTC)
+    ids = {}
+    for seeded, status, until in ((a, 3, now - timedelta(minutes=1)),  # due
+                                  (b, 3, now + timedelta(hours=1)),  # snoozed, not due
+                                  (b, 1, None)):  # open
+        ids[(seeded.tenant, status)] = conversation = uuid.uuid4()
+        async with db.unit_of_work(seeded.tenant) as session:
+            await session.execute(text(
+                "INSERT INTO conversations.contacts (id, tenant_id, channel_id, "
+                "external_user_id) VALUES (:c, :t, :ch, :x)"),
+                {"c": conversation, "t": seeded.tenant, "ch": seeded.channel,
+                 "x": str(conversation)})
+            await session.execute(text(
+                "INSERT INTO conversations.conversations (id, tenant_id, channel_id, "
+                "channel_kind, external_chat_id, contact_id, status, mode, last_message_at, "
+                "snoozed_until) VALUES (:c, :t, :ch, 1, :x, :c, :s, 2, now(), :u)"),
+                {"c": conversation, "t": seeded.tenant, "ch": seeded.channel,
+                 "x": str(conversation), "s": status, "u": until})
+    async with db.unscoped_unit_of_work() as session:
+        due = await ConversationRepository(session).snoozed_due(now, 1000)
+        assert due == [(a.tenant, ids[(a.tenant, 3)])]
+        # Nothing else of the rows is reachable as no tenant.
+        assert (await session.execute(text(
+            "SELECT count(*) FROM conversations.conversations"))).scalar_one() == 0
 
 
 async def test_catch_up_makes_recently_active_accounts_of_every_tenant_due(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, and_, bindparam, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
+from services.conversations.inbox import search
 from services.conversations.inbox.filters import ConversationFilter, Sort
 from services.conversations.models import Contact, Conversation
 from services.kernel.repository import cursor_id, cursor_time
@@ -25,15 +26,23 @@ def cursor_fields(sort: Sort) -> dict[str, Callable[[Any], Any]]:
 
 
 def page_query(flt: ConversationFilter, sort: Sort, limit: int,
-               c: dict[str, Any] | None = None) -> tuple[Select[ConversationRow], dict[str, Any]]:
-    """The inbox list statement and the values of its parameters, after the row `c` (a
-    decoded cursor of `cursor_fields(sort)`) if given. The statement depends only on the
-    sort, which filters are set and the kind of cursor, so it is built once per shape
-    (building it cost more than the query itself takes in PostgreSQL)."""
+               c: dict[str, Any] | None = None, *,
+               pinned: bool = False) -> tuple[Select[ConversationRow], dict[str, Any]]:
+    """The inbox list statement over the pinned rows or over the others (every list shows the
+    pinned first: `ConversationRepository.list_page` asks for both), and the values of its
+    parameters, after the row `c` (a decoded cursor of `cursor_fields(sort)`) if given. The
+    statement depends only on the sort, which filters are set, the kind of cursor and the
+    part, so it is built once per shape (building it cost more than the query takes)."""
     values: dict[str, Any] = {"limit": limit}
     values.update({name: value for name, value in (
-        ("status", flt.status), ("mode", flt.mode), ("channel_id", flt.channel_id))
-        if value is not None})
+        ("status", flt.status), ("mode", flt.mode), ("channel_id", flt.channel_id),
+        ("assignee_user_id", flt.assignee_user_id)) if value is not None})
+    flags = {name for name in ("unread_only", "needs_manager", "unassigned")
+             if getattr(flt, name)}
+    if flt.labels:
+        values["labels"] = list(flt.labels)
+    if query := search.normalized(flt.query):
+        values["q"], values["q_like"] = query, search.like_pattern(query)
     after = ""
     if c is not None:
         values["id"] = c["id"]
@@ -43,8 +52,8 @@ def page_query(flt: ConversationFilter, sort: Sort, limit: int,
             after = "unknown price"
         else:
             after, values["p"] = "p", c["p"]
-    shape = frozenset(values) - {"limit", "id", "t", "p"}
-    return _page_statement(sort, shape, flt.unread_only, after, flt.needs_manager), values
+    shape = frozenset(values).union(flags) - {"limit", "id", "t", "p", "q_like"}
+    return _page_statement(sort, shape, after, pinned), values
 
 
 def _price(value: Any) -> int | None:
@@ -59,28 +68,41 @@ def _price(value: Any) -> int | None:
 
 
 def page_statement(flt: ConversationFilter, sort: Sort, limit: int,
-                   c: dict[str, Any] | None = None) -> Select[ConversationRow]:
+                   c: dict[str, Any] | None = None, *,
+                   pinned: bool = False) -> Select[ConversationRow]:
     """`page_query` with its values bound (what list_page runs, for EXPLAIN)."""
-    stmt, values = page_query(flt, sort, limit, c)
+    stmt, values = page_query(flt, sort, limit, c, pinned=pinned)
     return stmt.params(values)
 
 
-@functools.cache  # at most 3 sorts x 8 sets of filters x 2 x 2 (flags) x 3 kinds of cursor
-def _page_statement(sort: Sort, filters: frozenset[str], unread_only: bool,
-                    after: str, needs_manager: bool = False) -> Select[ConversationRow]:
+# Filters set by the shape's name, beyond the `column = :value` ones.
+_CONDITIONS: dict[str, Callable[[], Any]] = {
+    "unread_only": lambda: Conversation.unread_count > 0,
+    # ix_conversations_handoff (partial) serves the recent sort
+    "needs_manager": lambda: Conversation.handoff_requested_at.is_not(None),
+    "unassigned": lambda: Conversation.assignee_user_id.is_(None),
+    "labels": lambda: Conversation.labels.contains(
+        bindparam("labels", type_=Conversation.labels.type)),
+    "q": search.condition,
+}
+
+
+@functools.cache  # a few sorts x sets of filters x kinds of cursor x 2 parts
+def _page_statement(sort: Sort, shape: frozenset[str], after: str,
+                    pinned: bool) -> Select[ConversationRow]:
     """The page is picked from conversations alone (filters, keyset, sort, LIMIT) so the
     planner walks the sort's index and stops at the limit, then contacts are joined to those
     rows only. (Joined before the LIMIT, the planner read all the tenant's conversations and
-    contacts and sorted them.)"""
+    contacts and sorted them.) The pinned part reads ix_conversations_pinned (a tenant pins
+    few) and sorts those."""
     order = _SORTS[sort]
-    picked = select(Conversation)
-    for name in sorted(filters):
-        column = getattr(Conversation, name)
-        picked = picked.where(column == bindparam(name, type_=column.type))
-    if unread_only:
-        picked = picked.where(Conversation.unread_count > 0)
-    if needs_manager:  # ix_conversations_handoff (partial) serves the recent sort
-        picked = picked.where(Conversation.handoff_requested_at.is_not(None))
+    picked = select(Conversation).where(Conversation.pinned if pinned else ~Conversation.pinned)
+    for name in sorted(shape):
+        if name in _CONDITIONS:
+            picked = picked.where(_CONDITIONS[name]())
+        else:
+            column = getattr(Conversation, name)
+            picked = picked.where(column == bindparam(name, type_=column.type))
     if after:
         picked = picked.where(_after(sort, after))
     page = aliased(Conversation, picked.order_by(*order(Conversation))

@@ -256,8 +256,9 @@ def _note_inbound(conversation: Conversation, m: common.UnifiedMessage, message:
     if message.sent_at >= conversation.last_message_at:
         conversation.last_message_at = message.sent_at
         conversation.last_message_preview = preview(message.text, message.content_type)
-    if conversation.status == Status.RESOLVED and not message.historical:
-        conversation.status = Status.OPEN  # a buyer writing again reopens the conversation
+    if conversation.status in (Status.RESOLVED, Status.SNOOZED) and not message.historical:
+        # A buyer writing again reopens the conversation, or wakes it before its time.
+        conversation.status, conversation.snoozed_until = Status.OPEN, None
 
 
 async def _link_quote(messages: MessageRepository, message: Message,

@@ -63,7 +63,7 @@ async def scheduling(runtime: ChannelsRuntime, settings: KernelSettings,
         "database_url": stack_db_url, "nats_url": stack_nats_url,
         "channels_target": runtime.grpc.address, "scheduling_target": "127.0.0.1:0",
         "job_channels_reconcile_s": INTERVAL_S, "job_channels_token_health_s": 0,
-        "job_analytics_avito_statistics_s": 0,
+        "job_analytics_avito_statistics_s": 0, "job_conversations_wake_snoozed_s": 0,
         "scheduling_poll_s": 0.1})
     built = await build_runtime(config, clock.now)
     await built.start()

@@ -141,7 +141,8 @@ async def start_runtime(settings: KernelSettings, credentials: Credentials, own_
             "scheduling_webhook_timeout_s": 5.0,
             # Platform jobs off (test_platform_jobs turns them on, with a runner double).
             "job_channels_reconcile_s": 0, "job_channels_token_health_s": 0,
-            "job_analytics_avito_statistics_s": 0, **overrides})
+            "job_analytics_avito_statistics_s": 0, "job_conversations_wake_snoozed_s": 0,
+            **overrides})
         runtime = await build_runtime(config, now)
         await runtime.start()
         started.append(runtime)

@@ -84,7 +84,7 @@ class Contact(_message.Message):
     def __init__(self, id: _Optional[str] = ..., external_user_id: _Optional[str] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
 
 class Conversation(_message.Message):
-    __slots__ = ("id", "channel_id", "channel", "external_chat_id", "contact", "status", "mode", "assignee_user_id", "pinned", "labels", "unread_count", "waiting_since", "last_message_at", "last_message_preview", "listing", "created_at", "updated_at", "handoff")
+    __slots__ = ("id", "channel_id", "channel", "external_chat_id", "contact", "status", "mode", "assignee_user_id", "pinned", "labels", "unread_count", "waiting_since", "last_message_at", "last_message_preview", "listing", "created_at", "updated_at", "handoff", "snoozed_until")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +103,7 @@ class Conversation(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     HANDOFF_FIELD_NUMBER: _ClassVar[int]
+    SNOOZED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     channel_id: str
     channel: _message_pb2.ChannelKind
@@ -121,7 +122,8 @@ class Conversation(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     handoff: Handoff
-    def __init__(self, id: _Optional[str] = ..., channel_id: _Optional[str] = ..., channel: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_chat_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., unread_count: _Optional[int] = ..., waiting_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_preview: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., handoff: _Optional[_Union[Handoff, _Mapping]] = ...) -> None: ...
+    snoozed_until: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., channel_id: _Optional[str] = ..., channel: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., external_chat_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., unread_count: _Optional[int] = ..., waiting_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_preview: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., handoff: _Optional[_Union[Handoff, _Mapping]] = ..., snoozed_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Handoff(_message.Message):
     __slots__ = ("requested_at", "reason", "kind")
@@ -176,18 +178,26 @@ class OutgoingAttachment(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., media_id: _Optional[str] = ...) -> None: ...
 
 class ConversationFilter(_message.Message):
-    __slots__ = ("status", "mode", "unread_only", "channel_id", "needs_manager")
+    __slots__ = ("status", "mode", "unread_only", "channel_id", "needs_manager", "assignee_user_id", "unassigned", "labels", "query")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MODE_FIELD_NUMBER: _ClassVar[int]
     UNREAD_ONLY_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     NEEDS_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    UNASSIGNED_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
     status: ConversationStatus
     mode: ConversationMode
     unread_only: bool
     channel_id: str
     needs_manager: bool
-    def __init__(self, status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., unread_only: _Optional[bool] = ..., channel_id: _Optional[str] = ..., needs_manager: _Optional[bool] = ...) -> None: ...
+    assignee_user_id: str
+    unassigned: bool
+    labels: _containers.RepeatedScalarFieldContainer[str]
+    query: str
+    def __init__(self, status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., unread_only: _Optional[bool] = ..., channel_id: _Optional[str] = ..., needs_manager: _Optional[bool] = ..., assignee_user_id: _Optional[str] = ..., unassigned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., query: _Optional[str] = ...) -> None: ...
 
 class ListConversationsRequest(_message.Message):
     __slots__ = ("filter", "sort", "page")
@@ -232,7 +242,7 @@ class BatchGetConversationsResponse(_message.Message):
     def __init__(self, conversations: _Optional[_Iterable[_Union[Conversation, _Mapping]]] = ...) -> None: ...
 
 class UpdateConversationRequest(_message.Message):
-    __slots__ = ("id", "update_fields", "status", "mode", "assignee_user_id", "pinned", "labels")
+    __slots__ = ("id", "update_fields", "status", "mode", "assignee_user_id", "pinned", "labels", "snoozed_until")
     ID_FIELD_NUMBER: _ClassVar[int]
     UPDATE_FIELDS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -240,6 +250,7 @@ class UpdateConversationRequest(_message.Message):
     ASSIGNEE_USER_ID_FIELD_NUMBER: _ClassVar[int]
     PINNED_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
+    SNOOZED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     update_fields: _containers.RepeatedScalarFieldContainer[str]
     status: ConversationStatus
@@ -247,7 +258,8 @@ class UpdateConversationRequest(_message.Message):
     assignee_user_id: str
     pinned: bool
     labels: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., update_fields: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ...) -> None: ...
+    snoozed_until: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., update_fields: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ConversationStatus, str]] = ..., mode: _Optional[_Union[ConversationMode, str]] = ..., assignee_user_id: _Optional[str] = ..., pinned: _Optional[bool] = ..., labels: _Optional[_Iterable[str]] = ..., snoozed_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateConversationResponse(_message.Message):
     __slots__ = ("conversation",)
@@ -437,3 +449,93 @@ class ExportMessagesResponse(_message.Message):
     total_messages: int
     total_conversations: int
     def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., conversations: _Optional[_Iterable[_Union[Conversation, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ..., total_messages: _Optional[int] = ..., total_conversations: _Optional[int] = ...) -> None: ...
+
+class CannedReply(_message.Message):
+    __slots__ = ("id", "title", "text", "shortcut", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SHORTCUT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    text: str
+    shortcut: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., shortcut: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListCannedRepliesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListCannedRepliesResponse(_message.Message):
+    __slots__ = ("canned_replies",)
+    CANNED_REPLIES_FIELD_NUMBER: _ClassVar[int]
+    canned_replies: _containers.RepeatedCompositeFieldContainer[CannedReply]
+    def __init__(self, canned_replies: _Optional[_Iterable[_Union[CannedReply, _Mapping]]] = ...) -> None: ...
+
+class CreateCannedReplyRequest(_message.Message):
+    __slots__ = ("title", "text", "shortcut")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SHORTCUT_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    text: str
+    shortcut: str
+    def __init__(self, title: _Optional[str] = ..., text: _Optional[str] = ..., shortcut: _Optional[str] = ...) -> None: ...
+
+class CreateCannedReplyResponse(_message.Message):
+    __slots__ = ("canned_reply",)
+    CANNED_REPLY_FIELD_NUMBER: _ClassVar[int]
+    canned_reply: CannedReply
+    def __init__(self, canned_reply: _Optional[_Union[CannedReply, _Mapping]] = ...) -> None: ...
+
+class UpdateCannedReplyRequest(_message.Message):
+    __slots__ = ("id", "update_fields", "title", "text", "shortcut")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SHORTCUT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    update_fields: _containers.RepeatedScalarFieldContainer[str]
+    title: str
+    text: str
+    shortcut: str
+    def __init__(self, id: _Optional[str] = ..., update_fields: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., shortcut: _Optional[str] = ...) -> None: ...
+
+class UpdateCannedReplyResponse(_message.Message):
+    __slots__ = ("canned_reply",)
+    CANNED_REPLY_FIELD_NUMBER: _ClassVar[int]
+    canned_reply: CannedReply
+    def __init__(self, canned_reply: _Optional[_Union[CannedReply, _Mapping]] = ...) -> None: ...
+
+class DeleteCannedReplyRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DeleteCannedReplyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RenderCannedReplyRequest(_message.Message):
+    __slots__ = ("id", "conversation_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    conversation_id: str
+    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ...) -> None: ...
+
+class RenderCannedReplyResponse(_message.Message):
+    __slots__ = ("text", "missing", "unknown")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    unknown: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, text: _Optional[str] = ..., missing: _Optional[_Iterable[str]] = ..., unknown: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -106,6 +106,31 @@ class ConversationsServiceStub:
                 request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.SerializeToString,
                 response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.FromString,
                 _registered_method=True)
+        self.ListCannedReplies = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/ListCannedReplies',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesResponse.FromString,
+                _registered_method=True)
+        self.CreateCannedReply = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/CreateCannedReply',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyResponse.FromString,
+                _registered_method=True)
+        self.UpdateCannedReply = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/UpdateCannedReply',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyResponse.FromString,
+                _registered_method=True)
+        self.DeleteCannedReply = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/DeleteCannedReply',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyResponse.FromString,
+                _registered_method=True)
+        self.RenderCannedReply = channel.unary_unary(
+                '/switchboard.conversations.v1.ConversationsService/RenderCannedReply',
+                request_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyRequest.SerializeToString,
+                response_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyResponse.FromString,
+                _registered_method=True)
 
 
 class ConversationsServiceServicer:
@@ -206,6 +231,38 @@ class ConversationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCannedReplies(self, request, context):
+        """Canned replies: the tenant's saved answers with variables ({buyer_name}, {listing_title},
+        {price}, ...), rendered for a conversation by RenderCannedReply.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCannedReply(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCannedReply(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCannedReply(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderCannedReply(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConversationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -278,6 +335,31 @@ def add_ConversationsServiceServicer_to_server(servicer, server):
                     servicer.ExportMessages,
                     request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.FromString,
                     response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.SerializeToString,
+            ),
+            'ListCannedReplies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCannedReplies,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesResponse.SerializeToString,
+            ),
+            'CreateCannedReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCannedReply,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyResponse.SerializeToString,
+            ),
+            'UpdateCannedReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCannedReply,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyResponse.SerializeToString,
+            ),
+            'DeleteCannedReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCannedReply,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyResponse.SerializeToString,
+            ),
+            'RenderCannedReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderCannedReply,
+                    request_deserializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyRequest.FromString,
+                    response_serializer=switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -660,6 +742,141 @@ class ConversationsService:
             '/switchboard.conversations.v1.ConversationsService/ExportMessages',
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesRequest.SerializeToString,
             switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ExportMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCannedReplies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/ListCannedReplies',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.ListCannedRepliesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCannedReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/CreateCannedReply',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.CreateCannedReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCannedReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/UpdateCannedReply',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.UpdateCannedReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCannedReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/DeleteCannedReply',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.DeleteCannedReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderCannedReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.conversations.v1.ConversationsService/RenderCannedReply',
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyRequest.SerializeToString,
+            switchboard_dot_conversations_dot_v1_dot_conversations__service__pb2.RenderCannedReplyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Canned replies: a tenant's saved answers (`service.py`), their SQL (`repository.py`)."""
