@@ -59,6 +59,12 @@ class Channel:
     last_webhook_at: datetime | None = strawberry.field(
         description="When the last webhook delivery arrived (to the minute)")
     last_sync_at: datetime | None
+    token_checked_at: datetime | None = strawberry.field(
+        description="When the platform's periodic token check last ran")
+    token_refused_since: datetime | None = strawberry.field(
+        description="Since when Avito refuses the account's token (null: accepted); reconnect")
+    token_error: str = strawberry.field(
+        description="Why, or why the last check could not reach Avito")
     created_at: datetime | None
 
     @classmethod
@@ -71,7 +77,9 @@ class Channel:
                    webhook_enabled=c.webhook_enabled, signing_secret_set=c.signing_secret_set,
                    last_webhook_at=timestamp(c, "last_webhook_at"),
                    last_sync_at=timestamp(c, "last_sync_at"),
-                   created_at=timestamp(c, "created_at"))
+                   token_checked_at=timestamp(c, "token_checked_at"),
+                   token_refused_since=timestamp(c, "token_refused_since"),
+                   token_error=c.token_error, created_at=timestamp(c, "created_at"))
 
 
 @strawberry.type(description="One finding of channelDiagnostics")

@@ -35,6 +35,11 @@ class ChannelOut(BaseModel):
     signing_secret_set: bool
     last_webhook_at: datetime | None = Field(description="Last delivery (to the minute)")
     last_sync_at: datetime | None
+    token_checked_at: datetime | None = Field(
+        description="When the platform's periodic token check last ran")
+    token_refused_since: datetime | None = Field(
+        description="Since when Avito refuses the account's token (null: accepted); reconnect")
+    token_error: str = Field(description="Why, or why the last check could not reach Avito")
     created_at: datetime | None
 
     @classmethod
@@ -48,7 +53,10 @@ class ChannelOut(BaseModel):
                    webhook_subscribed=c.webhook_subscribed,
                    signing_secret_set=c.signing_secret_set,
                    last_webhook_at=to_datetime(c.last_webhook_at),
-                   last_sync_at=to_datetime(c.last_sync_at), created_at=to_datetime(c.created_at))
+                   last_sync_at=to_datetime(c.last_sync_at),
+                   token_checked_at=to_datetime(c.token_checked_at),
+                   token_refused_since=to_datetime(c.token_refused_since),
+                   token_error=c.token_error, created_at=to_datetime(c.created_at))
 
 
 class ChannelList(BaseModel):

@@ -173,8 +173,12 @@ def channel_proto(row: ChannelAccount, webhook_url: str) -> pb.Channel:
         webhook_subscribed=row.webhook_subscribed,
         auth_kind=row.auth_kind,  # type: ignore[arg-type]  # same numbering as the enum
         webhook_enabled=row.webhook_enabled,
-        signing_secret_set=row.signing_secret_enc is not None)
+        signing_secret_set=row.signing_secret_enc is not None, token_error=row.token_error)
     channel.created_at.FromDatetime(row.created_at)
+    if row.token_checked_at is not None:
+        channel.token_checked_at.FromDatetime(row.token_checked_at)
+    if row.token_refused_since is not None:
+        channel.token_refused_since.FromDatetime(row.token_refused_since)
     if row.last_webhook_at is not None:
         channel.last_webhook_at.FromDatetime(row.last_webhook_at)
     if row.last_sync_at is not None:

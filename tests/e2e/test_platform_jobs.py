@@ -52,3 +52,10 @@ async def test_each_platform_job_runs_at_its_owner_when_asked(platform: RunningP
         return row is not None and row.token_checked_at is not None \
             and row.token_refused_since is None
     await eventually(checked, within=60)
+    shown = (await seller.http.get(f"/v1/channels/{shop.channel['id']}")).json()
+    assert shown["token_checked_at"] and shown["token_refused_since"] is None, shown
+    assert shown["token_error"] == ""
+    query = "{ channels { id tokenCheckedAt tokenRefusedSince } }"
+    graph = (await seller.http.post("/graphql", json={"query": query})).json()
+    [node] = [c for c in graph["data"]["channels"] if c["id"] == shop.channel["id"]]
+    assert node["tokenCheckedAt"] and node["tokenRefusedSince"] is None, graph

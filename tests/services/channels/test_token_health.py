@@ -67,6 +67,10 @@ async def test_a_refused_token_shows_in_diagnostics_after_one_run(
     assert not health.ok and health.message.startswith(
         f"Avito has refused the account's token since {since}")
     assert "reconnect the account" in health.fix
+    listed = await channels.get_channel(tenant_a, channel.id)  # what ListChannels shows too
+    assert listed.token_refused_since.ToDatetime(UTC) == row.token_refused_since
+    assert listed.token_checked_at.ToDatetime(UTC) == row.token_checked_at
+    assert listed.token_error == row.token_error
     # Checked once: not due again for an hour, so the next round has nothing to do.
     again = await runner.run(JOB, "test-run-2", 30.0)
     assert (again.processed, again.detail) == (0, "nothing due")

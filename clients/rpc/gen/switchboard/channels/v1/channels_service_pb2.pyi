@@ -60,7 +60,7 @@ TELEGRAM_BOT_STATUS_UNSPECIFIED: TelegramBotStatus
 TELEGRAM_BOT_STATUS_ACTIVE: TelegramBotStatus
 
 class Channel(_message.Message):
-    __slots__ = ("id", "kind", "name", "status", "external_account_id", "external_account_name", "webhook_url", "webhook_subscribed", "created_at", "auth_kind", "webhook_enabled", "signing_secret_set", "last_webhook_at", "last_sync_at")
+    __slots__ = ("id", "kind", "name", "status", "external_account_id", "external_account_name", "webhook_url", "webhook_subscribed", "created_at", "auth_kind", "webhook_enabled", "signing_secret_set", "last_webhook_at", "last_sync_at", "token_checked_at", "token_refused_since", "token_error")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,9 @@ class Channel(_message.Message):
     SIGNING_SECRET_SET_FIELD_NUMBER: _ClassVar[int]
     LAST_WEBHOOK_AT_FIELD_NUMBER: _ClassVar[int]
     LAST_SYNC_AT_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_CHECKED_AT_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_REFUSED_SINCE_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_ERROR_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: _message_pb2.ChannelKind
     name: str
@@ -89,7 +92,10 @@ class Channel(_message.Message):
     signing_secret_set: bool
     last_webhook_at: _timestamp_pb2.Timestamp
     last_sync_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[ChannelStatus, str]] = ..., external_account_id: _Optional[str] = ..., external_account_name: _Optional[str] = ..., webhook_url: _Optional[str] = ..., webhook_subscribed: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auth_kind: _Optional[_Union[AuthKind, str]] = ..., webhook_enabled: _Optional[bool] = ..., signing_secret_set: _Optional[bool] = ..., last_webhook_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_sync_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    token_checked_at: _timestamp_pb2.Timestamp
+    token_refused_since: _timestamp_pb2.Timestamp
+    token_error: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[_message_pb2.ChannelKind, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[ChannelStatus, str]] = ..., external_account_id: _Optional[str] = ..., external_account_name: _Optional[str] = ..., webhook_url: _Optional[str] = ..., webhook_subscribed: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auth_kind: _Optional[_Union[AuthKind, str]] = ..., webhook_enabled: _Optional[bool] = ..., signing_secret_set: _Optional[bool] = ..., last_webhook_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_sync_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., token_checked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., token_refused_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., token_error: _Optional[str] = ...) -> None: ...
 
 class ConnectAvitoAccountRequest(_message.Message):
     __slots__ = ("name", "client_id", "client_secret", "signing_secret", "api_base_url", "public_base_url", "subscribe_webhook")
