@@ -1,5 +1,6 @@
-"""Identity tables (schema "identity"): tenants, users, browser sessions, API keys, and the
-Telegram accounts linked to users (with the one-time codes that link them)."""
+"""Identity tables (schema "identity"): tenants, users (with their invitation and reset
+tokens), browser sessions, API keys, and the Telegram accounts linked to users (with the
+one-time codes that link them)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class User(TenantMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)  # owner | admin | agent
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # None while invited: no password yet (the hash is empty), so no login either.
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BrowserSession(TenantMixin, Base):
@@ -89,5 +93,22 @@ class TelegramLinkCode(TenantMixin, Base):
 
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     code_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserToken(TenantMixin, Base):
+    """A one-time token of an invitation or a password reset: only its SHA-256 is kept."""
+
+    __tablename__ = "user_tokens"
+    __table_args__ = (
+        Index("uq_user_tokens_token", "tenant_id", "token_sha256", unique=True),
+        Index("ix_user_tokens_user", "tenant_id", "user_id"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)  # invite | reset
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

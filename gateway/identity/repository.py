@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity.models import ApiKey, BrowserSession, Tenant, User
+from gateway.identity.team_repository import TeamRepository
 from gateway.identity.telegram_repository import TelegramLinkRepository
 from services.kernel.errors import Conflict
 from services.kernel.outbox import Outbox
@@ -82,7 +83,7 @@ class IdentityRepository:
     async def add_user(self, tenant_id: uuid.UUID, email: str, name: str, password_hash: str,
                        role: str) -> User:
         user = User(tenant_id=tenant_id, email=email, name=name, password_hash=password_hash,
-                    role=role)
+                    role=role, activated_at=datetime.now(UTC))
         self.session.add(user)
         try:
             await self.session.flush()
@@ -101,9 +102,11 @@ class IdentityRepository:
         return None if row is None else LoginCredential(*row)
 
     async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        """Bound to the tenant: RLS shows no other tenant's users; the filter says so too."""
+        """Is this an active user of the tenant (enabled, invitation accepted)? Bound to the
+        tenant: RLS shows no other tenant's users; the filter says so too."""
         found = await self.session.scalar(
-            select(User.id).where(User.id == user_id, User.tenant_id == tenant_id))
+            select(User.id).where(User.id == user_id, User.tenant_id == tenant_id,
+                                  User.disabled_at.is_(None), User.activated_at.is_not(None)))
         return found is not None
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
@@ -180,4 +183,5 @@ class IdentityUnit(Unit):
     def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
         super().__init__(session, outbox)
         self.identity = IdentityRepository(session)
+        self.team = TeamRepository(session)
         self.telegram_links = TelegramLinkRepository(session)

@@ -1,15 +1,16 @@
-"""REST representations of identity: logins and sessions, API keys."""
+"""REST representations of identity: logins and sessions, API keys, the team."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from gateway.identity.principal import PrincipalKind
 from gateway.identity.service import ApiKeyInfo
+from gateway.identity.team import OneTimeLink, UserInfo
 
 Scope = Literal["read", "write", "admin"]
 
@@ -73,3 +74,80 @@ class ApiKeyCreated(BaseModel):
     scopes: list[str]
     key: str = Field(description="The API key. It is shown only in this response: store it now")
     created_at: datetime
+
+
+# --- the team ------------------------------------------------------------------------------
+
+Role = Literal["owner", "admin", "agent"]
+Password = Annotated[str, Field(min_length=8, max_length=1024,
+                                description="8 to 1024 characters")]
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+    status: Literal["invited", "active", "disabled"] = Field(
+        description="invited: has not accepted the invitation yet (cannot log in)")
+    active: bool = Field(description="May log in and be assigned conversations")
+    created_at: datetime
+    last_login_at: datetime | None
+
+    @classmethod
+    def of(cls, info: UserInfo) -> UserOut:
+        return cls(id=info.id, email=info.email, name=info.name, role=info.role,  # type: ignore[arg-type]
+                   status=info.status, active=info.active,  # type: ignore[arg-type]
+                   created_at=info.created_at, last_login_at=info.last_login_at)
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+
+
+class InviteRequest(BaseModel):
+    email: str = Field(min_length=3, max_length=320, examples=["maria@example.com"])
+    role: Literal["admin", "agent"] = Field(
+        description="The owner invites admins and agents, an admin agents")
+    name: str = Field(default="", max_length=255)
+
+
+class OneTimeLinkOut(BaseModel):
+    purpose: Literal["invite", "reset"]
+    url: str = Field(description="Hand it to the person: no e-mail is sent. It works once")
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, link: OneTimeLink) -> OneTimeLinkOut:
+        return cls(purpose=link.purpose, url=link.url,  # type: ignore[arg-type]
+                   expires_at=link.expires_at)
+
+
+class Invitation(BaseModel):
+    user: UserOut
+    invite_url: str = Field(description="`{public_base_url}/invite/{token}`: hand it to the "
+                                        "person (no e-mail is sent); valid 7 days, once")
+    expires_at: datetime
+
+
+class UpdateUserRequest(BaseModel):
+    role: Role | None = Field(default=None, description="Only an owner changes roles")
+    active: bool | None = Field(default=None, description="false disables the user: their "
+                                "sessions end at once; true enables them again")
+    name: str | None = Field(default=None, max_length=255)
+
+
+class AcceptInviteRequest(BaseModel):
+    token: str = Field(min_length=1, max_length=256, description="The last part of the URL")
+    password: Password
+    name: str | None = Field(default=None, max_length=255)
+
+
+class ResetPasswordRequest(BaseModel):
+    token: str = Field(min_length=1, max_length=256, description="The last part of the URL")
+    password: Password
+
+
+class ChangePasswordRequest(BaseModel):
+    current: str = Field(min_length=1, max_length=1024)
+    new: Password

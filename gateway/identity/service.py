@@ -22,6 +22,7 @@ from gateway.identity.models import ApiKey
 from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from gateway.identity.principal import Principal
 from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityUnit
+from gateway.identity.team import Team
 from gateway.identity.telegram_links import TelegramLinks
 from gateway.identity.validation import check_password, clean_email, clean_name
 from services.kernel.db import Database
@@ -80,6 +81,7 @@ class IdentityService:
             LAST_USED_RESOLUTION.total_seconds(), CACHE_MAX_ENTRIES)
         self.telegram_links = TelegramLinks(
             self.units, timedelta(seconds=settings.telegram_link_code_ttl_s))
+        self.team = Team(self)
 
     # --- tenants -----------------------------------------------------------------------------
 
@@ -109,7 +111,8 @@ class IdentityService:
                              api_key=key.plaintext, api_key_id=row.id)
 
     async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        """Is `user_id` a user of this tenant (for ids other services store, e.g. assignees)?"""
+        """Is `user_id` an active user of this tenant (for ids other services store, e.g.
+        assignees: a disabled or still invited user cannot be assigned)?"""
         async with self.units(tenant_id) as unit:
             return await unit.identity.user_exists(tenant_id, user_id)
 
@@ -194,17 +197,28 @@ class IdentityService:
         if user.disabled:
             raise Unauthenticated("this account is disabled")
         rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
-        token, token_sha256 = keys.generate_session_token()
-        expires_at = datetime.now(UTC) + timedelta(hours=self.settings.session_ttl_hours)
         async with self.units(user.tenant_id) as unit:
-            row = await unit.identity.add_session(user.tenant_id, user.user_id, token_sha256,
-                                                  expires_at)
+            opened = await self.open_session(unit, user.tenant_id, user.user_id, user.role)
             if rehashed is not None:
                 await unit.identity.set_password_hash(user.user_id, rehashed)
-        principal = Principal.for_session(user.tenant_id, user.user_id, user.role, row.id,
-                                          expires_at)
+        return opened
+
+    async def open_session(self, unit: IdentityUnit, tenant_id: uuid.UUID, user_id: uuid.UUID,
+                           role: str) -> tuple[str, Principal]:
+        """A new session of this user in `unit` (a login, an accepted invitation)."""
+        token, token_sha256 = keys.generate_session_token()
+        expires_at = datetime.now(UTC) + timedelta(hours=self.settings.session_ttl_hours)
+        row = await unit.identity.add_session(tenant_id, user_id, token_sha256, expires_at)
+        await unit.team.record_login(user_id)
+        principal = Principal.for_session(tenant_id, user_id, role, row.id, expires_at)
+        # Cached once the unit commits; a unit that fails leaves an entry no token matches.
         self._sessions.put(token_sha256, principal, _seconds_until(expires_at))
         return token, principal
+
+    def forget_sessions(self, token_hashes: Iterable[str]) -> None:
+        """Drop ended or changed sessions from this process's cache (other replicas: TTL)."""
+        for token_sha256 in token_hashes:
+            self._sessions.pop(token_sha256)
 
     async def authenticate_session(self, token: str) -> Principal | None:
         if not token or len(token) > MAX_TOKEN_LENGTH:

@@ -9,7 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Response
 
 from gateway.auth import AUTH_PROBLEMS, Admin, CurrentPrincipal, problem_responses
+from gateway.config import GatewaySettings
 from gateway.csrf import clear_session_cookies, csrf_token, set_session_cookies
+from gateway.identity.principal import Principal
 from gateway.identity.schemas import (
     ApiKeyCreated,
     ApiKeyList,
@@ -31,12 +33,17 @@ async def login(body: LoginRequest, response: Response, state: State) -> LoginRe
     token in the `sb_csrf` cookie (send it as `X-CSRF-Token` with every POST, PUT, PATCH and
     DELETE)."""
     token, principal = await state.identity.login(body.email, body.password)
+    return signed_in(response, state.settings, token, principal)
+
+
+def signed_in(response: Response, settings: GatewaySettings, token: str,
+              principal: Principal) -> LoginResponse:
+    """A new session's cookies on `response`, and the answer that says who signed in."""
     # A session principal always has a user and an end.
     assert principal.user_id is not None and principal.expires_at is not None
-    set_session_cookies(response, state.settings, token, principal.expires_at)
+    set_session_cookies(response, settings, token, principal.expires_at)
     return LoginResponse(tenant_id=principal.tenant_id, user_id=principal.user_id,
-                         expires_at=principal.expires_at,
-                         csrf_token=csrf_token(state.settings, token))
+                         expires_at=principal.expires_at, csrf_token=csrf_token(settings, token))
 
 
 @sessions.post("/logout", status_code=204)
