@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.identity.principal import Principal
 from gateway.state import GatewayState
 from services.kernel.errors import InvalidArgument
 
@@ -27,3 +28,20 @@ async def _check_assignee(state: GatewayState, tenant_id: uuid.UUID, value: str)
         raise InvalidArgument("assignee_user_id is not a valid id") from None
     if not await state.identity.user_exists(tenant_id, user_id):
         raise InvalidArgument(f"assignee_user_id: no user {user_id} in this tenant")
+
+
+def assignee_filter(principal: Principal, value: str | None) -> dict[str, str | bool]:
+    """The list filter's fields for `assignee`: a user's id, `me` or `none` (unassigned)."""
+    if value is None or value == "":
+        return {}
+    if value == "none":
+        return {"unassigned": True}
+    if value == "me":
+        if principal.user_id is None:
+            raise InvalidArgument("assignee=me needs a signed-in user (an API key is no one); "
+                                  "give the user's id")
+        return {"assignee_user_id": str(principal.user_id)}
+    try:
+        return {"assignee_user_id": str(uuid.UUID(value))}
+    except ValueError:
+        raise InvalidArgument("assignee is a user's id, `me` or `none`") from None

@@ -85,6 +85,9 @@ class ConversationOut(BaseModel):
     handoff: HandoffOut | None = Field(
         default=None, description="Set while the AI's handoff waits for a person: cleared by a "
                                   "human reply, an assignment, resolving or AI mode")
+    snoozed_until: datetime | None = Field(
+        default=None, description="While snoozed: when it is back to open (a buyer's message "
+                                  "wakes it sooner)")
 
     @classmethod
     def from_proto(cls, c: pb.Conversation) -> ConversationOut:
@@ -104,7 +107,7 @@ class ConversationOut(BaseModel):
                 price_minor=listing.price_minor if listing.has_price else None, url=listing.url,
                 image_url=listing.image_url) if listing.external_id or listing.title else None,
             created_at=to_datetime(c.created_at), updated_at=to_datetime(c.updated_at),
-            handoff=HandoffOut.from_proto(c))
+            handoff=HandoffOut.from_proto(c), snoozed_until=to_datetime(c.snoozed_until))
 
 
 class AttachmentOut(BaseModel):
@@ -169,6 +172,9 @@ class ConversationPatch(BaseModel):
     assignee_user_id: str | None = None
     pinned: bool | None = None
     labels: list[str] | None = Field(default=None, max_length=50)
+    snoozed_until: datetime | None = Field(
+        default=None, description="Required with status `snoozed`: when it wakes (in the "
+                                  "future, at most 90 days ahead; UTC when it names no zone)")
 
 
 class OutgoingAttachment(BaseModel):

@@ -22,13 +22,19 @@ from gateway.analytics.graphql import AnalyticsQuery
 from gateway.channels.graphql import ChannelManagementMutation, ChannelMutation, ChannelQuery
 from gateway.config import GatewaySettings
 from gateway.conversations.graphql.actions import ActionMutation
+from gateway.conversations.graphql.canned import CannedReplyMutation, CannedReplyQuery
 from gateway.conversations.graphql.inbox import ConversationMutation, ConversationQuery
 from gateway.conversations.graphql.notes import NoteMutation
 from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.exports.graphql import ExportMutation, ExportQuery
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
-from gateway.identity.graphql import TelegramLinkMutation, TelegramLinkQuery
+from gateway.identity.graphql import (
+    TeamMutation,
+    TeamQuery,
+    TelegramLinkMutation,
+    TelegramLinkQuery,
+)
 from gateway.scheduling.graphql import ScheduleMutation, ScheduleQuery
 from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
 
@@ -39,11 +45,11 @@ MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
-                              AnalyticsQuery, ExportQuery))
+                              AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
-                                    ExportMutation))
+                                    ExportMutation, CannedReplyMutation, TeamMutation))
 
 
 class SwitchboardSchema(Schema):

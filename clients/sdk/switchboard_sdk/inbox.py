@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from switchboard_sdk import queries
 from switchboard_sdk._base import MAX_PAGE, Api, every, page_of
@@ -14,6 +15,7 @@ from switchboard_sdk.errors import NotFound
 from switchboard_sdk.files import FileLike, read_file
 from switchboard_sdk.models import (
     BlockReason,
+    CannedReply,
     Conversation,
     ConversationMode,
     ConversationSort,
@@ -21,6 +23,7 @@ from switchboard_sdk.models import (
     Media,
     Message,
     Page,
+    RenderedCannedReply,
 )
 
 
@@ -33,6 +36,10 @@ class ConversationFilter:
     unread_only: bool = False
     channel_id: str | None = None
     needs_manager: bool = False  # only those the AI handed over that no person took yet
+    assignee: str | None = None  # a user's id, "me" (a signed-in user) or "none" (unassigned)
+    labels: list[str] | None = None  # each must be on the conversation
+    # Search: buyer's name, listing title (any part) and messages' words (Russian forms).
+    query: str | None = None
 
 
 class InboxApi(Api):
@@ -94,6 +101,39 @@ class InboxApi(Api):
                                 idempotency_key=idempotency_key or uuid.uuid4().hex)
         return decode(Message, note)
 
+    async def canned_replies(self) -> list[CannedReply]:
+        """Your tenant's canned replies (at most 500), by title."""
+        found = await self._data(queries.CANNED_REPLIES, "cannedReplies")
+        return [decode(CannedReply, r) for r in found]
+
+    async def render_canned_reply(self, id: str, conversation_id: str) -> RenderedCannedReply:
+        """The reply's text with the conversation's values (nothing is sent)."""
+        done = await self._data(queries.RENDER_CANNED_REPLY, "renderCannedReply", id=id,
+                                conversation_id=conversation_id)
+        return decode(RenderedCannedReply, done)
+
+    async def create_canned_reply(self, title: str, text: str, *,
+                                  shortcut: str | None = None) -> CannedReply:
+        """Needs an admin key; Conflict when the shortcut is another reply's."""
+        created = await self._data(queries.CREATE_CANNED_REPLY, "createCannedReply",
+                                   safe=False, title=title, text=text, shortcut=shortcut)
+        return decode(CannedReply, created)
+
+    async def update_canned_reply(self, id: str, *, title: str | Unset = UNSET,
+                                  text: str | Unset = UNSET,
+                                  shortcut: str | Unset | None = UNSET) -> CannedReply:
+        """Change what is given (`shortcut=None` removes it); needs an admin key."""
+        given = {key: value for key, value in
+                 {"title": title, "text": text, "shortcut": shortcut}.items()
+                 if value is not UNSET}
+        updated = await self._data(queries.UPDATE_CANNED_REPLY, "updateCannedReply",
+                                   input={"id": id, **given})
+        return decode(CannedReply, updated)
+
+    async def delete_canned_reply(self, id: str) -> None:
+        """Needs an admin key; NotFound when your tenant has no such reply."""
+        await self._data(queries.DELETE_CANNED_REPLY, "deleteCannedReply", safe=False, id=id)
+
     async def upload_media(self, file: FileLike, *, filename: str | None = None,
                            content_type: str | None = None) -> Media:
         """Upload an image (JPEG, PNG, GIF, BMP or HEIC, up to 24 MB) for `send_message`."""
@@ -113,11 +153,14 @@ class InboxApi(Api):
             self, id: str, *, status: ConversationStatus | Unset = UNSET,
             mode: ConversationMode | Unset = UNSET, assignee_user_id: str | Unset | None = UNSET,
             pinned: bool | Unset = UNSET, labels: Sequence[str] | Unset | None = UNSET,
+            snoozed_until: datetime | Unset = UNSET,
     ) -> Conversation:
-        """Change what is given; `assignee_user_id=None` unassigns, `labels=None` clears them.
+        """Change what is given; `assignee_user_id=None` unassigns, `labels=None` clears them;
+        `status=SNOOZED` needs `snoozed_until` (future, at most 90 days; aware datetime).
         Safe to retry: it sets values, it does not add to them."""
         changes = {"status": status, "mode": mode, "assigneeUserId": assignee_user_id,
-                   "pinned": pinned, "labels": list(labels) if isinstance(labels, Sequence) else labels}
+                   "pinned": pinned, "labels": list(labels) if isinstance(labels, Sequence) else labels,
+                   "snoozedUntil": snoozed_until}
         given = {key: value for key, value in changes.items() if value is not UNSET}
         updated = await self._data(queries.UPDATE_CONVERSATION, "updateConversation",
                                    input={"id": id, **given})

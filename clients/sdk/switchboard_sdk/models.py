@@ -184,6 +184,29 @@ class ChannelDiagnostics:
 
 
 @dataclass(frozen=True)
+class CannedReply:
+    """A saved answer; its text may use {buyer_name}, {buyer_phone}, {listing_title},
+    {listing_url} and {price}."""
+
+    id: str
+    title: str = ""
+    text: str = ""
+    shortcut: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RenderedCannedReply:
+    """A canned reply's text for one conversation: `missing` variables had no value (rendered
+    empty), `unknown` names in braces are no variable (left as written)."""
+
+    text: str = ""
+    missing: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Handoff:
     """The AI handed the conversation over and no person has acted yet ("needs a manager"):
     `kind` is tool, keywords, low_confidence, no_answer, llm_failure, circuit_open,
@@ -217,6 +240,7 @@ class Conversation:
     # Set while the AI's handoff waits for a person; None once someone replied, took it
     # (assigned), resolved it or returned it to the AI.
     handoff: Handoff | None = None
+    snoozed_until: datetime | None = None  # while snoozed: when it is back to open
 
 
 # The `type` of a ConversationEvent.

@@ -10,6 +10,7 @@ fragment ConversationFields on Conversation {
   id channelId channelKind externalChatId contact { ...ContactFields } status mode
   assigneeUserId pinned labels unreadCount waitingSince lastMessageAt lastMessagePreview
   listing { ...ListingFields } createdAt updatedAt handoff { requestedAt reason kind }
+  snoozedUntil
 }"""
 MESSAGE = """
 fragment MessageFields on Message {
@@ -178,3 +179,25 @@ mutation SetChannelWebhook($id: ID!, $enabled: Boolean, $signingSecret: String) 
 
 DISCONNECT_CHANNEL = _doc("""
 mutation DisconnectChannel($id: ID!) { disconnectChannel(id: $id) { ...ChannelFields } }""", CHANNEL)
+
+CANNED_REPLY = "fragment CannedReplyFields on CannedReply { id title text shortcut createdAt updatedAt }"
+
+CANNED_REPLIES = _doc("query CannedReplies { cannedReplies { ...CannedReplyFields } }",
+                      CANNED_REPLY)
+
+RENDER_CANNED_REPLY = """
+query RenderCannedReply($id: ID!, $conversationId: ID!) {
+  renderCannedReply(id: $id, conversationId: $conversationId) { text missing unknown }
+}"""
+
+CREATE_CANNED_REPLY = _doc("""
+mutation CreateCannedReply($title: String!, $text: String!, $shortcut: String) {
+  createCannedReply(title: $title, text: $text, shortcut: $shortcut) { ...CannedReplyFields }
+}""", CANNED_REPLY)
+
+UPDATE_CANNED_REPLY = _doc("""
+mutation UpdateCannedReply($input: UpdateCannedReplyInput!) {
+  updateCannedReply(input: $input) { ...CannedReplyFields }
+}""", CANNED_REPLY)
+
+DELETE_CANNED_REPLY = "mutation DeleteCannedReply($id: ID!) { deleteCannedReply(id: $id) }"

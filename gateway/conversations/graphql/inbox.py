@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 import strawberry
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from gateway.conversations.assignment import update_conversation
+from gateway.conversations.assignment import assignee_filter, update_conversation
 from gateway.conversations.graphql.types import (
     Conversation,
     ConversationMode,
@@ -20,6 +21,7 @@ from gateway.conversations.graphql.types import (
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_input
 from gateway.graphql.pagination import Connection, connection, page_size
+from gateway.identity.principal import Principal
 
 T = TypeVar("T")
 
@@ -32,6 +34,13 @@ class ConversationFilterInput:
     channel_id: strawberry.ID | None = None
     needs_manager: bool = strawberry.field(
         default=False, description="Only conversations the AI handed over that no person took yet")
+    assignee: str | None = strawberry.field(
+        default=None, description="A user's id, `me` (the signed-in user) or `none` (unassigned)")
+    labels: list[str] | None = strawberry.field(
+        default=None, description="Each of these labels must be on the conversation (at most 10)")
+    query: str | None = strawberry.field(default=None, description=(
+        "Search: the buyer's name and the listing's title (any part) and the messages' words "
+        "(Russian word forms); at most 200 characters"))
 
 
 @strawberry.input(description="A file uploaded with POST /v1/media, sent after the text")
@@ -58,6 +67,8 @@ class UpdateConversationInput:
     assignee_user_id: strawberry.ID | None = strawberry.UNSET
     pinned: bool | None = strawberry.UNSET
     labels: list[str] | None = strawberry.UNSET
+    snoozed_until: datetime | None = strawberry.field(default=strawberry.UNSET, description=(
+        "Required with status SNOOZED: when it wakes (in the future, at most 90 days ahead)"))
 
 
 @strawberry.type
@@ -69,10 +80,10 @@ class ConversationQuery:
                                strawberry.argument(name="filter")] = None,
             sort: ConversationSort = ConversationSort.RECENT, first: int = 20,
             after: str | None = None) -> Connection[Conversation]:
-        tenant_id = info.context.require("read").tenant_id
+        principal = info.context.require("read")
         resp = await info.context.state.conversations.list_conversations(
-            tenant_id, filter=_filter(filter_), sort=sort.value, page_size=page_size(first),
-            cursor=after or "")
+            principal.tenant_id, filter=_filter(principal, filter_), sort=sort.value,
+            page_size=page_size(first), cursor=after or "")
         return connection([Conversation.from_proto(c) for c in resp.conversations],
                           resp.page_info)
 
@@ -135,18 +146,22 @@ def update_request(input: UpdateConversationInput) -> pb.UpdateConversationReque
     if input.labels is not strawberry.UNSET:
         request.labels.extend(input.labels or [])
         request.update_fields.append("labels")
+    if input.snoozed_until is not strawberry.UNSET and input.snoozed_until is not None:
+        request.snoozed_until.FromDatetime(input.snoozed_until)
     if not request.update_fields:
         raise bad_input("nothing to change: give status, mode, assigneeUserId, pinned or labels")
     return request
 
 
-def _filter(f: ConversationFilterInput | None) -> pb.ConversationFilter | None:
+def _filter(principal: Principal,
+            f: ConversationFilterInput | None) -> pb.ConversationFilter | None:
     if f is None:
         return None
     return pb.ConversationFilter(
         status=f.status.value if f.status else 0, mode=f.mode.value if f.mode else 0,
         unread_only=f.unread_only, channel_id=str(f.channel_id or ""),
-        needs_manager=f.needs_manager)
+        needs_manager=f.needs_manager, labels=f.labels or [], query=f.query or "",
+        **assignee_filter(principal, f.assignee))
 
 
 def _not_null(value: T | None, name: str) -> T:

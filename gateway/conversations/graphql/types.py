@@ -186,6 +186,8 @@ class Conversation:
     handoff: Handoff | None = strawberry.field(description=(
         "Set while the AI's handoff waits for a person (\"needs a manager\"): cleared by a human "
         "reply, an assignment, resolving or AI mode"))
+    snoozed_until: datetime | None = strawberry.field(default=None, description=(
+        "While snoozed: when it is back to open (a buyer's message wakes it sooner)"))
 
     @strawberry.field(description="The channel account; one batched call for a whole page")
     async def channel(self, info: Info) -> Channel | None:
@@ -216,4 +218,4 @@ class Conversation:
             last_message_preview=optional(c.last_message_preview),
             listing=Listing.from_proto(c.listing),
             created_at=timestamp(c, "created_at"), updated_at=timestamp(c, "updated_at"),
-            handoff=Handoff.from_proto(c))
+            handoff=Handoff.from_proto(c), snoozed_until=timestamp(c, "snoozed_until"))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query
 
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.auth import Reader, Writer
+from gateway.conversations.assignment import assignee_filter
 from gateway.conversations.assignment import update_conversation as update_conversation_of
 from gateway.conversations.schemas import (
     MODE_TO_PB,
@@ -43,11 +44,24 @@ async def list_conversations(
         channel: str | None = None,
         needs_manager: Annotated[bool, Query(
             description="Only conversations the AI handed over that no person took yet")] = False,
+        assignee: Annotated[str | None, Query(
+            description="A user's id, `me` (the signed-in user) or `none` (unassigned)")] = None,
+        label: Annotated[list[str] | None, Query(
+            max_length=10, description="Repeat for several: each must be on the conversation")
+        ] = None,
+        q: Annotated[str, Query(max_length=200, description=(
+            "Search: the buyer's name and the listing's title (any part, any case) and the "
+            "messages' words (Russian word forms: 'доставкой' finds 'доставка'; \"quotes\", "
+            "`or`, `-word`)"))] = "",
         sort: Literal["recent", "price", "price_desc"] = "recent",
         limit: Annotated[int, Query(ge=1, le=100)] = 50, cursor: str = "") -> ConversationList:
+    """Pinned conversations come first in every sort, then the rest; the cursor continues
+    the same list (same filters, sort and search)."""
     flt = pb.ConversationFilter(status=STATUS_TO_PB[status] if status else 0,
                                 mode=MODE_TO_PB[mode] if mode else 0, unread_only=unread,
-                                channel_id=channel or "", needs_manager=needs_manager)
+                                channel_id=channel or "", needs_manager=needs_manager,
+                                labels=label or [], query=q,
+                                **assignee_filter(principal, assignee))
     resp = await state.conversations.list_conversations(
         principal.tenant_id, filter=flt, sort=_SORTS[sort], page_size=limit, cursor=cursor)
     return ConversationList(
@@ -66,16 +80,19 @@ async def update_conversation(conversation_id: str, patch: ConversationPatch, pr
                               state: State) -> ConversationOut:
     fields = sorted(patch.model_fields_set)
     if not fields:
-        raise ProblemError(422, "name at least one of status, mode, assignee_user_id, pinned, labels")
+        raise ProblemError(422, "name at least one of status, mode, assignee_user_id, pinned, "
+                                "labels (snoozed_until goes with status snoozed)")
     for name in ("status", "mode", "pinned"):
         if name in fields and getattr(patch, name) is None:
             raise ProblemError(422, f"{name} cannot be null")
     request = pb.UpdateConversationRequest(
-        id=conversation_id, update_fields=fields,
+        id=conversation_id, update_fields=[f for f in fields if f != "snoozed_until"],
         status=STATUS_TO_PB[patch.status] if patch.status else 0,
         mode=MODE_TO_PB[patch.mode] if patch.mode else 0,
         assignee_user_id=patch.assignee_user_id or "", pinned=bool(patch.pinned),
         labels=patch.labels or [])
+    if patch.snoozed_until is not None:
+        request.snoozed_until.FromDatetime(patch.snoozed_until)
     return ConversationOut.from_proto(
         await update_conversation_of(state, principal.tenant_id, request))
 

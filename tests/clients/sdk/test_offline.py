@@ -44,7 +44,10 @@ COVERED = {
     # Telegram bots as customer channels (issue #12).
     "connectTelegramChannel",
     # The bot's "AI is failing" alert (issue #12).
-    "agentHealth"}
+    "agentHealth",
+    # Canned replies (issue #14).
+    "cannedReplies", "renderCannedReply", "createCannedReply", "updateCannedReply",
+    "deleteCannedReply"}
 
 
 def test_every_document_is_valid_against_the_schema() -> None:
