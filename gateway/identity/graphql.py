@@ -1,6 +1,8 @@
 """GraphQL: linking Telegram users to platform users, as REST's `/v1/telegram/link-codes` and
 `/v1/telegram/links` do, through the same rules (gateway/identity/telegram_links.py).
-Telegram's ids are 64-bit: they travel as `ID` (GraphQL's Int has 32 bits)."""
+Telegram's ids are 64-bit: they travel as `ID` (GraphQL's Int has 32 bits). The team, as REST's
+`/v1/users` (gateway/identity/team.py): `users`, `inviteUser`, `updateUser`,
+`resetUserPassword`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_input
+from gateway.identity.team import UserInfo
+from gateway.identity.team_rules import Change
 from gateway.identity.telegram_links import MAX_TELEGRAM_USER_ID, Link, LinkCode
 
 
@@ -121,3 +125,88 @@ def _uuid(value: str, name: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise bad_input(f"{name} is not a valid id") from None
+
+
+# --- the team (as REST's /v1/users: gateway/identity/team.py, docs/accounts.md) -------------
+# No acceptInvite here: every GraphQL request needs a credential before it runs, and the person
+# accepting has none yet; the web app's page posts /v1/auth/accept-invite, which signs them in.
+
+@strawberry.type(name="TeamUser", description="A user of the tenant")
+class TeamUserType:
+    id: strawberry.ID
+    email: str
+    name: str
+    role: str = strawberry.field(description="owner | admin | agent")
+    status: str = strawberry.field(description="invited | active | disabled")
+    active: bool = strawberry.field(description="May log in and be assigned conversations")
+    created_at: datetime
+    last_login_at: datetime | None
+
+    @classmethod
+    def of(cls, user: UserInfo) -> TeamUserType:
+        return cls(id=strawberry.ID(str(user.id)), email=user.email, name=user.name,
+                   role=user.role, status=user.status, active=user.active,
+                   created_at=user.created_at, last_login_at=user.last_login_at)
+
+
+@strawberry.type(name="OneTimeLink")
+class OneTimeLinkType:
+    purpose: str = strawberry.field(description="invite | reset")
+    url: str = strawberry.field(description="Hand it to the person: no e-mail is sent")
+    expires_at: datetime
+
+
+@strawberry.type(name="Invitation")
+class InvitationType:
+    user: TeamUserType
+    invite_url: str = strawberry.field(description="Valid 7 days, once; no e-mail is sent")
+    expires_at: datetime
+
+
+@strawberry.input
+class UpdateUserInput:
+    role: str | None = strawberry.field(default=None, description="owner | admin | agent "
+                                                                  "(the owner only)")
+    active: bool | None = strawberry.field(default=None, description=(
+        "false disables: the user's sessions end at once"))
+    name: str | None = None
+
+
+@strawberry.type
+class TeamQuery:
+    @strawberry.field(description="The tenant's users, oldest first (activeOnly: who may be "
+                                  "assigned)")
+    async def users(self, info: Info, active_only: bool = False) -> list[TeamUserType]:
+        principal = info.context.require("read")
+        found = await info.context.state.identity.team.users(principal)
+        return [TeamUserType.of(u) for u in found if u.active or not active_only]
+
+
+@strawberry.type
+class TeamMutation:
+    @strawberry.mutation(description=(
+        "Invite a person as admin or agent (the owner: both, an admin: agents); they are "
+        "invited until they open inviteUrl. A registered address: CONFLICT"))
+    async def invite_user(self, info: Info, email: str, role: str,
+                          name: str = "") -> InvitationType:
+        principal = info.context.require("admin")
+        user, link = await info.context.state.identity.team.invite(principal, email, role, name)
+        return InvitationType(user=TeamUserType.of(user), invite_url=link.url,
+                              expires_at=link.expires_at)
+
+    @strawberry.mutation(description=(
+        "Change a role (the owner only), disable or enable, rename; nobody disables or "
+        "demotes themselves or the last owner"))
+    async def update_user(self, info: Info, id: strawberry.ID,
+                          input: UpdateUserInput) -> TeamUserType:
+        principal = info.context.require("admin")
+        change = Change(role=input.role, active=input.active, name=input.name)
+        user = await info.context.state.identity.team.update(principal, _uuid(id, "id"), change)
+        return TeamUserType.of(user)
+
+    @strawberry.mutation(description=(
+        "A one-time password reset URL (24 h); a new invitation for who has not accepted"))
+    async def reset_user_password(self, info: Info, id: strawberry.ID) -> OneTimeLinkType:
+        principal = info.context.require("admin")
+        link = await info.context.state.identity.team.reset_link(principal, _uuid(id, "id"))
+        return OneTimeLinkType(purpose=link.purpose, url=link.url, expires_at=link.expires_at)

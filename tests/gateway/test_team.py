@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from gateway.graphql.router import graphql_router
 from gateway.identity.service import IdentityService, TenantCreated
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
@@ -24,7 +25,10 @@ NEW_PASSWORD = "another horse battery"
 
 @pytest.fixture
 def app(db: Database, settings: KernelSettings) -> FastAPI:
-    return identity_app(db, gateway_settings(settings, public_base_url="https://inbox.test"))
+    gw_settings = gateway_settings(settings, public_base_url="https://inbox.test")
+    app = identity_app(db, gw_settings)
+    app.include_router(graphql_router(gw_settings), prefix="/graphql")
+    return app
 
 
 @pytest.fixture
@@ -199,3 +203,37 @@ async def test_a_new_invitation_for_who_lost_theirs(
         accepted = await anon.post("/v1/auth/accept-invite", json={
             "token": token(again["url"], "invite"), "password": PASSWORD})
         assert accepted.status_code == 200, accepted.text
+
+
+INVITE = """mutation($email: String!, $role: String!) {
+  inviteUser(email: $email, role: $role) { inviteUrl user { id status role } } }"""
+UPDATE = """mutation($id: ID!, $active: Boolean, $role: String) {
+  updateUser(id: $id, input: {active: $active, role: $role}) { id status role active } }"""
+RESET = "mutation($id: ID!) { resetUserPassword(id: $id) { purpose url } }"
+USERS = "query($activeOnly: Boolean!) { users(activeOnly: $activeOnly) { id status lastLoginAt } }"
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def test_graphql_parity(app: FastAPI, owner: tuple[TenantCreated, httpx.AsyncClient]
+                              ) -> None:
+    created, client = owner
+    invited = (await gql(client, INVITE, email=email(), role="agent"))["data"]["inviteUser"]
+    user_id = invited["user"]["id"]
+    assert invited["user"]["status"] == "invited" and "/invite/" in invited["inviteUrl"]
+    every = (await gql(client, USERS, activeOnly=False))["data"]["users"]
+    active = (await gql(client, USERS, activeOnly=True))["data"]["users"]
+    assert user_id in {u["id"] for u in every} and user_id not in {u["id"] for u in active}
+    link = (await gql(client, RESET, id=user_id))["data"]["resetUserPassword"]
+    assert link["purpose"] == "invite"
+    disabled = (await gql(client, UPDATE, id=user_id, active=False))["data"]["updateUser"]
+    assert (disabled["status"], disabled["active"]) == ("disabled", False)
+    [error] = (await gql(client, UPDATE, id=str(created.owner_user_id), role="admin"))["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN" and "yourself" in error["message"]
+    async with join(app, "agent", client) as (_, agent):
+        [error] = (await gql(agent, INVITE, email=email(), role="agent"))["errors"]
+        assert error["extensions"]["code"] == "FORBIDDEN"
