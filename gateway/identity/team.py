@@ -29,6 +29,7 @@ from gateway.identity.team_rules import (
 )
 from gateway.identity.validation import check_password, clean_email, clean_name
 from services.kernel.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
+from services.kernel.validation import check_text, text_problem
 
 if TYPE_CHECKING:
     from gateway.identity.service import IdentityService
@@ -130,7 +131,7 @@ class Team:
     async def accept_invite(self, token: str, password: str,
                             name: str | None) -> tuple[str, Principal]:
         """Set the invited user's password, activate them and open their first session."""
-        check_password(password, MAX_PASSWORD_LENGTH)
+        _check_password(password, "password")
         name = None if name is None else clean_name(name, "name", required=False)
         tenant_id, secret_sha256 = _parse(token)
         password_hash = await hash_password(password)
@@ -141,7 +142,7 @@ class Team:
 
     async def reset_password(self, token: str, password: str) -> None:
         """Set a new password by a reset token; every session of the user ends."""
-        check_password(password, MAX_PASSWORD_LENGTH)
+        _check_password(password, "password")
         tenant_id, secret_sha256 = _parse(token)
         password_hash = await hash_password(password)
         async with self.units(tenant_id) as unit:
@@ -155,7 +156,8 @@ class Team:
         if principal.kind != "session" or principal.user_id is None:
             raise PermissionDenied("only a signed-in user changes their password (an API key "
                                    "is no one)")
-        check_password(new, MAX_PASSWORD_LENGTH)
+        _check_password(new, "new")
+        check_text(current, "current")
         async with self.units(principal.tenant_id) as unit:
             user = await self._user(unit, principal.tenant_id, principal.user_id)
         if len(current) > MAX_PASSWORD_LENGTH or not await verify_password(
@@ -204,10 +206,17 @@ def user_info(user: User) -> UserInfo:
                     user.last_login_at)
 
 
+def _check_password(password: str, what: str) -> None:
+    # Text first: argon2 encodes it, and an unpaired surrogate would be an internal error.
+    check_text(password, what)
+    check_password(password, MAX_PASSWORD_LENGTH)
+
+
 def _parse(token: str) -> tuple[uuid.UUID, str]:
     """(tenant id, SHA-256 of the secret) of a link's token; InvalidArgument when malformed."""
     tenant_hex, _, secret = token.strip().partition(".")
-    if len(tenant_hex) != 32 or not secret or len(secret) > 128:
+    if (len(tenant_hex) != 32 or not secret or len(secret) > 128
+            or text_problem(secret) is not None):
         raise InvalidArgument(BAD_LINK)
     try:
         return uuid.UUID(hex=tenant_hex), keys.sha256_hex(secret)

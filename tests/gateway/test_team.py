@@ -4,6 +4,7 @@ disabling, password resets and changes (the platform run: tests/e2e/test_team.py
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -95,8 +96,10 @@ async def test_invite_accept_and_sign_in(
         for bad in (secret[:-1] + "x", "garbage", uuid.uuid4().hex + ".x"):
             assert "ask for a new one" in problem(await anon.post(
                 "/v1/auth/accept-invite", json={"token": bad, "password": PASSWORD}), 422)
-        problem(await anon.post("/v1/auth/accept-invite", json={"token": secret,
-                                                                "password": "short"}), 422)
+        for bad_password in ("short", "\ud800" * 8, "\x00" * 8):  # as escapes in the JSON
+            body = json.dumps({"token": secret, "password": bad_password})
+            problem(await anon.post("/v1/auth/accept-invite", content=body,
+                                    headers={"Content-Type": "application/json"}), 422)
         accepted = await anon.post("/v1/auth/accept-invite", json={
             "token": secret, "password": PASSWORD, "name": "Мария Иванова"})
         assert accepted.status_code == 200, accepted.text
