@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError } from "./api";
 import { storedLang, storeLang, translator, type Key, type Lang } from "./i18n";
 import { Inbox } from "./inbox/Inbox";
+import { Icon } from "./icons";
 import { isMuted, setMuted } from "./notify";
 import { linkClick, navigate, usePath } from "./router";
 import { Agent } from "./screens/Agent";
@@ -98,7 +99,7 @@ function UserMenu() {
           </label>
           <button type="button" class="secondary" aria-pressed={muted}
             onClick={() => { setMuted(!muted); setMutedState(!muted); }}>
-            {muted ? "🔇" : "🔔"}<span class="sr-only">{muted ? s.t("unmute") : s.t("mute")}</span>
+            <Icon name={muted ? "bellOff" : "bell"} /><span class="sr-only">{muted ? s.t("unmute") : s.t("mute")}</span>
           </button>
           <button type="button" onClick={() => void s.signOut()}>{s.t("signOut")}</button>
         </div>

@@ -4,6 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { formatPrice, formatTime, useSession } from "../session";
 import type { Conversation } from "../types";
+import { Icon } from "../icons";
 import { scrollToRow, visibleRange } from "./virtual";
 
 export const ROW_HEIGHT = 76;
@@ -77,7 +78,7 @@ export function ConversationList({ id, labelledBy, items, openId, hasMore, loadi
               data-conversation={c.id}
               onClick={() => { setActive(i); onOpen(c.id); }}>
               <div class="row-top">
-                <span class="name">{c.pinned && <span aria-label={t("pinned")}>📌 </span>}{c.contact.name || c.contact.external_user_id}</span>
+                <span class="name">{c.pinned && <span title={t("pinned")}><Icon name="pin" size={12} /> </span>}{c.contact.name || c.contact.external_user_id}</span>
                 <time>{formatTime(c.last_message_at, lang)}</time>
               </div>
               <div class="row-mid">{c.listing?.title ?? ""}{price && <span class="price"> · {price}</span>}</div>

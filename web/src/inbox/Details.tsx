@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatPrice, useSession } from "../session";
 import type { Channel, Conversation } from "../types";
+import { hideBroken } from "./Thread";
 
 export function Details({ conversation: c, channel, onChanged }: {
   conversation: Conversation; channel: Channel | undefined; onChanged(c: Conversation): void;
@@ -28,7 +29,7 @@ export function Details({ conversation: c, channel, onChanged }: {
       {c.listing && (
         <section class="card listing">
           <h2>{t("listing")}</h2>
-          {c.listing.image_url && <img src={c.listing.image_url} alt="" width={240} height={180} />}
+          {c.listing.image_url && <img src={c.listing.image_url} onError={hideBroken} alt="" width={240} height={180} />}
           <p class="title">{c.listing.title}</p>
           <p class="price">{price ?? t("priceUnknown")}</p>
           {c.listing.url && <a href={c.listing.url} target="_blank" rel="noreferrer">{t("openListing")}</a>}

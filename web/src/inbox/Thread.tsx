@@ -2,6 +2,7 @@
 
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
+import { Icon } from "../icons";
 import type { Key } from "../i18n";
 import { formatTime, useSession } from "../session";
 import type { Attachment, Conversation, Message } from "../types";
@@ -57,6 +58,11 @@ function MessageItem({ m, conversationId }: { m: Message; conversationId: string
   );
 }
 
+/** A picture that cannot load keeps its box (nothing shifts) but not the broken-image icon. */
+export function hideBroken(e: { currentTarget: HTMLImageElement }): void {
+  e.currentTarget.style.visibility = "hidden";
+}
+
 function deliveryText(status: string, t: ReturnType<typeof useSession>["t"]): string {
   const key = `delivery_${status}` as Key;
   return ["pending", "sent", "failed", "received"].includes(status) ? t(key) : status;
@@ -65,7 +71,7 @@ function deliveryText(status: string, t: ReturnType<typeof useSession>["t"]): st
 function AttachmentView({ a, m, conversationId }: { a: Attachment; m: Message; conversationId: string }) {
   const { t } = useSession();
   if (a.kind === "image" && a.url) {
-    return <a href={a.url} target="_blank" rel="noreferrer"><img class="att-img" src={a.url} alt={a.title || t("image")} loading="lazy" width={240} height={180} /></a>;
+    return <a href={a.url} target="_blank" rel="noreferrer"><img class="att-img" onError={hideBroken} src={a.url} alt={a.title || t("image")} loading="lazy" width={240} height={180} /></a>;
   }
   if (a.kind === "voice") {
     // The API redirects to a fresh link (Avito's expire in an hour).
@@ -126,7 +132,7 @@ function Composer({ conversationId, onSent }: { conversationId: string; onSent(m
     <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
       {error && <p class="error" role="alert">{error}</p>}
       {image && (
-        <p class="attachment">🖼 {image.name}
+        <p class="attachment"><Icon name="image" /> {image.name}
           <button type="button" class="link" onClick={() => setImage(null)}>{t("removeAttachment")}</button></p>
       )}
       <label class="sr-only" for="composer-text">{t("composerLabel")}</label>
@@ -140,7 +146,7 @@ function Composer({ conversationId, onSent }: { conversationId: string; onSent(m
         }} />
       <div class="composer-actions">
         <label class="button secondary">
-          📎<span class="sr-only">{t("attachImage")}</span>
+          <Icon name="clip" /><span class="sr-only">{t("attachImage")}</span>
           <input type="file" accept="image/*" class="sr-only" disabled={busy}
             onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void upload(f); e.currentTarget.value = ""; }} />
         </label>

@@ -30,6 +30,7 @@ export function Channels() {
 function ConnectAvito({ onConnected }: { onConnected(c: Channel): void }) {
   const { t, errorText } = useSession();
   const [form, setForm] = useState({ name: "", client_id: "", client_secret: "" });
+  const [sandbox, setSandbox] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [done, setDone] = useState("");
@@ -41,7 +42,7 @@ function ConnectAvito({ onConnected }: { onConnected(c: Channel): void }) {
     setError("");
     setDone("");
     try {
-      const c = await api.post<Channel>("/v1/channels/avito", form, { timeoutMs: 60_000 });
+      const c = await api.post<Channel>("/v1/channels/avito", { ...form, sandbox }, { timeoutMs: 60_000 });
       setForm({ name: "", client_id: "", client_secret: "" });
       setDone(t("connected"));
       onConnected(c);
@@ -62,6 +63,8 @@ function ConnectAvito({ onConnected }: { onConnected(c: Channel): void }) {
       <label>{t("clientSecret")}
         <input name="client_secret" type="password" required autocomplete="off" value={form.client_secret}
           onInput={set("client_secret")} /></label>
+      <label class="check"><input type="checkbox" checked={sandbox}
+        onChange={(e) => setSandbox(e.currentTarget.checked)} />{t("sandbox")}</label>
       {error && <p class="error" role="alert">{error}</p>}
       {done && <p class="ok" role="status">{done}</p>}
       <button type="submit" disabled={busy}>{busy ? t("connecting") : t("connect")}</button>
