@@ -103,6 +103,10 @@ class Conversation(TenantMixin, Base):
               text("listing_price_minor DESC NULLS LAST"), text("id DESC")),
         Index("ix_conversations_handoff", "tenant_id", text("last_message_at DESC"),
               text("id DESC"), postgresql_where=text("handoff_requested_at IS NOT NULL")),
+        # One assignee's conversations ("mine"), recent first (migration 0029).
+        Index("ix_conversations_assignee", "tenant_id", "assignee_user_id",
+              text("last_message_at DESC"), text("id DESC"),
+              postgresql_where=text("assignee_user_id IS NOT NULL")),
         # Pinned rows come first in every list (inbox/queries.py); a tenant has few.
         Index("ix_conversations_pinned", "tenant_id", postgresql_where=text("pinned")),
         # The wake job's walk (inbox/snooze.py), across tenants through a definer function.

@@ -38,6 +38,11 @@ VARIANTS = {
     "recent page 3": (ConversationFilter(), Sort.RECENT, 3),
     "price asc page 2": (ConversationFilter(), Sort.PRICE_ASC, 2),
     "price desc page 2": (ConversationFilter(), Sort.PRICE_DESC, 2),
+    # The inbox's filters of issue #14 (docs/inbox.md): one assignee's list on its own index,
+    # "unassigned" checked on the rows walked. (Labels are too: no index may serve `@>` under
+    # row-level security, so a rare label is found by reading most of the tenant's rows.)
+    "assignee": (ConversationFilter(assignee_user_id=uuid.uuid4()), Sort.RECENT, 1),
+    "unassigned by price": (ConversationFilter(unassigned=True), Sort.PRICE_ASC, 1),
 }
 
 
@@ -109,8 +114,22 @@ async def test_list_walks_the_sort_index_under_the_limit(
     path = _path_to(plan, "conversations")
     assert path, _shape(plan)
     scan = path[-1]
-    assert scan["Node Type"] == "Index Scan" and scan["Index Name"] == INDEX[sort], _shape(plan)
+    index = "ix_conversations_assignee" if flt.assignee_user_id else INDEX[sort]
+    assert scan["Node Type"] == "Index Scan" and scan["Index Name"] == index, _shape(plan)
     limits = [i for i, node in enumerate(path) if node["Node Type"] == "Limit"]
     assert limits, _shape(plan)
     between = [node["Node Type"] for node in path[limits[-1]:]]
     assert not any("Sort" in kind for kind in between), _shape(plan)
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+@pytest.mark.parametrize("sort", list(Sort))
+async def test_the_pinned_part_reads_the_pinned_index(
+        db: Database, dataset_tenant: uuid.UUID, sort: Sort, generic: bool) -> None:
+    """Every list's first part, the pinned conversations, comes from the partial index of the
+    tenant's pinned rows (few: sorted after reading), not from a walk of all its rows."""
+    plan = await _plan(db, dataset_tenant, page_statement(ConversationFilter(), sort, 51,
+                                                          pinned=True), generic)
+    path = _path_to(plan, "conversations")
+    assert any(node.get("Index Name") == "ix_conversations_pinned" for node in path), \
+        _shape(plan)

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, or_, select, tuple_
+from sqlalchemy import Integer, Select, and_, bindparam, cast, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from services.conversations.inbox import search
@@ -81,8 +81,9 @@ _CONDITIONS: dict[str, Callable[[], Any]] = {
     # ix_conversations_handoff (partial) serves the recent sort
     "needs_manager": lambda: Conversation.handoff_requested_at.is_not(None),
     "unassigned": lambda: Conversation.assignee_user_id.is_(None),
+    # Cast: a literal array (EXPLAIN's rendering) is text[], which varchar[] @> does not take.
     "labels": lambda: Conversation.labels.contains(
-        bindparam("labels", type_=Conversation.labels.type)),
+        cast(bindparam("labels", type_=Conversation.labels.type), Conversation.labels.type)),
     "q": search.condition,
 }
 
