@@ -48,8 +48,9 @@ PROCESS_ENV = {
     "SWITCHBOARD_SEND_RETRY_BACKOFF_S": "[0.5, 1, 2, 3, 5]",
     "SWITCHBOARD_SEND_MAX_DELIVERIES": "8",
     # channels-sender's ack_wait covers a whole batch (services/channels/consumers.py): a send
-    # a killed process held is redelivered after it. Smaller batches keep it at its 60 s floor.
-    "SWITCHBOARD_SEND_BATCH": "8",
+    # a killed process held is redelivered after it, 2 x 4 x (2 + 1) + 3 x 2 = 30 s here.
+    "SWITCHBOARD_SEND_BATCH": "4",
+    "SWITCHBOARD_SEND_ACK_WAIT_FLOOR_S": "20",
     # Reconciliation rounds: scheduling's platform job asks channels every half second.
     "SWITCHBOARD_JOB_CHANNELS_RECONCILE_S": "0.5",
     "SWITCHBOARD_SCHEDULING_POLL_S": "0.5",
