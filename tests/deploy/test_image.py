@@ -44,14 +44,21 @@ def stages() -> list[list[tuple[str, str]]]:
 
 
 def test_multi_stage_build_on_python_311_slim() -> None:
-    builder, runtime = stages()
+    web, builder, runtime = stages()
     assert builder[0][1].endswith("AS builder") and runtime[0][1].endswith("AS runtime")
-    base = dict(i for i in instructions() if i[0] == "ARG")["ARG"]
-    assert re.fullmatch(r"PYTHON_IMAGE=python:3\.11-slim(-\w+)?", base)
+    bases = dict(args.split("=", 1) for op, args in instructions() if op == "ARG")
+    assert re.fullmatch(r"python:3\.11-slim(-\w+)?", bases["PYTHON_IMAGE"])
     builder_runs = " ".join(args for op, args in builder if op == "RUN")
     assert "pip install" in builder_runs and re.search(r"pip install [^&]*\.(\s|$)", builder_runs)
     assert ("COPY", "--from=builder /opt/switchboard /opt/switchboard") in runtime
     assert not any(op == "RUN" and "pip" in args for op, args in runtime)  # nothing built at run
+    # The web inbox: built from the lock in a node stage, only its files in the runtime.
+    assert web[0][1].endswith("AS web") and re.fullmatch(r"node:\d+-\S+", bases["NODE_IMAGE"])
+    web_runs = [args for op, args in web if op == "RUN"]
+    assert web_runs[0].startswith("npm ci") and web_runs[-1] == "npm run build"
+    assert ("COPY", "--from=web /web/dist /opt/switchboard/web") in runtime
+    assert "SWITCHBOARD_WEB_DIST_DIR=/opt/switchboard/web" in " ".join(
+        args for op, args in runtime if op == "ENV")
 
 
 def test_copies_only_what_exists_and_never_fetches() -> None:
