@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from services.conversations.models import CannedReply
+from services.kernel.errors import Conflict
 from services.kernel.repository import RepositoryBase
 
 
@@ -34,3 +36,11 @@ class CannedReplyRepository(RepositoryBase[CannedReply]):
     async def remove(self, id_: uuid.UUID) -> bool:
         gone = await self.session.execute(delete(CannedReply).where(CannedReply.id == id_))
         return bool(gone.rowcount)  # type: ignore[attr-defined]
+
+    async def flush_unique(self, shortcut: str | None) -> None:
+        """Write the changes; a shortcut a concurrent request took meanwhile is a Conflict
+        (uq_canned_replies_shortcut), not an internal error."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict(f"shortcut /{shortcut} belongs to another canned reply") from exc

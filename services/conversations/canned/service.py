@@ -106,7 +106,7 @@ class CannedReplies:
         await self._free(unit, values.get("shortcut"), None)
         reply = unit.canned.add(CannedReply(id=uuid.uuid4(), tenant_id=require_tenant(),
                                             **values))
-        await unit.flush()
+        await unit.canned.flush_unique(values.get("shortcut"))
         return reply
 
     async def update(self, unit: ConversationsUnit, id_: uuid.UUID,
@@ -121,7 +121,7 @@ class CannedReplies:
             await self._free(unit, values["shortcut"], id_)
         for name, value in values.items():
             setattr(reply, name, value)
-        await unit.flush()
+        await unit.canned.flush_unique(values.get("shortcut"))
         return reply
 
     async def delete(self, unit: ConversationsUnit, id_: uuid.UUID) -> None:
@@ -141,6 +141,7 @@ class CannedReplies:
     @staticmethod
     async def _free(unit: ConversationsUnit, shortcut: str | None,
                     but: uuid.UUID | None) -> None:
-        """A shortcut is one reply's (the unique index stays the last word on a race)."""
+        """A shortcut is one reply's (the unique index is the last word on a race:
+        `flush_unique`)."""
         if shortcut and await unit.canned.shortcut_taken(shortcut, but):
             raise Conflict(f"shortcut /{shortcut} belongs to another canned reply")

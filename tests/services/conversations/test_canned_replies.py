@@ -10,7 +10,10 @@ import pytest
 
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from services.conversations.models import CannedReply
+from services.conversations.repository import ConversationsUnit
 from services.kernel.bus import Bus
+from services.kernel.db import Database
 from services.kernel.errors import Conflict, InvalidArgument, NotFound
 from tests.fixtures.events import eventually, publish_inbound, unified
 
@@ -62,3 +65,16 @@ async def test_render_for_a_conversation(client: ConversationsClient, bus: Bus,
     theirs = await client.create_canned_reply(tenant_b, "t", "x")
     with pytest.raises(NotFound):  # another tenant's reply
         await client.render_canned_reply(tenant_a, theirs.id, conversation.id)
+
+
+async def test_a_shortcut_taken_by_a_concurrent_request_is_a_conflict(
+        db: Database, tenant_a: uuid.UUID) -> None:
+    """The check before the insert passed for both; the unique index answers the second."""
+    async with db.unit_of_work(tenant_a) as session:
+        unit = ConversationsUnit(session)
+        for title in ("first", "second"):
+            unit.canned.add(CannedReply(id=uuid.uuid4(), tenant_id=tenant_a, title=title,
+                                        text="x", shortcut="race"))
+        with pytest.raises(Conflict, match="/race"):
+            await unit.canned.flush_unique("race")
+        await session.rollback()
