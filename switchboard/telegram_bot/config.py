@@ -37,6 +37,12 @@ class TelegramBotSettings(KernelSettings):
     telegram_bot_pacing: bool = True
     # Each Bot API request and each request to the platform.
     telegram_bot_request_timeout_s: float = Field(default=20.0, gt=0)
+    # Conversations whose live events one bot's window handles at once (each one's in order).
+    telegram_bot_window_lanes: int = Field(default=8, ge=1, le=64)
+    # How often overdue handoffs are looked for, and how often the channels' diagnostics and
+    # the agent's model health are asked for problems to alert about (each asks Avito).
+    telegram_bot_alert_check_s: float = Field(default=5.0, gt=0)
+    telegram_bot_problem_check_s: float = Field(default=300.0, gt=0)
     # An AI handoff no manager picked up within this long is alerted in the group's General
     # topic (every bot's; a per-bot setting may come later).
     telegram_bot_handoff_alert_after_s: float = Field(default=600.0, gt=0)

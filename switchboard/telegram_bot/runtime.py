@@ -119,7 +119,10 @@ class TelegramBotRuntime:
 
 def runner_settings(settings: TelegramBotSettings) -> RunnerSettings:
     return RunnerSettings(pacing=Pacing(enabled=settings.telegram_bot_pacing),
-                          request_timeout_s=settings.telegram_bot_request_timeout_s)
+                          request_timeout_s=settings.telegram_bot_request_timeout_s,
+                          window_lanes=settings.telegram_bot_window_lanes,
+                          alert_check_s=settings.telegram_bot_alert_check_s,
+                          channel_check_s=settings.telegram_bot_problem_check_s)
 
 
 async def build_runtime(settings: TelegramBotSettings) -> TelegramBotRuntime:

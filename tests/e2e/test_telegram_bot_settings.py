@@ -13,6 +13,7 @@ from switchboard.credentials import Credentials
 from switchboard.devstack.dev import DevOptions
 from switchboard.devstack.dev import _settings as dev_settings
 from switchboard.telegram_bot.config import TelegramBotSettings
+from switchboard.telegram_bot.runtime import runner_settings
 from tests.clients.telegram_bot.conftest import new_buyer
 from tests.e2e.telegram_bot import SellerBot, bot_component, following, seller_bot
 from tests.e2e.test_agent import enable_agent
@@ -28,6 +29,16 @@ def test_the_dev_stack_connects_sandbox_accounts_and_others_do_not() -> None:
     assert TelegramBotSettings(**settings).telegram_bot_connect_sandbox is True
     assert TelegramBotSettings().telegram_bot_connect_sandbox is False
     assert TelegramBotSettings().telegram_bot_handoff_alert_after_s == 600.0
+
+
+def test_the_window_and_alert_cadences_reach_the_runner() -> None:
+    defaults = runner_settings(TelegramBotSettings())
+    assert (defaults.window_lanes, defaults.alert_check_s, defaults.channel_check_s) == (
+        8, 5.0, 300.0)
+    tuned = runner_settings(TelegramBotSettings(
+        telegram_bot_window_lanes=2, telegram_bot_alert_check_s=1,
+        telegram_bot_problem_check_s=30))
+    assert (tuned.window_lanes, tuned.alert_check_s, tuned.channel_check_s) == (2, 1.0, 30.0)
 
 
 async def test_the_console_connects_a_sandbox_avito_account_when_the_setting_says_so(
