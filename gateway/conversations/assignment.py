@@ -26,8 +26,9 @@ async def _check_assignee(state: GatewayState, tenant_id: uuid.UUID, value: str)
         user_id = uuid.UUID(value)
     except ValueError:
         raise InvalidArgument("assignee_user_id is not a valid id") from None
-    if not await state.identity.user_exists(tenant_id, user_id):
-        raise InvalidArgument(f"assignee_user_id: no user {user_id} in this tenant")
+    if not await state.identity.user_is_active(tenant_id, user_id):
+        raise InvalidArgument(f"assignee_user_id: no active user {user_id} in this tenant "
+                              "(GET /v1/users?active=true lists who can be assigned)")
 
 
 def assignee_filter(principal: Principal, value: str | None) -> dict[str, str | bool]:

@@ -101,7 +101,7 @@ class IdentityRepository:
         row = (await self.session.execute(_LOGIN, {"email": email})).first()
         return None if row is None else LoginCredential(*row)
 
-    async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    async def user_is_active(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         """Is this an active user of the tenant (enabled, invitation accepted)? Bound to the
         tenant: RLS shows no other tenant's users; the filter says so too."""
         found = await self.session.scalar(

@@ -110,11 +110,11 @@ class IdentityService:
         return TenantCreated(tenant_id=tenant_id, owner_user_id=owner.id,
                              api_key=key.plaintext, api_key_id=row.id)
 
-    async def user_exists(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    async def user_is_active(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         """Is `user_id` an active user of this tenant (for ids other services store, e.g.
         assignees: a disabled or still invited user cannot be assigned)?"""
         async with self.units(tenant_id) as unit:
-            return await unit.identity.user_exists(tenant_id, user_id)
+            return await unit.identity.user_is_active(tenant_id, user_id)
 
     # --- API keys ----------------------------------------------------------------------------
 
