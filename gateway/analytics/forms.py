@@ -4,7 +4,7 @@ spec and the analytics settings, and their protobuf."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,7 @@ Format = Literal["json", "html", "png"]
 GroupBy = Literal["channel", "listing", "assignee", "day"]
 RELATIVE = {name: getattr(report_pb2, f"RELATIVE_PERIOD_{name.upper()}")
             for name in Relative.__args__}  # type: ignore[attr-defined]
+RELATIVE_NAMES = {value: name for name, value in RELATIVE.items()}
 FORMATS = {"json": report_pb2.REPORT_FORMAT_JSON, "html": report_pb2.REPORT_FORMAT_HTML,
            "png": report_pb2.REPORT_FORMAT_PNG}
 GROUPS = {None: pb.GROUP_BY_UNSPECIFIED, "channel": pb.GROUP_BY_CHANNEL,
@@ -40,6 +41,18 @@ class ReportSpecIn(BaseModel):
     to_date: date | None = None
     time_zone: str = Field(default="", max_length=64, description=(
         "IANA zone of the report's days ('' = the tenant's analytics zone, else UTC)"))
+
+    @classmethod
+    def from_proto(cls, spec: report_pb2.ReportSpec) -> Self:
+        which = spec.period.WhichOneof("kind")
+        rng = spec.period.range
+        return cls(
+            channel_ids=list(spec.channel_ids), combined=spec.combined, metrics=list(spec.metrics),
+            relative=RELATIVE_NAMES.get(spec.period.relative) if which == "relative" else None,
+            from_date=date.fromisoformat(rng.from_date) if which == "range" and rng.from_date
+            else None,
+            to_date=date.fromisoformat(rng.to_date) if which == "range" and rng.to_date else None,
+            time_zone=spec.time_zone)
 
     def proto(self) -> report_pb2.ReportSpec:
         period = report_pb2.ReportPeriod()

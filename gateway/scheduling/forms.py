@@ -12,16 +12,12 @@ from pydantic import BaseModel, Field
 
 from clients.rpc.gen.switchboard.analytics.v1 import report_pb2
 from clients.rpc.gen.switchboard.scheduling.v1 import scheduling_service_pb2 as pb
+from gateway.analytics.forms import Relative, ReportSpecIn
 from gateway.schemas import Int32, Int64
 from services.kernel.timestamps import to_datetime
 
 RecurrenceKind = Literal["daily", "every_n_days", "weekly", "monthly"]
-Relative = Literal["yesterday", "today_so_far", "last_7_days", "last_30_days", "previous_week",
-                   "previous_month", "month_to_date"]
 Policy = Literal["fire_once_late", "skip"]
-RELATIVE = {name: getattr(report_pb2, f"RELATIVE_PERIOD_{name.upper()}")
-            for name in Relative.__args__}  # type: ignore[attr-defined]
-RELATIVE_NAMES = {value: name for name, value in RELATIVE.items()}
 POLICY = {"fire_once_late": pb.MISSED_RUN_POLICY_FIRE_ONCE_LATE,
           "skip": pb.MISSED_RUN_POLICY_SKIP}
 POLICY_NAMES = {value: name for name, value in POLICY.items()}
@@ -53,19 +49,14 @@ class DestinationIn(BaseModel):
         "to keep it)"))
 
 
-class ReportIn(BaseModel):
-    channel_ids: list[str] = Field(default_factory=list, max_length=100, description=(
-        "Channel account ids; empty = every account"))
-    combined: bool = Field(default=True, description="One report across the accounts, or a "
-                                                     "section per account")
-    metrics: list[str] = Field(default_factory=list, max_length=50, description=(
-        "Metric keys (GET /v1/analytics/metrics); empty = the defaults"))
+class ReportIn(ReportSpecIn):
+    """A schedule's report: the spec of POST /v1/analytics/reports, its period counted from
+    each run."""
+
     relative: Relative | None = Field(default=None, description="A period relative to the run "
                                                                 "(default yesterday)")
-    from_date: date | None = Field(default=None, description="Or explicit local dates")
-    to_date: date | None = None
     time_zone: str = Field(default="", max_length=64, description=(
-        "IANA zone of the report's days ('' = the tenant's analytics zone)"))
+        "IANA zone of the report's days ('' = the schedule's zone)"))
 
 
 class ScheduleIn(BaseModel):
@@ -104,7 +95,7 @@ def schedule_proto(form: ScheduleIn | SchedulePatch) -> pb.Schedule:
     if form.destination is not None:
         message.destination.CopyFrom(_destination(form.destination))
     if form.report is not None:
-        message.report.CopyFrom(_report(form.report))
+        message.report.CopyFrom(form.report.proto())
     if form.missed_run_policy is not None:
         message.missed_run_policy = POLICY[form.missed_run_policy]
     return message
@@ -128,18 +119,6 @@ def _destination(d: DestinationIn) -> pb.Destination:
     return pb.Destination(webhook=pb.WebhookDestination(url=d.url or "", secret=d.secret or ""))
 
 
-def _report(r: ReportIn) -> report_pb2.ReportSpec:
-    period = report_pb2.ReportPeriod()
-    if r.from_date or r.to_date:
-        period.range.CopyFrom(report_pb2.DateRange(
-            from_date=r.from_date.isoformat() if r.from_date else "",
-            to_date=r.to_date.isoformat() if r.to_date else ""))
-    elif r.relative:
-        period.relative = RELATIVE[r.relative]
-    return report_pb2.ReportSpec(channel_ids=r.channel_ids, combined=r.combined,
-                                 metrics=r.metrics, period=period, time_zone=r.time_zone)
-
-
 def recurrence_out(r: pb.Recurrence) -> RecurrenceIn:
     kind = r.WhichOneof("kind") or "daily"
     if kind == "every_n_days":
@@ -153,14 +132,7 @@ def recurrence_out(r: pb.Recurrence) -> RecurrenceIn:
 
 
 def report_out(spec: report_pb2.ReportSpec) -> ReportIn:
-    which = spec.period.WhichOneof("kind")
-    rng = spec.period.range
-    return ReportIn(
-        channel_ids=list(spec.channel_ids), combined=spec.combined, metrics=list(spec.metrics),
-        relative=RELATIVE_NAMES.get(spec.period.relative) if which == "relative" else None,  # type: ignore[arg-type]
-        from_date=date.fromisoformat(rng.from_date) if which == "range" and rng.from_date else None,
-        to_date=date.fromisoformat(rng.to_date) if which == "range" and rng.to_date else None,
-        time_zone=spec.time_zone)
+    return ReportIn.from_proto(spec)
 
 
 def when(message: object, field: str) -> datetime | None:
