@@ -81,6 +81,14 @@ async def test_an_unsafe_request_by_cookie_needs_the_token(
     assert (await client.get("/v1/api-keys")).status_code == 200  # safe: no token
 
 
+async def test_a_multipart_upload_by_cookie_needs_the_token_before_it_is_read(
+        client: httpx.AsyncClient, owner: tuple[TenantCreated, str]) -> None:
+    await login(client, owner[1])
+    files = {"file": ("a.txt", b"hello", "text/plain")}
+    for path in ("/v1/media", "/v1/agent/knowledge/documents"):
+        assert CSRF_HEADER in csrf_refusal(await client.post(path, files=files))
+
+
 async def test_an_api_key_needs_no_token_even_beside_a_cookie(
         client: httpx.AsyncClient, owner: tuple[TenantCreated, str]) -> None:
     await login(client, owner[1])
