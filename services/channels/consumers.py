@@ -188,8 +188,8 @@ def _batch_ack_wait(s: ChannelsSettings) -> float:
     them. Covered: one send at its worst (every HTTP attempt of every part: 2 x attempts x
     (timeout + backoff max)) plus every other message of the batch taking a full request
     timeout, which also covers pacing the whole batch through one account's token bucket.
-    Defaults: 144 + 31 x 10 = 454 s; never under `send_ack_wait_floor_s` (60 s). Read marks (no key, `send_concurrency` at a time) need
-    at most ceil(batch / concurrency) x 72 s.
+    Defaults: 144 + 31 x 10 = 454 s; never under `send_ack_wait_floor_s` (60 s). Read marks
+    (no key, `send_concurrency` at a time) need at most ceil(batch / concurrency) x 72 s.
 
     Beyond that (Avito failing every one of many sends to one chat) JetStream may redeliver
     the batch's unstarted tail while this process still holds it. This process fetches again
@@ -199,7 +199,8 @@ def _batch_ack_wait(s: ChannelsSettings) -> float:
     from going out twice unless both replicas reach that same message at the same time.
     """
     one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
-    return max(s.send_ack_wait_floor_s, one_send + (s.send_batch - 1) * s.avito_timeout_s)
+    batch = one_send + (s.send_batch - 1) * s.avito_timeout_s
+    return max(s.send_ack_wait_floor_s, batch)
 
 
 def _chat_key(cls: type[ProtoMessage]) -> Callable[[Delivery], str]:
