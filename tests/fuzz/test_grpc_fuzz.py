@@ -16,7 +16,7 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 from google.protobuf.message_factory import GetMessageClass
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,6 +155,17 @@ async def test_every_rpc_refuses_callers_without_credentials_or_tenant(
     assert wrong == []
 
 
+def _decodes(rpc: Rpc, raw: bytes) -> bool:
+    """Whether `raw` is a message of the RPC's request after all (the server rightly takes it):
+    e.g. field 1 of a request without fields (ListCannedReplies, GetAgentHealth,
+    ListPlatformJobs) is an unknown field, kept unparsed."""
+    try:
+        rpc.request_class.FromString(raw)
+    except DecodeError:
+        return False
+    return True
+
+
 async def test_every_rpc_answers_bytes_that_do_not_decode_with_invalid_argument(
         caller: Caller, world: World) -> None:
     meta = metadata(caller.token, str(world.tenant.tenant_id))
@@ -162,6 +173,7 @@ async def test_every_rpc_answers_bytes_that_do_not_decode_with_invalid_argument(
 
     def sweep() -> list[str]:
         return [f"{rpc} {raw!r}: {code.name} {details}" for rpc in RPCS for raw in garbage
+                if not _decodes(rpc, raw)
                 for code, details in [caller.status(rpc, raw, meta)]
                 if code is not grpc.StatusCode.INVALID_ARGUMENT]
     assert await asyncio.to_thread(sweep) == []
