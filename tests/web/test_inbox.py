@@ -103,6 +103,31 @@ async def test_switch_to_manager_mode(page: Page, seller: Tenant) -> None:
     assert resp.json()["mode"] == "manager"
 
 
+async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant) -> None:
+    conversation_id = page.url.rsplit("/", 1)[1]
+    created = await seller.http.post("/v1/canned-replies", json={
+        "title": "Цена", "text": "{buyer_name}, цена {price}, торг возможен.", "shortcut": "price"})
+    assert created.status_code == 201, created.text
+    composer = page.get_by_label("Ответ покупателю")
+    canned = page.get_by_label("Шаблоны ответов")
+    await canned.focus()  # asks for the list again: the reply was added after the page opened
+    await canned.select_option(label="/price Цена")
+    buyer = (await seller.http.get(f"/v1/conversations/{conversation_id}")).json()["contact"]["name"]
+    rendered = rf"^{re.escape(buyer)}, цена 18\s500\s₽, торг возможен\.$"
+    await expect(composer).to_have_value(re.compile(rendered))
+    await page.get_by_label("Заметка (покупатель не увидит)").check()
+    await composer.fill("Перезвонить после обеда")
+    await composer.press("Enter")
+    await expect(page.locator(".msg.note", has_text="Перезвонить после обеда")).to_be_visible()
+    me = await (await page.request.get("/v1/auth/me")).json()
+    await page.locator(".details").get_by_label("Ответственный").select_option(me["user_id"])
+    await page.get_by_role("button", name="Отложить до").click()
+    await expect(page.locator(".details")).to_contain_text("отложен")
+    shown = (await seller.http.get(f"/v1/conversations/{conversation_id}")).json()
+    assert shown["assignee_user_id"] == me["user_id"] and shown["status"] == "snoozed"
+    assert shown["snoozed_until"]
+
+
 async def test_connect_with_a_wrong_secret_shows_the_apis_error(
         page: Page, platform: RunningPlatform, seller: Tenant, shots: Path) -> None:
     account = (await platform.emulator.post("/_emulator/accounts", json={"name": "Другой"})).json()

@@ -31,6 +31,7 @@ export interface Conversation {
   last_message_at: string | null;
   last_message_preview: string;
   listing: Listing | null;
+  snoozed_until?: string | null;
   handoff?: { requested_at: string | null; reason: string; kind: string } | null;
 }
 
@@ -65,6 +66,21 @@ export interface Me {
   kind: string;
   role: string | null;
   scopes: string[];
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+}
+
+export interface CannedReply {
+  id: string;
+  title: string;
+  text: string;
+  shortcut: string | null;
 }
 
 export interface Channel {

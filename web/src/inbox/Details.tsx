@@ -2,18 +2,30 @@
 
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import { formatPrice, useSession } from "../session";
-import type { Channel, Conversation } from "../types";
+import { formatPrice, formatTime, useSession } from "../session";
+import type { Channel, Conversation, User } from "../types";
 import { hideBroken } from "./Thread";
 
-export function Details({ conversation: c, channel, onChanged }: {
-  conversation: Conversation; channel: Channel | undefined; onChanged(c: Conversation): void;
+type Patch = Partial<Pick<Conversation, "mode" | "status" | "pinned" | "labels" | "assignee_user_id" | "snoozed_until">>;
+
+/** Tomorrow at 09:00 local time, as a datetime-local value: the usual snooze. */
+function tomorrowMorning(): string {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  d.setHours(9, 0, 0, 0);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
+}
+
+export function Details({ conversation: c, channel, users, onChanged }: {
+  conversation: Conversation; channel: Channel | undefined; users: User[]; onChanged(c: Conversation): void;
 }) {
   const { t, lang, errorText } = useSession();
   const [error, setError] = useState("");
   const [label, setLabel] = useState("");
+  const [until, setUntil] = useState(tomorrowMorning);
 
-  async function patch(body: Partial<Pick<Conversation, "mode" | "status" | "pinned" | "labels">>) {
+  async function patch(body: Patch) {
     setError("");
     try {
       onChanged(await api.patch<Conversation>(`/v1/conversations/${c.id}`, body));
@@ -53,7 +65,15 @@ export function Details({ conversation: c, channel, onChanged }: {
             </label>
           ))}
         </fieldset>
-        <p>{t("statusLabel")}: <b>{t(`status_${c.status}`)}</b></p>
+        <label>{t("assignee")}
+          <select value={c.assignee_user_id ?? ""}
+            onChange={(e) => void patch({ assignee_user_id: e.currentTarget.value || null })}>
+            <option value="">{t("unassigned")}</option>
+            {users.map((u) => <option key={u.id} value={u.id}>{u.name || u.email}</option>)}
+          </select>
+        </label>
+        <p>{t("statusLabel")}: <b>{t(`status_${c.status}`)}</b>
+          {c.status === "snoozed" && c.snoozed_until && <> · {t("snoozedUntil", { time: formatTime(c.snoozed_until, lang) })}</>}</p>
         <div class="actions">
           {c.status === "resolved"
             ? <button type="button" onClick={() => void patch({ status: "open" })}>{t("reopen")}</button>
@@ -61,6 +81,14 @@ export function Details({ conversation: c, channel, onChanged }: {
           <button type="button" class="secondary" aria-pressed={c.pinned}
             onClick={() => void patch({ pinned: !c.pinned })}>{c.pinned ? t("unpin") : t("pin")}</button>
         </div>
+        <form class="snooze" onSubmit={(e) => {
+          e.preventDefault();
+          void patch({ status: "snoozed", snoozed_until: new Date(until).toISOString() });
+        }}>
+          <label>{t("snooze")}
+            <input type="datetime-local" required value={until} onInput={(e) => setUntil(e.currentTarget.value)} /></label>
+          <button type="submit" class="secondary">{t("snooze")}</button>
+        </form>
       </section>
       <section class="card">
         <h2>{t("labels")}</h2>

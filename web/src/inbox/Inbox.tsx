@@ -5,7 +5,7 @@ import { useEffect, useReducer, useState } from "preact/hooks";
 import { api, query } from "../api";
 import { navigate } from "../router";
 import { useSession } from "../session";
-import type { Channel, Conversation, Message, Mode, Status } from "../types";
+import type { Channel, Conversation, Message, Mode, Status, User } from "../types";
 import { ConversationList } from "./ConversationList";
 import { Details } from "./Details";
 import { useLive } from "./live";
@@ -16,11 +16,13 @@ const PAGE = 50;
 const STATUSES: Status[] = ["open", "pending", "snoozed", "resolved"];
 
 export function Inbox({ path }: { path: string }) {
-  const { t, errorText } = useSession();
+  const { t, errorText, me } = useSession();
   const [state, dispatch] = useReducer(reduce, undefined, () => initialState());
   const [tab, setTab] = useState<Mode>("manager");
   const [loading, setLoading] = useState<Record<Mode, boolean>>({ bot: false, manager: false });
   const [channels, setChannels] = useState<Channel[]>([]);
+  const [users, setUsers] = useState<User[]>([]);
+  const [search, setSearch] = useState("");
   const [error, setError] = useState("");
   const openId = path.split("/")[2] || null;
   const live = useLive(dispatch, state.openId);
@@ -33,7 +35,8 @@ export function Inbox({ path }: { path: string }) {
       const f = state.filters;
       const page = await api.get<{ items: Conversation[]; page: { next_cursor: string | null; has_more: boolean } }>(
         `/v1/conversations${query({ mode, channel: f.channel, status: f.status, unread: f.unread,
-          sort: f.sort, limit: PAGE, cursor: append ? list.cursor : "" })}`);
+          assignee: f.assignee, label: f.label, q: f.q, sort: f.sort, limit: PAGE,
+          cursor: append ? list.cursor : "" })}`);
       dispatch({ type: "page", mode, items: page.items, cursor: page.page.next_cursor,
         hasMore: page.page.has_more, append });
     } catch (err) {
@@ -46,7 +49,14 @@ export function Inbox({ path }: { path: string }) {
   useEffect(() => {
     api.get<{ items: Channel[] }>("/v1/channels?limit=100").then((r) => setChannels(r.items),
       (err) => setError(errorText(err)));
+    api.get<{ items: User[] }>("/v1/users?active=true").then((r) => setUsers(r.items), () => undefined);
   }, []);
+  // Search as the manager types, once they pause.
+  useEffect(() => {
+    if (search.trim() === state.filters.q) return;
+    const timer = setTimeout(() => setFilters({ q: search.trim() }), 300);
+    return () => clearTimeout(timer);
+  }, [search]);
   // Filters changed, or a reset: both lists from their first page.
   useEffect(() => {
     void loadPage("bot", false);
@@ -89,6 +99,11 @@ export function Inbox({ path }: { path: string }) {
             </button>
           ))}
         </div>
+        <label class="search">
+          <span class="sr-only">{t("search")}</span>
+          <input type="search" placeholder={t("search")} maxLength={200} value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)} />
+        </label>
         <div class="filters">
           <label>{t("filterChannel")}
             <select value={state.filters.channel} onChange={(e) => setFilters({ channel: e.currentTarget.value })}>
@@ -109,6 +124,18 @@ export function Inbox({ path }: { path: string }) {
               <option value="price_desc">{t("sortPriceDesc")}</option>
             </select>
           </label>
+          <label>{t("filterAssignee")}
+            <select value={state.filters.assignee} onChange={(e) => setFilters({ assignee: e.currentTarget.value })}>
+              <option value="">{t("all")}</option>
+              {me.user_id && <option value={me.user_id}>{t("mine")}</option>}
+              <option value="none">{t("nobody")}</option>
+              {users.filter((u) => u.id !== me.user_id).map((u) => <option key={u.id} value={u.id}>{u.name || u.email}</option>)}
+            </select>
+          </label>
+          <label>{t("filterLabel")}
+            <input value={state.filters.label} maxLength={64}
+              onChange={(e) => setFilters({ label: e.currentTarget.value.trim() })} />
+          </label>
           <label class="check">
             <input type="checkbox" checked={state.filters.unread} onChange={(e) => setFilters({ unread: e.currentTarget.checked })} />
             {t("filterUnread")}
@@ -127,7 +154,7 @@ export function Inbox({ path }: { path: string }) {
             <Thread conversation={open} messages={state.messages}
               onSent={(m) => dispatch({ type: "message", message: m })} />
           </div>
-          <Details conversation={open} channel={channels.find((c) => c.id === open.channel_id)}
+          <Details conversation={open} channel={channels.find((c) => c.id === open.channel_id)} users={users}
             onChanged={(c) => dispatch({ type: "conversation", conversation: c })} />
         </>
       ) : (

@@ -1,11 +1,11 @@
 // The middle column: the conversation's messages and the composer.
 
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { Icon } from "../icons";
 import type { Key } from "../i18n";
 import { formatTime, useSession } from "../session";
-import type { Attachment, Conversation, Message } from "../types";
+import type { Attachment, CannedReply, Conversation, Message } from "../types";
 
 export function Thread({ conversation, messages, onSent }: {
   conversation: Conversation; messages: Message[]; onSent(m: Message): void;
@@ -88,9 +88,34 @@ function AttachmentView({ a, m, conversationId }: { a: Attachment; m: Message; c
     : <span class="file">{a.title || a.kind}</span>;
 }
 
+function CannedPicker({ conversationId, onText }: { conversationId: string; onText(text: string, missing: string[]): void }) {
+  const { t, errorText } = useSession();
+  const [replies, setReplies] = useState<CannedReply[]>([]);
+  // Asked again on focus: a reply an admin added meanwhile shows without a reload.
+  const load = () => {
+    api.get<{ items: CannedReply[] }>("/v1/canned-replies").then((r) => setReplies(r.items), () => undefined);
+  };
+  useEffect(load, []);
+  return (
+    <label class="canned">
+      <span class="sr-only">{t("cannedReplies")}</span>
+      <select value="" onFocus={load} onChange={(e) => {
+        const id = e.currentTarget.value;
+        if (!id) return;
+        api.post<{ text: string; missing: string[] }>(`/v1/conversations/${conversationId}/canned-replies/${id}/render`)
+          .then((r) => onText(r.text, r.missing), (err) => onText("", [errorText(err)]));
+      }}>
+        <option value="">{t("cannedReplies")}</option>
+        {replies.map((r) => <option key={r.id} value={r.id}>{r.shortcut ? `/${r.shortcut} ` : ""}{r.title}</option>)}
+      </select>
+    </label>
+  );
+}
+
 function Composer({ conversationId, onSent }: { conversationId: string; onSent(m: Message): void }) {
   const { t, errorText } = useSession();
   const [text, setText] = useState("");
+  const [note, setNote] = useState(false);
   const [image, setImage] = useState<{ mediaId: string; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -111,13 +136,15 @@ function Composer({ conversationId, onSent }: { conversationId: string; onSent(m
   }
 
   async function send() {
-    if (busy || (!text.trim() && !image)) return;
+    if (busy || (!text.trim() && (!image || note))) return;
     setBusy(true);
     setError("");
     try {
-      const body = { text: text.trim(), attachments: image ? [{ kind: "image", media_id: image.mediaId }] : [] };
-      const m = await api.post<Message>(`/v1/conversations/${conversationId}/messages`, body,
-        { headers: { "Idempotency-Key": crypto.randomUUID() } });
+      const m = note
+        ? await api.post<Message>(`/v1/conversations/${conversationId}/notes`, { text: text.trim() })
+        : await api.post<Message>(`/v1/conversations/${conversationId}/messages`,
+          { text: text.trim(), attachments: image ? [{ kind: "image", media_id: image.mediaId }] : [] },
+          { headers: { "Idempotency-Key": crypto.randomUUID() } });
       setText("");
       setImage(null);
       onSent(m);
@@ -129,7 +156,7 @@ function Composer({ conversationId, onSent }: { conversationId: string; onSent(m
   }
 
   return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+    <form class={`composer${note ? " note" : ""}`} onSubmit={(e) => { e.preventDefault(); void send(); }}>
       {error && <p class="error" role="alert">{error}</p>}
       {image && (
         <p class="attachment"><Icon name="image" /> {image.name}
@@ -145,12 +172,18 @@ function Composer({ conversationId, onSent }: { conversationId: string; onSent(m
           }
         }} />
       <div class="composer-actions">
+        <CannedPicker conversationId={conversationId} onText={(s, missing) => {
+          if (s) setText(s);
+          setError(missing.length ? t("cannedMissing", { names: missing.join(", ") }) : "");
+        }} />
+        <label class="check"><input type="checkbox" checked={note} onChange={(e) => setNote(e.currentTarget.checked)} />
+          {t("noteMode")}</label>
         <label class="button secondary">
           <Icon name="clip" /><span class="sr-only">{t("attachImage")}</span>
           <input type="file" accept="image/*" class="sr-only" disabled={busy}
             onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void upload(f); e.currentTarget.value = ""; }} />
         </label>
-        <button type="submit" disabled={busy}>{busy ? t("uploading") : t("send")}</button>
+        <button type="submit" disabled={busy}>{busy ? t("uploading") : note ? t("addNote") : t("send")}</button>
       </div>
     </form>
   );

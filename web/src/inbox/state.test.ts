@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, LiveEvent, Message } from "../types";
-import { initialState, isNewBuyerMessage, reduce, unreadIn, type InboxState } from "./state";
+import { DEFAULT_FILTERS, initialState, isNewBuyerMessage, reduce, unreadIn, type InboxState } from "./state";
 
 const conv = (id: string, over: Partial<Conversation> = {}): Conversation => ({
   id, channel_id: "ch1", channel: "avito", contact: { id: "p", external_user_id: "u", name: id, phone: "" },
@@ -54,8 +54,31 @@ describe("the inbox reducer", () => {
     expect(s.lists.manager.ids).toEqual(["a", "m"]);
   });
 
+  it("puts pinned conversations first, as the API does", () => {
+    const s = reduce(loaded(), { type: "conversation", conversation: conv("b", { pinned: true }) });
+    expect(s.lists.bot.ids).toEqual(["b", "a"]);
+    const later = reduce(s, { type: "live", event: live("message.received",
+      conv("a", { last_message_at: "2026-12-03T13:00:00Z" }), null) });
+    expect(later.lists.bot.ids).toEqual(["b", "a"]);
+  });
+
+  it("filters live changes by assignee and label, and adds none while searching", () => {
+    const base = { ...DEFAULT_FILTERS, assignee: "u1", label: "vip" };
+    let s = reduce(initialState(), { type: "filters", filters: base });
+    s = reduce(s, { type: "page", mode: "bot", items: [], cursor: null, hasMore: false, append: false });
+    s = reduce(s, { type: "conversation", conversation: conv("x", { assignee_user_id: "u2", labels: ["vip"] }) });
+    s = reduce(s, { type: "conversation", conversation: conv("y", { assignee_user_id: "u1", labels: ["vip"] }) });
+    expect(s.lists.bot.ids).toEqual(["y"]);
+    let q = reduce(initialState(), { type: "filters", filters: { ...DEFAULT_FILTERS, q: "доставка" } });
+    q = reduce(q, { type: "page", mode: "bot", items: [conv("found")], cursor: null, hasMore: false, append: false });
+    q = reduce(q, { type: "live", event: live("message.received", conv("other"), null) });
+    q = reduce(q, { type: "live", event: live("message.received", conv("found", { unread_count: 2 }), null) });
+    expect(q.lists.bot.ids).toEqual(["found"]);
+    expect(q.conversations.found?.unread_count).toBe(2);
+  });
+
   it("leaves out a conversation the filters exclude, and one past a list with more pages", () => {
-    let s = reduce(initialState(), { type: "filters", filters: { channel: "ch2", status: "", unread: false, sort: "recent" } });
+    let s = reduce(initialState(), { type: "filters", filters: { ...DEFAULT_FILTERS, channel: "ch2" } });
     s = reduce(s, { type: "page", mode: "bot", items: [], cursor: null, hasMore: false, append: false });
     s = reduce(s, { type: "live", event: live("message.received", conv("x"), msg("x1", "x")) });
     expect(s.lists.bot.ids).toEqual([]);

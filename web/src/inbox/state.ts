@@ -9,6 +9,9 @@ export interface Filters {
   status: Status | "";
   unread: boolean;
   sort: Sort;
+  assignee: string; // "" any, "none" no one, or a user's id (the signed-in user's for "mine")
+  label: string;
+  q: string; // search: matched by the server only (message text), see `matches`
 }
 
 export interface ListState {
@@ -40,24 +43,32 @@ export type Action =
 
 const emptyList = (): ListState => ({ ids: [], cursor: null, hasMore: false, loaded: false });
 
-export const DEFAULT_FILTERS: Filters = { channel: "", status: "", unread: false, sort: "recent" };
+export const DEFAULT_FILTERS: Filters = { channel: "", status: "", unread: false, sort: "recent",
+  assignee: "", label: "", q: "" };
 
 export function initialState(filters: Filters = DEFAULT_FILTERS): InboxState {
   return { filters, conversations: {}, lists: { bot: emptyList(), manager: emptyList() },
     openId: null, messages: [], generation: 0 };
 }
 
-/** Whether a conversation belongs in the list of `mode` under these filters. */
-export function matches(c: Conversation, mode: Mode, f: Filters): boolean {
+/** Whether a conversation belongs in the list of `mode` under these filters. A search's
+ * matches are the server's to tell (message text in Russian word forms): while searching, a
+ * live event updates the rows shown but adds none. */
+export function matches(c: Conversation, mode: Mode, f: Filters, listed: boolean): boolean {
+  const assignee = f.assignee === "none" ? c.assignee_user_id === null
+    : !f.assignee || c.assignee_user_id === f.assignee;
   return c.mode === mode && (!f.channel || c.channel_id === f.channel)
-    && (!f.status || c.status === f.status) && (!f.unread || c.unread_count > 0);
+    && (!f.status || c.status === f.status) && (!f.unread || c.unread_count > 0)
+    && assignee && (!f.label || c.labels.includes(f.label)) && (!f.q || listed);
 }
 
-/** The list's order, as the API sorts (last activity newest first, or the listing's price). */
+/** The list's order, as the API sorts: pinned first, then last activity newest first or the
+ * listing's price (unknown prices last). */
 export function compare(sort: Sort): (a: Conversation, b: Conversation) => number {
   const time = (c: Conversation) => (c.last_message_at ? Date.parse(c.last_message_at) : 0);
   const price = (c: Conversation) => c.listing?.price_minor ?? null;
   return (a, b) => {
+    if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
     if (sort !== "recent") {
       const pa = price(a), pb = price(b);
       if (pa !== pb) {
@@ -97,7 +108,7 @@ function place(state: InboxState, c: Conversation): InboxState {
   for (const mode of ["bot", "manager"] as const) {
     const list = lists[mode];
     const without = list.ids.filter((id) => id !== c.id);
-    if (!list.loaded || !matches(c, mode, state.filters)) {
+    if (!list.loaded || !matches(c, mode, state.filters, without.length !== list.ids.length)) {
       if (without.length !== list.ids.length) lists[mode] = { ...list, ids: without };
       continue;
     }
