@@ -3,7 +3,7 @@ through scheduling's gRPC `PlatformJobs` as the gateway's caller.
 
 Where: `SWITCHBOARD_SCHEDULING_TARGET` (default 127.0.0.1:50066, the dev stack's), the
 gateway's token `SWITCHBOARD_GRPC_TOKEN` (in a cluster: run it in the gateway's pod), else the
-dev stack's `.switchboard/credentials.json`.
+dev stack's `credentials.json` in `--data-dir` (`.switchboard`, as `switchboard dev`'s).
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-DEV_CREDENTIALS = Path(".switchboard") / "credentials.json"
+DEV_DATA_DIR = Path(".switchboard")
 
 
 def register(sub: Any) -> None:
     """Add `jobs`, `jobs runs JOB` and `jobs run JOB` to the CLI's subcommands."""
     jobs = sub.add_parser("jobs", help="platform jobs: list them with their next and last run "
                                        "(runs JOB: its history; run JOB: now)")
+    jobs.add_argument("--data-dir", type=Path, default=DEV_DATA_DIR, help=(
+        "the dev stack's data directory, for its credentials (as given to switchboard dev)"))
     jobs.set_defaults(handler=lambda args: _call(_list, args))
     actions = jobs.add_subparsers(metavar="action")
     runs = actions.add_parser("runs", help="a job's recent runs, newest first")
@@ -43,11 +45,12 @@ def _call(action: Callable[[Any, argparse.Namespace], Coroutine[Any, Any, None]]
 
     settings = KernelSettings()
     token = settings.grpc_token.get_secret_value()
-    if not token and DEV_CREDENTIALS.is_file():
-        token = json.loads(DEV_CREDENTIALS.read_text()).get("grpc", {}).get("gateway", "")
+    credentials = args.data_dir / "credentials.json"
+    if not token and credentials.is_file():
+        token = json.loads(credentials.read_text()).get("grpc", {}).get("gateway", "")
     if not token:
-        raise SystemExit("set SWITCHBOARD_GRPC_TOKEN to the gateway's token "
-                         "(or run it where `switchboard dev` keeps .switchboard/)")
+        raise SystemExit(f"no {credentials}: set SWITCHBOARD_GRPC_TOKEN to the gateway's token, "
+                         "or give --data-dir as to switchboard dev")
     ca = Path(settings.grpc_tls_ca).read_bytes() if settings.grpc_tls_ca else None
     caller = Caller("gateway", token, ca)
 
