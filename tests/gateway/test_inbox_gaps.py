@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
-from switchboard_sdk import Switchboard
+from switchboard_sdk import ConversationFilter, ConversationStatus, Switchboard
 
 from clients.rpc.base import open_channel
 from clients.rpc.platform_jobs import PlatformJobsClient
@@ -93,6 +93,10 @@ async def test_filters_search_and_pinned_first(platform: RunningPlatform, seller
     graph = (await seller.http.post("/graphql", json={"query": query, "variables": {
         "f": {"labels": ["vip"], "query": "размер", "assignee": "none"}}})).json()
     assert [e["node"]["id"] for e in graph["data"]["conversations"]["edges"]] == [two], graph
+    async with Switchboard(platform.gateway_url, api_key=seller.api_key) as sdk:
+        page = await sdk.conversations(ConversationFilter(labels=["vip"], query="размер",
+                                                          assignee="none"))
+        assert [c.id for c in page.items] == [two]
 
 
 async def _make_due(platform: RunningPlatform, seller: Tenant, id_: str) -> None:
@@ -137,9 +141,12 @@ async def test_snooze_wakes_by_the_job_and_the_feed_sees_it(
     finally:
         await jobs.channel.close()
     assert body["conversation"]["snoozed_until"] is None
-    # Snoozed again, a buyer's message wakes it at once.
-    await seller.http.patch(path, json={"status": "snoozed", "snoozed_until": (
-        datetime.now(UTC) + timedelta(days=2)).isoformat()})
+    # Snoozed again (by the SDK), a buyer's message wakes it at once.
+    later = datetime.now(UTC) + timedelta(days=2)
+    async with Switchboard(platform.gateway_url, api_key=seller.api_key) as sdk:
+        again = await sdk.update_conversation(id_, status=ConversationStatus.SNOOZED,
+                                              snoozed_until=later)
+    assert again.status == ConversationStatus.SNOOZED and again.snoozed_until == later
     await platform.buyer_writes(shop, "Ау?", chat_id="gap-3")
 
     async def woken() -> bool:
