@@ -113,6 +113,8 @@ async def test_snooze_wakes_by_the_job_and_the_feed_sees_it(
     id_, path = chats["gap-3"], f"/v1/conversations/{chats['gap-3']}"
     now = datetime.now(UTC)
     for body, says in (({"status": "snoozed"}, "required"),
+                       ({"snoozed_until": (now + timedelta(hours=1)).isoformat()},
+                        "snoozed_until goes with status snoozed"),
                        ({"status": "snoozed", "snoozed_until": (now - timedelta(hours=1))
                          .isoformat()}, "future"),
                        ({"status": "snoozed", "snoozed_until": (now + timedelta(days=91))

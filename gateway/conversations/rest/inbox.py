@@ -78,7 +78,7 @@ async def get_conversation(conversation_id: str, principal: Reader, state: State
 @router.patch("/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
 async def update_conversation(conversation_id: str, patch: ConversationPatch, principal: Writer,
                               state: State) -> ConversationOut:
-    fields = sorted(patch.model_fields_set)
+    fields = sorted(patch.model_fields_set - {"snoozed_until"})
     if not fields:
         raise ProblemError(422, "name at least one of status, mode, assignee_user_id, pinned, "
                                 "labels (snoozed_until goes with status snoozed)")
@@ -86,7 +86,7 @@ async def update_conversation(conversation_id: str, patch: ConversationPatch, pr
         if name in fields and getattr(patch, name) is None:
             raise ProblemError(422, f"{name} cannot be null")
     request = pb.UpdateConversationRequest(
-        id=conversation_id, update_fields=[f for f in fields if f != "snoozed_until"],
+        id=conversation_id, update_fields=fields,
         status=STATUS_TO_PB[patch.status] if patch.status else 0,
         mode=MODE_TO_PB[patch.mode] if patch.mode else 0,
         assignee_user_id=patch.assignee_user_id or "", pinned=bool(patch.pinned),
