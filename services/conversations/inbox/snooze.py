@@ -9,6 +9,7 @@ scheduling service; no timer here), or at once when the buyer writes (ingest/inb
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -64,11 +65,17 @@ class Waker:
         self._units, self._now, self._batch = units, now, batch
 
     async def round(self, deadline_s: float) -> RoundOutcome:
-        now = self._now()
+        """Up to `batch` due conversations, taking no more work once `deadline_s` passed;
+        `remaining` 1 (due again at once) when the batch was full or the deadline cut it."""
+        now, started = self._now(), time.monotonic()
         async with self._units.tenantless() as unit:
             due = await unit.conversations.snoozed_due(now, self._batch)
         woken = failed = 0
-        for tenant_id, conversation_id in due:
+        found, cut = len(due), False
+        for done, (tenant_id, conversation_id) in enumerate(due):
+            if time.monotonic() - started > deadline_s:
+                due, cut = due[:done], True
+                break
             try:
                 woken += await self._wake(tenant_id, conversation_id, now)
             except Exception:  # the next round finds it still due
@@ -76,7 +83,7 @@ class Waker:
                               extra={"conversation_id": str(conversation_id)})
                 failed += 1
         return RoundOutcome(processed=len(due), failed=failed,
-                            remaining=int(len(due) >= self._batch),
+                            remaining=int(found >= self._batch or cut),
                             detail=f"{woken} woken" if due else "nothing due")
 
     async def _wake(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID,

@@ -15,11 +15,16 @@ from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from clients.rpc.platform_jobs import PlatformJobRunnerClient
+from services.conversations.inbox.snooze import Waker
+from services.conversations.models import OutboxEvent
+from services.conversations.repository import ConversationsUnit
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
 from services.kernel.errors import InvalidArgument, PermissionDenied
+from services.kernel.outbox import Outbox
 from services.kernel.runtime import ServiceRuntime
+from services.kernel.unit import Units
 from switchboard.credentials import Credentials
 from tests.fixtures.bus import as_component
 from tests.fixtures.events import eventually, publish_inbound, unified
@@ -138,3 +143,24 @@ async def test_only_scheduling_asks_for_the_round(
         await gateway.channel.close()
     with pytest.raises(InvalidArgument):
         await jobs.run("channels.reconcile", "test-run", 5.0)
+
+
+async def test_a_round_takes_its_batch_and_stops_at_its_deadline(
+        client: ConversationsClient, bus: Bus, db: Database, tenant_a: uuid.UUID) -> None:
+    units = Units(db, ConversationsUnit, Outbox(OutboxEvent))
+    later = datetime.now(UTC) + timedelta(hours=2)
+    ids = []
+    for i in range(2):
+        c = await _conversation(client, bus, tenant_a, f"u2i-s-batch{i}")
+        await client.update_conversation(tenant_a, _snooze(c.id, later))
+        await _due_now(db, tenant_a, c.id)
+        ids.append(c.id)
+    cut = await Waker(units, batch=1).round(0.0)  # its deadline passed before any work
+    assert (cut.processed, cut.remaining) == (0, 1)
+    full = await Waker(units, batch=1).round(10.0)  # a full batch: due again at once
+    assert (full.processed, full.failed, full.remaining) == (1, 0, 1)
+    rest = await Waker(units, batch=10).round(10.0)
+    assert (rest.processed, rest.remaining) == (1, 0)
+    for id_ in ids:
+        assert (await client.get_conversation(tenant_a, id_)).status == \
+            pb.CONVERSATION_STATUS_OPEN
