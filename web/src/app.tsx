@@ -8,10 +8,14 @@ import { linkClick, navigate, usePath } from "./router";
 import { Agent } from "./screens/Agent";
 import { Channels } from "./screens/Channels";
 import { Login } from "./screens/Login";
+import { SetPassword } from "./screens/SetPassword";
+import { Team } from "./screens/Team";
 import { describeError, SessionContext, type Session } from "./session";
 import type { Me } from "./types";
 
-const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"]];
+const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/team", "navTeam"]];
+// The pages of one-time links (team invitations, password resets): shown signed in or not.
+const LINK_PAGES = ["/invite/", "/reset-password/"];
 
 export function App() {
   const path = usePath();
@@ -31,7 +35,9 @@ export function App() {
     });
   }, []);
 
+  const linkPage = LINK_PAGES.some((p) => path.startsWith(p));
   useEffect(() => {
+    if (linkPage) return;
     if (me === null && path !== "/login") navigate("/login", true);
     if (me && (path === "/login" || path === "/")) navigate("/inbox", true);
   }, [me, path]);
@@ -41,6 +47,10 @@ export function App() {
     setLangState(l);
   };
 
+  if (linkPage) {
+    const reload = () => api.get<Me>("/v1/auth/me").then(setMe, () => setMe(null));
+    return <SetPassword t={t} path={path} onDone={() => void reload()} />;
+  }
   if (error) return <p class="fatal" role="alert">{error}</p>;
   if (me === undefined) return <p class="loading" aria-busy="true">{t("loading")}</p>;
   if (me === null) return <Login t={t} lang={lang} setLang={setLang} onSignedIn={setMe} />;
@@ -74,6 +84,7 @@ export function App() {
           {section === "/inbox" ? <Inbox path={path} />
             : section === "/channels" ? <Channels />
             : section === "/ai" ? <Agent />
+            : section === "/team" ? <Team />
             : <p>{t("notFound")}</p>}
         </main>
       </div>
