@@ -1,9 +1,12 @@
 """The inbox with 1,000 conversations in a real browser: the first rows paint, the list stays
-virtualized (a few dozen rows in the DOM), and scrolling reaches the next cursor page. The time
-to the first rows is printed and reported in docs/performance.md, not asserted (machines vary)."""
+virtualized (a few dozen rows in the DOM), and scrolling reaches the next cursor page; and how
+soon a buyer's message shows in the open conversation after the emulator sends its webhook.
+The times are printed and reported in docs/performance.md, not asserted (machines vary)."""
 
 from __future__ import annotations
 
+import statistics
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -12,6 +15,7 @@ import asyncpg
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, Tenant
 from tests.web.conftest import new_page, sign_in
 
@@ -78,3 +82,33 @@ async def test_scrolling_reaches_the_next_pages(page: Page) -> None:
         await rows.evaluate("el => el.scrollTo(0, el.scrollHeight)")
         await expect(page.locator(".row", has_text=f"Покупатель {buyer}")).to_have_count(1)
     assert await page.locator(".row").count() < 40
+
+
+async def test_a_buyer_message_shows_soon_after_its_webhook(
+        browser: Browser, platform: RunningPlatform) -> None:
+    seller = await platform.new_tenant("Live seller")
+    shop = await platform.connect_sandbox_shop(seller)
+    first = await platform.buyer_writes(shop, "Первое сообщение")
+
+    async def conversation() -> str | None:
+        items = (await seller.http.get("/v1/conversations")).json()["items"]
+        return items[0]["id"] if items else None
+    conversation_id = await eventually(conversation)
+    ctx, page = await new_page(browser, platform.gateway_url)
+    try:
+        await sign_in(page, seller.email, seller.password)
+        await page.goto(f"/inbox/{conversation_id}")
+        await page.locator(".live.open").wait_for()
+        delays = []
+        for i in range(20):  # light load: one message at a time
+            text = f"Сообщение {i}: ещё в наличии?"
+            started = time.perf_counter()
+            await platform.buyer_writes(shop, text, chat_id=first["chat_id"])
+            await page.locator(".msg.in", has_text=text).wait_for()  # polled every frame
+            delays.append((time.perf_counter() - started) * 1000)
+    finally:
+        await ctx.close()
+    delays.sort()
+    print(f"\nwebhook to the open conversation, 20 messages: p50 {statistics.median(delays):.0f} ms, "
+          f"max {delays[-1]:.0f} ms")
+    assert len(delays) == 20
