@@ -176,6 +176,7 @@ async def test_the_cli_lists_the_jobs_their_runs_and_runs_one_now(
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SWITCHBOARD_SCHEDULING_TARGET", replicas[0].grpc.address)
     monkeypatch.setenv("SWITCHBOARD_GRPC_TOKEN", settings.caller("gateway").token)
+    await settled_runs(jobs, 1)  # seeded and run once (this test may run alone)
     await asyncio.to_thread(cli.main, ["jobs"])
     listed = capsys.readouterr().out
     assert f"{JOB}  every 60 s  next: " in listed and "analytics.avito_statistics  disabled" \
