@@ -2,7 +2,7 @@
 
 Hashed assets under `/assets/` are cached for a year (their names change with their content);
 `index.html` answers every client route (`/`, `/login`, `/inbox`, `/inbox/<id>`, `/channels`,
-`/ai`, `/team`, `/invite/<token>`, `/reset-password/<token>`) uncached, so a new build shows on
+`/ai`, `/team`, `/reports`, `/invite/<token>`, `/reset-password/<token>`) uncached, so a new build shows on
 the next load. The routes are listed, not a catch-all: `/v1`, `/graphql`, `/webhooks`,
 `/health*`, `/docs`, `/openapi.json` stay the API's, and an unknown path stays a 404 problem.
 The page's Content-Security-Policy lets it load scripts, styles and API calls from this origin
@@ -23,7 +23,7 @@ from gateway.errors import ProblemError
 # The screens of web/src/app.tsx: a reload on any of them gets the app. /invite/… and
 # /reset-password/… are the pages of the team's one-time links (gateway/identity/team.py).
 CLIENT_ROUTES = ("/", "/login", "/inbox", "/inbox/{conversation_id}", "/channels", "/ai", "/team",
-                 "/invite/{token}", "/reset-password/{token}")
+                 "/reports", "/invite/{token}", "/reset-password/{token}")
 WEB_POLICY = "; ".join([
     "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
     "img-src 'self' data: https:", "media-src 'self' https:", "font-src 'self'",

@@ -159,6 +159,19 @@ async def test_upload_a_knowledge_file(page: Page, seller: Tenant, shots: Path,
     await page.screenshot(path=shots / "ai.png")
 
 
+async def test_reports_show_the_figures_and_export_to_excel(page: Page, shots: Path) -> None:
+    await page.get_by_role("link", name="Отчёты").click()
+    await expect(page.locator("[data-figure=messages_in]")).to_have_text(re.compile(r"^\d+$"))
+    await page.get_by_role("button", name="Выгрузить за период").click()
+    download = page.get_by_role("link", name="Скачать файл")
+    await expect(download).to_be_visible()
+    href = await download.get_attribute("href")
+    assert href
+    file = await page.request.get(href)
+    assert file.ok and (await file.body())[:2] == b"PK"  # an XLSX is a zip
+    await page.screenshot(path=shots / "reports.png")
+
+
 async def test_a_phone_sized_screen_shows_one_column(browser: Browser, platform: RunningPlatform,
                                                      seller: Tenant, shots: Path) -> None:
     ctx, phone = await new_page(browser, platform.gateway_url,

@@ -8,12 +8,13 @@ import { linkClick, navigate, usePath } from "./router";
 import { Agent } from "./screens/Agent";
 import { Channels } from "./screens/Channels";
 import { Login } from "./screens/Login";
+import { Reports } from "./screens/Reports";
 import { SetPassword } from "./screens/SetPassword";
 import { Team } from "./screens/Team";
 import { describeError, SessionContext, type Session } from "./session";
 import type { Me } from "./types";
 
-const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/team", "navTeam"]];
+const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/reports", "navReports"], ["/team", "navTeam"]];
 // The pages of one-time links (team invitations, password resets): shown signed in or not.
 const LINK_PAGES = ["/invite/", "/reset-password/"];
 
@@ -85,6 +86,7 @@ export function App() {
             : section === "/channels" ? <Channels />
             : section === "/ai" ? <Agent />
             : section === "/team" ? <Team />
+            : section === "/reports" ? <Reports />
             : <p>{t("notFound")}</p>}
         </main>
       </div>
