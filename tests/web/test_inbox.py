@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.fixtures.events import eventually
-from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
+from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant, second_gateway
 from tests.web.conftest import new_page, sign_in
 
 pytestmark = pytest.mark.slow
@@ -126,6 +126,31 @@ async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant)
     shown = (await seller.http.get(f"/v1/conversations/{conversation_id}")).json()
     assert shown["assignee_user_id"] == me["user_id"] and shown["status"] == "snoozed"
     assert shown["snoozed_until"]
+
+
+async def test_a_dropped_live_feed_catches_up_on_reconnect(
+        page: Page, browser: Browser, platform: RunningPlatform, seller: Tenant,
+        shop: SandboxShop) -> None:
+    conversation_id = page.url.rsplit("/", 1)[1]
+    chat_id = (await seller.http.get(f"/v1/conversations/{conversation_id}")).json()["external_chat_id"]
+    gateway = await second_gateway(platform)  # one we can stop and start again on its port
+    port = int(gateway.url.rsplit(":", 1)[1])
+    ctx, other = await new_page(browser, f"http://127.0.0.1:{port}")
+    try:
+        await sign_in(other, seller.email, seller.password)
+        await other.goto(f"/inbox/{conversation_id}")
+        await expect(other.locator(".live.open")).to_be_visible()
+        await gateway.stop()  # the stream ends asking to reconnect; the page retries
+        await expect(other.locator(".live.open")).to_have_count(0)
+        await platform.buyer_writes(shop, "Пока шлюз перезапускался", chat_id=chat_id)
+        gateway = await second_gateway(platform, http_port=port,
+                                       public_base_url=f"http://127.0.0.1:{port}")
+        # Replayed from the last event id on reconnect: no reload, nothing missed.
+        await expect(other.locator(".msg.in", has_text="Пока шлюз перезапускался")).to_be_visible()
+        await expect(other.locator(".live.open")).to_be_visible()
+    finally:
+        await ctx.close()
+        await gateway.stop()
 
 
 async def test_connect_with_a_wrong_secret_shows_the_apis_error(

@@ -38,6 +38,18 @@ describe("the live stream", () => {
     expect(statuses).toContain("reconnecting");
   });
 
+  it("resumes from the start frame's id when the stream ends before any event", async () => {
+    const sources: FakeSource[] = [];
+    const stream = new LiveStream({ event: () => undefined, reset: () => undefined,
+      status: () => undefined, ended: () => undefined },
+    (url) => { const s = new FakeSource(url); sources.push(s); return s as unknown as EventSource; });
+    stream.start();
+    sources[0]!.emit("end", JSON.stringify({ reason: "shutdown", reconnect: true }), "77");
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(sources[1]!.url).toBe("/v1/events?lastEventId=77");
+    stream.stop();
+  });
+
   it("backs off exponentially with jitter, capped", () => {
     expect(backoffMs(0, () => 0)).toBe(250);
     expect(backoffMs(0, () => 1)).toBe(500);

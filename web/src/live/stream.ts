@@ -92,6 +92,9 @@ export class LiveStream {
   }
 
   private onEnd(e: MessageEvent<string>): void {
+    // The stream's start frame carries an id and no event: a stream that ends before any event
+    // still resumes from its start, or what came meanwhile would be missed.
+    this.remember(e);
     let data: { reason?: string; reconnect?: boolean } = {};
     try {
       data = JSON.parse(e.data) as typeof data;
