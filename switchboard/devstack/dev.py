@@ -275,6 +275,7 @@ def _print_summary(stack: DevStack) -> None:
     avito, tg, tc = info["avito"], info["telegram"], info["telegram_channel"]
     print(f"""
 Switchboard is running.
+  Web inbox      {url}/  (sign in with the login below; `make web` builds it)
   REST docs      {url}/docs
   GraphQL        {url}/graphql
   API key        {info['api_key']}
