@@ -23,6 +23,7 @@ export function Inbox({ path }: { path: string }) {
   const [channels, setChannels] = useState<Channel[]>([]);
   const [users, setUsers] = useState<User[]>([]);
   const [search, setSearch] = useState("");
+  const [olderCursor, setOlderCursor] = useState<string | null>(null);
   const [error, setError] = useState("");
   const openId = path.split("/")[2] || null;
   const live = useLive(dispatch, state.openId);
@@ -64,15 +65,17 @@ export function Inbox({ path }: { path: string }) {
   }, [state.filters, state.generation]);
   useEffect(() => {
     dispatch({ type: "open", id: openId });
+    setOlderCursor(null);
     if (!openId) return;
     let stale = false;
     Promise.all([
       api.get<Conversation>(`/v1/conversations/${openId}`),
-      api.get<{ items: Message[] }>(`/v1/conversations/${openId}/messages?limit=100`),
+      api.get<{ items: Message[]; page: { next_cursor: string | null } }>(`/v1/conversations/${openId}/messages?limit=100`),
     ]).then(([c, messages]) => {
       if (stale) return;
       dispatch({ type: "conversation", conversation: c });
       dispatch({ type: "messages", id: openId, items: messages.items });
+      setOlderCursor(messages.page.next_cursor);
       setTab(c.mode);
       if (c.unread_count > 0) {
         api.post<Conversation>(`/v1/conversations/${openId}/read`)
@@ -81,6 +84,18 @@ export function Inbox({ path }: { path: string }) {
     }, (err) => setError(errorText(err)));
     return () => { stale = true; };
   }, [openId, state.generation]);
+
+  async function loadOlder() {
+    if (!openId || !olderCursor) return;
+    try {
+      const page = await api.get<{ items: Message[]; page: { next_cursor: string | null } }>(
+        `/v1/conversations/${openId}/messages${query({ limit: 100, cursor: olderCursor })}`);
+      dispatch({ type: "messages", id: openId, items: page.items, older: true });
+      setOlderCursor(page.page.next_cursor);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
 
   const setFilters = (f: Partial<Filters>) => dispatch({ type: "filters", filters: { ...state.filters, ...f } });
   const open = state.openId ? state.conversations[state.openId] : undefined;
@@ -152,6 +167,7 @@ export function Inbox({ path }: { path: string }) {
           <div class="col-thread">
             <button type="button" class="back" onClick={() => navigate("/inbox")}>← {t("back")}</button>
             <Thread conversation={open} messages={state.messages}
+              onOlder={olderCursor ? () => void loadOlder() : null}
               onSent={(m) => dispatch({ type: "message", message: m })} />
           </div>
           <Details conversation={open} channel={channels.find((c) => c.id === open.channel_id)} users={users}

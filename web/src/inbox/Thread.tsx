@@ -7,16 +7,19 @@ import type { Key } from "../i18n";
 import { formatTime, useSession } from "../session";
 import type { Attachment, CannedReply, Conversation, Message } from "../types";
 
-export function Thread({ conversation, messages, onSent }: {
-  conversation: Conversation; messages: Message[]; onSent(m: Message): void;
+export function Thread({ conversation, messages, onOlder, onSent }: {
+  conversation: Conversation; messages: Message[]; onOlder: (() => void) | null; onSent(m: Message): void;
 }) {
   const { t } = useSession();
   const log = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
-  // Stay at the bottom when new messages come, unless the reader scrolled up.
+  const fromBottom = useRef(0);
+  // Stay at the bottom when new messages come, unless the reader scrolled up; earlier messages
+  // added above keep what the reader sees where it was.
   useLayoutEffect(() => {
     const el = log.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    el.scrollTop = stick.current ? el.scrollHeight : el.scrollHeight - fromBottom.current;
   }, [messages.length, conversation.id]);
 
   return (
@@ -28,7 +31,9 @@ export function Thread({ conversation, messages, onSent }: {
         onScroll={(e) => {
           const el = e.currentTarget;
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          fromBottom.current = el.scrollHeight - el.scrollTop;
         }}>
+        {onOlder && <li class="older"><button type="button" class="link" onClick={onOlder}>{t("olderMessages")}</button></li>}
         {messages.map((m) => <MessageItem key={m.id} conversationId={conversation.id} m={m} />)}
       </ol>
       <Composer conversationId={conversation.id} onSent={onSent} />

@@ -33,6 +33,12 @@ describe("the inbox reducer", () => {
     expect(unreadIn(s, "bot")).toBe(1);
   });
 
+  it("joins an older page of messages before the ones shown", () => {
+    const s = reduce(loaded(), { type: "messages", id: "b", older: true,
+      items: [msg("b0", "b", { sent_at: "2026-12-03T07:00:00Z" }), msg("b1", "b", { sent_at: "2026-12-03T08:00:00Z" })] });
+    expect(s.messages.map((m) => m.id)).toEqual(["b0", "b1", "b2"]);
+  });
+
   it("updates a message in place when its delivery status changes", () => {
     let s = reduce(loaded(), { type: "message", message: msg("out", "b", { direction: "outbound", status: "pending" }) });
     s = reduce(s, { type: "live", event: live("message.status_changed", conv("b"),

@@ -35,7 +35,7 @@ export type Action =
   | { type: "filters"; filters: Filters }
   | { type: "page"; mode: Mode; items: Conversation[]; cursor: string | null; hasMore: boolean; append: boolean }
   | { type: "open"; id: string | null }
-  | { type: "messages"; id: string; items: Message[] }
+  | { type: "messages"; id: string; items: Message[]; older?: boolean }
   | { type: "message"; message: Message }
   | { type: "conversation"; conversation: Conversation }
   | { type: "live"; event: LiveEvent }
@@ -144,9 +144,13 @@ export function reduce(state: InboxState, action: Action): InboxState {
     }
     case "open":
       return { ...state, openId: action.id, messages: action.id === state.openId ? state.messages : [] };
-    case "messages":
+    case "messages": {
       if (action.id !== state.openId) return state;
-      return { ...state, messages: [...action.items].sort(byTime) };
+      // An older page joins what is shown (live events may have added to it meanwhile).
+      const known = new Set(action.older ? state.messages.map((m) => m.id) : []);
+      const items = [...(action.older ? state.messages : []), ...action.items.filter((m) => !known.has(m.id))];
+      return { ...state, messages: items.sort(byTime) };
+    }
     case "message":
       if (action.message.conversation_id !== state.openId) return state;
       return { ...state, messages: upsertMessage(state.messages, action.message) };
