@@ -55,6 +55,7 @@ export interface Message {
   attachments: Attachment[];
   status: string; // received, pending, sent, failed
   failure_reason: string | null;
+  quoted_message_id?: string | null;
   historical?: boolean;
   sent_at: string | null;
   created_at: string | null;

@@ -34,14 +34,15 @@ export function Thread({ conversation, messages, onOlder, onSent }: {
           fromBottom.current = el.scrollHeight - el.scrollTop;
         }}>
         {onOlder && <li class="older"><button type="button" class="link" onClick={onOlder}>{t("olderMessages")}</button></li>}
-        {messages.map((m) => <MessageItem key={m.id} conversationId={conversation.id} m={m} />)}
+        {messages.map((m) => <MessageItem key={m.id} conversationId={conversation.id} m={m}
+          quoted={m.quoted_message_id ? messages.find((q) => q.id === m.quoted_message_id) : undefined} />)}
       </ol>
       <Composer conversationId={conversation.id} onSent={onSent} />
     </section>
   );
 }
 
-function MessageItem({ m, conversationId }: { m: Message; conversationId: string }) {
+function MessageItem({ m, conversationId, quoted }: { m: Message; conversationId: string; quoted: Message | undefined }) {
   const { t, lang } = useSession();
   const note = m.content_type === "note";
   const kind = note ? "note" : m.direction === "inbound" ? "in" : m.sender === "agent" ? "ai" : "out";
@@ -57,6 +58,7 @@ function MessageItem({ m, conversationId }: { m: Message; conversationId: string
             title={m.failure_reason ?? undefined}>{deliveryText(m.status, t)}</span>
         )}
       </div>
+      {m.quoted_message_id && <blockquote class="quote">{quoted ? quoted.text || t("file") : t("quotedEarlier")}</blockquote>}
       {m.text && <p class="text">{m.text}</p>}
       {m.attachments.map((a, i) => <AttachmentView key={i} a={a} m={m} conversationId={conversationId} />)}
     </li>
