@@ -60,3 +60,15 @@ async def test_invite_an_agent_who_signs_up_and_is_disabled(
     users = (await owner.http.get("/v1/users")).json()["items"]
     assert [u["status"] for u in users if u["email"] == "maria@example.com"] == ["disabled"]
     await page.screenshot(path=shots / "team.png")
+
+
+async def test_english_and_the_mute_switch_are_remembered(page: Page) -> None:
+    await page.get_by_label("Язык").select_option("en")
+    await expect(page.get_by_role("link", name="Inbox")).to_be_visible()
+    mute = page.get_by_role("button", name="Mute sound")
+    await mute.click()
+    await page.reload()
+    await expect(page.get_by_role("button", name="Unmute sound")).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await page.get_by_label("Language").select_option("ru")
+    await expect(page.get_by_role("link", name="Входящие")).to_be_visible()
