@@ -36,7 +36,7 @@ test: install lint web web-test browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=30
 
 ## Quick loop: skip the tests marked slow
-test-fast: install
+test-fast: install web
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
 ## Build the web inbox into web/dist (npm ci only when the lock changed; quick when nothing did)
