@@ -96,11 +96,14 @@ async def test_a_reply_shows_delivered(page: Page, platform: RunningPlatform, sh
 
 async def test_switch_to_manager_mode(page: Page, seller: Tenant) -> None:
     conversation_id = page.url.rsplit("/", 1)[1]
-    await page.get_by_role("radio", name="Менеджер").check()
-    await page.locator("#tab-manager").click()
-    await expect(page.locator(f"[data-conversation='{conversation_id}']")).to_be_visible()
-    resp = await seller.http.get(f"/v1/conversations/{conversation_id}")
-    assert resp.json()["mode"] == "manager"
+    row = page.locator(f"[data-conversation='{conversation_id}']")
+    for radio, mode in (("ИИ", "bot"), ("Менеджер", "manager")):  # whichever it starts in
+        await page.get_by_role("radio", name=radio, exact=True).check()
+        await page.locator(f"#tab-{mode}").click()
+        await expect(row).to_be_visible()  # moved to that list, live
+        await expect(page.get_by_role("radio", name=radio, exact=True)).to_be_checked()
+        resp = await seller.http.get(f"/v1/conversations/{conversation_id}")
+        assert resp.json()["mode"] == mode
 
 
 async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant) -> None:
