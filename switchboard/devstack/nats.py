@@ -23,6 +23,7 @@ from types import TracebackType
 
 from switchboard.credentials import Credentials, write_private
 from switchboard.devstack.errors import EmbeddedServerError
+from switchboard.devstack.pids import alive
 from switchboard.devstack.ports import free_port, port_is_free, remembered_port
 
 _READY_TIMEOUT = 20.0
@@ -203,16 +204,7 @@ def _stop_orphan(pid_path: Path, store_dir: Path) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
         deadline = time.monotonic() + grace
-        while _alive(pid) and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if not _alive(pid):
+        if not alive(pid):
             return
-
-
-def _alive(pid: int) -> bool:
-    """Whether `pid` runs; a zombie (dead, parent yet to reap it) counts as gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"

@@ -24,12 +24,14 @@ from types import TracebackType
 from urllib.parse import quote
 
 from switchboard.devstack.errors import EmbeddedServerError
+from switchboard.devstack.pids import alive, wait_reaped
 from switchboard.devstack.ports import port_is_free, remembered_port
 
 SYSTEM_USER = "embedded_postgres"
 _LOCALES = ("C.UTF-8", "C")  # C.UTF-8 lowercases Cyrillic for text search; C is the fallback
 _SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes including the terminating NUL
 _START_TIMEOUT = 60
+_REAP_WAIT_S = 5.0  # how long a killed postmaster's zombie may take to be reaped
 _install_tree_opened = False
 
 
@@ -85,6 +87,7 @@ class EmbeddedPostgres:
         if os.geteuid() == 0:
             self._account = _prepare_for_root(self.data_dir, self._bin)
         port = remembered_port(self.data_dir / "port", self._requested_port)
+        self._let_a_killed_server_go()
         if self.is_running:
             # Left behind by a killed run: restart it so that this run's settings apply.
             self._stop_server()
@@ -98,6 +101,18 @@ class EmbeddedPostgres:
         self._start_server(port)
         self._wait_for_tcp(port)
         return self.url()
+
+    def _let_a_killed_server_go(self) -> None:
+        """A postmaster killed a moment ago (kill -9, a crash) is a zombie until its parent
+        reaps it, and PostgreSQL takes the pid file of a zombie for a live server ("lock file
+        postmaster.pid already exists"): wait for it to be reaped, else drop the stale file."""
+        pid_file = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        if not alive(pid) and not wait_reaped(pid, timeout_s=_REAP_WAIT_S):
+            pid_file.unlink(missing_ok=True)
 
     def stop(self) -> None:
         """Fast shutdown (rolls back open transactions); does nothing when not running."""
