@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import logging
 import os
 import pwd
 import shlex
@@ -27,10 +28,12 @@ from switchboard.devstack.errors import EmbeddedServerError
 from switchboard.devstack.pids import alive, wait_reaped
 from switchboard.devstack.ports import port_is_free, remembered_port
 
+log = logging.getLogger(__name__)
 SYSTEM_USER = "embedded_postgres"
 _LOCALES = ("C.UTF-8", "C")  # C.UTF-8 lowercases Cyrillic for text search; C is the fallback
 _SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes including the terminating NUL
 _START_TIMEOUT = 60
+_SPAWN_ATTEMPTS = 3  # a binary whose child died by a signal before it ran
 _REAP_WAIT_S = 5.0  # how long a killed postmaster's zombie may take to be reaped
 _install_tree_opened = False
 
@@ -213,16 +216,24 @@ class EmbeddedPostgres:
         account = self._account
         if account is None and os.geteuid() == 0:
             raise EmbeddedServerError(f"system user {SYSTEM_USER!r} is missing; call start()")
-        try:
-            return subprocess.run(
-                [str(self._bin / exe), *args], cwd=self.data_dir, env=env, timeout=timeout,
-                stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
-                user=account.pw_uid if account else None,
-                group=account.pw_gid if account else None,
-                extra_groups=[] if account else None)
-        except subprocess.TimeoutExpired as exc:
-            raise EmbeddedServerError(f"{exe} {args[0]} timed out after {timeout:.0f}s",
-                                      log=self.log_path) from exc
+        for attempt in range(1, _SPAWN_ATTEMPTS + 1):
+            try:
+                done = subprocess.run(
+                    [str(self._bin / exe), *args], cwd=self.data_dir, env=env, timeout=timeout,
+                    stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+                    user=account.pw_uid if account else None,
+                    group=account.pw_gid if account else None,
+                    extra_groups=[] if account else None)
+            except subprocess.TimeoutExpired as exc:
+                raise EmbeddedServerError(f"{exe} {args[0]} timed out after {timeout:.0f}s",
+                                          log=self.log_path) from exc
+            # Changing the user makes subprocess fork (not vfork), and a library's fork handler
+            # may kill the child before it execs (seen in CI: SIGABRT/SIGSEGV with grpc loaded).
+            # PostgreSQL's binaries do not die by signals: the command never ran, run it again.
+            if done.returncode >= 0 or attempt == _SPAWN_ATTEMPTS:
+                return done
+            log.warning("%s died by signal %d before running; again", exe, -done.returncode)
+        raise AssertionError("unreachable")
 
 
 def _existing_account() -> pwd.struct_passwd | None:

@@ -64,3 +64,30 @@ def test_a_live_postmasters_pid_file_is_left_alone(tmp_path: Path) -> None:
         pg._let_a_killed_server_go()
         assert (pg.pgdata / "postmaster.pid").exists()
         child.kill()
+
+
+def test_a_binary_whose_child_died_before_running_is_run_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(argv)
+        code = -signal.SIGABRT if len(calls) == 1 else 0  # the first child never exec'd
+        return subprocess.CompletedProcess(argv, code, "", "")
+
+    monkeypatch.setattr(postgres.subprocess, "run", run)
+    pg = postgres.EmbeddedPostgres(tmp_path)
+    monkeypatch.setattr(postgres.os, "geteuid", lambda: 1000)
+    assert pg._run("pg_ctl", "status", timeout=5).returncode == 0
+    assert len(calls) == 2
+
+
+def test_a_binary_that_keeps_dying_by_a_signal_is_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(argv, -signal.SIGSEGV, "", "")
+
+    monkeypatch.setattr(postgres.subprocess, "run", run)
+    monkeypatch.setattr(postgres.os, "geteuid", lambda: 1000)
+    pg = postgres.EmbeddedPostgres(tmp_path)
+    assert pg._run("pg_ctl", "status", timeout=5).returncode == -signal.SIGSEGV
