@@ -33,6 +33,14 @@ describe("the inbox reducer", () => {
     expect(unreadIn(s, "bot")).toBe(1);
   });
 
+  it("keeps a message that arrived live while the thread's first page was fetched", () => {
+    let s = reduce(loaded(), { type: "open", id: "a" });
+    s = reduce(s, { type: "live", event: live("message.received",
+      conv("a", { last_message_at: "2026-12-03T12:00:00Z" }), msg("a2", "a", { sent_at: "2026-12-03T12:00:00Z" })) });
+    s = reduce(s, { type: "messages", id: "a", items: [msg("a1", "a", { sent_at: "2026-12-03T10:00:00Z" })] });
+    expect(s.messages.map((m) => m.id)).toEqual(["a1", "a2"]);
+  });
+
   it("joins an older page of messages before the ones shown", () => {
     const s = reduce(loaded(), { type: "messages", id: "b", older: true,
       items: [msg("b0", "b", { sent_at: "2026-12-03T07:00:00Z" }), msg("b1", "b", { sent_at: "2026-12-03T08:00:00Z" })] });

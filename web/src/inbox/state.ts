@@ -146,9 +146,10 @@ export function reduce(state: InboxState, action: Action): InboxState {
       return { ...state, openId: action.id, messages: action.id === state.openId ? state.messages : [] };
     case "messages": {
       if (action.id !== state.openId) return state;
-      // An older page joins what is shown (live events may have added to it meanwhile).
-      const known = new Set(action.older ? state.messages.map((m) => m.id) : []);
-      const items = [...(action.older ? state.messages : []), ...action.items.filter((m) => !known.has(m.id))];
+      // A page joins what is shown: live events may have added messages (or newer states of
+      // them) while it was fetched, the first page's included — a page never replaces them.
+      const known = new Set(state.messages.map((m) => m.id));
+      const items = [...state.messages, ...action.items.filter((m) => !known.has(m.id))];
       return { ...state, messages: items.sort(byTime) };
     }
     case "message":
