@@ -50,8 +50,9 @@ class GatewaySettings(KernelSettings):
     # on a kept-alive connection), else 408; at most `http_max_header_bytes`, else 431.
     http_header_timeout_s: float = Field(default=10.0, gt=0)
     http_max_header_bytes: int = Field(default=64 * 1024, ge=8 * 1024)
-    # An idle kept-alive connection is closed after this.
-    http_keep_alive_s: int = Field(default=5, ge=1)
+    # An idle kept-alive connection is closed after this: longer than clients' and proxies'
+    # own idle limits (nginx upstreams 60 s), so the client, not the server, closes first.
+    http_keep_alive_s: int = Field(default=75, ge=1)
     # The Avito emulator's URL in sandbox mode; `sandbox: true` on connect points an account there.
     avito_sandbox_url: str = ""
     sse_heartbeat_s: float = 15.0

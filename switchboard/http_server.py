@@ -10,6 +10,10 @@ within `header_timeout_s` of the connection (or of the request's first byte on a
 one) and 431 past `max_header_bytes`, and closes. Bodies are the app's to bound
 (`gateway/body_limit.py`); idle kept-alive connections close after `timeout_keep_alive`.
 
+That idle limit is longer than any client pool keeps a connection (httpx 5 s, nginx upstreams
+60 s): a server that closes first races the client's next request on the same connection, which
+then fails with a read error (CI: httpx.ReadError against the emulator at uvicorn's 5 s).
+
 A connection closed while the client is still sending a body (a 413 before reading it) closes
 gently: the answer is followed by a half-close, and what the client still sends is dropped for
 up to `LINGER_S` before the socket closes. Closed at once, the kernel answers the unread bytes
@@ -29,7 +33,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT_S = 10.0
 MAX_HEADER_BYTES = 64 * 1024
-KEEP_ALIVE_S = 5
+KEEP_ALIVE_S = 75
 LINGER_S = 2.0
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from gateway.config import GatewaySettings
 from switchboard.http_server import BackgroundServer
 from tests.fixtures.raw_http import RawConnection, lifespan
 
@@ -78,3 +79,13 @@ async def test_a_kept_alive_connection_gets_a_new_deadline_per_request(server: s
         for _ in range(3):  # 3 requests 0.3 s apart on one connection: 0.9 s > 0.5 s in all
             assert (await http.get("/", headers={"X-Fine": "a" * 4000})).text == "ok"
             await asyncio.sleep(0.3)
+
+
+def test_an_idle_connection_outlives_the_client_pools_and_proxies_idle_limits() -> None:
+    """The client must be the one to close an idle connection: a server that closes at the
+    same moment races the client's next request, which fails with a read error (CI, at
+    uvicorn's 5 s against httpx's 5 s)."""
+    server = BackgroundServer(_ok)
+    kept = server._server.config.timeout_keep_alive
+    assert kept > httpx.Limits(max_connections=1).keepalive_expiry  # httpx's default, 5 s
+    assert kept > 60 and GatewaySettings().http_keep_alive_s > 60  # nginx upstreams, 60 s
