@@ -55,17 +55,24 @@ async def evaluate(db: Database, tenant: uuid.UUID, faq_path: Path | str,
 
 async def ingest(db: Database, tenant: uuid.UUID, faq_path: Path,
                  embedder: Embedder | None) -> None:
+    upload = Upload(faq_path.name, "text/csv", await asyncio.to_thread(faq_path.read_bytes))
+    await ingest_upload(db, tenant, upload, embedder)
+
+
+async def ingest_upload(db: Database, tenant: uuid.UUID, upload: Upload,
+                        embedder: Embedder | None) -> None:
+    """Store `upload` in `tenant`'s knowledge base through the upload path (parse, chunk,
+    embed, store); raises ValueError when it is rejected."""
     async def embedder_for(_: uuid.UUID) -> Embedder | None:
         return embedder
 
     service = KnowledgeService(embedder_for)
-    upload = Upload(faq_path.name, "text/csv", await asyncio.to_thread(faq_path.read_bytes))
     prepared = await service.prepare_uploads(tenant, [upload])
     with tenant_scope(tenant):  # as the gRPC interceptor binds it for an upload
         async with db.unit_of_work(tenant) as session:
             [outcome] = await service.store_uploads(AgentUnit(session), prepared)
     if outcome.document is None:
-        raise ValueError(f"the FAQ could not be ingested: {outcome.error}")
+        raise ValueError(f"{upload.name} could not be ingested: {outcome.error}")
 
 
 async def _unanswerable_scores(db: Database, tenant: uuid.UUID, path: Path | str | None,
