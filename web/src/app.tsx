@@ -5,7 +5,7 @@ import { Inbox } from "./inbox/Inbox";
 import { Icon } from "./icons";
 import { isMuted, setMuted } from "./notify";
 import { linkClick, navigate, usePath } from "./router";
-import { Agent } from "./screens/Agent";
+import { AgentScreen } from "./agent/AgentScreen";
 import { Channels } from "./screens/Channels";
 import { Login } from "./screens/Login";
 import { Reports } from "./screens/Reports";
@@ -84,7 +84,7 @@ export function App() {
         <main class="content">
           {section === "/inbox" ? <Inbox path={path} />
             : section === "/channels" ? <Channels />
-            : section === "/ai" ? <Agent />
+            : section === "/ai" ? <AgentScreen />
             : section === "/team" ? <Team />
             : section === "/reports" ? <Reports />
             : <p>{t("notFound")}</p>}

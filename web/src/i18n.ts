@@ -1,7 +1,10 @@
 // The interface's words: Russian by default, English available. `en` must have every key of
 // `ru` (the type says so; i18n.test.ts also checks the {placeholders} match).
 
+import { agentEn, agentRu } from "./agent/words";
+
 const ru = {
+  ...agentRu,
   appName: "Switchboard",
   signIn: "Войти",
   signOut: "Выйти",
@@ -175,6 +178,7 @@ export type Dict = Record<Key, string>;
 export type Lang = "ru" | "en";
 
 const en: Dict = {
+  ...agentEn,
   appName: "Switchboard",
   signIn: "Sign in",
   signOut: "Sign out",
