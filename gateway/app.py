@@ -96,7 +96,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router, prefix="/v1")
     app.include_router(graphql, prefix="/graphql")
-    install_web(app, settings.web_dist_dir)  # last: never ahead of the API's routes
+    # Last: never ahead of the API's routes.
+    install_web(app, settings.web_dist_dir, settings.avito_sandbox_url)
     return app
 
 

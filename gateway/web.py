@@ -7,13 +7,15 @@ the next load. The routes are listed, not a catch-all: `/v1`, `/graphql`, `/webh
 `/health*`, `/docs`, `/openapi.json` stay the API's, and an unknown path stays a 404 problem.
 The page's Content-Security-Policy lets it load scripts, styles and API calls from this origin
 only (nothing from the internet); images and voice messages may come from the marketplaces'
-HTTPS hosts.
+HTTPS hosts, and in sandbox mode from the Avito emulator (its listing pictures and files are
+served over plain HTTP from its own origin: `web_policy`).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -24,10 +26,21 @@ from gateway.errors import ProblemError
 # /reset-password/… are the pages of the team's one-time links (gateway/identity/team.py).
 CLIENT_ROUTES = ("/", "/login", "/inbox", "/inbox/{conversation_id}", "/channels", "/ai", "/team",
                  "/reports", "/invite/{token}", "/reset-password/{token}")
-WEB_POLICY = "; ".join([
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
-    "img-src 'self' data: https:", "media-src 'self' https:", "font-src 'self'",
-    "manifest-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"])
+
+
+def web_policy(sandbox_url: str = "") -> str:
+    """The page's policy; pictures and voice of the sandbox's emulator (`avito_sandbox_url`)
+    load from its origin too."""
+    parts = urlsplit(sandbox_url)
+    sandbox = f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return "; ".join([
+        "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
+        f"img-src 'self' data: https:{sandbox}", f"media-src 'self' https:{sandbox}",
+        "font-src 'self'", "manifest-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+        "form-action 'self'"])
+
+
+WEB_POLICY = web_policy()
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Vite writes its assets flat into assets/: a name, never a path.
 _ASSET_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,200}")
@@ -40,11 +53,12 @@ def default_dist() -> Path:
     return Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
-def install_web(app: FastAPI, dist_dir: str) -> None:
+def install_web(app: FastAPI, dist_dir: str, sandbox_url: str = "") -> None:
     """Serve the built web inbox from `dist_dir` (empty: the repository's `web/dist`). Call it
     after the API's routers. The directory is looked at per request: `make web` while the
     gateway runs takes effect without a restart."""
     dist = Path(dist_dir) if dist_dir else default_dist()
+    policy = web_policy(sandbox_url)
     router = APIRouter(include_in_schema=False)
 
     async def page() -> Response:
@@ -54,7 +68,7 @@ def install_web(app: FastAPI, dist_dir: str) -> None:
                                 headers={"Cache-Control": "no-store", "Retry-After": "60"})
         return FileResponse(index, media_type="text/html",
                             headers={"Cache-Control": "no-cache",
-                                     "Content-Security-Policy": WEB_POLICY})
+                                     "Content-Security-Policy": policy})
 
     async def favicon() -> Response:
         icon = dist / "favicon.svg"

@@ -12,13 +12,13 @@ import pytest
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.security_headers import STRICT_POLICY
-from gateway.web import IMMUTABLE, WEB_POLICY, default_dist
+from gateway.web import IMMUTABLE, WEB_POLICY, default_dist, web_policy
 
 INDEX = '<!doctype html><script type="module" src="/assets/index-abc.js"></script>'
 
 
-def _client(dist: Path) -> httpx.AsyncClient:
-    app = create_app(GatewaySettings(web_dist_dir=str(dist)))
+def _client(dist: Path, **settings: str) -> httpx.AsyncClient:
+    app = create_app(GatewaySettings(web_dist_dir=str(dist), **settings))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw")
 
 
@@ -44,6 +44,16 @@ async def test_every_client_route_gets_the_app_with_its_policy(dist: Path, path:
     # Scripts, styles and API calls from this origin only: nothing from the internet.
     for directive in ("script-src 'self'", "style-src 'self'", "connect-src 'self'"):
         assert f"{directive};" in WEB_POLICY
+
+
+async def test_the_sandbox_emulators_pictures_may_load(dist: Path) -> None:
+    """Its listing pictures and files come over HTTP from its own origin (no internet)."""
+    async with _client(dist, avito_sandbox_url="http://127.0.0.1:8090/") as http:
+        policy = (await http.get("/inbox")).headers["content-security-policy"]
+    assert policy == web_policy("http://127.0.0.1:8090")
+    assert "img-src 'self' data: https: http://127.0.0.1:8090;" in policy
+    assert "media-src 'self' https: http://127.0.0.1:8090;" in policy
+    assert "connect-src 'self';" in policy  # the page still talks to its gateway only
 
 
 async def test_assets_are_cached_for_a_year_and_missing_ones_are_404(dist: Path) -> None:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from switchboard.emulators.avito import (
     api,
     control,
+    item_images,
     items,
     media_routes,
     messenger,
@@ -64,6 +65,7 @@ def create_app(settings: AvitoEmulatorSettings | None = None) -> FastAPI:
     # Before messenger: `.../messages/image` must win over deleting `.../messages/{message_id}`.
     app.include_router(media_routes.router)
     app.include_router(messenger.router)
-    for router in (control.router, oauth.control_router, items.control_router):
+    for router in (control.router, oauth.control_router, items.control_router,
+                   item_images.router):
         app.include_router(router)
     return app

@@ -18,15 +18,16 @@ def same_image(url: str) -> dict[str, str]:
     return dict.fromkeys(IMAGE_SIZES, url)
 
 
-def item_card(item: Item) -> dict[str, Any]:
-    return {"item": {"title": item.title, "item_url": item.url, "image_url": item.image,
+def item_card(item: Item, base_url: str) -> dict[str, Any]:
+    return {"item": {"title": item.title, "item_url": item.url, "image_url": item.image(base_url),
                      "price_string": item.price_string}}
 
 
 def incoming_content(spec: IncomingSpec, account: Account, chat: Chat,
-                     new_voice_id: Callable[[], str]) -> dict[str, Any]:
+                     new_voice_id: Callable[[], str], base_url: str | None) -> dict[str, Any]:
     """What the buyer's message of `spec.type` carries; types Avito does not render in the
-    API (appCall, file, video) carry `{}`."""
+    API (appCall, file, video) carry `{}`. `base_url`: the emulator as the caller reaches it,
+    where a shared listing's picture is (the chatter, with no caller, shares none)."""
     kind = spec.type
     if kind == "text":
         return {"text": spec.text}
@@ -39,7 +40,9 @@ def incoming_content(spec: IncomingSpec, account: Account, chat: Chat,
         return {"link": {"text": spec.text or spec.url, "url": spec.url,
                          "preview": spec.preview}}
     if kind == "item":
-        return item_card(_shared_item(spec, account, chat))
+        if base_url is None:
+            raise ValueError("an item card needs the emulator's base URL")
+        return item_card(_shared_item(spec, account, chat), base_url)
     if kind == "location":
         assert spec.location is not None
         return {"location": spec.location.model_dump()}

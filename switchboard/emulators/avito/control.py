@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from switchboard.emulators.avito import render
-from switchboard.emulators.avito.emulator import Blacklisted, Emulator, EmulatorDep
+from switchboard.emulators.avito.emulator import Blacklisted, Emulator, EmulatorDep, PublicBase
 from switchboard.emulators.avito.errors import CONTROL_PREFIX
 from switchboard.emulators.avito.model import Account, Conflict, NotFound
 from switchboard.emulators.avito.schemas import (
@@ -56,11 +56,12 @@ async def update_account(user_id: int, patch: AccountPatch,
 
 
 @router.post("/accounts/{user_id}/incoming")
-async def incoming(user_id: int, spec: IncomingSpec, emulator: EmulatorDep) -> dict[str, Any]:
+async def incoming(user_id: int, spec: IncomingSpec, emulator: EmulatorDep,
+                   base: PublicBase) -> dict[str, Any]:
     """A buyer writes; the webhook goes out in the background. 409: the buyer is blocked."""
     account = _account(emulator, user_id)
     try:
-        result = emulator.receive(account, spec)
+        result = emulator.receive(account, spec, base)
     except Blacklisted as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound as exc:
@@ -82,12 +83,13 @@ async def blacklist(user_id: int, emulator: EmulatorDep) -> dict[str, Any]:
 
 
 @router.get("/accounts/{user_id}/chats/{chat_id}")
-async def chat(user_id: int, chat_id: str, emulator: EmulatorDep) -> dict[str, Any]:
+async def chat(user_id: int, chat_id: str, emulator: EmulatorDep,
+               base: PublicBase) -> dict[str, Any]:
     account = _account(emulator, user_id)
     found = account.chats.get(chat_id)
     if found is None:
         raise HTTPException(404, f"no chat {chat_id}")
-    return render.control_chat(found, account)
+    return render.control_chat(found, account, base)
 
 
 @router.get("/deliveries")

@@ -52,8 +52,10 @@ class Emulator:
         for spec in settings.accounts:
             self.store.create_account(spec)
 
-    def receive(self, account: Account, spec: IncomingSpec) -> Incoming:
-        """A buyer writes to the account; subscribers get the webhook."""
+    def receive(self, account: Account, spec: IncomingSpec,
+                base_url: str | None = None) -> Incoming:
+        """A buyer writes to the account; subscribers get the webhook. `base_url` (the
+        emulator as the caller reaches it) is needed by item cards only."""
         chat = self._existing_chat(account, spec)
         system = spec.type == "system"
         buyer_id = chat.buyer.id if chat else spec.author_id
@@ -66,7 +68,7 @@ class Emulator:
             chat = self.store.new_chat(account, spec.chat_id, chat_type,
                                        chat_item(account, chat_type, spec.item_id),
                                        (spec.author_id, spec.author_name))
-        content = incoming_content(spec, account, chat, self.ids.voice)
+        content = incoming_content(spec, account, chat, self.ids.voice, base_url)
         author = SYSTEM_AUTHOR_ID if system else chat.buyer.id
         assert spec.type is not None
         message = self.store.post(account, chat, author, spec.type, content, spec.quote_id)
@@ -120,4 +122,11 @@ def emulator_of(request: Request) -> Emulator:
     return emulator
 
 
+def public_base(request: Request) -> str:
+    """The emulator as this caller reaches it (`settings.public_url` overrides): the base of
+    the picture, image and voice URLs it hands out."""
+    return (emulator_of(request).settings.public_url or str(request.base_url)).rstrip("/")
+
+
 EmulatorDep = Annotated[Emulator, Depends(emulator_of)]
+PublicBase = Annotated[str, Depends(public_base)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from switchboard.emulators.avito.emulator import Emulator, EmulatorDep
+from switchboard.emulators.avito.emulator import EmulatorDep, PublicBase
 from switchboard.emulators.avito.errors import CONTROL_PREFIX, api_error, validation_error
 from switchboard.emulators.avito.guard import admit, authorized
 from switchboard.emulators.avito.media import MAX_IMAGE_BYTES, VOICE_BODY, image_type
@@ -22,15 +22,12 @@ UPLOAD_FIELD = "uploadfile[]"
 _MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 
 
-def public_base(request: Request, emulator: Emulator) -> str:
-    return (emulator.settings.public_url or str(request.base_url)).rstrip("/")
-
-
 @router.post("/messenger/v1" + ACCOUNT + "/uploadImages")
 async def upload_images(
     request: Request,
     account: Annotated[Account, Depends(authorized("upload_images"))],
     emulator: EmulatorDep,
+    base: PublicBase,
 ) -> dict[str, Any]:
     """multipart/form-data, the file in `uploadfile[]`; answers `{image_id: {size: url}}`."""
     if int(request.headers.get("content-length") or 0) > MAX_IMAGE_BYTES + _MULTIPART_SLACK:
@@ -46,7 +43,6 @@ async def upload_images(
             raise api_error(400, message="Unsupported image format: JPEG, PNG, GIF, BMP or "
                                          "HEIC expected")
         checked.append((data, content_type))
-    base = public_base(request, emulator)
     stored = [emulator.media.store_image(account.user_id, data, content_type, base)
               for data, content_type in checked]
     return {image.id: image.sizes for image in stored}
@@ -88,13 +84,14 @@ async def voice_files(
     request: Request,
     account: Annotated[Account, Depends(authorized("voice_files"))],
     emulator: EmulatorDep,
+    base: PublicBase,
 ) -> dict[str, Any]:
     """URLs valid for an hour, only for voice messages in the account's own chats."""
     params = request.query_params
     voice_ids = split_list(params.getlist("voice_ids") + params.getlist("voice_ids[]"))
     if not voice_ids:
         raise validation_error({"voice_ids": "Field required"})
-    base, now = public_base(request, emulator), emulator.clock.now()
+    now = emulator.clock.now()
     return {"voices_urls": {voice_id: emulator.media.voice_url(base, voice_id, now)
                             for voice_id in voice_ids if voice_id in account.voices}}
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from switchboard.emulators.avito import render
-from switchboard.emulators.avito.emulator import EmulatorDep
+from switchboard.emulators.avito.emulator import EmulatorDep, PublicBase
 from switchboard.emulators.avito.errors import api_error, validation_error
 from switchboard.emulators.avito.guard import authorized
 from switchboard.emulators.avito.model import Account, Chat, NotFound, Refused
@@ -27,6 +27,7 @@ ListParam = Annotated[list[str] | None, Query()]
 @router.get("/messenger/v2" + ACCOUNT + "/chats")
 async def get_chats(
     account: Annotated[Account, Depends(authorized("chats"))],
+    base: PublicBase,
     item_ids: ListParam = None,
     chat_types: ListParam = None,
     unread_only: bool = False,
@@ -35,7 +36,7 @@ async def get_chats(
 ) -> dict[str, Any]:
     page, has_more = list_chats(account, _chat_types(chat_types), _item_ids(item_ids),
                                 unread_only, offset, limit)
-    return {"chats": [render.chat(c, account) for c in page], "meta": {"has_more": has_more}}
+    return {"chats": [render.chat(c, account, base) for c in page], "meta": {"has_more": has_more}}
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -67,9 +68,9 @@ def chat_of(account: Account, chat_id: str) -> Chat:
 
 @router.get("/messenger/v2" + CHAT)
 async def get_chat(
-    chat_id: str, account: Annotated[Account, Depends(authorized("chat"))],
+    chat_id: str, account: Annotated[Account, Depends(authorized("chat"))], base: PublicBase,
 ) -> dict[str, Any]:
-    return render.chat(chat_of(account, chat_id), account)
+    return render.chat(chat_of(account, chat_id), account, base)
 
 
 @router.get("/messenger/v3" + CHAT + "/messages/")

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 IMAGE_SIZES = ("32x32", "140x105", "640x480", "1280x960")
+CARD_SIZE = "140x105"  # the one size of a listing's picture in a chat's context (§3.2)
+# Where the emulator serves its own listing pictures (item_images.py): no internet in the sandbox.
+ITEM_IMAGE_PATH = "/_emulator/item-images/{size}/{item_id}.jpg"
 ITEM_STATUSES = ("active", "removed", "old", "blocked", "rejected")
 DEFAULT_CATEGORY = (25, "Мебель и интерьер")
 
@@ -66,9 +69,10 @@ class Item:
     def price_string(self) -> str | None:
         return price_string(self.price)
 
-    @property
-    def image(self) -> str:
-        return self.image_url or f"https://00.img.avito.st/140x105/{self.id}.jpg"
+    def image(self, base_url: str, size: str = CARD_SIZE) -> str:
+        """The seller's own picture when they gave one, else the emulator's drawing of it
+        (`base_url`: the emulator as its caller reaches it)."""
+        return self.image_url or base_url + ITEM_IMAGE_PATH.format(size=size, item_id=self.id)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from switchboard.emulators.avito.model import Account, Chat, Item, Message, Person
+from switchboard.emulators.avito.model import CARD_SIZE, Account, Chat, Item, Message, Person
 
 _AVATAR = "https://www.avito.st/stub_avatars/_/14_256x256.png"
 # Avito's status_id of a listing in chat context: 10 active, 20 deleted.
@@ -36,7 +36,7 @@ def _user(person: Person, item_id: int) -> dict[str, Any]:
     }
 
 
-def _item_context(item: Item, seller_id: int) -> dict[str, Any]:
+def _item_context(item: Item, seller_id: int, base_url: str) -> dict[str, Any]:
     """Read live from the listing, so an edited title or price shows in the next chat fetch."""
     return {
         "type": "item",
@@ -47,7 +47,7 @@ def _item_context(item: Item, seller_id: int) -> dict[str, Any]:
             "status_id": _STATUS_IDS.get(item.status, 10),
             "url": item.url,
             "user_id": seller_id,
-            "images": {"count": 1, "main": {"140x105": item.image}},
+            "images": {"count": 1, "main": {CARD_SIZE: item.image(base_url)}},
         },
     }
 
@@ -74,6 +74,11 @@ def message(msg: Message, c: Chat) -> dict[str, Any]:
         # When the buyer read it: buyers in the emulator never do.
         "read": None,
     }
+    return _with_quote(body, msg, c)
+
+
+def _with_quote(body: dict[str, Any], msg: Message, c: Chat) -> dict[str, Any]:
+    """`quote`: the quoted message as a MessageQuote (messenger.json), when there is one."""
     quoted = c.by_id.get(msg.quote_id) if msg.quote_id else None
     if quoted is not None:
         body["quote"] = {"id": quoted.id, "author_id": quoted.author_id,
@@ -82,11 +87,12 @@ def message(msg: Message, c: Chat) -> dict[str, Any]:
     return body
 
 
-def chat(c: Chat, account: Account) -> dict[str, Any]:
+def chat(c: Chat, account: Account, base_url: str) -> dict[str, Any]:
+    """`base_url`: the emulator as the caller reaches it (its listing pictures live there)."""
     body: dict[str, Any] = {"id": c.id, "created": c.created, "updated": c.updated}
     # u2u chats are about a profile, not a listing, so they carry no item context.
     if c.item is not None:
-        body["context"] = _item_context(c.item, account.user_id)
+        body["context"] = _item_context(c.item, account.user_id, base_url)
     item_id = c.item.id if c.item else 0
     body["users"] = [_user(account.person, item_id), _user(c.buyer, 0)]
     body["last_message"] = last_message(c.messages[-1], account.user_id)
@@ -94,8 +100,10 @@ def chat(c: Chat, account: Account) -> dict[str, Any]:
 
 
 def webhook_value(c: Chat, msg: Message, account: Account) -> dict[str, Any]:
-    """`payload.value` of a v3 webhook delivery."""
-    return {
+    """`payload.value` of a v3 webhook delivery. A quoting message carries `quote` as the
+    messages list does: Avito's WebhookMessage schema does not list the field (nor forbid
+    extra ones), so this is our assumption of its shape there, the list's MessageQuote."""
+    return _with_quote({
         "id": msg.id,
         "chat_id": c.id,
         "user_id": account.user_id,
@@ -107,7 +115,7 @@ def webhook_value(c: Chat, msg: Message, account: Account) -> dict[str, Any]:
         "item_id": c.item.id if c.item else None,
         "published_at": rfc3339(msg.created),
         "read": None,
-    }
+    }, msg, c)
 
 
 def rfc3339(unix: int) -> str:
@@ -134,10 +142,10 @@ def control_item(item: Item) -> dict[str, Any]:
             "price_string": item.price_string}
 
 
-def control_chat(c: Chat, account: Account) -> dict[str, Any]:
+def control_chat(c: Chat, account: Account, base_url: str) -> dict[str, Any]:
     """A chat with its whole history (oldest first) and read state, for tests."""
     return {
-        **chat(c, account),
+        **chat(c, account, base_url),
         "type": c.type,
         "messages": [{**message(m, c), "read_at": m.read_at} for m in c.messages],
         "unread": c.is_unread(),

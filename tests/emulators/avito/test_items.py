@@ -1,9 +1,13 @@
-"""Listings (list, info), the wallet, and editing listings through the control plane."""
+"""Listings (list, info, their pictures), the wallet, and editing listings through the control
+plane."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from typing import Any
+
+from PIL import Image
 
 from tests.emulators.avito.helpers import RFC3339_Z, Avito, Seller, bearer
 
@@ -122,6 +126,27 @@ async def test_chat_context_follows_item_edits(avito: Avito) -> None:
     await avito.ok("PATCH", f"/_emulator/accounts/{seller.user_id}/items/{item_id}",
                    json={"status": "removed"})
     assert (await context())["status_id"] == 20
+
+
+async def test_listing_pictures_are_served_by_the_emulator(avito: Avito) -> None:
+    """No internet in the sandbox: a listing without a picture of its own gets the emulator's,
+    a JPEG at the size named in its URL; a chat's listing and a shared item card point there."""
+    seller = await avito.seller(items=[{"title": "Велосипед Stels", "price": 18500}])
+    chat_id = (await avito.incoming(seller))["chat_id"]
+    chat = (await avito.http.get(seller.chats_path(f"/{chat_id}"), headers=seller.headers)).json()
+    url = chat["context"]["value"]["images"]["main"]["140x105"]
+    assert url == f"{avito.http.base_url}/_emulator/item-images/140x105/{seller.item_ids[0]}.jpg"
+    picture = await avito.http.get(url)  # public, as Avito's CDN: no token
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(picture.content)) as image:
+        assert (image.format, image.size) == ("JPEG", (140, 105))
+    card = await avito.incoming(seller, chat_id=chat_id, type="item")
+    assert card["content"]["item"]["image_url"] == url
+    large = await avito.http.get(url.replace("/140x105/", "/640x480/"))
+    with Image.open(io.BytesIO(large.content)) as image:
+        assert image.size == (640, 480)
+    for wrong in (url.replace("/140x105/", "/7x7/"), url.replace(f"/{seller.item_ids[0]}.", "/1.")):
+        assert (await avito.http.get(wrong)).status_code == 404
 
 
 async def test_control_adds_and_patches_items(avito: Avito) -> None:

@@ -44,6 +44,24 @@ async def test_incoming_delivers_signed_v3_webhook(avito: Avito, receiver: Recei
     assert record["attempts"] == 1 and record["url"] == receiver.url
 
 
+async def test_a_quoting_message_carries_the_quote(avito: Avito, receiver: Receiver) -> None:
+    """`quote` as the messages list has it (MessageQuote); a plain message has none."""
+    seller = await avito.seller(items=ITEMS)
+    await avito.subscribe(seller, receiver.url)
+    first = await avito.incoming(seller, text="Есть синий?")
+    quoting = await avito.incoming(seller, chat_id=first["chat_id"], text="Вот про это",
+                                   quote_id=first["message_id"])
+    by_id = {v["id"]: v for v in await receiver.values(2)}
+    plain, value = by_id[first["message_id"]], by_id[quoting["message_id"]]
+    assert "quote" not in plain
+    assert value["quote"] == {"id": first["message_id"], "author_id": first["author_id"],
+                              "created": plain["created"], "type": "text",
+                              "content": {"text": "Есть синий?"}}
+    listed = (await avito.http.get(seller.messages_path(first["chat_id"]),
+                                   headers=seller.headers)).json()["messages"]
+    assert listed[0]["quote"] == value["quote"]
+
+
 async def test_webhook_subscriptions_per_account(avito: Avito) -> None:
     seller, other = await avito.seller(), await avito.seller()
     first, second = "https://hooks.example/a/s3cr3t", "https://hooks.example/b"

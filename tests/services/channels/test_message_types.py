@@ -215,17 +215,16 @@ async def test_a_buyer_deleting_a_message_updates_the_stored_one(
 
 async def test_a_quote_links_the_quoted_message(platform: RunningPlatform, seller: Tenant,
                                                 shop: SandboxShop) -> None:
+    """The buyer quotes an earlier message in the emulator: its webhook carries `quote`, and the
+    stored message points at the stored one it quotes."""
     asked = await platform.buyer_writes(shop, "Какой размер?")
     chat = asked["chat_id"]
     quoted = await stored(seller, chat, asked["message_id"])
-    reply_id = uuid.uuid4().hex
-    await webhook(platform, shop, {
-        "id": reply_id, "chat_id": chat, "author_id": asked["author_id"], "type": "text",
-        "content": {"text": "Вот про это"},
-        "quote": {"id": asked["message_id"], "author_id": asked["author_id"], "created": 1,
-                  "type": "text", "content": {"text": "Какой размер?"}}})
-    reply = await stored(seller, chat, reply_id)
-    assert reply["quoted_message_id"] == quoted["id"]
+    sent = await platform.emulator.post(f"/_emulator/accounts/{shop.user_id}/incoming", json={
+        "chat_id": chat, "text": "Вот про это", "quote_id": asked["message_id"]})
+    assert sent.status_code == 200, sent.text
+    reply = await stored(seller, chat, sent.json()["message_id"])
+    assert (reply["text"], reply["quoted_message_id"]) == ("Вот про это", quoted["id"])
 
 
 # -- rate-limit headers, against an emulator with low limits ----------------------------
