@@ -68,13 +68,16 @@ class ParsedDocument:
 
 @dataclass(frozen=True)
 class ChunkDraft:
-    """A chunk before it is stored; `embedding` is filled when an embedder is configured."""
+    """A chunk before it is stored; `search_*` are the question and text as retrieval compares
+    them (normalise/), filled by the indexer."""
 
     ordinal: int
     kind: ChunkKind
     text: str
     question: str = ""
     answer: str = ""
+    search_question: str = ""
+    search_text: str = ""
 
     @property
     def embedding_input(self) -> str:

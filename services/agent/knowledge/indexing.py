@@ -4,12 +4,20 @@ parsing a 20 MB PDF takes seconds), then embed every document's chunks in one go
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Sequence
 
 from services.agent.knowledge.chunking import chunk
-from services.agent.knowledge.domain import DocumentKind, ParseError, PreparedDocument, Upload
+from services.agent.knowledge.domain import (
+    ChunkDraft,
+    DocumentKind,
+    ParseError,
+    PreparedDocument,
+    Upload,
+)
+from services.agent.knowledge.normalise.pipeline import normalise
 from services.agent.knowledge.parsers import parse
 from services.agent.knowledge.retrieval import Embedder
 
@@ -27,7 +35,7 @@ _MIME_BY_KIND = {
 def _parse_and_chunk(upload: Upload, kind: DocumentKind | None,
                      source_ref: str) -> PreparedDocument:
     parsed = parse(upload.name, upload.mime_type, upload.content, kind)
-    chunks = chunk(parsed)
+    chunks = [_normalised(c) for c in chunk(parsed)]
     if not chunks:
         raise ParseError("no text found in the document")
     mime_type = upload.mime_type
@@ -36,6 +44,12 @@ def _parse_and_chunk(upload: Upload, kind: DocumentKind | None,
     return PreparedDocument(
         Upload(upload.name, mime_type, upload.content), parsed.kind,
         hashlib.sha256(upload.content).hexdigest(), chunks, source_ref=source_ref)
+
+
+def _normalised(draft: ChunkDraft) -> ChunkDraft:
+    """With the text retrieval compares (the same normalisation a question gets)."""
+    return dataclasses.replace(draft, search_question=normalise(draft.question),
+                               search_text=normalise(draft.text))
 
 
 async def prepare(upload: Upload, *, kind: DocumentKind | None = None,

@@ -5,8 +5,8 @@ write: other forms of a word (доставка / доставите / доста
 colloquial words (мск, налом, созвониться). So a query stem matches a chunk's stem by degree:
 
     1.0 the same stem · 0.9 one is a prefix of the other · 0.8 a thesaurus synonym, or all but
-    the last letter of a 5+ letter prefix shared · 0.7 one typo (words of 5+ letters) · 0.6 a
-    shared 4+ letter root · else 0
+    the last letter of a 5+ letter prefix shared · 0.7 one typo (words of 5+ letters), 0.6 two
+    (9+ letters: normalise/typos.py) · 0.6 a shared 4+ letter root · else 0
 
 The score of an FAQ chunk is an F-measure of two IDF-weighted coverages: how much of the query
 the question covers (R; a word found only in the answer counts half) and how much of the question
@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from services.agent.knowledge.normalise.typos import typo_similarity
 
 ANSWER_WEIGHT = 0.5
 TEXT_FACTOR = 0.85
@@ -67,8 +70,8 @@ def similarity(a: str, b: str) -> float:
         return 0.9
     if common >= 5 and common >= short - 1:
         return 0.8
-    if short >= 5 and _one_typo(a, b):
-        return 0.7
+    if typo := typo_similarity(a, b):
+        return typo
     if common >= 4 and common >= short - 3:
         return 0.6
     return 0.0
@@ -83,21 +86,18 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _one_typo(a: str, b: str) -> bool:
-    """One letter wrong, missing, extra, or two neighbours swapped."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
-
-
 def prefix_of(stem: str) -> str:
     """The prefix a full-text query searches with (`prefix:*`) so other forms are found too."""
     return stem if len(stem) <= 4 else stem[:max(4, len(stem) - 2)]
+
+
+def by_first_letter(stems: Iterable[str]) -> dict[str, list[str]]:
+    """Stems grouped by their first letter: `similarity` is 0 across groups, so a query stem
+    is compared with its own group only."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for stem in stems:
+        groups[stem[:1]].append(stem)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -129,12 +129,13 @@ class Term:
 def build_terms(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
                 vocabulary: Vocabulary, seen: Iterable[str]) -> list[Term]:
     """Each query stem, matched against every stem we know (questions and candidates)."""
-    known = set(vocabulary.df) | set(seen)
+    known = by_first_letter(set(vocabulary.df) | set(seen))
     terms = []
     for stem in dict.fromkeys(s for s in stems if s not in STOP_STEMS):
-        matches = {u: sim for u in known if (sim := similarity(stem, u)) >= MIN_SIMILARITY}
+        matches = {u: sim for u in known.get(stem[:1], ())
+                   if (sim := similarity(stem, u)) >= MIN_SIMILARITY}
         for synonym, sim in synonyms.get(stem, {}).items():
-            for u in known:
+            for u in known.get(synonym[:1], ()):
                 if (s := similarity(synonym, u)) >= 0.9:
                     matches[u] = max(matches.get(u, 0.0), sim * s)
         in_questions = [(sim, u) for u, sim in matches.items() if u in vocabulary.df]

@@ -23,10 +23,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.agent.models import Base
 from services.kernel.models import TenantMixin
 
-# Must match migration 0007: the question weighs more than the rest, ё is folded to е.
-TSV_EXPRESSION = (
+# Must match migration 0030: built from the normalised text (normalise/) the indexer writes;
+# a chunk stored before it (no normalised text) keeps 0007's vector of its raw text. The
+# question weighs more than the rest, ё is folded to е.
+_RAW_TSV = (
     "setweight(to_tsvector('russian', translate(coalesce(question, ''), 'ёЁ', 'еЕ')), 'A') || "
     "setweight(to_tsvector('russian', translate(coalesce(text, ''), 'ёЁ', 'еЕ')), 'D')")
+TSV_EXPRESSION = (
+    "CASE WHEN search_text = '' THEN " + _RAW_TSV + " ELSE "
+    "setweight(to_tsvector('russian', search_question), 'A') || "
+    "setweight(to_tsvector('russian', search_text), 'D') END")
 
 
 class Document(TenantMixin, Base):
@@ -76,6 +82,8 @@ class Chunk(TenantMixin, Base):
     question: Mapped[str] = mapped_column(Text, nullable=False, default="")
     answer: Mapped[str] = mapped_column(Text, nullable=False, default="")
     text: Mapped[str] = mapped_column(Text, nullable=False)
+    search_question: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     tsv: Mapped[str] = mapped_column(TSVECTOR, Computed(TSV_EXPRESSION, persisted=True))
     embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=True,
                                                           deferred_raiseload=True)

@@ -99,7 +99,8 @@ class ChunkRepository(RepositoryBase[Chunk]):
         tenant = require_tenant()
         rows = [{"id": uuid.uuid4(), "tenant_id": tenant, "document_id": document_id,
                  "ordinal": d.ordinal, "kind": d.kind.value, "question": d.question,
-                 "answer": d.answer, "text": d.text,
+                 "answer": d.answer, "text": d.text, "search_question": d.search_question,
+                 "search_text": d.search_text,
                  "embedding": embeddings[i] if embeddings else None,
                  "embedding_dim": len(embeddings[i]) if embeddings else None}
                 for i, d in enumerate(drafts)]

@@ -28,6 +28,7 @@ from services.agent.knowledge.lexical import (
     STOP_STEMS,
     Vocabulary,
     build_terms,
+    by_first_letter,
     faq_score,
     normalize,
     prefix_of,
@@ -35,6 +36,7 @@ from services.agent.knowledge.lexical import (
     text_score,
 )
 from services.agent.knowledge.metrics import RETRIEVALS
+from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.thesaurus import Thesaurus
 
@@ -102,8 +104,10 @@ async def _retrieve(session: AsyncSession, query: str, kinds: Sequence[str], lim
 async def _lexical(session: AsyncSession, text: str,
                    kinds: Sequence[str]) -> list[Scored]:
     repo = ChunkRepository(session)
-    await _thesaurus.load(repo.stems)
-    found = (await repo.stems([text])).get(text, [])
+    await _thesaurus.load(lambda words: _normalised_stems(repo, words))
+    await ready()  # the dictionaries load once, off the event loop
+    normalised = normalise(text)
+    found = (await repo.stems([normalised])).get(normalised, [])
     stems = [s for s in dict.fromkeys(found) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
         return []
@@ -125,16 +129,25 @@ async def _lexical(session: AsyncSession, text: str,
     return scored
 
 
+async def _normalised_stems(repo: ChunkRepository, words: list[str]) -> dict[str, list[str]]:
+    """Each word's stems after the normalisation documents and questions get."""
+    forms = {word: normalise(word) for word in words}
+    stems = await repo.stems(sorted(set(forms.values())))
+    return {word: stems.get(form, []) for word, form in forms.items()}
+
+
 def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
              vocabulary: Vocabulary) -> str:
     """An OR of every form worth finding: each stem's prefix, its synonyms' prefixes, and the
     FAQ question stems it nearly matches (typos). Typed as raw lexemes: no parsing, no stemming."""
     prefixes: set[str] = set()
     exact: set[str] = set()
+    questions = by_first_letter(vocabulary.df)
     for stem in stems:
         prefixes.add(prefix_of(stem))
         prefixes.update(prefix_of(s) for s in synonyms.get(stem, {}))
-        exact.update(u for u in vocabulary.df if similarity(stem, u) >= MIN_SIMILARITY)
+        exact.update(u for u in questions.get(stem[:1], ())
+                     if similarity(stem, u) >= MIN_SIMILARITY)
     parts = [f"{_quote(p)}:*" for p in sorted(prefixes)] + [_quote(e) for e in sorted(exact)]
     return " | ".join(parts)
 

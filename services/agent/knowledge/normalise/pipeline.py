@@ -1,0 +1,28 @@
+"""One form for documents and questions alike: Latin words in Cyrillic, every word its lemma,
+ё and э folded to е (фэйс, фейс). The result feeds PostgreSQL's `russian` configuration, whose
+stems the lexical matching compares (knowledge/lexical.py): stems of lemmas agree where stems
+of inflected forms did not (ворованный -> воровать, привезёте -> привезти)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from services.agent.knowledge.normalise.lemmas import analyzer, lemma
+from services.agent.knowledge.normalise.translit import NAMES, to_cyrillic
+
+_TOKEN = re.compile(r"[\w/+-]+|[^\w\s]+")
+_FOLD = str.maketrans({"ё": "е", "э": "е"})
+
+
+def normalise(text: str) -> str:
+    """`text` lowercased, transliterated, lemmatised and folded; punctuation kept apart."""
+    text = to_cyrillic(text.lower())
+    return " ".join((token if token in NAMES else lemma(token)).translate(_FOLD)
+                    for token in _TOKEN.findall(text))
+
+
+async def ready() -> None:
+    """Load the dictionaries in a worker thread (a second, once per process), so the first
+    question does not stall the event loop."""
+    await asyncio.to_thread(analyzer)
