@@ -1,0 +1,65 @@
+"""Retrieval meets buyers' wording on real PostgreSQL: the issue's synonym pairs with no shared
+word, verb forms and aspect, Latin brand words written in Cyrillic, typos; each question finds
+its FAQ entry first, and another tenant finds nothing of it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from services.agent.knowledge.domain import Upload
+from services.agent.knowledge.retrieval import match_faq
+from services.kernel.db import Database
+from switchboard.bench.knowledge import ingest_upload
+from tests.fixtures.tenants import create_tenant
+
+FAQ = """вопрос;ответ
+Телефоны не краденые?;Нет, выкупаем у владельцев по паспорту.
+Какой у вас график работы?;Ежедневно с 10:00 до 21:00.
+Есть ли запах у нового дивана?;Лёгкий запах ткани проходит за 2–3 дня.
+Где вы находитесь?;Москва, ул. Профсоюзная, 56.
+Есть размерная таблица?;Таблица размеров в каждом объявлении.
+Собираете ли диван?;Сборка бесплатная, сборщик приезжает с доставкой.
+Когда привезёте диван?;Из наличия привозим за 2–3 дня.
+Телефон отвязан от iCloud?;Да, от iCloud и Google-аккаунта.
+Работает ли Face ID?;Face ID работает на всех телефонах.
+Продаёте ли MacBook?;Да, б/у MacBook есть в профиле.
+Поддерживает ли телефон eSIM?;Все iPhone с XS поддерживают eSIM.
+Есть ли рассрочка?;Рассрочка на 6 месяцев без переплаты.
+"""
+
+
+@pytest.fixture(scope="module")
+async def shop(db: Database) -> uuid.UUID:
+    tenant = await create_tenant(db, "Wording shop")
+    await ingest_upload(db, tenant, Upload("faq.csv", "text/csv", FAQ.encode()), None)
+    return tenant
+
+
+@pytest.mark.parametrize(("buyer", "entry"), [
+    ("он не ворованный?", "Телефоны не краденые?"),
+    ("вы открыты в воскресенье?", "Какой у вас график работы?"),
+    ("воняет новый диван?", "Есть ли запах у нового дивана?"),
+    ("адрес какой?", "Где вы находитесь?"),
+    ("куда подъехать", "Где вы находитесь?"),
+    ("сетка размеров есть?", "Есть размерная таблица?"),
+    ("соберёте диван?", "Собираете ли диван?"),
+    ("привозите в субботу?", "Когда привезёте диван?"),
+    ("айклауд отвязан?", "Телефон отвязан от iCloud?"),
+    ("фейс айди работает?", "Работает ли Face ID?"),
+    ("макбуки есть?", "Продаёте ли MacBook?"),
+    ("есим поддерживает?", "Поддерживает ли телефон eSIM?"),
+    ("расрочка есть?", "Есть ли рассрочка?"),
+])
+async def test_buyer_wording_finds_its_entry(db: Database, shop: uuid.UUID, buyer: str,
+                                             entry: str) -> None:
+    async with db.unit_of_work(shop) as session:
+        hit = await match_faq(session, buyer)
+    assert hit is not None and hit.question == entry, hit
+
+
+async def test_another_tenant_finds_nothing_of_it(db: Database, shop: uuid.UUID) -> None:
+    other = await create_tenant(db, "Empty shop")
+    async with db.unit_of_work(other) as session:
+        assert await match_faq(session, "айклауд отвязан?") is None
