@@ -2,9 +2,11 @@
 // `ru` (the type says so; i18n.test.ts also checks the {placeholders} match).
 
 import { agentEn, agentRu } from "./agent/words";
+import { channelsEn, channelsRu } from "./channels/words";
 
 const ru = {
   ...agentRu,
+  ...channelsRu,
   appName: "Switchboard",
   signIn: "Войти",
   signOut: "Выйти",
@@ -179,6 +181,7 @@ export type Lang = "ru" | "en";
 
 const en: Dict = {
   ...agentEn,
+  ...channelsEn,
   appName: "Switchboard",
   signIn: "Sign in",
   signOut: "Sign out",

@@ -96,6 +96,9 @@ export interface Channel {
   webhook_subscribed: boolean;
   last_webhook_at: string | null;
   last_sync_at: string | null;
+  token_checked_at: string | null;
+  token_refused_since: string | null;
+  token_error: string;
 }
 
 export interface DiagnosticCheck {

@@ -1,9 +1,10 @@
-// Channels: the accounts, connecting an Avito account, the webhook switch, diagnostics.
+// Channels: connecting an Avito account, and the accounts (../channels/ChannelCard.tsx).
 
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import { formatTime, useSession } from "../session";
-import type { Channel, DiagnosticCheck } from "../types";
+import { ChannelCard } from "../channels/ChannelCard";
+import { useSession } from "../session";
+import type { Channel } from "../types";
 
 export function Channels() {
   const { t, errorText } = useSession();
@@ -69,57 +70,5 @@ function ConnectAvito({ onConnected }: { onConnected(c: Channel): void }) {
       {done && <p class="ok" role="status">{done}</p>}
       <button type="submit" disabled={busy}>{busy ? t("connecting") : t("connect")}</button>
     </form>
-  );
-}
-
-function ChannelCard({ channel: c, onChanged }: { channel: Channel; onChanged(c: Channel): void }) {
-  const { t, lang, errorText } = useSession();
-  const [checks, setChecks] = useState<DiagnosticCheck[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-
-  async function run<T>(call: () => Promise<T>, then: (v: T) => void) {
-    setBusy(true);
-    setError("");
-    try {
-      then(await call());
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <li class="card channel" data-channel={c.id}>
-      <h2>{c.name} <small class="muted">{c.kind} · {c.external_account_name || c.external_account_id} · {c.status}</small></h2>
-      <dl>
-        <dt>{t("webhook")}</dt><dd>{c.webhook_enabled ? t("webhookOn") : t("webhookOff")}</dd>
-        <dt>{t("lastWebhook")}</dt><dd>{formatTime(c.last_webhook_at, lang) || t("never")}</dd>
-        <dt>{t("lastSync")}</dt><dd>{formatTime(c.last_sync_at, lang) || t("never")}</dd>
-      </dl>
-      {error && <p class="error" role="alert">{error}</p>}
-      <div class="actions">
-        <button type="button" class="secondary" disabled={busy}
-          onClick={() => void run(() => api.put<Channel>(`/v1/channels/${c.id}/webhook`, { enabled: !c.webhook_enabled }), onChanged)}>
-          {c.webhook_enabled ? t("disableWebhook") : t("enableWebhook")}</button>
-        <button type="button" disabled={busy}
-          onClick={() => void run(() => api.get<{ checks: DiagnosticCheck[] }>(`/v1/channels/${c.id}/diagnostics`, { timeoutMs: 60_000 }),
-            (d) => setChecks(d.checks))}>{t("runDiagnostics")}</button>
-      </div>
-      {checks && (
-        <section aria-label={t("diagnostics")}>
-          {checks.every((k) => k.ok) && <p class="ok">{t("allChecksOk")}</p>}
-          <ul class="checks">
-            {checks.map((k) => (
-              <li key={k.name} class={k.ok ? "ok" : "problem"}>
-                <b>{k.ok ? "✓" : "✗"} {k.name}</b>: {k.message}
-                {!k.ok && k.fix && <p><b>{t("fix")}:</b> {k.fix}</p>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </li>
   );
 }
