@@ -115,3 +115,102 @@ export interface LiveEvent {
   conversation: Conversation;
   message: Message | null;
 }
+
+// Reports and schedules (gateway/analytics, gateway/scheduling).
+
+export type Relative = "yesterday" | "today_so_far" | "last_7_days" | "last_30_days" |
+  "previous_week" | "previous_month" | "month_to_date";
+
+/** POST /v1/analytics/reports's body, and a schedule's report. */
+export interface ReportSpec {
+  channel_ids: string[]; // empty: every account
+  combined: boolean;
+  metrics: string[]; // empty: the defaults
+  relative: Relative | null;
+  time_zone: string;
+}
+
+export interface MetricInfo {
+  key: string;
+  title: string; // Russian, from the service
+  unit: string; // count, seconds, rub
+  source: string; // inbox, avito
+  default: boolean;
+}
+
+export interface ReportDuration { median_s: number; p90_s: number; samples: number }
+/** A metric's raw value: a count or kopecks, a duration, or null (not fetched, nothing measured). */
+export type ReportValue = number | ReportDuration | null;
+
+export interface ReportSection {
+  title: string;
+  channel_ids: string[];
+  values: Record<string, ReportValue>;
+}
+
+export interface ReportDoc {
+  period: { from_date: string; to_date: string };
+  time_zone: string;
+  metrics: string[];
+  partial: boolean;
+  problems: string[];
+  sections: ReportSection[];
+}
+
+export type RuleKind = "daily" | "every_n_days" | "weekly" | "monthly";
+export type MissedRunPolicy = "fire_once_late" | "skip";
+
+export interface Recurrence {
+  kind: RuleKind;
+  n?: number | null;
+  start_date?: string | null;
+  weekdays?: number[] | null; // 1 = Monday ... 7 = Sunday
+  day_of_month?: number | null;
+}
+
+export interface ScheduleDestination {
+  kind: "telegram" | "webhook";
+  chat_id?: number | null;
+  message_thread_id?: number | null;
+  url?: string | null;
+  secret?: string; // write-only
+  secret_set?: boolean | null;
+}
+
+export interface ScheduleRun {
+  id: string;
+  schedule_id: string;
+  trigger: "scheduled" | "manual" | "unknown";
+  status: "pending" | "delivered" | "failed" | "skipped" | "unknown";
+  error: string;
+  scheduled_for: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  attempt: number;
+  late: boolean;
+  partial: boolean;
+}
+
+/** POST /v1/schedules's body (PATCH takes the same fields). */
+export interface ScheduleBody {
+  name: string;
+  recurrence: Recurrence;
+  local_time: string;
+  time_zone: string;
+  destination: ScheduleDestination;
+  report: ReportSpec;
+  missed_run_policy: MissedRunPolicy;
+  enabled: boolean;
+}
+
+export interface Schedule extends ScheduleBody {
+  id: string;
+  next_run_at: string | null;
+  last_run: ScheduleRun | null;
+}
+
+export interface TelegramBot {
+  id: string;
+  username: string;
+  group: { chat_id: number; title: string } | null;
+}
