@@ -113,6 +113,14 @@ class ChunkRepository(RepositoryBase[Chunk]):
             "FROM unnest(CAST(:words AS text[])) AS w"), {"words": list(words)})
         return {r[0]: list(r[1]) for r in rows}
 
+    async def faq_fingerprint(self) -> tuple[str, int, Any]:
+        """The tenant, its FAQ chunk count and newest FAQ chunk's time: chunks are only ever
+        inserted and deleted, so these change whenever the question vocabulary may have."""
+        row = (await self.session.execute(text(
+            "SELECT current_setting('app.tenant_id', true), count(*), max(created_at) "
+            "FROM agent.chunks WHERE kind = 'faq'"))).one()
+        return str(row[0]), int(row[1]), row[2]
+
     async def question_vocabulary(self) -> tuple[int, dict[str, int]]:
         """How many FAQ chunks there are, and in how many questions each stem occurs."""
         count = await self.session.scalar(

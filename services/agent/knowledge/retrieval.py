@@ -39,6 +39,7 @@ from services.agent.knowledge.metrics import RETRIEVALS
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.thesaurus import Thesaurus
+from services.agent.knowledge.vocabulary import Vocabularies
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ COSINE_FLOOR, COSINE_CEILING = 0.3, 0.9
 ALL_KINDS = tuple(k.value for k in ChunkKind)
 
 _thesaurus = Thesaurus()
+_vocabularies = Vocabularies()
 Scored = tuple[float, dict[str, Any]]
 
 
@@ -111,8 +113,7 @@ async def _lexical(session: AsyncSession, text: str,
     stems = [s for s in dict.fromkeys(found) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
         return []
-    questions, df = await repo.question_vocabulary()
-    vocabulary = Vocabulary(questions, df)
+    vocabulary = await _vocabularies.current(repo)
     synonyms = _thesaurus.expand(stems)
     rows = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
                                          LEXICAL_CANDIDATES)

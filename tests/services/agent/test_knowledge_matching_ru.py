@@ -9,7 +9,9 @@ import uuid
 import pytest
 
 from services.agent.knowledge.domain import Upload
+from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.retrieval import match_faq
+from services.agent.knowledge.vocabulary import Vocabularies
 from services.kernel.db import Database
 from switchboard.bench.knowledge import ingest_upload
 from tests.fixtures.tenants import create_tenant
@@ -63,3 +65,23 @@ async def test_another_tenant_finds_nothing_of_it(db: Database, shop: uuid.UUID)
     other = await create_tenant(db, "Empty shop")
     async with db.unit_of_work(other) as session:
         assert await match_faq(session, "айклауд отвязан?") is None
+
+
+async def test_the_kept_vocabulary_follows_new_documents(db: Database) -> None:
+    """The question vocabulary is kept between searches (knowledge/vocabulary.py) and rebuilt
+    once the tenant's FAQ changed: a new entry's words count at once."""
+    tenant = await create_tenant(db, "Growing shop")
+    await ingest_upload(db, tenant, Upload("a.csv", "text/csv", FAQ.encode()), None)
+    vocabularies = Vocabularies()
+    async with db.unit_of_work(tenant) as session:
+        before = await vocabularies.current(ChunkRepository(session))
+        assert await vocabularies.current(ChunkRepository(session)) is before  # kept
+    await ingest_upload(db, tenant, Upload("b.csv", "text/csv", (
+        "вопрос;ответ\nДелаете ли гравировку?;Да, гравировка на корпусе — 500 ₽.\n").encode()),
+        None)
+    async with db.unit_of_work(tenant) as session:
+        after = await vocabularies.current(ChunkRepository(session))
+        hit = await match_faq(session, "гравировку делаете?")
+    assert "гравировк" not in before.df and after.df["гравировк"] == 1
+    assert after.questions == before.questions + 1
+    assert hit is not None and hit.question == "Делаете ли гравировку?" and hit.score >= 0.9

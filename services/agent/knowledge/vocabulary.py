@@ -1,0 +1,37 @@
+"""Each tenant's FAQ question vocabulary (stems and in how many questions each occurs), kept in
+the process between questions: building it (`ts_stat` over every FAQ chunk) is the costliest
+read of a search, and it changes only when documents do.
+
+A search first reads the tenant's FAQ fingerprint (count and newest chunk, one index scan)
+and rebuilds the vocabulary when it moved, so every replica answers from current data.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from services.agent.knowledge.lexical import Vocabulary
+from services.agent.knowledge.repository import ChunkRepository
+
+TENANTS_KEPT = 1024
+
+
+class Vocabularies:
+    def __init__(self, size: int = TENANTS_KEPT) -> None:
+        self.size = size
+        self._kept: OrderedDict[str, tuple[Any, Vocabulary]] = OrderedDict()
+
+    async def current(self, repo: ChunkRepository) -> Vocabulary:
+        tenant, *fingerprint = await repo.faq_fingerprint()
+        kept = self._kept.get(tenant)
+        if kept is not None and kept[0] == fingerprint:
+            self._kept.move_to_end(tenant)
+            return kept[1]
+        questions, df = await repo.question_vocabulary()
+        vocabulary = Vocabulary(questions, df)
+        self._kept[tenant] = (fingerprint, vocabulary)
+        self._kept.move_to_end(tenant)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return vocabulary
