@@ -2,8 +2,8 @@
 
 Hashed assets under `/assets/` are cached for a year (their names change with their content);
 `index.html` answers every client route (`/`, `/login`, `/inbox`, `/inbox/<id>`, `/channels`,
-`/ai`, `/team`, `/reports`, `/invite/<token>`, `/reset-password/<token>`) uncached, so a new build shows on
-the next load. The routes are listed, not a catch-all: `/v1`, `/graphql`, `/webhooks`,
+`/ai`, `/team`, `/reports`, `/canned`, `/invite/<token>`, `/reset-password/<token>`) uncached,
+so a new build shows on the next load. The routes are listed, not a catch-all: `/v1`, `/graphql`, `/webhooks`,
 `/health*`, `/docs`, `/openapi.json` stay the API's, and an unknown path stays a 404 problem.
 The page's Content-Security-Policy lets it load scripts, styles and API calls from this origin
 only (nothing from the internet); images and voice messages may come from the marketplaces'
@@ -25,7 +25,7 @@ from gateway.errors import ProblemError
 # The screens of web/src/app.tsx: a reload on any of them gets the app. /invite/… and
 # /reset-password/… are the pages of the team's one-time links (gateway/identity/team.py).
 CLIENT_ROUTES = ("/", "/login", "/inbox", "/inbox/{conversation_id}", "/channels", "/ai", "/team",
-                 "/reports", "/invite/{token}", "/reset-password/{token}")
+                 "/reports", "/canned", "/invite/{token}", "/reset-password/{token}")
 
 
 def web_policy(sandbox_url: str = "") -> str:

@@ -76,7 +76,8 @@ async def test_every_screen_signed_in(page: Page, platform: RunningPlatform, own
     await expect(page.locator(".thread")).to_contain_text("ещё продаётся")
     found["inbox"] = await _violations(page)
     for path, ready in [("/channels", ".channel"), ("/ai", "[data-account]"),
-                        ("/reports", "[data-figure]"), ("/team", "[data-user]")]:
+                        ("/reports", "[data-figure]"), ("/team", "[data-user]"),
+                        ("/canned", ".canned-form")]:
         await page.goto(path)
         await page.locator(ready).first.wait_for()
         found[path] = await _violations(page)

@@ -1,6 +1,6 @@
 """The team screen in the browser: the owner invites an agent and gets the one-time link; the
 agent opens it signed out, sets a password and lands in the inbox as an agent; the owner
-disables them."""
+disables them, and changes another user's role."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, Tenant
 from tests.web.conftest import new_page, sign_in
 
@@ -72,3 +73,25 @@ async def test_english_and_the_mute_switch_are_remembered(page: Page) -> None:
     await expect(page.locator("html")).to_have_attribute("lang", "en")
     await page.get_by_label("Language").select_option("ru")
     await expect(page.get_by_role("link", name="Входящие")).to_be_visible()
+
+
+async def test_the_owner_changes_a_role(page: Page, owner: Tenant) -> None:
+    """The owner picks another user's role in their row (the API ends that user's sessions);
+    their own role is shown, not offered (another owner changes it)."""
+    invited = await owner.http.post("/v1/users", json={"email": "ivan@example.com", "name": "Иван",
+                                                       "role": "agent"})
+    assert invited.status_code == 201, invited.text
+    await page.goto("/team")
+    role = page.locator("[data-user='ivan@example.com']").get_by_label("Роль: Иван")
+    await expect(role).to_have_value("agent")
+    await role.select_option("admin")
+
+    async def kept() -> bool:
+        users = (await owner.http.get("/v1/users")).json()["items"]
+        return [u["role"] for u in users if u["email"] == "ivan@example.com"] == ["admin"]
+    await eventually(kept)
+    await page.reload()  # the row shows what the API kept
+    await expect(role).to_have_value("admin")
+    mine = page.locator(f"[data-user='{owner.email}']")
+    await expect(mine).to_contain_text("владелец")
+    await expect(mine.get_by_role("combobox")).to_have_count(0)

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError } from "./api";
+import { CannedScreen } from "./canned/CannedScreen";
 import { storedLang, storeLang, translator, type Key, type Lang } from "./i18n";
 import { Inbox } from "./inbox/Inbox";
 import { Icon } from "./icons";
@@ -14,7 +15,7 @@ import { Team } from "./screens/Team";
 import { describeError, SessionContext, type Session } from "./session";
 import type { Me } from "./types";
 
-const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/reports", "navReports"], ["/team", "navTeam"]];
+const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/reports", "navReports"], ["/canned", "navCanned"], ["/team", "navTeam"]];
 // The pages of one-time links (team invitations, password resets): shown signed in or not.
 const LINK_PAGES = ["/invite/", "/reset-password/"];
 
@@ -86,6 +87,7 @@ export function App() {
             : section === "/channels" ? <Channels />
             : section === "/ai" ? <AgentScreen />
             : section === "/team" ? <Team />
+            : section === "/canned" ? <CannedScreen />
             : section === "/reports" ? <Reports />
             : <p>{t("notFound")}</p>}
         </main>

@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { Icon } from "../icons";
 import type { Key } from "../i18n";
+import { linkClick } from "../router";
 import { formatTime, useSession } from "../session";
 import type { Attachment, CannedReply, Conversation, Message } from "../types";
 
@@ -104,18 +105,21 @@ function CannedPicker({ conversationId, onText }: { conversationId: string; onTe
   };
   useEffect(load, []);
   return (
-    <label class="canned">
-      <span class="sr-only">{t("cannedReplies")}</span>
-      <select value="" onFocus={load} onChange={(e) => {
-        const id = e.currentTarget.value;
-        if (!id) return;
-        api.post<{ text: string; missing: string[] }>(`/v1/conversations/${conversationId}/canned-replies/${id}/render`)
-          .then((r) => onText(r.text, r.missing), (err) => onText("", [errorText(err)]));
-      }}>
-        <option value="">{t("cannedReplies")}</option>
-        {replies.map((r) => <option key={r.id} value={r.id}>{r.shortcut ? `/${r.shortcut} ` : ""}{r.title}</option>)}
-      </select>
-    </label>
+    <>
+      <label class="canned">
+        <span class="sr-only">{t("cannedReplies")}</span>
+        <select value="" onFocus={load} onChange={(e) => {
+          const id = e.currentTarget.value;
+          if (!id) return;
+          api.post<{ text: string; missing: string[] }>(`/v1/conversations/${conversationId}/canned-replies/${id}/render`)
+            .then((r) => onText(r.text, r.missing), (err) => onText("", [errorText(err)]));
+        }}>
+          <option value="">{t("cannedReplies")}</option>
+          {replies.map((r) => <option key={r.id} value={r.id}>{r.shortcut ? `/${r.shortcut} ` : ""}{r.title}</option>)}
+        </select>
+      </label>
+      <a class="manage-canned" href="/canned" onClick={(e) => linkClick(e, "/canned")}>{t("manageCanned")}</a>
+    </>
   );
 }
 

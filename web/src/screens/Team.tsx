@@ -7,6 +7,7 @@ import { api } from "../api";
 import type { Key } from "../i18n";
 import { formatTime, useSession } from "../session";
 import type { User } from "../types";
+import { roleChoices } from "./teamRoles";
 
 interface Member extends User { status: string; last_login_at: string | null }
 
@@ -46,7 +47,7 @@ export function Team() {
             {users.map((u) => (
               <tr key={u.id} data-user={u.email}>
                 <td>{u.name ? `${u.name} · ` : ""}{u.email}</td>
-                <td>{t(`role_${u.role}` as Key)}</td>
+                <td><RoleCell user={u} onChange={(role) => void act(() => api.patch(`/v1/users/${u.id}`, { role }))} /></td>
                 <td>{t(`user_${u.status}` as Key)}</td>
                 <td>{formatTime(u.last_login_at, "ru") || t("never")}</td>
                 <td class="actions">
@@ -67,6 +68,22 @@ export function Team() {
         </table>
       )}
     </div>
+  );
+}
+
+/** The owner picks another user's role here (they sign in again with it); others see it. */
+function RoleCell({ user, onChange }: { user: Member; onChange(role: string): void }) {
+  const { t, me } = useSession();
+  const choices = roleChoices(me, user);
+  const name = t(`role_${user.role}` as Key);
+  if (!choices.length) return <>{name}</>;
+  return (
+    <label>
+      <span class="sr-only">{t("roleOf", { user: user.name || user.email })}</span>
+      <select value={user.role} onChange={(e) => onChange(e.currentTarget.value)}>
+        {choices.map((r) => <option key={r} value={r}>{t(`role_${r}` as Key)}</option>)}
+      </select>
+    </label>
   );
 }
 
