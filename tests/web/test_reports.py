@@ -99,8 +99,33 @@ async def test_a_weekly_telegram_schedule_sent_now_is_delivered(
                                         params={"chat_id": group["chat"]["id"]})).json()["sent"]
     assert any(m["message"].get("caption", "").startswith("Отчёт за ") for m in sent)
     await expect(row).to_contain_text("последний: доставлен")  # the list follows the history
+
+    await row.get_by_role("button", name="Изменить").click()
+    edit = page.get_by_role("form", name="Изменить расписание")
+    await expect(edit.get_by_label("Название", exact=True)).to_be_focused()
+    await expect(edit.get_by_label("Пт", exact=True)).to_be_checked()
+    await edit.get_by_label("Время отправки").fill("10:15")
+    await edit.get_by_role("button", name="Сохранить").click()
+    await expect(row).to_contain_text(f"Пн, Пт, в 10:15 ({ZONE})")
     await page.get_by_role("region", name="Отчёты по расписанию").screenshot(
         path=shots / "reports-schedules.png")
+
+
+async def test_the_schedule_form_fits_a_phone(browser: Browser, platform: RunningPlatform,
+                                             seller: Tenant, shots: Path) -> None:
+    ctx, phone = await new_page(browser, platform.gateway_url, timezone_id=ZONE,
+                                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        await sign_in(phone, seller.email, seller.password)
+        form = await open_new_schedule(phone)
+        await expect(form.get_by_label("Название", exact=True)).to_be_focused()
+        overflow = await phone.evaluate(
+            "() => { const p = document.querySelector('.page'); return p.scrollWidth - p.clientWidth; }")
+        assert overflow <= 0
+        await form.get_by_label("Название", exact=True).scroll_into_view_if_needed()
+        await phone.screenshot(path=shots / "reports-phone.png")
+    finally:
+        await ctx.close()
 
 
 async def test_a_webhook_schedule_after_refusals_fails_with_the_reason_and_is_deleted(

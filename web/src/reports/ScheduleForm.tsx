@@ -2,7 +2,7 @@
 // destination (a Telegram chat through the tenant's bot, or a signed webhook) and the report.
 // The form's own checks and the API's refusal are shown beside it; what was typed stays.
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Key } from "../i18n";
 import { useSession } from "../session";
@@ -30,6 +30,8 @@ export function ScheduleForm({ schedule, channels, metrics, chats, onSaved, onCa
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const name = useRef<HTMLInputElement>(null);
+  useEffect(() => name.current?.focus(), []);
   const set = (patch: Partial<ScheduleDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const says = (field: Field) => problems.find((p) => p.field === field) ?? (field === "dayOfMonth" ? monthlyClampNote(draft) : null);
   const note = (field: Field) => {
@@ -61,7 +63,7 @@ export function ScheduleForm({ schedule, channels, metrics, chats, onSaved, onCa
     <form class="card schedule-form" onSubmit={submit} aria-labelledby="schedule-form-title" noValidate>
       <h3 id="schedule-form-title">{schedule ? t("editSchedule") : t("newSchedule")}</h3>
       <label>{t("scheduleName")}
-        <input value={draft.name} maxLength={200} onInput={(e) => set({ name: e.currentTarget.value })} {...invalid("name")} /></label>
+        <input ref={name} value={draft.name} maxLength={200} onInput={(e) => set({ name: e.currentTarget.value })} {...invalid("name")} /></label>
       {note("name")}
       <RuleFields draft={draft} set={set} note={note} invalid={invalid} />
       <div class="row-fields">

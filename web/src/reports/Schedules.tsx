@@ -2,7 +2,7 @@
 // last run; make, change, delete (after a confirmation), run now, and the run history. Changing
 // needs the write scope, as the API says; a reader sees the list and the history.
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Key, T } from "../i18n";
 import { formatTime, useSession } from "../session";
@@ -91,13 +91,9 @@ export function Schedules({ channels }: { channels: Channel[] }) {
                 {canWrite && <>
                   <button type="button" class="secondary" onClick={() => void runNow(s)}>{t("schedRunNow")}</button>
                   <button type="button" class="secondary" onClick={() => setEditing({ schedule: s })}>{t("schedEdit")}</button>
-                  {confirming === s.id ? (
-                    <span role="group" aria-label={t("confirmDelete", { name: s.name })} class="confirm">
-                      {t("confirmDelete", { name: s.name })}
-                      <button type="button" onClick={() => void remove(s)}>{t("yesDelete")}</button>
-                      <button type="button" class="secondary" onClick={() => setConfirming("")}>{t("schedCancel")}</button>
-                    </span>
-                  ) : <button type="button" class="secondary" onClick={() => setConfirming(s.id)}>{t("schedDelete")}</button>}
+                  {confirming === s.id
+                    ? <ConfirmDelete name={s.name} onYes={() => void remove(s)} onNo={() => setConfirming("")} />
+                    : <button type="button" class="secondary" onClick={() => setConfirming(s.id)}>{t("schedDelete")}</button>}
                 </>}
               </div>
               {open?.id === s.id && <RunHistory scheduleId={s.id} generation={open.generation} onSettled={() => void load()} />}
@@ -106,5 +102,20 @@ export function Schedules({ channels }: { channels: Channel[] }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The question in place of the delete button; focus goes to the answer (Escape says no). */
+function ConfirmDelete({ name, onYes, onNo }: { name: string; onYes(): void; onNo(): void }) {
+  const { t } = useSession();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <span role="group" aria-label={t("confirmDelete", { name })} class="confirm"
+      onKeyDown={(e) => { if (e.key === "Escape") onNo(); }}>
+      {t("confirmDelete", { name })}
+      <button type="button" ref={yes} onClick={onYes}>{t("yesDelete")}</button>
+      <button type="button" class="secondary" onClick={onNo}>{t("schedCancel")}</button>
+    </span>
   );
 }
