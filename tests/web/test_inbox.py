@@ -1,7 +1,10 @@
 """The web inbox end to end, as a manager uses it: sign in, a buyer writes through the Avito
 emulator and the conversation appears without a reload (and the next message in the open
 conversation), a reply shows delivered, the switch to manager mode, connecting an account with
-a wrong secret shows the API's error, a knowledge file uploads. Screenshots of each screen."""
+a wrong secret shows the API's error, a knowledge file uploads. Screenshots of each screen.
+
+Each test passes alone (`-k`): the module signs its page in once, and a test that works in a
+conversation opens the module's own (a buyer's, written once) first."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from tests.web.conftest import new_page, sign_in
 
 pytestmark = pytest.mark.slow
 
+DESKTOP = {"width": 1280, "height": 800}
+
 
 @pytest.fixture(scope="module")
 async def seller(platform: RunningPlatform) -> Tenant:
@@ -33,11 +38,21 @@ async def shop(platform: RunningPlatform, seller: Tenant) -> SandboxShop:
 @pytest.fixture(scope="module")
 async def page(browser: Browser, platform: RunningPlatform, seller: Tenant,
                shop: SandboxShop) -> AsyncIterator[Page]:
-    ctx, page = await new_page(browser, platform.gateway_url, viewport={"width": 1280, "height": 800})
+    """The module's desktop page, signed in as the seller."""
+    ctx, page = await new_page(browser, platform.gateway_url, viewport=DESKTOP)
     try:
+        await sign_in(page, seller.email, seller.password)
         yield page
     finally:
         await ctx.close()
+
+
+@pytest.fixture(scope="module")
+async def conversation(platform: RunningPlatform, seller: Tenant,
+                       shop: SandboxShop) -> dict[str, Any]:
+    """A buyer's conversation about the shop's first listing, for the tests that work in one."""
+    await platform.buyer_writes(shop, "Добрый день, можно посмотреть сегодня?")
+    return await _conversation(seller, "Добрый день, можно посмотреть сегодня?")
 
 
 async def _conversation(seller: Tenant, text: str) -> dict[str, Any]:
@@ -49,21 +64,33 @@ async def _conversation(seller: Tenant, text: str) -> dict[str, Any]:
     return conversation
 
 
-async def test_sign_in_shows_who_i_am(page: Page, seller: Tenant, shots: Path) -> None:
-    await page.goto("/inbox")
-    await expect(page).to_have_url(re.compile(r"/login$"))
-    await page.get_by_label("Пароль").fill("wrong-password")
-    await page.get_by_label("Эл. почта").fill(seller.email)
-    await page.get_by_role("button", name="Войти").click()
-    await expect(page.get_by_role("alert")).not_to_be_empty()  # the API's refusal, in words
-    await page.screenshot(path=shots / "login.png")
-    await sign_in(page, seller.email, seller.password)
-    await expect(page.get_by_test_id("whoami")).to_contain_text("владелец")
-    await expect(page).to_have_url(re.compile(r"/inbox$"))
+async def _open(page: Page, conversation: dict[str, Any]) -> None:
+    """Open the conversation in the page, its live feed connected."""
+    await page.goto(f"/inbox/{conversation['id']}")
+    await expect(page.locator(".live.open")).to_be_visible()
+
+
+async def test_sign_in_shows_who_i_am(browser: Browser, platform: RunningPlatform,
+                                      seller: Tenant, shots: Path) -> None:
+    ctx, page = await new_page(browser, platform.gateway_url, viewport=DESKTOP)  # signed out
+    try:
+        await page.goto("/inbox")
+        await expect(page).to_have_url(re.compile(r"/login$"))
+        await page.get_by_label("Пароль").fill("wrong-password")
+        await page.get_by_label("Эл. почта").fill(seller.email)
+        await page.get_by_role("button", name="Войти").click()
+        await expect(page.get_by_role("alert")).not_to_be_empty()  # the API's refusal, in words
+        await page.screenshot(path=shots / "login.png")
+        await sign_in(page, seller.email, seller.password)
+        await expect(page.get_by_test_id("whoami")).to_contain_text("владелец")
+        await expect(page).to_have_url(re.compile(r"/inbox$"))
+    finally:
+        await ctx.close()
 
 
 async def test_a_buyer_message_appears_without_reload(page: Page, platform: RunningPlatform,
                                                       seller: Tenant, shop: SandboxShop) -> None:
+    await page.goto("/inbox")
     await expect(page.locator(".live.open")).to_be_visible()  # the live feed is connected
     await platform.buyer_writes(shop, "Здравствуйте, велосипед ещё продаётся?")
     conv = await _conversation(seller, "Здравствуйте, велосипед ещё продаётся?")
@@ -80,7 +107,8 @@ async def test_a_buyer_message_appears_without_reload(page: Page, platform: Runn
 
 
 async def test_a_reply_shows_delivered(page: Page, platform: RunningPlatform, shop: SandboxShop,
-                                       shots: Path) -> None:
+                                       conversation: dict[str, Any], shots: Path) -> None:
+    await _open(page, conversation)
     composer = page.get_by_label("Ответ покупателю")
     await composer.fill("Да, продаётся.")
     await composer.press("Shift+Enter")
@@ -94,8 +122,10 @@ async def test_a_reply_shows_delivered(page: Page, platform: RunningPlatform, sh
     await page.screenshot(path=shots / "inbox.png")
 
 
-async def test_switch_to_manager_mode(page: Page, seller: Tenant) -> None:
-    conversation_id = page.url.rsplit("/", 1)[1]
+async def test_switch_to_manager_mode(page: Page, seller: Tenant,
+                                      conversation: dict[str, Any]) -> None:
+    await _open(page, conversation)
+    conversation_id = conversation["id"]
     row = page.locator(f"[data-conversation='{conversation_id}']")
     for radio, mode in (("ИИ", "bot"), ("Менеджер", "manager")):  # whichever it starts in
         await page.get_by_role("radio", name=radio, exact=True).check()
@@ -106,8 +136,10 @@ async def test_switch_to_manager_mode(page: Page, seller: Tenant) -> None:
         assert resp.json()["mode"] == mode
 
 
-async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant) -> None:
-    conversation_id = page.url.rsplit("/", 1)[1]
+async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant,
+                                                     conversation: dict[str, Any]) -> None:
+    await _open(page, conversation)
+    conversation_id = conversation["id"]
     created = await seller.http.post("/v1/canned-replies", json={
         "title": "Цена", "text": "{buyer_name}, цена {price}, торг возможен.", "shortcut": "price"})
     assert created.status_code == 201, created.text
@@ -132,10 +164,9 @@ async def test_canned_reply_note_assignee_and_snooze(page: Page, seller: Tenant)
 
 
 async def test_a_dropped_live_feed_catches_up_on_reconnect(
-        page: Page, browser: Browser, platform: RunningPlatform, seller: Tenant,
-        shop: SandboxShop) -> None:
-    conversation_id = page.url.rsplit("/", 1)[1]
-    chat_id = (await seller.http.get(f"/v1/conversations/{conversation_id}")).json()["external_chat_id"]
+        browser: Browser, platform: RunningPlatform, seller: Tenant, shop: SandboxShop,
+        conversation: dict[str, Any]) -> None:
+    conversation_id, chat_id = conversation["id"], conversation["external_chat_id"]
     gateway = await second_gateway(platform)  # one we can stop and start again on its port
     port = int(gateway.url.rsplit(":", 1)[1])
     ctx, other = await new_page(browser, f"http://127.0.0.1:{port}")
@@ -201,7 +232,11 @@ async def test_reports_show_the_figures_and_export_to_excel(page: Page, shots: P
 
 
 async def test_a_phone_sized_screen_shows_one_column(browser: Browser, platform: RunningPlatform,
-                                                     seller: Tenant, shots: Path) -> None:
+                                                     seller: Tenant, conversation: dict[str, Any],
+                                                     shots: Path) -> None:
+    moved = await seller.http.patch(f"/v1/conversations/{conversation['id']}",
+                                    json={"mode": "manager"})  # a row in the manager's list
+    assert moved.status_code == 200, moved.text
     ctx, phone = await new_page(browser, platform.gateway_url,
                                 viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
