@@ -25,8 +25,9 @@ def _start(data: Path, port: int, emulator_port: int,
            chatter_s: float = 0, telegram_port: int | None = None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_NATS_URL")}
-    # The services' default gRPC ports may be taken on a busy machine: use free ones.
-    for service in ("CONVERSATIONS", "CHANNELS", "AGENT"):
+    # The services' default gRPC ports (5006x) may be taken on a busy machine or by another
+    # test worker's dev: use free ones, for every service dev starts.
+    for service in ("CONVERSATIONS", "CHANNELS", "AGENT", "ANALYTICS", "SCHEDULING"):
         env[f"SWITCHBOARD_{service}_TARGET"] = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
         [sys.executable, "-m", "switchboard", "dev", "--data-dir", str(data), "--port", str(port),
