@@ -17,6 +17,19 @@ interface Stats { combined: ReportDoc; accounts: ReportDoc }
 const REPORT_TIMEOUT_MS = 60_000;
 
 export function AvitoStats({ channels }: { channels: Channel[] }) {
+  const { t } = useSession();
+  if (!channels.some((c) => c.kind === "avito")) {
+    return (
+      <section class="card avito-stats" aria-labelledby="avito-stats">
+        <h2 id="avito-stats">{t("avitoStats")}</h2>
+        <p class="muted">{t("noAvitoAccounts")}</p>
+      </section>
+    );
+  }
+  return <AvitoFigures channels={channels} />;
+}
+
+function AvitoFigures({ channels }: { channels: Channel[] }) {
   const { t, errorText } = useSession();
   const [picked, setPicked] = useState<string[]>([]);
   const [relative, setRelative] = useState<Relative>("last_7_days");

@@ -25,7 +25,7 @@ export function ExportBox({ range, zone }: { range(): { from: string; to: string
   return (
     <section class="card" aria-labelledby="export">
       <h2 id="export">{t("exportXlsx")}</h2>
-      <button type="button" disabled={!finished(job)} onClick={() => {
+      <button type="button" class="inline" disabled={!finished(job)} onClick={() => {
         setError("");
         api.post<Export>("/v1/exports", { format: "xlsx", ...range(), time_zone: zone })
           .then(setJob, (e) => setError(errorText(e)));

@@ -64,7 +64,7 @@ export function Schedules({ channels }: { channels: Channel[] }) {
     <section class="card schedules" aria-labelledby="schedules">
       <h2 id="schedules">{t("schedulesTitle")}</h2>
       {canWrite && !editing && (
-        <button type="button" class="new-schedule" onClick={() => setEditing({ schedule: null })}>{t("newSchedule")}</button>
+        <button type="button" class="inline" onClick={() => setEditing({ schedule: null })}>{t("newSchedule")}</button>
       )}
       {editing && (
         <ScheduleForm key={editing.schedule?.id ?? "new"} schedule={editing.schedule} channels={channels}
