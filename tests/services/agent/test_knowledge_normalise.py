@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.agent.knowledge.normalise.lemmas import is_known, lemma
-from services.agent.knowledge.normalise.pipeline import normalise
+from services.agent.knowledge.normalise.lemmas import is_known, lemma, loaded
+from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.normalise.translit import by_rules, to_cyrillic
 from services.agent.knowledge.normalise.typos import allowed_edits, near, typo_similarity
 
@@ -79,3 +79,10 @@ def test_seller_and_buyer_wordings_meet_in_one_form(seller: str, buyer: str) -> 
 
 def test_normalise_keeps_numbers_and_punctuation_apart() -> None:
     assert normalise("Размер 104, рост 98-104!") == "размер 104 , рост 98-104 !"
+
+
+async def test_ready_leaves_the_dictionaries_loaded() -> None:
+    await ready()
+    assert loaded()
+    await ready()  # once loaded, no worker thread is asked again
+    assert lemma("доставите") == "доставить"

@@ -27,6 +27,10 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return _analyzer
 
 
+def loaded() -> bool:
+    return _analyzer is not None
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """The most likely dictionary form of a lowercase word; non-Cyrillic words as they are."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from services.agent.knowledge.normalise.lemmas import analyzer, lemma
+from services.agent.knowledge.normalise.lemmas import analyzer, lemma, loaded
 from services.agent.knowledge.normalise.translit import NAMES, to_cyrillic
 
 _TOKEN = re.compile(r"[\w/+-]+|[^\w\s]+")
@@ -25,4 +25,5 @@ def normalise(text: str) -> str:
 async def ready() -> None:
     """Load the dictionaries in a worker thread (a second, once per process), so the first
     question does not stall the event loop."""
-    await asyncio.to_thread(analyzer)
+    if not loaded():
+        await asyncio.to_thread(analyzer)
