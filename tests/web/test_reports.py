@@ -205,3 +205,23 @@ async def test_avito_figures_per_account_with_a_failing_part_shown_partial(
     await expect(bars.locator("li", has_text="Второй магазин")).to_have_count(1)
 
     await stats.screenshot(path=shots / "reports-avito.png")
+
+
+async def test_a_change_keeps_the_dates_a_schedule_got_through_the_api(
+        page: Page, seller: Tenant) -> None:
+    made = await seller.http.post("/v1/schedules", json={
+        "name": "Ноябрь", "local_time": "07:00", "time_zone": "Europe/Moscow",
+        "recurrence": {"kind": "daily"}, "destination": {"kind": "telegram", "chat_id": -100500},
+        "report": {"from_date": "2026-11-01", "to_date": "2026-11-30"}})
+    assert made.status_code == 201, made.text
+    await page.goto("/reports")
+    row = listed(page, "Ноябрь")
+    await row.get_by_role("button", name="Изменить").click()
+    edit = page.get_by_role("form", name="Изменить расписание")
+    await expect(edit.get_by_label(re.compile("Даты 2026-11-01 – 2026-11-30"))).to_be_checked()
+    await edit.get_by_label("Название", exact=True).fill("Ноябрь, итог")
+    await edit.get_by_role("button", name="Сохранить").click()
+    await expect(listed(page, "Ноябрь, итог")).to_be_visible()
+    report = (await seller.http.get(f"/v1/schedules/{made.json()['id']}")).json()["report"]
+    assert (report["from_date"], report["to_date"], report["relative"]) == (
+        "2026-11-01", "2026-11-30", None)

@@ -127,6 +127,8 @@ export interface ReportSpec {
   combined: boolean;
   metrics: string[]; // empty: the defaults
   relative: Relative | null;
+  from_date?: string | null; // or explicit local dates (the API's; this screen keeps them)
+  to_date?: string | null;
   time_zone: string;
 }
 

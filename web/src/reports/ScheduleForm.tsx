@@ -82,7 +82,10 @@ export function ScheduleForm({ schedule, channels, metrics, chats, onSaved, onCa
       <DestinationFields draft={draft} set={set} chats={chats} note={note} invalid={invalid} />
       <fieldset class="choices">
         <legend>{t("reportContents")}</legend>
-        <RelativePicker value={draft.relative} onChange={(relative) => set({ relative })} />
+        {draft.range ? (
+          <label class="check"><input type="checkbox" checked onChange={() => set({ range: null })} />
+            {t("fixedRange", { from: draft.range.from || "…", to: draft.range.to || "…" })}</label>
+        ) : <RelativePicker value={draft.relative} onChange={(relative) => set({ relative })} />}
         <label class="check"><input type="checkbox" checked={!draft.combined}
           onChange={(e) => set({ combined: !e.currentTarget.checked })} />{t("perAccount")}</label>
         <AccountPicker legend={t("repAccounts")} channels={channels} picked={draft.channelIds} onChange={(channelIds) => set({ channelIds })} />

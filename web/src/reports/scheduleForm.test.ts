@@ -90,6 +90,17 @@ describe("the schedule form", () => {
     expect([draftOf(hook).secretSet, draftOf(hook).secret, draftOf(hook).url]).toEqual([true, "", "https://x.example/h"]);
   });
 
+  it("keeps a report's explicit dates (set through the API) until they are dropped", () => {
+    const body = toBody(draft());
+    const stored: Schedule = { ...body, id: "s2", next_run_at: null, last_run: null,
+      report: { ...body.report, relative: null, from_date: "2026-11-01", to_date: "2026-11-30" } };
+    const back = draftOf(stored);
+    expect(back.range).toEqual({ from: "2026-11-01", to: "2026-11-30" });
+    expect(toBody(back).report).toEqual(stored.report);
+    expect(toBody({ ...back, range: null, relative: "previous_month" }).report)
+      .toEqual({ ...body.report, relative: "previous_month" });
+  });
+
   it("toggles a choice once", () => {
     expect(toggle([1], 3, true)).toEqual([1, 3]);
     expect(toggle([1, 3], 3, true)).toEqual([1, 3]);

@@ -27,6 +27,7 @@ export interface ScheduleDraft {
   combined: boolean;
   metrics: string[]; // none: the defaults
   relative: Relative;
+  range: { from: string; to: string } | null; // explicit dates set through the API, kept until dropped
   enabled: boolean;
 }
 
@@ -67,7 +68,7 @@ export function emptyDraft(zone: string = browserZone(), now: Date = new Date())
     name: "", kind: "weekly", n: "2", startDate: today(zone, now), weekdays: [1],
     dayOfMonth: "1", localTime: "09:00", timeZone: zone, policy: "fire_once_late",
     destination: "telegram", chatId: "", threadId: "", url: "", secret: "", secretSet: false,
-    channelIds: [], combined: true, metrics: [], relative: "yesterday", enabled: true,
+    channelIds: [], combined: true, metrics: [], relative: "yesterday", range: null, enabled: true,
   };
 }
 
@@ -89,6 +90,8 @@ export function draftOf(s: Schedule): ScheduleDraft {
     url: d.url ?? "", secretSet: !!d.secret_set,
     channelIds: [...s.report.channel_ids], combined: s.report.combined,
     metrics: [...s.report.metrics], relative: s.report.relative ?? "yesterday",
+    range: s.report.from_date || s.report.to_date
+      ? { from: s.report.from_date ?? "", to: s.report.to_date ?? "" } : null,
     enabled: s.enabled,
   };
 }
@@ -169,8 +172,9 @@ export function toBody(d: ScheduleDraft): ScheduleBody {
     name: d.name.trim(), recurrence, local_time: d.localTime, time_zone: d.timeZone.trim(),
     destination: destinationOf(d),
     // The report's days follow the schedule's zone ('' = the schedule's).
-    report: { channel_ids: d.channelIds, combined: d.combined, metrics: d.metrics,
-      relative: d.relative, time_zone: "" },
+    report: { channel_ids: d.channelIds, combined: d.combined, metrics: d.metrics, time_zone: "",
+      ...(d.range ? { relative: null, from_date: d.range.from || null, to_date: d.range.to || null }
+        : { relative: d.relative }) },
     missed_run_policy: d.policy, enabled: d.enabled,
   };
 }
