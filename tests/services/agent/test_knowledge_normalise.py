@@ -8,7 +8,7 @@ import pytest
 from services.agent.knowledge.normalise.lemmas import is_known, lemma, loaded
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.normalise.translit import by_rules, to_cyrillic
-from services.agent.knowledge.normalise.typos import allowed_edits, near, typo_similarity
+from services.agent.knowledge.normalise.typos import allowed_edits, typo_similarity
 
 
 @pytest.mark.parametrize(("latin", "cyrillic"), [
@@ -54,14 +54,6 @@ def test_typos_are_tolerated_by_word_length() -> None:
     assert typo_similarity("скол", "скок") == 0.0  # short words must be exact
     assert typo_similarity("доставк", "доставк") == 0.0  # the same word is no typo
     assert typo_similarity("доставк", "оставкк") == 0.0  # two edits in a 7-letter word
-
-
-def test_near_finds_the_knowledge_bases_words_a_typo_away() -> None:
-    vocabulary = ["айклауд", "айпад", "доставк", "достав", "гарант"]
-    assert near("айклоуд", vocabulary) == {"айклауд": 0.7}
-    assert near("дставк", vocabulary) == {"доставк": 0.7}  # «достав» is two edits away
-    assert near("айпад", ["айфон"]) == {}
-    assert near("пад", vocabulary) == {}
 
 
 @pytest.mark.parametrize(("seller", "buyer"), [

@@ -3,15 +3,13 @@
 A buyer's word matches a word of the knowledge base at a typo when the edit distance
 (optimal string alignment: a letter wrong, missing, extra, or two neighbours swapped) is within
 what the word's length allows: none below 5 letters (скол is not скок), one from 5, two from 9.
-Both words are lemmas' stems, so endings are not typos.
+Both words are lemmas' stems, so endings are not typos. `lexical.similarity` asks it for
+every query stem against the knowledge base's stems (its FAQ questions' and the candidates').
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract
 
 ONE_TYPO = 0.7
 TWO_TYPOS = 0.6
@@ -31,11 +29,3 @@ def typo_similarity(a: str, b: str) -> float:
     distance = OSA.distance(a, b, score_cutoff=edits)
     return ONE_TYPO if distance == 1 else TWO_TYPOS if distance == 2 <= edits else 0.0
 
-
-def near(word: str, vocabulary: Collection[str]) -> dict[str, float]:
-    """The words of `vocabulary` a typo away from `word`, with their similarity."""
-    edits = allowed_edits(len(word))
-    if not edits or not vocabulary:
-        return {}
-    found = extract(word, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=None)
-    return {match: sim for match, _, _ in found if (sim := typo_similarity(word, match))}
