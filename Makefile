@@ -30,14 +30,20 @@ bench: install
 dev: install web
 	$(BIN)/switchboard dev
 
+# pytest in TEST_WORKERS processes (pytest-xdist): most tests wait on real servers, so two
+# overlap well on 2 cores. Each test file runs whole in one worker, its module fixtures once;
+# every worker starts its own session servers. TEST_WORKERS=0: one process, no workers.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+
 ## The whole suite, as CI runs it: contracts fresh, lint, then every test (slow ones included)
 test: install lint web web-test browser
 	$(BIN)/python -m switchboard.protogen --check
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=30
+	$(PYTEST) --durations=30
 
 ## Quick loop: skip the tests marked slow
 test-fast: install web
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+	$(PYTEST) -m "not slow"
 
 ## Build the web inbox into web/dist (npm ci only when the lock changed; quick when nothing did)
 web: $(WEB_OUT)
