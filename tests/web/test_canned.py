@@ -122,3 +122,22 @@ async def test_a_canned_reply_fills_in_the_conversation(
     # The composer leads to the screen where they are made.
     await page.get_by_role("link", name="Управление шаблонами").click()
     await expect(page.get_by_role("heading", name="Шаблоны ответов")).to_be_visible()
+
+
+async def test_the_screen_fits_a_phone(browser: Browser, platform: RunningPlatform,
+                                       seller: Tenant) -> None:
+    """Managers answer from phones: the list and the form fit 390 px without sideways scroll."""
+    made = await seller.http.post("/v1/canned-replies", json={
+        "title": "Длинная ссылка", "text": "Смотрите: {listing_url} " + "очень" * 40})
+    assert made.status_code == 201, made.text
+    ctx, phone = await new_page(browser, platform.gateway_url,
+                                viewport={"width": 390, "height": 844})
+    try:
+        await sign_in(phone, seller.email, seller.password)
+        await phone.goto("/canned")
+        await expect(phone.locator("[data-canned='Длинная ссылка']")).to_be_visible()
+        await expect(phone.get_by_role("button", name="+ цена")).to_be_in_viewport()
+        assert await phone.evaluate("""() => [document.documentElement, document.querySelector('.page')]
+            .every((el) => el.scrollWidth <= el.clientWidth)""")
+    finally:
+        await ctx.close()
