@@ -15,6 +15,7 @@ import logging
 import os
 import pwd
 import shlex
+import shutil
 import socket
 import stat
 import subprocess
@@ -22,6 +23,7 @@ import time
 import warnings
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
 from switchboard.devstack.errors import EmbeddedServerError
@@ -34,6 +36,10 @@ _LOCALES = ("C.UTF-8", "C")  # C.UTF-8 lowercases Cyrillic for text search; C is
 _SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes including the terminating NUL
 _START_TIMEOUT = 60
 _SPAWN_ATTEMPTS = 3  # a binary whose child died by a signal before it ran
+# util-linux's setpriv drops to the system user in the exec'd program, so subprocess need not
+# change the user itself: that makes it fork (not vfork) a threaded process, and a library's
+# fork handler can kill the child before it execs (CI: SIGSEGV/SIGABRT dumps with grpc loaded).
+_SETPRIV = shutil.which("setpriv")
 _REAP_WAIT_S = 5.0  # how long a killed postmaster's zombie may take to be reaped
 _install_tree_opened = False
 
@@ -216,24 +222,35 @@ class EmbeddedPostgres:
         account = self._account
         if account is None and os.geteuid() == 0:
             raise EmbeddedServerError(f"system user {SYSTEM_USER!r} is missing; call start()")
+        command, as_account = _as_account([str(self._bin / exe), *args], account)
         for attempt in range(1, _SPAWN_ATTEMPTS + 1):
             try:
                 done = subprocess.run(
-                    [str(self._bin / exe), *args], cwd=self.data_dir, env=env, timeout=timeout,
+                    command, cwd=self.data_dir, env=env, timeout=timeout,
                     stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
-                    user=account.pw_uid if account else None,
-                    group=account.pw_gid if account else None,
-                    extra_groups=[] if account else None)
+                    **as_account)
             except subprocess.TimeoutExpired as exc:
                 raise EmbeddedServerError(f"{exe} {args[0]} timed out after {timeout:.0f}s",
                                           log=self.log_path) from exc
-            # Changing the user makes subprocess fork (not vfork), and a library's fork handler
-            # may kill the child before it execs (seen in CI: SIGABRT/SIGSEGV with grpc loaded).
-            # PostgreSQL's binaries do not die by signals: the command never ran, run it again.
+            # Without setpriv, subprocess forks to change the user, and the child may die by a
+            # fork handler's signal before it execs. PostgreSQL's binaries do not die by
+            # signals: the command never ran, run it again.
             if done.returncode >= 0 or attempt == _SPAWN_ATTEMPTS:
                 return done
             log.warning("%s died by signal %d before running; again", exe, -done.returncode)
         raise AssertionError("unreachable")
+
+
+def _as_account(command: list[str], account: pwd.struct_passwd | None,
+                ) -> tuple[list[str], dict[str, Any]]:
+    """`command` run as `account` (None: as we are): through setpriv where it exists, else by
+    subprocess's own user switch."""
+    if account is None:
+        return command, {}
+    if _SETPRIV:
+        return [_SETPRIV, f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}",
+                "--clear-groups", "--", *command], {}
+    return command, {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
 
 
 def _existing_account() -> pwd.struct_passwd | None:

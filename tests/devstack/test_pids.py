@@ -4,6 +4,7 @@ failed a restart-after-kill-9 test on exactly that, under load)."""
 
 from __future__ import annotations
 
+import pwd
 import signal
 import subprocess
 import sys
@@ -91,3 +92,17 @@ def test_a_binary_that_keeps_dying_by_a_signal_is_reported(
     monkeypatch.setattr(postgres.os, "geteuid", lambda: 1000)
     pg = postgres.EmbeddedPostgres(tmp_path)
     assert pg._run("pg_ctl", "status", timeout=5).returncode == -signal.SIGSEGV
+
+
+def test_the_system_user_is_taken_on_by_setpriv_so_subprocess_need_not_fork(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    account = pwd.struct_passwd(("postgres", "x", 990, 991, "", "/", "/bin/false"))
+    monkeypatch.setattr(postgres, "_SETPRIV", "/usr/bin/setpriv")
+    command, switch = postgres._as_account(["/pg/bin/initdb", "-D", "x"], account)
+    assert command == ["/usr/bin/setpriv", "--reuid=990", "--regid=991", "--clear-groups", "--",
+                       "/pg/bin/initdb", "-D", "x"]
+    assert switch == {}  # no user=: subprocess may vfork
+    monkeypatch.setattr(postgres, "_SETPRIV", None)  # no util-linux: subprocess switches
+    assert postgres._as_account(["initdb"], account) == (
+        ["initdb"], {"user": 990, "group": 991, "extra_groups": []})
+    assert postgres._as_account(["initdb"], None) == (["initdb"], {})
