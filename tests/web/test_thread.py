@@ -1,6 +1,8 @@
 """A conversation as the Avito emulator's buyers make it, in the browser: a buyer's quote of an
-earlier message shows above their message (the quote came with the webhook), and the listing
-card's photo, served by the emulator (the sandbox has no internet), loads."""
+earlier message shows above their message (the quote came with the webhook), the listing
+card's photo, served by the emulator (the sandbox has no internet), loads, and what is not
+text (Avito's own messages, a missed call, a place, a file Avito does not pass on) says what
+it is in words."""
 
 from __future__ import annotations
 
@@ -71,3 +73,31 @@ async def test_the_listing_photo_loads(page: Page, platform: RunningPlatform, se
     loaded = await photo.element_handle()
     await page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=loaded)
     assert await photo.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [140, 105]
+
+
+async def test_what_is_not_text_says_what_it_is(page: Page, platform: RunningPlatform,
+                                                seller: Tenant, shop: SandboxShop) -> None:
+    asked = await platform.buyer_writes(shop, "Здравствуйте")
+    chat = asked["chat_id"]
+    conversation = await _conversation(seller, chat)
+    await page.goto(f"/inbox/{conversation['id']}")
+    await expect(page.locator(".live.open")).to_be_visible()
+    for spec in ({"type": "system", "flow_id": "sbc_seller_notification",
+                  "text": "Покупатель принял предложение"},
+                 {"type": "call", "call_status": "missed"},
+                 {"type": "location", "location": {"lat": 55.75, "lon": 37.62,
+                                                   "title": "Тверская, 1"}},
+                 {"type": "file"}):
+        sent = await platform.emulator.post(f"/_emulator/accounts/{shop.user_id}/incoming",
+                                            json={**spec, "chat_id": chat})
+        assert sent.status_code == 200, sent.text
+
+    system = page.locator(".msg.system")
+    await expect(system).to_contain_text("Сообщение Avito")
+    await expect(system).to_contain_text("Покупатель принял предложение")
+    assert "sbc_seller_notification" not in await system.inner_text()
+    await expect(page.locator(".msg.in", has_text="Пропущенный звонок")).to_have_count(1)
+    place = page.locator(".msg.in a", has_text="Место на карте: Тверская, 1")
+    await expect(place).to_have_attribute("href", "geo:55.75,37.62")
+    await expect(page.locator(".msg.in", has_text="Покупатель прислал файл")).to_contain_text(
+        "откройте чат в Avito")

@@ -3,10 +3,12 @@
 
 import { agentEn, agentRu } from "./agent/words";
 import { channelsEn, channelsRu } from "./channels/words";
+import { threadEn, threadRu } from "./inbox/words";
 
 const ru = {
   ...agentRu,
   ...channelsRu,
+  ...threadRu,
   appName: "Switchboard",
   signIn: "Войти",
   signOut: "Выйти",
@@ -331,6 +333,7 @@ export type Lang = "ru" | "en";
 const en: Dict = {
   ...agentEn,
   ...channelsEn,
+  ...threadEn,
   appName: "Switchboard",
   signIn: "Sign in",
   signOut: "Sign out",

@@ -46,12 +46,16 @@ export function Thread({ conversation, messages, onOlder, onSent }: {
 function MessageItem({ m, conversationId, quoted }: { m: Message; conversationId: string; quoted: Message | undefined }) {
   const { t, lang } = useSession();
   const note = m.content_type === "note";
-  const kind = note ? "note" : m.direction === "inbound" ? "in" : m.sender === "agent" ? "ai" : "out";
+  // Avito's own messages (its chatbots, notices) are neither the buyer's nor ours.
+  const kind = note ? "note" : m.content_type === "system" ? "system"
+    : m.direction === "inbound" ? "in" : m.sender === "agent" ? "ai" : "out";
+  const deleted = m.content_type === "deleted";
   return (
     <li class={`msg ${kind}`} data-message={m.id}>
       <div class="meta">
         {kind === "ai" && <span class="tag ai">{t("aiReply")}</span>}
         {note && <span class="tag note">{t("note")}</span>}
+        {kind === "system" && <span class="tag">{t("th_system")}</span>}
         {m.historical && <span class="tag">{t("historical")}</span>}
         <time>{formatTime(m.sent_at ?? m.created_at, lang)}</time>
         {m.direction === "outbound" && !note && (
@@ -60,7 +64,8 @@ function MessageItem({ m, conversationId, quoted }: { m: Message; conversationId
         )}
       </div>
       {m.quoted_message_id && <blockquote class="quote">{quoted ? quoted.text || t("file") : t("quotedEarlier")}</blockquote>}
-      {m.text && <p class="text">{m.text}</p>}
+      {deleted && <p class="text muted">{t("th_deleted")}</p>}
+      {m.text && !deleted && <p class="text">{m.text}</p>}
       {m.attachments.map((a, i) => <AttachmentView key={i} a={a} m={m} conversationId={conversationId} />)}
     </li>
   );
@@ -91,9 +96,26 @@ function AttachmentView({ a, m, conversationId }: { a: Attachment; m: Message; c
       </figure>
     );
   }
+  switch (a.kind) {
+    case "system":  // the Avito bot's id (flow_id): nothing for a manager to read
+      return null;
+    case "call":
+      return <p class="att-note">{a.title === "missed" ? t("th_call_missed") : t("th_call")}</p>;
+    case "location":
+      return <a class="file" href={a.url || undefined}>{t("th_location")}{a.title ? `: ${a.title}` : ""}</a>;
+    case "item":
+      return <a class="file" href={a.url || undefined} target="_blank" rel="noreferrer">{t("th_listing")}: {a.title || a.url}</a>;
+    case "link":
+      return <a class="file" href={a.url || undefined} target="_blank" rel="noreferrer">{a.title || a.url || t("th_link")}</a>;
+    case "file": case "video": case "appCall":
+      if (!a.url) {
+        return <p class="att-note">{t(`th_unsupported_${a.kind}`)} <span class="muted">{t("th_unsupportedHint")}</span></p>;
+      }
+      break;
+  }
   return a.url
     ? <a class="file" href={a.url} target="_blank" rel="noreferrer">{a.title || t("file")}</a>
-    : <span class="file">{a.title || a.kind}</span>;
+    : <span class="file">{a.title || t("file")}</span>;
 }
 
 function CannedPicker({ conversationId, onText }: { conversationId: string; onText(text: string, missing: string[]): void }) {
