@@ -3,6 +3,8 @@ with the production users and permissions (the components connect as themselves,
 harness as the admin: tests/fixtures/bus.py).
 
 Every test gets fresh tenants (random ids), so tests do not need to clean up after each other.
+Under `make test` each pytest worker (pytest-xdist) is a session of its own: its own servers, in
+its own temporary folder, on free ports.
 """
 
 from __future__ import annotations
