@@ -3,7 +3,8 @@ report to the shop's Telegram group (through its bot on the Telegram emulator) a
 now: the history says delivered and the group got it; a webhook schedule after the form's and
 the API's refusals (no weekday, a private address), sent now and failing with the reason, then
 deleted; the sandbox shop's Avito figures per account and combined, with a part Avito failed
-(the emulator's fault injection) shown as partial, never as zeros.
+(the emulator's fault injection) shown as partial, never as zeros; the inbox's figures broken
+down by account and by listing.
 
 Each test stands alone (`-k`): they share only the signed-in page and the seller's shop and bot."""
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
+from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 from tests.gateway.telegram_bots import new_bot
 from tests.web.conftest import new_page, sign_in
@@ -225,3 +228,31 @@ async def test_a_change_keeps_the_dates_a_schedule_got_through_the_api(
     report = (await seller.http.get(f"/v1/schedules/{made.json()['id']}")).json()["report"]
     assert (report["from_date"], report["to_date"], report["relative"]) == (
         "2026-11-01", "2026-11-30", None)
+
+
+async def test_the_inbox_figures_broken_down_by_account_and_listing(
+        page: Page, platform: RunningPlatform, seller: Tenant, shop: SandboxShop) -> None:
+    item = shop.account["items"][0]
+    wrote = await platform.buyer_writes(shop, "Добрый день, актуально?", item_id=item["id"])
+    await platform.buyer_writes(shop, "И доставка есть?", chat_id=wrote["chat_id"])
+    now = datetime.now(UTC)
+    window = {"from": (now - timedelta(days=7)).isoformat(), "to": (now + timedelta(minutes=5)).isoformat()}
+
+    async def counted() -> dict[str, Any] | None:  # the analytics service's projection is async
+        resp = await seller.http.get("/v1/analytics/inbox", params={**window, "group_by": "channel"})
+        groups = {g["key"]: g for g in resp.json()["groups"]}
+        mine = groups.get(shop.channel["id"])
+        return mine if mine and mine["figures"]["messages_in"] >= 2 else None
+    expected = await eventually(counted, within=30)
+    assert expected is not None
+
+    await page.goto("/reports")
+    table = page.locator("table.breakdown")
+    await expect(table).to_have_attribute("data-dimension", "channel")
+    row = table.locator(f"[data-group='{shop.channel['id']}']")
+    await expect(row.locator("th")).to_have_text("Первый магазин")
+    await expect(row.locator("td").nth(1)).to_have_text(str(expected["figures"]["messages_in"]))
+
+    await page.get_by_role("radio", name="Объявление").click()
+    await expect(table).to_have_attribute("data-dimension", "listing")
+    await expect(table.locator("tbody th", has_text=item["title"])).to_have_count(1)

@@ -89,7 +89,7 @@ function StatsView({ stats, channels }: { stats: Stats; channels: Channel[] }) {
           <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
         </div>
       )}
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t("avitoStatsTable")}>
         <table class="stats">
           <thead><tr><th scope="col">{t("repMetric")}</th>
             {sections.map((s, i) => <th key={i} scope="col">{s.title}</th>)}</tr></thead>

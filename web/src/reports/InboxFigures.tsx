@@ -6,13 +6,13 @@ import { api, query } from "../api";
 import type { Key, T } from "../i18n";
 import { useSession } from "../session";
 
-interface Duration { median_seconds: number; p90_seconds: number; samples: number }
-interface Figures {
+export interface Duration { median_seconds: number; p90_seconds: number; samples: number }
+export interface Figures {
   conversations_started: number; messages_in: number; messages_out: number; resolved: number;
   unanswered: number; waiting: number; ai_answered: number; handed_off: number;
   first_response: Duration | null; reply: Duration | null;
 }
-interface Inbox { total: Figures; groups: { key: string; label: string; figures: Figures }[] }
+export interface Inbox { total: Figures; groups: { key: string; label: string; figures: Figures }[] }
 
 const COUNTS: (keyof Figures & Key)[] = ["conversations_started", "messages_in", "messages_out",
   "ai_answered", "handed_off", "resolved", "unanswered", "waiting"];
@@ -21,7 +21,7 @@ function span(seconds: number, t: T): string {
   return seconds < 90 ? t("seconds", { n: Math.round(seconds) }) : t("minutes", { n: Math.round(seconds / 60) });
 }
 
-function durations(d: Duration | null, t: T): string {
+export function durations(d: Duration | null, t: T): string {
   return d ? `${span(d.median_seconds, t)} / ${span(d.p90_seconds, t)}` : "—";
 }
 

@@ -2,6 +2,11 @@
 // dictionaries by ../i18n.ts).
 
 export const reportsRu = {
+  breakdown: "Разбивка",
+  by_channel: "Аккаунт",
+  by_listing: "Объявление",
+  by_assignee: "Ответственный",
+  noBreakdown: "За этот период разбивать нечего.",
   reportsTitle: "Отчёты",
   period: "Период",
   lastDays: "Последние {n} дн.",
@@ -20,6 +25,7 @@ export const reportsRu = {
   exportStart: "Выгрузить за период",
   download: "Скачать файл",
   avitoStats: "Статистика Avito",
+  avitoStatsTable: "Таблица статистики Avito",
   noAvitoAccounts: "Аккаунтов Avito нет: подключите аккаунт на странице «Каналы».",
   repAccounts: "Аккаунты",
   noneMeansAll: "Ничего не выбрано — все аккаунты",
@@ -146,6 +152,11 @@ export const reportsRu = {
 } as const;
 
 export const reportsEn: Record<keyof typeof reportsRu, string> = {
+  breakdown: "Breakdown",
+  by_channel: "Account",
+  by_listing: "Listing",
+  by_assignee: "Assignee",
+  noBreakdown: "Nothing to break down in this period.",
   reportsTitle: "Reports",
   period: "Period",
   lastDays: "Last {n} days",
@@ -164,6 +175,7 @@ export const reportsEn: Record<keyof typeof reportsRu, string> = {
   exportStart: "Export the period",
   download: "Download the file",
   avitoStats: "Avito statistics",
+  avitoStatsTable: "Avito statistics table",
   noAvitoAccounts: "No Avito accounts: connect one on the Channels page.",
   repAccounts: "Accounts",
   noneMeansAll: "None ticked: every account",

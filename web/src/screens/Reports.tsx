@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { AvitoStats } from "../reports/AvitoStats";
 import { ExportBox } from "../reports/ExportBox";
+import { InboxBreakdown } from "../reports/InboxBreakdown";
 import { InboxFigures, lastDays } from "../reports/InboxFigures";
 import { Schedules } from "../reports/Schedules";
 import { browserZone } from "../reports/scheduleForm";
@@ -33,6 +34,7 @@ export function Reports() {
         </select>
       </label>
       <InboxFigures days={days} zone={zone} />
+      <InboxBreakdown days={days} zone={zone} />
       <ExportBox range={() => lastDays(days)} zone={zone} />
       {error && <p class="error" role="alert">{error}</p>}
       {channels && <AvitoStats channels={channels} />}
