@@ -26,7 +26,9 @@ from schemathesis.specs.openapi.checks import (
 from tests.fixtures.platform import RunningPlatform
 from tests.fuzz.conftest import FUZZ, NOWHERE, PROBLEM, World, report
 
-pytestmark = pytest.mark.slow
+# About 2,000 requests a case: a minute on a quiet 2-core machine, more beside another pytest
+# worker; the suite's 120 s per test is for tests that hang, not for this many requests.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]
 
 # Not fuzzed here: GraphQL has its own suite (test_graphql_fuzz.py); /v1/events is a stream
 # that does not end (its bad input is in test_bad_input.py).
