@@ -30,10 +30,12 @@ bench: install
 dev: install web
 	$(BIN)/switchboard dev
 
-# pytest in TEST_WORKERS processes (pytest-xdist): most tests wait on real servers, so two
-# overlap well on 2 cores. Each test file runs whole in one worker, its module fixtures once;
-# every worker starts its own session servers. TEST_WORKERS=0: one process, no workers.
-TEST_WORKERS ?= 2
+# pytest in TEST_WORKERS processes (pytest-xdist): each test file runs whole in one worker,
+# its module fixtures once; every worker starts its own session servers. Two workers took the
+# suite from 26 to 21 min, but two tests still fail beside a second worker (a separate bot
+# process's first subscription; a reply sent twice across a PostgreSQL restart): one process
+# until they are fixed (docs/conventions.md). `make test TEST_WORKERS=2` to try.
+TEST_WORKERS ?= 0
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## The whole suite, as CI runs it: contracts fresh, lint, then every test (slow ones included)
