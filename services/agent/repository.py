@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from services.agent.answering.repository import PendingRepository, SummaryRepository
 from services.agent.audit.repository import AuditRepository
+from services.agent.audit.unanswered_repository import UnansweredRepository
 from services.agent.knowledge.repository import ChunkRepository, DocumentRepository
 from services.agent.settings.repository import SettingsRepository
 from services.kernel.outbox import Outbox
@@ -26,6 +27,7 @@ class AgentUnit(Unit):
         self.pending = PendingRepository(session)
         self.summaries = SummaryRepository(session)
         self.audit = AuditRepository(session)
+        self.unanswered = UnansweredRepository(session)
         self.documents = DocumentRepository(session)
         self.chunks = ChunkRepository(session)
 

@@ -1,10 +1,22 @@
-"""The audit table: what the agent did for one pending reply (or one preview), and its cost."""
+"""The audit table: what the agent did for one pending reply (or one preview), and its cost;
+and the questions it could not answer, grouped, for the seller to answer or dismiss."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import Boolean, Float, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,3 +60,30 @@ class AuditEntry(TenantMixin, Base):
     reply_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     preview: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(160))
+
+
+class UnansweredQuestion(TenantMixin, Base):
+    """A buyer's question the agent handed over for want of an answer; one row per normalised
+    text, so repeats add up (audit/unanswered.py)."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (
+        Index("uq_unanswered_questions_key", "tenant_id", "question_key", unique=True),
+        Index("ix_unanswered_questions_recent", "tenant_id", "state",
+              text("last_asked_at DESC"), text("id DESC")),
+    )
+
+    question_key: Mapped[str] = mapped_column(Text, nullable=False)
+    question: Mapped[str] = mapped_column(Text, nullable=False)
+    asked_count: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    first_asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    audit_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    best_chunk_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    best_question: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    best_score: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
+    answered_document_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agent.audit.health import SUCCESS, ModelFacts, Result
 from services.agent.audit.models import AuditEntry
+from services.agent.audit.paging import newest_first
 from services.agent.settings.endpoint import CIRCUIT_OPEN
-from services.kernel.repository import cursor_id, cursor_time, cursors_of
 from services.kernel.tenancy import require_tenant
 
 
@@ -96,18 +96,8 @@ class AuditRepository:
         stmt = select(AuditEntry)
         if conversation_id is not None:
             stmt = stmt.where(AuditEntry.conversation_id == conversation_id)
-        if cursor:
-            c = cursors_of(self.session).decode(cursor, t=cursor_time, id=cursor_id)
-            t, id_ = c["t"], c["id"]
-            stmt = stmt.where(or_(AuditEntry.created_at < t,
-                                  and_(AuditEntry.created_at == t, AuditEntry.id < id_)))
-        rows = list((await self.session.scalars(stmt.order_by(
-            AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(size + 1))).all())
-        if len(rows) <= size:
-            return rows, ""
-        last = rows[size - 1]
-        return rows[:size], cursors_of(self.session).encode({"t": last.created_at.isoformat(),
-                                                             "id": str(last.id)})
+        return await newest_first(self.session, stmt, AuditEntry.created_at, AuditEntry.id,
+                                  size, cursor)
 
     async def model_facts(self, latest: int, hour_ago: datetime) -> ModelFacts:
         """The live runs' model results (ix_audit_model_results): the newest `latest`, the last
