@@ -8,7 +8,14 @@ import uuid
 import httpx
 
 from services.agent.knowledge.embeddings import OpenAIEmbedder
-from services.agent.knowledge.retrieval import Embedder, EmbedderFor, Hit, match_faq, search
+from services.agent.knowledge.retrieval import (
+    Embedder,
+    EmbedderFor,
+    Hit,
+    match_faq,
+    rank_faq,
+    search,
+)
 from services.agent.repository import AgentUnit
 from services.agent.settings.service import SettingsStore
 from services.kernel.unit import Units
@@ -28,6 +35,12 @@ class Knowledge:
         embedder = await self.embedder_for(tenant_id)
         async with self.units(tenant_id) as unit:
             return await match_faq(unit.session, question, embedder=embedder)
+
+    async def rank_faq(self, tenant_id: uuid.UUID, question: str) -> list[Hit]:
+        """The best FAQ entries, best first (the first answers; knowledge/confidence.py)."""
+        embedder = await self.embedder_for(tenant_id)
+        async with self.units(tenant_id) as unit:
+            return await rank_faq(unit.session, question, embedder=embedder)
 
 
 class TenantEmbedders:

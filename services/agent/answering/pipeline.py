@@ -25,6 +25,7 @@ from services.agent.answering.llm import CircuitOpen, Endpoint, LlmClient, LlmFa
 from services.agent.answering.summary import Summaries, Summary
 from services.agent.answering.tools import TOOLS, ToolBox
 from services.agent.config import AgentSettings
+from services.agent.knowledge.confidence import assess
 from services.agent.knowledge.retrieval import Hit
 from services.agent.repository import AgentUnit
 from services.agent.settings.endpoint import EMPTY_ANSWER
@@ -64,6 +65,15 @@ class Answer:
     # Whether the model was asked and how it went: "" (not asked), "ok", or the failure's kind
     # (settings/endpoint.py). The audit keeps it: the agent's health is computed from it.
     model_result: str = ""
+    # Why, for the seller (the preview): the FAQ entries weighed, best first, with their scores
+    # (FAQ mode; the retrieved chunks in LLM mode), the calibrated confidence in the first
+    # (knowledge/confidence.py; None when no FAQ decision was made), and a machine reason code:
+    # answered | no_match | below_threshold | no_margin | contradiction:<word> (FAQ mode),
+    # asked_for_human, low_confidence_streak, model_answered, model_handoff, model_failure,
+    # circuit_open (otherwise). `reason` is the human wording, for a reply too in FAQ mode.
+    candidates: list[Hit] = field(default_factory=list)
+    confidence: float | None = None
+    reason_code: str = ""
 
 
 def handoff(kind: int, reason: str, **extra: Any) -> Answer:
@@ -80,30 +90,35 @@ class Pipeline:
         word = asks_for_human(turn.question, turn.settings.handoff_keywords)
         if word is not None:
             return handoff(agent_events.HANDOFF_KIND_KEYWORDS,
-                           f"покупатель просит живого человека («{word}»)")
+                           f"покупатель просит живого человека («{word}»)",
+                           reason_code="asked_for_human")
         if not turn.settings.llm_configured:
             return await self._faq(turn)
         return await self._llm(turn)
 
     async def _faq(self, turn: Turn) -> Answer:
         s, question = turn.settings, turn.question
-        hit = await self.knowledge.match_faq(turn.tenant_id, question) if question else None
-        if hit is not None and hit.score >= s.faq_match_threshold:
-            return Answer("reply", fit_length(hit.answer or hit.text, s.max_reply_chars),
-                          mode="faq", hits=[hit])
+        ranked = await self.knowledge.rank_faq(turn.tenant_id, question) if question else []
+        verdict = assess(ranked, s.faq_match_threshold)
+        why = {"mode": "faq", "hits": ranked[:1], "candidates": ranked,
+               "confidence": verdict.confidence, "reason_code": verdict.reason_code}
+        if verdict.answer:
+            best = ranked[0]
+            return Answer("reply", fit_length(best.answer or best.text, s.max_reply_chars),
+                          reason=verdict.reason, **why)
         return handoff(agent_events.HANDOFF_KIND_NO_ANSWER,
-                       "в базе знаний нет уверенного ответа на вопрос", mode="faq",
-                       hits=[hit] if hit is not None else [])
+                       f"в базе знаний нет уверенного ответа на вопрос: {verdict.reason}", **why)
 
     async def _llm(self, turn: Turn) -> Answer:
         s = turn.settings
         hits = await self.knowledge.search(turn.tenant_id, turn.question, RETRIEVED) \
             if turn.question else []
         unsure = not hits or max(h.score for h in hits) < s.faq_match_threshold
-        base = {"mode": "llm", "model": s.model}
+        base: dict[str, Any] = {"mode": "llm", "model": s.model, "candidates": hits}
         if unsure and await self._unsure_streak(turn) + 1 >= s.low_confidence_limit:
             return handoff(agent_events.HANDOFF_KIND_LOW_CONFIDENCE,
-                           f"{s.low_confidence_limit} неуверенных ответа подряд", **base)
+                           f"{s.low_confidence_limit} неуверенных ответа подряд", **base,
+                           reason_code="low_confidence_streak")
         endpoint = Endpoint(s.base_url, s.api_key, s.model, s.temperature)
         box = ToolBox(lambda q: self.knowledge.search(turn.tenant_id, q, RETRIEVED), turn.listing)
         usage = [0, 0]
@@ -116,21 +131,21 @@ class Pipeline:
             text = await self._converse(turn, endpoint, prompt.messages, box, usage)
         except CircuitOpen as exc:
             return handoff(agent_events.HANDOFF_KIND_CIRCUIT_OPEN, str(exc), **base,
-                           model_result=exc.kind)
+                           model_result=exc.kind, reason_code="circuit_open")
         except LlmFailure as exc:
             return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, f"ошибка модели: {exc}", **base,
                            prompt_tokens=usage[0], completion_tokens=usage[1],
-                           model_result=exc.kind)
+                           model_result=exc.kind, reason_code="model_failure")
         stats = {**base, "hits": list(box.chunks.values()), "prompt_tokens": usage[0],
                  "completion_tokens": usage[1]}
         if box.handoff_reason is not None:
             return handoff(agent_events.HANDOFF_KIND_TOOL, box.handoff_reason, **stats,
-                           model_result="ok")
+                           model_result="ok", reason_code="model_handoff")
         if not text:
             return handoff(agent_events.HANDOFF_KIND_LLM_FAILURE, "модель не дала ответа",
-                           **stats, model_result=EMPTY_ANSWER)
+                           **stats, model_result=EMPTY_ANSWER, reason_code="model_failure")
         return Answer("reply", fit_length(text, s.max_reply_chars), low_confidence=unsure,
-                      model_result="ok", **stats)
+                      model_result="ok", reason_code="model_answered", **stats)
 
     async def _converse(self, turn: Turn, endpoint: Endpoint, messages: list[dict[str, Any]],
                         box: ToolBox, usage: list[int]) -> str:

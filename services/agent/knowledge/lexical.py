@@ -167,6 +167,13 @@ def faq_score(terms: list[Term], question: set[str], rest: set[str],
     return (1 + b2) * precision * recall / (b2 * precision + recall)
 
 
+def unmatched(terms: list[Term], stems: set[str]) -> list[Term]:
+    """The query's terms a chunk does not say at all, in its question or its text, heaviest
+    first: a place, product or condition the entry does not mention is evidence against it
+    («доставка в Казахстан» on an entry about delivery in Russia)."""
+    return sorted((t for t in terms if not t.strength(stems)), key=lambda t: -t.weight)
+
+
 def text_score(terms: list[Term], stems: set[str]) -> float:
     """The calibrated score of a text or listing chunk (all its stems)."""
     total = sum(t.weight for t in terms)

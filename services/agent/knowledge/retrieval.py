@@ -34,10 +34,13 @@ from services.agent.knowledge.lexical import (
     prefix_of,
     similarity,
     text_score,
+    unmatched,
 )
 from services.agent.knowledge.metrics import RETRIEVALS
+from services.agent.knowledge.normalise.lemmas import names_a_thing
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.repository import ChunkRepository
+from services.agent.knowledge.stemming import Stems
 from services.agent.knowledge.thesaurus import Thesaurus
 from services.agent.knowledge.vocabulary import Vocabularies
 
@@ -46,12 +49,14 @@ log = logging.getLogger(__name__)
 LEXICAL_CANDIDATES = 100
 VECTOR_CANDIDATES = 50
 MAX_QUERY_STEMS = 32
+FAQ_RANKED = 3
 RRF_K = 60
 COSINE_FLOOR, COSINE_CEILING = 0.3, 0.9
 ALL_KINDS = tuple(k.value for k in ChunkKind)
 
 _thesaurus = Thesaurus()
 _vocabularies = Vocabularies()
+_stems = Stems()
 Scored = tuple[float, dict[str, Any]]
 
 
@@ -64,6 +69,11 @@ class Hit:
     question: str
     answer: str
     score: float  # 0..1, higher is better
+    # The buyer's words (normalised) the chunk does not say at all, heaviest first, and their
+    # IDF-weighted share of the question: evidence against the chunk (knowledge/confidence.py).
+    # Empty for a chunk only the embeddings found.
+    missing: tuple[str, ...] = ()
+    missing_share: float = 0.0
 
 
 class Embedder(Protocol):
@@ -83,8 +93,16 @@ async def search(session: AsyncSession, query: str, *, limit: int = 5,
 async def match_faq(session: AsyncSession, question: str, *,
                     embedder: Embedder | None = None) -> Hit | None:
     """The FAQ entry that best answers `question`, with its calibrated score (or None)."""
-    hits = await _retrieve(session, question, (ChunkKind.FAQ.value,), 1, embedder, "match_faq")
+    hits = await rank_faq(session, question, limit=1, embedder=embedder)
     return hits[0] if hits else None
+
+
+async def rank_faq(session: AsyncSession, question: str, *, limit: int = FAQ_RANKED,
+                   embedder: Embedder | None = None) -> list[Hit]:
+    """The FAQ entries that best answer `question`, best first: the first is the answer, the
+    next ones what it must stand out from (knowledge/confidence.py)."""
+    return await _retrieve(session, question, (ChunkKind.FAQ.value,), limit, embedder,
+                           "match_faq")
 
 
 async def _retrieve(session: AsyncSession, query: str, kinds: Sequence[str], limit: int,
@@ -108,9 +126,12 @@ async def _lexical(session: AsyncSession, text: str,
     repo = ChunkRepository(session)
     await _thesaurus.load(lambda words: _normalised_stems(repo, words))
     await ready()  # the dictionaries load once, off the event loop
-    normalised = normalise(text)
-    found = (await repo.stems([normalised])).get(normalised, [])
-    stems = [s for s in dict.fromkeys(found) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
+    words = normalise(text).split()
+    word_of: dict[str, str] = {}  # each stem's (normalised) word, to name it in a reason
+    for word, stems in (await _stems.of(repo, words)).items():
+        for stem in stems:
+            word_of.setdefault(stem, word)
+    stems = [s for s in sorted(word_of) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
         return []
     vocabulary = await _vocabularies.current(repo)
@@ -119,12 +140,16 @@ async def _lexical(session: AsyncSession, text: str,
                                          LEXICAL_CANDIDATES)
     seen = {s for r in rows for s in (*r["qstems"], *r["stems"])}
     terms = build_terms(stems, synonyms, vocabulary, seen)
+    total = sum(t.weight for t in terms)
     scored = []
     for row in rows:
         qstems, rest = set(row["qstems"]), set(row["stems"])
         score = (faq_score(terms, qstems, rest, vocabulary) if row["kind"] == ChunkKind.FAQ
                  else text_score(terms, qstems | rest))
         if score > 0:
+            absent = [t for t in unmatched(terms, qstems | rest) if names_a_thing(word_of[t.stem])]
+            row["missing"] = tuple(dict.fromkeys(word_of[t.stem] for t in absent))
+            row["missing_share"] = sum(t.weight for t in absent) / total
             scored.append((score, row))
     scored.sort(key=lambda item: (-item[0], -item[1]["rank"]))
     return scored
@@ -204,4 +229,5 @@ def _fuse(lexical: list[Scored], semantic: list[Scored] | None) -> list[Hit]:
 def _hit(score: float, row: dict[str, Any]) -> Hit:
     return Hit(chunk_id=row["id"], document_id=row["document_id"], kind=row["kind"],
                text=row["text"], question=row["question"], answer=row["answer"],
-               score=round(score, 4))
+               score=round(score, 4), missing=row.get("missing", ()),
+               missing_share=round(row.get("missing_share", 0.0), 4))

@@ -16,6 +16,7 @@ Figures, per part (tuning / holdout), over the three shops' questions together:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -29,6 +30,7 @@ from services.agent.answering.llm import LlmClient
 from services.agent.answering.pipeline import Pipeline, Turn
 from services.agent.answering.summary import Summaries
 from services.agent.config import AgentSettings
+from services.agent.knowledge.confidence import features
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.retrieval import Embedder
 from services.agent.models import OutboxEvent
@@ -51,8 +53,11 @@ class Outcome:
     shop: str
     question: Question
     ranked: tuple[str, ...]  # entry ids of the first three hits
-    score: float  # the best FAQ match's score (0 without one)
+    score: float  # the agent's confidence in the best FAQ entry (0 without one)
     replied_with: str | None  # the entry whose answer was sent; None for a handoff
+    # What the confidence is computed from (knowledge/confidence.FEATURES); None without an entry.
+    features: tuple[float, ...] | None = None
+    reason_code: str = ""
 
     @property
     def answered_right(self) -> bool:
@@ -61,7 +66,9 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         return {"shop": self.shop, "question": self.question.text,
                 "expected": self.question.expected, "ranked": list(self.ranked),
-                "score": round(self.score, 3), "decision": self.replied_with or HANDOFF}
+                "score": round(self.score, 3), "decision": self.replied_with or HANDOFF,
+                "features": [round(x, 3) for x in self.features or ()],
+                "reason": self.reason_code}
 
 
 class FaqAgent:
@@ -91,11 +98,11 @@ class FaqAgent:
                                 content_type="text", text=question.text)
         answer = await self.pipeline.answer(Turn(tenant, self.settings, [buyer], 1,
                                                  common.Listing()))
-        best = answer.hits[0] if answer.hits else None
-        replied = ids.get(best.question) if best is not None and answer.outcome == "reply" \
-            else None
+        ranked = answer.candidates
+        replied = ids.get(ranked[0].question) if ranked and answer.outcome == "reply" else None
         return Outcome(shop.kind, question, tuple(ids.get(h.question, "?") for h in hits),
-                       best.score if best is not None else 0.0, replied)
+                       answer.confidence or 0.0, replied,
+                       features(ranked) if ranked else None, answer.reason_code)
 
 
 async def run_shops(agent: FaqAgent, shops: Sequence[Shop], new_tenant: NewTenant) -> list[Outcome]:
@@ -131,11 +138,11 @@ def by_part(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float | int]]:
 
 def threshold_table(outcomes: Sequence[Outcome], part: str = "tuning") -> dict[str, dict[str, float]]:
     """Precision, recall and handoff correctness had the threshold been each of THRESHOLDS
-    (from the recorded best scores: the best match is the same at any threshold)."""
+    (from the recorded confidences: the best match is the same at any threshold)."""
     table = {}
     for t in THRESHOLDS:
-        rescored = [Outcome(o.shop, o.question, o.ranked, o.score,
-                            o.ranked[0] if o.ranked and o.score >= t else None)
+        rescored = [dataclasses.replace(o, replied_with=o.ranked[0] if o.ranked and o.score >= t
+                                        else None)
                     for o in outcomes if o.question.part == part]
         s = summarise(rescored)
         table[f"{t:g}"] = {k: s[k] for k in ("answer_precision", "answer_recall",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.agent.knowledge.normalise.lemmas import is_known, lemma, loaded
+from services.agent.knowledge.normalise.lemmas import is_known, lemma, loaded, names_a_thing
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.normalise.translit import by_rules, to_cyrillic
 from services.agent.knowledge.normalise.typos import allowed_edits, typo_similarity
@@ -43,6 +43,15 @@ def test_words_get_their_dictionary_form(word: str, form: str) -> None:
 
 def test_the_dictionary_knows_words_but_not_typos() -> None:
     assert is_known("доставка") and not is_known("доставкка")
+
+
+def test_things_places_numbers_and_qualities_are_told_from_how_a_question_is_asked() -> None:
+    # What the question is about counts as evidence against an entry that does not mention it
+    # (knowledge/confidence.py); the verbs, adverbs and pronouns of asking do not.
+    about = ["казахстан", "биткоин", "пятно", "бесплатный", "104", "два", "iphone"]
+    asking = ["подойти", "можно", "есть", "любой", "созвониться", "?"]
+    assert all(names_a_thing(w) for w in about)
+    assert not any(names_a_thing(w) for w in asking)
 
 
 def test_typos_are_tolerated_by_word_length() -> None:

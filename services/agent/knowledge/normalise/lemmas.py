@@ -42,3 +42,18 @@ def lemma(word: str) -> str:
 def is_known(word: str) -> bool:
     """Whether the dictionary has `word` (typos and slang are not)."""
     return bool(analyzer().word_is_known(word))
+
+
+# What a question is about: a place, a product, a thing, a number, a quality («бесплатная»);
+# not how it is asked (verbs, adverbs, pronouns: «подойдёт», «можно», «любой»).
+_THING = frozenset({"NOUN", "NUMR", "ADJF"})
+
+
+@lru_cache(maxsize=200_000)
+def names_a_thing(word: str) -> bool:
+    """Whether a lowercase word (a lemma) names a thing, a number or a quality; words in Latin
+    or digits do too (brands, sizes)."""
+    if not any("а" <= ch <= "я" or ch == "ё" for ch in word):
+        return any(ch.isalnum() for ch in word)
+    tag = analyzer().parse(word)[0].tag
+    return (tag.POS in _THING or "NUMB" in tag) and "Apro" not in tag

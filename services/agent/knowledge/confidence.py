@@ -1,0 +1,82 @@
+"""How sure the agent may be that the best FAQ entry answers a buyer's question: one
+probability-like number, the same across shops, and the reason a seller reads when it is low.
+
+The lexical score (lexical.py) says how much the question and the entry share; it does not say
+whether the entry stands out or whether the question asks about something the entry never
+mentions. Three signals, put together by a logistic model:
+
+- `score`: the best entry's score;
+- `margin`: its lead over the runner-up (two entries that fit alike are a guess);
+- `missing_share`: the IDF-weighted share of the buyer's words that name a thing, a place, a
+  number or a quality (nouns, numerals, adjectives: normalise/lemmas.names_a_thing) and that
+  the entry does not say at all, in its question or its answer (retrieval.Hit.missing):
+  «доставка в Казахстан» on an entry about delivery in Russia, «порвали обивку при доставке»
+  on the delivery-cost entry. How a question is asked («подойдёт», «дадите») is not evidence.
+
+`confidence` is the model's probability that the entry is the right answer; the tenant's
+`faq_match_threshold` (settings) is compared with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.agent.knowledge.retrieval import Hit
+
+FEATURES = ("score", "margin", "missing_share")
+# Fitted by switchboard/bench/retrieval/calibration.py (tests/bench/test_retrieval_eval.py
+# prints the fit): logistic regression, L2 0.1, of "the best entry is the labelled one" (0 for a
+# question to hand off) on FEATURES over the tuning part of the three shops' set only (155
+# questions; the held-out part never seen), FAQ mode without embeddings. Refit after changing
+# the lexical score. The score weighs little: its information is mostly in the margin.
+INTERCEPT = -0.223
+WEIGHTS = (2.031, 3.928, -5.868)
+# Below the threshold, which signal the reason names.
+NOTABLE_MISSING = 0.2
+NARROW_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class Assessment:
+    confidence: float  # 0..1; 0 without an entry
+    answer: bool
+    reason_code: str  # answered | no_match | below_threshold | no_margin | contradiction:<word>
+    reason: str  # for the seller, in Russian
+
+
+def features(hits: Sequence[Hit]) -> tuple[float, float, float]:
+    best = hits[0]
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    return best.score, best.score - runner_up, best.missing_share
+
+
+def confidence(hits: Sequence[Hit]) -> float:
+    if not hits:
+        return 0.0
+    z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features(hits), strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def assess(hits: Sequence[Hit], threshold: float) -> Assessment:
+    """Answer with the best entry or not, and why (`hits`: FAQ entries, best first)."""
+    if not hits:
+        return Assessment(0.0, False, "no_match", "в базе знаний нет ничего похожего на вопрос")
+    exact = confidence(hits)
+    value, best = round(exact, 4), hits[0]
+    if exact >= threshold:
+        return Assessment(value, True, "answered",
+                          f"ответ из записи «{best.question}», уверенность {value:.2f}")
+    if best.missing and best.missing_share >= NOTABLE_MISSING:
+        word = best.missing[0]
+        return Assessment(value, False, f"contradiction:{word}",
+                          f"в вопросе есть «{word}», а запись «{best.question}» об этом не "
+                          f"говорит (уверенность {value:.2f})")
+    if len(hits) > 1 and best.score - hits[1].score < NARROW_MARGIN:
+        return Assessment(value, False, "no_margin",
+                          f"записи «{best.question}» и «{hits[1].question}» подходят почти "
+                          f"одинаково (уверенность {value:.2f})")
+    return Assessment(value, False, "below_threshold",
+                      f"лучшая запись «{best.question}» подходит с уверенностью {value:.2f}, "
+                      f"порог {threshold:.2f}")
