@@ -135,7 +135,7 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
-        conversations=conversations, exports=Exports(db, conversations),
+        conversations=conversations, exports=Exports(db, conversations, channels),
         channels=channels,
         agent=AgentClient(open_channel(settings.agent_target, caller), caller),
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),

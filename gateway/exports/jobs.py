@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 
 from prometheus_client import Counter
 
+from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.exports.models import Export, ExportStatus
+from gateway.exports.names import ExportNames, account_names, people_names
 from gateway.exports.repository import ExportUnit
 from gateway.exports.rows import Tally, message_row
 from gateway.exports.writers import ExportWriter, writer_for
@@ -39,7 +41,7 @@ STALE = timedelta(minutes=2)  # a running job that has not beaten this long is d
 BEAT_S = 30.0  # how often a job beats while a long step (zipping a big workbook) runs
 PAGE_SIZE = 1000
 MAX_ACTIVE = 3  # a tenant's exports queued or running at once
-ATTEMPTS = 4  # per page, on UNAVAILABLE and deadlines (errors.Unavailable)
+ATTEMPTS = 4  # per call to a service, on UNAVAILABLE and deadlines (errors.Unavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +54,11 @@ class ExportRequest:
 
 
 class Exports:
-    def __init__(self, db: Database, conversations: ConversationsClient, *,
-                 page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, db: Database, conversations: ConversationsClient,
+                 channels: ChannelsClient, *, page_size: int = PAGE_SIZE) -> None:
         self.units = Units(db, ExportUnit)
-        self.conversations, self.page_size = conversations, page_size
+        self.conversations, self.channels = conversations, channels
+        self.page_size = page_size
         self._jobs: set[asyncio.Task[None]] = set()
         for fmt in FORMATS:  # every series from the start: rates see a zero
             EXPORT_ROWS.labels(fmt)
@@ -148,12 +151,13 @@ class Exports:
     async def _write_to(self, writer: ExportWriter, tenant_id: uuid.UUID, export_id: uuid.UUID,
                         request: ExportRequest) -> None:
         zone = ZoneInfo(request.time_zone)
+        names = await self._names(tenant_id)
         tally: Tally | None = None
         cursor, done, seq, size = "", 0, 0, 0
         while True:
             page = await self._page(tenant_id, request, cursor)
             tally = await self._beating(tenant_id, export_id, asyncio.to_thread(
-                _tabulate, writer, page, tally, zone))
+                _tabulate, writer, page, tally, zone, names))
             done += len(page.messages)
             EXPORT_ROWS.labels(request.format).inc(len(page.messages))
             seq, size = await self._store(tenant_id, export_id, writer, seq, size, final=False)
@@ -166,24 +170,23 @@ class Exports:
             if not cursor:
                 break
         if tally is not None:
-            writer.conversation(tally.row(zone))
+            writer.conversation(tally.row(zone, names))
         seq, size = await self._store(tenant_id, export_id, writer, seq, size, final=True)
         async with self.units(tenant_id) as unit:
             await unit.exports.set_fields(export_id, status=ExportStatus.DONE, size_bytes=size,
                                           rows_done=done, rows_total=done)
 
+    async def _names(self, tenant_id: uuid.UUID) -> ExportNames:
+        accounts = await _retrying(lambda: account_names(self.channels, tenant_id))
+        async with self.units(tenant_id) as unit:
+            people = await people_names(unit.session)
+        return ExportNames(accounts, people)
+
     async def _page(self, tenant_id: uuid.UUID, request: ExportRequest,
                     cursor: str) -> pb.ExportMessagesResponse:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return await self.conversations.export_messages(
-                    tenant_id, request.since, request.until, request.channel_ids,
-                    page_size=self.page_size, cursor=cursor)
-            except Unavailable:  # deadlines included
-                if attempt == ATTEMPTS:
-                    raise
-                await asyncio.sleep(equal_jitter(attempt, 0.5, 8.0))
-        raise AssertionError("unreachable")
+        return await _retrying(lambda: self.conversations.export_messages(
+            tenant_id, request.since, request.until, request.channel_ids,
+            page_size=self.page_size, cursor=cursor))
 
     async def _store(self, tenant_id: uuid.UUID, export_id: uuid.UUID, writer: ExportWriter,
                      seq: int, size: int, *, final: bool) -> tuple[int, int]:
@@ -208,22 +211,34 @@ class Exports:
                 await unit.exports.set_fields(export_id)
 
 
+async def _retrying(call: Callable[[], Awaitable[T]]) -> T:
+    """A service call, again with backoff and jitter while it is unavailable."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except Unavailable:  # deadlines included
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(equal_jitter(attempt, 0.5, 8.0))
+    raise AssertionError("unreachable")
+
+
 def _tabulate(writer: ExportWriter, page: pb.ExportMessagesResponse, tally: Tally | None,
-              zone: ZoneInfo) -> Tally | None:
+              zone: ZoneInfo, names: ExportNames) -> Tally | None:
     """A page's rows into the writer; a conversation's row once its last message is seen."""
     conversations = {c.id: c for c in page.conversations}
     for m in page.messages:
         conversation = conversations[m.conversation_id]
         if tally is None or tally.conversation.id != m.conversation_id:
             if tally is not None:
-                writer.conversation(tally.row(zone))
+                writer.conversation(tally.row(zone, names))
             tally = Tally(conversation)
         tally.add(m)
-        writer.message(message_row(m, conversation, zone))
+        writer.message(message_row(m, conversation, zone, names))
     return tally
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, Unavailable):
-        return "the conversations service did not answer; request the export again"
+        return "a service the export reads did not answer; request the export again"
     return "the export failed; request it again"

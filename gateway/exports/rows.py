@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from clients.rpc.gen.switchboard.common.v1 import message_pb2 as common
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
+from gateway.exports.names import ExportNames
 
 MESSAGE_HEADER = ("Время", "Диалог", "Аккаунт", "Покупатель", "Объявление", "Направление",
                   "Автор", "Текст", "Вложения", "Статус")
@@ -41,12 +42,13 @@ def _attachments(m: pb.Message) -> str:
     return "\n".join(a.url or f"{a.kind}:{a.external_id}" for a in m.attachments)
 
 
-def message_row(m: pb.Message, c: pb.Conversation, zone: ZoneInfo) -> tuple[Cell, ...]:
+def message_row(m: pb.Message, c: pb.Conversation, zone: ZoneInfo,
+                names: ExportNames) -> tuple[Cell, ...]:
     note = m.content_type == "note"
     direction = "заметка" if note else (
         "входящее" if m.direction == common.DIRECTION_INBOUND else "исходящее")
-    return (local(m.sent_at, zone), c.id, c.channel_id, _buyer(c), c.listing.title, direction,
-            AUTHORS.get(m.sender, ""), m.text, _attachments(m),
+    return (local(m.sent_at, zone), c.id, names.account(c.channel_id), _buyer(c),
+            c.listing.title, direction, AUTHORS.get(m.sender, ""), m.text, _attachments(m),
             MESSAGE_STATUSES.get(m.status, ""))
 
 
@@ -78,13 +80,14 @@ class Tally:
         if self.first_response is None and self.waiting_since is not None:
             self.first_response = at - self.waiting_since
 
-    def row(self, zone: ZoneInfo) -> tuple[Cell, ...]:
+    def row(self, zone: ZoneInfo, names: ExportNames) -> tuple[Cell, ...]:
         c = self.conversation
         price = c.listing.price_minor / 100 if c.listing.has_price else None
         minutes = (round(self.first_response.total_seconds() / 60, 1)
                    if self.first_response is not None else None)
-        return (c.id, c.channel_id, _buyer(c), c.listing.title, price, c.listing.url,
-                STATUSES.get(c.status, ""), MODES.get(c.mode, ""), c.assignee_user_id,
+        return (c.id, names.account(c.channel_id), _buyer(c), c.listing.title, price,
+                c.listing.url, STATUSES.get(c.status, ""), MODES.get(c.mode, ""),
+                names.person(c.assignee_user_id),
                 _wall(self.first, zone), _wall(self.last, zone), self.inbound, self.outbound,
                 self.ai, minutes)
 

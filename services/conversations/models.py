@@ -126,6 +126,9 @@ class Conversation(TenantMixin, Base):
     waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     last_message_preview: Mapped[str] = mapped_column(String(280), nullable=False, default="")
+    # The newest private note: notes leave last_message_at alone (they answer nobody), but an
+    # export of a range must still find a conversation whose only activity then was a note.
+    last_note_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     listing_external_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     listing_title: Mapped[str] = mapped_column(String(512), nullable=False, default="")
     listing_price_minor: Mapped[int | None] = mapped_column(BigInteger)

@@ -22,6 +22,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from clients.rpc.base import open_channel
+from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
 from gateway.exports.forms import ExportIn
@@ -57,7 +58,7 @@ async def agent_client(platform: RunningPlatform, settings: KernelSettings,
 async def chat(platform: RunningPlatform, seller: Tenant,
                agent_client: ConversationsClient) -> tuple[SandboxShop, dict[str, Any]]:
     """The buyer asked (Cyrillic and an emoji, a line that looks like a formula), the AI
-    answered, a manager answered; returns the shop and the conversation."""
+    answered, a manager answered and took the conversation; returns the shop and it."""
     shop = await platform.connect_sandbox_shop(seller, "Export shop")
     first = await platform.buyer_writes(shop, "Диван ещё продаётся? 🛋️", author_name="Зоя")
     await platform.buyer_writes(shop, "=HYPERLINK(\"x\")", chat_id=first["chat_id"])
@@ -71,6 +72,10 @@ async def chat(platform: RunningPlatform, seller: Tenant,
     sent = await seller.http.post(f"/v1/conversations/{conversation['id']}/messages",
                                   json={"text": "Могу привезти завтра"})
     assert sent.status_code in (200, 201, 202), sent.text
+    owner = (await seller.http.get("/v1/users")).json()["items"][0]
+    taken = await seller.http.patch(f"/v1/conversations/{conversation['id']}",
+                                    json={"assignee_user_id": owner["id"]})
+    assert taken.status_code == 200, taken.text
     return shop, conversation
 
 
@@ -106,6 +111,7 @@ async def test_xlsx_matches_the_conversation(platform: RunningPlatform, seller: 
     assert book.sheetnames == ["Диалоги", "Сообщения"]
     header, *messages = list(book["Сообщения"].iter_rows(values_only=True))
     assert header[:3] == ("Время", "Диалог", "Аккаунт")
+    assert {m[2] for m in messages} == {"Export shop"}  # the account by its name, not its id
     got = [(m[5], m[6], m[7]) for m in messages]
     # Avito times buyers' messages to the second: two in one second are in id order.
     assert sorted(got[:2]) == [("входящее", "покупатель", "=HYPERLINK(\"x\")"),
@@ -120,7 +126,8 @@ async def test_xlsx_matches_the_conversation(platform: RunningPlatform, seller: 
     assert abs(now_there - first) < timedelta(minutes=5)  # a wall time in the zone
     assert {m[1] for m in messages} == {conversation["id"]}
     _, row = list(book["Диалоги"].iter_rows(values_only=True))
-    assert row[0] == conversation["id"] and row[1] == shop.channel["id"]
+    assert row[0] == conversation["id"] and row[1] == shop.channel["name"] == "Export shop"
+    assert row[8] == seller.email  # the assignee: the owner, named (by e-mail: no name given)
     assert row[11:14] == (2, 2, 1)  # in, out, AI replies
     assert row[14] is not None and row[14] >= 0  # first response, minutes
 
@@ -191,8 +198,10 @@ async def test_progress_moves_page_by_page(platform: RunningPlatform, seller: Te
     caller = platform.settings.caller("gateway")
     client = ConversationsClient(open_channel(platform.platform.runtimes[
         "conversations"].grpc.address, caller), caller)
-    watching = _Watching(client, Exports(platform.db, client), seller)
-    exports = Exports(platform.db, watching, page_size=1)  # type: ignore[arg-type]
+    channels = ChannelsClient(open_channel(platform.platform.runtimes[
+        "channels"].grpc.address, caller), caller)
+    watching = _Watching(client, Exports(platform.db, client, channels), seller)
+    exports = Exports(platform.db, watching, channels, page_size=1)  # type: ignore[arg-type]
     body = ExportIn.model_validate(_body("csv"))
     request = ExportRequest(body.format, body.from_, body.to, (), body.time_zone)
     before = {name: _sample(name, labels) for name, labels in _SERIES}
@@ -207,6 +216,7 @@ async def test_progress_moves_page_by_page(platform: RunningPlatform, seller: Te
     finally:
         await exports.close()
         await client.channel.close()
+        await channels.channel.close()
     assert watching.seen == [(1, 4, "running"), (2, 4, "running"), (3, 4, "running")]
     final = await exports.get(seller.tenant_id, export.id)
     assert (final.rows_done, final.rows_total, final.size_bytes > 0) == (4, 4, True)
@@ -224,7 +234,7 @@ def _sample(name: str, labels: dict[str, str]) -> float:
 async def test_a_tenant_writes_three_exports_at_most_at_once(
         platform: RunningPlatform) -> None:
     tenant = await platform.new_tenant("Три выгрузки")
-    unit = Exports(platform.db, None)  # type: ignore[arg-type]  # rows only: no job runs
+    unit = Exports(platform.db, None, None)  # type: ignore[arg-type]  # rows only: no job runs
     async with unit.units(tenant.tenant_id) as u:
         for _ in range(3):
             await u.exports.add(Export(
@@ -270,7 +280,7 @@ async def test_graphql_create_and_follow(platform: RunningPlatform, seller: Tena
 
 async def test_a_job_whose_replica_died_fails_as_interrupted(platform: RunningPlatform) -> None:
     tenant = await platform.new_tenant("Упавшая реплика")
-    exports = Exports(platform.db, None)  # type: ignore[arg-type]  # rows only: no job runs
+    exports = Exports(platform.db, None, None)  # type: ignore[arg-type]  # rows only: no job runs
     now = datetime.now(UTC)
     async with exports.units(tenant.tenant_id) as unit:
         export = await unit.exports.add(Export(
@@ -297,7 +307,9 @@ async def test_a_job_that_fails_says_so_and_leaves_no_files(
     caller = platform.settings.caller("gateway")
     client = ConversationsClient(open_channel(platform.platform.runtimes[
         "conversations"].grpc.address, caller), caller)
-    exports = Exports(platform.db, client)
+    channels = ChannelsClient(open_channel(platform.platform.runtimes[
+        "channels"].grpc.address, caller), caller)
+    exports = Exports(platform.db, client, channels)
     now = datetime.now(UTC)  # an empty range: the service refuses it (the form would)
     before = _sample("switchboard_exports_total", {"format": "xlsx", "outcome": "failed"})
     try:
@@ -311,6 +323,7 @@ async def test_a_job_that_fails_says_so_and_leaves_no_files(
     finally:
         await exports.close()
         await client.channel.close()
+        await channels.channel.close()
     assert row.error == "the export failed; request it again"
     assert _sample("switchboard_exports_total",
                    {"format": "xlsx", "outcome": "failed"}) == before + 1

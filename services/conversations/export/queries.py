@@ -70,8 +70,10 @@ class ExportRepository(RepositoryBase[Message]):
 
 
 def _in_range(rng: ExportRange) -> list[Any]:
-    # last_message_at is the newest message's time: older conversations have none in range
-    where: list[Any] = [Conversation.last_message_at >= rng.since]
+    # last_message_at is the newest message's time and last_note_at the newest note's (notes
+    # leave the other alone): a conversation older than both has nothing in the range
+    where: list[Any] = [or_(Conversation.last_message_at >= rng.since,
+                            Conversation.last_note_at >= rng.since)]
     if rng.channel_ids:
         where.append(Conversation.channel_id.in_(rng.channel_ids))
     return where

@@ -2,7 +2,8 @@
 
 A note is stored OUTBOUND and SENT so it sits in the timeline like a reply, but it is never
 announced as `message.send_requested` (the only thing channels send), and it leaves the
-conversation's preview, unread count and waiting time alone: it answers nobody.
+conversation's last message time, preview, unread count and waiting time alone: it answers
+nobody. Only `last_note_at` moves (the export of a range finds the conversation by it).
 """
 
 from __future__ import annotations
@@ -47,5 +48,6 @@ class Notes:
             direction=Direction.OUTBOUND, sender=author, sender_user_id=author_user_id,
             content_type=NOTE, text=text, attachments=[], status=MessageStatus.SENT,
             idempotency_key=idempotency_key or None, sent_at=now, created_at=now))
+        conversation.last_note_at = now
         await unit.announce(topics.NOTE_ADDED, events.note_added, conversation, note)
         return note

@@ -77,6 +77,19 @@ class TestExportMessages:
         _, theirs = await _all_pages(client, tenant_b, since, until, [str(other)], 100)
         assert theirs == []  # another tenant's channel id finds nothing of tenant_a's
 
+    async def test_a_conversation_whose_only_activity_in_the_range_is_a_note_is_exported(
+            self, client: ConversationsClient, bus: Bus, tenant_a: uuid.UUID) -> None:
+        channel = await _seed(client, bus, tenant_a, {"n-1": [(0, "давно")]})
+        conversation = next(c for c in (await client.list_conversations(
+            tenant_a, page_size=100)).conversations if c.channel_id == str(channel))
+        note = await client.add_note(tenant_a, conversation.id, "перезвонить в пятницу")
+        since = note.sent_at.ToDatetime(tzinfo=UTC) - timedelta(minutes=1)
+        pages, messages = await _all_pages(client, tenant_a, since, since + timedelta(hours=1),
+                                           [str(channel)], 100)
+        assert [(m.content_type, m.text) for m in messages] == [("note", "перезвонить в пятницу")]
+        assert pages[0].total_messages == 1 and pages[0].total_conversations == 1
+        assert [c.id for c in pages[0].conversations] == [conversation.id]
+
     @pytest.mark.parametrize(("hours", "size", "detail"), [
         (-1, 0, "from must be before to"), (24 * 367, 0, "at most 366 days"),
         (1, 1001, "page size")])
