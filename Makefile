@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install dev test test-fast proto lint fmt migrate clean bench web web-test browser
+.PHONY: install dev test test-fast proto schema lint fmt migrate clean bench web web-test browser
 
 # The web inbox (web/: Vite + Preact + TypeScript), served by the gateway from web/dist.
 NPM      ?= npm
@@ -76,6 +76,10 @@ browser:
 ## Regenerate clients/rpc/gen from proto/ (commit the result)
 proto: install
 	$(BIN)/python -m switchboard.protogen
+
+## Write the public GraphQL schema to schema.graphql (CI checks it is fresh, like the protos)
+schema: install
+	$(BIN)/python -m switchboard.graphql_schema
 
 lint: install
 	$(BIN)/ruff check .

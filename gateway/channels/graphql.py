@@ -19,6 +19,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.errors import invalid_input
 from gateway.graphql.pagination import page_size
 from gateway.graphql.values import optional, timestamp
+from services.kernel.errors import NotFound
 
 
 @strawberry.enum
@@ -107,6 +108,16 @@ class ChannelQuery:
         resp = await info.context.state.channels.list_channels(
             tenant_id, page_size=page_size(first), cursor=after or "")
         return [Channel.from_proto(c) for c in resp.channels]
+
+    @strawberry.field(description="One channel account of the tenant; null when there is none "
+                                  "by that id")
+    async def channel(self, info: Info, id: strawberry.ID) -> Channel | None:
+        tenant_id = info.context.require("read").tenant_id
+        try:
+            found = await info.context.state.channels.get_channel(tenant_id, str(id))
+        except NotFound:
+            return None
+        return Channel.from_proto(found)
 
     @strawberry.field(description="What is wrong with a channel and how to fix it (calls Avito)")
     async def channel_diagnostics(self, info: Info,

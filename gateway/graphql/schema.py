@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
 from gateway.analytics.graphql import AnalyticsQuery
+from gateway.analytics.settings_graphql import AnalyticsSettingsMutation, AnalyticsSettingsQuery
 from gateway.channels.graphql import ChannelManagementMutation, ChannelMutation, ChannelQuery
 from gateway.config import GatewaySettings
 from gateway.conversations.graphql.actions import ActionMutation
@@ -29,6 +30,7 @@ from gateway.conversations.graphql.subscriptions import Subscription
 from gateway.exports.graphql import ExportMutation, ExportQuery
 from gateway.graphql.errors import ErrorPolicy, code_graphql_errors, log_unexpected
 from gateway.graphql.text import StorableText
+from gateway.identity.api_keys_graphql import ApiKeyMutation, ApiKeyQuery
 from gateway.identity.graphql import (
     TeamMutation,
     TeamQuery,
@@ -45,11 +47,13 @@ MAX_ALIASES = 15
 
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
-                              AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery))
+                              AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
+                              ApiKeyQuery, AnalyticsSettingsQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
-                                    ExportMutation, CannedReplyMutation, TeamMutation))
+                                    ExportMutation, CannedReplyMutation, TeamMutation,
+                                    ApiKeyMutation, AnalyticsSettingsMutation))
 
 
 class SwitchboardSchema(Schema):

@@ -89,7 +89,7 @@ class TelegramLinkMutation:
     async def create_telegram_link_code(self, info: Info, user_id: strawberry.ID | None = None
                                         ) -> TelegramLinkCodeType:
         principal = info.context.require("read")
-        target = _uuid(user_id, "userId") if user_id is not None else None
+        target = parse_uuid(user_id, "userId") if user_id is not None else None
         code = await info.context.state.identity.telegram_links.create_code(principal, target)
         return TelegramLinkCodeType.of(code)
 
@@ -120,7 +120,7 @@ def telegram_id(value: str, name: str = "telegramUserId") -> int:
     return int(text)
 
 
-def _uuid(value: str, name: str) -> uuid.UUID:
+def parse_uuid(value: str, name: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -201,12 +201,14 @@ class TeamMutation:
                           input: UpdateUserInput) -> TeamUserType:
         principal = info.context.require("admin")
         change = Change(role=input.role, active=input.active, name=input.name)
-        user = await info.context.state.identity.team.update(principal, _uuid(id, "id"), change)
+        user = await info.context.state.identity.team.update(principal, parse_uuid(id, "id"),
+                                                             change)
         return TeamUserType.of(user)
 
     @strawberry.mutation(description=(
         "A one-time password reset URL (24 h); a new invitation for who has not accepted"))
     async def reset_user_password(self, info: Info, id: strawberry.ID) -> OneTimeLinkType:
         principal = info.context.require("admin")
-        link = await info.context.state.identity.team.reset_link(principal, _uuid(id, "id"))
+        link = await info.context.state.identity.team.reset_link(principal,
+                                                                 parse_uuid(id, "id"))
         return OneTimeLinkType(purpose=link.purpose, url=link.url, expires_at=link.expires_at)
