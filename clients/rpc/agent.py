@@ -1,4 +1,5 @@
-"""AgentClient: the AI agent's settings, preview, usage, audit and health over gRPC."""
+"""AgentClient: the AI agent's settings, preview, usage, audit, health and the questions it
+could not answer, over gRPC."""
 
 from __future__ import annotations
 
@@ -52,6 +53,25 @@ class AgentClient(ServiceClient):
 
     async def get_health(self, tenant_id: uuid.UUID) -> pb.GetAgentHealthResponse:
         return await self._call(self._stub.GetAgentHealth, pb.GetAgentHealthRequest(), tenant_id)
+
+    async def list_unanswered(self, tenant_id: uuid.UUID, *, state: int = 0, page_size: int = 0,
+                              cursor: str = "") -> pb.ListUnansweredResponse:
+        request = pb.ListUnansweredRequest(
+            state=state,  # type: ignore[arg-type]
+            page=pagination_pb2.PageRequest(page_size=page_size, cursor=cursor))
+        return await self._call(self._stub.ListUnanswered, request, tenant_id)
+
+    async def answer_unanswered(self, tenant_id: uuid.UUID, id_: str, *, question: str,
+                                answer: str) -> pb.AnswerUnansweredResponse:
+        request = pb.AnswerUnansweredRequest(id=id_, question=question, answer=answer)
+        # Adding the entry may embed it with the tenant's model (its own timeout and retries).
+        return await self._call(self._stub.AnswerUnanswered, request, tenant_id,
+                                deadline_s=PREVIEW_DEADLINE_S)
+
+    async def dismiss_unanswered(self, tenant_id: uuid.UUID, id_: str) -> pb.UnansweredQuestion:
+        resp = await self._call(self._stub.DismissUnanswered,
+                                pb.DismissUnansweredRequest(id=id_), tenant_id)
+        return resp.question
 
 
 def _ts(value: datetime | None) -> Timestamp | None:

@@ -36,6 +36,12 @@ class UsedChunkOut(BaseModel):
     kind: str
     text: str
     score: float
+    question: str = Field(description="FAQ entries only; empty otherwise")
+
+    @classmethod
+    def from_proto(cls, c: pb.UsedChunk) -> UsedChunkOut:
+        return cls(chunk_id=c.chunk_id, document_id=c.document_id, kind=c.kind, text=c.text,
+                   score=c.score, question=c.question)
 
 
 class PreviewOut(BaseModel):
@@ -50,12 +56,24 @@ class PreviewOut(BaseModel):
     latency_ms: int
     cost_estimate: float
     audit_id: str
+    reason_code: str = Field(description=(
+        "Why, as a code: answered | no_match | below_threshold | no_margin | "
+        "contradiction:<word> (FAQ mode); asked_for_human | low_confidence_streak | "
+        "model_answered | model_handoff | model_failure | circuit_open. More may come: show "
+        "`reason` for a code you do not know"))
+    confidence: float | None = Field(description=(
+        "0..1: how sure the agent is that the best FAQ entry answers; compared with "
+        "`threshold`. null when no FAQ decision was made"))
+    threshold: float
+    candidates: list[UsedChunkOut] = Field(description="The entries weighed, best first")
 
     @classmethod
     def from_proto(cls, p: pb.PreviewResponse) -> PreviewOut:
         return cls(outcome=OUTCOMES[p.outcome], reply=p.reply, reason=p.reason,  # type: ignore[arg-type]
-                   chunks=[UsedChunkOut(chunk_id=c.chunk_id, document_id=c.document_id,
-                                        kind=c.kind, text=c.text, score=c.score) for c in p.chunks],
+                   chunks=[UsedChunkOut.from_proto(c) for c in p.chunks],
                    mode=p.mode, model=p.model, prompt_tokens=p.prompt_tokens,
                    completion_tokens=p.completion_tokens, latency_ms=p.latency_ms,
-                   cost_estimate=p.cost_estimate, audit_id=p.audit_id)
+                   cost_estimate=p.cost_estimate, audit_id=p.audit_id,
+                   reason_code=p.reason_code, threshold=p.threshold,
+                   confidence=p.confidence if p.HasField("confidence") else None,
+                   candidates=[UsedChunkOut.from_proto(c) for c in p.candidates])

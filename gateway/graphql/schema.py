@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
+from gateway.agent.graphql.unanswered import UnansweredMutation, UnansweredQuery
 from gateway.analytics.graphql import AnalyticsQuery
 from gateway.analytics.settings_graphql import AnalyticsSettingsMutation, AnalyticsSettingsQuery
 from gateway.channels.graphql import ChannelManagementMutation, ChannelMutation, ChannelQuery
@@ -48,12 +49,13 @@ MAX_ALIASES = 15
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
                               AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
-                              ApiKeyQuery, AnalyticsSettingsQuery))
+                              ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
                                     ExportMutation, CannedReplyMutation, TeamMutation,
-                                    ApiKeyMutation, AnalyticsSettingsMutation))
+                                    ApiKeyMutation, AnalyticsSettingsMutation,
+                                    UnansweredMutation))
 
 
 class SwitchboardSchema(Schema):

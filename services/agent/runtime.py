@@ -24,6 +24,7 @@ from services.agent.answering.responder import Responder
 from services.agent.answering.scheduler import Scheduler
 from services.agent.answering.summary import Summaries
 from services.agent.audit.service import AuditWriter
+from services.agent.audit.unanswered import UnansweredQuestions
 from services.agent.config import AgentSettings
 from services.agent.consumers import AgentConsumers
 from services.agent.knowledge import metrics as knowledge_metrics
@@ -90,7 +91,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     knowledge = KnowledgeService(embedders)
     agent_servicer = AgentServicer(units, AgentService(
         store, Previews(units, store, pipeline, audit, clock), clock, guard,
-        settings.agent_health_failures, timedelta(seconds=settings.agent_health_window_s)))
+        settings.agent_health_failures, timedelta(seconds=settings.agent_health_window_s)),
+        UnansweredQuestions(units, knowledge))
     knowledge_servicer = KnowledgeServicer(units, knowledge, embedders)
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),

@@ -1,4 +1,5 @@
-"""gRPC AgentService: proto <-> domain, one unit of work per call (Preview: see the service)."""
+"""gRPC AgentService: proto <-> domain, one unit of work per call (Preview and AnswerUnanswered
+work outside a transaction between their own units: see their services)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
-from services.agent.audit.mapping import OUTCOME_TO_PB, audit_to_proto, health_to_proto
+from services.agent.audit.mapping import (
+    OUTCOME_TO_PB,
+    STATE_FROM_PB,
+    audit_to_proto,
+    health_to_proto,
+    hit_to_proto,
+    unanswered_to_proto,
+)
+from services.agent.audit.unanswered import UnansweredQuestions
 from services.agent.repository import AgentUnit
 from services.agent.service import AgentService
 from services.agent.settings.mapping import values_from_proto, view_to_proto
@@ -25,8 +34,9 @@ from services.kernel.unit import Units
 
 
 class AgentServicer(rpc.AgentServiceServicer):
-    def __init__(self, units: Units[AgentUnit], service: AgentService) -> None:
-        self.units, self.service = units, service
+    def __init__(self, units: Units[AgentUnit], service: AgentService,
+                 unanswered: UnansweredQuestions) -> None:
+        self.units, self.service, self.unanswered = units, service, unanswered
 
     async def GetSettings(self, request: pb.GetSettingsRequest,
                           context: ServicerContext) -> pb.GetSettingsResponse:
@@ -52,11 +62,11 @@ class AgentServicer(rpc.AgentServiceServicer):
         a = result.answer
         return pb.PreviewResponse(
             outcome=OUTCOME_TO_PB[a.outcome], reply=a.text, reason=a.reason,
-            chunks=[pb.UsedChunk(chunk_id=str(h.chunk_id), document_id=str(h.document_id),
-                                 kind=h.kind, text=h.text, score=h.score) for h in a.hits],
-            mode=a.mode, model=a.model, prompt_tokens=a.prompt_tokens,
-            completion_tokens=a.completion_tokens, latency_ms=result.latency_ms,
-            cost_estimate=result.cost, audit_id=str(result.audit.id))
+            chunks=[hit_to_proto(h) for h in a.hits], mode=a.mode, model=a.model,
+            prompt_tokens=a.prompt_tokens, completion_tokens=a.completion_tokens,
+            latency_ms=result.latency_ms, cost_estimate=result.cost,
+            audit_id=str(result.audit.id), reason_code=a.reason_code, threshold=result.threshold,
+            candidates=[hit_to_proto(h) for h in a.candidates], confidence=a.confidence)
 
     async def GetUsage(self, request: pb.GetUsageRequest,
                        context: ServicerContext) -> pb.GetUsageResponse:
@@ -90,6 +100,32 @@ class AgentServicer(rpc.AgentServiceServicer):
             health = await self.service.health(unit)
         return health_to_proto(health, self.service.health_failures,
                                int(self.service.health_window.total_seconds()))
+
+
+    async def ListUnanswered(self, request: pb.ListUnansweredRequest,
+                             context: ServicerContext) -> pb.ListUnansweredResponse:
+        state = STATE_FROM_PB.get(request.state)
+        if state is None:
+            raise InvalidArgument("`state` must be open, answered or dismissed")
+        async with self.units() as unit:
+            rows, cursor = await self.unanswered.list(
+                unit, state, request.page.page_size, request.page.cursor)
+        return pb.ListUnansweredResponse(
+            questions=[unanswered_to_proto(r) for r in rows],
+            page_info=pagination_pb2.PageInfo(next_cursor=cursor, has_more=bool(cursor)))
+
+    async def AnswerUnanswered(self, request: pb.AnswerUnansweredRequest,
+                               context: ServicerContext) -> pb.AnswerUnansweredResponse:
+        row, document_id = await self.unanswered.answer(
+            require_tenant(), parse_uuid(request.id), request.question, request.answer)
+        return pb.AnswerUnansweredResponse(question=unanswered_to_proto(row),
+                                           document_id=str(document_id))
+
+    async def DismissUnanswered(self, request: pb.DismissUnansweredRequest,
+                                context: ServicerContext) -> pb.DismissUnansweredResponse:
+        async with self.units() as unit:
+            row = await self.unanswered.dismiss(unit, parse_uuid(request.id))
+        return pb.DismissUnansweredResponse(question=unanswered_to_proto(row))
 
 
 def _channel(value: str) -> uuid.UUID | None:

@@ -28,6 +28,9 @@ from switchboard_sdk.agent import (
     KnowledgeHit,
     KnowledgeUpload,
     LimitsChange,
+    UnansweredAnswered,
+    UnansweredQuestion,
+    UnansweredState,
 )
 from switchboard_sdk.client import Switchboard
 from switchboard_sdk.errors import (
@@ -117,6 +120,7 @@ __all__ = [
     "RenderedCannedReply", "Report", "ReportMetric", "ReportSpec", "ResetEvent", "Schedule",
     "ScheduleDestination", "ScheduleRun",
     "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError", "TelegramBot",
-    "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode", "Unset",
+    "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode",
+    "UnansweredAnswered", "UnansweredQuestion", "UnansweredState", "Unset",
     "UserRole", "__version__",
 ]

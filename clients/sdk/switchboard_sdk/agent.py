@@ -142,6 +142,8 @@ class AgentChunk:
     kind: str = ""
     text: str = ""
     score: float = 0.0
+    document_id: str = ""
+    question: str = ""  # FAQ entries only
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,45 @@ class AgentPreview:
     completion_tokens: int = 0
     latency_ms: int = 0
     cost_estimate: float = 0.0
+    # Why: answered | no_match | below_threshold | no_margin | contradiction:<word> (FAQ mode);
+    # asked_for_human | low_confidence_streak | model_answered | model_handoff | model_failure |
+    # circuit_open. More may come: show `reason` for a code you do not know.
+    reason_code: str = ""
+    confidence: float | None = None  # compared with `threshold`; None: no FAQ decision made
+    threshold: float = 0.0
+    candidates: list[AgentChunk] = field(default_factory=list)  # the entries weighed, best first
+
+
+class UnansweredState(OpenEnum):
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"  # an FAQ entry was added for it
+    DISMISSED = "DISMISSED"
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A buyer's question the agent handed over for want of an answer; the same text (case, ё
+    and punctuation aside) is one, asked `asked_count` times."""
+
+    id: str
+    question: str
+    state: UnansweredState
+    asked_count: int = 1
+    first_asked_at: datetime | None = None
+    last_asked_at: datetime | None = None
+    conversation_id: str | None = None  # where it was asked last
+    best_chunk_id: str | None = None  # the closest knowledge entry then
+    best_question: str = ""
+    best_score: float = 0.0
+    reason: str = ""
+    answered_document_id: str | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class UnansweredAnswered:
+    question: UnansweredQuestion
+    document_id: str  # the knowledge document holding the new FAQ entry
 
 
 class AgentModelState(OpenEnum):

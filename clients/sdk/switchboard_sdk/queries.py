@@ -39,6 +39,13 @@ DOCUMENT = """
 fragment DocumentFields on KnowledgeDocument {
   id name mimeType kind status error chunkCount sizeBytes sha256 sourceRef createdAt updatedAt
 }"""
+CHUNK = """
+fragment ChunkFields on AgentChunk { chunkId documentId kind text question score }"""
+UNANSWERED = """
+fragment UnansweredFields on UnansweredQuestion {
+  id question askedCount firstAskedAt lastAskedAt conversationId bestChunkId bestQuestion
+  bestScore reason state answeredDocumentId resolvedAt
+}"""
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 CONVERSATION_ALL = (CONVERSATION, CONTACT, LISTING)
 
@@ -82,10 +89,30 @@ query AgentSettings($channelId: ID) { agentSettings(channelId: $channelId) { ...
 AGENT_PREVIEW = _doc("""
 query AgentPreview($question: String!, $channelId: ID, $listingTitle: String) {
   agentPreview(question: $question, channelId: $channelId, listingTitle: $listingTitle) {
-    outcome reply reason mode model chunks { chunkId kind text score }
+    outcome reply reason mode model chunks { ...ChunkFields }
     promptTokens completionTokens latencyMs costEstimate
+    reasonCode confidence threshold candidates { ...ChunkFields }
   }
-}""")
+}""", CHUNK)
+
+UNANSWERED_QUESTIONS = _doc(f"""
+query UnansweredQuestions($state: UnansweredState!, $first: Int!, $after: String) {{
+  unansweredQuestions(state: $state, first: $first, after: $after) {{
+    edges {{ node {{ ...UnansweredFields }} }} {PAGE_INFO}
+  }}
+}}""", UNANSWERED)
+
+ANSWER_UNANSWERED = _doc("""
+mutation AnswerUnanswered($id: ID!, $answer: String!, $question: String!) {
+  answerUnansweredQuestion(id: $id, answer: $answer, question: $question) {
+    question { ...UnansweredFields } documentId
+  }
+}""", UNANSWERED)
+
+DISMISS_UNANSWERED = _doc("""
+mutation DismissUnanswered($id: ID!) {
+  dismissUnansweredQuestion(id: $id) { ...UnansweredFields }
+}""", UNANSWERED)
 
 AGENT_HEALTH = _doc("""
 query AgentHealth {

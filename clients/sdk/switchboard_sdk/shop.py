@@ -1,5 +1,6 @@
 """Channels and the AI agent: channel accounts (connecting, webhook settings, disconnecting)
-and their diagnostics, the agent's settings and preview, and its knowledge base."""
+and their diagnostics, the agent's settings and preview, the questions it could not answer, and
+its knowledge base."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from switchboard_sdk.agent import (
     KnowledgeDocument,
     KnowledgeHit,
     KnowledgeUpload,
+    UnansweredAnswered,
+    UnansweredQuestion,
+    UnansweredState,
 )
 from switchboard_sdk.errors import InvalidInput, ProtocolError
 from switchboard_sdk.files import FileLike, read_file
@@ -131,6 +135,35 @@ class AgentApi(Api):
         """Whether the agent's model answers (ok, failing, unknown), the last error and since
         when, from the audit of buyers' conversations: what a seller's alert is built on."""
         return decode(AgentHealth, await self._data(queries.AGENT_HEALTH, "agentHealth"))
+
+    async def unanswered_questions(
+            self, *, state: UnansweredState = UnansweredState.OPEN, first: int = 50,
+            after: str | None = None) -> Page[UnansweredQuestion]:
+        """One page of buyers' questions the agent could not answer, the latest asked first."""
+        found = await self._data(queries.UNANSWERED_QUESTIONS, "unansweredQuestions",
+                                 state=state.value, first=first, after=after)
+        return page_of(UnansweredQuestion, found)
+
+    def iter_unanswered_questions(
+            self, *, state: UnansweredState = UnansweredState.OPEN,
+            page_size: int = MAX_PAGE) -> AsyncIterator[UnansweredQuestion]:
+        return every(lambda after: self.unanswered_questions(state=state, first=page_size,
+                                                             after=after))
+
+    async def answer_unanswered_question(self, question_id: str, answer: str, *,
+                                         question: str = "") -> UnansweredAnswered:
+        """Add `answer` to the knowledge base as an FAQ entry (its question: `question`, or the
+        buyer's wording) and mark the question answered. Needs write; the same answer again
+        replaces the entry, so a retry is safe."""
+        found = await self._data(queries.ANSWER_UNANSWERED, "answerUnansweredQuestion",
+                                 safe=True, id=question_id, answer=answer, question=question)
+        return decode(UnansweredAnswered, found)
+
+    async def dismiss_unanswered_question(self, question_id: str) -> UnansweredQuestion:
+        """Hide the question (asked again, it stays hidden). Needs write; safe to repeat."""
+        found = await self._data(queries.DISMISS_UNANSWERED, "dismissUnansweredQuestion",
+                                 safe=True, id=question_id)
+        return decode(UnansweredQuestion, found)
 
     async def knowledge_documents(self, *, first: int = 50,
                                   after: str | None = None) -> Page[KnowledgeDocument]:

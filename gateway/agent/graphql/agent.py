@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from gateway.agent.channels import require_channel
 from gateway.agent.health import AgentHealthOut
-from gateway.agent.preview import ListingIn, PreviewOut, listing_proto
+from gateway.agent.preview import ListingIn, PreviewOut, UsedChunkOut, listing_proto
 from gateway.agent.settings import (
     AgentSettingsOut,
     AgentSettingsPatch,
@@ -105,9 +105,16 @@ class AgentSettingsLevels:
 @strawberry.type
 class AgentChunk:
     chunk_id: strawberry.ID
+    document_id: strawberry.ID
     kind: str
     text: str
+    question: str = strawberry.field(description="FAQ entries only; empty otherwise")
     score: float
+
+    @classmethod
+    def from_out(cls, c: UsedChunkOut) -> AgentChunk:
+        return cls(chunk_id=strawberry.ID(c.chunk_id), document_id=strawberry.ID(c.document_id),
+                   kind=c.kind, text=c.text, question=c.question, score=c.score)
 
 
 @strawberry.type(description="What the agent would do with a question; nothing was sent")
@@ -122,6 +129,14 @@ class AgentPreview:
     completion_tokens: int
     latency_ms: int
     cost_estimate: float
+    reason_code: str = strawberry.field(description=(
+        "answered | no_match | below_threshold | no_margin | contradiction:<word> | "
+        "asked_for_human | low_confidence_streak | model_answered | model_handoff | "
+        "model_failure | circuit_open; more may come (show `reason` then)"))
+    confidence: float | None = strawberry.field(description=(
+        "0..1, compared with `threshold`; null when no FAQ decision was made"))
+    threshold: float
+    candidates: list[AgentChunk] = strawberry.field(description="The entries weighed, best first")
 
 
 @strawberry.type
@@ -236,9 +251,10 @@ class AgentQuery:
         await require_channel(info.context.state, tenant_id, channel_id or "", in_body=True)
         out = PreviewOut.from_proto(await info.context.state.agent.preview(
             tenant_id, question, channel_id=channel_id or "", listing=listing))
-        return AgentPreview(**{**out.model_dump(exclude={"chunks", "audit_id"}), "chunks": [
-            AgentChunk(chunk_id=strawberry.ID(c.chunk_id), kind=c.kind, text=c.text, score=c.score)
-            for c in out.chunks]})
+        return AgentPreview(**{
+            **out.model_dump(exclude={"chunks", "candidates", "audit_id"}),
+            "chunks": [AgentChunk.from_out(c) for c in out.chunks],
+            "candidates": [AgentChunk.from_out(c) for c in out.candidates]})
 
 
 @strawberry.type

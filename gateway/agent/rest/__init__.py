@@ -1,12 +1,12 @@
-"""REST of the agent: settings, preview, usage, audit (`agent`) and the knowledge base
-(`knowledge`)."""
+"""REST of the agent: settings, preview, usage, audit (`agent`), the knowledge base
+(`knowledge`) and the questions it could not answer (`unanswered`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.agent.rest import agent, knowledge
+from gateway.agent.rest import agent, knowledge, unanswered
 
 router = APIRouter()
-for part in (agent, knowledge):
+for part in (agent, knowledge, unanswered):
     router.include_router(part.router)

@@ -1,4 +1,5 @@
-"""Preview: the pipeline on a test question, with nothing sent and nobody handed over. Model
+"""Preview: the pipeline on a test question, with nothing sent and nobody handed over, and why
+(the decision's reason code, the threshold it compared with, the entries it weighed). Model
 calls run between two short units of work (settings, then the flagged audit entry)."""
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ MAX_QUESTION = 4000
 
 @dataclass(frozen=True)
 class PreviewResult:
+    """The answer (with its reason code, confidence and the entries weighed: pipeline.Answer),
+    what it took, and the threshold the confidence was compared with."""
+
     answer: Answer
     latency_ms: int
     cost: float
     audit: AuditEntry
+    threshold: float
 
 
 class Previews:
@@ -53,4 +58,4 @@ class Previews:
                                             preview=True)
         cost = cost_of(self.audit.prices, answer.model, answer.prompt_tokens,
                        answer.completion_tokens)
-        return PreviewResult(answer, latency_ms, cost, entry)
+        return PreviewResult(answer, latency_ms, cost, entry, settings.faq_match_threshold)

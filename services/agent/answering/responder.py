@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from clients.rpc import topics
@@ -64,18 +65,19 @@ class Responder:
             else guardrails.check(settings, conversation, timeline, replies, now)
         if verdict is not None and verdict.outcome == "held":
             return await self._hold(claim, verdict)
+        turn = Turn(tenant, settings, list(reversed(timeline)), _unanswered(timeline),
+                    conversation.listing, claim.conversation_id)
         if verdict is not None:
             answer = Answer(verdict.outcome, reason=verdict.reason, kind=verdict.kind)
         else:
-            older = await self._older(tenant, conv_id, page) if settings.llm_configured else []
-            answer = await self.pipeline.answer(Turn(
-                tenant, settings, list(reversed(timeline)), _unanswered(timeline),
-                conversation.listing, claim.conversation_id, older))
+            if settings.llm_configured:
+                turn = replace(turn, older=await self._older(tenant, conv_id, page))
+            answer = await self.pipeline.answer(turn)
         latency_ms = int((time.perf_counter() - started) * 1000)
-        return await self._act(claim, conversation, settings, answer, latency_ms)
+        return await self._act(claim, conversation, settings, answer, latency_ms, turn.question)
 
     async def _act(self, claim: Claim, conversation: conv_pb.Conversation, settings: Settings,
-                   answer: Answer, latency_ms: int) -> str:
+                   answer: Answer, latency_ms: int, question: str) -> str:
         tenant, conv_id = claim.tenant_id, conversation.id
         reply_id = ""
         if answer.outcome == "handoff":
@@ -99,7 +101,7 @@ class Responder:
                 unit, answer, now=self.clock.now(), latency_ms=latency_ms,
                 conversation_id=claim.conversation_id, channel_id=claim.channel_id,
                 message_ids=claim.message_ids, reply_message_id=reply_id,
-                key=claim.idempotency_key)
+                key=claim.idempotency_key, question=question)
             if answer.outcome == "handoff":
                 unit.emit(topics.HANDOFF_REQUESTED, events.handoff_requested(
                     conversation, answer.reason, answer.kind, str(entry.id)))

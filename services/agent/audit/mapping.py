@@ -1,10 +1,12 @@
-"""Audit rows and outcomes <-> protobuf messages."""
+"""Audit rows, outcomes and the unanswered questions <-> protobuf messages."""
 
 from __future__ import annotations
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
 from services.agent.audit.health import FAILING, OK, UNKNOWN, Health
-from services.agent.audit.models import AuditEntry
+from services.agent.audit.models import AuditEntry, UnansweredQuestion
+from services.agent.audit.unanswered import ANSWERED, DISMISSED, OPEN
+from services.agent.knowledge.retrieval import Hit
 from services.kernel.timestamps import timestamp
 
 STATE_TO_PB = {UNKNOWN: pb.MODEL_STATE_UNKNOWN, OK: pb.MODEL_STATE_OK,
@@ -35,3 +37,25 @@ def health_to_proto(h: Health, failures: int, window_s: int) -> pb.GetAgentHealt
         last_result_at=timestamp(f.latest[0].at) if f.latest else None,
         handed_over_last_hour=f.handed_over, enabled=h.enabled, model=h.model,
         base_url_host=h.base_url_host, failure_threshold=failures, window_s=window_s)
+
+
+STATE_FROM_PB = {pb.UNANSWERED_STATE_UNSPECIFIED: OPEN, pb.UNANSWERED_STATE_OPEN: OPEN,
+                 pb.UNANSWERED_STATE_ANSWERED: ANSWERED, pb.UNANSWERED_STATE_DISMISSED: DISMISSED}
+STATE_TO_PB_UNANSWERED = {OPEN: pb.UNANSWERED_STATE_OPEN, ANSWERED: pb.UNANSWERED_STATE_ANSWERED,
+                          DISMISSED: pb.UNANSWERED_STATE_DISMISSED}
+
+
+def unanswered_to_proto(row: UnansweredQuestion) -> pb.UnansweredQuestion:
+    return pb.UnansweredQuestion(
+        id=str(row.id), question=row.question, asked_count=row.asked_count,
+        first_asked_at=timestamp(row.first_asked_at), last_asked_at=timestamp(row.last_asked_at),
+        conversation_id=str(row.conversation_id or ""), best_chunk_id=str(row.best_chunk_id or ""),
+        best_question=row.best_question, best_score=row.best_score, reason=row.reason,
+        state=STATE_TO_PB_UNANSWERED[row.state],
+        answered_document_id=str(row.answered_document_id or ""),
+        resolved_at=timestamp(row.resolved_at))
+
+
+def hit_to_proto(h: Hit) -> pb.UsedChunk:
+    return pb.UsedChunk(chunk_id=str(h.chunk_id), document_id=str(h.document_id), kind=h.kind,
+                        text=h.text, score=h.score, question=h.question)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from services.agent.answering import metrics
 from services.agent.answering.pipeline import Answer
+from services.agent.audit import unanswered
 from services.agent.audit.models import AuditEntry
 from services.agent.repository import AgentUnit
 
@@ -29,7 +30,10 @@ class AuditWriter:
                      latency_ms: int, conversation_id: uuid.UUID | None = None,
                      channel_id: uuid.UUID | None = None,
                      message_ids: Sequence[uuid.UUID] = (), reply_message_id: str = "",
-                     preview: bool = False, key: str | None = None) -> AuditEntry:
+                     preview: bool = False, key: str | None = None,
+                     question: str = "") -> AuditEntry:
+        """The entry; a live handoff for want of an answer also counts `question` (the
+        buyer's open question) among those the agent could not answer."""
         entry = await unit.audit.add({
             "conversation_id": conversation_id, "channel_id": channel_id,
             "outcome": answer.outcome, "reason": answer.reason, "handoff_kind": answer.kind,
@@ -42,6 +46,8 @@ class AuditWriter:
                             answer.completion_tokens),
             "reply_message_id": uuid.UUID(reply_message_id) if reply_message_id else None,
             "preview": preview, "idempotency_key": key, "created_at": now})
+        if unanswered.counts(answer, question, preview):
+            await unanswered.record(unit, entry, answer, question, now)
         metrics.TOKENS.labels("prompt").inc(answer.prompt_tokens)
         metrics.TOKENS.labels("completion").inc(answer.completion_tokens)
         return entry

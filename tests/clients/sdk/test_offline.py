@@ -47,7 +47,9 @@ COVERED = {
     "agentHealth",
     # Canned replies (issue #14).
     "cannedReplies", "renderCannedReply", "createCannedReply", "updateCannedReply",
-    "deleteCannedReply"}
+    "deleteCannedReply",
+    # The questions the agent could not answer (issue #15).
+    "unansweredQuestions", "answerUnansweredQuestion", "dismissUnansweredQuestion"}
 
 
 def test_every_document_is_valid_against_the_schema() -> None:

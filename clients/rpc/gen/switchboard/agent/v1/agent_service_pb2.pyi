@@ -32,6 +32,13 @@ class ModelState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MODEL_STATE_UNKNOWN: _ClassVar[ModelState]
     MODEL_STATE_OK: _ClassVar[ModelState]
     MODEL_STATE_FAILING: _ClassVar[ModelState]
+
+class UnansweredState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    UNANSWERED_STATE_UNSPECIFIED: _ClassVar[UnansweredState]
+    UNANSWERED_STATE_OPEN: _ClassVar[UnansweredState]
+    UNANSWERED_STATE_ANSWERED: _ClassVar[UnansweredState]
+    UNANSWERED_STATE_DISMISSED: _ClassVar[UnansweredState]
 OUTSIDE_HOURS_UNSPECIFIED: OutsideHours
 OUTSIDE_HOURS_HOLD_UNTIL_OPEN: OutsideHours
 OUTSIDE_HOURS_REPLY_ANYWAY: OutsideHours
@@ -44,6 +51,10 @@ MODEL_STATE_UNSPECIFIED: ModelState
 MODEL_STATE_UNKNOWN: ModelState
 MODEL_STATE_OK: ModelState
 MODEL_STATE_FAILING: ModelState
+UNANSWERED_STATE_UNSPECIFIED: UnansweredState
+UNANSWERED_STATE_OPEN: UnansweredState
+UNANSWERED_STATE_ANSWERED: UnansweredState
+UNANSWERED_STATE_DISMISSED: UnansweredState
 
 class DayHours(_message.Message):
     __slots__ = ("weekday", "open", "close")
@@ -170,21 +181,23 @@ class PreviewRequest(_message.Message):
     def __init__(self, question: _Optional[str] = ..., channel_id: _Optional[str] = ..., listing: _Optional[_Union[_message_pb2.Listing, _Mapping]] = ...) -> None: ...
 
 class UsedChunk(_message.Message):
-    __slots__ = ("chunk_id", "document_id", "kind", "text", "score")
+    __slots__ = ("chunk_id", "document_id", "kind", "text", "score", "question")
     CHUNK_ID_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
     chunk_id: str
     document_id: str
     kind: str
     text: str
     score: float
-    def __init__(self, chunk_id: _Optional[str] = ..., document_id: _Optional[str] = ..., kind: _Optional[str] = ..., text: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
+    question: str
+    def __init__(self, chunk_id: _Optional[str] = ..., document_id: _Optional[str] = ..., kind: _Optional[str] = ..., text: _Optional[str] = ..., score: _Optional[float] = ..., question: _Optional[str] = ...) -> None: ...
 
 class PreviewResponse(_message.Message):
-    __slots__ = ("outcome", "reply", "reason", "chunks", "mode", "model", "prompt_tokens", "completion_tokens", "latency_ms", "cost_estimate", "audit_id")
+    __slots__ = ("outcome", "reply", "reason", "chunks", "mode", "model", "prompt_tokens", "completion_tokens", "latency_ms", "cost_estimate", "audit_id", "reason_code", "threshold", "candidates", "confidence")
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
@@ -196,6 +209,10 @@ class PreviewResponse(_message.Message):
     LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     COST_ESTIMATE_FIELD_NUMBER: _ClassVar[int]
     AUDIT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     outcome: Outcome
     reply: str
     reason: str
@@ -207,7 +224,11 @@ class PreviewResponse(_message.Message):
     latency_ms: int
     cost_estimate: float
     audit_id: str
-    def __init__(self, outcome: _Optional[_Union[Outcome, str]] = ..., reply: _Optional[str] = ..., reason: _Optional[str] = ..., chunks: _Optional[_Iterable[_Union[UsedChunk, _Mapping]]] = ..., mode: _Optional[str] = ..., model: _Optional[str] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., latency_ms: _Optional[int] = ..., cost_estimate: _Optional[float] = ..., audit_id: _Optional[str] = ...) -> None: ...
+    reason_code: str
+    threshold: float
+    candidates: _containers.RepeatedCompositeFieldContainer[UsedChunk]
+    confidence: float
+    def __init__(self, outcome: _Optional[_Union[Outcome, str]] = ..., reply: _Optional[str] = ..., reason: _Optional[str] = ..., chunks: _Optional[_Iterable[_Union[UsedChunk, _Mapping]]] = ..., mode: _Optional[str] = ..., model: _Optional[str] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., latency_ms: _Optional[int] = ..., cost_estimate: _Optional[float] = ..., audit_id: _Optional[str] = ..., reason_code: _Optional[str] = ..., threshold: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[UsedChunk, _Mapping]]] = ..., confidence: _Optional[float] = ...) -> None: ...
 
 class GetUsageRequest(_message.Message):
     __slots__ = ("to",)
@@ -344,3 +365,79 @@ class GetAgentHealthResponse(_message.Message):
     failure_threshold: int
     window_s: int
     def __init__(self, state: _Optional[_Union[ModelState, str]] = ..., consecutive_failures: _Optional[int] = ..., last_error: _Optional[_Union[ModelError, _Mapping]] = ..., failing_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_success: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_result_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., handed_over_last_hour: _Optional[int] = ..., enabled: _Optional[bool] = ..., model: _Optional[str] = ..., base_url_host: _Optional[str] = ..., failure_threshold: _Optional[int] = ..., window_s: _Optional[int] = ...) -> None: ...
+
+class UnansweredQuestion(_message.Message):
+    __slots__ = ("id", "question", "asked_count", "first_asked_at", "last_asked_at", "conversation_id", "best_chunk_id", "best_question", "best_score", "reason", "state", "answered_document_id", "resolved_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    ASKED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FIRST_ASKED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_ASKED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    BEST_CHUNK_ID_FIELD_NUMBER: _ClassVar[int]
+    BEST_QUESTION_FIELD_NUMBER: _ClassVar[int]
+    BEST_SCORE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    question: str
+    asked_count: int
+    first_asked_at: _timestamp_pb2.Timestamp
+    last_asked_at: _timestamp_pb2.Timestamp
+    conversation_id: str
+    best_chunk_id: str
+    best_question: str
+    best_score: float
+    reason: str
+    state: UnansweredState
+    answered_document_id: str
+    resolved_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., question: _Optional[str] = ..., asked_count: _Optional[int] = ..., first_asked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_asked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., conversation_id: _Optional[str] = ..., best_chunk_id: _Optional[str] = ..., best_question: _Optional[str] = ..., best_score: _Optional[float] = ..., reason: _Optional[str] = ..., state: _Optional[_Union[UnansweredState, str]] = ..., answered_document_id: _Optional[str] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListUnansweredRequest(_message.Message):
+    __slots__ = ("state", "page")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    state: UnansweredState
+    page: _pagination_pb2.PageRequest
+    def __init__(self, state: _Optional[_Union[UnansweredState, str]] = ..., page: _Optional[_Union[_pagination_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListUnansweredResponse(_message.Message):
+    __slots__ = ("questions", "page_info")
+    QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_INFO_FIELD_NUMBER: _ClassVar[int]
+    questions: _containers.RepeatedCompositeFieldContainer[UnansweredQuestion]
+    page_info: _pagination_pb2.PageInfo
+    def __init__(self, questions: _Optional[_Iterable[_Union[UnansweredQuestion, _Mapping]]] = ..., page_info: _Optional[_Union[_pagination_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class AnswerUnansweredRequest(_message.Message):
+    __slots__ = ("id", "question", "answer")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    question: str
+    answer: str
+    def __init__(self, id: _Optional[str] = ..., question: _Optional[str] = ..., answer: _Optional[str] = ...) -> None: ...
+
+class AnswerUnansweredResponse(_message.Message):
+    __slots__ = ("question", "document_id")
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    question: UnansweredQuestion
+    document_id: str
+    def __init__(self, question: _Optional[_Union[UnansweredQuestion, _Mapping]] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class DismissUnansweredRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DismissUnansweredResponse(_message.Message):
+    __slots__ = ("question",)
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    question: UnansweredQuestion
+    def __init__(self, question: _Optional[_Union[UnansweredQuestion, _Mapping]] = ...) -> None: ...

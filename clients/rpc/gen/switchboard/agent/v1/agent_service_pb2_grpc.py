@@ -66,6 +66,21 @@ class AgentServiceStub:
                 request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.SerializeToString,
                 response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.FromString,
                 _registered_method=True)
+        self.ListUnanswered = channel.unary_unary(
+                '/switchboard.agent.v1.AgentService/ListUnanswered',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredResponse.FromString,
+                _registered_method=True)
+        self.AnswerUnanswered = channel.unary_unary(
+                '/switchboard.agent.v1.AgentService/AnswerUnanswered',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredResponse.FromString,
+                _registered_method=True)
+        self.DismissUnanswered = channel.unary_unary(
+                '/switchboard.agent.v1.AgentService/DismissUnanswered',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredResponse.FromString,
+                _registered_method=True)
 
 
 class AgentServiceServicer:
@@ -114,6 +129,29 @@ class AgentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListUnanswered(self, request, context):
+        """Buyers' questions the agent handed over for want of an answer (live runs only), one row per
+        normalised question text, the latest asked first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerUnanswered(self, request, context):
+        """Adds the seller's answer to the knowledge base as an FAQ entry (a one-row FAQ document) and
+        marks the question answered, in one transaction. NOT_FOUND for another tenant's id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DismissUnanswered(self, request, context):
+        """Hides the question: a repeat of the same text stays hidden.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -146,6 +184,21 @@ def add_AgentServiceServicer_to_server(servicer, server):
                     servicer.GetAgentHealth,
                     request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.FromString,
                     response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.SerializeToString,
+            ),
+            'ListUnanswered': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnanswered,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredResponse.SerializeToString,
+            ),
+            'AnswerUnanswered': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerUnanswered,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredResponse.SerializeToString,
+            ),
+            'DismissUnanswered': grpc.unary_unary_rpc_method_handler(
+                    servicer.DismissUnanswered,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -312,6 +365,87 @@ class AgentService:
             '/switchboard.agent.v1.AgentService/GetAgentHealth',
             switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthRequest.SerializeToString,
             switchboard_dot_agent_dot_v1_dot_agent__service__pb2.GetAgentHealthResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnanswered(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.AgentService/ListUnanswered',
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.ListUnansweredResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerUnanswered(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.AgentService/AnswerUnanswered',
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.AnswerUnansweredResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DismissUnanswered(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.AgentService/DismissUnanswered',
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_agent__service__pb2.DismissUnansweredResponse.FromString,
             options,
             channel_credentials,
             insecure,
