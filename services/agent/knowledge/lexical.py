@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from services.agent.knowledge.normalise.typos import typo_similarity
 
@@ -61,8 +62,10 @@ def normalize(query: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+@lru_cache(maxsize=1 << 20)
 def similarity(a: str, b: str) -> float:
-    """How well stem `a` matches stem `b` (see the module docstring)."""
+    """How well stem `a` matches stem `b` (see the module docstring). Kept: a search compares
+    each of its stems with the tenant's, and buyers and FAQs reuse a small vocabulary."""
     if a == b:
         return 1.0
     if not a or not b or a[0] != b[0]:
@@ -110,6 +113,11 @@ class Vocabulary:
     questions: int
     df: Mapping[str, int]
 
+    @cached_property
+    def by_letter(self) -> dict[str, list[str]]:
+        """The question stems by first letter (`by_first_letter`), once per vocabulary."""
+        return by_first_letter(self.df)
+
     def idf(self, stem: str) -> float:
         return math.log(1 + max(self.questions, 1) / self.df[stem])
 
@@ -125,20 +133,24 @@ class Term:
     matches: Mapping[str, float]
     weight: float
 
-    def strength(self, stems: Iterable[str]) -> float:
-        return max((self.matches.get(s, 0.0) for s in stems), default=0.0)
+    def strength(self, stems: set[str]) -> float:
+        # A term matches a handful of stems; a chunk has dozens: look the few up.
+        return max((sim for u, sim in self.matches.items() if u in stems), default=0.0)
 
 
 def build_terms(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
                 vocabulary: Vocabulary, seen: Iterable[str]) -> list[Term]:
     """Each query stem, matched against every stem we know (questions and candidates)."""
-    known = by_first_letter(set(vocabulary.df) | set(seen))
+    others = by_first_letter(set(seen).difference(vocabulary.df))
+
+    def known(stem: str) -> list[str]:
+        return vocabulary.by_letter.get(stem[:1], []) + others.get(stem[:1], [])
+
     terms = []
     for stem in dict.fromkeys(s for s in stems if s not in STOP_STEMS):
-        matches = {u: sim for u in known.get(stem[:1], ())
-                   if (sim := similarity(stem, u)) >= MIN_SIMILARITY}
+        matches = {u: sim for u in known(stem) if (sim := similarity(stem, u)) >= MIN_SIMILARITY}
         for synonym, sim in synonyms.get(stem, {}).items():
-            for u in known.get(synonym[:1], ()):
+            for u in known(synonym):
                 if (s := similarity(synonym, u)) >= 0.9:
                     matches[u] = max(matches.get(u, 0.0), sim * s)
         in_questions = [(sim, u) for u, sim in matches.items() if u in vocabulary.df]

@@ -114,11 +114,13 @@ class ChunkRepository(RepositoryBase[Chunk]):
         return {r[0]: list(r[1]) for r in rows}
 
     async def faq_fingerprint(self) -> tuple[str, int, Any]:
-        """The tenant, its FAQ chunk count and newest FAQ chunk's time: chunks are only ever
-        inserted and deleted, so these change whenever the question vocabulary may have."""
+        """The tenant, its document count and the latest document change: chunks change only
+        with their document's row (upload, re-index: `updated_at` moves; delete: the count
+        drops), so these move whenever the question vocabulary may have. A tenant has a few
+        documents and thousands of chunks: this reads the few."""
         row = (await self.session.execute(text(
-            "SELECT current_setting('app.tenant_id', true), count(*), max(created_at) "
-            "FROM agent.chunks WHERE kind = 'faq'"))).one()
+            "SELECT current_setting('app.tenant_id', true), count(*), max(updated_at) "
+            "FROM agent.documents"))).one()
         return str(row[0]), int(row[1]), row[2]
 
     async def question_vocabulary(self) -> tuple[int, dict[str, int]]:
@@ -131,20 +133,25 @@ class ChunkRepository(RepositoryBase[Chunk]):
         return int(count or 0), {r[0]: int(r[1]) for r in rows}
 
     async def lexical_candidates(self, tsquery: str, kinds: Sequence[str],
-                                 limit: int) -> list[dict[str, Any]]:
+                                 limit: int) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:
         """Chunks matching any of the query's terms, best ts_rank_cd first, with their stems
-        split into question stems (weight A) and the rest."""
+        split into question stems (weight A) and the rest; and, read in the same snapshot,
+        the fingerprint of `faq_fingerprint` without the tenant (None when nothing matched),
+        so a kept vocabulary is checked without a round trip of its own."""
         rows = await self.session.execute(text("""
             SELECT c.id, c.document_id, c.kind, c.question, c.answer, c.text,
                    ts_rank_cd(c.tsv, q) AS rank,
                    ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE 'A' = ANY(u.weights)) AS qstems,
                    ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u
-                         WHERE NOT 'A' = ANY(u.weights)) AS stems
+                         WHERE NOT 'A' = ANY(u.weights)) AS stems,
+                   (SELECT count(*) FROM agent.documents) AS documents,
+                   (SELECT max(updated_at) FROM agent.documents) AS changed
             FROM agent.chunks c, CAST(:q AS tsquery) q
             WHERE c.tsv @@ q AND c.kind = ANY(CAST(:kinds AS text[]))
             ORDER BY rank DESC, c.id
             LIMIT :limit"""), {"q": tsquery, "kinds": list(kinds), "limit": limit})
-        return [dict(r._mapping) for r in rows]
+        found = [dict(r._mapping) for r in rows]
+        return found, (int(found[0]["documents"]), found[0]["changed"]) if found else None
 
     async def vector_candidates(self, embedding: list[float], kinds: Sequence[str],
                                 limit: int) -> list[dict[str, Any]]:

@@ -28,7 +28,6 @@ from services.agent.knowledge.lexical import (
     STOP_STEMS,
     Vocabulary,
     build_terms,
-    by_first_letter,
     faq_score,
     normalize,
     prefix_of,
@@ -134,10 +133,9 @@ async def _lexical(session: AsyncSession, text: str,
     stems = [s for s in sorted(word_of) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
         return []
-    vocabulary = await _vocabularies.current(repo)
     synonyms = _thesaurus.expand(stems)
-    rows = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
-                                         LEXICAL_CANDIDATES)
+    rows, vocabulary = await _candidates(repo, str(session.info["tenant_id"]), stems, synonyms,
+                                         kinds)
     seen = {s for r in rows for s in (*r["qstems"], *r["stems"])}
     terms = build_terms(stems, synonyms, vocabulary, seen)
     total = sum(t.weight for t in terms)
@@ -155,6 +153,25 @@ async def _lexical(session: AsyncSession, text: str,
     return scored
 
 
+async def _candidates(repo: ChunkRepository, tenant: str, stems: list[str],
+                      synonyms: Mapping[str, Mapping[str, float]],
+                      kinds: Sequence[str]) -> tuple[list[dict[str, Any]], Vocabulary]:
+    """The candidates and the vocabulary to score them with. With the tenant's vocabulary kept,
+    one round trip: the candidates query reads the knowledge fingerprint in its snapshot, and
+    only a moved one (or no candidates, which says nothing) costs the check and a second ask."""
+    kept = _vocabularies.kept(tenant)
+    if kept is not None:
+        fingerprint, vocabulary = kept
+        rows, seen = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
+                                                   LEXICAL_CANDIDATES)
+        if seen == fingerprint:
+            return rows, vocabulary
+    vocabulary = await _vocabularies.current(repo)
+    rows, _ = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
+                                            LEXICAL_CANDIDATES)
+    return rows, vocabulary
+
+
 async def _normalised_stems(repo: ChunkRepository, words: list[str]) -> dict[str, list[str]]:
     """Each word's stems after the normalisation documents and questions get."""
     forms = {word: normalise(word) for word in words}
@@ -168,7 +185,7 @@ def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
     FAQ question stems it nearly matches (typos). Typed as raw lexemes: no parsing, no stemming."""
     prefixes: set[str] = set()
     exact: set[str] = set()
-    questions = by_first_letter(vocabulary.df)
+    questions = vocabulary.by_letter
     for stem in stems:
         prefixes.add(prefix_of(stem))
         prefixes.update(prefix_of(s) for s in synonyms.get(stem, {}))

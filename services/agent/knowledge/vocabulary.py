@@ -2,8 +2,9 @@
 the process between questions: building it (`ts_stat` over every FAQ chunk) is the costliest
 read of a search, and it changes only when documents do.
 
-A search first reads the tenant's FAQ fingerprint (count and newest chunk, one index scan)
-and rebuilds the vocabulary when it moved, so every replica answers from current data.
+A search first reads the tenant's knowledge fingerprint (its documents' count and latest
+change: a few rows, not the chunks) and rebuilds the vocabulary when it moved, so every replica
+answers from current data.
 """
 
 from __future__ import annotations
@@ -22,8 +23,14 @@ class Vocabularies:
         self.size = size
         self._kept: OrderedDict[str, tuple[Any, Vocabulary]] = OrderedDict()
 
+    def kept(self, tenant: str) -> tuple[Any, Vocabulary] | None:
+        """The tenant's kept (fingerprint, vocabulary), unchecked: a caller that reads the
+        fingerprint with its own query compares it (retrieval.py's candidates)."""
+        return self._kept.get(tenant)
+
     async def current(self, repo: ChunkRepository) -> Vocabulary:
-        tenant, *fingerprint = await repo.faq_fingerprint()
+        tenant, *rest = await repo.faq_fingerprint()
+        fingerprint = tuple(rest)
         kept = self._kept.get(tenant)
         if kept is not None and kept[0] == fingerprint:
             self._kept.move_to_end(tenant)

@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
+from services.agent.knowledge import retrieval
 from services.agent.knowledge.domain import Upload
-from services.agent.knowledge.repository import ChunkRepository
+from services.agent.knowledge.repository import ChunkRepository, DocumentRepository
 from services.agent.knowledge.retrieval import match_faq
 from services.agent.knowledge.vocabulary import Vocabularies
 from services.kernel.db import Database
@@ -85,3 +86,28 @@ async def test_the_kept_vocabulary_follows_new_documents(db: Database) -> None:
     assert "гравировк" not in before.df and after.df["гравировк"] == 1
     assert after.questions == before.questions + 1
     assert hit is not None and hit.question == "Делаете ли гравировку?" and hit.score >= 0.9
+
+
+async def test_searches_check_the_kept_vocabulary_in_their_own_query(db: Database) -> None:
+    """A search with the tenant's vocabulary kept reads the knowledge fingerprint in its
+    candidates query (no round trip of its own); an upload or a delete moves it, and the next
+    search scores with the rebuilt vocabulary."""
+    tenant = await create_tenant(db, "Checked shop")
+    await ingest_upload(db, tenant, Upload("a.csv", "text/csv", FAQ.encode()), None)
+
+    async def question_stems() -> dict[str, int]:
+        async with db.unit_of_work(tenant) as session:
+            await match_faq(session, "гравировку делаете?")
+        kept = retrieval._vocabularies.kept(str(tenant))
+        assert kept is not None
+        return dict(kept[1].df)
+
+    assert "гравировк" not in await question_stems()
+    await ingest_upload(db, tenant, Upload("b.csv", "text/csv", (
+        "вопрос;ответ\nДелаете ли гравировку?;Да, гравировка на корпусе — 500 ₽.\n").encode()),
+        None)
+    assert (await question_stems())["гравировк"] == 1
+    async with db.unit_of_work(tenant) as session:
+        documents = DocumentRepository(session)
+        assert await documents.delete((await documents.ids())[-1])  # b.csv, the newer
+    assert "гравировк" not in await question_stems()
