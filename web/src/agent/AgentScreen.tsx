@@ -1,5 +1,6 @@
 // The AI agent: its health, the settings of all accounts or of one (an account inherits what it
-// does not set itself), the knowledge base, and a preview question with those settings.
+// does not set itself), the questions it could not answer, the knowledge base, and a preview
+// question with those settings.
 
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../api";
@@ -9,6 +10,7 @@ import { Knowledge } from "./Knowledge";
 import { Preview } from "./Preview";
 import type { SettingsView } from "./settings";
 import { SettingsForm } from "./SettingsForm";
+import { UnansweredList } from "./Unanswered";
 
 interface Health {
   state: "unknown" | "ok" | "failing";
@@ -22,6 +24,7 @@ export function AgentScreen() {
   const [level, setLevel] = useState("");  // "" = every account (the tenant's level)
   const [error, setError] = useState("");
   const [version, setVersion] = useState(0);  // bumped by a save: the overview reloads
+  const [added, setAdded] = useState(0);  // bumped by an answer added: the documents reload
   useEffect(() => {
     api.get<{ items: Channel[] }>("/v1/channels?limit=100")
       .then((r) => setChannels(r.items), (e) => setError(errorText(e)));
@@ -41,7 +44,8 @@ export function AgentScreen() {
       </label>
       {level && <p class="muted">{t("ag_levelHint")}</p>}
       <SettingsForm key={level} channelId={level} onSaved={() => setVersion((n) => n + 1)} />
-      <Knowledge />
+      <UnansweredList onAnswered={() => setAdded((n) => n + 1)} />
+      <Knowledge key={added} />
       <Preview channelId={level} levelName={levelName} />
     </div>
   );

@@ -1,17 +1,12 @@
 // A test question: what the agent would do with the chosen level's settings (nothing is sent
-// to a buyer), why (its reason), and what the knowledge base gave it, with the match scores.
+// to a buyer), why (the reason in the seller's words: explain.ts), and the knowledge entries it
+// weighed, each with its match score as a bar.
 
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { Key } from "../i18n";
 import { useSession } from "../session";
-
-interface PreviewOut {
-  outcome: "reply" | "handoff" | "skipped";
-  reply: string;
-  reason: string;
-  chunks: { chunk_id: string; kind: string; text: string; score: number }[];
-}
+import { entriesOf, explain, figure, type PreviewOut } from "./explain";
 
 export function Preview({ channelId, levelName }: { channelId: string; levelName: string }) {
   const { t, errorText } = useSession();
@@ -35,19 +30,33 @@ export function Preview({ channelId, levelName }: { channelId: string; levelName
         <textarea rows={2} required maxLength={4000} value={q} onInput={(e) => setQ(e.currentTarget.value)} /></label>
       <button type="submit" disabled={busy}>{busy ? t("loading") : t("ask")}</button>
       {error && <p class="error" role="alert">{error}</p>}
-      {answer && (
-        <div role="status" data-outcome={answer.outcome}>
-          <h3>{t(`ag_outcome_${answer.outcome}` as Key)}</h3>
-          {answer.reply && <p class="answer">{answer.reply}</p>}
-          {answer.reason && <p class="muted">{answer.reason}</p>}
-          {answer.chunks.length > 0 && <>
-            <h4>{t("ag_sources")}</h4>
-            <ol class="sources">{answer.chunks.map((c) => (
-              <li key={c.chunk_id}><span class="tag">{t("ag_score", { p: Math.round(c.score * 100) })}</span> {c.text}</li>
-            ))}</ol>
-          </>}
-        </div>
-      )}
+      {answer && <Verdict answer={answer} />}
     </form>
+  );
+}
+
+function Verdict({ answer }: { answer: PreviewOut }) {
+  const { t } = useSession();
+  const entries = entriesOf(answer);
+  const used = new Set(answer.chunks.map((c) => c.chunk_id));
+  return (
+    <div role="status" data-outcome={answer.outcome} data-reason={answer.reason_code} class="verdict">
+      <h3>{t(`ag_outcome_${answer.outcome}` as Key)}</h3>
+      {answer.reply && <p class="answer">{answer.reply}</p>}
+      <p data-why><strong>{t("ag_why")}:</strong> {explain(answer, t)}</p>
+      {entries.length > 0 && <>
+        <h4>{t("ag_candidates")}</h4>
+        <ol class="sources entries">{entries.map((c) => (
+          <li key={c.chunk_id} data-chunk={c.chunk_id}>
+            <span>{c.question || c.text}</span>
+            {answer.outcome === "reply" && used.has(c.chunk_id) && <span class="tag ok"> {t("ag_chosen")}</span>}
+            <span class="score">
+              <meter min={0} max={1} value={c.score} aria-hidden="true" />
+              <span>{t("ag_entryScore", { s: figure(c.score) })}</span>
+            </span>
+          </li>
+        ))}</ol>
+      </>}
+    </div>
   );
 }
