@@ -181,6 +181,9 @@ class TestLlmMode:
             "search_knowledge", "get_listing", "handoff_to_manager"}
         system = "\n".join(m["content"] for m in requests[0]["messages"] if m["role"] == "system")
         assert "Всегда здоровайтесь." in system and "Казань" in system and "Item 101" in system
+        # Grounded: the model answers from the retrieved entries or hands over (issue #15).
+        assert "Answer only from the seller's knowledge base" in system
+        assert "If the answer is not there" in system and "call handoff_to_manager" in system
         for request in requests:  # the budget holds for every call, tool results included
             assert tokens.prompt_tokens(request["messages"], request["tools"]) <= 900
         [entry] = (await stack.client.list_audit(tenant_a, conversation_id=conv.id)).entries
