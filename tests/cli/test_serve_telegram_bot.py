@@ -64,6 +64,9 @@ async def test_serve_telegram_bot_runs_the_bots_and_stops_on_sigterm(
         await new_buyer(platform, shop, "Здравствуйте, а доставка есть?", name="Семён")
         topic = await linked.topic("Семён")
         await linked.texts_until(topic["message_thread_id"], "Здравствуйте, а доставка есть?")
+    except BaseException:  # what the process said goes into the failure's report
+        print(f"telegram-bot process log:\n{process.log_tail(60)}")
+        raise
     finally:
         await asyncio.to_thread(process.stop)
     log = (tmp_path / "telegram-bot.log").read_text()

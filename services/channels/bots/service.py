@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from services.channels.accounts.connect import base_url
-from services.channels.bots.repository import WebhookBot
+from services.channels.bots.repository import BotSecrets, WebhookBot
 from services.channels.config import ChannelsSettings
 from services.channels.models import TelegramBot, TelegramBotStatus, TelegramDelivery
 from services.channels.repository import ChannelsUnit
@@ -29,6 +29,7 @@ from services.channels.telegram.errors import telegram_call
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import (
     Conflict,
+    FailedPrecondition,
     InvalidArgument,
     NotFound,
     Unavailable,
@@ -201,18 +202,33 @@ class TelegramBots:
         return found
 
     async def credentials(self, unit: ChannelsUnit, after: str,
-                          limit: int) -> tuple[list[RunnerBot], bool]:
+                          limit: int) -> tuple[list[RunnerBot], str]:
         """ListTelegramBotCredentials (tenant-less): a page of every tenant's bots by id,
-        decrypted, and whether more follow."""
+        decrypted, and the id the next page starts after ("" after the last page).
+
+        A bot whose secrets no configured key decrypts (written under a key since dropped
+        from SWITCHBOARD_SECRET_KEY) is left out and logged: it cannot run anyway, and failing
+        the whole read would stop every other tenant's bots with it."""
         if limit < 0 or limit > MAX_CREDENTIALS_PAGE:
             raise InvalidArgument(f"limit must be between 1 and {MAX_CREDENTIALS_PAGE}")
         size = limit or DEFAULT_CREDENTIALS_PAGE
         start = parse_uuid(after, "after") if after else None
         rows = await unit.telegram_bots.credentials(start, size + 1)
-        return [RunnerBot(r.id, r.tenant_id, r.telegram_id, r.username,
-                          self._box.decrypt(r.token_enc), r.delivery,
-                          self._box.decrypt(r.runner_api_key_enc), r.group_chat_id)
-                for r in rows[:size]], len(rows) > size
+        page = rows[:size]
+        bots = [bot for row in page if (bot := self._runner_bot(row)) is not None]
+        return bots, str(page[-1].id) if len(rows) > size else ""
+
+    def _runner_bot(self, row: BotSecrets) -> RunnerBot | None:
+        try:
+            token = self._box.decrypt(row.token_enc)
+            api_key = self._box.decrypt(row.runner_api_key_enc)
+        except FailedPrecondition:
+            log.error("telegram bot left out of the runner's list: its secrets cannot be "
+                      "decrypted with the configured keys (register its token again)",
+                      extra={"bot_id": str(row.id), "tenant_id": str(row.tenant_id)})
+            return None
+        return RunnerBot(row.id, row.tenant_id, row.telegram_id, row.username, token,
+                         row.delivery, api_key, row.group_chat_id)
 
     def _validated(self, form: Registration) -> tuple[Registration, uuid.UUID]:
         token = form.token.strip()

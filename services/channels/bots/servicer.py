@@ -74,7 +74,7 @@ class TelegramBotsRpcs:
             self, request: pb.ListTelegramBotCredentialsRequest,
             context: Any) -> pb.ListTelegramBotCredentialsResponse:
         async with self.units.tenantless() as unit:
-            found, more = await self.bots.credentials(unit, request.after, request.limit)
+            found, next_after = await self.bots.credentials(unit, request.after, request.limit)
         return pb.ListTelegramBotCredentialsResponse(
             bots=[pb.TelegramBotCredentials(
                 bot_id=str(b.bot), tenant_id=str(b.tenant_id), telegram_id=b.telegram_id,
@@ -82,7 +82,7 @@ class TelegramBotsRpcs:
                 delivery=b.delivery,  # type: ignore[arg-type]  # same numbering as the enum
                 runner_api_key=b.runner_api_key, group_chat_id=b.group_chat_id or 0)
                 for b in found],
-            next_after=str(found[-1].bot) if more else "")
+            next_after=next_after)
 
 
 def bot_proto(row: TelegramBot) -> pb.TelegramBot:

@@ -118,9 +118,7 @@ async def subscribed(store: Store, config: BotConfig) -> str:
     async def position() -> str | None:
         cursor = await store.cursor(uuid.UUID(config.tenant_id), config.bot_id)
         return cursor.last_event_id if cursor else None
-    # 60 s: a runner in its own process (tests/cli) first reads the registry, then starts the
-    # window; beside a second pytest worker that took more than 20 s once.
-    found: str = await eventually(position, within=60, interval=0.05)
+    found: str = await eventually(position, within=20, interval=0.05)
     return found
 
 

@@ -306,6 +306,29 @@ async def test_the_runner_reads_every_tenants_bots_with_their_secrets(
         await runner.list_telegram_bot_credentials(limit=501)
 
 
+async def test_a_bot_no_key_decrypts_is_left_out_of_the_runners_list_not_the_others(
+        runner: ChannelsClient, channels: ChannelsClient, telegram: Telegram,
+        tenant_a: uuid.UUID, tenant_b: uuid.UUID, stack_db: Database) -> None:
+    # Tenant A's bot was saved under a key since dropped from SWITCHBOARD_SECRET_KEY.
+    lost = (await channels.register_telegram_bot(tenant_a, registration(await telegram.bot()))).bot
+    lost_key = SecretBox(SecretBox.generate_key()).encrypt("987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+    async with stack_db.unit_of_work(tenant_a) as session:
+        await session.execute(update(TelegramBot).where(TelegramBot.id == uuid.UUID(lost.id))
+                              .values(token_enc=lost_key))
+    request = registration(await telegram.bot())
+    kept = (await channels.register_telegram_bot(tenant_b, request)).bot
+    seen: dict[str, pb.TelegramBotCredentials] = {}
+    after = ""
+    while True:  # one a page: the page of the bot left out still leads on to the next
+        page = await runner.list_telegram_bot_credentials(after, limit=1)
+        seen |= {c.bot_id: c for c in page.bots}
+        if not page.next_after:
+            break
+        after = page.next_after
+    assert lost.id not in seen
+    assert (seen[kept.id].tenant_id, seen[kept.id].token) == (str(tenant_b), request.token)
+
+
 async def test_each_tenantless_lookup_is_for_its_caller_only(
         channels: ChannelsClient, runner: ChannelsClient, tenant_a: uuid.UUID) -> None:
     with pytest.raises(PermissionDenied, match="ListTelegramBotCredentials is not for caller 'gateway'"):
