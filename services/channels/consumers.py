@@ -51,7 +51,7 @@ class ChannelsConsumers:
         self.telegram = TelegramUpdates(units, bus)
         # Sends, read marks and deletes call Avito between their own short units of work.
         self.sender = OutboundSender(units, clients, settings.send_max_deliveries, media,
-                                     telegram)
+                                     telegram, avito_call_budget_s(settings))
         self.reader = ReadMarker(units, clients)
         self.deleter = MessageDeleter(units, clients, settings.send_max_deliveries, telegram)
         # The listing cache is shared with reconciliation (one cache, one TTL).
@@ -195,12 +195,18 @@ def _batch_ack_wait(s: ChannelsSettings) -> float:
     the batch's unstarted tail while this process still holds it. This process fetches again
     only once its batch is done, when those are SENT/FAILED (acked as copies) or due for their
     retry anyway. Another replica could take them early: the chat's order may break, and the
-    send row's lock and interrupted-attempt check (`messaging/outbound.py`) keep a message
-    from going out twice unless both replicas reach that same message at the same time.
+    send row's lease (`messaging/outbound.py`: a SENDING row is not taken over before its
+    attempt's longest time has passed) keeps a message from going out twice.
     """
-    one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
+    one_send = 2 * avito_call_budget_s(s)
     batch = one_send + (s.send_batch - 1) * s.avito_timeout_s
     return max(s.send_ack_wait_floor_s, batch)
+
+
+def avito_call_budget_s(s: ChannelsSettings) -> float:
+    """The longest one Avito call may take: every HTTP attempt at its timeout, and the
+    longest backoff between."""
+    return s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
 
 
 def _chat_key(cls: type[ProtoMessage]) -> Callable[[Delivery], str]:

@@ -3,13 +3,13 @@
 Avito does what the request asked even when our client stopped waiting; repeating the POST
 puts a second copy in the buyer's chat (the fault suite's "Avito timeouts" scenario found
 agent replies sent three times). The sender checks the chat on the command's next delivery
-instead (`messaging/outbound.py`, an interrupted attempt).
+instead, once the attempt's lease has passed (`messaging/outbound.py`, an interrupted attempt;
+tests/services/channels/test_send_in_flight.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -21,24 +21,7 @@ from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.http_server import BackgroundServer
 from tests.fixtures.events import eventually
-
-
-class InFlight:
-    """ASGI wrapper counting the emulator's requests still being handled (a request keeps
-    running after its client gave up)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app, self.count = app, 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        self.count += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.count -= 1
+from tests.fixtures.in_flight import InFlight
 
 
 @pytest.fixture

@@ -6,6 +6,13 @@ A send is tracked by its `outbound_sends` row (one per conversations message id)
          found SENDING means an earlier attempt may have got through before it died, so the
          chat's recent messages are checked first and only the missing parts go out
   UoW 2  mark SENT (or FAILED) and write MessageDelivery to the outbox
+An Avito row found SENDING by an attempt that ended unrecorded (it died, or could not write
+its outcome: PostgreSQL down) or unsure (a send timed out) is left alone for that attempt's
+lease (`send_lease_s`): until then the attempt may still be running (another replica, or a
+redelivery after ack_wait), or a request of it may still reach Avito, and the chat would not
+show it yet. Checked any sooner, the part would go out twice (docs/reliability.md, "Sending to
+Avito"). An attempt Avito answered (5xx, 429) records so (`last_error`), and the next one
+need not wait.
 The account's kind picks the channel: Avito here and in `parts.py`; Telegram in
 `telegram/sending.py`, which records each part as it goes (its chats cannot be read back).
 """
@@ -15,7 +22,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from clients.rpc import topics
 from services.channels import events
@@ -73,9 +80,11 @@ class _Attempt:
 
 class OutboundSender:
     def __init__(self, units: Units[ChannelsUnit], clients: AvitoClients, max_deliveries: int,
-                 media: MediaFetcher, telegram_channels: TelegramChannels) -> None:
+                 media: MediaFetcher, telegram_channels: TelegramChannels,
+                 call_budget_s: float) -> None:
         self._units, self._clients, self._max_deliveries = units, clients, max_deliveries
         self._media, self._telegram = media, telegram_channels
+        self._call_budget_s = call_budget_s  # the longest one Avito call may take
 
     async def send(self, cmd: SendCommand, delivery: int) -> None:
         """Handle delivery number `delivery` (1-based) of a send command, idempotently."""
@@ -88,6 +97,8 @@ class OutboundSender:
             else:
                 external_id = await self._deliver(cmd, attempt)
         except (AvitoUnavailable, TelegramUnavailable) as exc:
+            if isinstance(exc, AvitoUnavailable) and exc.status is not None:
+                await self._answered(cmd, exc.message)
             await self._finish(cmd, failure=deferred(exc, delivery, self._max_deliveries))
         except AvitoError as exc:
             await self._finish(cmd, failure=failure_reason(exc))
@@ -112,13 +123,23 @@ class OutboundSender:
                 return None  # done earlier; its delivery event went out then
             parts = telegram.build_parts(cmd.text, cmd.media_ids) \
                 if account.kind == ChannelKind.TELEGRAM else build_parts(cmd.text, cmd.media_ids)
+            if row.status == SendStatus.SENDING and account.kind == ChannelKind.AVITO \
+                    and not row.last_error:
+                leased_until = row.updated_at + timedelta(seconds=send_lease_s(
+                    parts, self._call_budget_s))
+                if leased_until > now:
+                    raise SendDeferred("an earlier attempt may still be reaching Avito",
+                                       (leased_until - now).total_seconds())
             problem = _refusal(account, cmd, parts)
             if problem:
                 await unit.sends.save(row, now, status=SendStatus.FAILED, last_error=problem)
                 _emit_delivery(unit, cmd, row, problem)
                 return None
-            interrupted_at = row.updated_at if row.status == SendStatus.SENDING else None
-            await unit.sends.save(row, now, status=SendStatus.SENDING, attempts=row.attempts + 1)
+            # Since the first attempt began (the row's creation): parts of every earlier attempt
+            # are found, not only of the last one.
+            interrupted_at = row.created_at if row.status == SendStatus.SENDING else None
+            await unit.sends.save(row, now, status=SendStatus.SENDING, attempts=row.attempts + 1,
+                                  last_error="")
         return _Attempt(account, parts, interrupted_at, row.parts_sent)
 
     async def _deliver(self, cmd: SendCommand, attempt: _Attempt) -> str:
@@ -161,6 +182,16 @@ class OutboundSender:
         async with self._units() as unit:  # every part went out on earlier attempts
             row = await unit.sends.get_by_message(cmd.message_id)
         return (row.external_message_id or "") if row is not None else ""
+
+    async def _answered(self, cmd: SendCommand, reason: str) -> None:
+        """This attempt ends with Avito's answer (5xx, 429), no request of it in doubt: the
+        next one need not wait out its lease. The row's time stays the attempt's start."""
+        async with self._units() as unit:
+            row = await unit.sends.lock(
+                message_id=cmd.message_id, conversation_id=cmd.conversation_id,
+                channel_id=cmd.channel_id, external_chat_id=cmd.external_chat_id)
+            if row.status == SendStatus.SENDING:
+                await unit.sends.save(row, row.updated_at, last_error=reason)
 
     async def _finish(self, cmd: SendCommand, *, external_id: str = "",
                       failure: str = "") -> None:
@@ -215,6 +246,14 @@ def deferred(exc: AvitoUnavailable | TelegramUnavailable, delivery: int,
         raise SendDeferred(exc.message, exc.retry_after_s) from exc
     channel = "Telegram" if isinstance(exc, TelegramUnavailable) else "Avito"
     return f"{channel} was unavailable on all {delivery} attempts: {exc.message}"
+
+
+def send_lease_s(parts: list[Part], call_budget_s: float) -> float:
+    """How long after an attempt began its requests may still reach Avito: each call at its
+    longest (every HTTP attempt, the backoff between), one per text part, two per image
+    (upload, send), and one for a token refresh before them."""
+    calls = 1 + sum(1 if part.kind == "text" else 2 for part in parts)
+    return calls * call_budget_s
 
 
 def failure_reason(exc: AvitoError) -> str:

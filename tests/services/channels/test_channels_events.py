@@ -221,7 +221,8 @@ async def test_rejected_and_impossible_sends_fail_at_once(
 async def test_interrupted_send_is_reconciled_not_repeated(
         channels: ChannelsClient, avito: Avito, stack_bus: Bus, stack_db: Database,
         tenant_a: uuid.UUID, listen: Listen) -> None:
-    """A replica died after Avito accepted the send but before it recorded it."""
+    """A replica died after Avito accepted the send but before it recorded it, longer ago
+    than the attempt's lease (sooner, its requests might still be on their way to Avito)."""
     channel, user_id, chat_id = await shop(channels, avito, tenant_a)
     message_id = uuid.uuid4()
     async with stack_db.unit_of_work(tenant_a) as session:
@@ -229,7 +230,7 @@ async def test_interrupted_send_is_reconciled_not_repeated(
             tenant_id=tenant_a, message_id=message_id, conversation_id=uuid.uuid4(),
             channel_id=uuid.UUID(channel.id), external_chat_id=chat_id,
             status=SendStatus.SENDING, attempts=1, last_error="",
-            updated_at=datetime.now(UTC) - timedelta(seconds=2)))
+            updated_at=datetime.now(UTC) - timedelta(minutes=10)))
     token = (await avito.http.post("/token", data={
         "grant_type": "client_credentials", "client_id": (await _account(avito, user_id))[
             "client_id"], "client_secret": (await _account(avito, user_id))["client_secret"]})

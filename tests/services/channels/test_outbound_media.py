@@ -165,10 +165,12 @@ async def test_a_redelivered_send_with_images_does_not_upload_or_send_twice(
     assert [m["type"] for m in before[0]] == ["text", "image", "image"]
 
     await bus.publish(subject, command, msg_id=f"redelivery-{uuid.uuid4()}")  # sent: skipped
-    # A replica died after Avito took every part, before it recorded the send.
+    # A replica died after Avito took every part, before it recorded the send (longer ago
+    # than the attempt's lease: sooner, its requests might still be on their way).
     async with platform.db.unit_of_work(seller.tenant_id) as session:
         await session.execute(text(
-            "UPDATE channels.outbound_sends SET status = 2 WHERE message_id = :m"),
+            "UPDATE channels.outbound_sends SET status = 2, "
+            "updated_at = now() - interval '10 minutes' WHERE message_id = :m"),
             {"m": uuid.UUID(queued["id"])})
     await bus.publish(subject, command, msg_id=f"redelivery-{uuid.uuid4()}")
 
