@@ -4,7 +4,8 @@ harness as the admin: tests/fixtures/bus.py).
 
 Every test gets fresh tenants (random ids), so tests do not need to clean up after each other.
 Under `make test` each pytest worker (pytest-xdist) is a session of its own: its own servers, in
-its own temporary folder, on free ports.
+its own temporary folder, on free ports. Work goes to the workers a test file at a time, a
+folder of package-scoped fixtures at a time (`FileOrPackageScheduling`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
@@ -29,6 +32,22 @@ from tests.fixtures.bus import admin_bus, provisioned
 pytest_plugins = ["tests.fixtures.tenants", "tests.fixtures.platform"]
 
 TEST_DB = "switchboard_test"
+# Folders whose fixtures are package-scoped: tests/faults starts its own PostgreSQL,
+# nats-server and platform (~40 s) once for all its files.
+WHOLE_PACKAGES = ("tests/faults/",)
+
+
+class FileOrPackageScheduling(LoadFileScheduling):
+    """`--dist loadfile`, except that each of WHOLE_PACKAGES goes to one worker whole: split by
+    file, a worker started the package's stack again for every file of it that it got."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        package = next((p for p in WHOLE_PACKAGES if nodeid.startswith(p)), None)
+        return package or super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadFileScheduling | None:
+    return FileOrPackageScheduling(config, log) if config.getoption("dist") == "loadfile" else None
 
 
 @pytest.fixture(scope="session")
