@@ -108,7 +108,7 @@ class AgentServicer(rpc.AgentServiceServicer):
         if state is None:
             raise InvalidArgument("`state` must be open, answered or dismissed")
         async with self.units() as unit:
-            rows, cursor = await self.unanswered.list(
+            rows, cursor = await self.unanswered.page(
                 unit, state, request.page.page_size, request.page.cursor)
         return pb.ListUnansweredResponse(
             questions=[unanswered_to_proto(r) for r in rows],

@@ -22,7 +22,7 @@ from services.agent.audit.models import AuditEntry, UnansweredQuestion
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.service import KnowledgeService, Outcome
 from services.agent.repository import AgentUnit
-from services.kernel.errors import InvalidArgument, NotFound
+from services.kernel.errors import Internal, InvalidArgument, NotFound
 from services.kernel.repository import page_size
 from services.kernel.unit import Units
 
@@ -52,7 +52,7 @@ def faq_upload(question: str, answer: str) -> Upload:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerows([["вопрос", "ответ"], [question, answer]])
-    title = " ".join(question.split())[:80]
+    title = " ".join(question.replace("/", " ").replace("\\", " ").split())[:80]  # a file name
     return Upload(f"Ответ покупателю — {title}.csv", "text/csv", out.getvalue().encode())
 
 
@@ -90,7 +90,7 @@ class UnansweredQuestions:
     def __init__(self, units: Units[AgentUnit], knowledge: KnowledgeService) -> None:
         self.units, self.knowledge = units, knowledge
 
-    async def list(self, unit: AgentUnit, state: str, size: int,
+    async def page(self, unit: AgentUnit, state: str, size: int,
                    cursor: str) -> tuple[list[UnansweredQuestion], str]:
         return await unit.unanswered.list_page(state, page_size(size), cursor)
 
@@ -101,12 +101,14 @@ class UnansweredQuestions:
         async with self.units(tenant_id) as unit:
             row = await self._get(unit, id_)
             entry = checked_entry(row.question, question, answer)
-        prepared = await self.knowledge.prepare_uploads(
+        [prepared] = await self.knowledge.prepare_uploads(
             tenant_id, [faq_upload(entry.question, entry.answer)])
+        if isinstance(prepared, Outcome):  # the parser refused the text
+            raise InvalidArgument(f"the entry could not be added: {prepared.error}")
         async with self.units(tenant_id) as unit:
-            outcome: Outcome = (await self.knowledge.store_uploads(unit, prepared))[0]
-            if outcome.document is None:
-                raise InvalidArgument(f"the entry could not be added: {outcome.error}")
+            [outcome] = await self.knowledge.store_uploads(unit, [prepared])
+            if outcome.document is None:  # the database refused it: not the seller's doing
+                raise Internal(f"the entry could not be stored: {outcome.error}")
             row = await self._get(unit, id_)
             await unit.unanswered.resolve(row, ANSWERED, outcome.document.id)
         return row, outcome.document.id

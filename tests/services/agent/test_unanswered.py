@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
-from services.agent.audit.unanswered import question_key
+from services.agent.audit.unanswered import faq_upload, question_key
 from services.agent.audit.unanswered_repository import UnansweredRepository
+from services.agent.knowledge.parsers import faq_from_csv
 from services.kernel.errors import InvalidArgument, NotFound
 from services.kernel.tenancy import tenant_scope
 from tests.services.agent import answering_stack as fixtures
@@ -41,6 +42,13 @@ def test_the_grouping_key_ignores_case_yo_and_punctuation() -> None:
     assert question_key("Доставка в Казахстан — есть?!") == question_key("доставка  в КАЗАХСТАН есть")
     assert question_key("Ещё  чёрный есть?") == "еще черный есть"
     assert question_key("?!…") == ""
+
+
+def test_an_answer_is_one_faq_row_the_parser_reads_back() -> None:
+    upload = faq_upload("Доставка 1/2 цены; \"срочно\"?", "Да;\nсо скидкой")
+    assert upload.name == "Ответ покупателю — Доставка 1 2 цены; \"срочно\"?.csv"
+    [pair] = faq_from_csv(upload.content.decode())
+    assert (pair.question, pair.answer) == ("Доставка 1/2 цены; \"срочно\"?", "Да;\nсо скидкой")
 
 
 async def test_handoffs_for_want_of_an_answer_are_listed_once_per_question(
