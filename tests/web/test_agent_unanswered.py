@@ -72,7 +72,7 @@ async def test_an_answer_added_from_the_list_is_what_the_preview_then_answers(
     answer = row.get_by_label("Ответ, который ИИ отправит покупателю")
     await expect(answer).to_be_focused()
     await page.keyboard.type(ANSWER)
-    await page.screenshot(path=shots / "ai-unanswered.png", full_page=True)
+    await section.screenshot(path=shots / "ai-unanswered.png")
     await row.get_by_role("button", name="Добавить в базу знаний").click()
     await expect(section.get_by_role("status")).to_have_text(
         f"Ответ добавлен в базу знаний: «{CAT}».")
@@ -91,7 +91,7 @@ async def test_an_answer_added_from_the_list_is_what_the_preview_then_answers(
     await expect(best).to_contain_text(CAT)
     await expect(best).to_contain_text("выбрана")
     await expect(best).to_contain_text("совпадение")
-    await page.screenshot(path=shots / "ai-preview-why.png", full_page=True)
+    await preview.screenshot(path=shots / "ai-preview-why.png")
 
     await section.get_by_label("Показать").select_option("answered")
     await expect(section.locator(f"[data-unanswered='{CAT}']")).to_contain_text("ответ добавлен")
