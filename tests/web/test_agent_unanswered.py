@@ -1,7 +1,7 @@
 """The AI agent screen's "questions without an answer" in the browser: a buyer's question the
 FAQ-mode agent handed over is listed; the seller adds an answer in the row's own form and the
-preview then answers the same question with that entry and says why; another question is hidden
-and found under "hidden"; the list fits a phone."""
+preview then answers the same question with that entry and says why (both views pass axe's WCAG
+A/AA rules); another question is hidden and found under "hidden"; the list fits a phone."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.e2e.test_agent import enable_agent
 from tests.fixtures.events import eventually
 from tests.fixtures.platform import RunningPlatform, SandboxShop, Tenant
 from tests.web.conftest import new_page, sign_in
+from tests.web.test_accessibility import _violations as axe_violations
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +52,8 @@ async def handed_over(platform: RunningPlatform, owner: Tenant, shop: SandboxSho
 @pytest.fixture
 async def page(browser: Browser, platform: RunningPlatform, owner: Tenant,
                shop: SandboxShop) -> AsyncIterator[Page]:
-    ctx, page = await new_page(browser, platform.gateway_url)
+    # bypass_csp: axe goes in as an inline script (test_accessibility.py)
+    ctx, page = await new_page(browser, platform.gateway_url, bypass_csp=True)
     await sign_in(page, owner.email, owner.password)
     try:
         yield page
@@ -73,6 +75,7 @@ async def test_an_answer_added_from_the_list_is_what_the_preview_then_answers(
     await expect(answer).to_be_focused()
     await page.keyboard.type(ANSWER)
     await section.screenshot(path=shots / "ai-unanswered.png")
+    assert await axe_violations(page) == []  # the list with a row's form open
     await row.get_by_role("button", name="Добавить в базу знаний").click()
     await expect(section.get_by_role("status")).to_have_text(
         f"Ответ добавлен в базу знаний: «{CAT}».")
@@ -92,6 +95,7 @@ async def test_an_answer_added_from_the_list_is_what_the_preview_then_answers(
     await expect(best).to_contain_text("выбрана")
     await expect(best).to_contain_text("совпадение")
     await preview.screenshot(path=shots / "ai-preview-why.png")
+    assert await axe_violations(page) == []  # the explained verdict
 
     await section.get_by_label("Показать").select_option("answered")
     await expect(section.locator(f"[data-unanswered='{CAT}']")).to_contain_text("ответ добавлен")
