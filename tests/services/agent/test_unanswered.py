@@ -1,7 +1,8 @@
-"""The questions the agent could not answer, on the answering stack: live FAQ-mode handoffs are
-grouped by normalised text (keyword handoffs and previews are not), answering one adds an FAQ
-entry the agent then answers with, dismissing hides it for good, a repeated audit entry counts
-once, and another tenant sees and touches nothing."""
+"""The questions the agent could not answer, on the answering stack: live FAQ-mode handoffs and
+the model's handoff tool are grouped by normalised text (keyword handoffs, model failures and
+previews are not counted), answering one adds an FAQ entry the agent then answers with,
+dismissing hides it for good, a repeated audit entry counts once, and another tenant sees and
+touches nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2 as pb
+from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as conv_pb
 from services.agent.audit.unanswered import faq_upload, question_key
 from services.agent.audit.unanswered_repository import UnansweredRepository
 from services.agent.knowledge.parsers import faq_from_csv
@@ -20,7 +22,8 @@ from tests.services.agent import answering_stack as fixtures
 from tests.services.agent.answering_stack import Stack
 from tests.services.agent.test_answering_pipeline import ask
 
-stack, stack_db_url, stack_nats_url = fixtures.stack, fixtures.stack_db_url, fixtures.stack_nats_url
+stack, stack_db_url, stack_nats_url, emulator_reset = (
+    fixtures.stack, fixtures.stack_db_url, fixtures.stack_nats_url, fixtures.emulator_reset)
 
 CAT = "А у вас есть кот?"
 CAT_ANSWER = "Котов не продаём, только мебель. Могу подсказать по дивану."
@@ -97,6 +100,25 @@ async def test_an_answer_becomes_an_faq_entry_the_agent_answers_with(
     assert preview.candidates[0].question == CAT and preview.reason_code == "answered"
     assert preview.HasField("confidence") and preview.confidence >= preview.threshold
     assert (await stack.client.preview(tenant_b, CAT)).outcome == pb.OUTCOME_HANDOFF
+
+
+async def test_the_models_handoff_counts_and_its_failure_does_not(
+        stack: Stack, emulator_reset: None, tenant_a: uuid.UUID) -> None:
+    await stack.configure(tenant_a, llm=True)
+    # An endpoint of its own (the breaker is per URL, model and key): this failure opens no
+    # other test's circuit.
+    await stack.client.update_settings(tenant_a, pb.UpdateSettingsRequest(
+        update_fields=["api_key"], api_key="sk-unanswered"))
+    await stack.rules({"match": {"contains": "скидк"}, "reply": {"tool_calls": [
+        {"name": "handoff_to_manager", "arguments": {"reason": "покупатель торгуется"}}]}})
+    await ask(stack, tenant_a, "Сделаете скидку 30%?")
+    [row] = await open_questions(stack, tenant_a)
+    assert (row.question, row.reason) == ("Сделаете скидку 30%?", "покупатель торгуется")
+    (await stack.llm.post("/_emulator/faults", json={
+        "endpoint": "chat", "status": 500, "count": 2})).raise_for_status()
+    failed = await ask(stack, tenant_a, "Когда отправите?")
+    assert failed.mode == conv_pb.CONVERSATION_MODE_MANAGER  # handed over, for the model
+    assert [q.question for q in await open_questions(stack, tenant_a)] == [row.question]
 
 
 async def test_a_dismissed_question_stays_hidden_when_asked_again(
