@@ -3,7 +3,7 @@ probability-like number, the same across shops, and the reason a seller reads wh
 
 The lexical score (lexical.py) says how much the question and the entry share; it does not say
 whether the entry stands out or whether the question asks about something the entry never
-mentions. Three signals, put together by a logistic model:
+mentions. Four signals, put together by a logistic model:
 
 - `score`: the best entry's score;
 - `margin`: its lead over the runner-up (two entries that fit alike are a guess);
@@ -11,7 +11,11 @@ mentions. Three signals, put together by a logistic model:
   number or a quality (nouns, numerals, adjectives: normalise/lemmas.names_a_thing) and that
   the entry does not say at all, in its question or its answer (retrieval.Hit.missing):
   «доставка в Казахстан» on an entry about delivery in Russia, «порвали обивку при доставке»
-  on the delivery-cost entry. How a question is asked («подойдёт», «дадите») is not evidence.
+  on the delivery-cost entry. How a question is asked («подойдёт», «дадите») is not evidence;
+- `evidence`: how much specific wording the entry shares with the question in absolute terms
+  (lexical.evidence: each word found, weighted by how few entries say it): «сдэк есть?» found
+  in one answer is evidence, «где мой заказ?» found by «заказ», which many answers say, is
+  little, though both are one word found whole and score alike.
 
 `confidence` is the model's probability that the entry is the right answer; the tenant's
 `faq_match_threshold` (settings) is compared with it.
@@ -25,14 +29,14 @@ from dataclasses import dataclass
 
 from services.agent.knowledge.retrieval import Hit
 
-FEATURES = ("score", "margin", "missing_share")
+FEATURES = ("score", "margin", "missing_share", "evidence")
 # Fitted by switchboard/bench/retrieval/calibration.py (tests/bench/test_retrieval_eval.py
 # prints the fit): logistic regression, L2 0.1, of "the best entry is the labelled one" (0 for a
 # question to hand off) on FEATURES over the tuning part of the three shops' set only (155
 # questions; the held-out part never seen), FAQ mode without embeddings. Refit after changing
-# the lexical score. The score weighs little: its information is mostly in the margin.
-INTERCEPT = -0.223
-WEIGHTS = (2.031, 3.928, -5.868)
+# the lexical score.
+INTERCEPT = -1.607
+WEIGHTS = (2.305, 3.486, -5.539, 1.273)
 # Below the threshold, which signal the reason names.
 NOTABLE_MISSING = 0.2
 NARROW_MARGIN = 0.1
@@ -46,10 +50,10 @@ class Assessment:
     reason: str  # for the seller, in Russian
 
 
-def features(hits: Sequence[Hit]) -> tuple[float, float, float]:
+def features(hits: Sequence[Hit]) -> tuple[float, ...]:
     best = hits[0]
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    return best.score, best.score - runner_up, best.missing_share
+    return best.score, best.score - runner_up, best.missing_share, best.evidence
 
 
 def confidence(hits: Sequence[Hit]) -> float:

@@ -22,7 +22,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from services.agent.knowledge.normalise.typos import typo_similarity
@@ -112,6 +112,8 @@ class Vocabulary:
 
     questions: int
     df: Mapping[str, int]
+    # Stems of whole entries (questions and answers) with the number of entries holding each.
+    entries_df: Mapping[str, int] = field(default_factory=dict)
 
     @cached_property
     def by_letter(self) -> dict[str, list[str]]:
@@ -120,6 +122,11 @@ class Vocabulary:
 
     def idf(self, stem: str) -> float:
         return math.log(1 + max(self.questions, 1) / self.df[stem])
+
+    def specificity(self, stem: str) -> float:
+        """1 for a stem one entry says, towards 0 for one every entry says."""
+        n = max(self.questions, 1)
+        return math.log(1 + n / self.entries_df.get(stem, 1)) / math.log(1 + n)
 
     def unknown_idf(self) -> float:
         return UNKNOWN_WORD_IDF_SHARE * math.log(1 + max(self.questions, 1))
@@ -184,6 +191,18 @@ def unmatched(terms: list[Term], stems: set[str]) -> list[Term]:
     first: a place, product or condition the entry does not mention is evidence against it
     («доставка в Казахстан» on an entry about delivery in Russia)."""
     return sorted((t for t in terms if not t.strength(stems)), key=lambda t: -t.weight)
+
+
+def evidence(terms: list[Term], stems: set[str], vocabulary: Vocabulary) -> float:
+    """How much specific wording a chunk shares with the query, in absolute terms: each found
+    term counts its match times how few entries say the stem it matched."""
+    total = 0.0
+    for t in terms:
+        found = [(sim, u) for u, sim in t.matches.items() if u in stems]
+        if found:
+            sim, u = max(found)
+            total += sim * vocabulary.specificity(u)
+    return total
 
 
 def text_score(terms: list[Term], stems: set[str]) -> float:

@@ -18,6 +18,9 @@ from services.agent.knowledge.models import Chunk, Document
 from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 
+# ts_stat's query runs as the caller: under the tenant's RLS like any other.
+_FAQ_STAT = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM agent.chunks WHERE kind = ''faq'''"
+
 
 class DocumentRepository(RepositoryBase[Document]):
     model = Document
@@ -127,10 +130,13 @@ class ChunkRepository(RepositoryBase[Chunk]):
         """How many FAQ chunks there are, and in how many questions each stem occurs."""
         count = await self.session.scalar(
             select(func.count()).select_from(Chunk).where(Chunk.kind == "faq"))
-        rows = await self.session.execute(text(
-            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM agent.chunks WHERE kind = ''faq''', "
-            "'a')"))
+        rows = await self.session.execute(text(_FAQ_STAT + ", 'a')"))
         return int(count or 0), {r[0]: int(r[1]) for r in rows}
+
+    async def entry_frequencies(self) -> dict[str, int]:
+        """In how many FAQ entries (question or answer) each stem occurs."""
+        rows = await self.session.execute(text(_FAQ_STAT + ")"))
+        return {r[0]: int(r[1]) for r in rows}
 
     async def lexical_candidates(self, tsquery: str, kinds: Sequence[str],
                                  limit: int) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:

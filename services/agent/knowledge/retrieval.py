@@ -28,6 +28,7 @@ from services.agent.knowledge.lexical import (
     STOP_STEMS,
     Vocabulary,
     build_terms,
+    evidence,
     faq_score,
     normalize,
     prefix_of,
@@ -73,6 +74,7 @@ class Hit:
     # Empty for a chunk only the embeddings found.
     missing: tuple[str, ...] = ()
     missing_share: float = 0.0
+    evidence: float = 0.0
 
 
 class Embedder(Protocol):
@@ -148,6 +150,7 @@ async def _lexical(session: AsyncSession, text: str,
             absent = [t for t in unmatched(terms, qstems | rest) if names_a_thing(word_of[t.stem])]
             row["missing"] = tuple(dict.fromkeys(word_of[t.stem] for t in absent))
             row["missing_share"] = sum(t.weight for t in absent) / total
+            row["evidence"] = evidence(terms, qstems | rest, vocabulary)
             scored.append((score, row))
     scored.sort(key=lambda item: (-item[0], -item[1]["rank"]))
     return scored
@@ -247,4 +250,5 @@ def _hit(score: float, row: dict[str, Any]) -> Hit:
     return Hit(chunk_id=row["id"], document_id=row["document_id"], kind=row["kind"],
                text=row["text"], question=row["question"], answer=row["answer"],
                score=round(score, 4), missing=row.get("missing", ()),
-               missing_share=round(row.get("missing_share", 0.0), 4))
+               missing_share=round(row.get("missing_share", 0.0), 4),
+               evidence=round(row.get("evidence", 0.0), 4))

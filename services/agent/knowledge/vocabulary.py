@@ -36,7 +36,7 @@ class Vocabularies:
             self._kept.move_to_end(tenant)
             return kept[1]
         questions, df = await repo.question_vocabulary()
-        vocabulary = Vocabulary(questions, df)
+        vocabulary = Vocabulary(questions, df, await repo.entry_frequencies())
         self._kept[tenant] = (fingerprint, vocabulary)
         self._kept.move_to_end(tenant)
         while len(self._kept) > self.size:

@@ -4,16 +4,20 @@ buyer's words the entry does not mention, and the reason a seller reads."""
 
 from __future__ import annotations
 
+import math
 import uuid
 
+import pytest
+
 from services.agent.knowledge.confidence import assess, confidence
+from services.agent.knowledge.lexical import Term, Vocabulary, evidence
 from services.agent.knowledge.retrieval import Hit
 
 
 def entry(question: str, score: float, missing: tuple[str, ...] = (),
-          missing_share: float = 0.0) -> Hit:
+          missing_share: float = 0.0, evidence: float = 1.0) -> Hit:
     return Hit(uuid.uuid4(), uuid.uuid4(), "faq", question, question, "ответ", score,
-               missing=missing, missing_share=missing_share)
+               missing=missing, missing_share=missing_share, evidence=evidence)
 
 
 def test_confidence_is_a_probability_that_grows_with_the_score() -> None:
@@ -48,6 +52,15 @@ def test_a_word_the_entry_does_not_mention_is_evidence_against_it() -> None:
     assert "«казахстан»" in kazakhstan.reason
 
 
+def test_a_rare_word_found_is_more_evidence_than_a_common_one() -> None:
+    # «сдэк есть?» found by the one answer naming СДЭК, «где мой заказ?» by «заказ», which many
+    # answers say: the same share of the question found, not the same evidence.
+    cdek = assess([entry("Есть ли доставка?", 0.34, evidence=0.9)], 0.7)
+    order = assess([entry("Есть ли доставка?", 0.34, evidence=0.3)], 0.7)
+    assert cdek.confidence > order.confidence
+    assert not order.answer
+
+
 def test_no_entry_and_a_weak_one_say_so() -> None:
     assert assess([], 0.5).reason_code == "no_match"
     weak = assess([entry("Есть ли доставка?", 0.2, ("доставка",), 0.1),
@@ -61,3 +74,12 @@ def test_one_threshold_is_compared_with_the_confidence_not_the_score() -> None:
     value = confidence(hits)
     assert assess(hits, value).answer
     assert not assess(hits, min(1.0, value + 0.01)).answer
+
+
+def test_evidence_weighs_each_word_found_by_how_few_entries_say_it() -> None:
+    vocabulary = Vocabulary(questions=20, df={"доставк": 3}, entries_df={"сдэк": 1, "заказ": 10})
+    cdek = Term("сдэк", {"сдэк": 1.0}, 1.0)
+    order = Term("заказ", {"заказ": 1.0}, 1.0)
+    assert evidence([cdek], {"сдэк", "доставк"}, vocabulary) == pytest.approx(1.0)
+    assert evidence([order], {"заказ"}, vocabulary) == pytest.approx(math.log(3) / math.log(21))
+    assert evidence([cdek, order], {"доставк"}, vocabulary) == 0.0  # neither found
