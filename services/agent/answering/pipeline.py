@@ -1,9 +1,10 @@
 """What the agent would say to a buyer's open question: reply or hand over, and why.
 
 Order: the buyer asking for a human -> handoff. No LLM configured (FAQ mode): the best FAQ entry
-answers if its score reaches the threshold, else handoff. LLM configured: retrieve knowledge,
-hand over if this would be one unsure answer too many, else ask the model (tools, up to N
-rounds); a model failure or an open circuit hands over with the reason.
+answers if the confidence in it (knowledge/confidence.py) reaches the threshold, else handoff.
+LLM configured: retrieve knowledge (unsure when the same confidence in the best chunk is below
+the threshold), hand over if this would be one unsure answer too many, else ask the model
+(tools, up to N rounds); a model failure or an open circuit hands over with the reason.
 
 No side effects besides knowledge reads, model calls and the running summary: acting on the
 answer (sending, handing over, audit) is the responder's, and a preview acts on nothing.
@@ -113,7 +114,9 @@ class Pipeline:
         s = turn.settings
         hits = await self.knowledge.search(turn.tenant_id, turn.question, RETRIEVED) \
             if turn.question else []
-        unsure = not hits or max(h.score for h in hits) < s.faq_match_threshold
+        # The threshold is a confidence (knowledge/confidence.py), not a score: the same
+        # signals say whether the best chunk stands out, whatever its kind.
+        unsure = not assess(hits, s.faq_match_threshold).answer
         base: dict[str, Any] = {"mode": "llm", "model": s.model, "candidates": hits}
         if unsure and await self._unsure_streak(turn) + 1 >= s.low_confidence_limit:
             return handoff(agent_events.HANDOFF_KIND_LOW_CONFIDENCE,
