@@ -9,6 +9,10 @@ Scores are calibrated to 0..1 so a threshold means the same for every tenant:
 - with an embedder a hit's score is the lexical one, or the mean of both when that is higher
   (embeddings add evidence, never take it away: synonyms with no shared word still surface);
   a chunk one side did not find counts 0 there. Hits come best score first.
+
+The score ranks; it does not decide. FAQ mode takes `rank_faq`'s best entries to
+`confidence.py`, which weighs the first one's score with its margin over the next and the
+evidence each hit carries (the buyer's words it does not mention, the specific words it shares).
 """
 
 from __future__ import annotations
