@@ -11,7 +11,7 @@ import pytest
 from services.agent.knowledge import retrieval
 from services.agent.knowledge.domain import Upload
 from services.agent.knowledge.repository import ChunkRepository, DocumentRepository
-from services.agent.knowledge.retrieval import match_faq
+from services.agent.knowledge.retrieval import match_faq, rank_faq
 from services.agent.knowledge.vocabulary import Vocabularies
 from services.kernel.db import Database
 from switchboard.bench.knowledge import ingest_upload
@@ -111,3 +111,16 @@ async def test_searches_check_the_kept_vocabulary_in_their_own_query(db: Databas
         documents = DocumentRepository(session)
         assert await documents.delete((await documents.ids())[-1])  # b.csv, the newer
     assert "гравировк" not in await question_stems()
+
+
+async def test_hits_name_the_buyers_words_the_entry_does_not_mention(db: Database,
+                                                                     shop: uuid.UUID) -> None:
+    """Negative evidence on real PostgreSQL (knowledge/confidence.py): a complaint that shares
+    the entry's words («диван», «сборка») still names a thing the entry never mentions."""
+    async with db.unit_of_work(shop) as session:
+        [best, *others] = await rank_faq(session, "порвали обивку дивана при сборке")
+        plain = await match_faq(session, "соберёте диван?")
+    assert best.question == "Собираете ли диван?" and others
+    assert best.missing == ("обивка",) and 0 < best.missing_share < 1
+    assert plain is not None and plain.missing == () and plain.missing_share == 0
+    assert best.evidence > 0 and plain.evidence > 0
