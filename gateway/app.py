@@ -26,6 +26,7 @@ from gateway.exports.jobs import Exports
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
+from gateway.limits.limiter import RateLimiter
 from gateway.openapi import install_docs, install_openapi
 from gateway.rest import api_router
 from gateway.security_headers import SecurityHeaders, page_policy
@@ -141,4 +142,5 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
         scheduling=SchedulingClient(open_channel(settings.scheduling_target, caller), caller),
         analytics=AnalyticsClient(open_channel(settings.analytics_target, caller), caller),
-        webhooks=webhook_ingress(settings, bus, channels))
+        webhooks=webhook_ingress(settings, bus, channels),
+        limiter=RateLimiter(db) if settings.rate_limits else None)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
@@ -20,6 +20,7 @@ from gateway.csrf import check_csrf
 from gateway.errors import PROBLEM_JSON, ProblemError
 from gateway.identity.keys import SCOPES
 from gateway.identity.principal import Principal
+from gateway.limits.policy import ApiLimits, charge_request
 from gateway.state import get_state
 
 # Declared as security schemes so /docs offers both; the checks themselves are ours.
@@ -77,18 +78,33 @@ async def reauthenticate(request: Request) -> Principal | None:
 
 
 def require(scope: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency: the authenticated caller, who must hold `scope` (or one implying it)."""
+    """A dependency: the authenticated caller, who must hold `scope` (or one implying it), and
+    whose rate limits let the request through (429 otherwise; RateLimit-* fields either way)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
 
     async def dependency(
+            request: Request, response: Response,
             principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.has(scope):
             raise ProblemError(403, f"this needs the '{scope}' scope")
+        await _rate_limited(request, response, principal)
         return principal
 
     dependency.__name__ = f"require_{scope}"
     return dependency
+
+
+async def _rate_limited(request: Request, response: Response, principal: Principal) -> None:
+    state = get_state(request)
+    if state.limiter is None:
+        return
+    decision = await charge_request(state.limiter, ApiLimits.of(state.settings), principal)
+    if not decision.allowed:
+        raise ProblemError(429, "too many requests: this API key's (or user's) or the tenant's "
+                           f"rate limit is spent; retry in {decision.retry_after_s} s",
+                           decision.headers(), type="/problems/rate-limited")
+    response.headers.update(decision.headers())
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

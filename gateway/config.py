@@ -30,6 +30,18 @@ class GatewaySettings(KernelSettings):
     # backlog stops growing). Far below Avito's 2 s timeout.
     webhook_overflow_delay_s: float = Field(default=0.2, ge=0, le=1.0)
     webhook_overflow_backlog: int = Field(default=1000, ge=0)
+    # The API's rate limits (gateway/limits/, docs/api.md "Rate limits"), token buckets shared
+    # by every replica: a tenant's REST requests, and each credential's (an API key, or a
+    # signed-in user), per second with a burst; GraphQL documents by their cost (the objects
+    # their lists may return) per tenant, and the most one document may cost.
+    rate_limits: bool = True
+    rate_limit_tenant_per_s: float = Field(default=100.0, gt=0)
+    rate_limit_tenant_burst: float = Field(default=300.0, ge=1)
+    rate_limit_key_per_s: float = Field(default=50.0, gt=0)
+    rate_limit_key_burst: float = Field(default=150.0, ge=1)
+    graphql_cost_per_s: float = Field(default=1000.0, gt=0)
+    graphql_cost_burst: float = Field(default=30_000.0, ge=1)
+    graphql_max_cost: int = Field(default=20_000, ge=1)
     # How long a resolved webhook URL / API key stays cached in this process.
     auth_cache_ttl_s: float = 30.0
     graphql_max_depth: int = 8

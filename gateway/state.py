@@ -18,6 +18,7 @@ from clients.rpc.scheduling import SchedulingClient
 from gateway.config import GatewaySettings
 from gateway.exports.jobs import Exports
 from gateway.identity.service import IdentityService
+from gateway.limits.limiter import RateLimiter
 from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.recovery import HandoffRecovery
 from gateway.webhooks.resolver import WebhookResolver
@@ -55,6 +56,8 @@ class GatewayState:
     webhooks: WebhookState
     # Export jobs (gateway/exports): their rows and files in PostgreSQL, run where requested.
     exports: Exports
+    # The API's rate limits (gateway/limits/); None when the settings turn them off.
+    limiter: RateLimiter | None = None
     # Set when the gateway begins to shut down: every open live stream ends with a final event
     # (SSE) or close code (WebSocket) telling clients to reconnect.
     closing: asyncio.Event = field(default_factory=asyncio.Event)

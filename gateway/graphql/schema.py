@@ -38,6 +38,7 @@ from gateway.identity.graphql import (
     TelegramLinkMutation,
     TelegramLinkQuery,
 )
+from gateway.limits.graphql import GraphQLCostLimit
 from gateway.scheduling.graphql import ScheduleMutation, ScheduleQuery
 from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
 
@@ -83,5 +84,6 @@ def build_schema(settings: GatewaySettings) -> Schema:
             ParserCache,
             ValidationCache,
             StorableText,
+            GraphQLCostLimit,
             ErrorPolicy,
         ])

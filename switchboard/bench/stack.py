@@ -128,7 +128,12 @@ class BenchStack:
             "analytics_target": "127.0.0.1:0",
             # Our client's per-account Avito budget (5/s, Avito's own limit) is lifted like the
             # emulator's limits: scenario 3 measures the platform, not a configured policy.
-            "avito_rate_per_s": 1e6, "avito_rate_burst": 10**6}
+            "avito_rate_per_s": 1e6, "avito_rate_burst": 10**6,
+            # Likewise the API's rate limits: the scenarios drive one tenant past a customer's
+            # budget on purpose (reply POSTs at 100/s, the inbox list at full speed).
+            "rate_limit_tenant_per_s": 1e6, "rate_limit_tenant_burst": 1e6,
+            "rate_limit_key_per_s": 1e6, "rate_limit_key_burst": 1e6,
+            "graphql_cost_per_s": 1e9, "graphql_cost_burst": 1e9}
         self.settings |= await register_partner_app(self.emulator.url,
                                                     self.settings["public_base_url"])
         self.platform = await start_platform(

@@ -31,9 +31,12 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class _Retryable(Exception):
-    def __init__(self, error: SwitchboardError, retry_after: float | None = None) -> None:
+    def __init__(self, error: SwitchboardError, retry_after: float | None = None, *,
+                 unprocessed: bool = False) -> None:
         super().__init__(error.message)
         self.error, self.retry_after = error, retry_after
+        # Refused before anything ran (429): any request may be repeated, a mutation too.
+        self.unprocessed = unprocessed
 
 
 class Transport:
@@ -102,7 +105,8 @@ class Transport:
                 may_retry = safe or isinstance(exc, _NOT_SENT)
                 cause: BaseException = exc
             except _Retryable as exc:
-                error, retry_after, may_retry, cause = exc.error, exc.retry_after, safe, exc
+                error, retry_after, cause = exc.error, exc.retry_after, exc
+                may_retry = safe or exc.unprocessed
             if not may_retry or attempt >= self.attempts:
                 raise error from cause
             await asyncio.sleep(self.backoff.delay(attempt, retry_after))
@@ -125,6 +129,9 @@ def _checked(response: httpx.Response) -> httpx.Response:
         error = from_problem(response.status_code, body, retry_after)
     if response.status_code in RETRY_STATUSES:
         raise _Retryable(error, retry_after)
+    if response.status_code == 429:  # waited out within the retries, as the server says
+        raise _Retryable(error, retry_after or getattr(error, "retry_after", None),
+                         unprocessed=True)
     raise error
 
 

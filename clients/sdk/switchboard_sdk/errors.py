@@ -88,6 +88,8 @@ _BY_CODE: dict[str, type[SwitchboardError]] = {
     "FAILED_PRECONDITION": Conflict,
     "UNAVAILABLE": ServerError,
     "INTERNAL_SERVER_ERROR": ServerError,
+    "RATE_LIMITED": RateLimited,  # the tenant's GraphQL budget is spent (HTTP 429 too)
+    "QUERY_TOO_COSTLY": InvalidInput,  # one document asks for too much: smaller pages
 }
 _STATUS_OF_CODE = {"UNAVAILABLE": 503, "INTERNAL_SERVER_ERROR": 500}
 # Codes a retry may cure (the same as HTTP 502/503/504).
@@ -139,6 +141,10 @@ def from_graphql(error: Mapping[str, Any], variables: Mapping[str, Any] | None =
     if cls is ServerError:
         return ServerError(message, correlation_id=extensions.get("correlationId"),
                            status=_STATUS_OF_CODE.get(code), code=code)
+    if cls is RateLimited:
+        wait = extensions.get("retryAfterSeconds")
+        return RateLimited(message, code=code,
+                           retry_after=float(wait) if isinstance(wait, int | float) else None)
     return cls(message, code=code or None)
 
 

@@ -95,6 +95,12 @@ def test_details_travel_with_the_exception() -> None:
     assert isinstance(crash, ServerError) and crash.correlation_id == "abc123"
     limited = from_problem(429, None, retry_after=3.0)
     assert isinstance(limited, RateLimited) and limited.retry_after == 3.0
+    spent = from_graphql({"message": "the tenant's GraphQL budget is spent",
+                          "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": 2}})
+    assert isinstance(spent, RateLimited) and spent.retry_after == 2.0
+    costly = from_graphql({"message": "ask for smaller pages",
+                           "extensions": {"code": "QUERY_TOO_COSTLY", "cost": 30000}})
+    assert isinstance(costly, InvalidInput) and costly.code == "QUERY_TOO_COSTLY"
     masked = from_graphql({"message": "Unexpected error.",
                            "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": "f00"}})
     assert isinstance(masked, ServerError) and masked.correlation_id == "f00"
