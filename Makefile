@@ -31,10 +31,10 @@ dev: install web
 	$(BIN)/switchboard dev
 
 # pytest in TEST_WORKERS processes (pytest-xdist): each test file runs whole in one worker,
-# its module fixtures once; every worker starts its own session servers. Two workers took the
-# suite from 26 to 21 min, but two tests still fail beside a second worker (a separate bot
-# process's first subscription; a reply sent twice across a PostgreSQL restart): one process
-# until they are fixed (docs/conventions.md). `make test TEST_WORKERS=2` to try.
+# its module fixtures once (tests/faults whole); every worker starts its own session servers.
+# Two workers took the suite from 26 to 21 min on a quiet machine; one process stays the
+# default until two consecutive clean-clone runs pass with them (docs/conventions.md, "The
+# test suite": what failed and why). `make test TEST_WORKERS=2` to try.
 TEST_WORKERS ?= 0
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
