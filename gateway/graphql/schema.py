@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from gateway.agent.graphql.activity import AgentActivityQuery
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
 from gateway.agent.graphql.unanswered import UnansweredMutation, UnansweredQuery
@@ -50,7 +51,8 @@ MAX_ALIASES = 15
 Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, KnowledgeQuery,
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
                               AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
-                              ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery))
+                              ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery,
+                              AgentActivityQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,

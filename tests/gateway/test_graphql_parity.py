@@ -89,3 +89,37 @@ async def test_one_channel_by_id(platform: RunningPlatform) -> None:
                                       "status": "ACTIVE"}
     assert (await gql(other.http, CHANNEL, id=shop.channel["id"]))["data"]["channel"] is None
     assert code(await gql(seller.http, CHANNEL, id="nope")) == "BAD_USER_INPUT"
+
+
+USAGE = "query { agentUsage { previews replies byModel { model } periodFrom periodTo } }"
+AUDIT = """query($first: Int!) { agentAudit(first: $first) {
+  edges { node { id outcome reason preview chunkIds createdAt } } pageInfo { hasNextPage } } }"""
+REINDEX = """mutation($ids: [ID!]) { reindexKnowledgeDocuments(ids: $ids) {
+  name outcome error document { id status chunkCount } } }"""
+
+
+async def test_agent_usage_audit_and_reindex(platform: RunningPlatform) -> None:
+    seller, other = await platform.new_tenant("Аудит"), await platform.new_tenant("Без аудита")
+    faq = "вопрос;ответ\nКак оплатить?;Картой или по СБП при получении\n"
+    uploaded = await seller.http.post("/v1/agent/knowledge/documents",
+                                      files={"files": ("faq.csv", faq.encode(), "text/csv")})
+    assert uploaded.status_code == 207, uploaded.text
+    document = uploaded.json()["results"][0]["document"]["id"]
+    for question in ("Как оплатить?", "Есть доставка в Казань?"):
+        previewed = await seller.http.post("/v1/agent/preview", json={"question": question})
+        assert previewed.status_code == 200, previewed.text
+    usage = (await gql(seller.http, USAGE))["data"]["agentUsage"]
+    assert usage["previews"] == 2 and usage["replies"] == 0 and usage["periodTo"] is not None
+    page = (await gql(seller.http, AUDIT, first=1))["data"]["agentAudit"]
+    assert len(page["edges"]) == 1 and page["pageInfo"]["hasNextPage"] is True
+    entries = (await gql(seller.http, AUDIT, first=10))["data"]["agentAudit"]["edges"]
+    assert [e["node"]["preview"] for e in entries] == [True, True]
+    assert {e["node"]["outcome"] for e in entries} <= {"reply", "handoff"}
+    assert (await gql(other.http, AUDIT, first=10))["data"]["agentAudit"]["edges"] == []
+    assert (await gql(other.http, USAGE))["data"]["agentUsage"]["previews"] == 0
+    done = (await gql(seller.http, REINDEX, ids=[document]))["data"]["reindexKnowledgeDocuments"]
+    assert [(r["outcome"], r["document"]["id"]) for r in done] == [("replaced", document)]
+    assert done[0]["document"]["chunkCount"] == 1
+    [theirs] = (await gql(other.http, REINDEX, ids=[document]))["data"][
+        "reindexKnowledgeDocuments"]  # another tenant's document is not found, nothing done
+    assert (theirs["outcome"], theirs["error"]) == ("rejected", f"document {document} not found")

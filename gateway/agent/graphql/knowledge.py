@@ -1,5 +1,5 @@
-"""The AI agent's knowledge base in GraphQL: documents, search, delete (uploads are REST's:
-multipart files do not belong in a GraphQL document)."""
+"""The AI agent's knowledge base in GraphQL: documents, search, delete, re-index (uploads are
+REST's: multipart files do not belong in a GraphQL document)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,30 @@ class KnowledgeQuery:
 
 
 @strawberry.type
+class KnowledgeReindexResult:
+    name: str
+    outcome: str = strawberry.field(description="replaced (re-indexed) or rejected")
+    document: KnowledgeDocument | None
+    error: str | None
+
+
+@strawberry.type
 class KnowledgeMutation:
+    @strawberry.mutation(description=(
+        "Re-chunk and re-embed the named documents (all when none are named), e.g. after the "
+        "embeddings model changed; documents show INDEXING while it runs"))
+    async def reindex_knowledge_documents(
+            self, info: Info, ids: list[strawberry.ID] | None = None) -> list[KnowledgeReindexResult]:
+        tenant_id = info.context.require("write").tenant_id
+        results = await info.context.state.knowledge.reindex_documents(
+            tenant_id, [str(i) for i in ids or []])
+        return [KnowledgeReindexResult(
+            name=r.name, outcome="replaced" if r.HasField("document") else "rejected",
+            document=KnowledgeDocument.from_proto(r.document) if r.HasField("document") else None,
+            error=(r.document.error or None) if r.HasField("document") else r.error)
+            for r in results]
+
+
     @strawberry.mutation(description="Delete a document and its chunks; true when done")
     async def delete_knowledge_document(self, info: Info, id: strawberry.ID) -> bool:
         tenant_id = info.context.require("write").tenant_id
