@@ -64,20 +64,22 @@ class Lease:
     def refund(self, cost: float) -> None:
         self.tokens += cost
 
-    def wanted(self, cost: float) -> tuple[float, float]:
-        """(needed, asked): the least a lease must grant for `cost`, and what it asks for."""
-        needed = cost - self.tokens
-        return needed, max(needed, self.limit.batch)
+    def asked(self, cost: float) -> float:
+        """What a lease asks for: at least what `cost` still needs, at least a batch."""
+        return max(cost - self.tokens, self.limit.batch)
 
-    def granted(self, available: float, needed: float, asked: float, now: float) -> float:
-        """The shared bucket had `available`: what this lease takes (0 when it is too little,
-        and then refusals are remembered until enough would have refilled)."""
+    def granted(self, available: float, cost: float, asked: float, now: float) -> float:
+        """The shared bucket had `available`: what this lease takes, `cost` spent at once by
+        the request that leased (0 when it is too little, and then refusals are remembered
+        until enough would have refilled). `now`: when the bucket answered, so a slow database
+        does not age the tokens before the request spends them."""
+        needed = cost - self.tokens
         if available < needed:
             self.shared_left = available
             self.denied_until = now + (needed - available) / self.limit.rate_per_s
             return 0.0
         grant = min(available, asked)
-        self.tokens += grant
+        self.tokens += grant - cost
         self.expires_at = now + LEASE_TTL_S
         self.shared_left = available - grant
         self.denied_until = 0.0

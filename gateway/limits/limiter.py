@@ -54,10 +54,8 @@ class RateLimiter:
                 return lease.decision(True, now)
             if now < lease.denied_until:
                 return lease.decision(False, now)
-            if not await self._refill(tenant_id, bucket, lease, cost, now):
-                return lease.decision(True, now)  # the database is away: let it through
-            allowed = lease.spend(cost, self.clock())
-            return lease.decision(allowed, now)
+            allowed = await self._lease_for(tenant_id, bucket, lease, cost, now)
+            return lease.decision(allowed, self.clock())
 
     def refund(self, tenant_id: uuid.UUID, bucket: str, cost: float) -> None:
         """Give back what a request took from one bucket when another refused it."""
@@ -75,17 +73,21 @@ class RateLimiter:
         self._leases.move_to_end(key)
         return lease
 
-    async def _refill(self, tenant_id: uuid.UUID, bucket: str, lease: Lease, cost: float,
-                      now: float) -> bool:
+    async def _lease_for(self, tenant_id: uuid.UUID, bucket: str, lease: Lease, cost: float,
+                         now: float) -> bool:
+        """Lease from the shared bucket and spend `cost`: whether the request may go."""
         lease.tokens = lease.tokens if now < lease.expires_at else 0.0
-        needed, asked = lease.wanted(cost)
+        asked, granted = lease.asked(cost), 0.0
+
+        def grant(available: float) -> float:
+            nonlocal granted
+            granted = lease.granted(available, cost, asked, self.clock())
+            return granted
         try:
             async with self.units(tenant_id) as unit:
-                await unit.buckets.lease(bucket, lease.limit,
-                                         lambda available: lease.granted(available, needed,
-                                                                         asked, now))
+                await unit.buckets.lease(bucket, lease.limit, grant)
         except (SQLAlchemyError, OSError, TimeoutError):
             LEASE_ERRORS.inc()
             log.warning("rate limit lease failed; the request goes through", exc_info=True)
-            return False
-        return True
+            return True  # the limits protect the platform: they must not take it down
+        return granted > 0

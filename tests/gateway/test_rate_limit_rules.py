@@ -20,30 +20,32 @@ class TestLease:
     def test_a_lease_serves_requests_until_spent_then_asks_for_a_batch(self) -> None:
         lease = Lease(LIMIT)
         assert not lease.spend(1, now=0.0)
-        needed, asked = lease.wanted(1)
-        assert (needed, asked) == (1, 2.0)  # a batch: 0.2 s of 10 a second
-        assert lease.granted(available=30.0, needed=needed, asked=asked, now=0.0) == 2.0
-        assert lease.spend(1, 0.1) and lease.spend(1, 0.2) and not lease.spend(1, 0.3)
-        decision = lease.decision(True, 0.3)
+        asked = lease.asked(1)
+        assert asked == 2.0  # a batch: 0.2 s of 10 a second
+        # the leasing request spends its token at once: a slow lease cannot age it away
+        assert lease.granted(available=30.0, cost=1, asked=asked, now=5.0) == 2.0
+        assert lease.spend(1, 5.1) and not lease.spend(1, 5.2)
+        decision = lease.decision(True, 5.2)
         assert (decision.limit, decision.remaining) == (30, 28)  # the bucket kept 28
         assert decision.headers() == {"RateLimit-Limit": "30", "RateLimit-Remaining": "28",
                                       "RateLimit-Reset": "1"}
 
     def test_leased_tokens_expire(self) -> None:
         lease = Lease(LIMIT)
-        lease.granted(available=30.0, needed=1.0, asked=5.0, now=0.0)
+        lease.granted(available=30.0, cost=1.0, asked=5.0, now=0.0)
+        assert lease.spend(1, now=0.5)
         assert not lease.spend(1, now=LEASE_TTL_S)  # held too long: given up
 
     def test_an_empty_bucket_is_remembered_until_it_would_have_refilled(self) -> None:
         lease = Lease(LIMIT)
-        assert lease.granted(available=0.5, needed=3.0, asked=3.0, now=10.0) == 0.0
+        assert lease.granted(available=0.5, cost=3.0, asked=3.0, now=10.0) == 0.0
         assert lease.denied_until == pytest.approx(10.25)  # 2.5 tokens at 10 a second
         refused = lease.decision(False, 10.0)
         assert refused.headers()["Retry-After"] == "1" and refused.remaining == 0
 
     def test_a_refund_goes_back_to_the_lease(self) -> None:
         lease = Lease(LIMIT)
-        lease.granted(available=30.0, needed=1.0, asked=1.0, now=0.0)
+        lease.granted(available=30.0, cost=1.0, asked=2.0, now=0.0)
         assert lease.spend(1, 0.0) and not lease.spend(1, 0.0)
         lease.refund(1)
         assert lease.spend(1, 0.0)
