@@ -31,6 +31,9 @@ ANSWER_WEIGHT = 0.5
 TEXT_FACTOR = 0.85
 BETA = 1.5
 MIN_SIMILARITY = 0.6
+# A chunk mentions a query word when it says it, a form of it or a typo of it (0.7 and up); a
+# loose prefix match (0.6: «казахстан» ~ «казань») helps rank but is not a mention.
+MENTIONED = 0.7
 # An entry whose question shares no word with the query may still answer it from its answer.
 PRECISION_FLOOR = 0.2
 # Words not in any FAQ question still count, as if rare-ish, so a query full of unknown words
@@ -190,7 +193,7 @@ def unmatched(terms: list[Term], stems: set[str]) -> list[Term]:
     """The query's terms a chunk does not say at all, in its question or its text, heaviest
     first: a place, product or condition the entry does not mention is evidence against it
     («доставка в Казахстан» on an entry about delivery in Russia)."""
-    return sorted((t for t in terms if not t.strength(stems)), key=lambda t: -t.weight)
+    return sorted((t for t in terms if t.strength(stems) < MENTIONED), key=lambda t: -t.weight)
 
 
 def evidence(terms: list[Term], stems: set[str], vocabulary: Vocabulary) -> float:

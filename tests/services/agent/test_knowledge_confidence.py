@@ -10,7 +10,14 @@ import uuid
 import pytest
 
 from services.agent.knowledge.confidence import assess, confidence
-from services.agent.knowledge.lexical import Term, Vocabulary, evidence
+from services.agent.knowledge.lexical import (
+    MENTIONED,
+    Term,
+    Vocabulary,
+    evidence,
+    similarity,
+    unmatched,
+)
 from services.agent.knowledge.retrieval import Hit
 
 
@@ -83,3 +90,19 @@ def test_evidence_weighs_each_word_found_by_how_few_entries_say_it() -> None:
     assert evidence([cdek], {"сдэк", "доставк"}, vocabulary) == pytest.approx(1.0)
     assert evidence([order], {"заказ"}, vocabulary) == pytest.approx(math.log(3) / math.log(21))
     assert evidence([cdek, order], {"доставк"}, vocabulary) == 0.0  # neither found
+
+
+def test_a_place_the_entry_does_not_mention_hands_off_however_sure_the_rest_is() -> None:
+    kazan = entry("Есть ли доставка в Казань?", 0.95, missing=("казахстан",), missing_share=0.3)
+    verdict = assess([kazan], 0.7)
+    assert not verdict.answer and verdict.reason_code == "contradiction:казахстан"
+    assert "казахстан" in verdict.reason and verdict.confidence > 0.7  # sure, but of the wrong
+    other = assess([entry("Есть ли доставка?", 0.95, missing=("диван",), missing_share=0.3)],
+                   0.7)
+    assert other.answer  # a thing not mentioned only lowers confidence; a place decides
+
+
+def test_a_loose_prefix_match_is_not_a_mention() -> None:
+    assert similarity("казахста", "казан") < MENTIONED <= similarity("доставк", "доставля")
+    term = Term("казахста", {"казан": similarity("казахста", "казан")}, 1.0)
+    assert unmatched([term], {"казан"}) == [term]  # «Казахстан» is not said by «Казань»

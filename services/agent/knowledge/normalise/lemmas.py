@@ -57,3 +57,9 @@ def names_a_thing(word: str) -> bool:
         return any(ch.isalnum() for ch in word)
     tag = analyzer().parse(word)[0].tag
     return (tag.POS in _THING or "NUMB" in tag) and "Apro" not in tag
+
+
+@lru_cache(maxsize=50_000)
+def names_a_place(word: str) -> bool:
+    """Whether a lowercase word is a place name (a country, a city: «казахстан», «тверь»)."""
+    return any(ch.isalpha() for ch in word) and "Geox" in analyzer().parse(word)[0].tag
