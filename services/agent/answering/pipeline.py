@@ -108,7 +108,7 @@ class Pipeline:
             return Answer("reply", fit_length(best.answer or best.text, s.max_reply_chars),
                           reason=verdict.reason, **why)
         return handoff(agent_events.HANDOFF_KIND_NO_ANSWER,
-                       f"в базе знаний нет уверенного ответа на вопрос: {verdict.reason}", **why)
+                       f"нет уверенного ответа: {verdict.reason}", **why)
 
     async def _llm(self, turn: Turn) -> Answer:
         s = turn.settings
