@@ -42,6 +42,12 @@ class GatewaySettings(KernelSettings):
     graphql_cost_per_s: float = Field(default=1000.0, gt=0)
     graphql_cost_burst: float = Field(default=30_000.0, ge=1)
     graphql_max_cost: int = Field(default=20_000, ge=1)
+    # Sign-in throttling (gateway/identity/login_throttle.py): failed sign-ins of an account
+    # from one address, and from one address over any accounts, within the window; past
+    # either, sign-ins from there wait (429) until the window ends.
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=50, ge=1)
+    login_failure_window_s: float = Field(default=900.0, gt=0)
     # How long a resolved webhook URL / API key stays cached in this process.
     auth_cache_ttl_s: float = 30.0
     graphql_max_depth: int = 8

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.config import GatewaySettings
 from gateway.identity import keys
 from gateway.identity.cache import TtlCache
+from gateway.identity.login_throttle import LoginLimits, LoginThrottle
 from gateway.identity.models import ApiKey
 from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from gateway.identity.principal import Principal
@@ -82,6 +83,9 @@ class IdentityService:
         self.telegram_links = TelegramLinks(
             self.units, timedelta(seconds=settings.telegram_link_code_ttl_s))
         self.team = Team(self)
+        self.login_throttle = LoginThrottle(self.units, LoginLimits(
+            settings.login_failures_per_account, settings.login_failures_per_address,
+            settings.login_failure_window_s))
 
     # --- tenants -----------------------------------------------------------------------------
 

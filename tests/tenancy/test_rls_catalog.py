@@ -18,6 +18,9 @@ TENANTLESS = {
     # id, name or content is ever written there (migration 0023).
     ("scheduling", "platform_jobs"): "platform job definitions",
     ("scheduling", "platform_job_runs"): "platform job run history (counts and reasons)",
+    # Failed sign-ins, judged before any tenant is known: a hash of the e-mail and address
+    # (or the address) and counts, nothing else (migration 0034).
+    ("identity", "login_failures"): "sign-in throttling counts by hashed key",
 }
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Response
+from fastapi import APIRouter, Cookie, Request, Response
 
 from gateway.auth import AUTH_PROBLEMS, Admin, CurrentPrincipal, problem_responses
 from gateway.config import GatewaySettings
 from gateway.csrf import clear_session_cookies, csrf_token, set_session_cookies
+from gateway.errors import ProblemError
 from gateway.identity.principal import Principal
 from gateway.identity.schemas import (
     ApiKeyCreated,
@@ -22,17 +23,30 @@ from gateway.identity.schemas import (
     MeResponse,
 )
 from gateway.state import State
+from services.kernel.errors import Unauthenticated
 
 sessions = APIRouter(prefix="/auth", tags=["auth"])
 api_keys = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
 
-@sessions.post("/login", responses=problem_responses(401, 422))
-async def login(body: LoginRequest, response: Response, state: State) -> LoginResponse:
+@sessions.post("/login", responses=problem_responses(401, 422, 429))
+async def login(body: LoginRequest, request: Request, response: Response,
+                state: State) -> LoginResponse:
     """Log in with e-mail and password; the session travels in an HttpOnly cookie, its CSRF
     token in the `sb_csrf` cookie (send it as `X-CSRF-Token` with every POST, PUT, PATCH and
-    DELETE)."""
-    token, principal = await state.identity.login(body.email, body.password)
+    DELETE). Repeated failures from one address are answered 429 with Retry-After until the
+    window ends (docs/accounts.md, "Sign-in throttling")."""
+    throttle = state.identity.login_throttle
+    address = request.client.host if request.client else "unknown"
+    if (wait := await throttle.wait_s(body.email, address)) is not None:
+        raise ProblemError(429, f"too many failed sign-ins from here; try again in {wait} s",
+                           {"Retry-After": str(wait)}, type="/problems/login-throttled")
+    try:
+        token, principal = await state.identity.login(body.email, body.password)
+    except Unauthenticated:
+        await throttle.failed(body.email, address)
+        raise
+    await throttle.succeeded(body.email, address)
     return signed_in(response, state.settings, token, principal)
 
 
