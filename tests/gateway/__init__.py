@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from gateway.config import GatewaySettings
 from gateway.errors import install_error_handlers
 from gateway.identity.service import IdentityService
+from gateway.limits.limiter import RateLimiter
 from gateway.rest import api_router
 from services.kernel.config import KernelSettings
 from services.kernel.db import Database
@@ -26,7 +27,7 @@ def identity_app(db: Database, settings: GatewaySettings) -> FastAPI:
     app.include_router(api_router, prefix="/v1")
     app.state.gateway = SimpleNamespace(
         settings=settings, db=db, bus=None, identity=IdentityService(db, settings),
-        conversations=None, channels=None)
+        conversations=None, channels=None, limiter=RateLimiter(db))
     return app
 
 
