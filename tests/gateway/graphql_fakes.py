@@ -115,7 +115,7 @@ def fake_state() -> SimpleNamespace:
     items = [conversation(str(uuid.uuid4()), ch) for ch in (CHANNEL_1, CHANNEL_2, CHANNEL_1)]
     return SimpleNamespace(conversations=FakeConversations(items), channels=FakeChannels(),
                            identity=FakeIdentity(), bus=None, settings=SETTINGS,
-                           closing=asyncio.Event())
+                           closing=asyncio.Event(), limiter=None)  # no database: no limits
 
 
 async def run(state: SimpleNamespace, query: str, who: Principal | None = None,
