@@ -114,9 +114,13 @@ async def test_a_buyer_who_wrote_between_the_link_and_the_first_window_gets_a_to
 async def test_two_replicas_and_two_messages_at_once_make_one_topic_and_post_each_once(
         platform: RunningPlatform, shop: SandboxShop, linked: Linked, store: Store) -> None:
     async with running(store, [linked.config]) as one, running(store, [linked.config]) as two:
-        chat = f"u2i-{uuid.uuid4().hex[:22]}"
-        await asyncio.gather(new_buyer(platform, shop, "Первое", name="Лев", chat_id=chat),
-                             platform.buyer_writes(shop, "Второе", chat_id=chat))
+        # Both say who writes: either may reach Avito first and make the chat (with its buyer).
+        buyer = {"chat_id": f"u2i-{uuid.uuid4().hex[:22]}", "author_name": "Лев",
+                 "author_id": 500_000_000 + uuid.uuid4().int % 10**8,
+                 "item_id": shop.account["items"][0]["id"]}
+        chat = buyer["chat_id"]
+        await asyncio.gather(platform.buyer_writes(shop, "Первое", **buyer),
+                             platform.buyer_writes(shop, "Второе", **buyer))
         thread = (await linked.topic("Лев"))["message_thread_id"]
         texts = await linked.texts(thread, 3)
         await platform.buyer_writes(shop, "Третье", chat_id=chat)  # both replicas are past the two
