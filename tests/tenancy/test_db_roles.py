@@ -21,11 +21,13 @@ from services.kernel.db import Database
 from switchboard.devstack.database import runtime_url
 from tests.tenancy.seeded import OUTBOXES, Seeded, seeded_fixtures, sha
 
-SCHEMAS = ("identity", "channels", "conversations", "agent", "analytics", "scheduling")
+SCHEMAS = ("identity", "channels", "conversations", "agent", "analytics", "scheduling",
+           "integrations")
 # Every definer function and exactly what it returns: widening one is a change of this list.
 DEFINERS = {
     "identity.api_key_credential(text)":
-        "TABLE(id uuid, tenant_id uuid, secret_sha256 text, scopes text[])",
+        "TABLE(id uuid, tenant_id uuid, secret_sha256 text, scopes text[], "
+        "expires_at timestamp with time zone)",
     "identity.session_credential(text)":
         "TABLE(session_id uuid, tenant_id uuid, user_id uuid, role text, "
         "expires_at timestamp with time zone, live boolean)",
@@ -67,7 +69,11 @@ DEFINERS = {
     "text[],boolean[],text[])": "TABLE(id uuid, tenant_id uuid, schedule_id uuid, status text)",
     "scheduling.claim_runs(timestamp with time zone,interval,integer)":
         "TABLE(id uuid, tenant_id uuid, schedule_id uuid, claims integer)",
-    **{signature: result for schema in OUTBOXES for signature, result in {
+    "integrations.claim_deliveries(timestamp with time zone,interval,integer,integer)":
+        "TABLE(id uuid, tenant_id uuid, endpoint_id uuid)",
+    "integrations.paused_endpoints()": "bigint",
+    "integrations.purge_events(timestamp with time zone)": "bigint",
+    **{signature: result for schema in (*OUTBOXES, "integrations") for signature, result in {
         f"{schema}.outbox_claim(integer)":
             "TABLE(id uuid, subject text, event_type text, payload bytea, headers jsonb, "
             "created_at timestamp with time zone)",

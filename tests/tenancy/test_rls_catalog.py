@@ -11,7 +11,7 @@ import pytest
 from migrations.rls import APP_ROLE, DEFINER_SEARCH_PATH, SYSTEM_ROLE
 
 SCHEMAS = ("identity", "channels", "conversations", "agent", "telegram_bot", "analytics",
-           "scheduling")
+           "scheduling", "integrations")
 # Reviewed tables that hold no tenant's data, hence no tenant key and no RLS; each with why.
 TENANTLESS = {
     # The platform's own jobs (names, intervals, times, counts, owners' summaries): no tenant
