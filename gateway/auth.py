@@ -1,7 +1,8 @@
 """FastAPI dependencies that authenticate a request and check its scope.
 
 Use the aliases in routes: `principal: Reader`, `Writer` or `Admin`. The tenant of everything a
-route does comes from the principal, never from the request.
+route does comes from the principal, never from the request. The resource a resource-scoped API
+key needs (`conversations:read`) is the route's module's (gateway/identity/resources.py).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from pydantic import BaseModel
 from gateway.csrf import SESSION_COOKIE as SESSION_COOKIE  # where routes have imported it
 from gateway.csrf import check_csrf
 from gateway.errors import PROBLEM_JSON, ProblemError
-from gateway.identity.keys import SCOPES
+from gateway.identity.api_keys import ApiKeyExpired
 from gateway.identity.principal import Principal
+from gateway.identity.resources import resource_of
+from gateway.identity.scopes import SCOPES, missing
 from gateway.limits.policy import ApiLimits, charge_request
 from gateway.state import get_state
 
@@ -44,7 +47,11 @@ async def current_principal(
     identity = get_state(request).identity
     if "authorization" in request.headers:
         # A header that is present decides: a bad one is not rescued by a cookie.
-        principal = await identity.authenticate_api_key(bearer.credentials) if bearer else None
+        try:
+            principal = await identity.authenticate_api_key(bearer.credentials) if bearer else None
+        except ApiKeyExpired as expired:
+            raise ProblemError(401, expired.message, headers=_CHALLENGE,
+                               type="/problems/api-key-expired") from None
         if principal is None:
             raise ProblemError(401, "invalid or revoked API key", headers=_CHALLENGE)
         return principal
@@ -78,21 +85,31 @@ async def reauthenticate(request: Request) -> Principal | None:
 
 
 def require(scope: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency: the authenticated caller, who must hold `scope` (or one implying it), and
-    whose rate limits let the request through (429 otherwise; RateLimit-* fields either way)."""
+    """A dependency: the authenticated caller, who must hold `scope` (or one implying it) on
+    every resource or on the route's, and whose rate limits let the request through (429
+    otherwise; RateLimit-* fields either way)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
 
     async def dependency(
             request: Request, response: Response,
             principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if not principal.has(scope):
-            raise ProblemError(403, f"this needs the '{scope}' scope")
+        resource = route_resource(request)
+        if not principal.allows(scope, resource):
+            raise ProblemError(403, missing(scope, resource))
         await _rate_limited(request, response, principal)
         return principal
 
     dependency.__name__ = f"require_{scope}"
     return dependency
+
+
+def route_resource(request: Request) -> str | None:
+    """The resource of the matched route: its endpoint's module's (None: no resource scope
+    reaches it)."""
+    route = request.scope.get("route")
+    endpoint = getattr(route, "endpoint", None)
+    return resource_of(getattr(endpoint, "__module__", ""))
 
 
 async def _rate_limited(request: Request, response: Response, principal: Principal) -> None:

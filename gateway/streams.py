@@ -1,6 +1,6 @@
 """When a long-lived stream (SSE, a GraphQL WebSocket) must end: the gateway is shutting down,
-or the credential that opened it is no longer valid (an API key revoked, a session ended or
-expired, a scope gone). Checked every `live_auth_check_s`; a check may be answered from the
+or the credential that opened it is no longer valid (an API key revoked or expired, a session
+ended or expired, a scope gone). Checked every `live_auth_check_s`; a check may be answered from the
 identity cache, so another replica's revocation shows within `auth_cache_ttl_s` at most.
 """
 
@@ -29,15 +29,19 @@ class StreamEnd:
 
 SHUTDOWN = StreamEnd("shutdown", "the server is restarting: reconnect with your last event id",
                      True)
-UNAUTHORIZED = StreamEnd("unauthorized", "the API key was revoked or the session ended", False)
+UNAUTHORIZED = StreamEnd("unauthorized", "the API key was revoked or has expired, or the session "
+                         "ended", False)
 FORBIDDEN = StreamEnd("forbidden", "this credential no longer has the 'read' scope", False)
 UNAVAILABLE = StreamEnd("unavailable", "live events are unavailable for a moment: reconnect with "
                         "your last event id", True)
+# Both live streams (SSE, the GraphQL subscription) carry conversations' events: a
+# `conversations:read` key may hold them open.
+LIVE_RESOURCE = "conversations"
 
 
 async def stream_end(state: GatewayState,
                      authenticate: Callable[[], Awaitable[Principal | None]],
-                     scope: str = "read") -> StreamEnd:
+                     scope: str = "read", resource: str | None = LIVE_RESOURCE) -> StreamEnd:
     """Wait until the stream must end and say why. `authenticate` answers the stream's caller
     again from its original credential (None once that is no longer valid)."""
     while True:
@@ -53,5 +57,5 @@ async def stream_end(state: GatewayState,
             continue
         if principal is None:
             return UNAUTHORIZED
-        if not principal.has(scope):
+        if not principal.allows(scope, resource):
             return FORBIDDEN

@@ -8,6 +8,7 @@ failure is a 401 problem+json (see router.py). WebSocket: the principal is set i
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import strawberry
 from starlette.requests import HTTPConnection, Request
@@ -17,6 +18,8 @@ from gateway.auth import authenticate
 from gateway.graphql.errors import api_error
 from gateway.graphql.loaders import Loaders
 from gateway.identity.principal import Principal
+from gateway.identity.resources import resource_of
+from gateway.identity.scopes import missing
 from gateway.state import GatewayState
 
 
@@ -49,11 +52,15 @@ class Context(BaseContext):
         return self._loaders
 
     def require(self, scope: str) -> Principal:
-        """The caller, who must hold `scope` (admin implies write implies read)."""
+        """The caller, who must hold `scope` (admin implies write implies read) on every
+        resource or on the resolver's: the resource of the module that calls this
+        (`gateway.<domain>…`, mapped in gateway/identity/resources.py), as REST takes its
+        route's, so no resolver names its resource."""
         if self.principal is None:
             raise api_error("authentication required", "UNAUTHENTICATED")
-        if not self.principal.has(scope):
-            raise api_error(f"this needs the '{scope}' scope", "FORBIDDEN")
+        resource = resource_of(sys._getframe(1).f_globals.get("__name__", ""))
+        if not self.principal.allows(scope, resource):
+            raise api_error(missing(scope, resource), "FORBIDDEN")
         return self.principal
 
 

@@ -10,7 +10,7 @@ WebSocket: browsers cannot set headers on it, so the key comes in the connection
 else the session cookie; without a valid one the connection is refused (close 4403 for
 graphql-transport-ws, connection_error for graphql-ws). The tenant is the principal's, always.
 An open connection re-checks that credential every `live_auth_check_s` and is closed with 4401
-(revoked key, ended or expired session) or 4403 (scope gone); when the gateway shuts down it is
+(revoked or expired key, ended or expired session) or 4403 (scope gone); when the gateway shuts down it is
 closed with 1012 (service restart: reconnect). A socket carries no CSRF token, so a handshake
 whose Origin (browsers always send one) is neither the requested host's nor the public base
 URL's is refused before it opens (strawberry's check, close 1008): another site's page cannot
@@ -41,6 +41,7 @@ from gateway.csrf import public_origin
 from gateway.errors import ProblemError
 from gateway.graphql.context import Context, get_context
 from gateway.graphql.schema import build_schema
+from gateway.identity.api_keys import ApiKeyExpired
 from gateway.identity.principal import Principal
 from gateway.streams import stream_end
 
@@ -130,7 +131,10 @@ async def authenticate_websocket(context: Context) -> Principal | None:
         scheme, token = get_authorization_scheme_param(str(header))
         if scheme.lower() != "bearer" or not token:
             return None
-        return await identity.authenticate_api_key(token)
+        try:
+            return await identity.authenticate_api_key(token)
+        except ApiKeyExpired:
+            return None
     session = request.cookies.get(SESSION_COOKIE)
     return await identity.authenticate_session(session) if session else None
 

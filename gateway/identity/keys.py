@@ -1,4 +1,4 @@
-"""API keys (`sb_<key_id>_<secret>`), session tokens and scopes.
+"""API keys (`sb_<key_id>_<secret>`) and session tokens (their scopes: scopes.py).
 
 Both secrets are 32 random bytes, so a single SHA-256 is enough to store them: there is nothing
 to brute-force. Argon2 is for passwords, which are low-entropy.
@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
 from typing import NamedTuple
 
-from services.kernel.errors import InvalidArgument, Unauthenticated
+from services.kernel.errors import Unauthenticated
 
 KEY_PREFIX = "sb"
 KEY_ID_LENGTH = 12
@@ -20,14 +19,6 @@ SECRET_BYTES = 32
 _KEY_ID_ALPHABET = frozenset("0123456789abcdef")
 # token_urlsafe(32) is 43 characters of [A-Za-z0-9_-]; the key id never holds "_".
 _SECRET_LENGTH = 43
-
-SCOPES = ("read", "write", "admin")
-# Each scope and everything it implies.
-_IMPLIED: dict[str, frozenset[str]] = {
-    "read": frozenset({"read"}),
-    "write": frozenset({"read", "write"}),
-    "admin": frozenset({"read", "write", "admin"}),
-}
 
 
 class NewApiKey(NamedTuple):
@@ -69,23 +60,3 @@ def sha256_hex(value: str) -> str:
 
 def secret_matches(secret: str, expected_sha256: str) -> bool:
     return hmac.compare_digest(sha256_hex(secret), expected_sha256)
-
-
-def validate_scopes(scopes: Iterable[str]) -> list[str]:
-    """The requested scopes, deduplicated in canonical order; unknown ones are refused."""
-    requested = set(scopes)
-    unknown = requested.difference(SCOPES)
-    if unknown:
-        raise InvalidArgument(f"unknown scopes: {', '.join(sorted(unknown))}; "
-                              f"use {', '.join(SCOPES)}")
-    if not requested:
-        raise InvalidArgument("an API key needs at least one scope")
-    return [s for s in SCOPES if s in requested]
-
-
-def expand_scopes(scopes: Iterable[str]) -> frozenset[str]:
-    """Apply the implications: admin -> write -> read."""
-    effective: set[str] = set()
-    for scope in scopes:
-        effective |= _IMPLIED.get(scope, frozenset())
-    return frozenset(effective)

@@ -62,10 +62,12 @@ class ApiKey(TenantMixin, Base):
     name: Mapped[str] = mapped_column(String(255), nullable=False)
     key_id: Mapped[str] = mapped_column(String(32), nullable=False)
     secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(16)), nullable=False)
+    # "read" | "write" | "admin" | "<resource>:read" | "<resource>:write" (scopes.py)
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(64)), nullable=False)
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: never
 
 
 class TelegramLink(TenantMixin, Base):

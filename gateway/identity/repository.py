@@ -29,12 +29,13 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class KeyCredential:
-    """An unrevoked API key, found by its public id."""
+    """An unrevoked API key, found by its public id (expired or not)."""
 
     id: uuid.UUID
     tenant_id: uuid.UUID
     secret_sha256: str = field(repr=False)
     scopes: list[str]
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ class LoginCredential:
     disabled: bool
 
 
-_API_KEY = text("SELECT id, tenant_id, secret_sha256, scopes FROM identity.api_key_credential(:key_id)")
+_API_KEY = text("SELECT id, tenant_id, secret_sha256, scopes, expires_at "
+                "FROM identity.api_key_credential(:key_id)")
 _SESSION = text("SELECT session_id, tenant_id, user_id, role, expires_at, live "
                 "FROM identity.session_credential(:token_sha256)")
 _LOGIN = text("SELECT user_id, tenant_id, password_hash, role, disabled "
@@ -137,10 +139,10 @@ class IdentityRepository:
     # --- API keys ----------------------------------------------------------------------------
 
     async def add_api_key(self, tenant_id: uuid.UUID, name: str, key_id: str,
-                          secret_sha256: str, scopes: list[str],
-                          created_by: uuid.UUID | None) -> ApiKey:
+                          secret_sha256: str, scopes: list[str], created_by: uuid.UUID | None,
+                          expires_at: datetime | None = None) -> ApiKey:
         row = ApiKey(tenant_id=tenant_id, name=name, key_id=key_id, secret_sha256=secret_sha256,
-                     scopes=scopes, created_by=created_by)
+                     scopes=scopes, created_by=created_by, expires_at=expires_at)
         self.session.add(row)
         await self.session.flush()
         await self.session.refresh(row, ["created_at"])

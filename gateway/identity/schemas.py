@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from gateway.identity.api_keys import ApiKeyInfo
 from gateway.identity.principal import PrincipalKind
-from gateway.identity.service import ApiKeyInfo
+from gateway.identity.scopes import SCOPES_DESCRIPTION
 from gateway.identity.team import OneTimeLink, UserInfo
-
-Scope = Literal["read", "write", "admin"]
 
 
 class LoginRequest(BaseModel):
@@ -33,8 +32,10 @@ class MeResponse(BaseModel):
     user_id: uuid.UUID | None = Field(description="None when the caller is an API key")
     kind: PrincipalKind
     role: str | None
-    scopes: list[str] = Field(description="Effective scopes: admin implies write implies read")
-    expires_at: datetime | None = Field(description="When the session ends (sessions only)")
+    scopes: list[str] = Field(description="Effective scopes, implications applied (admin -> "
+                                          "write -> read, <resource>:write -> <resource>:read)")
+    expires_at: datetime | None = Field(description="When the session ends or the API key "
+                                                    "expires (None: a key that never does)")
     csrf_token: str | None = Field(default=None, description=(
         "The session's CSRF token (sessions only): the `sb_csrf` cookie's value, to send as "
         "`X-CSRF-Token` with every POST, PUT, PATCH and DELETE"))
@@ -42,8 +43,13 @@ class MeResponse(BaseModel):
 
 class CreateApiKeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=255, examples=["crm-sync"])
-    scopes: list[Scope] = Field(min_length=1, description="admin implies write implies read",
-                                examples=[["read"]])
+    scopes: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1, max_length=32, description=SCOPES_DESCRIPTION,
+        examples=[["read"], ["conversations:write", "knowledge:read"]])
+    expires_at: datetime | None = Field(
+        default=None, examples=["2027-01-31T00:00:00Z"],
+        description="When the key stops working (with a time zone; in the future, at most 730 "
+                    "days ahead); left out, the key never expires")
 
 
 class ApiKeyOut(BaseModel):
@@ -55,12 +61,16 @@ class ApiKeyOut(BaseModel):
     created_by: uuid.UUID | None
     last_used_at: datetime | None = Field(description="Updated at most once a minute")
     revoked_at: datetime | None
+    expires_at: datetime | None = Field(description="None: never expires")
+    expired: bool = Field(description="Past its expires_at: refused with 401 "
+                                      "/problems/api-key-expired")
 
     @classmethod
     def of(cls, info: ApiKeyInfo) -> ApiKeyOut:
         return cls(id=info.id, name=info.name, prefix=info.prefix, scopes=list(info.scopes),
                    created_at=info.created_at, created_by=info.created_by,
-                   last_used_at=info.last_used_at, revoked_at=info.revoked_at)
+                   last_used_at=info.last_used_at, revoked_at=info.revoked_at,
+                   expires_at=info.expires_at, expired=info.expired)
 
 
 class ApiKeyList(BaseModel):
@@ -74,6 +84,7 @@ class ApiKeyCreated(BaseModel):
     scopes: list[str]
     key: str = Field(description="The API key. It is shown only in this response: store it now")
     created_at: datetime
+    expires_at: datetime | None = Field(description="None: never expires")
 
 
 # --- the team ------------------------------------------------------------------------------

@@ -2,14 +2,15 @@
 
 Authentication is on every request's hot path, so positive results are cached in this process
 for `auth_cache_ttl_s`. Revoking a key or ending a session drops the local entry at once; other
-replicas keep accepting it until their entry expires, i.e. for at most that TTL.
+replicas keep accepting it until their entry expires, i.e. for at most that TTL. A key's expiry
+is checked on every request, cached or not: it stops working at its expiry, on every replica.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -17,12 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.config import GatewaySettings
 from gateway.identity import keys
+from gateway.identity.api_keys import ApiKeyExpired, ApiKeyInfo, check_expiry, key_info
 from gateway.identity.cache import TtlCache
 from gateway.identity.login_throttle import LoginLimits, LoginThrottle
-from gateway.identity.models import ApiKey
 from gateway.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from gateway.identity.principal import Principal
 from gateway.identity.repository import LAST_USED_RESOLUTION, IdentityUnit
+from gateway.identity.scopes import validate_scopes
 from gateway.identity.team import Team
 from gateway.identity.telegram_links import TelegramLinks
 from gateway.identity.validation import check_password, clean_email, clean_name
@@ -49,20 +51,6 @@ class TenantCreated:
 
 
 @dataclass(frozen=True, slots=True)
-class ApiKeyInfo:
-    """What may be shown about a key: never its secret nor its hash."""
-
-    id: uuid.UUID
-    name: str
-    prefix: str
-    scopes: tuple[str, ...]
-    created_at: datetime
-    created_by: uuid.UUID | None
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
 class _CachedKey:
     secret_sha256: str
     principal: Principal
@@ -72,9 +60,12 @@ class IdentityService:
     """Holds its `Units`, not a session: logins and authentication run several short
     transactions (a cross-tenant lookup in a tenantless unit, then writes bound to the tenant)."""
 
-    def __init__(self, db: Database, settings: GatewaySettings) -> None:
+    def __init__(self, db: Database, settings: GatewaySettings,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.units = Units(db, IdentityUnit)
         self.settings = settings
+        # What "now" is for API keys' expiry (tests move it on).
+        self.clock = clock
         ttl = settings.auth_cache_ttl_s
         self._keys: TtlCache[_CachedKey] = TtlCache(ttl, CACHE_MAX_ENTRIES)
         self._sessions: TtlCache[Principal] = TtlCache(ttl, CACHE_MAX_ENTRIES)
@@ -123,46 +114,58 @@ class IdentityService:
     # --- API keys ----------------------------------------------------------------------------
 
     async def authenticate_api_key(self, raw: str) -> Principal | None:
+        """The key's principal; None for an unknown, revoked or wrong key; ApiKeyExpired for
+        the right secret of a key past its expiry."""
         try:
             key_id, secret = keys.parse_api_key(raw)
         except Unauthenticated:
             return None
         cached = self._keys.get(key_id)
         if cached is None:
-            async with self.units.tenantless() as unit:
-                row = await unit.identity.api_key_credential(key_id)
-            if row is None:
-                return None
-            cached = _CachedKey(row.secret_sha256,
-                                Principal.for_api_key(row.tenant_id, row.id, row.scopes))
-            if not keys.secret_matches(secret, cached.secret_sha256):
+            cached = await self._load_key(key_id, secret)
+            if cached is None:
                 return None
             # Stored on a miss only: a hit must not extend the entry, or a key in constant
             # use would never see a revocation made on another replica.
             self._keys.put(key_id, cached)
         elif not keys.secret_matches(secret, cached.secret_sha256):
             return None
-        await self._record_use(cached.principal)
-        return cached.principal
+        principal = cached.principal
+        if principal.expires_at is not None and principal.expires_at <= self.clock():
+            raise ApiKeyExpired(principal.expires_at)
+        await self._record_use(principal)
+        return principal
 
-    async def create_api_key(self, principal: Principal, name: str,
-                             scopes: Iterable[str]) -> tuple[str, ApiKeyInfo]:
-        """A new key of this tenant; the plaintext is returned here and never again."""
+    async def _load_key(self, key_id: str, secret: str) -> _CachedKey | None:
+        async with self.units.tenantless() as unit:
+            row = await unit.identity.api_key_credential(key_id)
+        if row is None or not keys.secret_matches(secret, row.secret_sha256):
+            return None
+        return _CachedKey(row.secret_sha256, Principal.for_api_key(
+            row.tenant_id, row.id, row.scopes, row.expires_at))
+
+    async def create_api_key(self, principal: Principal, name: str, scopes: Iterable[str],
+                             expires_at: datetime | None = None) -> tuple[str, ApiKeyInfo]:
+        """A new key of this tenant; the plaintext is returned here and never again.
+        `expires_at`: None for a key that never expires (api_keys.check_expiry)."""
         _require_admin(principal)
         name = clean_name(name, "API key name")
-        granted = keys.validate_scopes(scopes)
+        granted = validate_scopes(scopes)
+        now = self.clock()
+        expires_at = check_expiry(expires_at, now)
         key = keys.generate_api_key()
         async with self.units(principal.tenant_id) as unit:
             row = await unit.identity.add_api_key(
                 principal.tenant_id, name, key.key_id, key.secret_sha256, granted,
-                principal.user_id)
-        return key.plaintext, _key_info(row)
+                principal.user_id, expires_at)
+        return key.plaintext, key_info(row, now)
 
     async def list_api_keys(self, principal: Principal) -> list[ApiKeyInfo]:
         _require_admin(principal)
         async with self.units(principal.tenant_id) as unit:
             rows = await unit.identity.list_api_keys(principal.tenant_id)
-        return [_key_info(row) for row in rows]
+        now = self.clock()
+        return [key_info(row, now) for row in rows]
 
     async def revoke_api_key(self, principal: Principal, key_uuid: uuid.UUID) -> None:
         _require_admin(principal)
@@ -258,13 +261,6 @@ def _require_admin(principal: Principal) -> None:
     # Routes check scopes too; this keeps the rule true for any other caller.
     if not principal.has("admin"):
         raise PermissionDenied("managing API keys needs the 'admin' scope")
-
-
-def _key_info(row: ApiKey) -> ApiKeyInfo:
-    return ApiKeyInfo(id=row.id, name=row.name, prefix=keys.display_prefix(row.key_id),
-                      scopes=tuple(row.scopes), created_at=row.created_at,
-                      created_by=row.created_by, last_used_at=row.last_used_at,
-                      revoked_at=row.revoked_at)
 
 
 def _seconds_until(moment: datetime) -> float:

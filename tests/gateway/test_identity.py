@@ -6,13 +6,16 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from gateway.config import GatewaySettings
+from gateway.identity.api_keys import ApiKeyExpired
 from gateway.identity.passwords import needs_rehash
 from gateway.identity.service import IdentityService, TenantCreated
 from services.kernel.config import KernelSettings
@@ -40,8 +43,13 @@ def identity(db: Database, gw_settings: GatewaySettings) -> IdentityService:
 
 
 @pytest.fixture
-async def client(db: Database, gw_settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(identity_app(db, gw_settings)) as http:
+def app(db: Database, gw_settings: GatewaySettings) -> FastAPI:
+    return identity_app(db, gw_settings)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as http:
         yield http
 
 
@@ -167,12 +175,16 @@ async def test_scopes_are_enforced(client: httpx.AsyncClient, acme: Tenant) -> N
                                        headers=bearer(writer)), 403)
 
 
-@pytest.mark.parametrize("scopes", [["root"], [], ["read", "sudo"]])
+@pytest.mark.parametrize("scopes", [["root"], [], ["read", "sudo"], ["conversations:admin"],
+                                    ["users:read"], ["x" * 65]])
 async def test_unknown_or_no_scopes_are_422(
         client: httpx.AsyncClient, acme: Tenant, scopes: list[str]) -> None:
     response = await client.post("/v1/api-keys", headers=bearer(acme.created.api_key),
                                  json={"name": "bad", "scopes": scopes})
-    assert_problem(response, 422)
+    body = assert_problem(response, 422)
+    if scopes and len(scopes[-1]) <= 64:  # the service's verdict: it lists what is valid
+        assert "conversations, channels, agent, knowledge, analytics, webhooks" in str(
+            body["detail"])
 
 
 async def test_a_key_is_shown_once_and_lists_hold_no_secret(
@@ -191,7 +203,7 @@ async def test_a_key_is_shown_once_and_lists_hold_no_secret(
     assert secret not in listing.text and admin.split("_", 2)[2] not in listing.text
     for item in listing.json()["items"]:
         assert set(item) == {"id", "name", "prefix", "scopes", "created_at", "created_by",
-                             "last_used_at", "revoked_at"}
+                             "last_used_at", "revoked_at", "expires_at", "expired"}
     assert (await client.get("/v1/auth/me", headers=bearer(key))).status_code == 200
 
 
@@ -201,6 +213,54 @@ async def test_last_use_is_recorded(client: httpx.AsyncClient, acme: Tenant) -> 
         await client.get("/v1/auth/me", headers=bearer(admin))
     listed = (await client.get("/v1/api-keys", headers=bearer(admin))).json()["items"]
     assert listed[0]["last_used_at"] is not None
+
+
+async def test_an_expiring_key_works_until_its_expiry(
+        app: FastAPI, client: httpx.AsyncClient, db: Database, gw_settings: GatewaySettings,
+        acme: Tenant) -> None:
+    admin, identity = acme.created.api_key, app.state.gateway.identity
+    expires_at = datetime.now(UTC) + timedelta(hours=1)
+    created = await client.post("/v1/api-keys", headers=bearer(admin), json={
+        "name": "month", "scopes": ["read"], "expires_at": expires_at.isoformat()})
+    assert created.status_code == 201, created.text
+    assert datetime.fromisoformat(created.json()["expires_at"]) == expires_at
+    key = created.json()["key"]
+    me = await client.get("/v1/auth/me", headers=bearer(key))
+    assert me.status_code == 200 and datetime.fromisoformat(me.json()["expires_at"]) == expires_at
+    listed = (await client.get("/v1/api-keys", headers=bearer(admin))).json()["items"]
+    item = next(k for k in listed if k["id"] == created.json()["id"])
+    assert item["expired"] is False and item["last_used_at"] is not None
+    assert datetime.fromisoformat(item["expires_at"]) == expires_at
+
+    identity.clock = lambda: expires_at  # the moment it expires: cached, yet refused at once
+    refused = await client.get("/v1/auth/me", headers=bearer(key))
+    body = assert_problem(refused, 401)
+    assert body["type"] == "/problems/api-key-expired"
+    assert body["detail"] == (f"this API key expired at {expires_at.isoformat()}; "
+                              "create a new one")
+    assert refused.headers["www-authenticate"] == "Bearer"
+    # A wrong secret is still just wrong: expiry is told only to whoever holds the key.
+    wrong = f"{key[:-4]}AAAA" if not key.endswith("AAAA") else f"{key[:-4]}BBBB"
+    assert assert_problem(await client.get("/v1/auth/me", headers=bearer(wrong)), 401)[
+        "type"] == "about:blank"
+    # Another replica, from the database.
+    with pytest.raises(ApiKeyExpired):
+        await IdentityService(db, gw_settings, clock=lambda: expires_at).authenticate_api_key(key)
+    listed = (await client.get("/v1/api-keys", headers=bearer(admin))).json()["items"]
+    assert next(k for k in listed if k["id"] == created.json()["id"])["expired"] is True
+    identity.clock = lambda: expires_at - timedelta(seconds=1)
+    assert (await client.get("/v1/auth/me", headers=bearer(key))).status_code == 200
+
+
+@pytest.mark.parametrize(("expires_in", "says"), [
+    (timedelta(seconds=-1), "in the future"), (timedelta(days=731), "at most 730 days"),
+    (None, "time zone")])
+async def test_a_bad_expiry_is_422(client: httpx.AsyncClient, acme: Tenant,
+                                   expires_in: timedelta | None, says: str) -> None:
+    when = (datetime.now(UTC) + expires_in).isoformat() if expires_in else "2027-01-31T00:00:00"
+    response = await client.post("/v1/api-keys", headers=bearer(acme.created.api_key),
+                                 json={"name": "bad", "scopes": ["read"], "expires_at": when})
+    assert says in str(assert_problem(response, 422)["detail"])
 
 
 async def test_revoking_an_unknown_key_is_404(client: httpx.AsyncClient, acme: Tenant) -> None:

@@ -1,15 +1,17 @@
-"""The pure parts of identity: key format, scopes, principals, the TTL cache, passwords."""
+"""The pure parts of identity: key format, scopes (per resource too), expiry, principals, the
+TTL cache, passwords."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from argon2 import PasswordHasher
 
-from gateway.identity import keys
+from gateway.identity import keys, resources, scopes
+from gateway.identity.api_keys import MAX_LIFETIME, ApiKeyExpired, check_expiry
 from gateway.identity.cache import TtlCache
 from gateway.identity.passwords import (
     hash_password,
@@ -18,6 +20,7 @@ from gateway.identity.passwords import (
     verify_password,
 )
 from gateway.identity.principal import Principal
+from gateway.identity.resources import RESOURCES
 from services.kernel.errors import InvalidArgument, Unauthenticated
 
 
@@ -44,13 +47,97 @@ def test_malformed_keys_are_refused(raw: str) -> None:
 
 
 def test_scope_implications() -> None:
-    assert keys.expand_scopes(["admin"]) == {"admin", "write", "read"}
-    assert keys.expand_scopes(["write"]) == {"write", "read"}
-    assert keys.expand_scopes(["read"]) == {"read"}
-    assert keys.validate_scopes(["admin", "read", "read"]) == ["read", "admin"]
+    assert scopes.expand_scopes(["admin"]) == {"admin", "write", "read"}
+    assert scopes.expand_scopes(["write"]) == {"write", "read"}
+    assert scopes.expand_scopes(["read"]) == {"read"}
+    assert scopes.validate_scopes(["admin", "read", "read"]) == ["read", "admin"]
     for bad in ([], ["root"]):
         with pytest.raises(InvalidArgument):
-            keys.validate_scopes(bad)
+            scopes.validate_scopes(bad)
+
+
+def test_resource_scopes_imply_only_their_own_read() -> None:
+    assert scopes.expand_scopes(["conversations:write"]) == {
+        "conversations:write", "conversations:read"}
+    assert scopes.expand_scopes(["channels:read", "knowledge:write"]) == {
+        "channels:read", "knowledge:read", "knowledge:write"}
+    assert scopes.expand_scopes(["conversations:admin", "root"]) == frozenset()
+    assert scopes.validate_scopes(["knowledge:write", "conversations:read", "read"]) == [
+        "read", "conversations:read", "knowledge:write"]
+
+
+@pytest.mark.parametrize("bad", [
+    ["conversations:admin"], ["team:read"], ["identity:read"], ["conversations"],
+    [":read"], ["Conversations:read"], ["read", "nope:write"]])
+def test_unknown_resource_scopes_are_refused_with_the_valid_ones(bad: list[str]) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        scopes.validate_scopes(bad)
+    message = refused.value.message
+    assert message.startswith("unknown scopes: ")
+    for resource in RESOURCES:
+        assert resource in message
+    assert "read, write, admin" in message
+
+
+def test_a_resource_key_reaches_its_resource_and_nothing_else() -> None:
+    key = Principal.for_api_key(uuid.uuid4(), uuid.uuid4(), ["conversations:read"])
+    assert key.allows("read", "conversations")
+    assert not key.allows("write", "conversations")
+    assert not key.allows("read", "channels")
+    assert not key.allows("read", None)  # identity, or a module no one mapped: fails closed
+    assert not key.has("read")
+    writer = Principal.for_api_key(uuid.uuid4(), uuid.uuid4(), ["knowledge:write"])
+    assert writer.allows("read", "knowledge") and writer.allows("write", "knowledge")
+    assert not writer.allows("admin", "knowledge")  # there is no per-resource admin
+    everything = Principal.for_api_key(uuid.uuid4(), uuid.uuid4(), ["write"])
+    assert everything.allows("write", "channels") and everything.allows("read", None)
+    assert not everything.allows("admin", "channels")
+
+
+def test_refusals_name_the_scope_and_where() -> None:
+    assert scopes.missing("write", "conversations") == \
+        "this needs the 'write' scope on conversations"
+    assert scopes.missing("read", None) == "this needs the 'read' scope"
+    assert scopes.missing("admin", "channels") == "this needs the 'admin' scope"
+
+
+@pytest.mark.parametrize(("module", "resource"), [
+    ("gateway.conversations.rest.inbox", "conversations"),
+    ("gateway.conversations.graphql.types", "conversations"),
+    ("gateway.telegram.rest", "channels"),
+    ("gateway.agent.rest.agent", "agent"),
+    ("gateway.agent.rest.knowledge", "knowledge"),
+    ("gateway.agent.graphql.knowledge", "knowledge"),
+    ("gateway.scheduling.graphql", "analytics"),
+    ("gateway.exports.rest", "analytics"),
+    ("gateway.integrations.rest", "webhooks"),
+    ("gateway.identity.rest.users", None),
+    ("gateway.somethingnew.rest", None),
+    ("gateway.conversationsx.rest", None),  # a prefix of a name is not the package
+])
+def test_modules_map_to_resources(module: str, resource: str | None) -> None:
+    assert resources.resource_of(module) == resource
+
+
+def test_an_expiry_must_be_zoned_future_and_within_two_years() -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    assert check_expiry(None, now) is None
+    moscow = timezone(timedelta(hours=3))
+    assert check_expiry(datetime(2027, 1, 2, 3, tzinfo=moscow), now) == datetime(
+        2027, 1, 2, tzinfo=UTC)
+    assert check_expiry(now + MAX_LIFETIME, now) == now + MAX_LIFETIME
+    for bad, says in ((datetime(2027, 6, 1), "time zone"), (now, "in the future"),
+                      (now - timedelta(days=1), "in the future"),
+                      (now + MAX_LIFETIME + timedelta(seconds=1), "at most 730 days")):
+        with pytest.raises(InvalidArgument, match=says):
+            check_expiry(bad, now)
+
+
+def test_an_expired_key_says_when_and_what_to_do() -> None:
+    expired = ApiKeyExpired(datetime(2027, 1, 2, 3, tzinfo=timezone(timedelta(hours=3))))
+    assert isinstance(expired, Unauthenticated)
+    assert expired.message == ("this API key expired at 2027-01-02T00:00:00+00:00; "
+                               "create a new one")
 
 
 @pytest.mark.parametrize(("role", "allowed", "denied"), [

@@ -1,5 +1,5 @@
 """REST: browser sessions (log in with the `sb_session` cookie, log out, who am I) and the
-tenant's API keys (list, create: the key is shown once, revoke; admin only)."""
+tenant's API keys (list, create: the key is shown once, may expire; revoke; admin only)."""
 
 from __future__ import annotations
 
@@ -95,9 +95,13 @@ async def list_api_keys(principal: Admin, state: State) -> ApiKeyList:
 @api_keys.post("", status_code=201, responses={**AUTH_PROBLEMS, **problem_responses(422)})
 async def create_api_key(body: CreateApiKeyRequest, principal: Admin,
                          state: State) -> ApiKeyCreated:
-    plaintext, info = await state.identity.create_api_key(principal, body.name, body.scopes)
+    """A new key with its scopes and, if given, its expiry; an unknown scope or an expiry that
+    is past, too far or without a time zone is a 422 saying what is valid."""
+    plaintext, info = await state.identity.create_api_key(principal, body.name, body.scopes,
+                                                          body.expires_at)
     return ApiKeyCreated(id=info.id, name=info.name, prefix=info.prefix,
-                         scopes=list(info.scopes), key=plaintext, created_at=info.created_at)
+                         scopes=list(info.scopes), key=plaintext, created_at=info.created_at,
+                         expires_at=info.expires_at)
 
 
 @api_keys.delete("/{api_key_id}", status_code=204, response_class=Response,
