@@ -1,5 +1,5 @@
 """Switchboard's public Python SDK: the inbox, channels, the AI agent, live events, reports and
-their schedules, over the platform's GraphQL, REST and WebSocket APIs.
+their schedules, outgoing webhooks, over the platform's GraphQL, REST and WebSocket APIs.
 Async, typed; imports nothing of the platform."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from switchboard_sdk.agent import (
     UnansweredQuestion,
     UnansweredState,
 )
+from switchboard_sdk.api_keys import ApiKey, CreatedApiKey
 from switchboard_sdk.client import Switchboard
 from switchboard_sdk.errors import (
     AuthenticationError,
@@ -100,17 +101,27 @@ from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AvitoAuthorization
 from switchboard_sdk.telegram_bots import TelegramBot, TelegramBotGroup, TelegramDelivery
 from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLinkCode, UserRole
+from switchboard_sdk.verify import WebhookVerificationError, verify_webhook
+from switchboard_sdk.webhooks import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryDetail,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEndpointSecret,
+    WebhookEndpointState,
+)
 
 __all__ = [
     "CONVERSATION_HANDOFF_REQUESTED", "CONVERSATION_READ", "CONVERSATION_UPDATED",
     "MESSAGE_CREATED", "MESSAGE_RECEIVED", "MESSAGE_STATUS_CHANGED", "MESSAGE_UPDATED",
     "NOTE_ADDED", "UNSET", "AgentChunk", "AgentHealth", "AgentLimits", "AgentModelError",
     "AgentModelState", "AgentPreview", "AgentSettings",
-    "AgentSettingsChange", "AgentSettingsLevels", "Attachment", "AuthKind", "AuthenticationError",
+    "AgentSettingsChange", "AgentSettingsLevels", "ApiKey", "Attachment", "AuthKind", "AuthenticationError",
     "AvitoAuthorization", "Backoff", "BlockReason", "BusinessHours", "CannedReply", "Channel",
     "ChannelDiagnostics", "ChannelKind", "ChannelStatus", "Conflict", "ConnectionFailed",
     "Contact", "Conversation", "ConversationEvent", "ConversationFilter", "ConversationMode",
-    "ConversationSort", "ConversationStatus", "DayHours", "DiagnosticCheck", "Direction",
+    "ConversationSort", "ConversationStatus", "CreatedApiKey", "DayHours", "DiagnosticCheck", "Direction",
     "DocumentUpload", "EventStream", "Export", "ExportStatus", "Handoff", "HandoffChange",
     "HandoffRules", "InvalidInput",
     "KnowledgeChunkKind", "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus",
@@ -122,5 +133,7 @@ __all__ = [
     "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError", "TelegramBot",
     "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode",
     "UnansweredAnswered", "UnansweredQuestion", "UnansweredState", "Unset",
-    "UserRole", "__version__",
+    "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryDetail",
+    "WebhookDeliveryStatus", "WebhookEndpoint", "WebhookEndpointSecret", "WebhookEndpointState",
+    "WebhookVerificationError", "__version__", "verify_webhook",
 ]

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from switchboard_sdk._http import Transport
 from switchboard_sdk._version import __version__
+from switchboard_sdk.api_keys import ApiKeysApi
 from switchboard_sdk.exports import ExportsApi
 from switchboard_sdk.inbox import InboxApi
 from switchboard_sdk.live import EventStream
@@ -21,12 +22,13 @@ from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AgentApi, ChannelsApi
 from switchboard_sdk.telegram_bots import TelegramBotsApi
 from switchboard_sdk.telegram_links import TelegramLinksApi
+from switchboard_sdk.webhooks import WebhooksApi
 
 USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
 class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi,
-                  ExportsApi):
+                  ExportsApi, WebhooksApi, ApiKeysApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how
