@@ -39,6 +39,7 @@ from gateway.identity.graphql import (
     TelegramLinkMutation,
     TelegramLinkQuery,
 )
+from gateway.integrations.graphql import WebhookMutation, WebhookQuery
 from gateway.limits.graphql import GraphQLCostLimit
 from gateway.scheduling.graphql import ScheduleMutation, ScheduleQuery
 from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
@@ -52,13 +53,13 @@ Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, Knowl
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
                               AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
                               ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery,
-                              AgentActivityQuery))
+                              AgentActivityQuery, WebhookQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
                                     ExportMutation, CannedReplyMutation, TeamMutation,
                                     ApiKeyMutation, AnalyticsSettingsMutation,
-                                    UnansweredMutation))
+                                    UnansweredMutation, WebhookMutation))
 
 
 class SwitchboardSchema(Schema):

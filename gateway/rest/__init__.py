@@ -11,10 +11,11 @@ from gateway.channels import rest as channels
 from gateway.conversations import rest as conversations
 from gateway.exports import rest as exports
 from gateway.identity import rest as identity
+from gateway.integrations import rest as integrations
 from gateway.scheduling import rest as scheduling
 from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
 for domain in (identity, conversations, channels, agent, telegram, scheduling, analytics,
-               exports):
+               exports, integrations):
     api_router.include_router(domain.router)
