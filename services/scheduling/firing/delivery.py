@@ -9,8 +9,6 @@ redelivery (a worker that stopped after sending, before recording, sends once mo
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,12 +20,11 @@ import orjson
 
 from services.kernel import backoff
 from services.kernel.errors import DomainError, Unavailable
+from services.kernel.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from services.kernel.urls import OutboundGuard, UrlRefused
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Switchboard-Signature"
-TIMESTAMP_HEADER = "X-Switchboard-Timestamp"
 RUN_HEADER = "X-Switchboard-Run-Id"
 WEBHOOK_UNREACHABLE = "the webhook URL is unreachable or not a public address"
 
@@ -115,11 +112,6 @@ def webhook_body(envelope: Envelope, report: Report) -> bytes:
                 "scheduled_for": envelope.scheduled_for.isoformat()},
         "period": period, "partial": report.partial, "problems": list(report.problems),
         "report": rendered, "html": report.html})
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
 
 
 class WebhookSender:
