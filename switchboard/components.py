@@ -50,6 +50,8 @@ TABLE = (
               "services.analytics.runtime:build_runtime", "analytics_target"),
     Component("scheduling", "services.scheduling.config:SchedulingSettings",
               "services.scheduling.runtime:build_runtime", "scheduling_target"),
+    Component("integrations", "services.integrations.config:IntegrationsSettings",
+              "services.integrations.runtime:build_runtime", "integrations_target"),
     Component("gateway", "gateway.config:GatewaySettings", "switchboard.platform:build_gateway"),
     Component("telegram-bot", "switchboard.telegram_bot.config:TelegramBotSettings",
               "switchboard.telegram_bot.runtime:build_runtime"),

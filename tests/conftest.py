@@ -103,6 +103,7 @@ def settings(app_url: str, nats_url: str, credentials: Credentials) -> KernelSet
         grpc_callers=credentials.grpc_callers, grpc_token=credentials.grpc["gateway"],
         log_json=True, channels_target="127.0.0.1:0", conversations_target="127.0.0.1:0",
         agent_target="127.0.0.1:0", scheduling_target="127.0.0.1:0",
+        integrations_target="127.0.0.1:0",
         analytics_target="127.0.0.1:0")
 
 

@@ -23,7 +23,7 @@ ADMIN = "admin"
 # `telegram_bot`: the runner of tenants' Telegram bots (clients/telegram_bot), a component
 # with a bus user and a gRPC credential of its own, though it serves no gRPC itself.
 COMPONENTS = ("gateway", "conversations", "channels", "agent", "analytics", "scheduling",
-              "telegram_bot")
+              "integrations", "telegram_bot")
 USERS = (ADMIN, *COMPONENTS)
 
 # gRPC: the callers each service accepts (anyone else is refused, whatever its token).
@@ -33,6 +33,7 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "agent": ("gateway",),
     "analytics": ("gateway", "scheduling"),
     "scheduling": ("gateway",),
+    "integrations": ("gateway",),
 }
 # The runner every owner of a platform job serves beside its own service (another package).
 PLATFORM_JOB_RUNNER = "switchboard.scheduling.v1.PlatformJobRunner"

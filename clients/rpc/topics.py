@@ -10,6 +10,7 @@ from __future__ import annotations
 from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations
+from clients.rpc.gen.switchboard.integrations.v1 import events_pb2 as integrations
 from services.kernel.wire import DEAD_LETTER, Durable, Stream, Topic
 
 # ---- streams: one per producing area, plus the dead letters --------------------------------
@@ -17,8 +18,9 @@ WEBHOOKS = Stream("SB_WEBHOOKS", "webhooks")
 CHANNELS = Stream("SB_CHANNELS", "channels")
 CONVERSATIONS = Stream("SB_CONVERSATIONS", "conversations")
 AGENT = Stream("SB_AGENT", "agent")
+INTEGRATIONS = Stream("SB_INTEGRATIONS", "integrations")
 
-STREAMS = (WEBHOOKS, CHANNELS, CONVERSATIONS, AGENT, DEAD_LETTER)
+STREAMS = (WEBHOOKS, CHANNELS, CONVERSATIONS, AGENT, INTEGRATIONS, DEAD_LETTER)
 
 # ---- topics --------------------------------------------------------------------------------
 # Verified webhook deliveries, raw: the tenant's regular lane and its overflow lane.
@@ -64,6 +66,12 @@ HANDOFF_REQUESTED = Topic(AGENT, "agent", "conversation", "handoff_requested",
                           agent.HandoffRequested)
 AUTO_REPLY_SENT = Topic(AGENT, "agent", "reply", "sent", agent.AutoReplySent)
 
+# An outgoing webhook endpoint's circuit breaker opened / closed (its owner is told).
+ENDPOINT_PAUSED = Topic(INTEGRATIONS, "integrations", "endpoint", "paused",
+                        integrations.EndpointPaused)
+ENDPOINT_RESUMED = Topic(INTEGRATIONS, "integrations", "endpoint", "resumed",
+                         integrations.EndpointResumed)
+
 TOPICS = (
     AVITO_WEBHOOK_RECEIVED, AVITO_WEBHOOK_OVERFLOW, TELEGRAM_UPDATE_RECEIVED,
     TELEGRAM_CHANNEL_UPDATE,
@@ -73,6 +81,7 @@ TOPICS = (
     MESSAGE_DELETE_REQUESTED, CONVERSATION_UPDATED, CONVERSATION_READ, NOTE_ADDED,
     CONVERSATION_HANDOFF_REQUESTED,
     HANDOFF_REQUESTED, AUTO_REPLY_SENT,
+    ENDPOINT_PAUSED, ENDPOINT_RESUMED,
 )
 
 # ---- durable consumers ---------------------------------------------------------------------
@@ -110,6 +119,13 @@ ANALYTICS_HANDOFFS = Durable("analytics-handoffs", HANDOFF_REQUESTED, "analytics
 # Every tenant's bot updates, for the bot runner (one durable: a restart loses none).
 TELEGRAM_BOT_UPDATES = Durable("telegram-bot-updates", TELEGRAM_UPDATE_RECEIVED, "telegram_bot")
 
+# Outgoing webhooks: every public conversation event (docs/events.md, "Public events"), in ONE
+# durable so that each conversation's events keep the stream's order.
+INTEGRATIONS_EVENTS = Durable(
+    "integrations-events", MESSAGE_RECEIVED, "integrations",
+    also=(MESSAGE_SEND_REQUESTED, MESSAGE_STATUS_CHANGED, MESSAGE_UPDATED, CONVERSATION_UPDATED,
+          CONVERSATION_READ, NOTE_ADDED, CONVERSATION_HANDOFF_REQUESTED))
+
 DURABLES = (
     CHANNELS_WEBHOOKS, CHANNELS_WEBHOOKS_OVERFLOW, CHANNELS_TELEGRAM, CHANNELS_SENDER,
     CHANNELS_READ, CHANNELS_DELETER, CHANNELS_LISTINGS,
@@ -117,7 +133,7 @@ DURABLES = (
     CONVERSATIONS_LISTINGS, CONVERSATIONS_CONTACTS, CONVERSATIONS_HANDOFFS,
     AGENT_INBOUND, AGENT_HUMAN, AGENT_LISTINGS,
     ANALYTICS_RECEIVED, ANALYTICS_SENT, ANALYTICS_CONVERSATIONS, ANALYTICS_HANDOFFS,
-    TELEGRAM_BOT_UPDATES,
+    TELEGRAM_BOT_UPDATES, INTEGRATIONS_EVENTS,
 )
 
 _BY_SUFFIX = {(t.stream.token, t.suffix): t for t in TOPICS}

@@ -96,7 +96,7 @@ class EndpointsRepository(RepositoryBase[Endpoint]):
         """The tenant's enabled endpoints that take `event_type` (no types: every event)."""
         return list((await self.session.scalars(select(Endpoint).where(
             Endpoint.enabled, or_(Endpoint.event_types == [],
-                                  Endpoint.event_types.any(event_type))))).all())
+                                  Endpoint.event_types.contains([event_type]))))).all())
 
     async def paused_count(self) -> int:
         """Paused endpoints of every tenant (tenantless unit; a count only)."""
@@ -121,10 +121,10 @@ class EventsRepository(RepositoryBase[Event]):
 class DeliveriesRepository(RepositoryBase[Delivery]):
     model = Delivery
 
-    async def fan_out(self, event: Event, endpoint_ids: Sequence[uuid.UUID]) -> int:
-        """A pending delivery of `event` to each endpoint that has none yet; how many new."""
+    async def fan_out(self, event: Event, endpoint_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """A pending delivery of `event` to each endpoint that has none yet; the new ones."""
         if not endpoint_ids:
-            return 0
+            return []
         rows = [dict(id=new_id(), tenant_id=event.tenant_id, endpoint_id=e, event_id=event.id,
                      event_type=event.type, conversation_id=event.conversation_id,
                      position=event.position, event_occurred_at=event.occurred_at)
@@ -132,7 +132,7 @@ class DeliveriesRepository(RepositoryBase[Delivery]):
         stmt = insert(Delivery).values(rows).on_conflict_do_nothing(
             index_elements=[Delivery.endpoint_id, Delivery.event_id],
             index_where=Delivery.replay_of.is_(None)).returning(Delivery.id)
-        return len((await self.session.execute(stmt)).all())
+        return [r.id for r in await self.session.execute(stmt)]
 
     def again(self, of: Delivery) -> Delivery:
         """A replay of `of`: same endpoint, event and place in its conversation's order."""

@@ -56,6 +56,7 @@ class KernelSettings(BaseSettings):
     agent_target: str = "127.0.0.1:50063"
     analytics_target: str = "127.0.0.1:50065"
     scheduling_target: str = "127.0.0.1:50066"
+    integrations_target: str = "127.0.0.1:50067"
     # Listen address override for a service in its own pod, e.g. "0.0.0.0:50051".
     grpc_listen: str = ""
     # Standalone processes serve /metrics here (0 = off; `serve all` exposes the gateway's).

@@ -109,11 +109,25 @@ class Topic:
 
 @dataclass(frozen=True)
 class Durable:
-    """A durable pull consumer: its name (JetStream's), the topic it reads, who runs it."""
+    """A durable pull consumer: its name (JetStream's), the topic it reads, who runs it.
+    `also`: more topics of the same stream read by the same consumer, in the stream's order
+    (JetStream's `filter_subjects`), e.g. every public conversation event for webhooks."""
 
     name: str
     topic: Topic
     owner: str
+    also: tuple[Topic, ...] = ()
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return (self.topic, *self.also)
+
+    def topic_for(self, subject: str) -> Topic:
+        """Which of its topics a subject is (the first when it reads one)."""
+        if not self.also:
+            return self.topic
+        suffix = subject.split(".", 3)[-1]
+        return next((t for t in self.also if t.suffix == suffix), self.topic)
 
 
 def tenant_of(subject: str) -> uuid.UUID:

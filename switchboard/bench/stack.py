@@ -125,6 +125,7 @@ class BenchStack:
             "telegram_api_base_url": self.telegram.url,
             "channels_target": "127.0.0.1:0", "conversations_target": "127.0.0.1:0",
             "agent_target": "127.0.0.1:0", "scheduling_target": "127.0.0.1:0",
+            "integrations_target": "127.0.0.1:0",
             "analytics_target": "127.0.0.1:0",
             # Our client's per-account Avito budget (5/s, Avito's own limit) is lifted like the
             # emulator's limits: scenario 3 measures the platform, not a configured policy.

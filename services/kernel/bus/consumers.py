@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -62,6 +63,8 @@ class Delivery:
     headers: dict[str, str]
     attempt: int  # 1 on first delivery
     topic: Topic | None = None
+    sequence: int = 0  # the stream sequence: the stream's order
+    published_at: datetime | None = None  # when the stream stored it
 
     @property
     def tenant_id(self) -> uuid.UUID:
@@ -142,9 +145,12 @@ class Consumer:
 
     async def run(self) -> None:
         spec = self.spec
+        patterns = [t.pattern for t in spec.durable.topics]
         config = ConsumerConfig(
             durable_name=spec.name, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, filter_subject=spec.topic.pattern,
+            deliver_policy=DeliverPolicy.ALL,
+            filter_subject=patterns[0] if len(patterns) == 1 else None,
+            filter_subjects=patterns if len(patterns) > 1 else None,
             # Our own nak delays drive retries; max_deliver is a backstop past our budget.
             max_deliver=spec.max_deliver + 2, ack_wait=spec.ack_wait_s, max_ack_pending=1000)
         sub = await self.bus.js.pull_subscribe(
@@ -262,8 +268,10 @@ class Consumer:
         self._stopping.set()
 
     def _delivery(self, msg: Msg) -> Delivery:
-        return Delivery(msg.subject, msg.data, dict(msg.headers or {}),
-                        msg.metadata.num_delivered, self.spec.topic)
+        meta = msg.metadata
+        return Delivery(msg.subject, msg.data, dict(msg.headers or {}), meta.num_delivered,
+                        self.spec.durable.topic_for(msg.subject), meta.sequence.stream,
+                        meta.timestamp)
 
     async def _handle(self, msg: Msg) -> None:
         spec = self.spec

@@ -130,7 +130,7 @@ seccompProfile:
 
 {{/* The NATS users and the gRPC callers of clients/rpc/permissions.py (a test holds them equal):
      each has its own password or token in the credentials Secret. */}}
-{{- define "switchboard.natsUsers" -}}admin,gateway,conversations,channels,agent,analytics,scheduling,telegram_bot{{- end -}}
+{{- define "switchboard.natsUsers" -}}admin,gateway,conversations,channels,agent,analytics,scheduling,integrations,telegram_bot{{- end -}}
 {{- define "switchboard.grpcCallers" -}}agent,analytics,channels,gateway,scheduling,telegram_bot{{- end -}}
 
 {{/* One user's permissions (of files/nats-permissions.json) in nats-server's syntax, subjects
