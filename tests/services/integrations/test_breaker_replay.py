@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from clients.rpc import topics
 from clients.rpc.gen.switchboard.integrations.v1 import events_pb2 as iev
 from clients.rpc.gen.switchboard.integrations.v1 import webhooks_service_pb2 as pb
 from clients.rpc.integrations import IntegrationsClient
@@ -21,7 +20,7 @@ async def test_the_breaker_pauses_a_failing_endpoint_and_a_good_probe_resumes_it
         tenant: uuid.UUID) -> None:
     endpoint = (await client.create_endpoint(tenant, url=receiver.url("breaker"))).endpoint
     receiver.status["breaker"] = 500
-    async with Recorder(bus, f"sb.integrations.{tenant}.>") as events:
+    async with Recorder(bus, f"sb.integrations.{tenant}.>") as events:  # ENDPOINT_PAUSED, _RESUMED
         conv = conversation()
         for n in range(3):
             await publish(tenant, message_received(conv, f"m{n}"))
@@ -104,5 +103,3 @@ async def _at_least(receiver: Receiver, path: str, n: int) -> bool:
 async def _delivered_texts(receiver: Receiver, path: str, n: int) -> bool:
     return len(receiver.delivered(path)) >= n
 
-
-_ = topics  # the subjects above are topics.ENDPOINT_PAUSED / ENDPOINT_RESUMED's
