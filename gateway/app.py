@@ -14,6 +14,7 @@ from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.base import open_channel
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
+from clients.rpc.integrations import IntegrationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from clients.rpc.scheduling import SchedulingClient
 from gateway import health
@@ -69,6 +70,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await state.knowledge.channel.close()
             await state.scheduling.channel.close()
             await state.analytics.channel.close()
+            await state.integrations.channel.close()
             await state.bus.close()
             await state.db.dispose()
 
@@ -142,5 +144,7 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
         scheduling=SchedulingClient(open_channel(settings.scheduling_target, caller), caller),
         analytics=AnalyticsClient(open_channel(settings.analytics_target, caller), caller),
+        integrations=IntegrationsClient(open_channel(settings.integrations_target, caller),
+                                        caller),
         webhooks=webhook_ingress(settings, bus, channels),
         limiter=RateLimiter(db) if settings.rate_limits else None)

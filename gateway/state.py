@@ -13,6 +13,7 @@ from clients.rpc.agent import AgentClient
 from clients.rpc.analytics import AnalyticsClient
 from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
+from clients.rpc.integrations import IntegrationsClient
 from clients.rpc.knowledge import KnowledgeClient
 from clients.rpc.scheduling import SchedulingClient
 from gateway.config import GatewaySettings
@@ -53,6 +54,7 @@ class GatewayState:
     knowledge: KnowledgeClient
     scheduling: SchedulingClient
     analytics: AnalyticsClient
+    integrations: IntegrationsClient  # outgoing webhooks (gateway/integrations)
     webhooks: WebhookState
     # Export jobs (gateway/exports): their rows and files in PostgreSQL, run where requested.
     exports: Exports

@@ -52,12 +52,15 @@ def problem_json(ctx: Any, response: schemathesis.Response, case: schemathesis.C
 
 def tame(case: schemathesis.Case) -> None:
     """Addresses the platform would call are its own: a connected account is the Avito
-    emulator's (sandbox), an LLM endpoint a closed loopback port (never an address made up)."""
+    emulator's (sandbox), an LLM endpoint or a webhook endpoint a closed loopback port (never
+    an address made up)."""
     if isinstance(case.body, dict):
         if case.path == "/v1/channels/avito":
             case.body["sandbox"] = True
         if "base_url" in case.body:
             case.body["base_url"] = NOWHERE
+        if case.path.startswith("/v1/webhooks/") and "url" in case.body:
+            case.body["url"] = NOWHERE  # an outgoing webhook never to a made-up host
 
 
 class Sweep:
