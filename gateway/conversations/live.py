@@ -11,23 +11,11 @@ from google.protobuf.message import DecodeError
 
 from clients.rpc import topics
 from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_pb2 as pb
-from services.kernel.wire import Topic
+from clients.rpc.public.conversations import PUBLIC_NAMES
 
 log = logging.getLogger(__name__)
 
-# The conversations topics a live view shows, by their public event name (the catalogue's
-# names are internal: a reply waiting for its channel is "message.created" to clients).
-PUBLIC_NAMES: dict[Topic, str] = {
-    topics.MESSAGE_RECEIVED: "message.received",
-    topics.MESSAGE_SEND_REQUESTED: "message.created",
-    topics.MESSAGE_STATUS_CHANGED: "message.status_changed",
-    topics.MESSAGE_UPDATED: "message.updated",
-    topics.CONVERSATION_UPDATED: "conversation.updated",
-    topics.CONVERSATION_READ: "conversation.read",
-    topics.NOTE_ADDED: "note.added",  # a private note (the agent's handoff reason)
-    # The AI handed over; the conversation's `handoff` holds why and since when.
-    topics.CONVERSATION_HANDOFF_REQUESTED: "conversation.handoff_requested",
-}
+__all__ = ["PUBLIC_NAMES", "RESET", "LiveEvent", "decode"]  # PUBLIC_NAMES: shared with webhooks
 
 # Not a conversation event: the events since the client's id cannot be replayed (too old, too
 # many, or an id this API never gave); the client refetches its lists, the feed goes on live.

@@ -17,7 +17,7 @@ from services.kernel.wire import Topic
 
 # The conversations topics third parties see, by their public event name (the catalogue's
 # names are internal: a reply waiting for its channel is "message.created" to them): the live
-# feed (gateway/conversations/live.py, which a test holds equal) and outgoing webhooks.
+# feed (gateway/conversations/live.py) and outgoing webhooks.
 PUBLIC_NAMES: dict[Topic, str] = {
     topics.MESSAGE_RECEIVED: "message.received",
     topics.MESSAGE_SEND_REQUESTED: "message.created",
