@@ -35,7 +35,8 @@ SCHEMA = "integrations"
 
 # Due pending deliveries of enabled endpoints, none whose conversation has an earlier pending
 # delivery to the same endpoint; at most p_per_endpoint in flight per endpoint (one for a
-# paused endpoint whose probe time came: its probe); spread over endpoints (rank first).
+# paused endpoint whose probe time came: its probe, whatever its own backoff says, so the
+# probe goes at the time the API shows); spread over endpoints (rank first).
 _CLAIM = (
     "WITH busy AS (SELECT b.endpoint_id, count(*) AS n FROM integrations.deliveries b "
     "WHERE b.status = 'pending' AND b.lease_until > p_now GROUP BY b.endpoint_id), "
@@ -43,7 +44,7 @@ _CLAIM = (
     "row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.position, "
     "d.created_at, d.id) AS rank "
     "FROM integrations.deliveries d JOIN integrations.endpoints e ON e.id = d.endpoint_id "
-    "WHERE d.status = 'pending' AND d.next_attempt_at <= p_now "
+    "WHERE d.status = 'pending' AND (d.next_attempt_at <= p_now OR e.state = 'paused') "
     "AND (d.lease_until IS NULL OR d.lease_until <= p_now) AND e.enabled "
     "AND (e.state = 'active' OR e.breaker_probe_at <= p_now) "
     "AND NOT EXISTS (SELECT 1 FROM integrations.deliveries p WHERE p.endpoint_id = d.endpoint_id "

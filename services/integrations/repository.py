@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select, text
+from sqlalchemy import Select, and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,6 +155,12 @@ class DeliveriesRepository(RepositoryBase[Delivery]):
     async def lock(self, id_: uuid.UUID) -> Delivery | None:
         return await self.session.scalar(
             select(Delivery).where(Delivery.id == id_).with_for_update())
+
+    async def due_now(self, endpoint_id: uuid.UUID, now: datetime) -> None:
+        """The endpoint's pending deliveries waiting out a backoff become due now."""
+        await self.session.execute(update(Delivery).where(
+            Delivery.endpoint_id == endpoint_id, Delivery.status == DeliveryStatus.PENDING.value,
+            Delivery.next_attempt_at > now).values(next_attempt_at=now))
 
     async def log(self, size: int, cursor: str, where: DeliveryFilter) -> tuple[list[Delivery], str]:
         """Newest first."""

@@ -49,6 +49,8 @@ async def record(unit: IntegrationsUnit, delivery_id: uuid.UUID, started_at: dat
     verdict = rules.verdict(result.status)
     if verdict is rules.Verdict.DELIVERED:
         delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
+        if endpoint.consecutive_failures:  # it is back: what waits out a backoff goes now
+            await unit.deliveries.due_now(endpoint.id, now)
         _succeeded(unit, endpoint, now)
         DELIVERIES.labels("delivered").inc()
     elif verdict is rules.Verdict.GONE:

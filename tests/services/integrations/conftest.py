@@ -95,19 +95,26 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
+def webhook_settings() -> dict[str, Any]:
+    """Retries, breaker and timeout quick enough to happen within a test (a module may
+    override this fixture)."""
+    return {"webhooks_timeout_s": 1.0, "webhooks_backoff_s": 0.05,
+            "webhooks_backoff_max_s": 0.2, "webhooks_poll_s": 0.1, "webhooks_lease_s": 5.0,
+            "webhooks_breaker_failures": 4, "webhooks_breaker_min_span_s": 0,
+            "webhooks_breaker_probe_s": 0.3, "webhooks_breaker_probe_max_s": 0.6}
+
+
+@pytest.fixture(scope="module")
 async def runtime(settings: KernelSettings, credentials: Credentials, own_nats: str,
-                  own_db_url: str, receiver: Receiver) -> AsyncIterator[IntegrationsRuntime]:
+                  own_db_url: str, receiver: Receiver,
+                  webhook_settings: dict[str, Any]) -> AsyncIterator[IntegrationsRuntime]:
     base = as_component(settings, credentials, "integrations")
     config = IntegrationsSettings(**{
         **base.model_dump(), "secret_key": settings.secret_key.get_secret_value(),
         "grpc_token": base.grpc_token.get_secret_value(),
         "nats_password": base.nats_password.get_secret_value(),
         "nats_url": own_nats, "database_url": own_db_url,
-        "outbound_allow": f"127.0.0.1:{receiver.port}", "webhooks_timeout_s": 1.0,
-        "webhooks_backoff_s": 0.05, "webhooks_backoff_max_s": 0.2, "webhooks_poll_s": 0.1,
-        "webhooks_lease_s": 5.0, "webhooks_breaker_failures": 4,
-        "webhooks_breaker_min_span_s": 0, "webhooks_breaker_probe_s": 0.3,
-        "webhooks_breaker_probe_max_s": 0.6})
+        "outbound_allow": f"127.0.0.1:{receiver.port}", **webhook_settings})
     rt = await build_runtime(config)
     await rt.start()
     yield rt
