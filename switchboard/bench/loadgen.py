@@ -6,7 +6,7 @@ answers come) or open loop (`rate` requests/s scheduled on a clock; latency coun
 scheduled time, so a stalled server cannot hide queueing). Optionally a live SSE subscriber
 (`GET /v1/events`, httpx) matches each sent message by the `t=<ns>` stamp in its text and records
 send -> arrival (and, asked, each arrival's time by stamp). Prints one JSON object: rates, HTTP
-latency and end-to-end histograms.
+latency and end-to-end histograms, statuses, the 429s lacking Retry-After or a RateLimit field.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ import httpx
 from switchboard.bench.histogram import Histogram
 
 _STAMP = re.compile(r"t=(\d+)")
+# What a 429 must carry (docs/api.md, "Rate limits"): counted when one does not.
+LIMIT_HEADERS = frozenset({b"retry-after", b"ratelimit-limit", b"ratelimit-remaining",
+                           b"ratelimit-reset"})
 
 
 class Conn:
@@ -37,6 +40,7 @@ class Conn:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.header_names: set[bytes] = set()  # the last response's, lower case
 
     async def request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> int:
         if self.writer is None:
@@ -51,12 +55,14 @@ class Conn:
             raise ConnectionError("closed")
         status = int(status_line.split()[1])
         length, chunked = 0, False
+        self.header_names = set()
         while True:
             line = await self.reader.readline()
             if line in (b"\r\n", b""):
                 break
             name, _, value = line.partition(b":")
             name = name.strip().lower()
+            self.header_names.add(name)
             if name == b"content-length":
                 length = int(value)
             elif name == b"transfer-encoding" and b"chunked" in value.lower():
@@ -101,8 +107,10 @@ class Bodies:
             return "POST", a["path"], body, {"Content-Type": "application/json",
                                              "X-Avito-Messenger-Signature": sig}
         if self.kind == "get":
-            paths = s["paths"]
-            return "GET", paths[n % len(paths)], b"", s.get("headers", {})
+            paths, headers = s["paths"], s.get("headers", {})
+            if isinstance(headers, list):  # several credentials, in turn
+                headers = headers[n % len(headers)]
+            return "GET", paths[n % len(paths)], b"", headers
         if self.kind == "reply":
             paths = s["paths"]
             body = json.dumps({"text": f"Да, в наличии. t={stamp_ns}"}).encode()
@@ -167,6 +175,7 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
     count = spec.get("count")  # open loop: at most this many requests, then stop
     bodies = Bodies(spec)
     hist, errors = Histogram(), 0
+    limited_bare = 0  # 429s without Retry-After and the RateLimit fields
     statuses: dict[int, int] = {}
     sse = Sse(spec["sse"]) if spec.get("sse") else None
     sse_task = None
@@ -186,11 +195,13 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         pool.put_nowait(c)
 
     async def one(scheduled: float, stamp_ns: int) -> None:
-        nonlocal errors, done_in_window, sent_measured
+        nonlocal errors, done_in_window, sent_measured, limited_bare
         method, path, body, headers = bodies.make(stamp_ns)
         conn = await pool.get()
         try:
             status = await conn.request(method, path, body, headers)
+            if status == 429 and LIMIT_HEADERS - conn.header_names:  # one missing
+                limited_bare += 1
         except (OSError, ConnectionError, ValueError, asyncio.IncompleteReadError):
             conn.writer = None
             errors += 1
@@ -235,7 +246,7 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         "sent": sum(statuses.values()), "errors": errors, "statuses": statuses,
         "rate": done_in_window / max(duration - warmup, 1e-9),
         "latency": hist.to_dict(), "latency_summary": hist.summary_ms(),
-        "sent_measured": sent_measured}
+        "sent_measured": sent_measured, "limited_without_headers": limited_bare}
     if sse is not None and sse_task is not None:
         wait = float(spec["sse"].get("drain_s", 10))
         sse.expected = sent_measured

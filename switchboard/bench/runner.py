@@ -19,7 +19,7 @@ from switchboard.devstack.progress import Progress
 
 # Order matters: the pipeline and noisy scenarios reuse nothing, inbox generates (or reuses) data.
 SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge", "agent",
-             "telegram_fanout", "telegram_latency", "analytics_report", "retrieval")
+             "telegram_fanout", "telegram_latency", "analytics_report", "retrieval", "api_flood")
 
 
 @dataclass
