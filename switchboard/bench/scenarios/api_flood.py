@@ -1,14 +1,14 @@
 """12. API flood: the public API's rate limits (gateway/limits/) at their production defaults
 (the rest of the bench lifts them) with two tenants on the same gateway. Tenant B reads its
 inbox (the REST list and a GraphQL list with nested fields, in turn) at 20 requests/s open
-loop, alone (baseline), then again while tenant A floods closed loop: REST from 4 connections
-with three API keys in turn (so the tenant's bucket, 100/s burst 300, binds before a key's,
-50/s burst 150) and GraphQL from 2 connections with a document costing 500 points (the
-tenant's 1,000 points/s, burst 30,000). Figures: B's p99 under the flood against its baseline
-(target within 2x) and B's 429s (none); A's accepted rate beyond the bucket's burst against its
-limit, how much of what A sent beyond the limit was answered 429, and every 429 carrying
-Retry-After and the RateLimit fields. A is a fresh tenant each repeat, so its buckets start
-full and the burst is exactly known."""
+loop: alone (baseline), then while tenant A floods REST closed loop from 4 connections with
+three API keys in turn (so the tenant's bucket, 100/s burst 300, binds before a key's, 50/s
+burst 150), then while A floods GraphQL from 4 connections with a document costing 500 points
+(the tenant's 1,000 points/s, burst 30,000). Figures: B's p99 under each flood against its
+baseline (target within 2x) and B's 429s (none); A's accepted rate beyond the bucket's burst
+against its limit, how much of what A sent beyond the limit was answered 429, and every 429
+carrying Retry-After and the RateLimit fields. A is a fresh tenant each repeat, so its buckets
+start full and what they allow is known."""
 
 from __future__ import annotations
 
@@ -125,8 +125,9 @@ async def run(ctx: Any) -> list[Figure]:
                 alone = await run_loadgen(_b_spec(ctx, b, duration))
                 a_keys = await _flooder(stack, http)
                 # A's flood starts with B's warm-up and outlasts B's window.
-                flood = {"base_url": stack.gateway_url, "kind": "get",
-                         "duration_s": duration + 1.0, "warmup_s": 0.0}
+                flood_s = duration + 1.0
+                flood = {"base_url": stack.gateway_url, "kind": "get", "duration_s": flood_s,
+                         "warmup_s": 0.0}
                 rest, beside_rest = await asyncio.gather(
                     run_loadgen({**flood, "paths": ["/v1/conversations?limit=20"],
                                  "headers": a_keys, "connections": 4}),
@@ -138,9 +139,8 @@ async def run(ctx: Any) -> list[Figure]:
                 runs.append({
                     "b_alone": _b_details(alone), "b_beside_rest": _b_details(beside_rest),
                     "b_beside_graphql": _b_details(beside_graphql),
-                    "a_rest": _outcome(rest, flood["duration_s"], limits.tenant, 1),
-                    "a_graphql": _outcome(graphql, flood["duration_s"], limits.graphql,
-                                          A_QUERY_COST)})
+                    "a_rest": _outcome(rest, flood_s, limits.tenant, 1),
+                    "a_graphql": _outcome(graphql, flood_s, limits.graphql, A_QUERY_COST)})
     ctx.details["api_flood"] = {"b_rate": B_RATE, "duration_s": duration, "runs": runs,
                                 "limits": dataclasses.asdict(limits)}
     return _figures(runs, limits)
