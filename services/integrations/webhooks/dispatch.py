@@ -111,7 +111,7 @@ class Dispatcher:
             started_at = self._now()
             result = await self._sender.send(job.request)
             async with self._units(claim.tenant_id) as unit:
-                await outcome.record(unit, claim.id, started_at, result, self._now(),
+                await outcome.record(unit, claim.id, started_at, result, self._now,
                                      self._policies)
             log.info("webhook attempt", extra={
                 "delivery_id": str(claim.id), "endpoint_id": str(claim.endpoint_id),

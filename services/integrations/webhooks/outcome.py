@@ -5,6 +5,7 @@ by EndpointPaused / EndpointResumed on SB_INTEGRATIONS)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,11 +35,16 @@ class Policies:
 
 
 async def record(unit: IntegrationsUnit, delivery_id: uuid.UUID, started_at: datetime,
-                 result: AttemptResult, now: datetime, policies: Policies) -> None:
+                 result: AttemptResult, clock: Callable[[], datetime],
+                 policies: Policies) -> None:
     delivery = await unit.deliveries.lock(delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return  # its endpoint was deleted meanwhile
     endpoint = await unit.endpoints.lock(delivery.endpoint_id)
+    # Read once the endpoint is locked: an outcome recorded meanwhile by another send is
+    # older, so the breaker's span never goes backwards (two sends failing at once paused
+    # nothing: the later clock reading was recorded first).
+    now = clock()
     delivery.attempts += 1
     unit.attempts.record(delivery, started_at=started_at, response_status=result.status,
                          latency_ms=result.latency_ms, error=result.error[:2000],
