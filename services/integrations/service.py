@@ -99,6 +99,8 @@ class WebhooksService:
                 if was_paused:
                     unit.emit(topics.ENDPOINT_RESUMED,
                               events.endpoint_resumed(endpoint, paused_at, self._now()))
+            elif not fields.enabled:  # a person's choice: no breaker state (nor 410's reason)
+                self._close_breaker(endpoint)
             endpoint.enabled = fields.enabled
             unit.after_commit(self._wake)
         await unit.flush()

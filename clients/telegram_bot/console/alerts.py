@@ -11,7 +11,10 @@
 - the AI model, on the same cycle: when the agent's health (`agent_health`, from the platform's
   audit) becomes failing, one alert says what failed and what to do; when it is ok again, one
   "recovered". Told the same way, under the row `MODEL_ROW` of the channels' table (unknown,
-  no result lately, changes nothing: a quiet night is no recovery).
+  no result lately, changes nothing: a quiet night is no recovery);
+- outgoing webhooks, on the same cycle: an endpoint whose circuit breaker paused it (or that
+  answered 410 Gone and was disabled) is told once with the reason and when it is tried next,
+  and once when it delivers again (rows `webhook:<endpoint id>`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from switchboard_sdk import (
     Handoff,
     Switchboard,
     SwitchboardError,
+    WebhookEndpoint,
+    WebhookEndpointState,
 )
 
 from clients.telegram_bot.config import BotConfig, RunnerSettings
@@ -48,6 +53,8 @@ log = logging.getLogger("clients.telegram_bot")
 WATCHED = ("credentials", "messenger_access", "webhook_subscription", "last_webhook", "sync")
 # The model's state told last, beside the channels' problems (no channel id looks like it).
 MODEL_ROW, MODEL_FAILING = "agent:model", "failing"
+# An outgoing webhook endpoint's state told last (`webhook:<endpoint id>`).
+WEBHOOK_ROW, WEBHOOK_PAUSED, WEBHOOK_GONE = "webhook:", "paused", "gone"
 
 
 def handoff_key(handoff: Handoff) -> str:
@@ -96,6 +103,8 @@ class Alerts:
                     await self.channels()
                 with _logged("the AI model"):
                     await self.model()
+                with _logged("outgoing webhooks"):
+                    await self.webhooks()
             await asyncio.sleep(self.settings.alert_check_s)
 
     async def overdue(self) -> None:
@@ -157,6 +166,18 @@ class Alerts:
         html = say.model_failing(health) if now else say.model_recovered(health)
         await self._general(f"model:{','.join(now)}:{time.time_ns()}", MODEL_ROW, html)
 
+    async def webhooks(self) -> None:
+        told = await self.rows.channel_problems(self.scope.tenant_id, self.config.bot_id)
+        endpoints = (await self.sb.webhook_endpoints(first=100)).items
+        rows = {f"{WEBHOOK_ROW}{e.id}": e for e in endpoints}
+        for row, endpoint in rows.items():
+            now, before = _webhook_problems(endpoint), told.get(row, [])
+            if now == before or not await self.rows.change_problems(
+                    self.scope.tenant_id, self.config.bot_id, row, before, now):
+                continue
+            html = say.webhook_failing(endpoint) if now else say.webhook_recovered(endpoint)
+            await self._general(f"{row}:{','.join(now)}:{time.time_ns()}", row, html)
+
     async def _general(self, key: str, about: str, html: str) -> None:
         """A post in the General topic, claimed under `key` (posted once)."""
         post = await self.store.claim_post(self.scope, key, about, self.settings.claim_lease_s)
@@ -165,6 +186,14 @@ class Alerts:
         message_id = await self.group.post(None, Text(html))
         await self.store.post_part(self.scope, post, message_id)
         await self.store.post_done(self.scope, post)
+
+
+def _webhook_problems(endpoint: WebhookEndpoint) -> list[str]:
+    if endpoint.state == WebhookEndpointState.PAUSED:
+        return [WEBHOOK_PAUSED]
+    if endpoint.state == WebhookEndpointState.DISABLED and endpoint.paused_reason:
+        return [WEBHOOK_GONE]  # disabled by the platform (410 Gone), not by a person
+    return []
 
 
 @contextlib.contextmanager

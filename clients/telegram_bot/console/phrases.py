@@ -10,6 +10,8 @@ from switchboard_sdk import (
     ChannelDiagnostics,
     ChannelStatus,
     SwitchboardError,
+    WebhookEndpoint,
+    WebhookEndpointState,
 )
 
 from clients.telegram_bot.render import escape
@@ -141,3 +143,22 @@ def model_failing(health: AgentHealth) -> str:
 def model_recovered(health: AgentHealth) -> str:
     since = f" (с {_when(health.last_success)})" if health.last_success else ""
     return f"✅ ИИ-модель снова отвечает{since}: агент отвечает покупателям."
+
+
+def webhook_failing(endpoint: WebhookEndpoint) -> str:
+    name = escape(endpoint.description or endpoint.url)
+    reason = escape(endpoint.paused_reason or "нет ответа")
+    if endpoint.state == WebhookEndpointState.PAUSED:
+        probe = f" Следующая проверка — {_when(endpoint.breaker_probe_at)}." \
+            if endpoint.breaker_probe_at else ""
+        return (f"🚨 Вебхук «{name}» приостановлен после "
+                f"{endpoint.consecutive_failures} неудачных доставок: {reason}.{probe} "
+                "События не теряются: они ждут и уйдут по порядку, когда адрес снова ответит.")
+    return (f"🚨 Вебхук «{name}» выключен: {reason}. События на него больше не записываются; "
+            "включите его снова в настройках вебхуков, когда адрес заработает.")
+
+
+def webhook_recovered(endpoint: WebhookEndpoint) -> str:
+    name = escape(endpoint.description or endpoint.url)
+    return f"✅ Вебхук «{name}» снова принимает события: накопленные доставляются по порядку."
+

@@ -3,7 +3,8 @@
 picked up within `handoff_alert_after_s` is alerted once in the General topic with a link to
 the topic, one picked up in time never; an Avito account losing its Messenger API access is
 alerted when it happens and when it is restored, never again while unchanged; so is the AI
-model failing (here: a model the LLM emulator does not know) and answering again."""
+model failing (here: a model the LLM emulator does not know) and answering again, and an
+outgoing webhook endpoint paused by its breaker and delivering again."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from switchboard_sdk import Switchboard
+from switchboard_sdk import Switchboard, WebhookDeliveryStatus
 
 from clients.telegram_bot import Store
 from clients.telegram_bot.console.alerts import topic_link
@@ -163,6 +164,32 @@ async def test_a_failing_model_is_alerted_once_with_the_fix_then_its_recovery_on
         # Many rounds ran meanwhile (one a second): each change was told once.
         assert len(await _general(found, "🚨 ИИ-модель")) == 1
         assert len(await _general(found, "✅ ИИ-модель")) == 1
+
+
+async def test_a_paused_webhook_endpoint_is_alerted_once_then_its_recovery_once(
+        platform: RunningPlatform, seller: Tenant, sb: Switchboard, store: Store) -> None:
+    found = await seat(platform, seller, sb)
+    shop = await platform.connect_sandbox_shop(seller, "Магазин с CRM")
+    path = f"crm-{seller.tenant_id}"
+    platform.receiver.statuses[f"/{path}"] = 503
+    created = await sb.create_webhook_endpoint(platform.receiver.url_for(path),
+                                               ["message.received"], description="CRM")
+    async with found.running(store, settings=dataclasses.replace(ALERTS, pacing=FAST.pacing)):
+        for n in range(3):  # three buyers: three heads fail at once, and the breaker opens
+            await new_buyer(platform, shop, f"Вопрос {n}", name=f"Покупатель {n}")
+        paused = _text(await _posted(found, "🚨 Вебхук «CRM» приостановлен"))
+        assert "answered 503" in paused and "не теряются" in paused, paused
+        platform.receiver.statuses.pop(f"/{path}")
+        await _posted(found, "✅ Вебхук «CRM» снова принимает события")
+
+        async def delivered() -> bool:  # the backlog went out once the probe succeeded
+            log = (await sb.webhook_deliveries(endpoint_id=created.endpoint.id)).items
+            return len(log) == 3 and all(
+                d.status == WebhookDeliveryStatus.DELIVERED for d in log)
+        await eventually(delivered, within=20)
+        # Rounds ran meanwhile (one a second): each change was told once.
+        assert len(await _general(found, "🚨 Вебхук")) == 1
+        assert len(await _general(found, "✅ Вебхук")) == 1
 
 
 async def _access(platform: RunningPlatform, shop: SandboxShop, messenger: bool) -> None:
