@@ -27,6 +27,7 @@ from gateway.exports.jobs import Exports
 from gateway.graphql.router import graphql_router
 from gateway.http_metrics import HttpMetricsMiddleware
 from gateway.identity.service import IdentityService
+from gateway.limits.early import EarlyRefusal
 from gateway.limits.limiter import RateLimiter
 from gateway.openapi import install_docs, install_openapi
 from gateway.rest import api_router
@@ -87,11 +88,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         pages["/graphql"] = page_policy(graphql.graphql_ide_html)
     # The last added runs first: security headers on every response; metrics and the span
     # around everything else, then the catch-all for crashes (inside the span: its correlation
-    # id is the trace id), then the bound on bodies, ahead of every route and the webhooks.
+    # id is the trace id), then the refusal of a caller the rate limits have just refused (before
+    # anything of the request is read: limits/early.py), then the bound on bodies, ahead of
+    # every route and the webhooks.
     app.add_middleware(TelegramChannelIngress)
     app.add_middleware(TelegramWebhookIngress)  # asked after Avito's ingress, the hot path
     app.add_middleware(AvitoWebhookIngress)  # inside the metrics: measured like any route
     app.add_middleware(BodyLimit, limits=body_limits(settings))
+    app.add_middleware(EarlyRefusal)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(SecurityHeaders, pages=pages,

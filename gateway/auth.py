@@ -23,7 +23,8 @@ from gateway.identity.api_keys import ApiKeyExpired
 from gateway.identity.principal import Principal
 from gateway.identity.resources import resource_of
 from gateway.identity.scopes import SCOPES, missing
-from gateway.limits.policy import ApiLimits, charge_request
+from gateway.limits.early import CREDENTIAL
+from gateway.limits.policy import ApiLimits, charge_request, rest_refusal
 from gateway.state import get_state
 
 # Declared as security schemes so /docs offers both; the checks themselves are ours.
@@ -116,11 +117,10 @@ async def _rate_limited(request: Request, response: Response, principal: Princip
     state = get_state(request)
     if state.limiter is None:
         return
-    decision = await charge_request(state.limiter, ApiLimits.of(state.settings), principal)
+    decision = await charge_request(state.limiter, ApiLimits.of(state.settings), principal,
+                                    request.scope.get(CREDENTIAL))
     if not decision.allowed:
-        raise ProblemError(429, "too many requests: this API key's (or user's) or the tenant's "
-                           f"rate limit is spent; retry in {decision.retry_after_s} s",
-                           decision.headers(), type="/problems/rate-limited")
+        raise rest_refusal(decision)
     response.headers.update(decision.headers())
 
 

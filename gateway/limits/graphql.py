@@ -14,7 +14,8 @@ from strawberry.types import ExecutionResult
 
 from gateway.graphql.errors import api_error
 from gateway.limits.cost import document_cost
-from gateway.limits.policy import ApiLimits, charge_graphql
+from gateway.limits.early import CREDENTIAL
+from gateway.limits.policy import ApiLimits, budget_spent, charge_graphql
 
 
 class GraphQLCostLimit(SchemaExtension):
@@ -39,16 +40,16 @@ class GraphQLCostLimit(SchemaExtension):
                 maxCost=limits.graphql_max_cost)])
             yield
             return
-        decision = await charge_graphql(state.limiter, limits, principal, cost)
+        http = getattr(request, "request", None)
+        decision = await charge_graphql(state.limiter, limits, principal, cost,
+                                        http.scope.get(CREDENTIAL) if http is not None else None)
         response = getattr(request, "response", None)
         if response is not None:
             response.headers.update(decision.headers())
         if not decision.allowed:
             if response is not None:
                 response.status_code = 429
-            context.result = ExecutionResult(data=None, errors=[api_error(
-                f"the tenant's GraphQL budget is spent ({decision.limit} points, refilled at "
-                f"{limits.graphql.rate_per_s:g} a second; this document costs {cost}): retry "
-                f"in {decision.retry_after_s} s", "RATE_LIMITED", cost=cost,
-                retryAfterSeconds=decision.retry_after_s)])
+            context.result = ExecutionResult(data=None, errors=[
+                budget_spent(decision, limits.graphql.rate_per_s, cost)])
         yield
+

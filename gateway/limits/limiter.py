@@ -16,6 +16,7 @@ from prometheus_client import Counter
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.limits.lease import Decision, Lease, Limit
+from gateway.limits.refusals import Refusals
 from gateway.limits.store import RateUnit
 from services.kernel.db import Database
 from services.kernel.unit import Units
@@ -35,6 +36,9 @@ class RateLimiter:
         self.clock = clock
         self._leases: OrderedDict[tuple[uuid.UUID, str], Lease] = OrderedDict()
         self._locks: dict[tuple[uuid.UUID, str], asyncio.Lock] = {}
+        # Its refusals, remembered per credential for the edge (policy.py feeds it, early.py
+        # reads it): on the limiter's clock.
+        self.refusals = Refusals()
         for kind in KINDS:
             REFUSED.labels(kind)
 
