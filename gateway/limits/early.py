@@ -74,10 +74,10 @@ class EarlyRefusal:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         door = door_of(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        # None before the lifespan has run, or with the limits turned off.
+        # No state before the lifespan has run; no limiter with the limits turned off.
         state = getattr(scope["app"].state, "gateway", None) if door is not None else None
-        limiter: RateLimiter | None = state.limiter if state is not None else None
-        if door is None or limiter is None:
+        limiter: RateLimiter | None = getattr(state, "limiter", None)
+        if door is None or state is None or limiter is None:
             await self.app(scope, receive, send)
             return
         credential = scope[CREDENTIAL] = credential_of(scope["headers"])
