@@ -77,3 +77,36 @@ def test_a_list_of_scalars_costs_nothing_and_attachments_a_handful(schema: Any) 
     document = parse("{ messages(conversationId: \"x\", first: 10) { edges { node { id "
                      "attachments { url } } } } conversation(id: \"x\") { labels } }")
     assert document_cost(schema, document, None, None) == 10 + 10 * UNPAGED
+
+
+async def test_a_subscription_is_not_charged_but_a_query_is() -> None:
+    """The cost extension skips subscriptions (a long-lived stream, not pages): strawberry's
+    own OperationType, which graphql-core's is never equal to."""
+    from types import SimpleNamespace
+
+    from strawberry.types.graphql import OperationType
+
+    from gateway.limits.graphql import GraphQLCostLimit
+
+    class Charged(Exception):
+        pass
+
+    class Limiter:
+        def __getattr__(self, name: str) -> Any:
+            raise Charged(name)
+
+    def run(kind: OperationType) -> Any:
+        extension = GraphQLCostLimit()
+        extension.execution_context = SimpleNamespace(  # type: ignore[assignment]
+            context=SimpleNamespace(principal=object(), state=SimpleNamespace(
+                limiter=Limiter(), settings=GatewaySettings())),
+            graphql_document=parse("{ __typename }"), operation_type=kind,
+            schema=build_schema(GatewaySettings()), operation_name=None, variables={})
+        return extension.on_execute()
+
+    steps = run(OperationType.SUBSCRIPTION)
+    await steps.__anext__()  # went straight to execution
+    with pytest.raises(StopAsyncIteration):
+        await steps.__anext__()
+    with pytest.raises(Charged):
+        await run(OperationType.QUERY).__anext__()
