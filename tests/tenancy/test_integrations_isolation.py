@@ -43,7 +43,8 @@ async def _seed(db: Database, tenant: uuid.UUID, due: datetime = FAR) -> uuid.UU
             "VALUES (gen_random_uuid(), :t, :d, 1, now())"), {"t": tenant, "d": delivery})
         await session.execute(text(
             "INSERT INTO integrations.outbox (id, tenant_id, subject, event_type, payload) "
-            "VALUES (gen_random_uuid(), :t, 'sb.integrations.x', 'x', '')"), {"t": tenant})
+            "VALUES (gen_random_uuid(), :t, :subject, 'x', '')"),  # the relay may publish it
+            {"t": tenant, "subject": f"sb.integrations.{tenant}.x.y"})
     return delivery
 
 
