@@ -1,5 +1,6 @@
 """Waits between retries: a capped exponential step with jitter, so that callers which failed
-together (replicas, clients after an outage) do not retry together.
+together (replicas, clients after an outage) do not retry together; and the wait another side
+asked for (`parse_retry_after`).
 
 `random` is right here: a wait is not a secret (hence the one `noqa: S311` of the package).
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import math
 import random
+import time
+from email.utils import parsedate_to_datetime
 
 _RNG = random.Random()  # noqa: S311 - jitter, not a secret
 
@@ -28,3 +31,17 @@ def equal_jitter(attempt: int, base_s: float, cap_s: float = math.inf,
     """Half the step for sure, the other half at random: never retries at once."""
     wait = step(attempt, base_s, cap_s)
     return wait / 2 + rng.uniform(0, wait / 2)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or garbled."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None

@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -36,7 +35,7 @@ from services.channels.avito.stats_calls import STATS_LIMITS, StatsCalls
 from services.channels.avito.sync_calls import SyncCalls
 from services.channels.avito.text import MAX_TEXT_LEN
 from services.kernel import telemetry
-from services.kernel.backoff import full_jitter
+from services.kernel.backoff import full_jitter, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -321,20 +320,6 @@ def _classify(response: httpx.Response, *, authorized: bool) -> Exception:
     if not authorized:  # /token: any refusal means the client credentials are wrong
         return AvitoAuthError(message, status=status)
     return AvitoRejected(message, status=status)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or garbled."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 def _json(response: httpx.Response) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from services.kernel.backoff import parse_retry_after
 from services.kernel.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signatures
 from services.kernel.urls import OutboundGuard, UrlRefused
 
@@ -85,18 +86,13 @@ class Sender:
                     break
             text = head[:BODY_KEPT].decode(errors="replace").replace("\x00", "")
             return (response.status_code, text,
-                    _retry_after(response.headers.get("Retry-After", "")))
+                    parse_retry_after(response.headers.get("Retry-After")))
 
 
 def _error(status: int) -> str:
     if 300 <= status < 400:
         return f"answered {status}: redirects are not followed (register the final URL)"
     return f"answered {status}"
-
-
-def _retry_after(value: str) -> float | None:
-    """Retry-After in seconds (the HTTP-date form is not honoured: backoff applies)."""
-    return float(value) if value.strip().isdigit() else None
 
 
 def _ms(started: float) -> int:

@@ -19,6 +19,7 @@ import httpx
 import orjson
 
 from services.kernel import backoff
+from services.kernel.backoff import parse_retry_after
 from services.kernel.errors import DomainError, Unavailable
 from services.kernel.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from services.kernel.urls import OutboundGuard, UrlRefused
@@ -138,14 +139,10 @@ class WebhookSender:
         if 200 <= status < 300:
             return
         if status == 429 or status >= 500:
-            raise Transient(f"the webhook answered {status}", _retry_after(response))
+            raise Transient(f"the webhook answered {status}",
+                            parse_retry_after(response.headers.get("Retry-After")))
         raise Permanent(f"the webhook answered {status}; check its URL and that it accepts "
                         "the signed POST")
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.isdigit() else None
 
 
 class TelegramMessages:

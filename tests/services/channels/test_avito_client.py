@@ -13,7 +13,7 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import REGISTRY
 
-from services.channels.avito.client import AccessToken, AvitoClient, RetryPolicy, parse_retry_after
+from services.channels.avito.client import AccessToken, AvitoClient, RetryPolicy
 from services.channels.avito.errors import (
     AvitoAuthError,
     AvitoPaymentRequired,
@@ -22,6 +22,7 @@ from services.channels.avito.errors import (
     error_message,
 )
 from services.channels.avito.ratelimit import TokenBucket
+from services.kernel.backoff import parse_retry_after
 from switchboard.http_server import BackgroundServer
 from tests.services.channels.conftest import Avito
 
