@@ -6,7 +6,7 @@ for the ranking (hit@1, hit@3) and the agent's `Pipeline.answer` with the defaul
 model configured: FAQ mode at the default threshold) for the decision, reply or handoff, exactly
 as a buyer's message gets it.
 
-Figures, per part (tuning / holdout), over the three shops' questions together:
+Figures, per part (tuning / holdout), over all the shops' questions together:
 - hit@1, hit@3: the right entry first / among the first three, over answerable questions;
 - answer precision: of the questions the agent answered, those answered with the right entry
   (an answer to a question that should be handed off is a wrong one);
