@@ -20,11 +20,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.kernel.errors import DomainError, Internal
+from services.kernel.errors import DomainError, Internal, QuotaExceeded
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+QUOTA_EXCEEDED = "/problems/quota-exceeded"
 
 
 def problem(status: int, detail: str, *, title: str | None = None,
@@ -52,6 +53,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         if isinstance(exc, Internal):
             return internal_error(request.url.path, exc)
+        if isinstance(exc, QuotaExceeded):  # its figures beside the detail (docs/api.md)
+            return problem(exc.http_status, exc.message, title="Quota exceeded",
+                           type=QUOTA_EXCEEDED, **exc.figures())
         return problem(exc.http_status, exc.message)
 
     @app.exception_handler(RequestValidationError)

@@ -9,9 +9,10 @@ import getpass
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
-from switchboard import eventloop, jobs_cli, knowledge_cli
+from switchboard import eventloop, jobs_cli, knowledge_cli, plans_cli
 from switchboard.components import COMPONENTS
 
 
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--email", required=True)
     create.add_argument("--password", help="prompted for when omitted")
+    create.add_argument("--plan", help="its plan (switchboard plans; default: the default plan)")
     create.set_defaults(handler=_tenant_create)
 
     emulate = sub.add_parser("emulate", help="run an emulator of an external API")
@@ -92,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.set_defaults(handler=_bench)
     knowledge_cli.register(sub)
     jobs_cli.register(sub)
+    plans_cli.register(sub)
     return parser
 
 
@@ -118,12 +121,14 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _streams(args: argparse.Namespace) -> None:
+    from clients.rpc.topics import BUCKETS
     from services.kernel.config import KernelSettings
     from switchboard.streams import ensure_streams
 
     settings = KernelSettings()
     names = asyncio.run(ensure_streams(settings))
-    print(f"streams ready ({settings.stream_replicas} replica(s)): {', '.join(names)}")
+    print(f"streams ready ({settings.stream_replicas} replica(s)): {', '.join(names)}; "
+          f"buckets: {', '.join(b.name for b in BUCKETS)}")
 
 
 def _credentials(args: argparse.Namespace) -> None:
@@ -168,7 +173,14 @@ def _tenant_create(args: argparse.Namespace) -> None:
         return {"tenant_id": str(created.tenant_id), "owner_user_id": str(created.owner_user_id),
                 "api_key": created.api_key}
 
-    print(json.dumps(asyncio.run(create()), indent=2))
+    if args.plan:  # a plan the catalogue lacks is refused before anything is created
+        plans_cli.check_plan(args.plan)
+    result = asyncio.run(create())
+    if args.plan:
+        args.tenant, args.limit = uuid.UUID(result["tenant_id"]), []
+        plans_cli.set_plan_cli(args)
+        result["plan"] = args.plan
+    print(json.dumps(result, indent=2))
     print("The API key is shown only once: store it now.", file=sys.stderr)
 
 

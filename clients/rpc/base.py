@@ -62,4 +62,4 @@ class ServiceClient:
 
 
 def to_domain_error(exc: grpc.aio.AioRpcError) -> DomainError:
-    return error_for_status(exc.code(), exc.details() or "")
+    return error_for_status(exc.code(), exc.details() or "", exc.trailing_metadata() or ())

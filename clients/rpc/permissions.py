@@ -125,6 +125,10 @@ def permissions(user: str) -> Permissions:
         if durable.owner == user:
             publish += [*_durable_api(durable), f"{DLQ_PREFIX}.{durable.name}"]
     publish += [f"{_API}.CONSUMER.INFO.{_stream(d)}.{d.name}" for d in WATCHES.get(user, ())]
+    for bucket in topics.BUCKETS:  # read one key at a time (direct get), never write
+        if user in bucket.readers:
+            publish += [f"{_API}.STREAM.INFO.{bucket.stream}",
+                        f"{_API}.DIRECT.GET.{bucket.stream}.>"]
     deny: list[str] = []
     for stream in READS.get(user, ()):
         publish += _ephemeral_api(stream.name)

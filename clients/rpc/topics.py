@@ -11,7 +11,7 @@ from clients.rpc.gen.switchboard.agent.v1 import events_pb2 as agent
 from clients.rpc.gen.switchboard.channels.v1 import events_pb2 as channels
 from clients.rpc.gen.switchboard.conversations.v1 import events_pb2 as conversations
 from clients.rpc.gen.switchboard.integrations.v1 import events_pb2 as integrations
-from services.kernel.wire import DEAD_LETTER, Durable, Stream, Topic
+from services.kernel.wire import DEAD_LETTER, Bucket, Durable, Stream, Topic
 
 # ---- streams: one per producing area, plus the dead letters --------------------------------
 WEBHOOKS = Stream("SB_WEBHOOKS", "webhooks")
@@ -21,6 +21,13 @@ AGENT = Stream("SB_AGENT", "agent")
 INTEGRATIONS = Stream("SB_INTEGRATIONS", "integrations")
 
 STREAMS = (WEBHOOKS, CHANNELS, CONVERSATIONS, AGENT, INTEGRATIONS, DEAD_LETTER)
+
+# ---- key-value buckets: operator data the services share -----------------------------------
+# Each tenant's plan (key: tenant id; services/kernel/plans.py): the services that enforce its
+# quotas read it, none may read another's schema (docs/api.md, "Plans and quotas").
+PLANS = Bucket("SB_PLANS", readers=("channels", "conversations", "agent"))
+
+BUCKETS = (PLANS,)
 
 # ---- topics --------------------------------------------------------------------------------
 # Verified webhook deliveries, raw: the tenant's regular lane and its overflow lane.

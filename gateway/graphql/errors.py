@@ -28,6 +28,7 @@ from services.kernel.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    QuotaExceeded,
     Unauthenticated,
     Unavailable,
 )
@@ -43,6 +44,7 @@ CODES: dict[type[DomainError], str] = {
     Conflict: "CONFLICT",
     FailedPrecondition: "FAILED_PRECONDITION",
     Unavailable: "UNAVAILABLE",
+    QuotaExceeded: "QUOTA_EXCEEDED",  # with its figures (quota, plan, limit, used, resets_at)
 }
 INTERNAL = "INTERNAL_SERVER_ERROR"
 CODES[Internal] = INTERNAL
@@ -94,6 +96,8 @@ class ErrorPolicy(MaskErrors):
         else:
             assert isinstance(original, DomainError)
             message, extensions = original.message, {"code": code_of(original)}
+            if isinstance(original, QuotaExceeded):
+                extensions |= original.figures()
         return GraphQLError(message, nodes=error.nodes, source=error.source,
                             positions=error.positions, path=error.path, extensions=extensions)
 

@@ -61,6 +61,12 @@ class KernelSettings(BaseSettings):
     grpc_listen: str = ""
     # Standalone processes serve /metrics here (0 = off; `serve all` exposes the gateway's).
     metrics_port: int = 0
+    # Plans (services/kernel/plans.py): the catalogue as JSON (empty: the built-in free,
+    # start, business, unlimited), the plan of a tenant none was set for, and how long a
+    # process keeps a tenant's plan before reading it again from the plans bucket.
+    plans: str = ""
+    default_plan: str = "unlimited"
+    plan_cache_s: float = Field(default=30.0, ge=0)
     # The gateway's public URL: webhook URLs registered with channels are built from it.
     public_base_url: str = "http://127.0.0.1:8080"
     shutdown_grace_s: float = 10.0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, ClassVar
 
 import grpc
 
@@ -63,6 +66,47 @@ class Internal(DomainError):
     http_status = 500
 
 
+class QuotaExceeded(DomainError):
+    """A plan's quota would be passed (services/kernel/plans.py). RESOURCE_EXHAUSTED, which no
+    caller retries; its figures travel in the trailing metadata `QUOTA_METADATA_KEY`, so the
+    gateway answers them (problem+json /problems/quota-exceeded, GraphQL extensions)."""
+
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+    http_status = 403
+
+    def __init__(self, message: str, *, quota: str, plan: str, limit: int, used: int,
+                 resets_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.quota, self.plan, self.limit, self.used = quota, plan, limit, used
+        self.resets_at = resets_at
+
+    def figures(self) -> dict[str, Any]:
+        """What the caller is shown besides the message (resets_at: ISO 8601, or None)."""
+        return {"quota": self.quota, "plan": self.plan, "limit": self.limit, "used": self.used,
+                "resets_at": self.resets_at.isoformat() if self.resets_at else None}
+
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        return ((QUOTA_METADATA_KEY, json.dumps(self.figures())),)
+
+    @classmethod
+    def from_trailers(cls, details: str,
+                      trailers: Iterable[tuple[str, str | bytes]]) -> QuotaExceeded | None:
+        """The error a service raised, from its status' details and trailers; None when they
+        carry no quota (gRPC's own RESOURCE_EXHAUSTED: a message too large)."""
+        raw = next((v for k, v in trailers if k == QUOTA_METADATA_KEY), None)
+        if raw is None:
+            return None
+        try:
+            f = json.loads(raw)
+            resets = datetime.fromisoformat(f["resets_at"]) if f.get("resets_at") else None
+            return cls(details, quota=str(f["quota"]), plan=str(f["plan"]),
+                       limit=int(f["limit"]), used=int(f["used"]), resets_at=resets)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+QUOTA_METADATA_KEY = "x-switchboard-quota"
+
 ERRORS_BY_CODE: dict[grpc.StatusCode, type[DomainError]] = {
     cls.code: cls
     for cls in (InvalidArgument, NotFound, Conflict, FailedPrecondition, PermissionDenied,
@@ -74,8 +118,13 @@ RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLI
                              grpc.StatusCode.ABORTED})
 
 
-def error_for_status(code: grpc.StatusCode, details: str) -> DomainError:
-    """The DomainError a caller raises for a failed call's status."""
+def error_for_status(code: grpc.StatusCode, details: str,
+                     trailers: Iterable[tuple[str, str | bytes]] = ()) -> DomainError:
+    """The DomainError a caller raises for a failed call's status (and trailing metadata)."""
+    if code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+        quota = QuotaExceeded.from_trailers(details, trailers)
+        if quota is not None:
+            return quota
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:
         return Unavailable("the service did not answer in time")
     if code in RETRYABLE_CODES:

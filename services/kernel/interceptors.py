@@ -21,7 +21,13 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from services.kernel import telemetry
-from services.kernel.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
+from services.kernel.errors import (
+    DomainError,
+    InvalidArgument,
+    PermissionDenied,
+    QuotaExceeded,
+    Unauthenticated,
+)
 from services.kernel.tenancy import current_tenant, parse_tenant
 from services.kernel.validation import check_message_text
 from services.kernel.wire import (
@@ -118,6 +124,8 @@ class ErrorInterceptor(UnaryInterceptor):
                      call_next: CallNext) -> Any:
         try:
             return await call_next(request, context)
+        except QuotaExceeded as exc:  # its figures travel in the trailers
+            await context.abort(exc.code, _bounded(exc.message), trailing_metadata=exc.trailers())
         except DomainError as exc:
             await context.abort(exc.code, _bounded(exc.message))
         except grpc.aio.AbortError:

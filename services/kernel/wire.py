@@ -133,3 +133,18 @@ class Durable:
 def tenant_of(subject: str) -> uuid.UUID:
     """The tenant token of a subject sb.<token>.<tenant>.…"""
     return uuid.UUID(subject.split(".")[2])
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A JetStream key-value bucket of operator data every reader shares (the tenants' plans):
+    written by the operator (the admin user), read by `readers` (their NATS permissions)."""
+
+    name: str
+    readers: tuple[str, ...]
+    history: int = 5
+
+    @property
+    def stream(self) -> str:
+        """The stream JetStream keeps the bucket in."""
+        return f"KV_{self.name}"

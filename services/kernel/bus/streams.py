@@ -12,14 +12,14 @@ import nats
 from google.protobuf.message import Message
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
-from nats.js.api import PubAck, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.api import KeyValueConfig, PubAck, StorageType, StreamConfig
+from nats.js.errors import BucketNotFoundError, NotFoundError
 from opentelemetry import trace
 
 from services.kernel import telemetry
 from services.kernel.config import KernelSettings
 from services.kernel.tls import nats_ssl_context
-from services.kernel.wire import Stream, Topic, inbox_prefix
+from services.kernel.wire import Bucket, Stream, Topic, inbox_prefix
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,17 @@ class Bus:
                 await self.js.update_stream(config)
             except NotFoundError:
                 await self.js.add_stream(config)
+
+    async def ensure_buckets(self, buckets: Iterable[Bucket]) -> None:
+        """Create these key-value buckets where missing (the admin, like the streams); an
+        existing bucket and its keys are left as they are."""
+        for spec in buckets:
+            try:
+                await self.js.key_value(spec.name)
+            except (NotFoundError, BucketNotFoundError):
+                await self.js.create_key_value(KeyValueConfig(
+                    bucket=spec.name, history=spec.history, storage=StorageType.FILE,
+                    replicas=self.replicas, direct=True))
 
     async def publish(self, subject: str, payload: bytes, *, msg_id: str,
                       headers: dict[str, str] | None = None,

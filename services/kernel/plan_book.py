@@ -1,0 +1,88 @@
+"""`PlanBook`: a process's reader of the tenants' plans (the bus's plans bucket, key = tenant
+id, written by `switchboard plans set`), each kept for a short while (`plan_cache_s`), so a
+change reaches every replica within it. No entry: the catalogue's default plan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from nats.js.errors import BucketNotFoundError, KeyDeletedError, KeyNotFoundError, NotFoundError
+from nats.js.kv import KeyValue
+
+from services.kernel import backoff
+from services.kernel.bus import Bus
+from services.kernel.errors import Unavailable
+from services.kernel.plans import Catalogue, Limits, PlanError, Quota, TenantPlan
+from services.kernel.wire import Bucket
+
+log = logging.getLogger(__name__)
+
+_ATTEMPTS = 3
+_TIMEOUT_S = 2.0
+
+
+class PlanBook:
+    def __init__(self, bus: Bus, bucket: Bucket, catalogue: Catalogue,
+                 cache_s: float = 30.0) -> None:
+        self._bus, self._bucket, self.catalogue, self._cache_s = bus, bucket, catalogue, cache_s
+        self._kv: KeyValue | None = None
+        self._cache: dict[uuid.UUID, tuple[float, TenantPlan | None]] = {}
+
+    async def plan(self, tenant_id: uuid.UUID) -> TenantPlan:
+        """The tenant's plan (its overrides included); the default plan when none was set."""
+        cached = self._cache.get(tenant_id)
+        if cached is not None and time.monotonic() - cached[0] < self._cache_s:
+            entry = cached[1]
+        else:
+            try:
+                entry = await self._read(tenant_id)
+            except Unavailable:
+                if cached is None:
+                    raise
+                entry = cached[1]  # the bus is away: what was known a moment ago holds
+            self._cache[tenant_id] = (time.monotonic(), entry)
+        return entry or TenantPlan(self.catalogue.default, {})
+
+    async def limits(self, tenant_id: uuid.UUID) -> tuple[str, Limits]:
+        plan = await self.plan(tenant_id)
+        return plan.name, plan.limits(self.catalogue)
+
+    async def quota(self, tenant_id: uuid.UUID, name: str) -> Quota:
+        plan, limits = await self.limits(tenant_id)
+        return Quota(name, plan, limits.of(name))
+
+    async def _read(self, tenant_id: uuid.UUID) -> TenantPlan | None:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                kv = await self._bucket_kv()
+                entry = await asyncio.wait_for(kv.get(str(tenant_id)), _TIMEOUT_S)
+            except (KeyNotFoundError, KeyDeletedError):
+                return None
+            except (TimeoutError, BucketNotFoundError, NotFoundError, ConnectionError) as exc:
+                if attempt == _ATTEMPTS:
+                    log.warning("plans bucket unreadable", extra={"error": repr(exc)})
+                    raise Unavailable("the tenant's plan could not be read") from exc
+                await asyncio.sleep(backoff.equal_jitter(attempt, 0.1, 1.0))
+                continue
+            return _decoded(tenant_id, entry.value or b"")
+        raise AssertionError("unreachable")
+
+    async def _bucket_kv(self) -> KeyValue:
+        if self._kv is None:
+            self._kv = await asyncio.wait_for(self._bus.js.key_value(self._bucket.name),
+                                              _TIMEOUT_S)
+        return self._kv
+
+
+def _decoded(tenant_id: uuid.UUID, data: bytes) -> TenantPlan | None:
+    """An entry the operator wrote badly counts as none (the default plan), said in the log:
+    the CLI validates what it writes, so this is someone writing the bucket by hand."""
+    try:
+        return TenantPlan.decode(data)
+    except (PlanError, ValueError) as exc:
+        log.error("a plan entry does not decode", extra={"tenant_id": str(tenant_id),
+                                                         "error": str(exc)})
+        return None
