@@ -13,12 +13,14 @@ from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.channels.v1 import avito_statistics_pb2_grpc as stats_grpc
 from clients.rpc.gen.switchboard.channels.v1 import channels_service_pb2_grpc as pb_grpc
 from clients.rpc.gen.switchboard.channels.v1 import telegram_delivery_pb2_grpc as delivery_grpc
+from clients.rpc.gen.switchboard.quotas.v1 import quotas_service_pb2_grpc as quotas_grpc
 from clients.rpc.gen.switchboard.scheduling.v1 import platform_jobs_pb2_grpc as jobs_grpc
 from clients.rpc.platform_jobs import (
     RUNNER_SERVICE_NAME,
     RUNNER_TENANTLESS,
     PlatformJobRunnerServicer,
 )
+from clients.rpc.quotas import QUOTA_USAGE_SERVICE_NAME
 from services.channels.accounts.health import TokenHealth
 from services.channels.accounts.tokens import persisted_rotation, token_persister
 from services.channels.avito.pool import AvitoClients
@@ -28,6 +30,8 @@ from services.channels.config import ChannelsSettings
 from services.channels.consumers import ChannelsConsumers
 from services.channels.messaging.media import media_from
 from services.channels.models import OutboxEvent
+from services.channels.quotas.service import AccountSlots
+from services.channels.quotas.servicer import usage_servicer
 from services.channels.repository import ChannelsUnit
 from services.channels.service import ChannelsService
 from services.channels.servicer import SERVICE_NAME, TENANTLESS, ChannelsServicer
@@ -43,6 +47,8 @@ from services.channels.telegram.client import TelegramApi, TelegramRetry
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.plan_book import PlanBook
+from services.kernel.plans import Catalogue
 from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
@@ -72,7 +78,9 @@ class ChannelsRuntime(ServiceRuntime):
 
 async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     box = SecretBox(settings.secret_key.get_secret_value())
+    catalogue = Catalogue.from_settings(settings.plans, settings.default_plan)
     db, bus = await connect(settings, topics.STREAMS, "channels")
+    plans = PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s)
     units = Units(db, ChannelsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(
@@ -84,7 +92,7 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                                          settings.telegram_backoff_base_s,
                                          settings.telegram_backoff_max_s,
                                          settings.telegram_retry_after_max_s))
-    service = ChannelsService(settings, box, clients, telegram)
+    service = ChannelsService(settings, box, clients, telegram, AccountSlots(plans))
     caller = settings.caller("channels")
     conversations = open_channel(settings.conversations_target, caller)
     media = media_from(ConversationsClient(conversations, caller))
@@ -109,7 +117,9 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
                         AvitoStatisticsServicer(StatisticsFetcher(units, clients)),
                         STATISTICS_SERVICE_NAME),
          ServiceBinding(jobs_grpc.add_PlatformJobRunnerServicer_to_server,
-                        PlatformJobRunnerServicer(rounds), RUNNER_SERVICE_NAME)],
+                        PlatformJobRunnerServicer(rounds), RUNNER_SERVICE_NAME),
+         ServiceBinding(quotas_grpc.add_QuotaUsageServiceServicer_to_server,
+                        usage_servicer(units, plans), QUOTA_USAGE_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["channels"],
         address=listen_address(settings.channels_target, settings.grpc_listen),
         tenantless=TENANTLESS | RUNNER_TENANTLESS,

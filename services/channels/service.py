@@ -23,6 +23,7 @@ from services.channels.avito.pool import AvitoClients
 from services.channels.bots.service import TelegramBots
 from services.channels.config import ChannelsSettings
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind
+from services.channels.quotas.service import AccountSlots
 from services.channels.repository import ChannelsUnit
 from services.channels.telegram.channel import ConnectTelegram, TelegramChannels, webhook_path
 from services.channels.telegram.client import TelegramApi
@@ -72,16 +73,16 @@ class WebhookTarget:
 
 class ChannelsService:
     def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients,
-                 telegram: TelegramApi) -> None:
+                 telegram: TelegramApi, slots: AccountSlots) -> None:
         self._settings, self._box, self._clients = settings, box, clients
-        self._connector = AccountConnector(box)
+        self._connector = AccountConnector(box, slots)  # the plan's channel_accounts
         # Connecting through the partner app, webhook on/off, disconnecting, diagnostics.
-        self.authorization = AvitoAuthorization(settings, box, clients)
+        self.authorization = AvitoAuthorization(settings, box, clients, slots)
         self.management = ChannelManagement(settings, box, clients)
         self.actions = ChannelActions(clients)  # voice URLs, blacklist
         self.bots = TelegramBots(settings, box, telegram)  # tenants' Telegram bots
         # Telegram bots as customer channels (kind telegram).
-        self.telegram = TelegramChannels(settings, box, telegram)
+        self.telegram = TelegramChannels(settings, box, telegram, slots)
         self.diagnostics = ChannelDiagnostics(clients, self.telegram.diagnose)
         # Called once a SyncChannel committed (the runtime: run a sync round now).
         self.sync_requested: Callable[[], None] = lambda: None

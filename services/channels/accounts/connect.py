@@ -25,9 +25,16 @@ from services.channels.accounts.errors import avito_call, domain_error
 from services.channels.avito.client import AvitoClient
 from services.channels.avito.errors import AvitoError
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind
+from services.channels.quotas.service import AccountSlots
 from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
-from services.kernel.errors import Conflict, DomainError, InvalidArgument, Unavailable
+from services.kernel.errors import (
+    Conflict,
+    DomainError,
+    InvalidArgument,
+    QuotaExceeded,
+    Unavailable,
+)
 from services.kernel.models import new_id
 from services.kernel.tenancy import require_tenant
 from services.kernel.unit import Units
@@ -58,8 +65,9 @@ class Connected:
 
 
 class AccountConnector:
-    def __init__(self, box: SecretBox) -> None:
+    def __init__(self, box: SecretBox, slots: AccountSlots | None = None) -> None:
         self._box = box
+        self._slots = slots  # the plan's channel_accounts (None: not enforced here)
 
     async def connect(self, units: Units[ChannelsUnit], client: AvitoClient,
                       draft: AccountDraft) -> Connected:
@@ -69,6 +77,9 @@ class AccountConnector:
             raise Unavailable("Avito did not say which account the credentials belong to")
         async with units() as unit:
             existing = await unit.accounts.find_external(ChannelKind.AVITO, external_id)
+            if self._slots is not None and (existing is None
+                                            or existing.status != AccountStatus.ACTIVE):
+                await self._slots.precheck(unit)
         if existing is not None and existing.status == AccountStatus.ACTIVE:
             raise Conflict(f"Avito account {external_id} is already connected")
         channel_id = existing.id if existing is not None else new_id()
@@ -83,7 +94,7 @@ class AccountConnector:
             async with units() as unit:
                 account = await self._save(unit, channel_id, existing is not None, values)
                 unit.emit(topics.CHANNEL_CONNECTED, events.channel_connected(account))
-        except Conflict:
+        except (Conflict, QuotaExceeded):
             if draft.subscribe_webhook:  # the URL will never be served: take it back
                 with contextlib.suppress(AvitoError):
                     await client.unsubscribe_webhook(url)
@@ -103,6 +114,8 @@ class AccountConnector:
 
     async def _save(self, unit: ChannelsUnit, channel_id: uuid.UUID, reconnect: bool,
                     values: dict[str, Any]) -> ChannelAccount:
+        if self._slots is not None:  # under the tenant's lock: concurrent connects queue here
+            await self._slots.take(unit)
         if not reconnect:
             account = await unit.accounts.insert(ChannelAccount(
                 id=channel_id, tenant_id=require_tenant(), kind=ChannelKind.AVITO, **values))

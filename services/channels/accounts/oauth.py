@@ -26,6 +26,7 @@ from services.channels.avito.errors import AvitoAuthError, AvitoError, AvitoUnav
 from services.channels.avito.pool import AvitoClients
 from services.channels.config import ChannelsSettings
 from services.channels.models import AuthKind, OAuthState
+from services.channels.quotas.service import AccountSlots
 from services.channels.repository import ChannelsUnit
 from services.kernel.crypto import SecretBox
 from services.kernel.errors import FailedPrecondition, InvalidArgument, Unavailable
@@ -52,9 +53,10 @@ class Completed:
 
 
 class AvitoAuthorization:
-    def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients) -> None:
+    def __init__(self, settings: ChannelsSettings, box: SecretBox, clients: AvitoClients,
+                 slots: AccountSlots | None = None) -> None:
         self._settings, self._clients = settings, clients
-        self._connector = AccountConnector(box)
+        self._connector = AccountConnector(box, slots)
 
     async def start(self, unit: ChannelsUnit, name: str, api_base_url: str,
                     public_base_url: str) -> Authorization:

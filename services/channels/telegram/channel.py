@@ -27,6 +27,7 @@ from services.channels.accounts.connect import base_url
 from services.channels.accounts.diagnostics import CHECK_TIMEOUT_S, Check
 from services.channels.config import ChannelsSettings
 from services.channels.models import AccountStatus, AuthKind, ChannelAccount, ChannelKind
+from services.channels.quotas.service import AccountSlots
 from services.channels.repository import ChannelsUnit
 from services.channels.telegram.client import TOKEN, TelegramApi
 from services.channels.telegram.errors import (
@@ -70,8 +71,10 @@ def webhook_path(channel_id: uuid.UUID) -> str:
 
 
 class TelegramChannels:
-    def __init__(self, settings: ChannelsSettings, box: SecretBox, api: TelegramApi) -> None:
+    def __init__(self, settings: ChannelsSettings, box: SecretBox, api: TelegramApi,
+                 slots: AccountSlots | None = None) -> None:
         self._settings, self._box, self._api = settings, box, api
+        self._slots = slots  # the plan's channel_accounts (None: not enforced here)
         self.pacing = Pacing()  # the process's sends, within Telegram's limits
 
     async def connect(self, units: Units[ChannelsUnit], form: ConnectTelegram) -> ChannelAccount:
@@ -91,6 +94,9 @@ class TelegramChannels:
                 raise Conflict(f"@{me.username} is already connected as a channel by {where}")
             existing = await unit.accounts.find_external(ChannelKind.TELEGRAM,
                                                          str(me.telegram_id))
+            if self._slots is not None and (existing is None
+                                            or existing.status != AccountStatus.ACTIVE):
+                await self._slots.take(unit)  # before the webhook: a refusal changes nothing
             channel_id = existing.id if existing is not None else new_id()
             secret = secrets.token_urlsafe(32)
             await telegram_call(self._api.set_webhook(
