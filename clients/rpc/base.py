@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -21,16 +22,21 @@ from services.kernel.wire import (
 R = TypeVar("R")
 
 DEFAULT_DEADLINE_S = 5.0
-_RETRY_CONFIG = (
-    '{"methodConfig": [{"name": [{}], "retryPolicy": {"maxAttempts": 3, '
-    '"initialBackoff": "0.05s", "maxBackoff": "0.5s", "backoffMultiplier": 2, '
-    '"retryableStatusCodes": ["UNAVAILABLE"]}}]}')
+# round_robin: a call goes to the next ready replica of those the target resolves to (every
+# pod behind a headless Service's DNS name, or an `ipv4:a,b` list); gRPC's default
+# (pick_first) would send a process's every call to one replica. UNAVAILABLE is retried.
+_SERVICE_CONFIG = json.dumps({
+    "loadBalancingConfig": [{"round_robin": {}}],
+    "methodConfig": [{"name": [{}], "retryPolicy": {
+        "maxAttempts": 3, "initialBackoff": "0.05s", "maxBackoff": "0.5s",
+        "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]})
 
 
 def open_channel(target: str, caller: Caller | None = None) -> grpc.aio.Channel:
-    """A channel to a service: TLS verified with the caller's CA when it has one, plaintext
-    otherwise (loopback); UNAVAILABLE is retried with backoff by gRPC."""
-    options = [("grpc.enable_retries", 1), ("grpc.service_config", _RETRY_CONFIG),
+    """A channel to a service's replicas (`host:port`, `dns:///name:port`, `ipv4:a,b`): TLS
+    verified with the caller's CA when it has one, plaintext otherwise (loopback); calls
+    balanced round robin; UNAVAILABLE retried with backoff by gRPC."""
+    options = [("grpc.enable_retries", 1), ("grpc.service_config", _SERVICE_CONFIG),
                ("grpc.keepalive_time_ms", 30_000), *MESSAGE_SIZE_OPTIONS]
     if caller is not None and caller.ca is not None:
         return grpc.aio.secure_channel(

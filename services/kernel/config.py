@@ -59,6 +59,10 @@ class KernelSettings(BaseSettings):
     integrations_target: str = "127.0.0.1:50067"
     # Listen address override for a service in its own pod, e.g. "0.0.0.0:50051".
     grpc_listen: str = ""
+    # A client connection lives this long, then the server asks it to reconnect (GOAWAY; calls
+    # in flight get 30 s more): the client resolves the target's DNS name again and so finds
+    # the replicas an autoscaler added since. 0 = forever.
+    grpc_max_connection_age_s: float = Field(default=300.0, ge=0)
     # Standalone processes serve /metrics here (0 = off; `serve all` exposes the gateway's).
     metrics_port: int = 0
     # Plans (services/kernel/plans.py): the catalogue as JSON (empty: the built-in free,

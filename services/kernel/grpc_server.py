@@ -45,7 +45,8 @@ class GrpcServer:
         self._server = grpc.aio.server(
             interceptors=kernel_interceptors(callers, tenantless),
             maximum_concurrent_rpcs=max_workers_hint * 10,
-            options=[("grpc.so_reuseport", 0), *MESSAGE_SIZE_OPTIONS])
+            options=[("grpc.so_reuseport", 0), *MESSAGE_SIZE_OPTIONS,
+                     *_connection_age(settings.grpc_max_connection_age_s)])
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         for b in bindings:
@@ -91,3 +92,12 @@ class GrpcServer:
 
     async def wait_for_termination(self) -> None:
         await self._server.wait_for_termination()
+
+
+def _connection_age(seconds: float) -> list[tuple[str, int]]:
+    """Connections recycled after `seconds` (jittered by gRPC itself), so clients re-resolve
+    and spread over new replicas; in-flight calls get a grace period."""
+    if seconds <= 0:
+        return []
+    return [("grpc.max_connection_age_ms", int(seconds * 1000)),
+            ("grpc.max_connection_age_grace_ms", 30_000)]

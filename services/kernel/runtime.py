@@ -133,8 +133,14 @@ def run_service(settings: S, build: Callable[[S], Awaitable[ServiceRuntime]]) ->
 
 
 def listen_address(target: str, override: str) -> str:
-    """The address a service binds: the override (a pod's 0.0.0.0:port) or its own target."""
-    return override or target
+    """The address a service binds: the override (a pod's 0.0.0.0:port) or its own target,
+    when that is one host:port (not a name resolving to replicas, `dns:///...`, `ipv4:a,b`)."""
+    if override:
+        return override
+    if ":/" in target or target.startswith(("dns:", "ipv4:", "ipv6:", "unix:")):
+        raise ValueError(f"the target {target!r} names the service's replicas, not an address "
+                         "to listen on: set SWITCHBOARD_GRPC_LISTEN (e.g. 0.0.0.0:50061)")
+    return target
 
 
 async def wait_for_shutdown_signal() -> None:

@@ -133,44 +133,66 @@ class ProcessPlatform:
     user, password and gRPC token (from `credentials`, as the chart maps them from its Secret),
     the service targets, each service's `GRPC_LISTEN`, the gateway's port and public URL are
     filled in here.
+
+    `copies` runs that many replicas of a service (by name): the first is `components[name]`,
+    the others `name-2`, `name-3`...; the callers' target lists every replica's address
+    (`ipv4:a,b`), which the gRPC clients' round_robin spreads calls over, as a headless
+    Service's DNS name does in Kubernetes. Every service process serves /metrics on a port of
+    its own (`metrics_url`).
     """
 
     data_dir: Path
     env: Mapping[str, str]
     credentials: Credentials
+    copies: Mapping[str, int] = field(default_factory=dict)
     components: dict[str, ComponentProcess] = field(default_factory=dict)
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     http_port: int = 0
 
     def __post_init__(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # Every component but the gateway listens for gRPC: a service's API and health, a
         # worker's (the bot runner's) health alone.
-        grpc_components = [c for c in TABLE if c.name != "gateway"]
-        *ports, http_port = free_ports(len(grpc_components) + 1)
+        keys = {c.name: replica_keys(c.name, self.copies.get(c.name, 1))
+                for c in TABLE if c.name != "gateway"}
+        count = sum(len(k) for k in keys.values())
+        *ports, http_port = free_ports(2 * count + 1)
         self.http_port = self.http_port or http_port
-        listen = {c.name: f"127.0.0.1:{port}"
-                  for c, port in zip(grpc_components, ports, strict=True)}
-        targets = {c.target: listen[c.name] for c in grpc_components if c.target}
+        flat = [key for group in keys.values() for key in group]
+        listen = {key: f"127.0.0.1:{port}" for key, port in zip(flat, ports[:count], strict=True)}
+        self.metrics_ports = dict(zip(flat, ports[count:], strict=True))
+        targets = {c.target: replicas_target([listen[k] for k in keys[c.name]])
+                   for c in TABLE if c.target}
         shared = {**os.environ, **self.env, "SWITCHBOARD_HTTP_PORT": str(self.http_port),
                   "SWITCHBOARD_PUBLIC_BASE_URL": self.gateway_url,
                   "NO_PROXY": "*", "no_proxy": "*",
                   **{f"SWITCHBOARD_{name.upper()}": target for name, target in targets.items()}}
         for component in TABLE:
             env = {**shared, **_env(self.credentials.settings_for(component.identity))}
-            if component.name in listen:
-                env["SWITCHBOARD_GRPC_LISTEN"] = listen[component.name]
-                ready = grpc_serving(listen[component.name])
-            else:
-                ready = gateway_ready(self.gateway_url)
-            self.components[component.name] = ComponentProcess(
-                component.name, env, self.data_dir / f"{component.name}.log", ready)
+            if component.name == "gateway":
+                self.components[component.name] = ComponentProcess(
+                    component.name, env, self.data_dir / "gateway.log",
+                    gateway_ready(self.gateway_url))
+                continue
+            for key in keys[component.name]:
+                own = {**env, "SWITCHBOARD_GRPC_LISTEN": listen[key],
+                       "SWITCHBOARD_METRICS_PORT": str(self.metrics_ports[key])}
+                self.components[key] = ComponentProcess(
+                    component.name, own, self.data_dir / f"{key}.log", grpc_serving(listen[key]))
 
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
-    def __getitem__(self, name: str) -> ComponentProcess:
-        return self.components[name]
+    def __getitem__(self, key: str) -> ComponentProcess:
+        return self.components[key]
+
+    def replicas(self, name: str) -> list[str]:
+        """The keys of a component's processes (`name`, `name-2`...)."""
+        return [key for key, process in self.components.items() if process.name == name]
+
+    def metrics_url(self, key: str) -> str:
+        return f"http://127.0.0.1:{self.metrics_ports[key]}/metrics"
 
     def create_streams(self, attempts: int = 3) -> None:
         """`switchboard streams`, as the chart's hook runs it before the components start
@@ -193,7 +215,8 @@ class ProcessPlatform:
         for process in self.components.values():
             process.start()
         for name in BY_NAME:
-            self.components[name].wait_ready()
+            for key in self.replicas(name):
+                self.components[key].wait_ready()
 
     def restart(self, name: str) -> float:
         """Start a (killed) component again; seconds until it is ready."""
@@ -211,7 +234,17 @@ class ProcessPlatform:
         """SIGTERM everything in the reverse of the table's order: the gateway's clients (the
         bot runner), the gateway (a rolling drain), then the services."""
         for component in reversed(TABLE):
-            self.components[component.name].stop()
+            for key in self.replicas(component.name):
+                self.components[key].stop()
+
+
+def replica_keys(name: str, copies: int) -> list[str]:
+    return [name if n == 1 else f"{name}-{n}" for n in range(1, copies + 1)]
+
+
+def replicas_target(addresses: list[str]) -> str:
+    """A gRPC target naming every replica (`ipv4:` takes a list; one address stays plain)."""
+    return addresses[0] if len(addresses) == 1 else "ipv4:" + ",".join(addresses)
 
 
 def _env(settings: Mapping[str, str]) -> dict[str, str]:

@@ -148,7 +148,12 @@ def test_env_names_are_the_ones_the_code_reads(profile: str) -> None:
                ["spec"]["template"]["spec"]["containers"][0]["env"]}
         assert env["SWITCHBOARD_GRPC_LISTEN"].startswith("0.0.0.0:") and env["SWITCHBOARD_METRICS_PORT"]
         target = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"][f"SWITCHBOARD_{name.upper()}_TARGET"]
-        assert target == f"{FULLNAME}-{name}:{env['SWITCHBOARD_GRPC_LISTEN'].rsplit(':', 1)[1]}"
+        port = env['SWITCHBOARD_GRPC_LISTEN'].rsplit(':', 1)[1]
+        assert target == f"dns:///{FULLNAME}-{name}-grpc:{port}"
+        # The target's name resolves to every pod (headless), for the callers' round_robin.
+        headless = one(objects, "Service", f"{FULLNAME}-{name}-grpc")["spec"]
+        assert headless["clusterIP"] == "None" and [p["port"] for p in headless["ports"]] == [int(port)]
+        assert headless["selector"] == one(objects, "Service", f"{FULLNAME}-{name}")["spec"]["selector"]
     # The bot runner: gRPC health on its port, the public API through the gateway's Service.
     config = one(objects, "ConfigMap", f"{FULLNAME}-config")["data"]
     http_port = {e["name"]: e.get("value") for e in gateway["containers"][0]["env"]}["SWITCHBOARD_HTTP_PORT"]

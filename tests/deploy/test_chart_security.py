@@ -170,7 +170,8 @@ def test_tls_on_gives_every_pod_the_settings_the_code_reads() -> None:
         assert {"name": "health", "containerPort": health, "protocol": "TCP"} in container["ports"]
         for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
             assert container[probe]["grpc"]["port"] == health
-        target_host = config[f"SWITCHBOARD_{name.upper()}_TARGET"].rsplit(":", 1)[0]
+        target_host = config[f"SWITCHBOARD_{name.upper()}_TARGET"].removeprefix("dns:///") \
+            .rsplit(":", 1)[0]
         assert target_host in certificate["spec"]["dnsNames"]
     assert certificate["spec"]["issuerRef"]["name"] == values["grpc"]["certManager"]["issuerRef"]["name"]
     # The bot runner calls channels over TLS and serves no API: the CA, no certificate of its

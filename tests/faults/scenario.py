@@ -31,7 +31,8 @@ SUMMARY: list[str] = []
 
 async def run_scenario(stack: FaultStack, fault: str, inject: Callable[[], Awaitable[object]],
                        heal: Callable[[], Awaitable[object]], *, during_s: float = DURING_S,
-                       rides_it_out: bool = False, reconcile: bool = False) -> Tally:
+                       rides_it_out: bool = False, reconcile: bool = False,
+                       before_s: float = BEFORE_S) -> Tally:
     """Run the load around `inject` ... `heal`; account for every message afterwards.
 
     Recovery is measured from the start of the heal (the restart issued, the faults lifted)
@@ -48,7 +49,7 @@ async def run_scenario(stack: FaultStack, fault: str, inject: Callable[[], Await
     await asyncio.to_thread(stack.processes.ensure_running)  # type: ignore[union-attr]
     load = Load(stack, fault)
     async with load.running():
-        await asyncio.sleep(BEFORE_S)  # paces the load; nothing is asserted from it
+        await asyncio.sleep(before_s)  # paces the load; nothing is asserted from it
         await inject()
         since = time.time()
         await asyncio.sleep(during_s)

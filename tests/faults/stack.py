@@ -25,7 +25,7 @@ from gateway.identity.service import IdentityService
 from services.channels.models import SendStatus
 from services.kernel.crypto import SecretBox
 from services.kernel.db import Database
-from switchboard.components import COMPONENTS
+from switchboard.components import COMPONENTS, SERVICES
 from switchboard.credentials import Credentials
 from switchboard.devstack.agent_seed import enable_sandbox_agent
 from switchboard.devstack.database import runtime_url
@@ -91,7 +91,8 @@ class FaultStack:
     owner_url: str
     nats_urls: list[str]
     credentials: Credentials  # the NATS server's users, and the gRPC tokens
-    replicas: int = 1
+    replicas: int = 1  # of the streams (a NATS cluster's)
+    copies: int = 1  # processes of each gRPC service
     secret_key: str = field(default_factory=SecretBox.generate_key)
     emulator: BackgroundServer | None = None
     control: httpx.AsyncClient | None = None
@@ -103,8 +104,9 @@ class FaultStack:
 
     @classmethod
     async def create(cls, data_dir: Path, owner_url: str, nats_urls: list[str],
-                     credentials: Credentials, *, replicas: int = 1) -> FaultStack:
-        stack = cls(data_dir, owner_url, nats_urls, credentials, replicas)
+                     credentials: Credentials, *, replicas: int = 1,
+                     copies: int = 1) -> FaultStack:
+        stack = cls(data_dir, owner_url, nats_urls, credentials, replicas, copies)
         try:
             await stack._start()
         except BaseException:
@@ -126,7 +128,8 @@ class FaultStack:
             "SWITCHBOARD_NATS_URL": self.nats_urls[0],
             "SWITCHBOARD_STREAM_REPLICAS": str(self.replicas),
             "SWITCHBOARD_SECRET_KEY": self.secret_key,
-            "SWITCHBOARD_AVITO_SANDBOX_URL": self.emulator.url}, self.credentials)
+            "SWITCHBOARD_AVITO_SANDBOX_URL": self.emulator.url}, self.credentials,
+            copies={name: self.copies for name in SERVICES})
         await asyncio.to_thread(self.processes.start)
         await self._seed()
 

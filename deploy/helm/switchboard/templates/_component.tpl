@@ -53,6 +53,29 @@ spec:
       port: {{ $c.metricsPort }}
       targetPort: metrics
       protocol: TCP
+{{- if has $name (splitList "," (include "switchboard.serviceNames" $root)) }}
+---
+# Headless: its DNS name resolves to every ready pod, which the callers' gRPC channels balance
+# over (round_robin). A ClusterIP would pin each caller's one long HTTP/2 connection to one
+# pod, so replicas an autoscaler added would get no calls.
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $fullname }}-grpc
+  labels:
+    {{- include "switchboard.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ $name }}
+spec:
+  clusterIP: None
+  selector:
+    {{- include "switchboard.componentSelectorLabels" . | nindent 4 }}
+  ports:
+    - name: grpc
+      port: {{ $c.port }}
+      targetPort: grpc
+      protocol: TCP
+      appProtocol: grpc
+{{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment

@@ -53,9 +53,14 @@ app.kubernetes.io/component: {{ .name }}
 {{- default (printf "%s-secrets" (include "switchboard.fullname" .)) .Values.existingSecret -}}
 {{- end -}}
 
-{{/* host:port a service is reached at inside the cluster: (dict "root" $ "name" "channels") */}}
+{{/* The gRPC target of a service inside the cluster, its headless Service's DNS name (every
+     replica): (dict "root" $ "name" "channels") */}}
 {{- define "switchboard.grpcTarget" -}}
-{{- printf "%s:%v" (include "switchboard.componentName" .) (index .root.Values.components .name).port -}}
+{{- printf "dns:///%s:%v" (include "switchboard.grpcHost" .) (index .root.Values.components .name).port -}}
+{{- end -}}
+
+{{- define "switchboard.grpcHost" -}}
+{{- printf "%s-grpc" (include "switchboard.componentName" .) -}}
 {{- end -}}
 
 {{/* SIGTERM: preStop pause, then the gRPC drain and the consumers' drain (each up to the
