@@ -44,9 +44,10 @@ async def test_faq_mode_decisions_on_both_parts(db: Database) -> None:
                                                             (intercept, *weights), strict=True)))
     tuning, holdout = parts["tuning"], parts["holdout"]
     assert tuning["questions"] + holdout["questions"] == len(outcomes)
-    # Floors a little under the figures recorded in docs/performance.md (ties may move one).
-    assert tuning["hit@1"] >= 0.9 and tuning["hit@3"] >= 0.95
-    assert tuning["answer_precision"] >= 0.92 and tuning["answer_recall"] >= 0.77
+    # Floors a little under the figures recorded in docs/performance.md (equal scores are
+    # ordered by the document's order, so a run is repeatable).
+    assert tuning["hit@1"] >= 0.91 and tuning["hit@3"] >= 0.97
+    assert tuning["answer_precision"] >= 0.91 and tuning["answer_recall"] >= 0.79
     assert tuning["handoff_correctness"] >= 0.81
-    assert holdout["hit@1"] >= 0.74 and holdout["hit@3"] >= 0.86
-    assert holdout["answer_precision"] >= 0.77 and holdout["answer_recall"] >= 0.63
+    assert holdout["hit@1"] >= 0.75 and holdout["hit@3"] >= 0.82
+    assert holdout["answer_precision"] >= 0.82 and holdout["answer_recall"] >= 0.6

@@ -140,7 +140,8 @@ class ChunkRepository(RepositoryBase[Chunk]):
 
     async def lexical_candidates(self, tsquery: str, kinds: Sequence[str],
                                  limit: int) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:
-        """Chunks matching any of the query's terms, best ts_rank_cd first, with their stems
+        """Chunks matching any of the query's terms, best ts_rank_cd first (then the document's
+        order, so equal scores come out the same in every run), with their stems
         split into question stems (weight A) and the rest; and, read in the same snapshot,
         the fingerprint of `faq_fingerprint` without the tenant (None when nothing matched),
         so a kept vocabulary is checked without a round trip of its own."""
@@ -154,7 +155,7 @@ class ChunkRepository(RepositoryBase[Chunk]):
                    (SELECT max(updated_at) FROM agent.documents) AS changed
             FROM agent.chunks c, CAST(:q AS tsquery) q
             WHERE c.tsv @@ q AND c.kind = ANY(CAST(:kinds AS text[]))
-            ORDER BY rank DESC, c.id
+            ORDER BY rank DESC, c.ordinal, c.id
             LIMIT :limit"""), {"q": tsquery, "kinds": list(kinds), "limit": limit})
         found = [dict(r._mapping) for r in rows]
         return found, (int(found[0]["documents"]), found[0]["changed"]) if found else None

@@ -15,11 +15,16 @@ _TOKEN = re.compile(r"[\w/+-]+|[^\w\s]+")
 _FOLD = str.maketrans({"ё": "е", "э": "е"})
 
 
+# Written forms one word has: «б/у» is a single word to buyers («бу», «бушный»), while the
+# `russian` config would keep only «б» of it.
+_WRITTEN = {"б/у": "бу"}
+
+
 def normalise(text: str) -> str:
     """`text` lowercased, transliterated, lemmatised and folded; punctuation kept apart."""
     text = to_cyrillic(text.lower())
-    return " ".join((token if token in NAMES else lemma(token)).translate(_FOLD)
-                    for token in _TOKEN.findall(text))
+    return " ".join(_WRITTEN.get(token) or (token if token in NAMES else lemma(token))
+                    .translate(_FOLD) for token in _TOKEN.findall(text))
 
 
 async def ready() -> None:
