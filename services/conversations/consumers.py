@@ -13,6 +13,7 @@ from services.conversations.ingest.inbound import Ingestor
 from services.conversations.ingest.listings import ListingUpdater
 from services.conversations.ingest.metrics import observe_webhook_to_stored
 from services.conversations.outgoing.deletion import Deletions
+from services.conversations.quotas.service import MonthlyMessages
 from services.conversations.repository import ConversationsUnit
 from services.kernel.bus import MSG_ID_HEADER, ConsumerSpec, Delivery, Poison, uuid_field
 from services.kernel.unit import Units
@@ -22,8 +23,9 @@ INBOUND_BATCH = 256  # per fetch; grouped by tenant, one transaction per tenant
 
 
 class ConversationConsumers:
-    def __init__(self, units: Units[ConversationsUnit], ingestor: Ingestor) -> None:
-        self.units, self.ingestor = units, ingestor
+    def __init__(self, units: Units[ConversationsUnit], ingestor: Ingestor,
+                 messages: MonthlyMessages) -> None:
+        self.units, self.ingestor, self.messages = units, ingestor, messages
         self.deletions = Deletions()
         self.listings = ListingUpdater()
         self.contacts = ContactUpdater()
@@ -49,6 +51,7 @@ class ConversationConsumers:
         async with self.units(deliveries[0].tenant_id) as unit:
             stored = await self.ingestor.ingest_many(
                 unit, [(e.message, e.historical) for e in events])
+            await self.messages.stored(unit, unit.messages.inserted)
         for i in stored:
             observe_webhook_to_stored(events[i])
 
@@ -56,6 +59,7 @@ class ConversationConsumers:
         event = _inbound(delivery)
         async with self.units(delivery.tenant_id) as unit:
             stored = await self.ingestor.ingest(unit, event.message, historical=event.historical)
+            await self.messages.stored(unit, unit.messages.inserted)
         if stored is not None:
             observe_webhook_to_stored(event)
 

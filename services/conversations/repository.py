@@ -216,6 +216,9 @@ class ConversationRepository(RepositoryBase[Conversation]):
 
 class MessageRepository(RepositoryBase[Message]):
     model = Message
+    # Channel messages this unit inserted (imported history aside): what the plan's
+    # messages_per_month counts of channel traffic (services/conversations/quotas).
+    inserted: int = 0
 
     async def insert_if_new(self, values: dict[str, Any]) -> Message | None:
         """Store an external message once; None when it is already stored (a redelivery)."""
@@ -223,13 +226,17 @@ class MessageRepository(RepositoryBase[Message]):
         stmt = stmt.on_conflict_do_nothing(
             index_elements=[Message.tenant_id, Message.conversation_id, Message.external_message_id],
             index_where=Message.external_message_id.is_not(None)).returning(Message)
-        return (await self.session.scalars(stmt)).first()
+        message = (await self.session.scalars(stmt)).first()
+        self.inserted += message is not None and not message.historical
+        return message
 
     async def insert_many_if_new(self, rows: Sequence[dict[str, Any]]) -> list[Message]:
         """`insert_if_new` for many external messages in one statement: the new ones."""
         tenant = require_tenant()
-        return list(await self.session.scalars(_INSERT_MESSAGES, [
+        new = list(await self.session.scalars(_INSERT_MESSAGES, [
             {"id": uuid.uuid4(), "tenant_id": tenant, **values} for values in rows]))
+        self.inserted += sum(not m.historical for m in new)
+        return new
 
     async def contents(self, keys: Sequence[tuple[uuid.UUID, str]]
                        ) -> dict[tuple[uuid.UUID, str], tuple[str, str]]:

@@ -32,6 +32,7 @@ from services.conversations.outgoing.deletion import Deletions
 from services.conversations.outgoing.keys import check_idempotency_key
 from services.conversations.outgoing.media import MediaStore, OutgoingAttachment
 from services.conversations.outgoing.notes import Notes
+from services.conversations.quotas.service import MonthlyMessages
 from services.conversations.repository import ConversationsUnit
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.repository import page_size
@@ -46,7 +47,8 @@ MAX_OUTGOING_TEXT = 10_000
 
 
 class ConversationsService:
-    def __init__(self) -> None:
+    def __init__(self, messages: MonthlyMessages) -> None:
+        self.messages = messages  # the plan's messages_per_month
         self.media = MediaStore()
         self.deletions = Deletions()
         self.notes = Notes()
@@ -148,6 +150,7 @@ class ConversationsService:
             earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
             if earlier is not None:
                 return earlier
+        await self.messages.take_one(unit)  # refused past the plan: nothing stored
         rows = await self.media.attachment_rows(unit, attachments)
         content_type = "text" if text else "image"
         now = datetime.now(UTC)
