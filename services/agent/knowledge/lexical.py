@@ -125,8 +125,18 @@ class Vocabulary:
         """The question stems by first letter (`by_first_letter`), once per vocabulary."""
         return by_first_letter(self.df)
 
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        # Computed once per vocabulary: a search weighs every question stem of ~100 candidates.
+        n = max(self.questions, 1)
+        return {stem: math.log(1 + n / df) for stem, df in self.df.items()}
+
     def idf(self, stem: str) -> float:
-        return math.log(1 + max(self.questions, 1) / self.df[stem])
+        return self._idf[stem]
+
+    def weight(self, stem: str) -> float:
+        """The stem's IDF, or the unknown word's for a stem no question has."""
+        return self._idf.get(stem) or self.unknown_idf()
 
     def specificity(self, stem: str) -> float:
         """1 for a stem one entry says, towards 0 for one every entry says."""
@@ -180,8 +190,7 @@ def faq_score(terms: list[Term], question: set[str], rest: set[str],
         return 0.0
     recall = sum(t.weight * max(t.strength(question), ANSWER_WEIGHT * t.strength(rest))
                  for t in terms) / total
-    q_weights = {u: vocabulary.idf(u) if u in vocabulary.df else vocabulary.unknown_idf()
-                 for u in question}
+    q_weights = {u: vocabulary.weight(u) for u in question}
     precision = sum(w * max((t.matches.get(u, 0.0) for t in terms), default=0.0)
                     for u, w in q_weights.items()) / sum(q_weights.values())
     if not recall:

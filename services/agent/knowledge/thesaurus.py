@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from services.agent.knowledge.lexical import similarity
 
 SYNONYM_SIMILARITY = 0.8
+SYNONYMS_KEPT = 100_000
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("москва", "мск", "московская"),
@@ -94,6 +95,8 @@ class Thesaurus:
         self._groups = groups
         self._stem_groups: list[set[str]] | None = None
         self._lock = asyncio.Lock()
+        # Each stem's synonyms, once: finding them compares the stem with every group's words.
+        self._synonyms: dict[str, dict[str, float]] = {}
 
     async def load(self, stem: Stemmer) -> None:
         """Stem every word once (the first search in the process pays for it)."""
@@ -105,11 +108,20 @@ class Thesaurus:
                 self._stem_groups = [{s for w in group for s in stems.get(w, [])}
                                      for group in self._groups]
 
-    def synonyms(self, stem: str) -> dict[str, float]:
+    def synonyms(self, stem: str) -> Mapping[str, float]:
         if self._stem_groups is None:
             raise RuntimeError("Thesaurus.load() has not run")
+        found = self._synonyms.get(stem)
+        if found is None:
+            if len(self._synonyms) >= SYNONYMS_KEPT:
+                self._synonyms.clear()
+            found = self._synonyms[stem] = self._lookup(stem, self._stem_groups)
+        return found
+
+    @staticmethod
+    def _lookup(stem: str, stem_groups: list[set[str]]) -> dict[str, float]:
         found: dict[str, float] = {}
-        for group in self._stem_groups:
+        for group in stem_groups:
             lookup = max((_same_word(stem, member) for member in group), default=0.0)
             for member in group:
                 if lookup and member != stem:
