@@ -8,6 +8,7 @@ import { isMuted, setMuted } from "./notify";
 import { linkClick, navigate, usePath } from "./router";
 import { AgentScreen } from "./agent/AgentScreen";
 import { Channels } from "./screens/Channels";
+import { Integrations } from "./screens/Integrations";
 import { Login } from "./screens/Login";
 import { Reports } from "./screens/Reports";
 import { SetPassword } from "./screens/SetPassword";
@@ -16,6 +17,8 @@ import { describeError, SessionContext, type Session } from "./session";
 import type { Me } from "./types";
 
 const NAV: [string, Key][] = [["/inbox", "navInbox"], ["/channels", "navChannels"], ["/ai", "navAi"], ["/reports", "navReports"], ["/canned", "navCanned"], ["/team", "navTeam"]];
+// Screens for those who hold a scope (an agent does not set up integrations).
+const NAV_SCOPED: [string, Key, string][] = [["/integrations", "navIntegrations", "admin"]];
 // The pages of one-time links (team invitations, password resets): shown signed in or not.
 const LINK_PAGES = ["/invite/", "/reset-password/"];
 
@@ -75,7 +78,7 @@ export function App() {
         <header class="topbar">
           <strong class="brand">{t("appName")}</strong>
           <nav aria-label={t("appName")}>
-            {NAV.map(([href, key]) => (
+            {[...NAV, ...NAV_SCOPED.filter(([, , scope]) => me.scopes.includes(scope))].map(([href, key]) => (
               <a href={href} aria-current={section === href ? "page" : undefined}
                 onClick={(e) => linkClick(e, href)}>{t(key)}</a>
             ))}
@@ -89,6 +92,7 @@ export function App() {
             : section === "/team" ? <Team />
             : section === "/canned" ? <CannedScreen />
             : section === "/reports" ? <Reports />
+            : section === "/integrations" ? <Integrations />
             : <p>{t("notFound")}</p>}
         </main>
       </div>

@@ -1,12 +1,13 @@
 // The interface's words: Russian by default, English available. `en` must have every key of
 // `ru` (the type says so; i18n.test.ts also checks the {placeholders} match). A screen's own
-// words live beside it (agent/, channels/, inbox/, reports/, canned/ words.ts) and are merged
-// here; the words screens share are below.
+// words live beside it (agent/, channels/, inbox/, reports/, canned/, integrations/ words.ts)
+// and are merged here; the words screens share are below.
 
 import { agentEn, agentRu } from "./agent/words";
 import { channelsEn, channelsRu } from "./channels/words";
 import { cannedEn, cannedRu } from "./canned/words";
 import { threadEn, threadRu } from "./inbox/words";
+import { integrationsEn, integrationsRu } from "./integrations/words";
 import { reportsEn, reportsRu } from "./reports/words";
 
 const ru = {
@@ -15,6 +16,7 @@ const ru = {
   ...threadRu,
   ...reportsRu,
   ...cannedRu,
+  ...integrationsRu,
   appName: "Switchboard",
   signIn: "Войти",
   signOut: "Выйти",
@@ -177,6 +179,7 @@ const en: Dict = {
   ...threadEn,
   ...reportsEn,
   ...cannedEn,
+  ...integrationsEn,
   appName: "Switchboard",
   signIn: "Sign in",
   signOut: "Sign out",

@@ -216,3 +216,60 @@ export interface TelegramBot {
   username: string;
   group: { chat_id: number; title: string } | null;
 }
+
+/** An outgoing webhook endpoint (/v1/webhooks/endpoints). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  event_types: string[]; // none: every event
+  enabled: boolean;
+  state: "active" | "paused" | "disabled" | "unknown";
+  consecutive_failures: number;
+  paused_reason: string | null;
+  paused_at: string | null;
+  breaker_probe_at: string | null;
+  last_success_at: string | null;
+  retry_window_s: number;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+/** Create's and rotate-secret's answer: the only time the signing secret is shown. */
+export interface WebhookEndpointWithSecret extends WebhookEndpoint {
+  secret: string;
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "unknown";
+
+export interface WebhookDelivery {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  conversation_id: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  last_response_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string | null;
+  event_occurred_at: string | null;
+  replay_of: string | null;
+}
+
+export interface WebhookAttempt {
+  number: number;
+  started_at: string | null;
+  response_status: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_body: string;
+}
+
+export interface WebhookDeliveryDetail extends WebhookDelivery {
+  attempt_log: WebhookAttempt[];
+  payload: unknown;
+}
