@@ -14,6 +14,8 @@ from clients.rpc.base import open_channel
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.gen.switchboard.agent.v1 import agent_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as knowledge_rpc
+from clients.rpc.gen.switchboard.quotas.v1 import quotas_service_pb2_grpc as quotas_rpc
+from clients.rpc.quotas import QUOTA_USAGE_SERVICE_NAME
 from services.agent.answering.clock import Clock, SystemClock
 from services.agent.answering.debounce import Debouncer
 from services.agent.answering.grounding import Knowledge, TenantEmbedders
@@ -33,6 +35,8 @@ from services.agent.knowledge.service import KnowledgeService
 from services.agent.knowledge.servicer import SERVICE_NAME as KNOWLEDGE_SERVICE_NAME
 from services.agent.knowledge.servicer import KnowledgeServicer
 from services.agent.models import OutboxEvent
+from services.agent.quotas.service import AgentQuotas
+from services.agent.quotas.servicer import usage_servicer
 from services.agent.repository import AgentUnit
 from services.agent.service import AgentService
 from services.agent.servicer import AgentServicer
@@ -40,6 +44,8 @@ from services.agent.settings.service import SettingsStore
 from services.kernel.crypto import SecretBox
 from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox, OutboxRelay
+from services.kernel.plan_book import PlanBook
+from services.kernel.plans import Catalogue
 from services.kernel.repository import Cursors
 from services.kernel.runtime import ServiceRuntime, connect, listen_address
 from services.kernel.unit import Units
@@ -72,7 +78,9 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     """`clock` is for tests that move time by hand; the process uses the system clock."""
     clock = clock or SystemClock()
     caller = settings.caller("agent")
+    catalogue = Catalogue.from_settings(settings.plans, settings.default_plan)
     db, bus = await connect(settings, topics.STREAMS, "agent")
+    quotas = AgentQuotas(PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s))
     units = Units(db, AgentUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))
@@ -84,11 +92,11 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
                                 settings.agent_llm_client_retries, guard)
     pipeline = Pipeline(units, Knowledge(units, embedders), llm, Summaries(units, llm), settings)
     audit = AuditWriter(settings.agent_prices)
-    responder = Responder(units, store, pipeline, conversations, audit, clock)
+    responder = Responder(units, store, pipeline, conversations, audit, clock, quotas)
     scheduler = Scheduler(units, responder, settings, clock)
     debouncer = Debouncer(units, store, conversations, clock, on_wait=scheduler.wakeup.set)
     knowledge_metrics.initialize()
-    knowledge = KnowledgeService(embedders)
+    knowledge = KnowledgeService(embedders, quotas)
     agent_servicer = AgentServicer(units, AgentService(
         store, Previews(units, store, pipeline, audit, clock), clock, guard,
         settings.agent_health_failures, timedelta(seconds=settings.agent_health_window_s)),
@@ -97,7 +105,9 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     grpc_server = GrpcServer(
         [ServiceBinding(rpc.add_AgentServiceServicer_to_server, agent_servicer, SERVICE_NAME),
          ServiceBinding(knowledge_rpc.add_KnowledgeServiceServicer_to_server, knowledge_servicer,
-                        KNOWLEDGE_SERVICE_NAME)],
+                        KNOWLEDGE_SERVICE_NAME),
+         ServiceBinding(quotas_rpc.add_QuotaUsageServiceServicer_to_server,
+                        usage_servicer(units, quotas), QUOTA_USAGE_SERVICE_NAME)],
         settings=settings, accepts=permissions.CALLERS["agent"],
         address=listen_address(settings.agent_target, settings.grpc_listen))
     return AgentRuntime(

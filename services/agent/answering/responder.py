@@ -25,10 +25,11 @@ from services.agent.answering.handoff import Handoffs
 from services.agent.answering.pipeline import Answer, Pipeline, Turn
 from services.agent.answering.repository import Claim
 from services.agent.audit.service import AuditWriter
+from services.agent.quotas.service import AgentQuotas, messages_refusal
 from services.agent.repository import AgentUnit
 from services.agent.settings.rules import Settings
 from services.agent.settings.service import SettingsStore
-from services.kernel.errors import NotFound
+from services.kernel.errors import NotFound, QuotaExceeded
 from services.kernel.unit import Units
 
 NOTE = "note"
@@ -37,8 +38,10 @@ OLDER_PAGE = 50
 
 class Responder:
     def __init__(self, units: Units[AgentUnit], store: SettingsStore, pipeline: Pipeline,
-                 conversations: ConversationsClient, audit: AuditWriter, clock: Clock) -> None:
+                 conversations: ConversationsClient, audit: AuditWriter, clock: Clock,
+                 quotas: AgentQuotas) -> None:
         self.units, self.store, self.pipeline = units, store, pipeline
+        self.quotas = quotas  # the plan's AI replies per month
         self.conversations, self.audit = conversations, audit
         self.handoffs = Handoffs(conversations)
         self.clock = clock
@@ -57,6 +60,7 @@ class Responder:
             settings = await self.store.effective(unit, claim.channel_id)
             replies = await unit.audit.replies_since(
                 claim.conversation_id, now - timedelta(hours=1))
+            over_quota = await self.quotas.reply_refusal(unit) if settings.enabled else None
         page = await self.conversations.list_messages(tenant, conv_id,
                                                       page_size=settings.context_messages)
         timeline = _arrival_order(page.messages)
@@ -69,6 +73,8 @@ class Responder:
                     conversation.listing, claim.conversation_id)
         if verdict is not None:
             answer = Answer(verdict.outcome, reason=verdict.reason, kind=verdict.kind)
+        elif over_quota is not None:  # the month's AI replies are used up: a manager answers
+            answer = over_quota
         else:
             if settings.llm_configured:
                 turn = replace(turn, older=await self._older(tenant, conv_id, page))
@@ -80,11 +86,7 @@ class Responder:
                    answer: Answer, latency_ms: int, question: str) -> str:
         tenant, conv_id = claim.tenant_id, conversation.id
         reply_id = ""
-        if answer.outcome == "handoff":
-            conversation = await self.handoffs.hand_over(tenant, conv_id, answer.reason,
-                                                         claim.idempotency_key)
-            metrics.HANDOFFS.labels(_kind_label(answer.kind)).inc()
-        elif answer.outcome == "reply":
+        if answer.outcome == "reply":
             current = await self.conversations.get_conversation(tenant, conv_id)
             if current.mode != conv_pb.CONVERSATION_MODE_BOT:  # a human took over meanwhile
                 answer = Answer("skipped", reason="a human took the conversation over",
@@ -92,11 +94,20 @@ class Responder:
                                 prompt_tokens=answer.prompt_tokens,
                                 completion_tokens=answer.completion_tokens)
             else:
-                sent = await self.conversations.send_message(
-                    tenant, conv_id, answer.text, idempotency_key=claim.idempotency_key,
-                    sender=conv_pb.SENDER_KIND_AGENT)
-                reply_id = sent.id
+                try:
+                    sent = await self.conversations.send_message(
+                        tenant, conv_id, answer.text, idempotency_key=claim.idempotency_key,
+                        sender=conv_pb.SENDER_KIND_AGENT)
+                    reply_id = sent.id
+                except QuotaExceeded as exc:  # the month's messages are used up
+                    answer = messages_refusal(exc)
+        if answer.outcome == "handoff":
+            conversation = await self.handoffs.hand_over(tenant, conv_id, answer.reason,
+                                                         claim.idempotency_key)
+            metrics.HANDOFFS.labels(_kind_label(answer.kind)).inc()
         async with self.units(tenant) as unit:
+            if reply_id:  # before the audit entry: a repeated run finds it and counts nothing
+                await self.quotas.count_reply(unit, claim.idempotency_key)
             entry = await self.audit.record(
                 unit, answer, now=self.clock.now(), latency_ms=latency_ms,
                 conversation_id=claim.conversation_id, channel_id=claim.channel_id,

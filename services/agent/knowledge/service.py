@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
@@ -34,6 +35,9 @@ from services.agent.knowledge.models import Document
 from services.agent.knowledge.retrieval import Embedder, EmbedderFor, Hit, search
 from services.agent.repository import AgentUnit
 from services.kernel.errors import InvalidArgument, NotFound
+
+if TYPE_CHECKING:
+    from services.agent.quotas.service import AgentQuotas
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +64,9 @@ Prepared = PreparedDocument | Outcome
 
 
 class KnowledgeService:
-    def __init__(self, embedder_for: EmbedderFor) -> None:
+    def __init__(self, embedder_for: EmbedderFor, quotas: AgentQuotas | None = None) -> None:
         self.embedder_for = embedder_for
+        self.quotas = quotas  # the plan's knowledge_bytes (None: not enforced here)
 
     # -- uploads ---------------------------------------------------------------------------
 
@@ -82,7 +87,11 @@ class KnowledgeService:
 
     async def store_uploads(self, unit: AgentUnit, prepared: list[Prepared]) -> list[Outcome]:
         """Store each prepared document in its own savepoint: one failure keeps nothing of it
-        and nothing else is lost."""
+        and nothing else is lost. Past the plan's knowledge_bytes the whole batch is refused
+        (QuotaExceeded), nothing stored."""
+        if self.quotas is not None:
+            await self.quotas.check_upload(
+                unit, [p for p in prepared if isinstance(p, PreparedDocument)])
         outcomes = []
         for item in prepared:
             if isinstance(item, Outcome):
