@@ -6,6 +6,7 @@ tests drive."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,33 @@ async def test_every_screen_signed_in(page: Page, platform: RunningPlatform, own
         await page.locator(ready).first.wait_for()
         found[path] = await _violations(page)
     assert found == {screen: [] for screen in found}
+
+
+async def test_the_integrations_screen(page: Page, platform: RunningPlatform, owner: Tenant) -> None:
+    """Reached through the nav (the gateway serves /integrations only once it is a client
+    route): empty, a refused form, then an endpoint with its secret, a delivery's attempts and
+    the new-secret form open."""
+    await sign_in(page, owner.email, owner.password)
+    await page.get_by_role("link", name="Интеграции").click()
+    await page.get_by_test_id("webhooks-empty").wait_for()
+    found = {"empty": await _violations(page)}
+    await page.get_by_role("button", name="Новый адрес").click()
+    form = page.get_by_role("form", name="Новый адрес для вебхуков")
+    await form.get_by_label("Адрес (URL)").fill("http://10.1.2.3/hooks")
+    await form.get_by_role("button", name="Добавить").click()
+    await form.get_by_role("alert").wait_for()
+    found["refused"] = await _violations(page)
+
+    url = platform.receiver.url_for(f"a11y-{uuid.uuid4().hex}")
+    await form.get_by_label("Адрес (URL)").fill(url)
+    await form.get_by_role("button", name="Добавить").click()
+    card = page.locator(f"[data-endpoint='{url}']")
+    await card.get_by_test_id("webhook-secret").wait_for()
+    await card.get_by_role("button", name="Отправить тестовое событие").click()
+    await card.locator("tr[data-status='delivered']").wait_for()
+    await card.get_by_role("button", name="Попытки доставки Тестовое событие").click()
+    await card.get_by_test_id("attempts").wait_for()
+    await card.get_by_role("button", name="Новый секрет").click()
+    await card.get_by_role("form", name="Новый секрет подписи").wait_for()
+    found["endpoint"] = await _violations(page)
+    assert found == {state: [] for state in found}
