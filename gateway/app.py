@@ -16,6 +16,7 @@ from clients.rpc.channels import ChannelsClient
 from clients.rpc.conversations import ConversationsClient
 from clients.rpc.integrations import IntegrationsClient
 from clients.rpc.knowledge import KnowledgeClient
+from clients.rpc.quotas import QuotaUsageClient
 from clients.rpc.scheduling import SchedulingClient
 from gateway import health
 from gateway.agent.rest import knowledge
@@ -30,6 +31,7 @@ from gateway.identity.service import IdentityService
 from gateway.limits.early import EarlyRefusal
 from gateway.limits.limiter import RateLimiter
 from gateway.openapi import install_docs, install_openapi
+from gateway.plans.usage import PlanUsage
 from gateway.rest import api_router
 from gateway.security_headers import SecurityHeaders, page_policy
 from gateway.state import GatewayState
@@ -139,16 +141,19 @@ async def _connect(settings: GatewaySettings) -> GatewayState:
     channels = ChannelsClient(open_channel(settings.channels_target, caller), caller)
     conversations = ConversationsClient(open_channel(settings.conversations_target, caller),
                                         caller)
+    agent = AgentClient(open_channel(settings.agent_target, caller), caller)
     return GatewayState(
         settings=settings, db=db, bus=bus,
         identity=IdentityService(db, settings),
         conversations=conversations, exports=Exports(db, conversations, channels),
         channels=channels,
-        agent=AgentClient(open_channel(settings.agent_target, caller), caller),
+        agent=agent,
         knowledge=KnowledgeClient(open_channel(settings.agent_target, caller), caller),
         scheduling=SchedulingClient(open_channel(settings.scheduling_target, caller), caller),
         analytics=AnalyticsClient(open_channel(settings.analytics_target, caller), caller),
         integrations=IntegrationsClient(open_channel(settings.integrations_target, caller),
                                         caller),
+        quotas=PlanUsage([QuotaUsageClient(client.channel, caller)  # their channels, shared
+                          for client in (channels, conversations, agent)]),
         webhooks=webhook_ingress(settings, bus, channels),
         limiter=RateLimiter(db) if settings.rate_limits else None)

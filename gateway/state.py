@@ -20,6 +20,7 @@ from gateway.config import GatewaySettings
 from gateway.exports.jobs import Exports
 from gateway.identity.service import IdentityService
 from gateway.limits.limiter import RateLimiter
+from gateway.plans.usage import PlanUsage
 from gateway.webhooks.fairness import TenantLanes
 from gateway.webhooks.recovery import HandoffRecovery
 from gateway.webhooks.resolver import WebhookResolver
@@ -55,6 +56,7 @@ class GatewayState:
     scheduling: SchedulingClient
     analytics: AnalyticsClient
     integrations: IntegrationsClient  # outgoing webhooks (gateway/integrations)
+    quotas: PlanUsage  # the plan's quotas as the enforcing services count them (gateway/plans)
     webhooks: WebhookState
     # Export jobs (gateway/exports): their rows and files in PostgreSQL, run where requested.
     exports: Exports

@@ -41,6 +41,7 @@ from gateway.identity.graphql import (
 )
 from gateway.integrations.graphql import WebhookMutation, WebhookQuery
 from gateway.limits.graphql import GraphQLCostLimit
+from gateway.plans.graphql import PlanQuery
 from gateway.scheduling.graphql import ScheduleMutation, ScheduleQuery
 from gateway.telegram.graphql import TelegramBotMutation, TelegramBotQuery
 
@@ -53,7 +54,7 @@ Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, Knowl
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
                               AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
                               ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery,
-                              AgentActivityQuery, WebhookQuery))
+                              AgentActivityQuery, WebhookQuery, PlanQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,

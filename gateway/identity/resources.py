@@ -19,6 +19,7 @@ DOMAINS: dict[str, str | None] = {
     "gateway.exports": "analytics",
     "gateway.scheduling": "analytics",  # scheduled reports
     "gateway.integrations": "webhooks",  # outgoing webhooks: endpoints, deliveries
+    "gateway.plans": "plan",  # the plan's quotas and their use (read-only: plan:read)
     "gateway.identity": None,  # the team, API keys, Telegram links: never by a resource scope
 }
 

@@ -12,10 +12,11 @@ from gateway.conversations import rest as conversations
 from gateway.exports import rest as exports
 from gateway.identity import rest as identity
 from gateway.integrations import rest as integrations
+from gateway.plans import rest as plans
 from gateway.scheduling import rest as scheduling
 from gateway.telegram import rest as telegram
 
 api_router = APIRouter()
 for domain in (identity, conversations, channels, agent, telegram, scheduling, analytics,
-               exports, integrations):
+               exports, integrations, plans):
     api_router.include_router(domain.router)
