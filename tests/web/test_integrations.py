@@ -150,6 +150,36 @@ async def _a_new_secret_keeps_the_old_one_signing(card: Locator, platform: Runni
         assert verify_webhook(last.body, last.headers, secret)["type"] == "webhook.test"
 
 
+async def test_a_failing_endpoint_paused_with_why_and_when_then_resumed(
+        page: Page, platform: RunningPlatform, owner: Tenant, shots: Path) -> None:
+    hook = f"down-{uuid.uuid4().hex}"
+    url = platform.receiver.url_for(hook)
+    platform.receiver.statuses[f"/{hook}"] = 503
+    try:
+        made = await owner.http.post("/v1/webhooks/endpoints", json={
+            "url": url, "event_types": ["note.added"]})
+        assert made.status_code == 201, made.text
+        await reopen(page)
+        card = page.locator(f"[data-endpoint='{url}']")
+        await card.get_by_role("button", name="Отправить тестовое событие").click()
+        row = card.locator("tr[data-delivery]")
+        await expect(row).to_have_attribute("data-status", "pending")
+        await expect(row.locator("td").nth(3)).to_have_text("503")
+        # The session's breaker opens after 3 failures; the log's following brings it here.
+        await expect(card).to_have_attribute("data-state", "paused")
+        state = card.get_by_test_id("endpoint-state")
+        await expect(state).to_contain_text("приостановлен после ошибок")
+        await expect(state).to_contain_text("Причина: ")
+        await expect(state).to_contain_text("Следующая проверка: ")
+        await card.screenshot(path=shots / "integrations-paused.png")
+    finally:
+        del platform.receiver.statuses[f"/{hook}"]
+    await card.get_by_role("button", name="Возобновить").click()
+    await expect(card).to_have_attribute("data-state", "active")
+    await expect(row).to_have_attribute("data-status", "delivered")
+    await expect(row.locator("td").nth(3)).to_have_text("200")
+
+
 async def test_disabled_enabled_changed_and_deleted(page: Page, platform: RunningPlatform,
                                                     owner: Tenant) -> None:
     url = platform.receiver.url_for(f"ui-{uuid.uuid4().hex}")

@@ -17,8 +17,8 @@ const FOLLOW_MS = 2_000;
 const FOLLOW_AT_MOST = 90; // three minutes of following; "Обновить" after that
 const STATUSES: (DeliveryStatus | "")[] = ["", "pending", "delivered", "failed"];
 
-/** `onChange`: the first page's deliveries or their statuses are new to the log (the endpoint's
- * own state, its last success or its breaker, may have changed too). */
+/** `onChange`: the first page's deliveries, their statuses or attempts are new to the log (the
+ * endpoint's own state, its last success or its breaker, may have changed too). */
 export function DeliveryLog({ endpoint, generation, onChange }: {
   endpoint: WebhookEndpoint; generation: number; onChange(): void;
 }) {
@@ -39,7 +39,7 @@ export function DeliveryLog({ endpoint, generation, onChange }: {
       const r = await api.get<{ items: WebhookDelivery[]; page: { next_cursor: string | null } }>(
         `/v1/webhooks/deliveries${query({ endpoint_id: endpoint.id, status, limit: PAGE, cursor: after })}`);
       setItems((list) => (after ? [...(list ?? []), ...r.items] : r.items));
-      const now = r.items.map((d) => `${d.id}:${d.status}`).join();
+      const now = r.items.map((d) => `${d.id}:${d.status}:${d.attempts}`).join();
       if (!after && now !== seen.current) onChange();
       if (!after) seen.current = now;
       setCursor(r.page.next_cursor ?? "");
