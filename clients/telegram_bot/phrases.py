@@ -4,7 +4,7 @@ Callback answers (`*_ALERT`, `answer_*`) are plain text within Telegram's 200 ch
 
 from __future__ import annotations
 
-from switchboard_sdk import SwitchboardError, TelegramLink
+from switchboard_sdk import QuotaExceeded, SwitchboardError, TelegramLink
 
 from clients.telegram_bot.people import may_administer, role_name
 from clients.telegram_bot.render import escape
@@ -119,6 +119,10 @@ def not_delivered(reason: str | None) -> str:
 
 def what_to_do(error: SwitchboardError) -> str:
     status = error.status or 0
+    if isinstance(error, QuotaExceeded):  # a 403 too, but no matter of the key's rights
+        until = f" (счётчик обнулится {error.resets_at[:10]})" if error.resets_at else ""
+        return (f"Исчерпан лимит тарифа «{escape(error.plan)}»{until}: владелец аккаунта может "
+                "сменить тариф.")
     if status in (401, 403) or error.code in ("UNAUTHENTICATED", "FORBIDDEN"):
         return "У ключа бота нет прав на это: зарегистрируйте бота заново (владелец аккаунта)."
     if status == 404 or error.code == "NOT_FOUND":

@@ -36,10 +36,10 @@ class Limits:
 QUOTAS: tuple[str, ...] = tuple(f.name for f in fields(Limits))
 MONTHLY = frozenset({MESSAGES_PER_MONTH, AI_REPLIES_PER_MONTH})
 # How a refusal names what ran out ("3 channel accounts are connected").
-_NOUNS = {CHANNEL_ACCOUNTS: ("channel accounts", "connected"),
-          MESSAGES_PER_MONTH: ("messages a month", "stored this month"),
-          AI_REPLIES_PER_MONTH: ("AI replies a month", "sent this month"),
-          KNOWLEDGE_BYTES: ("bytes of knowledge", "stored")}
+_NOUNS = {CHANNEL_ACCOUNTS: ("channel account", "channel accounts", "connected"),
+          MESSAGES_PER_MONTH: ("message a month", "messages a month", "stored this month"),
+          AI_REPLIES_PER_MONTH: ("AI reply a month", "AI replies a month", "sent this month"),
+          KNOWLEDGE_BYTES: ("byte of knowledge", "bytes of knowledge", "stored")}
 _REMEDIES = {CHANNEL_ACCOUNTS: "Disconnect one or change the plan.",
              MESSAGES_PER_MONTH: "Wait for the next month or change the plan.",
              AI_REPLIES_PER_MONTH: "Wait for the next month or change the plan.",
@@ -150,9 +150,10 @@ class Quota:
 
     def exceeded(self, used: int, now: datetime | None = None) -> QuotaExceeded:
         assert self.limit is not None
-        noun, state = _NOUNS[self.name]
+        one, many, state = _NOUNS[self.name]
         resets = resets_at(now or datetime.now(UTC)) if self.name in MONTHLY else None
-        detail = (f"The plan '{self.plan}' allows {self.limit:,} {noun}; {used:,} "
+        detail = (f"The plan '{self.plan}' allows {self.limit:,} "
+                  f"{one if self.limit == 1 else many}; {used:,} "
                   f"{'is' if used == 1 else 'are'} {state}. {_REMEDIES[self.name]}")
         return QuotaExceeded(detail, quota=self.name, plan=self.plan, limit=self.limit,
                              used=used, resets_at=resets)

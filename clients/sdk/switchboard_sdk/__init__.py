@@ -42,6 +42,7 @@ from switchboard_sdk.errors import (
     NotFound,
     PermissionDenied,
     ProtocolError,
+    QuotaExceeded,
     RateLimited,
     ServerError,
     SwitchboardError,
@@ -85,6 +86,7 @@ from switchboard_sdk.models import (
     ResetEvent,
     SenderKind,
 )
+from switchboard_sdk.plan import Plan, PlanQuota
 from switchboard_sdk.reports import (
     Period,
     Recurrence,
@@ -127,7 +129,8 @@ __all__ = [
     "KnowledgeChunkKind", "KnowledgeDocument", "KnowledgeDocumentKind", "KnowledgeDocumentStatus",
     "KnowledgeHit", "KnowledgeUpload", "LimitsChange", "LinkedUser", "Listing", "LiveEvent",
     "Media", "Message", "MessageStatus", "NotFound", "OpenEnum", "Page", "Period",
-    "PermissionDenied", "ProtocolError", "RateLimited", "Recurrence", "RecurrenceKind",
+    "PermissionDenied", "Plan", "PlanQuota", "ProtocolError", "QuotaExceeded", "RateLimited",
+    "Recurrence", "RecurrenceKind",
     "RenderedCannedReply", "Report", "ReportMetric", "ReportSpec", "ResetEvent", "Schedule",
     "ScheduleDestination", "ScheduleRun",
     "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError", "TelegramBot",

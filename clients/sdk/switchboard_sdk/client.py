@@ -17,6 +17,7 @@ from switchboard_sdk.api_keys import ApiKeysApi
 from switchboard_sdk.exports import ExportsApi
 from switchboard_sdk.inbox import InboxApi
 from switchboard_sdk.live import EventStream
+from switchboard_sdk.plan import PlanApi
 from switchboard_sdk.reports import ReportsApi
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AgentApi, ChannelsApi
@@ -28,7 +29,7 @@ USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
 class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi,
-                  ExportsApi, WebhooksApi, ApiKeysApi):
+                  ExportsApi, WebhooksApi, ApiKeysApi, PlanApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how

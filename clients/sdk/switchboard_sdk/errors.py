@@ -28,6 +28,23 @@ class PermissionDenied(SwitchboardError):
     """The key lacks the scope this needs, e.g. a read-only key writing (403)."""
 
 
+class QuotaExceeded(PermissionDenied):
+    """A quota of the tenant's plan is used up (403 `/problems/quota-exceeded`; GraphQL
+    QUOTA_EXCEEDED): `quota` (channel_accounts, messages_per_month, ai_replies_per_month,
+    knowledge_bytes), the `plan`, its `limit`, what is `used`, and for a monthly quota when it
+    `resets_at` (ISO 8601). The message says what to do; `Switchboard.plan()` shows them all."""
+
+    def __init__(self, message: str, *, quota: str = "", plan: str = "", limit: int | None = None,
+                 used: int | None = None, resets_at: str | None = None,
+                 status: int | None = 403, code: str | None = None) -> None:
+        super().__init__(message, status=status, code=code)
+        self.quota, self.plan, self.limit, self.used = quota, plan, limit, used
+        self.resets_at = resets_at
+
+
+QUOTA_PROBLEM = "/problems/quota-exceeded"
+
+
 class NotFound(SwitchboardError):
     """No such object in your tenant (404): another tenant's ids look the same as made-up ones."""
 
@@ -90,6 +107,7 @@ _BY_CODE: dict[str, type[SwitchboardError]] = {
     "INTERNAL_SERVER_ERROR": ServerError,
     "RATE_LIMITED": RateLimited,  # the tenant's GraphQL budget is spent (HTTP 429 too)
     "QUERY_TOO_COSTLY": InvalidInput,  # one document asks for too much: smaller pages
+    "QUOTA_EXCEEDED": QuotaExceeded,  # a quota of the plan is used up (HTTP 403 too)
 }
 _STATUS_OF_CODE = {"UNAVAILABLE": 503, "INTERNAL_SERVER_ERROR": 500}
 # Codes a retry may cure (the same as HTTP 502/503/504).
@@ -121,6 +139,8 @@ def from_problem(status: int, body: Any, retry_after: float | None = None) -> Sw
     if status >= 500:
         return ServerError(detail, status=status, retry_after=retry_after,
                            correlation_id=problem.get("correlation_id"))
+    if problem.get("type") == QUOTA_PROBLEM:
+        return _quota(detail, problem, status=status)
     cls = _BY_STATUS.get(status, SwitchboardError)
     if cls is InvalidInput:
         return InvalidInput(detail, field=_rest_field(problem.get("errors")), status=status)
@@ -141,11 +161,23 @@ def from_graphql(error: Mapping[str, Any], variables: Mapping[str, Any] | None =
     if cls is ServerError:
         return ServerError(message, correlation_id=extensions.get("correlationId"),
                            status=_STATUS_OF_CODE.get(code), code=code)
+    if cls is QuotaExceeded:
+        return _quota(message, extensions, status=403, code=code)
     if cls is RateLimited:
         wait = extensions.get("retryAfterSeconds")
         return RateLimited(message, code=code,
                            retry_after=float(wait) if isinstance(wait, int | float) else None)
     return cls(message, code=code or None)
+
+
+def _quota(message: str, figures: Mapping[str, Any], **where: Any) -> QuotaExceeded:
+    def number(key: str) -> int | None:
+        value = figures.get(key)
+        return int(value) if isinstance(value, int | float) else None
+    resets = figures.get("resets_at")
+    return QuotaExceeded(message, quota=str(figures.get("quota") or ""),
+                         plan=str(figures.get("plan") or ""), limit=number("limit"),
+                         used=number("used"), resets_at=str(resets) if resets else None, **where)
 
 
 def _rest_field(errors: Any) -> str | None:
