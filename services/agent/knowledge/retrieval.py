@@ -43,6 +43,7 @@ from services.agent.knowledge.lexical import (
 from services.agent.knowledge.metrics import RETRIEVALS
 from services.agent.knowledge.normalise.lemmas import names_a_thing
 from services.agent.knowledge.normalise.pipeline import normalise, ready
+from services.agent.knowledge.places import widened
 from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.stemming import Stems
 from services.agent.knowledge.thesaurus import Thesaurus
@@ -143,7 +144,7 @@ async def _lexical(session: AsyncSession, text: str,
     rows, vocabulary = await _candidates(repo, str(session.info["tenant_id"]), stems, synonyms,
                                          kinds)
     seen = {s for r in rows for s in (*r["qstems"], *r["stems"])}
-    terms = build_terms(stems, synonyms, vocabulary, seen)
+    terms = widened(build_terms(stems, synonyms, vocabulary, seen), word_of)
     total = sum(t.weight for t in terms)
     scored = []
     for row in rows:

@@ -71,6 +71,7 @@ def test_typos_are_tolerated_by_word_length() -> None:
     ("Продаёте ли MacBook?", "макбуки продаете"),
     ("Собираете ли диван?", "собираете диван"),
     ("Ёмкость аккумулятора", "емкость аккумулятора"),
+    ("Запчасти б/у?", "запчасти бу"),  # the `russian` config would keep only «б» of «б/у»
 ])
 def test_seller_and_buyer_wordings_meet_in_one_form(seller: str, buyer: str) -> None:
     seller_words = set(normalise(seller).split()) - {"?", "ли"}
