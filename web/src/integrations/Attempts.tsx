@@ -7,14 +7,16 @@ import { formatTime, useSession } from "../session";
 import type { WebhookDeliveryDetail } from "../types";
 import { eventName, explainError } from "./wording";
 
-export function Attempts({ deliveryId }: { deliveryId: string }) {
+/** `generation`: the log reloaded (a retry may have come); the shown attempts stay until the
+ * new ones arrive, so following the log does not flicker. */
+export function Attempts({ deliveryId, generation }: { deliveryId: string; generation: number }) {
   const { t, lang, errorText } = useSession();
   const [detail, setDetail] = useState<WebhookDeliveryDetail | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
     api.get<WebhookDeliveryDetail>(`/v1/webhooks/deliveries/${deliveryId}`)
       .then(setDetail, (err) => setError(explainError(err, t, errorText)));
-  }, [deliveryId]);
+  }, [deliveryId, generation]);
 
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!detail) return <p>{t("loading")}</p>;

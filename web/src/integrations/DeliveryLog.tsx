@@ -13,6 +13,7 @@ import { ReplayRange } from "./ReplayRange";
 import { eventName, explainError, lastAnswer } from "./wording";
 
 const PAGE = 20;
+const MAX_PAGE = 100; // the API's largest page
 const FOLLOW_MS = 2_000;
 const FOLLOW_AT_MOST = 90; // three minutes of following; "Обновить" after that
 const STATUSES: (DeliveryStatus | "")[] = ["", "pending", "delivered", "failed"];
@@ -30,6 +31,7 @@ export function DeliveryLog({ endpoint, generation, onChange }: {
   const [tick, setTick] = useState(0); // a reload: by a click, a change, or following
   const follows = useRef(0);
   const seen = useRef<string | null>(null);
+  const shown = useRef(0); // a reload brings back as many as were shown (pages loaded by "ещё")
   const [note, setNote] = useState("");
   const [error, setError] = useState("");
   const when = (iso: string | null) => (iso ? formatTime(iso, lang) : "—");
@@ -37,8 +39,10 @@ export function DeliveryLog({ endpoint, generation, onChange }: {
   async function load(after = "") {
     try {
       const r = await api.get<{ items: WebhookDelivery[]; page: { next_cursor: string | null } }>(
-        `/v1/webhooks/deliveries${query({ endpoint_id: endpoint.id, status, limit: PAGE, cursor: after })}`);
+        `/v1/webhooks/deliveries${query({ endpoint_id: endpoint.id, status, cursor: after,
+          limit: after ? PAGE : Math.min(MAX_PAGE, Math.max(PAGE, shown.current)) })}`);
       setItems((list) => (after ? [...(list ?? []), ...r.items] : r.items));
+      shown.current = after ? shown.current + r.items.length : r.items.length;
       const now = r.items.map((d) => `${d.id}:${d.status}:${d.attempts}`).join();
       if (!after && now !== seen.current) onChange();
       if (!after) seen.current = now;
@@ -52,7 +56,8 @@ export function DeliveryLog({ endpoint, generation, onChange }: {
     follows.current = 0;
     setTick((n) => n + 1);
   };
-  useEffect(() => { follows.current = 0; }, [generation, status]);
+  useEffect(() => { follows.current = 0; }, [generation]);
+  useEffect(() => { follows.current = shown.current = 0; }, [status]);
   useEffect(() => { void load(); }, [generation, status, tick]);
   useEffect(() => {
     if (!items?.some((d) => d.status === "pending") || follows.current >= FOLLOW_AT_MOST) return;
@@ -106,7 +111,7 @@ export function DeliveryLog({ endpoint, generation, onChange }: {
         </div>
       )}
       {cursor && <button type="button" class="secondary" onClick={() => void load(cursor)}>{t("whMore")}</button>}
-      {open && <Attempts deliveryId={open} key={`${open}-${tick}`} />}
+      {open && <Attempts key={open} deliveryId={open} generation={tick} />}
       <ReplayRange endpointId={endpoint.id} onQueued={() => reload()} />
     </section>
   );
