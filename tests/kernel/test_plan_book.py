@@ -65,3 +65,23 @@ def test_the_cli_sets_and_shows_a_plan(settings: KernelSettings, credentials: Cr
     with pytest.raises(SystemExit):
         cli.main(["plans", "set", str(tenant), "gold"])
     assert "no plan 'gold'" in capsys.readouterr().err
+
+
+def test_a_tenant_is_created_on_a_plan(settings: KernelSettings, credentials: Credentials,
+                                       app_url: str, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SWITCHBOARD_NATS_URL", settings.nats_url)
+    monkeypatch.setenv("SWITCHBOARD_DATABASE_URL", app_url)
+    for key, value in credentials.admin_settings().items():
+        monkeypatch.setenv(f"SWITCHBOARD_{key.upper()}", str(value))
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    with pytest.raises(SystemExit):  # refused before anything is created
+        cli.main(["tenant", "create", "--name", "Shop", "--email", email,
+                  "--password", "password-123", "--plan", "gold"])
+    assert "no plan 'gold'" in capsys.readouterr().err
+    cli.main(["tenant", "create", "--name", "Shop", "--email", email,
+              "--password", "password-123", "--plan", "business"])
+    created = json.loads(capsys.readouterr().out)
+    assert created["plan"] == "business"
+    cli.main(["plans", "show", created["tenant_id"]])
+    assert json.loads(capsys.readouterr().out)["limits"]["channel_accounts"] == 10
