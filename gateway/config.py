@@ -10,6 +10,8 @@ from services.kernel.config import KernelSettings
 class GatewaySettings(KernelSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # SO_REUSEPORT on the public port: set by `serve all --workers N`, whose workers share it.
+    http_reuse_port: bool = False
     # Avito gives a delivery 2 s: the owner lookup and JetStream's ack must fit in this, else
     # the answer is 503 and the gateway retries the delivery itself (gateway/webhooks/recovery.py).
     webhook_handoff_timeout_s: float = Field(default=1.5, gt=0, le=10)

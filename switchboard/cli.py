@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run components against servers given by env")
     serve.add_argument("component", choices=["all", *COMPONENTS])
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help="all: N processes sharing the port, the consumers and the database "
+                            "(default: this machine's cores); a single component scales by "
+                            "replicas instead")
+    serve.add_argument("--worker", help=argparse.SUPPRESS)  # i/n, given by the supervisor
     serve.set_defaults(handler=_serve)
 
     streams = sub.add_parser("streams", help="create or update the JetStream streams, then exit "
@@ -115,9 +120,21 @@ def _dev(args: argparse.Namespace) -> None:
 
 def _serve(args: argparse.Namespace) -> None:
     from switchboard.platform import serve_forever
+    from switchboard.workers import default_workers, parse_slot, supervise
 
     components = COMPONENTS if args.component == "all" else (args.component,)
-    eventloop.run(serve_forever(components))
+    if args.worker:
+        eventloop.run(serve_forever(components, parse_slot(args.worker)))
+        return
+    workers = args.workers if args.workers is not None else \
+        default_workers() if args.component == "all" else 1
+    if workers < 1 or (workers > 1 and args.component != "all"):
+        sys.exit("switchboard serve: --workers N (N >= 1) is for `serve all`; a single "
+                 "component scales by replicas (its Deployment's), one process each")
+    if workers == 1:
+        eventloop.run(serve_forever(components))
+    else:
+        sys.exit(supervise(workers))
 
 
 def _streams(args: argparse.Namespace) -> None:

@@ -141,9 +141,12 @@ class BackgroundServer:
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0,
                  log_level: str = "warning", header_timeout_s: float = HEADER_TIMEOUT_S,
-                 max_header_bytes: int = MAX_HEADER_BYTES, **config: Any) -> None:
+                 max_header_bytes: int = MAX_HEADER_BYTES, reuse_port: bool = False,
+                 **config: Any) -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:  # several processes listen on the port; the kernel spreads connections
+            self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         # Accepted sockets inherit this; without it Nagle adds ~40 ms to every small response.
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.bind((host, port))

@@ -52,7 +52,7 @@ class GatewayRuntime:
             create_app(settings), host=settings.http_host, port=settings.http_port,
             header_timeout_s=settings.http_header_timeout_s,
             max_header_bytes=settings.http_max_header_bytes,
-            timeout_keep_alive=settings.http_keep_alive_s)
+            timeout_keep_alive=settings.http_keep_alive_s, reuse_port=settings.http_reuse_port)
         # /metrics on a port of its own: the public one (the Ingress routes it) never has it.
         self.metrics = BackgroundServer(metrics_app(), host=settings.http_host,
                                         port=settings.metrics_port) \
@@ -167,14 +167,33 @@ async def start_platform(components: tuple[str, ...],
     return platform
 
 
-async def serve_forever(components: tuple[str, ...]) -> None:
-    """`switchboard serve <component>|all`: run until SIGTERM, then drain and stop."""
+async def serve_forever(components: tuple[str, ...],
+                        slot: tuple[int, int] | None = None) -> None:
+    """`switchboard serve <component>|all`: run until SIGTERM, then drain and stop. `slot`
+    (index, count): this process is one of `serve all --workers`'s (switchboard/workers.py)."""
     settings = KernelSettings()
     configure_logging(settings.log_level, json=settings.log_json)
     configure_tracing("switchboard-" + ("all" if len(components) > 1 else components[0]))
-    platform = await start_platform(components)
+    overrides: dict[str, Any] = {}
+    if slot is not None:
+        components, overrides = worker_composition(components, slot, settings)
+    platform = await start_platform(components, **overrides)
     tune_garbage_collector()
     if "gateway" not in components:
         serve_metrics(settings.metrics_port)  # else the gateway serves it on that port
     await wait_for_shutdown_signal()
     await platform.stop(settings.shutdown_grace_s)
+
+
+def worker_composition(components: tuple[str, ...], slot: tuple[int, int],
+                       settings: KernelSettings) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """One worker of several on a machine: its services on loopback ports of its own (its
+    gateway calls them), the public port shared, /metrics on the configured port + its index,
+    and the components serving no API (the bot runner) in worker 0 only."""
+    index, _ = slot
+    if index > 0:
+        components = tuple(c for c in components if BY_NAME[c].target or c == "gateway")
+    overrides: dict[str, Any] = {c.target: "127.0.0.1:0" for c in TABLE if c.target}
+    overrides["http_reuse_port"] = True
+    overrides["metrics_port"] = settings.metrics_port + index if settings.metrics_port else 0
+    return components, overrides
