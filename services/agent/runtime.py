@@ -80,7 +80,8 @@ async def build_runtime(settings: AgentSettings, *, clock: Clock | None = None) 
     caller = settings.caller("agent")
     catalogue = Catalogue.from_settings(settings.plans, settings.default_plan)
     db, bus = await connect(settings, topics.STREAMS, "agent")
-    quotas = AgentQuotas(PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s))
+    quotas = AgentQuotas(
+        await PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s).require())
     units = Units(db, AgentUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     store = SettingsStore(SecretBox(settings.secret_key.get_secret_value()))

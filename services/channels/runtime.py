@@ -80,7 +80,7 @@ async def build_runtime(settings: ChannelsSettings) -> ServiceRuntime:
     box = SecretBox(settings.secret_key.get_secret_value())
     catalogue = Catalogue.from_settings(settings.plans, settings.default_plan)
     db, bus = await connect(settings, topics.STREAMS, "channels")
-    plans = PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s)
+    plans = await PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s).require()
     units = Units(db, ChannelsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
     http = httpx.AsyncClient(timeout=settings.avito_timeout_s, limits=httpx.Limits(

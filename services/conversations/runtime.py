@@ -38,7 +38,8 @@ async def build_runtime(settings: KernelSettings) -> ServiceRuntime:
     db, bus = await connect(settings, topics.STREAMS, "conversations")
     units = Units(db, ConversationsUnit, Outbox(OutboxEvent),
                   cursors=Cursors.from_secret(settings.secret_key))
-    messages = MonthlyMessages(PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s))
+    messages = MonthlyMessages(
+        await PlanBook(bus, topics.PLANS, catalogue, settings.plan_cache_s).require())
     servicer = ConversationsServicer(units, ConversationsService(messages))
     # The platform job this component owns, run when the scheduling service asks.
     runner = PlatformJobRunnerServicer({"conversations.wake_snoozed": Waker(units).round})

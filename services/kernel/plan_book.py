@@ -31,6 +31,20 @@ class PlanBook:
         self._kv: KeyValue | None = None
         self._cache: dict[uuid.UUID, tuple[float, TenantPlan | None]] = {}
 
+    async def require(self) -> PlanBook:
+        """Check at start that the bucket is there (`switchboard streams` makes it, as it makes
+        the streams; no component may)."""
+        try:
+            await self._bucket_kv()
+        except (BucketNotFoundError, NotFoundError):
+            raise RuntimeError(f"JetStream key-value bucket {self._bucket.name} missing: run "
+                               "`switchboard streams` as the NATS admin user first") from None
+        except TimeoutError:  # what a permissions violation looks like to a request
+            raise RuntimeError(f"JetStream key-value bucket {self._bucket.name} did not answer: "
+                               "is this component among its readers (clients/rpc/topics.py)?"
+                               ) from None
+        return self
+
     async def plan(self, tenant_id: uuid.UUID) -> TenantPlan:
         """The tenant's plan (its overrides included); the default plan when none was set."""
         cached = self._cache.get(tenant_id)

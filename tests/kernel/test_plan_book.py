@@ -13,6 +13,7 @@ from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
 from services.kernel.plan_book import PlanBook
 from services.kernel.plans import Limits, TenantPlan
+from services.kernel.wire import Bucket
 from switchboard import cli
 from switchboard.credentials import Credentials
 from tests.fixtures.bus import as_component
@@ -46,6 +47,15 @@ async def test_a_cached_plan_is_kept_for_the_cache_time(bus: Bus, agent_bus: Bus
     await give_plan(bus, tenant, "business")
     assert (await fresh.plan(tenant)).name == "business"
     assert (await cached.plan(tenant)).name == "free"
+
+
+async def test_a_process_without_the_bucket_stops_at_start(bus: Bus, agent_bus: Bus) -> None:
+    missing = Bucket("SB_NO_SUCH_PLANS", readers=("agent",))
+    with pytest.raises(RuntimeError, match="SB_NO_SUCH_PLANS missing: run `switchboard streams`"):
+        await PlanBook(bus, missing, CATALOGUE).require()
+    with pytest.raises(RuntimeError, match="is this component among its readers"):
+        await PlanBook(agent_bus, missing, CATALOGUE).require()  # not permitted: no answer
+    assert await PlanBook(agent_bus, PLANS, CATALOGUE).require()
 
 
 def test_the_cli_sets_and_shows_a_plan(settings: KernelSettings, credentials: Credentials,
