@@ -81,6 +81,10 @@ async def test_made_with_its_secret_once_then_a_test_event_delivered(
     await expect(card).to_contain_text("Сообщение покупателя")
     [made] = (await owner.http.get("/v1/webhooks/endpoints")).json()["items"]
     assert made["event_types"] == ["message.received"] and made["description"] == "CRM"
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await card.get_by_role("button", name="Скопировать").click()
+    await expect(card.get_by_role("status")).to_have_text("Скопировано")
+    assert await page.evaluate("navigator.clipboard.readText()") == secret
     await card.get_by_role("button", name="Я сохранил секрет").click()
     await expect(shown).to_have_count(0)
     await reopen(page)
