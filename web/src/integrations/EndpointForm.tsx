@@ -55,10 +55,11 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: {
           onInput={(e) => setDraft({ ...draft, url: e.currentTarget.value })} /></label>
       {urlProblem && <p class="error" id={`${id}-url-problem`}>{t(urlProblem.key, urlProblem.vars)}</p>}
       <label>{t("whDescription")}
-        <input maxLength={MAX_DESCRIPTION + 1} value={draft.description}
+        <input maxLength={MAX_DESCRIPTION} value={draft.description}
           aria-invalid={descriptionProblem ? true : undefined}
+          aria-describedby={descriptionProblem ? `${id}-description-problem` : undefined}
           onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })} /></label>
-      {descriptionProblem && <p class="error">{t(descriptionProblem.key, descriptionProblem.vars)}</p>}
+      {descriptionProblem && <p class="error" id={`${id}-description-problem`}>{t(descriptionProblem.key, descriptionProblem.vars)}</p>}
       <fieldset class="choices">
         <legend>{t("whEvents")}</legend>
         {EVENT_TYPES.map((type) => (
