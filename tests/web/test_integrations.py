@@ -47,9 +47,10 @@ async def reopen(page: Page) -> None:
     await page.get_by_role("link", name="Интеграции").click()
 
 
-async def received(platform: RunningPlatform, hook: str, count: int) -> list[Received] | None:
+async def received(platform: RunningPlatform, hook: str, count: int) -> list[Received]:
     found = platform.receiver.at(hook)
-    return found if len(found) >= count else None
+    assert len(found) >= count, f"{len(found)} of {count} requests came"
+    return found
 
 
 async def test_made_with_its_secret_once_then_a_test_event_delivered(
