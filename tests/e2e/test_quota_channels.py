@@ -6,6 +6,7 @@ and a disconnected account frees its slot."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from services.kernel.bus import Bus
 from tests.fixtures.plans import give_plan
@@ -56,3 +57,16 @@ async def test_the_default_plan_is_unlimited(platform: RunningPlatform) -> None:
     tenant = await platform.new_tenant()
     for i in range(3):
         assert (await _connect(platform, tenant.http, f"Shop {i}")).status_code == 201
+
+
+async def test_a_telegram_channel_takes_a_slot_too(platform: RunningPlatform, bus: Bus) -> None:
+    tenant = await platform.new_tenant()
+    await give_plan(bus, tenant.tenant_id, "free")
+    assert (await _connect(platform, tenant.http, "Avito")).status_code == 201
+    bot = (await platform.telegram.post("/_emulator/bots", json={
+        "username": f"quota_{uuid.uuid4().hex[:8]}_bot", "first_name": "Shop"})).json()
+    refused = await tenant.http.post("/v1/channels/telegram", json={"token": bot["token"]})
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["quota"] == "channel_accounts"
+    hook = (await platform.telegram.get(f"/_emulator/bots/{bot['id']}")).json()["webhook"]
+    assert not hook or not hook.get("url"), hook  # refused before the webhook was set
