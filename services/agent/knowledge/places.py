@@ -4,9 +4,10 @@ A place the best entry never mentions hands the question off (confidence.py): «
 Казахстан» must not be answered with «Доставляем по России». But a town of Russia is covered
 by an entry that speaks of all Russia («в Пермь отправите?» on «Доставляем по России СДЭК»),
 and sellers do not list every town: such a place matches the entry's words for all Russia
-(России, РФ, регионы) as a thesaurus synonym would, so it counts as said. pymorphy3 tells a place (Geox) but not its country, so the
-foreign ones are listed: the countries buyers of Russian marketplaces ask about and the towns of
-the nearest of them. General knowledge, not any shop's.
+(России, РФ, регионы) as a thesaurus synonym would, so it counts as said. pymorphy3 tells a
+place (Geox) but not its country, so the foreign ones are listed: the countries buyers of
+Russian marketplaces ask about and the towns of the nearest of them. General knowledge, not
+any shop's.
 """
 
 from __future__ import annotations

@@ -18,6 +18,22 @@ from services.agent.knowledge.models import Chunk, Document
 from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 
+# A chunk as retrieval scores it: its stems split into the question's (weight A) and the rest.
+_FAQ_ENTRIES = """SELECT c.id, c.document_id, c.kind, c.question, c.answer, c.text,
+       ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE 'A' = ANY(u.weights)) AS qstems,
+       ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE NOT 'A' = ANY(u.weights)) AS stems
+FROM agent.chunks c WHERE c.kind = 'faq'
+ORDER BY c.ordinal, c.id"""
+_CANDIDATES = """SELECT c.id, c.document_id, c.kind, c.question, c.answer, c.text,
+       ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE 'A' = ANY(u.weights)) AS qstems,
+       ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE NOT 'A' = ANY(u.weights)) AS stems,
+       ts_rank_cd(c.tsv, q) AS rank,
+       (SELECT count(*) FROM agent.documents) AS documents,
+       (SELECT max(updated_at) FROM agent.documents) AS changed
+FROM agent.chunks c, CAST(:q AS tsquery) q
+WHERE c.tsv @@ q AND c.kind = ANY(CAST(:kinds AS text[]))
+ORDER BY rank DESC, c.ordinal, c.id
+LIMIT :limit"""
 # ts_stat's query runs as the caller: under the tenant's RLS like any other.
 _FAQ_STAT = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM agent.chunks WHERE kind = ''faq'''"
 
@@ -138,6 +154,12 @@ class ChunkRepository(RepositoryBase[Chunk]):
         rows = await self.session.execute(text(_FAQ_STAT + ")"))
         return {r[0]: int(r[1]) for r in rows}
 
+    async def faq_entries(self) -> list[dict[str, Any]]:
+        """Every FAQ chunk as `lexical_candidates` returns one (without its rank), in the
+        order it breaks ties by: for the kept index of knowledge/faq_index.py."""
+        rows = await self.session.execute(text(_FAQ_ENTRIES))
+        return [dict(r._mapping) for r in rows]
+
     async def lexical_candidates(self, tsquery: str, kinds: Sequence[str],
                                  limit: int) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:
         """Chunks matching any of the query's terms, best ts_rank_cd first (then the document's
@@ -145,18 +167,8 @@ class ChunkRepository(RepositoryBase[Chunk]):
         split into question stems (weight A) and the rest; and, read in the same snapshot,
         the fingerprint of `faq_fingerprint` without the tenant (None when nothing matched),
         so a kept vocabulary is checked without a round trip of its own."""
-        rows = await self.session.execute(text("""
-            SELECT c.id, c.document_id, c.kind, c.question, c.answer, c.text,
-                   ts_rank_cd(c.tsv, q) AS rank,
-                   ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE 'A' = ANY(u.weights)) AS qstems,
-                   ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u
-                         WHERE NOT 'A' = ANY(u.weights)) AS stems,
-                   (SELECT count(*) FROM agent.documents) AS documents,
-                   (SELECT max(updated_at) FROM agent.documents) AS changed
-            FROM agent.chunks c, CAST(:q AS tsquery) q
-            WHERE c.tsv @@ q AND c.kind = ANY(CAST(:kinds AS text[]))
-            ORDER BY rank DESC, c.ordinal, c.id
-            LIMIT :limit"""), {"q": tsquery, "kinds": list(kinds), "limit": limit})
+        rows = await self.session.execute(text(_CANDIDATES), {
+            "q": tsquery, "kinds": list(kinds), "limit": limit})
         found = [dict(r._mapping) for r in rows]
         return found, (int(found[0]["documents"]), found[0]["changed"]) if found else None
 

@@ -164,12 +164,18 @@ async def _lexical(session: AsyncSession, text: str,
 async def _candidates(repo: ChunkRepository, tenant: str, stems: list[str],
                       synonyms: Mapping[str, Mapping[str, float]],
                       kinds: Sequence[str]) -> tuple[list[dict[str, Any]], Vocabulary]:
-    """The candidates and the vocabulary to score them with. With the tenant's vocabulary kept,
-    one round trip: the candidates query reads the knowledge fingerprint in its snapshot, and
-    only a moved one (or no candidates, which says nothing) costs the check and a second ask."""
+    """The candidates and the vocabulary to score them with. FAQ mode's come from the tenant's
+    kept FAQ index (faq_index.py) after one small query, the fingerprint. Other searches ask
+    PostgreSQL; with the vocabulary kept, in one round trip: the candidates query reads the
+    fingerprint in its snapshot, and only a moved one (or no candidates, which says nothing)
+    costs the check and a second ask."""
+    if tuple(kinds) == (ChunkKind.FAQ.value,):
+        vocabulary, index = await _vocabularies.knowledge(repo)
+        return index.candidates(*_lexemes(stems, synonyms, vocabulary),
+                                LEXICAL_CANDIDATES), vocabulary
     kept = _vocabularies.kept(tenant)
     if kept is not None:
-        fingerprint, vocabulary = kept
+        fingerprint, vocabulary, _ = kept
         rows, seen = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
                                                    LEXICAL_CANDIDATES)
         if seen == fingerprint:
@@ -187,10 +193,10 @@ async def _normalised_stems(repo: ChunkRepository, words: list[str]) -> dict[str
     return {word: stems.get(form, []) for word, form in forms.items()}
 
 
-def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
-             vocabulary: Vocabulary) -> str:
-    """An OR of every form worth finding: each stem's prefix, its synonyms' prefixes, and the
-    FAQ question stems it nearly matches (typos). Typed as raw lexemes: no parsing, no stemming."""
+def _lexemes(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
+             vocabulary: Vocabulary) -> tuple[set[str], set[str]]:
+    """Every form worth finding, as (prefixes, exact stems): each stem's prefix, its synonyms'
+    prefixes, and the FAQ question stems it nearly matches (typos)."""
     prefixes: set[str] = set()
     exact: set[str] = set()
     questions = vocabulary.by_letter
@@ -199,6 +205,13 @@ def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
         prefixes.update(prefix_of(s) for s in synonyms.get(stem, {}))
         exact.update(u for u in questions.get(stem[:1], ())
                      if similarity(stem, u) >= MIN_SIMILARITY)
+    return prefixes, exact
+
+
+def _tsquery(stems: list[str], synonyms: Mapping[str, Mapping[str, float]],
+             vocabulary: Vocabulary) -> str:
+    """An OR of `_lexemes`, typed as raw lexemes: no parsing, no stemming."""
+    prefixes, exact = _lexemes(stems, synonyms, vocabulary)
     parts = [f"{_quote(p)}:*" for p in sorted(prefixes)] + [_quote(e) for e in sorted(exact)]
     return " | ".join(parts)
 

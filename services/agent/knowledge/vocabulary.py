@@ -1,10 +1,12 @@
-"""Each tenant's FAQ question vocabulary (stems and in how many questions each occurs), kept in
-the process between questions: building it (`ts_stat` over every FAQ chunk) is the costliest
-read of a search, and it changes only when documents do.
+"""Each tenant's FAQ question vocabulary (stems and in how many questions each occurs) and its
+FAQ entries' index (faq_index.py), kept in the process between questions: building them
+(`ts_stat` over every FAQ chunk, every FAQ chunk's stems) is the costliest read of a search,
+and they change only when documents do.
 
 A search first reads the tenant's knowledge fingerprint (its documents' count and latest
-change: a few rows, not the chunks) and rebuilds the vocabulary when it moved, so every replica
-answers from current data.
+change: a few rows, not the chunks) and rebuilds both when it moved, so every replica answers
+from current data. Bounded by tenants and by the entries kept (an index holds its entries'
+text), least recently used first out.
 """
 
 from __future__ import annotations
@@ -12,33 +14,43 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from services.agent.knowledge.faq_index import FaqIndex
 from services.agent.knowledge.lexical import Vocabulary
 from services.agent.knowledge.repository import ChunkRepository
 
 TENANTS_KEPT = 1024
+ENTRIES_KEPT = 200_000
+Kept = tuple[Any, Vocabulary, FaqIndex]  # (fingerprint, vocabulary, index)
 
 
 class Vocabularies:
-    def __init__(self, size: int = TENANTS_KEPT) -> None:
-        self.size = size
-        self._kept: OrderedDict[str, tuple[Any, Vocabulary]] = OrderedDict()
+    def __init__(self, size: int = TENANTS_KEPT, entries: int = ENTRIES_KEPT) -> None:
+        self.size, self.entries = size, entries
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
 
-    def kept(self, tenant: str) -> tuple[Any, Vocabulary] | None:
-        """The tenant's kept (fingerprint, vocabulary), unchecked: a caller that reads the
-        fingerprint with its own query compares it (retrieval.py's candidates)."""
+    def kept(self, tenant: str) -> Kept | None:
+        """The tenant's kept (fingerprint, vocabulary, index), unchecked: a caller that reads
+        the fingerprint with its own query compares it (retrieval.py's candidates)."""
         return self._kept.get(tenant)
 
     async def current(self, repo: ChunkRepository) -> Vocabulary:
+        return (await self.knowledge(repo))[0]
+
+    async def knowledge(self, repo: ChunkRepository) -> tuple[Vocabulary, FaqIndex]:
+        """The tenant's vocabulary and FAQ index, checked against its fingerprint (one query),
+        rebuilt when it moved."""
         tenant, *rest = await repo.faq_fingerprint()
         fingerprint = tuple(rest)
         kept = self._kept.get(tenant)
         if kept is not None and kept[0] == fingerprint:
             self._kept.move_to_end(tenant)
-            return kept[1]
+            return kept[1], kept[2]
         questions, df = await repo.question_vocabulary()
         vocabulary = Vocabulary(questions, df, await repo.entry_frequencies())
-        self._kept[tenant] = (fingerprint, vocabulary)
+        index = FaqIndex.build(await repo.faq_entries())
+        self._kept[tenant] = (fingerprint, vocabulary, index)
         self._kept.move_to_end(tenant)
-        while len(self._kept) > self.size:
+        while len(self._kept) > self.size or (
+                len(self._kept) > 1 and sum(len(k[2]) for k in self._kept.values()) > self.entries):
             self._kept.popitem(last=False)
-        return vocabulary
+        return vocabulary, index
