@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="all: N processes sharing the port, the consumers and the database "
                             "(default: this machine's cores); a single component scales by "
                             "replicas instead")
-    serve.add_argument("--worker", help=argparse.SUPPRESS)  # i/n, given by the supervisor
+    # Given by the supervisor to its workers: the slot i/n and its pid.
+    serve.add_argument("--worker", help=argparse.SUPPRESS)
+    serve.add_argument("--supervisor", type=int, help=argparse.SUPPRESS)
     serve.set_defaults(handler=_serve)
 
     streams = sub.add_parser("streams", help="create or update the JetStream streams, then exit "
@@ -96,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="ingress, pipeline, outbound, noisy, inbox, knowledge (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller loads and data set (< 2 min)")
     bench.add_argument("--out", type=Path, help="where latest.json/.md go (default .switchboard/bench)")
+    bench.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="run the platform as `serve all --workers N` (N > 1) instead of "
+                            "in the bench's process; scenarios that reach into it are skipped")
     bench.set_defaults(handler=_bench)
     knowledge_cli.register(sub)
     jobs_cli.register(sub)
@@ -106,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def _bench(args: argparse.Namespace) -> None:
     from switchboard.bench.runner import main as bench_main
 
-    bench_main(args.scenarios, args.quick, args.out)
+    bench_main(args.scenarios, args.quick, args.out, args.workers)
 
 
 def _dev(args: argparse.Namespace) -> None:
@@ -120,10 +125,11 @@ def _dev(args: argparse.Namespace) -> None:
 
 def _serve(args: argparse.Namespace) -> None:
     from switchboard.platform import serve_forever
-    from switchboard.workers import default_workers, parse_slot, supervise
+    from switchboard.workers import default_workers, die_with_supervisor, parse_slot, supervise
 
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.worker:
+        die_with_supervisor(args.supervisor or os.getppid())
         eventloop.run(serve_forever(components, parse_slot(args.worker)))
         return
     workers = args.workers if args.workers is not None else \

@@ -16,6 +16,8 @@ would), and on SIGTERM/SIGINT passes SIGTERM on and waits for the workers' drain
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -36,11 +38,21 @@ STARTUP_S = 30.0
 # ...and this many such failures in a row stop the whole server.
 MAX_QUICK_FAILURES = 5
 _POLL_S = 0.2
+_PR_SET_PDEATHSIG = 1
 
 
 def default_workers() -> int:
     """The cores this process may run on (its CPU affinity, which containers' cpusets set)."""
     return max(1, len(os.sched_getaffinity(0)))
+
+
+def die_with_supervisor(supervisor_pid: int) -> None:
+    """In a worker: SIGTERM (a drain) when the supervisor dies, even by SIGKILL, so it never
+    leaves workers behind (Linux' PR_SET_PDEATHSIG; elsewhere nothing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != supervisor_pid:  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def parse_slot(value: str) -> tuple[int, int]:
@@ -62,7 +74,8 @@ class _Worker:
 
 
 def worker_command(index: int, count: int) -> list[str]:
-    return [sys.executable, "-m", "switchboard", "serve", "all", "--worker", f"{index}/{count}"]
+    return [sys.executable, "-m", "switchboard", "serve", "all", "--worker", f"{index}/{count}",
+            "--supervisor", str(os.getpid())]
 
 
 class Supervisor:

@@ -20,6 +20,10 @@ from switchboard.devstack.progress import Progress
 # Order matters: the pipeline and noisy scenarios reuse nothing, inbox generates (or reuses) data.
 SCENARIOS = ("ingress", "pipeline", "outbound", "noisy", "inbox", "knowledge", "agent",
              "telegram_fanout", "telegram_latency", "analytics_report", "retrieval", "api_flood")
+# Scenarios that reach into the platform's objects (pinning its thread, lifting its lanes or
+# limits, counting its gRPC calls): in-process only, not with --workers.
+IN_PROCESS_ONLY = frozenset({"ingress", "inbox", "telegram_fanout", "telegram_latency",
+                             "analytics_report", "api_flood"})
 
 
 @dataclass
@@ -36,13 +40,19 @@ class Context:
 
 
 async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
-                    data_dir: Path = Path(".switchboard/bench")) -> list[Figure]:
+                    data_dir: Path = Path(".switchboard/bench"), workers: int = 1) -> list[Figure]:
     unknown = set(scenarios) - set(SCENARIOS)
     if unknown:
         raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; choose from {SCENARIOS}")
     chosen = [s for s in SCENARIOS if s in scenarios] if scenarios else list(SCENARIOS)
+    if workers > 1:
+        if scenarios and set(scenarios) & IN_PROCESS_ONLY:
+            raise SystemExit(f"{sorted(set(scenarios) & IN_PROCESS_ONLY)} need the platform "
+                             "in-process: run them without --workers")
+        chosen = [s for s in chosen if s not in IN_PROCESS_ONLY]
     progress = Progress(2 + len(chosen))
-    stack = BenchStack(data_dir, database="bench_quick" if quick else "bench_full")
+    stack = BenchStack(data_dir, database="bench_quick" if quick else "bench_full",
+                       workers=workers)
     figures: list[Figure] = []
     started = time.time()
     ctx = Context(stack, quick, progress, out_dir)
@@ -64,7 +74,7 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
         await stack.stop()
     meta = {"started_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)),
             "elapsed_s": round(time.time() - started, 1), "mode": "quick" if quick else "full",
-            "scenarios": chosen, "cpus": os.cpu_count(),
+            "scenarios": chosen, "cpus": os.cpu_count(), "workers": workers,
             "machine": f"{os.cpu_count()} CPU(s), {pyplatform.machine()}, Python "
                        f"{sys.version.split()[0]}, {pyplatform.system()} {pyplatform.release()}"}
     table = write_results(out_dir, figures, meta, ctx.details)
@@ -75,7 +85,7 @@ async def run_bench(scenarios: list[str], quick: bool, out_dir: Path,
     return figures
 
 
-def main(scenarios: list[str], quick: bool, out: Path | None) -> None:
+def main(scenarios: list[str], quick: bool, out: Path | None, workers: int = 1) -> None:
     os.environ.setdefault("OTEL_SDK_DISABLED", "true")
     data_dir = Path(os.environ.get("SWITCHBOARD_BENCH_DIR", ".switchboard/bench"))
-    eventloop.run(run_bench(scenarios, quick, out or data_dir, data_dir.absolute()))
+    eventloop.run(run_bench(scenarios, quick, out or data_dir, data_dir.absolute(), workers))

@@ -1,7 +1,7 @@
 """The bench's own stack: embedded PostgreSQL (fast mode) and NATS under `.switchboard/bench/`,
 migrated, the Avito emulator (rate limits off), the Telegram emulator (flood limits off until a
 scenario sets its own), and the platform in-process (`start_platform`, the bot runner
-included)."""
+included) or, with `workers` > 1, as `switchboard serve all --workers N`."""
 
 from __future__ import annotations
 
@@ -83,10 +83,15 @@ class BenchStack:
     # the admin user's URL, credentials in it. The components connect as themselves.
     nats_url: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
+    # 1: the platform in this process (scenarios may reach into it); N > 1: `switchboard serve
+    # all --workers N` in processes of its own, reached only as a client would.
+    workers: int = 1
+    served: asyncio.subprocess.Process | None = None
 
     @property
     def gateway_url(self) -> str:
-        assert self.platform is not None
+        if self.platform is None:
+            return str(self.settings["public_base_url"])
         return self.platform.gateway_url
 
     async def start_servers(self) -> None:
@@ -137,9 +142,35 @@ class BenchStack:
             "graphql_cost_per_s": 1e9, "graphql_cost_burst": 1e9}
         self.settings |= await register_partner_app(self.emulator.url,
                                                     self.settings["public_base_url"])
-        self.platform = await start_platform(
-            COMPONENTS, self.nats.credentials.per_component(), **self.settings)
+        if self.workers == 1:
+            self.platform = await start_platform(
+                COMPONENTS, self.nats.credentials.per_component(), **self.settings)
+        else:
+            await self._serve_workers()
         self.db = Database(app_url, pool_size=4)
+
+    async def _serve_workers(self) -> None:
+        """`switchboard serve all --workers N`, configured by env as an operator would."""
+        assert self.nats is not None
+        env = {**os.environ, "NO_PROXY": "*", "no_proxy": "*",
+               **{f"SWITCHBOARD_{k.upper()}": str(v) for k, v in self.settings.items()}}
+        for identity, own in self.nats.credentials.per_component().items():
+            env |= {f"SWITCHBOARD_{identity.upper()}__{k.upper()}": str(v)
+                    for k, v in own.items() if k != "grpc_callers"}
+        with (self.data_dir / "platform.log").open("ab") as log:
+            self.served = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "switchboard", "serve", "all", "--workers",
+                str(self.workers), env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT)
+        async with httpx.AsyncClient(timeout=2) as http:
+            for _ in range(600):
+                if self.served.returncode is not None:
+                    raise RuntimeError("serve all --workers exited; see platform.log")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{self.gateway_url}/readyz")).status_code == 200:
+                        return
+                await asyncio.sleep(0.2)
+        raise RuntimeError("serve all --workers not ready within 120 s; see platform.log")
 
     async def _retire_earlier_shops(self) -> None:
         """Shops connected by earlier runs point at emulators that are gone: disconnected,
@@ -200,7 +231,9 @@ class BenchStack:
         return self.gateway_app().state.gateway
 
     def gateway_app(self) -> Any:
-        assert self.platform is not None and self.platform.gateway is not None
+        if self.platform is None or self.platform.gateway is None:
+            raise RuntimeError("this scenario reaches into the platform: run it in-process "
+                               "(without --workers)")
         return self.platform.gateway.app
 
     @contextlib.contextmanager
@@ -219,6 +252,12 @@ class BenchStack:
             await self.db.dispose()
         if self.platform is not None:
             await self.platform.stop(3)
+        if self.served is not None:
+            self.served.terminate()
+            try:
+                await asyncio.wait_for(self.served.wait(), 60)
+            except TimeoutError:
+                self.served.kill()
         for emulator in (self.emulator, self.telegram):
             if emulator is not None:
                 await emulator.stop()

@@ -5,6 +5,8 @@ exit code 1 when a worker keeps exiting as it starts (a bad setting)."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -69,3 +71,31 @@ def test_the_worker_slot_is_checked() -> None:
     for bad in ("2/2", "-1/2", "x/2"):
         with pytest.raises(ValueError):
             parse_slot(bad)
+
+
+def test_a_worker_ends_when_its_supervisor_is_killed(tmp_path: Path) -> None:
+    """The supervisor SIGKILLed (no chance to stop anything): its workers get SIGTERM."""
+    armed = tmp_path / "armed"
+    (tmp_path / "worker.py").write_text(
+        "import os, sys, time\n"
+        "from switchboard.workers import die_with_supervisor\n"
+        "die_with_supervisor(os.getppid())\n"
+        "open(sys.argv[1], 'w').close()\n"
+        "time.sleep(600)\n")
+    script = tmp_path / "supervisor.py"
+    script.write_text(
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, sys.argv[1], sys.argv[2]])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(600)\n")
+    supervisor = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "worker.py"), str(armed)],
+        stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert supervisor.stdout is not None
+    worker = int(supervisor.stdout.readline())
+    wait_for(armed.exists)
+    supervisor.kill()
+    supervisor.wait()
+    wait_for(lambda: not Path(f"/proc/{worker}").exists()
+             or "zombie" in Path(f"/proc/{worker}/status").read_text().lower())

@@ -6,6 +6,7 @@ the supervisor exits 0. (The supervisor's rules alone: tests/cli/test_workers_su
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -111,9 +112,11 @@ async def served(faults_dir: Path, faults_postgres: EmbeddedPostgres, own_nats: 
         yield server
     finally:
         if server.proc is not None and server.proc.poll() is None:
-            server.proc.kill()
-            for pid in server.workers():
-                os.kill(pid, signal.SIGKILL)
+            workers = server.workers()
+            server.proc.kill()  # the workers get SIGTERM from the kernel (die_with_supervisor)
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 async def _ready(url: str) -> bool:
