@@ -25,7 +25,8 @@ from gateway.errors import ProblemError
 # The screens of web/src/app.tsx: a reload on any of them gets the app. /invite/… and
 # /reset-password/… are the pages of the team's one-time links (gateway/identity/team.py).
 CLIENT_ROUTES = ("/", "/login", "/inbox", "/inbox/{conversation_id}", "/channels", "/ai", "/team",
-                 "/reports", "/canned", "/invite/{token}", "/reset-password/{token}")
+                 "/reports", "/canned", "/integrations", "/invite/{token}",
+                 "/reset-password/{token}")
 
 
 def web_policy(sandbox_url: str = "") -> str:

@@ -32,7 +32,7 @@ def dist(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/inbox", "/inbox/0f3c", "/channels", "/ai",
-                                  "/team", "/reports", "/canned", "/invite/ab.cd",
+                                  "/team", "/reports", "/canned", "/integrations", "/invite/ab.cd",
                                   "/reset-password/ab.cd"])
 async def test_every_client_route_gets_the_app_with_its_policy(dist: Path, path: str) -> None:
     async with _client(dist) as http:

@@ -41,10 +41,8 @@ async def page(browser: Browser, platform: RunningPlatform, owner: Tenant) -> As
 
 
 async def reopen(page: Page) -> None:
-    """The screen afresh, through the nav: the gateway serves `/integrations` itself only once it
-    is among its client routes (gateway/web.py, not this screen's to change), so no reload."""
-    await page.get_by_role("link", name="Каналы").click()
-    await page.get_by_role("link", name="Интеграции").click()
+    """The screen afresh: reloaded, as a person pressing F5 (the gateway serves the app there)."""
+    await page.reload()
 
 
 async def received(platform: RunningPlatform, hook: str, count: int) -> list[Received]:
@@ -239,9 +237,7 @@ async def test_an_agent_has_no_integrations(browser: Browser, platform: RunningP
         await expect(page.get_by_test_id("whoami")).to_contain_text("менеджер")
         await expect(page.get_by_role("link", name="Шаблоны")).to_be_visible()
         await expect(page.get_by_role("link", name="Интеграции")).to_have_count(0)
-        # Typed in the address bar it would be the gateway's 404 for now (see `reopen`).
-        await page.evaluate("history.pushState(null, '', '/integrations');"
-                            " dispatchEvent(new PopStateEvent('popstate'))")
+        await page.goto("/integrations")  # typed in the address bar
         await expect(page.get_by_role("status")).to_have_text(
             "Интеграции настраивают владелец и администраторы.")
         await expect(page.get_by_role("button", name="Новый адрес")).to_have_count(0)
