@@ -66,6 +66,7 @@ class ConversationConsumers:
     async def on_delivery(self, delivery: Delivery) -> None:
         async with self.units(delivery.tenant_id) as unit:
             await self.ingestor.apply_delivery(unit, delivery.event)
+            await self.messages.stored(unit, unit.messages.inserted)  # an early echo folded
 
     async def on_deletion(self, delivery: Delivery) -> None:
         async with self.units(delivery.tenant_id) as unit:

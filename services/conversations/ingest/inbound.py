@@ -209,6 +209,7 @@ class Ingestor:
         twin = await messages.find_external(message.conversation_id, external_id)
         if twin is not None and twin.id != message.id and twin.sender == Sender.CHANNEL_APP:
             await messages.delete(twin.id)
+            messages.inserted -= not twin.historical  # counted when stored: one message
             await messages.session.flush()
 
     async def _conversation_for(self, unit: ConversationsUnit, m: common.UnifiedMessage,

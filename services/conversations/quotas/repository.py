@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,12 @@ class UsageMonthsRepository:
         await self._session.execute(stmt.on_conflict_do_update(
             index_elements=[UsageMonth.tenant_id, UsageMonth.month],
             set_={"messages": UsageMonth.messages + stmt.excluded.messages}))
+
+    async def remove(self, month: date, count: int) -> None:
+        """Count `count` fewer (a message counted twice), never below 0."""
+        await self._session.execute(
+            update(UsageMonth).where(UsageMonth.month == month)
+            .values(messages=func.greatest(UsageMonth.messages - count, 0)))
 
     async def take(self, month: date, limit: int) -> bool:
         """Count one more message if the month's count is below `limit` (> 0); False if not.

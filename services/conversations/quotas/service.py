@@ -18,9 +18,13 @@ class MonthlyMessages:
         self.book = book
 
     async def stored(self, unit: ConversationsUnit, count: int) -> None:
-        """`count` messages were stored in this unit (channel traffic: never refused)."""
-        if count:
-            await _repo(unit).add(month_of(datetime.now(UTC)), count)
+        """`count` messages were stored in this unit (channel traffic: never refused); less
+        than 0 when an echo stored before its send's report was folded into the send."""
+        month = month_of(datetime.now(UTC))
+        if count > 0:
+            await _repo(unit).add(month, count)
+        elif count < 0:
+            await _repo(unit).remove(month, -count)
 
     async def take_one(self, unit: ConversationsUnit) -> None:
         """A send: counted if the month has room, else QuotaExceeded (nothing is stored)."""
