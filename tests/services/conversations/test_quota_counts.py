@@ -1,10 +1,11 @@
 """What conversations counts against the plan's messages_per_month (issue #16), on its real
 runtime: a buyer's message once however often it is delivered, a send once, an echo linked to
 our send nothing, and an echo stored before its send's delivery report then folded into the
-send nothing either."""
+send nothing either; sends at once never pass the limit."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -13,8 +14,10 @@ from clients.rpc.gen.switchboard.conversations.v1 import conversations_service_p
 from services.conversations.quotas.repository import UsageMonthsRepository
 from services.kernel.bus import Bus
 from services.kernel.db import Database
+from services.kernel.errors import QuotaExceeded
 from services.kernel.plans import month_of
 from tests.fixtures.events import eventually, publish_inbound, unified
+from tests.fixtures.plans import give_plan
 from tests.services.conversations.test_conversations import _deliver, _message, _only_conversation
 
 
@@ -53,3 +56,19 @@ async def test_each_message_is_counted_once(client: ConversationsClient, bus: Bu
         return len((await client.list_messages(tenant_a, conv.id)).messages) == 3 \
             and await _counted(db, tenant_a) == 3
     await eventually(merged)
+
+
+async def test_sends_at_once_cannot_pass_the_limit(client: ConversationsClient, bus: Bus,
+                                                   db: Database, tenant_a: uuid.UUID) -> None:
+    await give_plan(bus, tenant_a, "free", messages_per_month=3)
+    await publish_inbound(bus, tenant_a, unified(uuid.uuid4(), "u2i-q2", "in-q2", "Есть?"))
+    conv = await _only_conversation(client, tenant_a)
+    await eventually(lambda: _counted(db, tenant_a))
+    results = await asyncio.gather(*(client.send_message(tenant_a, conv.id, f"Ответ {i}")
+                                     for i in range(6)), return_exceptions=True)
+    refused = [r for r in results if isinstance(r, QuotaExceeded)]
+    assert len(refused) == 4 and all(isinstance(r, pb.Message) for r in results
+                                     if r not in refused), results
+    assert {(r.quota, r.limit, r.used) for r in refused} == {("messages_per_month", 3, 3)}
+    assert await _counted(db, tenant_a) == 3
+    assert len((await client.list_messages(tenant_a, conv.id)).messages) == 3
