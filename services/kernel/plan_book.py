@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 _ATTEMPTS = 3
 _TIMEOUT_S = 2.0
+# Tenants whose plan a process keeps at once; past it the cache starts again (a memory bound:
+# a process of a platform of 10,000 tenants never reaches it).
+MAX_CACHED = 100_000
 
 
 class PlanBook:
@@ -57,6 +60,8 @@ class PlanBook:
                 if cached is None:
                     raise
                 entry = cached[1]  # the bus is away: what was known a moment ago holds
+            if len(self._cache) >= MAX_CACHED:
+                self._cache.clear()
             self._cache[tenant_id] = (time.monotonic(), entry)
         return entry or TenantPlan(self.catalogue.default, {})
 
