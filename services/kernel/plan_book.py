@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 
+from nats.errors import Error as NatsError
 from nats.js.errors import BucketNotFoundError, KeyDeletedError, KeyNotFoundError, NotFoundError
 from nats.js.kv import KeyValue
 
@@ -80,7 +81,7 @@ class PlanBook:
                 entry = await asyncio.wait_for(kv.get(str(tenant_id)), _TIMEOUT_S)
             except (KeyNotFoundError, KeyDeletedError):
                 return None
-            except (TimeoutError, BucketNotFoundError, NotFoundError, ConnectionError) as exc:
+            except (TimeoutError, NatsError, ConnectionError) as exc:  # away, closed, no bucket
                 if attempt == _ATTEMPTS:
                     log.warning("plans bucket unreadable", extra={"error": repr(exc)})
                     raise Unavailable("the tenant's plan could not be read") from exc

@@ -11,6 +11,7 @@ import pytest
 from clients.rpc.topics import PLANS
 from services.kernel.bus import Bus
 from services.kernel.config import KernelSettings
+from services.kernel.errors import Unavailable
 from services.kernel.plan_book import PlanBook
 from services.kernel.plans import Limits, TenantPlan
 from services.kernel.wire import Bucket
@@ -56,6 +57,19 @@ async def test_a_process_without_the_bucket_stops_at_start(bus: Bus, agent_bus: 
     with pytest.raises(RuntimeError, match="is this component among its readers"):
         await PlanBook(agent_bus, missing, CATALOGUE).require()  # not permitted: no answer
     assert await PlanBook(agent_bus, PLANS, CATALOGUE).require()
+
+
+async def test_a_known_plan_holds_while_the_bus_is_away(
+        bus: Bus, settings: KernelSettings, credentials: Credentials) -> None:
+    tenant, unknown = uuid.uuid4(), uuid.uuid4()
+    await give_plan(bus, tenant, "business")
+    away = await Bus.connect_as(as_component(settings, credentials, "agent"), "agent")
+    book = PlanBook(away, PLANS, CATALOGUE, cache_s=0)
+    assert (await book.plan(tenant)).name == "business"
+    await away.nc.close()
+    assert (await book.plan(tenant)).name == "business"  # what was known a moment ago
+    with pytest.raises(Unavailable, match="the tenant's plan could not be read"):
+        await book.plan(unknown)  # never the default plan by mistake
 
 
 def test_the_cli_sets_and_shows_a_plan(settings: KernelSettings, credentials: Credentials,
