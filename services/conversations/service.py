@@ -150,7 +150,6 @@ class ConversationsService:
             earlier = await messages.find_by_idempotency_key(conversation_id, idempotency_key)
             if earlier is not None:
                 return earlier
-        await self.messages.take_one(unit)  # refused past the plan: nothing stored
         rows = await self.media.attachment_rows(unit, attachments)
         content_type = "text" if text else "image"
         now = datetime.now(UTC)
@@ -167,6 +166,9 @@ class ConversationsService:
         unit.emit(topics.MESSAGE_SEND_REQUESTED, events.send_requested(conversation, contact, message))
         if answered:  # a person replied: the conversation no longer needs a manager
             unit.emit(topics.CONVERSATION_UPDATED, events.conversation_updated(conversation, contact))
+        # Refused past the plan, the unit rolls back: nothing stored. Last, so the month's
+        # counter row (every send and inbound batch of the tenant) is locked only to the commit.
+        await self.messages.take_one(unit)
         return message
 
     async def mark_read(self, unit: ConversationsUnit, id_: uuid.UUID) -> ConversationRow:
