@@ -41,7 +41,7 @@ from services.agent.knowledge.lexical import (
     unmatched,
 )
 from services.agent.knowledge.metrics import RETRIEVALS
-from services.agent.knowledge.normalise.lemmas import names_a_thing
+from services.agent.knowledge.normalise.lemmas import names_a_place, names_a_thing, qualifiers
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.places import widened
 from services.agent.knowledge.repository import ChunkRepository
@@ -133,6 +133,14 @@ async def _lexical(session: AsyncSession, text: str,
     await _thesaurus.load(lambda words: _normalised_stems(repo, words))
     await ready()  # the dictionaries load once, off the event loop
     words = normalise(text).split()
+    qualified = qualifiers(words)
+
+    def evidence_against(word: str) -> bool:
+        """A thing the question names counts against an entry that does not say it, unless it
+        only qualifies the topic (after a preposition) — but a place always does (the place
+        rule of confidence.py judges it)."""
+        return names_a_thing(word) and (word not in qualified or names_a_place(word))
+
     word_of: dict[str, str] = {}  # each stem's (normalised) word, to name it in a reason
     for word, stems in (await _stems.of(repo, words)).items():
         for stem in stems:
@@ -152,7 +160,7 @@ async def _lexical(session: AsyncSession, text: str,
         score = (faq_score(terms, qstems, rest, vocabulary) if row["kind"] == ChunkKind.FAQ
                  else text_score(terms, qstems | rest))
         if score > 0:
-            absent = [t for t in unmatched(terms, qstems | rest) if names_a_thing(word_of[t.stem])]
+            absent = [t for t in unmatched(terms, qstems | rest) if evidence_against(word_of[t.stem])]
             row["missing"] = tuple(dict.fromkeys(word_of[t.stem] for t in absent))
             row["missing_share"] = sum(t.weight for t in absent) / total
             row["evidence"] = evidence(terms, qstems | rest, vocabulary)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from services.agent.knowledge.normalise.lemmas import is_known, lemma, loaded, names_a_thing
+from services.agent.knowledge.normalise.lemmas import (
+    is_known,
+    lemma,
+    loaded,
+    names_a_thing,
+    qualifiers,
+)
 from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.normalise.translit import by_rules, to_cyrillic
 from services.agent.knowledge.normalise.typos import allowed_edits, typo_similarity
@@ -88,3 +94,9 @@ async def test_ready_leaves_the_dictionaries_loaded() -> None:
     assert loaded()
     await ready()  # once loaded, no worker thread is asked again
     assert lemma("доставите") == "доставить"
+
+
+def test_words_after_a_preposition_qualify_the_topic() -> None:
+    assert qualifiers(normalise("гарантия на стартер есть?").split()) == {"стартер"}
+    assert qualifiers(normalise("скидку для сервиса дадите").split()) == {"сервис"}
+    assert qualifiers(normalise("порвали обивку дивана").split()) == set()

@@ -20,6 +20,7 @@ from tests.fixtures.tenants import create_tenant
 FAQ = """вопрос;ответ
 Есть ли доставка?;Доставляем по России СДЭК и Почтой, по Москве курьером.
 Как оплатить?;Картой или наличными при получении.
+Какая гарантия?;Гарантия производителя 6–12 месяцев.
 """
 
 
@@ -59,3 +60,12 @@ async def test_a_foreign_country_still_hands_off(db: Database, shop: uuid.UUID) 
     assert hits[0].question == "Есть ли доставка?" and "казахстан" in hits[0].missing
     verdict = assess(hits, 0.7)
     assert not verdict.answer and verdict.reason_code == "contradiction:казахстан"
+
+
+async def test_a_thing_after_a_preposition_qualifies_but_a_place_still_counts(
+        db: Database, shop: uuid.UUID) -> None:
+    async with db.unit_of_work(shop) as session:
+        [starter, *_] = await rank_faq(session, "гарантия на стартер есть?")
+        [obj, *_] = await rank_faq(session, "стартер гарантия есть?")
+    assert starter.question == "Какая гарантия?" and starter.missing == ()
+    assert obj.missing == ("стартер",) and obj.missing_share > 0  # the topic itself

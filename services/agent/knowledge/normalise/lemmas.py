@@ -10,7 +10,9 @@ costs ~0.2 ms, so lemmas are cached (buyers and FAQs reuse a small vocabulary).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 import pymorphy3
 
@@ -63,3 +65,16 @@ def names_a_thing(word: str) -> bool:
 def names_a_place(word: str) -> bool:
     """Whether a lowercase word is a place name (a country, a city: «казахстан», «тверь»)."""
     return any(ch.isalpha() for ch in word) and "Geox" in analyzer().parse(word)[0].tag
+
+
+@lru_cache(maxsize=10_000)
+def is_preposition(word: str) -> bool:
+    return "PREP" in analyzer().parse(word)[0].tag
+
+
+def qualifiers(words: Sequence[str]) -> set[str]:
+    """The words (lemmas, in the question's order) right after a preposition: «гарантия на
+    стартер», «скидка для сервиса», «размер на 104 рост», «состав у крема». They qualify what
+    the question is about rather than being it."""
+    return {word for before, word in pairwise(words)
+            if is_preposition(before)}
