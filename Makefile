@@ -27,8 +27,10 @@ bench: install
 	$(BIN)/switchboard bench $(BENCH_ARGS)
 
 ## Run the whole platform on embedded PostgreSQL + NATS; the web inbox at http://127.0.0.1:8080/
+# The platform as `serve all --workers N`, a process per core (DEV_WORKERS=1: in dev's process).
+DEV_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 dev: install web
-	$(BIN)/switchboard dev
+	$(BIN)/switchboard dev --workers $(DEV_WORKERS)
 
 # pytest in TEST_WORKERS processes (pytest-xdist): each test file runs whole in one worker,
 # its module fixtures once (tests/faults whole); every worker starts its own session servers.

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--telegram-port", type=int, default=8092, help="the Telegram emulator's")
     dev.add_argument("--chatter-interval", type=float, default=45.0,
                      help="seconds between sandbox buyers' messages (0 = none)")
+    dev.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="run the platform as `serve all --workers N` (N > 1) in processes of "
+                          "its own; 1: in this process")
     dev.set_defaults(handler=_dev)
 
     serve = sub.add_parser("serve", help="run components against servers given by env")
@@ -120,7 +123,8 @@ def _dev(args: argparse.Namespace) -> None:
     eventloop.run(run_dev(DevOptions(data_dir=args.data_dir, port=args.port,
                                      emulator_port=args.emulator_port,
                                      telegram_emulator_port=args.telegram_port,
-                                     chatter_interval_s=args.chatter_interval)))
+                                     chatter_interval_s=args.chatter_interval,
+                                     workers=args.workers)))
 
 
 def _serve(args: argparse.Namespace) -> None:

@@ -38,6 +38,7 @@ from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import free_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.seed import register_partner_app
+from switchboard.devstack.served import ServedPlatform
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.emulators.telegram import Limits, TelegramEmulatorSettings
@@ -86,12 +87,13 @@ class BenchStack:
     # 1: the platform in this process (scenarios may reach into it); N > 1: `switchboard serve
     # all --workers N` in processes of its own, reached only as a client would.
     workers: int = 1
-    served: asyncio.subprocess.Process | None = None
+    served: ServedPlatform | None = None
 
     @property
     def gateway_url(self) -> str:
-        if self.platform is None:
-            return str(self.settings["public_base_url"])
+        if self.served is not None:
+            return self.served.gateway_url
+        assert self.platform is not None
         return self.platform.gateway_url
 
     async def start_servers(self) -> None:
@@ -146,31 +148,10 @@ class BenchStack:
             self.platform = await start_platform(
                 COMPONENTS, self.nats.credentials.per_component(), **self.settings)
         else:
-            await self._serve_workers()
+            self.served = ServedPlatform(self.settings, self.nats.credentials.per_component(),
+                                         self.workers, self.data_dir / "platform.log")
+            await self.served.start()
         self.db = Database(app_url, pool_size=4)
-
-    async def _serve_workers(self) -> None:
-        """`switchboard serve all --workers N`, configured by env as an operator would."""
-        assert self.nats is not None
-        env = {**os.environ, "NO_PROXY": "*", "no_proxy": "*",
-               **{f"SWITCHBOARD_{k.upper()}": str(v) for k, v in self.settings.items()}}
-        for identity, own in self.nats.credentials.per_component().items():
-            env |= {f"SWITCHBOARD_{identity.upper()}__{k.upper()}": str(v)
-                    for k, v in own.items() if k != "grpc_callers"}
-        with (self.data_dir / "platform.log").open("ab") as log:
-            self.served = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "switchboard", "serve", "all", "--workers",
-                str(self.workers), env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT)
-        async with httpx.AsyncClient(timeout=2) as http:
-            for _ in range(600):
-                if self.served.returncode is not None:
-                    raise RuntimeError("serve all --workers exited; see platform.log")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await http.get(f"{self.gateway_url}/readyz")).status_code == 200:
-                        return
-                await asyncio.sleep(0.2)
-        raise RuntimeError("serve all --workers not ready within 120 s; see platform.log")
 
     async def _retire_earlier_shops(self) -> None:
         """Shops connected by earlier runs point at emulators that are gone: disconnected,
@@ -253,11 +234,7 @@ class BenchStack:
         if self.platform is not None:
             await self.platform.stop(3)
         if self.served is not None:
-            self.served.terminate()
-            try:
-                await asyncio.wait_for(self.served.wait(), 60)
-            except TimeoutError:
-                self.served.kill()
+            await self.served.stop()
         for emulator in (self.emulator, self.telegram):
             if emulator is not None:
                 await emulator.stop()

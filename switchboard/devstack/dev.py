@@ -33,6 +33,7 @@ from switchboard.devstack.ports import remembered_port
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.progress import Progress
 from switchboard.devstack.seed import register_partner_app, seed_demo, still_valid
+from switchboard.devstack.served import ServedPlatform
 from switchboard.devstack.telegram_channel_sandbox import TelegramChannelSandbox, channel_ids
 from switchboard.devstack.telegram_sandbox import TelegramSandbox, sandbox_ids
 from switchboard.emulators.avito import AvitoEmulatorSettings
@@ -57,6 +58,8 @@ class DevOptions:
     telegram_emulator_port: int = 8092
     chatter_interval_s: float = 45.0
     log_level: str = "INFO"
+    # 1: the platform in this process; N > 1: `serve all --workers N` (switchboard/workers.py).
+    workers: int = 1
 
 
 @dataclass
@@ -69,11 +72,21 @@ class DevStack:
     emulator: BackgroundServer | None = None
     telegram: BackgroundServer | None = None
     platform: Platform | None = None
+    served: ServedPlatform | None = None
     info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        if self.served is not None:
+            return self.served.gateway_url
+        assert self.platform is not None
+        return self.platform.gateway_url
 
     async def stop(self) -> None:
         if self.platform is not None:
             await self.platform.stop(5)
+        if self.served is not None:
+            await self.served.stop()
         for emulator in (self.emulator, self.telegram):
             if emulator is not None:
                 await emulator.stop()
@@ -112,12 +125,19 @@ async def start_dev(options: DevOptions, progress: Progress | None = None) -> De
         settings = _settings(options, database_url, nats_url, secret, stack.emulator.url,
                              stack.telegram.url)
         settings |= await register_partner_app(stack.emulator.url, settings["public_base_url"])
+        own = _own_credentials(credentials, external_nats=stack.nats is None)
+        workers = f" ({options.workers} worker processes)" if options.workers > 1 else ""
         with progress.task("Starting gateway, conversations, channels, agent, analytics, "
                            "scheduling and the Telegram "
-                           f"bot runner on :{options.port}"):
-            stack.platform = await start_platform(
-                COMPONENTS, _own_credentials(credentials, external_nats=stack.nats is None),
-                grpc_callers=credentials.grpc_callers, **settings)
+                           f"bot runner on :{options.port}{workers}"):
+            if options.workers > 1:
+                stack.served = ServedPlatform(
+                    {**settings, "grpc_callers": credentials.grpc_callers}, own,
+                    options.workers, data / "switchboard.log")
+                await stack.served.start()
+            else:
+                stack.platform = await start_platform(
+                    COMPONENTS, own, grpc_callers=credentials.grpc_callers, **settings)
         with progress.task("Seeding the demo tenant and its sandbox Avito shop"):
             stack.info = await _dev_info(data / "dev.json", settings, stack)
         await _start_chatter(stack.emulator.url, options.chatter_interval_s)
@@ -212,8 +232,8 @@ def _settings(options: DevOptions, database_url: str, nats_url: str, secret: dic
 
 
 async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> dict[str, Any]:
-    assert stack.platform is not None and stack.emulator is not None
-    gateway_url = stack.platform.gateway_url
+    assert stack.emulator is not None
+    gateway_url = stack.gateway_url
     saved = await asyncio.to_thread(_read_json, path)
     if saved and await still_valid(gateway_url, saved.get("api_key", "")):
         info = saved
@@ -226,7 +246,8 @@ async def _dev_info(path: Path, settings: dict[str, Any], stack: DevStack) -> di
                 "database_url": settings["database_url"]}
     # Every run: a lost emulator state (or a dev.json from before the bot) is made good again.
     telegram = await _telegram_sandbox(info, settings, stack)
-    await _bot_following(stack.platform, telegram["bot_id"])
+    if stack.platform is not None:  # else the workers' runner finds it at its next look
+        await _bot_following(stack.platform, telegram["bot_id"])
     customer = await _telegram_channel_sandbox(info, settings, stack)
     if info != saved or info.get("telegram") != telegram \
             or info.get("telegram_channel") != customer:

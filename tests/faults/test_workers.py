@@ -29,6 +29,7 @@ from switchboard.devstack.nats import EmbeddedNats
 from switchboard.devstack.ports import free_ports
 from switchboard.devstack.postgres import EmbeddedPostgres
 from switchboard.devstack.processes import ProcessPlatform
+from switchboard.devstack.served import serve_env
 from switchboard.emulators.avito import AvitoEmulatorSettings
 from switchboard.emulators.avito import create_app as create_avito_emulator
 from switchboard.http_server import BackgroundServer
@@ -92,17 +93,12 @@ async def served(faults_dir: Path, faults_postgres: EmbeddedPostgres, own_nats: 
                  emulator: BackgroundServer) -> AsyncIterator[Served]:
     owner_url = await migrated(faults_postgres, "faults_workers")
     http_port, metrics_port, _ = free_ports(3)  # metrics on metrics_port and the next one
-    env = {**os.environ, "NO_PROXY": "*", "no_proxy": "*",
-           "SWITCHBOARD_DATABASE_URL": runtime_url(owner_url),
-           "SWITCHBOARD_NATS_URL": own_nats.url, "SWITCHBOARD_SECRET_KEY": SecretBox.generate_key(),
-           "SWITCHBOARD_AVITO_SANDBOX_URL": emulator.url,
-           "SWITCHBOARD_HTTP_PORT": str(http_port), "SWITCHBOARD_METRICS_PORT": str(metrics_port),
-           "SWITCHBOARD_PUBLIC_BASE_URL": f"http://127.0.0.1:{http_port}",
-           "SWITCHBOARD_SHUTDOWN_GRACE_S": "3", "SWITCHBOARD_GRPC_CALLERS":
-               own_nats.credentials.grpc_callers}
-    for identity, settings in own_nats.credentials.per_component().items():
-        env |= {f"SWITCHBOARD_{identity.upper()}__{k.upper()}": str(v)
-                for k, v in settings.items() if k != "grpc_callers"}
+    env = serve_env({
+        "database_url": runtime_url(owner_url), "nats_url": own_nats.url,
+        "secret_key": SecretBox.generate_key(), "avito_sandbox_url": emulator.url,
+        "http_port": http_port, "metrics_port": metrics_port,
+        "public_base_url": f"http://127.0.0.1:{http_port}", "shutdown_grace_s": 3,
+        "grpc_callers": own_nats.credentials.grpc_callers}, own_nats.credentials.per_component())
     # The streams, as the chart's hook makes them before the components start.
     ProcessPlatform(faults_dir / "workers-streams", env, own_nats.credentials).create_streams()
     server = Served(env, http_port, metrics_port, faults_dir / "workers.log")
