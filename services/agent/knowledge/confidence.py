@@ -11,7 +11,8 @@ mentions. Four signals, put together by a logistic model:
   number or a quality (nouns, numerals, adjectives: normalise/lemmas.names_a_thing) and that
   the entry does not say at all, in its question or its answer (retrieval.Hit.missing):
   «доставка в Казахстан» on an entry about delivery in Russia, «порвали обивку при доставке»
-  on the delivery-cost entry. How a question is asked («подойдёт», «дадите») is not evidence;
+  on the delivery-cost entry. How a question is asked («подойдёт», «дадите») is not evidence,
+  nor a thing right after a preposition, which qualifies the topic («гарантия на стартер»);
 - `evidence`: how much specific wording the entry shares with the question in absolute terms
   (lexical.evidence: each word found, weighted by how few entries say it): «сдэк есть?» found
   in one answer is evidence, «где мой заказ?» found by «заказ», which many answers say, is
