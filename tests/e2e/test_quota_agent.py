@@ -36,8 +36,11 @@ async def _handed_over(platform: RunningPlatform, seller: Tenant, shop: SandboxS
         current = await conversation(seller, wrote["chat_id"])
         return current if current and current["mode"] == "manager" else None
     conv = await eventually(manager, within=20)
-    audit = (await seller.http.get("/v1/agent/audit",
-                                   params={"conversation_id": conv["id"]})).json()["items"]
+
+    async def audited() -> list[dict[str, Any]]:  # written once the handoff is recorded
+        return (await seller.http.get("/v1/agent/audit",
+                                      params={"conversation_id": conv["id"]})).json()["items"]
+    audit = await eventually(audited)
     assert [e["outcome"] for e in audit] == ["handoff"], audit
     return audit[0]
 
