@@ -8,6 +8,7 @@ import pytest
 from graphql import parse, validate
 from switchboard_sdk import PermissionDenied, QuotaExceeded, Switchboard
 from switchboard_sdk import plan as documents
+from switchboard_sdk.errors import from_graphql, from_problem
 
 from gateway.config import GatewaySettings
 from gateway.graphql.schema import build_schema
@@ -19,6 +20,21 @@ from tests.fixtures.platform import RunningPlatform, Tenant
 def test_the_document_is_valid_against_the_schema() -> None:
     schema = build_schema(GatewaySettings())._schema
     assert validate(schema, parse(documents.PLAN)) == []
+
+
+def test_quota_refusals_decode_with_their_figures() -> None:
+    figures = {"quota": "messages_per_month", "plan": "free", "limit": 1000, "used": 1000,
+               "resets_at": "2027-01-01T00:00:00+00:00"}
+    rest = from_problem(403, {"type": "/problems/quota-exceeded", "detail": "No more.",
+                              **figures})
+    graphql = from_graphql({"message": "No more.",
+                            "extensions": {"code": "QUOTA_EXCEEDED", **figures}})
+    for error in (rest, graphql):
+        assert isinstance(error, QuotaExceeded) and error.message == "No more."
+        assert (error.quota, error.plan, error.limit, error.used, error.resets_at) == (
+            "messages_per_month", "free", 1000, 1000, "2027-01-01T00:00:00+00:00")
+    plain = from_problem(403, {"detail": "this needs the 'write' scope"})
+    assert type(plain) is PermissionDenied
 
 
 async def _account(platform: RunningPlatform) -> dict:
