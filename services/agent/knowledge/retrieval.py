@@ -142,8 +142,8 @@ async def _lexical(session: AsyncSession, text: str,
         return names_a_thing(word) and (word not in qualified or names_a_place(word))
 
     word_of: dict[str, str] = {}  # each stem's (normalised) word, to name it in a reason
-    for word, stems in (await _stems.of(repo, words)).items():
-        for stem in stems:
+    for word, its_stems in (await _stems.of(repo, words)).items():
+        for stem in its_stems:
             word_of.setdefault(stem, word)
     stems = [s for s in sorted(word_of) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
