@@ -17,9 +17,9 @@ from switchboard.bench.retrieval.harness import FaqAgent, by_part, misses, run_s
 from tests.fixtures.tenants import create_tenant
 
 
-def test_the_set_has_five_shops_with_enough_labelled_questions() -> None:
+def test_the_set_has_six_shops_with_enough_labelled_questions() -> None:
     shops = load_shops()
-    assert len(shops) == 5
+    assert len(shops) == 6
     for shop in shops:
         answerable = [q for q in shop.questions if q.answerable]
         handoff = [q for q in shop.questions if not q.answerable]
