@@ -46,8 +46,8 @@ async def test_faq_mode_decisions_on_both_parts(db: Database) -> None:
     assert tuning["questions"] + holdout["questions"] == len(outcomes)
     # Floors a little under the figures recorded in docs/performance.md (equal scores are
     # ordered by the document's order, so a run is repeatable).
-    assert tuning["hit@1"] >= 0.91 and tuning["hit@3"] >= 0.97
-    assert tuning["answer_precision"] >= 0.91 and tuning["answer_recall"] >= 0.79
-    assert tuning["handoff_correctness"] >= 0.81
-    assert holdout["hit@1"] >= 0.75 and holdout["hit@3"] >= 0.82
-    assert holdout["answer_precision"] >= 0.82 and holdout["answer_recall"] >= 0.6
+    assert tuning["hit@1"] >= 0.87 and tuning["hit@3"] >= 0.95
+    assert tuning["answer_precision"] >= 0.92 and tuning["answer_recall"] >= 0.74
+    assert tuning["handoff_correctness"] >= 0.87
+    assert holdout["hit@1"] >= 0.74 and holdout["hit@3"] >= 0.83
+    assert holdout["answer_precision"] >= 0.84 and holdout["answer_recall"] >= 0.57
