@@ -1,5 +1,5 @@
 """11. Retrieval as buyers meet it (issue #15): the agent's FAQ-mode decision (default settings,
-no model) over the labelled set of five shops (`switchboard/bench/retrieval/`), tuning and
+no model) over the labelled set of six shops (`switchboard/bench/retrieval/`), tuning and
 held-out parts apart, and `match_faq` latency on a 1,000-entry knowledge base. Alone:
 `switchboard bench retrieval [--quick]`."""
 
@@ -22,7 +22,7 @@ from switchboard.bench.retrieval.harness import (
 )
 from switchboard.bench.retrieval.synthetic import SIZE, thousand_entries
 
-TITLE = "retrieval: answer or hand off on five shops' buyer questions; latency at 1,000 entries"
+TITLE = "retrieval: answer or hand off on six shops' buyer questions; latency at 1,000 entries"
 # The issue's targets, on the held-out part.
 TARGETS = {"hit@1": 0.92, "answer_precision": 0.95, "answer_recall": 0.80,
            "handoff_correctness": 0.95}
