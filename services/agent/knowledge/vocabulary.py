@@ -19,7 +19,9 @@ from services.agent.knowledge.lexical import Vocabulary
 from services.agent.knowledge.repository import ChunkRepository
 
 TENANTS_KEPT = 1024
-ENTRIES_KEPT = 200_000
+# An index keeps ~2.5 kB an entry (its text and stems: measured on the bench's 1,000 entries),
+# so at most ~125 MB a process; a tenant past it is read again after a search of others.
+ENTRIES_KEPT = 50_000
 Kept = tuple[Any, Vocabulary, FaqIndex]  # (fingerprint, vocabulary, index)
 
 
