@@ -27,8 +27,9 @@ bench: install
 	$(BIN)/switchboard bench $(BENCH_ARGS)
 
 ## Run the whole platform on embedded PostgreSQL + NATS; the web inbox at http://127.0.0.1:8080/
-# The platform as `serve all --workers N`, a process per core (DEV_WORKERS=1: in dev's process).
-DEV_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+# DEV_WORKERS=N > 1: the platform as `serve all --workers N` (1: in dev's own process, which
+# measured faster on 2 cores: docs/performance.md, "Worker processes").
+DEV_WORKERS ?= 1
 dev: install web
 	$(BIN)/switchboard dev --workers $(DEV_WORKERS)
 

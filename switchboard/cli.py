@@ -49,10 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run components against servers given by env")
     serve.add_argument("component", choices=["all", *COMPONENTS])
-    serve.add_argument("--workers", type=int, metavar="N",
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="all: N processes sharing the port, the consumers and the database "
-                            "(default: this machine's cores); a single component scales by "
-                            "replicas instead")
+                            "(0: one per core; default 1, which measured better on 2 cores: "
+                            "docs/performance.md); a single component scales by replicas")
     # Given by the supervisor to its workers: the slot i/n and its pid.
     serve.add_argument("--worker", help=argparse.SUPPRESS)
     serve.add_argument("--supervisor", type=int, help=argparse.SUPPRESS)
@@ -136,10 +136,9 @@ def _serve(args: argparse.Namespace) -> None:
         die_with_supervisor(args.supervisor or os.getppid())
         eventloop.run(serve_forever(components, parse_slot(args.worker)))
         return
-    workers = args.workers if args.workers is not None else \
-        default_workers() if args.component == "all" else 1
+    workers = default_workers() if args.workers == 0 else args.workers
     if workers < 1 or (workers > 1 and args.component != "all"):
-        sys.exit("switchboard serve: --workers N (N >= 1) is for `serve all`; a single "
+        sys.exit("switchboard serve: --workers N (N >= 0) is for `serve all`; a single "
                  "component scales by replicas (its Deployment's), one process each")
     if workers == 1:
         eventloop.run(serve_forever(components))
