@@ -56,7 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, QuotaExceeded):  # its figures beside the detail (docs/api.md)
             return problem(exc.http_status, exc.message, title="Quota exceeded",
                            type=QUOTA_EXCEEDED, **exc.figures())
-        return problem(exc.http_status, exc.message)
+        return problem(exc.http_status, exc.message, type=problem_type(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -70,6 +70,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)  # last resort: UnexpectedErrors answers the routes'
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         return internal_error(request.url.path, exc)
+
+
+def problem_type(exc: DomainError) -> str:
+    """The problem+json `type` of a service's refusal: /problems/<its name>, if it has one."""
+    return f"/problems/{exc.problem}" if exc.problem else "about:blank"
 
 
 def correlation_id() -> str:

@@ -96,6 +96,8 @@ class ErrorPolicy(MaskErrors):
         else:
             assert isinstance(original, DomainError)
             message, extensions = original.message, {"code": code_of(original)}
+            if original.problem:  # the refusal's stable name (REST: /problems/<name>)
+                extensions["problem"] = original.problem
             if isinstance(original, QuotaExceeded):
                 extensions |= original.figures()
         return GraphQLError(message, nodes=error.nodes, source=error.source,

@@ -158,7 +158,8 @@ class WebhooksService:
     async def replay_range(self, unit: IntegrationsUnit, endpoint_id: uuid.UUID,
                            since: datetime | None, until: datetime | None) -> int:
         if since is None or until is None or not since < until <= since + MAX_REPLAY_RANGE:
-            raise InvalidArgument("from and to are required, from before to, at most 31 days apart")
+            raise InvalidArgument("from and to are required, from before to, at most 31 days apart",
+                                  problem="replay-range-invalid")
         await self._enabled(unit, endpoint_id)
         originals = await unit.deliveries.originals(endpoint_id, since, until)
         for original in originals:
@@ -176,20 +177,22 @@ class WebhooksService:
             try:
                 await self._guard.check(fields.url)
             except UrlRefused:
-                raise InvalidArgument(URL_REFUSED) from None
+                raise InvalidArgument(URL_REFUSED, problem="url-not-allowed") from None
         if "description" in given and len(fields.description) > MAX_DESCRIPTION:
             raise InvalidArgument(f"description is longer than {MAX_DESCRIPTION} characters")
         if "event_types" in given:
             unknown = sorted(set(fields.event_types) - payloads.EVENT_TYPES)
             if unknown:
                 raise InvalidArgument(f"unknown event types: {', '.join(unknown)}; the public "
-                                      f"events are {', '.join(sorted(payloads.EVENT_TYPES))}")
+                                      f"events are {', '.join(sorted(payloads.EVENT_TYPES))}",
+                                      problem="unknown-event-types")
             fields.event_types = sorted(set(fields.event_types))
 
     async def _enabled(self, unit: IntegrationsUnit, endpoint_id: uuid.UUID) -> Endpoint:
         endpoint = await unit.endpoints.get_or_raise(endpoint_id, "endpoint")
         if not endpoint.enabled:
-            raise FailedPrecondition("the endpoint is disabled: enable it to send it events")
+            raise FailedPrecondition("the endpoint is disabled: enable it to send it events",
+                                     problem="endpoint-disabled")
         return endpoint
 
     @staticmethod

@@ -16,9 +16,16 @@ class DomainError(Exception):
     code: ClassVar[grpc.StatusCode] = grpc.StatusCode.FAILED_PRECONDITION
     http_status: ClassVar[int] = 409
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, problem: str = "") -> None:
         super().__init__(message)
         self.message = message
+        # A stable name for this refusal (`url-not-allowed`): clients branch on it, not on the
+        # message's wording. It travels in the trailers; the gateway answers it as the
+        # problem+json `type` (/problems/<name>) and GraphQL's `extensions.problem`.
+        self.problem = problem
+
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        return ((PROBLEM_METADATA_KEY, self.problem),) if self.problem else ()
 
 
 class InvalidArgument(DomainError):
@@ -76,7 +83,7 @@ class QuotaExceeded(DomainError):
 
     def __init__(self, message: str, *, quota: str, plan: str, limit: int, used: int,
                  resets_at: datetime | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, problem="quota-exceeded")
         self.quota, self.plan, self.limit, self.used = quota, plan, limit, used
         self.resets_at = resets_at
 
@@ -86,7 +93,7 @@ class QuotaExceeded(DomainError):
                 "resets_at": self.resets_at.isoformat() if self.resets_at else None}
 
     def trailers(self) -> tuple[tuple[str, str], ...]:
-        return ((QUOTA_METADATA_KEY, json.dumps(self.figures())),)
+        return (*super().trailers(), (QUOTA_METADATA_KEY, json.dumps(self.figures())))
 
     @classmethod
     def from_trailers(cls, details: str,
@@ -106,6 +113,7 @@ class QuotaExceeded(DomainError):
 
 
 QUOTA_METADATA_KEY = "x-switchboard-quota"
+PROBLEM_METADATA_KEY = "x-switchboard-problem"
 
 ERRORS_BY_CODE: dict[grpc.StatusCode, type[DomainError]] = {
     cls.code: cls
@@ -133,4 +141,6 @@ def error_for_status(code: grpc.StatusCode, details: str,
     if cls is None or cls is Internal:
         # What the service said stays in its own log (the interceptor says "internal error").
         return Internal(f"service error ({code.name})")
-    return cls(details or code.name)
+    problem = next((v for k, v in trailers if k == PROBLEM_METADATA_KEY), "")
+    return cls(details or code.name,
+               problem=problem.decode() if isinstance(problem, bytes) else problem)

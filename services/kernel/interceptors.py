@@ -25,7 +25,6 @@ from services.kernel.errors import (
     DomainError,
     InvalidArgument,
     PermissionDenied,
-    QuotaExceeded,
     Unauthenticated,
 )
 from services.kernel.tenancy import current_tenant, parse_tenant
@@ -124,10 +123,8 @@ class ErrorInterceptor(UnaryInterceptor):
                      call_next: CallNext) -> Any:
         try:
             return await call_next(request, context)
-        except QuotaExceeded as exc:  # its figures travel in the trailers
+        except DomainError as exc:  # its problem's name (and a quota's figures) in the trailers
             await context.abort(exc.code, _bounded(exc.message), trailing_metadata=exc.trailers())
-        except DomainError as exc:
-            await context.abort(exc.code, _bounded(exc.message))
         except grpc.aio.AbortError:
             raise
         except Exception:

@@ -113,6 +113,19 @@ async def _other_tenant_gets_nothing(other: Tenant, endpoint_id: str,
     assert listed.status_code in (200, 404) and listed.json().get("items", []) == []
 
 
+async def test_a_refusal_names_its_problem_for_clients_to_branch_on(
+        platform: RunningPlatform) -> None:
+    seller = await platform.new_tenant("Webhooks: refusals")
+    resp = await seller.http.post("/v1/webhooks/endpoints", json={"url": "http://10.0.0.1/x"})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["type"] == "/problems/url-not-allowed", resp.json()
+    body = (await seller.http.post("/graphql", json={"query": CREATE, "variables": {"input": {
+        "url": platform.receiver.url_for("misspelt"), "eventTypes": ["mesage.received"]}}}
+                                 )).json()
+    [error] = body["errors"]
+    assert error["extensions"]["problem"] == "unknown-event-types", body
+
+
 CREATE = """mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { secret endpoint { id url eventTypes state } } }"""
 LIST = "{ webhookEndpoints(first: 10) { edges { node { id url } } pageInfo { hasNextPage } } }"

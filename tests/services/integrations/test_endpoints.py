@@ -34,11 +34,13 @@ async def test_a_url_that_is_not_public_is_refused_with_a_clear_error(
         client: IntegrationsClient, receiver: Receiver, tenant: uuid.UUID) -> None:
     for url in ("http://127.0.0.1:9/hook", "http://169.254.169.254/latest",
                 "http://10.0.0.1/x", "ftp://example.com/x", "http://user:pw@example.com/"):
-        with pytest.raises(InvalidArgument, match="public http"):
+        with pytest.raises(InvalidArgument, match="public http") as refused:
             await client.create_endpoint(tenant, url=url)
-    with pytest.raises(InvalidArgument, match=r"unknown event types: message\.sent"):
+        assert refused.value.problem == "url-not-allowed"  # its name crossed gRPC
+    with pytest.raises(InvalidArgument, match=r"unknown event types: message\.sent") as unknown:
         await client.create_endpoint(tenant, url=receiver.url("x"),
                                      event_types=["message.sent"])
+    assert unknown.value.problem == "unknown-event-types"
     with pytest.raises(InvalidArgument, match="secret must be"):
         await client.create_endpoint(tenant, url=receiver.url("x"), secret="short")
 

@@ -44,20 +44,23 @@ describe("deliveries in words", () => {
 
 describe("the API's refusals", () => {
   const other = (e: unknown) => `other: ${(e as Error).message}`;
-  const explain = (status: number, detail: string) => explainError(new ApiError(status, detail), t, other);
+  const explain = (status: number, detail: string, type = "about:blank") =>
+    explainError(new ApiError(status, detail, { type, status, detail }), t, other);
 
   it("are said in the interface's words when known", () => {
-    expect(explain(422, "url must be a public http(s) address (no credentials, loopback, private or metadata addresses)"))
-      .toMatch(/^Этот адрес нельзя использовать/);
-    expect(explain(422, "unknown event types: mesage.received; the public events are a, b")).toBe("Таких событий нет: mesage.received.");
-    expect(explain(422, "from and to are required, from before to, at most 31 days apart")).toBe("Начало периода должно быть раньше конца.");
-    expect(explain(409, "the endpoint is disabled: enable it to send it events")).toMatch(/^Адрес отключён/);
+    expect(explain(422, "any wording", "/problems/url-not-allowed")).toMatch(/^Этот адрес нельзя использовать/);
+    expect(explain(422, "unknown event types: mesage.received; the public events are a, b", "/problems/unknown-event-types"))
+      .toBe("Таких событий нет: mesage.received.");
+    expect(explain(422, "from and to are required", "/problems/replay-range-invalid")).toBe("Начало периода должно быть раньше конца.");
+    expect(explain(409, "reworded", "/problems/endpoint-disabled")).toMatch(/^Адрес отключён/);
     expect(explain(403, "this needs the 'admin' scope")).toBe("Недостаточно прав: интеграции меняют владелец и администраторы.");
     expect(explain(404, "endpoint not found")).toMatch(/^Этого больше нет/);
   });
 
   it("are left to the session's wording otherwise", () => {
     expect(explain(422, "url: String should have at most 2048 characters")).toBe("other: url: String should have at most 2048 characters");
+    // The wording alone, without its type, is not trusted.
+    expect(explain(422, "url must be a public http(s) address")).toBe("other: url must be a public http(s) address");
     expect(explainError(new Error("boom"), t, other)).toBe("other: boom");
   });
 });

@@ -1,6 +1,6 @@
 // Webhooks in the interface's words: an endpoint's state, an event's name, a delivery's last
-// answer, and the API's refusals (its English sentences are known: the integrations service's
-// INVALID_ARGUMENT / FAILED_PRECONDITION, the gateway's 403) said as the form says them.
+// answer, and the API's refusals (by their problem+json `type`, never their English wording;
+// the gateway's 403 and 404 by status) said as the form says them.
 
 import { ApiError } from "../api";
 import type { Key, T } from "../i18n";
@@ -49,12 +49,14 @@ export function lastAnswer(d: Pick<WebhookDelivery, "attempts" | "last_response_
   return d.last_error ? `${t("whNoAnswer")}: ${d.last_error}` : t("whNoAnswer");
 }
 
-const KNOWN: [RegExp, (m: RegExpMatchArray, t: T) => string][] = [
-  [/^url must be a public/, (_, t) => t("whErrUrlPrivate")],
-  [/^unknown event types: ([^;]+)/, (m, t) => t("whErrUnknownEvents", { names: m[1] ?? "" })],
-  [/^from and to are required/, (_, t) => t("whErrRangeOrder")],
-  [/^the endpoint is disabled/, (_, t) => t("whErrDisabled")],
-];
+const KNOWN: Record<string, (err: ApiError, t: T) => string> = {
+  "/problems/url-not-allowed": (_, t) => t("whErrUrlPrivate"),
+  // The names the service did not know are listed in its detail, before the catalogue.
+  "/problems/unknown-event-types": (err, t) =>
+    t("whErrUnknownEvents", { names: err.message.match(/: ([^;]+)/)?.[1] ?? "" }),
+  "/problems/replay-range-invalid": (_, t) => t("whErrRangeOrder"),
+  "/problems/endpoint-disabled": (_, t) => t("whErrDisabled"),
+};
 
 /** An API failure in the form's words: the webhooks' known refusals translated, a missing
  * right or a vanished endpoint said plainly, anything else as the session words it. */
@@ -62,10 +64,8 @@ export function explainError(err: unknown, t: T, otherwise: (err: unknown) => st
   if (err instanceof ApiError) {
     if (err.status === 403) return t("whErrForbidden");
     if (err.status === 404) return t("whErrGone");
-    for (const [pattern, say] of KNOWN) {
-      const m = err.message.match(pattern);
-      if (m) return say(m, t);
-    }
+    const say = KNOWN[String(err.problem?.type ?? "")];
+    if (say) return say(err, t);
   }
   return otherwise(err);
 }
