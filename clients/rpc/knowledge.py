@@ -57,6 +57,24 @@ class KnowledgeClient(ServiceClient):
                                 deadline_s=SEARCH_DEADLINE_S)
         return list(resp.hits)
 
+    # -- the seller's synonym groups ---------------------------------------------------------
+
+    async def list_synonym_groups(self, tenant_id: uuid.UUID) -> list[pb.SynonymGroup]:
+        resp = await self._call(self._stub.ListSynonymGroups, pb.ListSynonymGroupsRequest(),
+                                tenant_id)
+        return list(resp.groups)
+
+    async def put_synonym_group(self, tenant_id: uuid.UUID, words: Sequence[str],
+                                id_: str = "") -> pb.SynonymGroup:
+        """Create a group (no id) or replace group `id_`."""
+        resp = await self._call(self._stub.PutSynonymGroup,
+                                pb.PutSynonymGroupRequest(id=id_, words=list(words)), tenant_id)
+        return resp.group
+
+    async def delete_synonym_group(self, tenant_id: uuid.UUID, id_: str) -> None:
+        await self._call(self._stub.DeleteSynonymGroup, pb.DeleteSynonymGroupRequest(id=id_),
+                         tenant_id)
+
 
 def _batches(documents: Sequence[pb.DocumentUpload]) -> list[list[pb.DocumentUpload]]:
     batches: list[list[pb.DocumentUpload]] = []
@@ -69,3 +87,4 @@ def _batches(documents: Sequence[pb.DocumentUpload]) -> list[list[pb.DocumentUpl
         batches[-1].append(document)
         size += len(document.content)
     return batches
+

@@ -13,6 +13,7 @@ from services.agent.answering.repository import PendingRepository, SummaryReposi
 from services.agent.audit.repository import AuditRepository
 from services.agent.audit.unanswered_repository import UnansweredRepository
 from services.agent.knowledge.repository import ChunkRepository, DocumentRepository
+from services.agent.knowledge.synonym_repository import SynonymRepository
 from services.agent.settings.repository import SettingsRepository
 from services.kernel.outbox import Outbox
 from services.kernel.unit import Unit
@@ -30,6 +31,7 @@ class AgentUnit(Unit):
         self.unanswered = UnansweredRepository(session)
         self.documents = DocumentRepository(session)
         self.chunks = ChunkRepository(session)
+        self.synonyms = SynonymRepository(session)
 
     def savepoint(self) -> AsyncSessionTransaction:
         """A nested transaction (`async with unit.savepoint():`): what fails inside it is

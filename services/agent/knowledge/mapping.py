@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
-from services.agent.knowledge.models import Document
+from services.agent.knowledge.models import Document, SynonymGroup
 from services.agent.knowledge.retrieval import Hit
 from services.agent.knowledge.service import Outcome
 from services.kernel.timestamps import timestamp
@@ -42,3 +42,8 @@ def hit_to_proto(hit: Hit, document_name: str) -> pb.KnowledgeHit:
         chunk_id=str(hit.chunk_id), document_id=str(hit.document_id),
         kind=CHUNK_KIND_TO_PB[hit.kind], text=hit.text, question=hit.question,
         answer=hit.answer, score=hit.score, document_name=document_name)
+
+
+def synonym_group_to_proto(g: SynonymGroup) -> pb.SynonymGroup:
+    return pb.SynonymGroup(id=str(g.id), words=list(g.words), created_at=timestamp(g.created_at),
+                           updated_at=timestamp(g.updated_at))

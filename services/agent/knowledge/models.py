@@ -1,4 +1,4 @@
-"""Tables of the knowledge base (schema "agent", shared base); both RLS-scoped by tenant."""
+"""Tables of the knowledge base (schema "agent", shared base); all RLS-scoped by tenant."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.agent.models import Base
@@ -88,3 +88,11 @@ class Chunk(TenantMixin, Base):
     embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=True,
                                                           deferred_raiseload=True)
     embedding_dim: Mapped[int | None] = mapped_column(Integer)
+
+
+class SynonymGroup(TenantMixin, Base):
+    """Words or short phrases the seller says mean the same (migration 0038), normalised."""
+
+    __tablename__ = "synonym_groups"
+
+    words: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)

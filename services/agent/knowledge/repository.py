@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.agent.knowledge.domain import ChunkDraft, DocumentStatus
 from services.agent.knowledge.models import Chunk, Document
+from services.agent.knowledge.synonym_repository import SynonymRepository
 from services.kernel.repository import RepositoryBase, cursor_id, cursor_time
 from services.kernel.tenancy import require_tenant
 
@@ -29,7 +30,9 @@ _CANDIDATES = """SELECT c.id, c.document_id, c.kind, c.question, c.answer, c.tex
        ARRAY(SELECT u.lexeme FROM unnest(c.tsv) u WHERE NOT 'A' = ANY(u.weights)) AS stems,
        ts_rank_cd(c.tsv, q) AS rank,
        (SELECT count(*) FROM agent.documents) AS documents,
-       (SELECT max(updated_at) FROM agent.documents) AS changed
+       (SELECT max(updated_at) FROM agent.documents) AS changed,
+       (SELECT count(*) FROM agent.synonym_groups) AS synonyms,
+       (SELECT max(updated_at) FROM agent.synonym_groups) AS synonyms_changed
 FROM agent.chunks c, CAST(:q AS tsquery) q
 WHERE c.tsv @@ q AND c.kind = ANY(CAST(:kinds AS text[]))
 ORDER BY rank DESC, c.ordinal, c.id
@@ -132,15 +135,21 @@ class ChunkRepository(RepositoryBase[Chunk]):
             "FROM unnest(CAST(:words AS text[])) AS w"), {"words": list(words)})
         return {r[0]: list(r[1]) for r in rows}
 
-    async def faq_fingerprint(self) -> tuple[str, int, Any]:
-        """The tenant, its document count and the latest document change: chunks change only
-        with their document's row (upload, re-index: `updated_at` moves; delete: the count
-        drops), so these move whenever the question vocabulary may have. A tenant has a few
-        documents and thousands of chunks: this reads the few."""
+    async def faq_fingerprint(self) -> tuple[str, int, Any, int, Any]:
+        """The tenant, its document count and the latest document change, and the same of its
+        synonym groups: chunks change only with their document's row (upload, re-index:
+        `updated_at` moves; delete: the count drops), so these move whenever the question
+        vocabulary or the seller's synonyms may have. A tenant has a few documents and
+        thousands of chunks: this reads the few."""
         row = (await self.session.execute(text(
-            "SELECT current_setting('app.tenant_id', true), count(*), max(updated_at) "
-            "FROM agent.documents"))).one()
-        return str(row[0]), int(row[1]), row[2]
+            "SELECT current_setting('app.tenant_id', true), count(*), max(updated_at), "
+            "(SELECT count(*) FROM agent.synonym_groups), "
+            "(SELECT max(updated_at) FROM agent.synonym_groups) FROM agent.documents"))).one()
+        return str(row[0]), int(row[1]), row[2], int(row[3]), row[4]
+
+    async def synonym_groups(self) -> list[list[str]]:
+        """The seller's synonym groups' words (knowledge/synonyms.py), for the kept thesaurus."""
+        return await SynonymRepository(self.session).words()
 
     async def question_vocabulary(self) -> tuple[int, dict[str, int]]:
         """How many FAQ chunks there are, and in how many questions each stem occurs."""
@@ -170,7 +179,7 @@ class ChunkRepository(RepositoryBase[Chunk]):
         rows = await self.session.execute(text(_CANDIDATES), {
             "q": tsquery, "kinds": list(kinds), "limit": limit})
         found = [dict(r._mapping) for r in rows]
-        return found, (int(found[0]["documents"]), found[0]["changed"]) if found else None
+        return found, _fingerprint(found[0]) if found else None
 
     async def vector_candidates(self, embedding: list[float], kinds: Sequence[str],
                                 limit: int) -> list[dict[str, Any]]:
@@ -193,3 +202,9 @@ class ChunkRepository(RepositoryBase[Chunk]):
             select(Document.id, Document.name).where(Document.id.in_(ids)))
         return {r[0]: r[1] for r in rows}
 
+
+
+def _fingerprint(row: dict[str, Any]) -> tuple[Any, ...]:
+    """`faq_fingerprint` without the tenant, from a candidates row."""
+    return (int(row["documents"]), row["changed"], int(row["synonyms"]),
+            row["synonyms_changed"])

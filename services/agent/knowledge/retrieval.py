@@ -46,7 +46,7 @@ from services.agent.knowledge.normalise.pipeline import normalise, ready
 from services.agent.knowledge.places import widened
 from services.agent.knowledge.repository import ChunkRepository
 from services.agent.knowledge.stemming import Stems
-from services.agent.knowledge.thesaurus import Thesaurus
+from services.agent.knowledge.thesaurus import Thesaurus, merged
 from services.agent.knowledge.vocabulary import Vocabularies
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ _thesaurus = Thesaurus()
 _vocabularies = Vocabularies()
 _stems = Stems()
 Scored = tuple[float, dict[str, Any]]
+Synonyms = Mapping[str, Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,8 @@ async def _lexical(session: AsyncSession, text: str,
     stems = [s for s in sorted(word_of) if s not in STOP_STEMS][:MAX_QUERY_STEMS]
     if not stems:
         return []
-    synonyms = _thesaurus.expand(stems)
-    rows, vocabulary = await _candidates(repo, str(session.info["tenant_id"]), stems, synonyms,
-                                         kinds)
+    rows, vocabulary, synonyms = await _candidates(repo, str(session.info["tenant_id"]), stems,
+                                                   kinds)
     seen = {s for r in rows for s in (*r["qstems"], *r["stems"])}
     terms = widened(build_terms(stems, synonyms, vocabulary, seen), word_of)
     total = sum(t.weight for t in terms)
@@ -170,28 +170,38 @@ async def _lexical(session: AsyncSession, text: str,
 
 
 async def _candidates(repo: ChunkRepository, tenant: str, stems: list[str],
-                      synonyms: Mapping[str, Mapping[str, float]],
-                      kinds: Sequence[str]) -> tuple[list[dict[str, Any]], Vocabulary]:
-    """The candidates and the vocabulary to score them with. FAQ mode's come from the tenant's
-    kept FAQ index (faq_index.py) after one small query, the fingerprint. Other searches ask
-    PostgreSQL; with the vocabulary kept, in one round trip: the candidates query reads the
-    fingerprint in its snapshot, and only a moved one (or no candidates, which says nothing)
-    costs the check and a second ask."""
+                      kinds: Sequence[str]) -> tuple[list[dict[str, Any]], Vocabulary, Synonyms]:
+    """The candidates, the vocabulary to score them with and the query stems' synonyms (the
+    built-in thesaurus's and the seller's groups, kept with the vocabulary). FAQ mode's come
+    from the tenant's kept FAQ index (faq_index.py) after one small query, the fingerprint.
+    Other searches ask PostgreSQL; with the vocabulary kept, in one round trip: the candidates
+    query reads the fingerprint in its snapshot, and only a moved one (or no candidates, which
+    says nothing) costs the check and a second ask."""
     if tuple(kinds) == (ChunkKind.FAQ.value,):
-        vocabulary, index = await _vocabularies.knowledge(repo)
+        vocabulary, index, own = await _vocabularies.knowledge(repo)
+        synonyms = await _synonyms(repo, stems, own)
         return index.candidates(*_lexemes(stems, synonyms, vocabulary),
-                                LEXICAL_CANDIDATES), vocabulary
+                                LEXICAL_CANDIDATES), vocabulary, synonyms
     kept = _vocabularies.kept(tenant)
     if kept is not None:
-        fingerprint, vocabulary, _ = kept
+        fingerprint, vocabulary, _, own = kept
+        synonyms = await _synonyms(repo, stems, own)
         rows, seen = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
                                                    LEXICAL_CANDIDATES)
         if seen == fingerprint:
-            return rows, vocabulary
-    vocabulary = await _vocabularies.current(repo)
+            return rows, vocabulary, synonyms
+    vocabulary, _, own = await _vocabularies.knowledge(repo)
+    synonyms = await _synonyms(repo, stems, own)
     rows, _ = await repo.lexical_candidates(_tsquery(stems, synonyms, vocabulary), kinds,
                                             LEXICAL_CANDIDATES)
-    return rows, vocabulary
+    return rows, vocabulary, synonyms
+
+
+async def _synonyms(repo: ChunkRepository, stems: list[str], own: Thesaurus) -> Synonyms:
+    """The stems' synonyms in the built-in thesaurus and the seller's groups, which are
+    stemmed as the built-in ones are (once per kept vocabulary)."""
+    await own.load(lambda words: _normalised_stems(repo, words))
+    return merged(_thesaurus.expand(stems), own.expand(stems))
 
 
 async def _normalised_stems(repo: ChunkRepository, words: list[str]) -> dict[str, list[str]]:

@@ -10,8 +10,14 @@ from grpc.aio import ServicerContext
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2 as pb
 from clients.rpc.gen.switchboard.agent.v1 import knowledge_service_pb2_grpc as rpc
 from clients.rpc.gen.switchboard.common.v1 import pagination_pb2
+from services.agent.knowledge import synonyms
 from services.agent.knowledge.domain import Upload
-from services.agent.knowledge.mapping import document_to_proto, hit_to_proto, outcome_to_proto
+from services.agent.knowledge.mapping import (
+    document_to_proto,
+    hit_to_proto,
+    outcome_to_proto,
+    synonym_group_to_proto,
+)
 from services.agent.knowledge.retrieval import EmbedderFor
 from services.agent.knowledge.service import KnowledgeService, Outcome
 from services.agent.repository import AgentUnit
@@ -81,3 +87,23 @@ class KnowledgeServicer(rpc.KnowledgeServiceServicer):
         async with self.units() as unit:
             rows = await self.service.search(unit, request.query, request.limit, embedder)
         return pb.SearchKnowledgeResponse(hits=[hit_to_proto(h, name) for h, name in rows])
+
+    async def ListSynonymGroups(self, request: pb.ListSynonymGroupsRequest,
+                                context: ServicerContext) -> pb.ListSynonymGroupsResponse:
+        async with self.units() as unit:
+            groups = await synonyms.list_groups(unit)
+            return pb.ListSynonymGroupsResponse(
+                groups=[synonym_group_to_proto(g) for g in groups])
+
+    async def PutSynonymGroup(self, request: pb.PutSynonymGroupRequest,
+                              context: ServicerContext) -> pb.PutSynonymGroupResponse:
+        id_ = parse_uuid(request.id, "synonym group id") if request.id else None
+        async with self.units() as unit:
+            group = await synonyms.put_group(unit, id_, list(request.words))
+            return pb.PutSynonymGroupResponse(group=synonym_group_to_proto(group))
+
+    async def DeleteSynonymGroup(self, request: pb.DeleteSynonymGroupRequest,
+                                 context: ServicerContext) -> pb.DeleteSynonymGroupResponse:
+        async with self.units() as unit:
+            await synonyms.delete_group(unit, parse_uuid(request.id, "synonym group id"))
+        return pb.DeleteSynonymGroupResponse()

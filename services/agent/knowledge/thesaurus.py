@@ -125,8 +125,9 @@ Stemmer = Callable[[list[str]], Awaitable[dict[str, list[str]]]]
 class Thesaurus:
     """The groups above as stems; `synonyms(stem)` -> {other stem: similarity}."""
 
-    def __init__(self, groups: tuple[tuple[str, ...], ...] = GROUPS) -> None:
-        self._groups = groups
+    def __init__(self, groups: tuple[tuple[str, ...], ...] = GROUPS,
+                 kept: int = SYNONYMS_KEPT) -> None:
+        self._groups, self._kept = groups, kept
         self._stem_groups: list[set[str]] | None = None
         self._lock = asyncio.Lock()
         # Each stem's synonyms, once: finding them compares the stem with every group's words.
@@ -138,7 +139,8 @@ class Thesaurus:
             return
         async with self._lock:
             if self._stem_groups is None:
-                stems = await stem(sorted({w for group in self._groups for w in group}))
+                words = sorted({w for group in self._groups for w in group})
+                stems = await stem(words) if words else {}
                 self._stem_groups = [{s for w in group for s in stems.get(w, [])}
                                      for group in self._groups]
 
@@ -147,7 +149,7 @@ class Thesaurus:
             raise RuntimeError("Thesaurus.load() has not run")
         found = self._synonyms.get(stem)
         if found is None:
-            if len(self._synonyms) >= SYNONYMS_KEPT:
+            if len(self._synonyms) >= self._kept:
                 self._synonyms.clear()
             found = self._synonyms[stem] = self._lookup(stem, self._stem_groups)
         return found
@@ -164,6 +166,17 @@ class Thesaurus:
 
     def expand(self, stems: list[str]) -> Mapping[str, Mapping[str, float]]:
         return {stem: self.synonyms(stem) for stem in stems}
+
+
+def merged(*expansions: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Several thesauri's `expand` as one (the built-in and the seller's): the best of each."""
+    out: dict[str, dict[str, float]] = {}
+    for expansion in expansions:
+        for stem, synonyms in expansion.items():
+            mine = out.setdefault(stem, {})
+            for other, sim in synonyms.items():
+                mine[other] = max(mine.get(other, 0.0), sim)
+    return out
 
 
 def _same_word(stem: str, member: str) -> float:

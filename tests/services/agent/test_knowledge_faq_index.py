@@ -60,7 +60,7 @@ async def test_the_index_finds_what_the_tsquery_finds(db: Database, shop: uuid.U
         repo = ChunkRepository(session)
         kept = retrieval._vocabularies.kept(str(shop))
         assert kept is not None
-        _, vocabulary, index = kept
+        _, vocabulary, index, _ = kept
         words = retrieval.normalise(retrieval.normalize(question)).split()
         stems = sorted({s for ss in (await retrieval._stems.of(repo, words)).values()
                         for s in ss if s not in retrieval.STOP_STEMS})
@@ -89,8 +89,11 @@ class Knowledge:
     def __init__(self, tenant: str, entries: int) -> None:
         self.tenant, self.entries = tenant, entries
 
-    async def faq_fingerprint(self) -> tuple[str, int, int]:
-        return self.tenant, 1, self.entries
+    async def faq_fingerprint(self) -> tuple[str, int, int, int, None]:
+        return self.tenant, 1, self.entries, 0, None
+
+    async def synonym_groups(self) -> list[list[str]]:
+        return []
 
     async def question_vocabulary(self) -> tuple[int, dict[str, int]]:
         return self.entries, {"доставк": 1}

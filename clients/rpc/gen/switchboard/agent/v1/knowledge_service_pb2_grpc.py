@@ -62,6 +62,21 @@ class KnowledgeServiceStub:
                 request_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeRequest.SerializeToString,
                 response_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeResponse.FromString,
                 _registered_method=True)
+        self.ListSynonymGroups = channel.unary_unary(
+                '/switchboard.agent.v1.KnowledgeService/ListSynonymGroups',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsResponse.FromString,
+                _registered_method=True)
+        self.PutSynonymGroup = channel.unary_unary(
+                '/switchboard.agent.v1.KnowledgeService/PutSynonymGroup',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupResponse.FromString,
+                _registered_method=True)
+        self.DeleteSynonymGroup = channel.unary_unary(
+                '/switchboard.agent.v1.KnowledgeService/DeleteSynonymGroup',
+                request_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupRequest.SerializeToString,
+                response_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupResponse.FromString,
+                _registered_method=True)
 
 
 class KnowledgeServiceServicer:
@@ -107,6 +122,29 @@ class KnowledgeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSynonymGroups(self, request, context):
+        """The seller's synonym groups, oldest first (at most 500).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutSynonymGroup(self, request, context):
+        """Creates a group (no id) or replaces group `id` (NOT_FOUND when there is none). 2 to 20
+        words or short phrases of 1..60 characters, stored lower-case; INVALID_ARGUMENT (problem
+        "synonym-group-invalid") otherwise, or past 500 groups. Searches use it at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSynonymGroup(self, request, context):
+        """NOT_FOUND when there is none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KnowledgeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -134,6 +172,21 @@ def add_KnowledgeServiceServicer_to_server(servicer, server):
                     servicer.SearchKnowledge,
                     request_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeRequest.FromString,
                     response_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeResponse.SerializeToString,
+            ),
+            'ListSynonymGroups': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSynonymGroups,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsResponse.SerializeToString,
+            ),
+            'PutSynonymGroup': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutSynonymGroup,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupResponse.SerializeToString,
+            ),
+            'DeleteSynonymGroup': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSynonymGroup,
+                    request_deserializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupRequest.FromString,
+                    response_serializer=switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -274,6 +327,87 @@ class KnowledgeService:
             '/switchboard.agent.v1.KnowledgeService/SearchKnowledge',
             switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeRequest.SerializeToString,
             switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.SearchKnowledgeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSynonymGroups(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.KnowledgeService/ListSynonymGroups',
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.ListSynonymGroupsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutSynonymGroup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.KnowledgeService/PutSynonymGroup',
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.PutSynonymGroupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSynonymGroup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.agent.v1.KnowledgeService/DeleteSynonymGroup',
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupRequest.SerializeToString,
+            switchboard_dot_agent_dot_v1_dot_knowledge__service__pb2.DeleteSynonymGroupResponse.FromString,
             options,
             channel_credentials,
             insecure,
