@@ -69,7 +69,8 @@ class KnowledgeClient(ServiceClient):
         """Create a group (no id) or replace group `id_`."""
         resp = await self._call(self._stub.PutSynonymGroup,
                                 pb.PutSynonymGroupRequest(id=id_, words=list(words)), tenant_id)
-        return resp.group
+        group: pb.SynonymGroup = resp.group
+        return group
 
     async def delete_synonym_group(self, tenant_id: uuid.UUID, id_: str) -> None:
         await self._call(self._stub.DeleteSynonymGroup, pb.DeleteSynonymGroupRequest(id=id_),

@@ -187,3 +187,32 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     hits: list[HitOut]
+
+
+# --- the seller's synonyms ---------------------------------------------------------------
+
+
+class SynonymGroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # The service checks the rules (2..20 words of 1..60 characters) and names what is wrong;
+    # the edge only bounds the body.
+    words: list[str] = Field(max_length=100, description=(
+        "2 to 20 words or short phrases (1..60 characters) that mean the same in this shop; "
+        "stored lower-case"))
+
+
+class SynonymGroupOut(BaseModel):
+    id: str
+    words: list[str]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, g: kpb.SynonymGroup) -> SynonymGroupOut:
+        return cls(id=g.id, words=list(g.words), created_at=to_datetime(g.created_at),
+                   updated_at=to_datetime(g.updated_at))
+
+
+class SynonymGroupList(BaseModel):
+    items: list[SynonymGroupOut]

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from gateway.agent.graphql.activity import AgentActivityQuery
 from gateway.agent.graphql.agent import AgentMutation, AgentQuery
 from gateway.agent.graphql.knowledge import KnowledgeMutation, KnowledgeQuery
+from gateway.agent.graphql.synonyms import SynonymMutation, SynonymQuery
 from gateway.agent.graphql.unanswered import UnansweredMutation, UnansweredQuery
 from gateway.analytics.graphql import AnalyticsQuery
 from gateway.analytics.settings_graphql import AnalyticsSettingsMutation, AnalyticsSettingsQuery
@@ -54,13 +55,13 @@ Query = merge_types("Query", (ConversationQuery, ChannelQuery, AgentQuery, Knowl
                               TelegramLinkQuery, TelegramBotQuery, ScheduleQuery,
                               AnalyticsQuery, ExportQuery, CannedReplyQuery, TeamQuery,
                               ApiKeyQuery, AnalyticsSettingsQuery, UnansweredQuery,
-                              AgentActivityQuery, WebhookQuery, PlanQuery))
+                              AgentActivityQuery, WebhookQuery, PlanQuery, SynonymQuery))
 Mutation = merge_types("Mutation", (ConversationMutation, ChannelMutation, ChannelManagementMutation,
                                     ActionMutation, NoteMutation, AgentMutation, KnowledgeMutation,
                                     TelegramLinkMutation, TelegramBotMutation, ScheduleMutation,
                                     ExportMutation, CannedReplyMutation, TeamMutation,
                                     ApiKeyMutation, AnalyticsSettingsMutation,
-                                    UnansweredMutation, WebhookMutation))
+                                    UnansweredMutation, WebhookMutation, SynonymMutation))
 
 
 class SwitchboardSchema(Schema):

@@ -15,6 +15,8 @@ DOMAINS: dict[str, str | None] = {
     "gateway.agent": "agent",  # settings, preview, usage, audit, unanswered questions
     "gateway.agent.rest.knowledge": "knowledge",
     "gateway.agent.graphql.knowledge": "knowledge",
+    "gateway.agent.rest.synonyms": "knowledge",  # the seller's synonym groups
+    "gateway.agent.graphql.synonyms": "knowledge",
     "gateway.analytics": "analytics",  # metrics, reports, settings
     "gateway.exports": "analytics",
     "gateway.scheduling": "analytics",  # scheduled reports

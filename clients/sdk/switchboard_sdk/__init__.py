@@ -101,6 +101,7 @@ from switchboard_sdk.reports import (
 )
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AvitoAuthorization
+from switchboard_sdk.synonyms import SynonymGroup
 from switchboard_sdk.telegram_bots import TelegramBot, TelegramBotGroup, TelegramDelivery
 from switchboard_sdk.telegram_links import LinkedUser, TelegramLink, TelegramLinkCode, UserRole
 from switchboard_sdk.verify import WebhookVerificationError, verify_webhook
@@ -133,7 +134,8 @@ __all__ = [
     "Recurrence", "RecurrenceKind",
     "RenderedCannedReply", "Report", "ReportMetric", "ReportSpec", "ResetEvent", "Schedule",
     "ScheduleDestination", "ScheduleRun",
-    "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError", "TelegramBot",
+    "ScheduleSpec", "SenderKind", "ServerError", "Switchboard", "SwitchboardError",
+    "SynonymGroup", "TelegramBot",
     "TelegramBotGroup", "TelegramDelivery", "TelegramLink", "TelegramLinkCode",
     "UnansweredAnswered", "UnansweredQuestion", "UnansweredState", "Unset",
     "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryDetail",

@@ -21,6 +21,7 @@ from switchboard_sdk.plan import PlanApi
 from switchboard_sdk.reports import ReportsApi
 from switchboard_sdk.retry import Backoff
 from switchboard_sdk.shop import AgentApi, ChannelsApi
+from switchboard_sdk.synonyms import SynonymsApi
 from switchboard_sdk.telegram_bots import TelegramBotsApi
 from switchboard_sdk.telegram_links import TelegramLinksApi
 from switchboard_sdk.webhooks import WebhooksApi
@@ -29,7 +30,7 @@ USER_AGENT = f"switchboard-sdk/{__version__}"
 
 
 class Switchboard(InboxApi, ChannelsApi, AgentApi, TelegramLinksApi, TelegramBotsApi, ReportsApi,
-                  ExportsApi, WebhooksApi, ApiKeysApi, PlanApi):
+                  ExportsApi, WebhooksApi, ApiKeysApi, PlanApi, SynonymsApi):
     """The Switchboard API for one tenant, as its API key allows (scopes read, write, admin).
 
     `timeout` bounds each HTTP request and the WebSocket's opening (seconds); `retries` is how

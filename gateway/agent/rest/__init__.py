@@ -1,12 +1,13 @@
 """REST of the agent: settings, preview, usage, audit (`agent`), the knowledge base
-(`knowledge`) and the questions it could not answer (`unanswered`)."""
+(`knowledge`), the seller's synonyms (`synonyms`) and the questions it could not answer
+(`unanswered`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.agent.rest import agent, knowledge, unanswered
+from gateway.agent.rest import agent, knowledge, synonyms, unanswered
 
 router = APIRouter()
-for part in (agent, knowledge, unanswered):
+for part in (agent, knowledge, synonyms, unanswered):
     router.include_router(part.router)
