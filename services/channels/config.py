@@ -43,10 +43,10 @@ class ChannelsSettings(KernelSettings):
     # keep the concurrency within the pool (database_pool_size, doubled by its overflow).
     send_batch: int = Field(default=32, ge=1, le=256)
     send_concurrency: int = Field(default=16, ge=1, le=64)
-    # The least ack_wait of those consumers (computed from the batch and the Avito timeouts,
-    # consumers._batch_ack_wait): how long a send held by a process that died waits before
-    # JetStream gives it to another.
-    send_ack_wait_floor_s: float = Field(default=60.0, ge=5)
+    # ack_wait of those consumers: how long a send held by a process that died waits before
+    # JetStream gives it to another. A live process keeps its batch (in-progress acks) for as
+    # long as the batch may take (consumers._batch_hold), so this need not cover it.
+    send_ack_wait_s: float = Field(default=30.0, ge=5)
     # Reconciliation (sync.py): each account is synced this often, ± sync_jitter of it.
     sync_interval_s: float = Field(default=300.0, gt=0)
     sync_jitter: float = Field(default=0.1, ge=0, le=0.5)

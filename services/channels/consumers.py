@@ -59,7 +59,7 @@ class ChannelsConsumers:
 
     def specs(self) -> list[ConsumerSpec]:
         s = self.settings
-        send_ack_wait = _batch_ack_wait(s)
+        ack_wait, hold = s.send_ack_wait_s, _batch_hold(s)
         return [
             # Normalizing is per message and conversations' ingest is order-tolerant, so a
             # batch of deliveries is handled several at a time.
@@ -76,15 +76,15 @@ class ChannelsConsumers:
             # Sends and deletes: one conversation's (one Avito chat's) in stream order,
             # different chats concurrently. Read marks: any order.
             ConsumerSpec(topics.CHANNELS_SENDER, self.on_send_requested,
-                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
+                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=ack_wait, max_hold_s=hold,
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          order_key=_chat_key(conversations_ev.MessageSendRequested),
                          backoff_s=list(s.send_retry_backoff_s)),
-            ConsumerSpec(topics.CHANNELS_READ, self.on_conversation_read, ack_wait_s=send_ack_wait,
-                         batch=s.send_batch, concurrency=s.send_concurrency,
+            ConsumerSpec(topics.CHANNELS_READ, self.on_conversation_read, ack_wait_s=ack_wait,
+                         max_hold_s=hold, batch=s.send_batch, concurrency=s.send_concurrency,
                          backoff_s=list(s.send_retry_backoff_s)),
             ConsumerSpec(topics.CHANNELS_DELETER, self.on_delete_requested,
-                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=send_ack_wait,
+                         max_deliver=s.send_max_deliveries + 2, ack_wait_s=ack_wait, max_hold_s=hold,
                          batch=s.send_batch, concurrency=s.send_concurrency,
                          order_key=_chat_key(conversations_ev.MessageDeleteRequested),
                          backoff_s=list(s.send_retry_backoff_s)),
@@ -179,17 +179,18 @@ def _webhooks(deliveries: list[Delivery]) -> list[channels_ev.WebhookReceived]:
     return received
 
 
-def _batch_ack_wait(s: ChannelsSettings) -> float:
-    """ack_wait of channels-sender, -read and -deleter: long enough for a whole fetched batch.
+def _batch_hold(s: ChannelsSettings) -> float:
+    """How long channels-sender, -read and -deleter may hold a fetched batch (in-progress acks
+    keep it theirs meanwhile; their ack_wait, `send_ack_wait_s`, is only how soon a dead
+    process's batch comes back).
 
-    A fetch's messages are all delivered at once (their ack_wait starts then), the next fetch
-    waits for the whole batch, and one chat's messages run one after another: the last of a
-    chat's messages in a batch is acked only after every earlier one, up to `send_batch` of
-    them. Covered: one send at its worst (every HTTP attempt of every part: 2 x attempts x
-    (timeout + backoff max)) plus every other message of the batch taking a full request
-    timeout, which also covers pacing the whole batch through one account's token bucket.
-    Defaults: 144 + 31 x 10 = 454 s; never under `send_ack_wait_floor_s` (60 s). Read marks
-    (no key, `send_concurrency` at a time) need at most ceil(batch / concurrency) x 72 s.
+    A fetch's messages are all delivered at once, the next fetch waits for the whole batch, and
+    one chat's messages run one after another: the last of a chat's messages in a batch is
+    acked only after every earlier one, up to `send_batch` of them. Covered: one send at its
+    worst (every HTTP attempt of every part: 2 x attempts x (timeout + backoff max)) plus every
+    other message of the batch taking a full request timeout, which also covers pacing the
+    whole batch through one account's token bucket. Defaults: 144 + 31 x 10 = 454 s. Read
+    marks (no key, `send_concurrency` at a time) need at most ceil(batch / concurrency) x 72 s.
 
     Beyond that (Avito failing every one of many sends to one chat) JetStream may redeliver
     the batch's unstarted tail while this process still holds it. This process fetches again
@@ -199,8 +200,7 @@ def _batch_ack_wait(s: ChannelsSettings) -> float:
     attempt's longest time has passed) keeps a message from going out twice.
     """
     one_send = 2 * avito_call_budget_s(s)
-    batch = one_send + (s.send_batch - 1) * s.avito_timeout_s
-    return max(s.send_ack_wait_floor_s, batch)
+    return one_send + (s.send_batch - 1) * s.avito_timeout_s
 
 
 def avito_call_budget_s(s: ChannelsSettings) -> float:

@@ -47,10 +47,10 @@ PROCESS_ENV = {
     "SWITCHBOARD_AVITO_BACKOFF_MAX_S": "1",
     "SWITCHBOARD_SEND_RETRY_BACKOFF_S": "[0.5, 1, 2, 3, 5]",
     "SWITCHBOARD_SEND_MAX_DELIVERIES": "8",
-    # channels-sender's ack_wait covers a whole batch (services/channels/consumers.py): a send
-    # a killed process held is redelivered after it, 2 x 4 x (2 + 1) + 3 x 2 = 30 s here.
+    # A send a killed process held is redelivered after channels-sender's ack_wait (a live one
+    # keeps its batch with in-progress acks: services/kernel/bus/consumers.py).
     "SWITCHBOARD_SEND_BATCH": "4",
-    "SWITCHBOARD_SEND_ACK_WAIT_FLOOR_S": "20",
+    "SWITCHBOARD_SEND_ACK_WAIT_S": "20",
     # Reconciliation rounds: scheduling's platform job asks channels every half second.
     "SWITCHBOARD_JOB_CHANNELS_RECONCILE_S": "0.5",
     "SWITCHBOARD_SCHEDULING_POLL_S": "0.5",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 import pytest
 from google.protobuf.empty_pb2 import Empty
+from nats.js.errors import NotFoundError
 
 from clients.rpc.permissions import ADMIN
 from services.kernel.bus import Backlog, Bus, ConsumerSpec, Delivery, Poison, Retry, run_consumers
@@ -274,3 +276,64 @@ async def test_a_list_of_servers_connects_past_one_that_is_down(
         assert connected.nc.is_connected
     finally:
         await connected.close()
+
+
+async def _all_acked(bus: Bus, stream: Stream, durable: str, count: int) -> bool:
+    try:
+        info = await bus.js.consumer_info(stream.name, durable)
+    except NotFoundError:  # not made yet
+        return False
+    return info.ack_floor.consumer_seq >= count and info.num_ack_pending == 0
+
+
+async def test_a_long_batch_is_kept_by_in_progress_acks(bus: Bus, stream: Stream) -> None:
+    """ack_wait 1 s, a message worked on for 4 s: told in progress, so never redelivered."""
+    name, seen = f"c-{uuid.uuid4().hex[:8]}", []
+
+    async def slow(d: Delivery) -> None:
+        seen.append(d.attempt)
+        await asyncio.sleep(4)
+
+    spec = ConsumerSpec(_durable(name, stream, "z"), slow, ack_wait_s=1, max_hold_s=60)
+    await bus.publish(_topic(stream, "z").subject(TENANT), b"1", msg_id=str(uuid.uuid4()))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_consumers(bus, [spec], stop))
+    try:
+        await eventually(lambda: _all_acked(bus, stream, name, 1), within=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert seen == [1]
+
+
+async def test_a_dead_holders_message_comes_back_within_ack_wait(bus: Bus,
+                                                                 stream: Stream) -> None:
+    """The holder dies mid-message (its task cancelled: no ack, no more in-progress acks):
+    another consumer gets the message after about ack_wait (2 s), not after the hold (60 s)."""
+    name, seen = f"c-{uuid.uuid4().hex[:8]}", []
+    hung = asyncio.Event()
+
+    async def first(d: Delivery) -> None:
+        seen.append(d.attempt)
+        hung.set()
+        await asyncio.Event().wait()  # never returns
+
+    durable = _durable(name, stream, "w")
+    await bus.publish(_topic(stream, "w").subject(TENANT), b"1", msg_id=str(uuid.uuid4()))
+    dying = asyncio.create_task(run_consumers(
+        bus, [ConsumerSpec(durable, first, ack_wait_s=2, max_hold_s=60)], asyncio.Event()))
+    await asyncio.wait_for(hung.wait(), 10)
+    dying.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+
+    async def second(d: Delivery) -> None:
+        seen.append(d.attempt)
+
+    await _run(bus, ConsumerSpec(durable, second, ack_wait_s=2, max_hold_s=60),
+               lambda: _async_true(len(seen) == 2))
+    assert seen == [1, 2]
+
+
+async def _async_true(value: bool) -> bool:
+    return value

@@ -116,6 +116,11 @@ class ConsumerSpec:
     # Backpressure for a low-priority lane: no fetch while this says True (checked again
     # every HOLD_RECHECK_S), e.g. while a downstream consumer has a backlog.
     hold_while: Callable[[], Awaitable[bool]] | None = None
+    # For batches that may take longer than `ack_wait_s` (sends paced through an account's
+    # limit): while a fetched batch is worked on, its unfinished messages are told in progress
+    # every `ack_wait_s / 3`, for at most `max_hold_s`. So ack_wait stays short — a process
+    # that dies gives its messages back within it — however long a live one takes.
+    max_hold_s: float | None = None
 
     @property
     def name(self) -> str:
@@ -147,14 +152,18 @@ class Consumer:
         spec = self.spec
         patterns = [t.pattern for t in spec.durable.topics]
         config = ConsumerConfig(
-            durable_name=spec.name, ack_policy=AckPolicy.EXPLICIT,
+            name=spec.name, durable_name=spec.name, ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             filter_subject=patterns[0] if len(patterns) == 1 else None,
             filter_subjects=patterns if len(patterns) > 1 else None,
             # Our own nak delays drive retries; max_deliver is a backstop past our budget.
             max_deliver=spec.max_deliver + 2, ack_wait=spec.ack_wait_s, max_ack_pending=1000)
-        sub = await self.bus.js.pull_subscribe(
-            spec.topic.pattern, durable=spec.name, stream=spec.topic.stream.name, config=config)
+        # Create the durable, or update it to this config (JetStream takes a create with a
+        # changed ack_wait, max_deliver or filter as an update): a new release's settings
+        # apply to a durable an earlier one made.
+        await self.bus.js.add_consumer(spec.topic.stream.name, config=config)
+        sub = await self.bus.js.pull_subscribe_bind(durable=spec.name,
+                                                   stream=spec.topic.stream.name)
         try:
             await self._pull(sub)
         finally:
@@ -184,12 +193,29 @@ class Consumer:
                 await asyncio.sleep(0.5)
                 continue
             busy = True
-            groups = self._groups(msgs)
-            if len(groups) == 1 or spec.concurrency <= 1:
-                for group in groups:
-                    await self._handle_group(group)
-            else:
-                await self._handle_concurrently(groups)
+            keep = asyncio.create_task(self._in_progress(msgs)) if spec.max_hold_s else None
+            try:
+                groups = self._groups(msgs)
+                if len(groups) == 1 or spec.concurrency <= 1:
+                    for group in groups:
+                        await self._handle_group(group)
+                else:
+                    await self._handle_concurrently(groups)
+            finally:
+                if keep is not None:
+                    keep.cancel()
+
+    async def _in_progress(self, msgs: list[Msg]) -> None:
+        """+WPI for the batch's messages not yet acked, naked or termed (nats-py marks those
+        `_ackd`), every ack_wait / 3 until `max_hold_s`: then JetStream may take them back."""
+        every = self.spec.ack_wait_s / 3
+        deadline = time.monotonic() + (self.spec.max_hold_s or 0)
+        while time.monotonic() + every < deadline:
+            await asyncio.sleep(every)
+            for msg in msgs:
+                if not msg._ackd:
+                    with contextlib.suppress(Exception):  # a reconnect: the next round
+                        await msg.in_progress()
 
     def _groups(self, msgs: list[Msg]) -> list[list[Msg]]:
         """The fetched batch split into what must run in order: per tenant for a batch

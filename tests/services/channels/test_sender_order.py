@@ -129,14 +129,17 @@ async def test_undecodable_send_is_dead_lettered_not_grouped_away(
     assert (letter.headers or {}).get("Sb-Reason", "").startswith("poison: undecodable")
 
 
-async def test_ack_wait_covers_a_whole_batch_of_one_chat(
+async def test_a_whole_batch_of_one_chat_is_held_and_a_dead_ones_comes_back_soon(
         runtime: ServiceRuntime, channels_settings: ChannelsSettings) -> None:
     """A batch may hold `batch` sends to one chat, run one after another: each may take a whole
-    request timeout, and one of them every attempt of every part."""
+    request timeout, and one of them every attempt of every part — held that long by in-progress
+    acks, while ack_wait (what a dead process's sends wait) stays the short setting."""
     s = channels_settings
     one_send = 2 * s.avito_max_attempts * (s.avito_timeout_s + s.avito_backoff_max_s)
     for spec in runtime.consumers:
         if spec.name in (SENDER_DURABLE, "channels-read", "channels-deleter"):
             assert spec.batch == s.send_batch and spec.concurrency == s.send_concurrency
-            assert spec.ack_wait_s >= one_send + (spec.batch - 1) * s.avito_timeout_s
+            assert spec.max_hold_s is not None
+            assert spec.max_hold_s >= one_send + (spec.batch - 1) * s.avito_timeout_s
+            assert spec.ack_wait_s == s.send_ack_wait_s < spec.max_hold_s
 
