@@ -1,6 +1,6 @@
 // The AI agent: its health, the settings of all accounts or of one (an account inherits what it
-// does not set itself), the questions it could not answer, the knowledge base, and a preview
-// question with those settings.
+// does not set itself), the questions it could not answer, the knowledge base, the seller's
+// synonyms, and a preview question with those settings.
 
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../api";
@@ -10,6 +10,7 @@ import { Knowledge } from "./Knowledge";
 import { Preview } from "./Preview";
 import type { SettingsView } from "./settings";
 import { SettingsForm } from "./SettingsForm";
+import { Synonyms } from "./Synonyms";
 import { UnansweredList } from "./Unanswered";
 
 interface Health {
@@ -46,6 +47,7 @@ export function AgentScreen() {
       <SettingsForm key={level} channelId={level} onSaved={() => setVersion((n) => n + 1)} />
       <UnansweredList onAnswered={() => setAdded((n) => n + 1)} />
       <Knowledge key={added} />
+      <Synonyms />
       <Preview channelId={level} levelName={levelName} />
     </div>
   );
