@@ -6,7 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Key } from "../i18n";
 import { useSession } from "../session";
-import { type SynonymGroup, groupText, parseGroup } from "./synonyms";
+import { type SynonymGroup, groupText, parseGroup } from "./synonymGroups";
 
 const URL = "/v1/agent/knowledge/synonyms";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupText, parseGroup } from "./synonyms";
+import { groupText, parseGroup } from "./synonymGroups";
 
 describe("a synonym group typed by the seller", () => {
   it("is split at commas, lower-cased, ё folded, spaces collapsed, repeats dropped", () => {
