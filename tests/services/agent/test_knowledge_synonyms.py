@@ -33,6 +33,7 @@ from services.kernel.grpc_server import GrpcServer, ServiceBinding
 from services.kernel.outbox import Outbox
 from services.kernel.repository import Cursors
 from services.kernel.unit import Units
+from tests.fixtures.tenants import create_tenant
 
 FAQ = """вопрос;ответ
 Есть ли раскладные диваны?;Да, несколько моделей с механизмом трансформации.
@@ -95,6 +96,30 @@ async def test_a_group_answers_a_missed_question_in_every_process(
     await client.delete_synonym_group(tenant_a, group.id)
     assert await _answer(db, tenant_a, BUYER) == ("", False)
     assert await client.list_synonym_groups(tenant_a) == []
+
+
+PHONES = """вопрос;ответ
+Поддерживает ли телефон eSIM?;Все iPhone с XS поддерживают eSIM.
+Есть ли в комплекте переходник?;Переходник на евровилку в комплекте.
+Сколько стоит доставка?;500 рублей по городу.
+"""
+
+
+@pytest.mark.parametrize(("buyer", "group", "entry"), [
+    # A group in Latin and Cyrillic meets an entry written in Latin (transliterated alike).
+    ("встанет ли есимка?", ["есимка", "esim"], "Поддерживает ли телефон eSIM?"),
+    # Another form of a group's phrase word («симку» of «симка»): lemmas, as the FAQ gets.
+    ("симку виртуальную можно?", ["виртуальная симка", "esim"], "Поддерживает ли телефон eSIM?"),
+    ("адаптер есть?", ["адаптер", "переходник"], "Есть ли в комплекте переходник?"),
+])
+async def test_a_group_is_normalised_like_the_faq(db: Database, client: KnowledgeClient,
+                                                  buyer: str, group: list[str], entry: str) -> None:
+    tenant = await create_tenant(db, "Phone shop")
+    await client.upload_documents(tenant, [pb.DocumentUpload(
+        name="faq.csv", mime_type="text/csv", content=PHONES.encode())])
+    assert await _answer(db, tenant, buyer) == ("", False)
+    await client.put_synonym_group(tenant, group)
+    assert await _answer(db, tenant, buyer) == (entry, True)
 
 
 @pytest.mark.parametrize(("words", "problem"), [
