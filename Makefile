@@ -35,10 +35,9 @@ dev: install web
 
 # pytest in TEST_WORKERS processes (pytest-xdist): each test file runs whole in one worker,
 # its module fixtures once (tests/faults whole); every worker starts its own session servers.
-# Two workers took the suite from 26 to 21 min on a quiet machine; one process stays the
-# default until two consecutive clean-clone runs pass with them (docs/conventions.md, "The
-# test suite": what failed and why). `make test TEST_WORKERS=2` to try.
-TEST_WORKERS ?= 0
+# Two workers: 16 min against 27.5 in one process on a quiet 2-core machine (2026-12-04;
+# docs/conventions.md, "The test suite"). `make test TEST_WORKERS=0` for one process.
+TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## The whole suite, as CI runs it: contracts fresh, lint, then every test (slow ones included)
